@@ -1,0 +1,235 @@
+"""The ``nnscratch`` command: parse and check options, build the run, train or render it."""
+from __future__ import annotations
+
+import functools
+import math
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+import nnscratch
+from nnscratch.activations import HIDDEN_ACTIVATIONS
+from nnscratch.datasets import DATASETS, MAX_SAMPLES, make_dataset
+from nnscratch.initializers import INITIALIZERS
+from nnscratch.network import NeuralNetwork, check_layer_sizes
+from nnscratch.optimizers import OPTIMIZERS
+
+DEFAULT_LAYERS = "4,6,4,1"
+
+
+def parse_layers(ctx: click.Context, param: click.Parameter, value: str) -> list[int]:
+    """Turn ``"4,6,4,1"`` into ``[4, 6, 4, 1]``, refusing anything that is not a sane architecture."""
+    parts = [part.strip() for part in value.split(",")]
+    if any(part == "" for part in parts):
+        raise click.BadParameter(f"{value!r} has an empty layer size; write sizes like 4,6,4,1")
+    sizes = []
+    for part in parts:
+        try:
+            sizes.append(int(part))
+        except ValueError:
+            raise click.BadParameter(f"{part!r} is not a whole number; write sizes like 4,6,4,1") from None
+    try:
+        return check_layer_sizes(sizes)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def _finite_number(minimum: float, inclusive: bool, what: str):
+    def check(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+        if value is None:
+            return None
+        below = value < minimum if inclusive else value <= minimum
+        if not math.isfinite(value) or below:
+            bound = f">= {minimum:g}" if inclusive else f"> {minimum:g}"
+            raise click.BadParameter(f"{what} must be a finite number {bound}, got {value}")
+        return value
+    return check
+
+
+def training_options(command):
+    """The options that pick the architecture, the data and the training, shared by train and render."""
+    options = [
+        click.option("--layers", default=DEFAULT_LAYERS, show_default=True, callback=parse_layers,
+                     help="Neurons per layer, input first."),
+        click.option("--activation", type=click.Choice(list(HIDDEN_ACTIVATIONS)), default="sigmoid",
+                     show_default=True, help="Activation of the hidden layers."),
+        click.option("--init", "weight_init", type=click.Choice(list(INITIALIZERS)), default="xavier",
+                     show_default=True, help="Weight initializer."),
+        click.option("--dataset", type=click.Choice(list(DATASETS)), default="sample", show_default=True,
+                     help="'sample' is two Gaussian blobs with one feature per input neuron; the others are 2-D."),
+        click.option("--samples", type=click.IntRange(4, MAX_SAMPLES), default=200, show_default=True,
+                     help="Number of samples, train and test together."),
+        click.option("--noise", type=click.FloatRange(0, 5), default=None,
+                     help="Noise of the dataset (a standard deviation); each dataset has its own default."),
+        click.option("--test-fraction", type=click.FloatRange(0, 1, max_open=True), default=0.2,
+                     show_default=True, help="Share of samples held out for testing."),
+        click.option("--epochs", type=click.IntRange(1, 1_000_000), default=500, show_default=True),
+        click.option("--lr", "learning_rate", type=float, default=1.0, show_default=True,
+                     callback=_finite_number(0, False, "the learning rate"), help="Learning rate."),
+        click.option("--batch-size", type=click.IntRange(1), default=None,
+                     help="Mini-batch size; full batch when left out."),
+        click.option("--optimizer", type=click.Choice(list(OPTIMIZERS)), default="sgd", show_default=True),
+        click.option("--l1", type=float, default=0.0, callback=_finite_number(0, True, "--l1"),
+                     help="L1 regularization strength."),
+        click.option("--l2", type=float, default=0.0, callback=_finite_number(0, True, "--l2"),
+                     help="L2 regularization strength."),
+        click.option("--probe", type=click.IntRange(0), default=0, show_default=True,
+                     help="Training sample whose activations are recorded."),
+        click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=42, show_default=True),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def check_training_options(options: dict) -> None:
+    """Checks that need several options at once; raise BadParameter before any work."""
+    layers = options["layers"]
+    if options["dataset"] != "sample" and layers[0] != 2:
+        raise click.BadParameter(
+            f"the {options['dataset']} dataset has 2 features, so the input layer must be 2 (got {layers[0]})",
+            param_hint="'--layers'",
+        )
+    n_train = options["samples"] - min(round(options["samples"] * options["test_fraction"]), options["samples"] - 2)
+    if options["probe"] >= n_train:
+        raise click.BadParameter(f"there are {n_train} training samples, so the probe must be below {n_train}",
+                                 param_hint="'--probe'")
+
+
+def run_training(options: dict) -> "nnscratch.TrainingHistory":
+    """Build the dataset and network the options describe, train with a progress bar, return the history."""
+    data = make_dataset(options["dataset"], options["samples"], options["noise"], options["test_fraction"],
+                        options["seed"], n_features=options["layers"][0])
+    network = NeuralNetwork(options["layers"], activation=options["activation"], weight_init=options["weight_init"],
+                            optimizer=options["optimizer"], l1=options["l1"], l2=options["l2"], seed=options["seed"])
+    dataset_info = {"dataset": {"name": data.name, "samples": options["samples"], "noise": data.noise,
+                                "test_fraction": options["test_fraction"]}}
+    with click.progressbar(length=options["epochs"], label="training", file=sys.stderr) as bar:
+        try:
+            return nnscratch.train(
+                network, data.X_train, data.y_train, epochs=options["epochs"],
+                learning_rate=options["learning_rate"], batch_size=options["batch_size"],
+                X_test=data.X_test, y_test=data.y_test, probe_index=options["probe"],
+                on_epoch=lambda epoch, loss, accuracy: bar.update(1), metadata=dataset_info,
+            )
+        except nnscratch.DivergenceError as error:
+            raise click.ClickException(str(error)) from None
+
+
+def check_writable(path: Path) -> None:
+    """Fail early (exit 1) when the output could never be written, rather than after the work."""
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise click.ClickException(f"cannot write {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise click.ClickException(f"cannot write {path}: the folder {folder} is not writable")
+    if path.is_dir():
+        raise click.ClickException(f"cannot write {path}: it is a folder")
+
+
+def describe_metrics(history: "nnscratch.TrainingHistory") -> str:
+    text = f"loss {history.train_loss[-1]:.4f}"
+    if not math.isnan(history.train_accuracy[-1]):
+        text += f", accuracy {history.train_accuracy[-1]:.1%}"
+    if history.has_test and not math.isnan(history.test_accuracy[-1]):
+        text += f" (test {history.test_accuracy[-1]:.1%})"
+    return text
+
+
+class OneLineErrors(click.Group):
+    """A group whose usage errors are one line (``Error: ...``) rather than usage, hint and error."""
+
+    def main(self, *args, **kwargs):
+        standalone = kwargs.pop("standalone_mode", True)
+        try:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        except click.ClickException as error:
+            if not standalone:
+                raise
+            if not isinstance(error, click.exceptions.NoArgsIsHelpError):
+                error.ctx = None
+            error.show()
+            sys.exit(error.exit_code)
+        except click.exceptions.Abort:
+            if not standalone:
+                raise
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(nnscratch.__version__, prog_name="nnscratch")
+def main() -> None:
+    """Explainer videos of a neural network that really trains.
+
+    \b
+    Example:
+      nnscratch train --layers 2,8,8,1 --dataset spiral --activation tanh --epochs 2000 --out spiral.npz
+      nnscratch info spiral.npz
+    """
+
+
+@main.command()
+@training_options
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("run.npz"),
+              show_default=True, help="Where to save the run.")
+@click.version_option(nnscratch.__version__, prog_name="nnscratch")
+def train(out: Path, **options) -> None:
+    """Train a network and save every recorded step to a run file.
+
+    \b
+    Example:
+      nnscratch train --layers 4,6,4,1 --epochs 500 --lr 1 --out run.npz
+    """
+    check_training_options(options)
+    check_writable(out)
+    started = time.perf_counter()
+    history = run_training(options)
+    elapsed = time.perf_counter() - started
+    try:
+        history.save(out)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {out}: {error.strerror or error}") from None
+    click.echo(f"trained {options['layers']} {options['activation']} on {options['dataset']} for "
+               f"{options['epochs']} epochs in {elapsed:.2f} s: {describe_metrics(history)}; saved {out}")
+
+
+@main.command()
+@click.argument("run", type=click.Path(path_type=Path))
+@click.version_option(nnscratch.__version__, prog_name="nnscratch")
+def info(run: Path) -> None:
+    """Describe what a run file holds.
+
+    \b
+    Example:
+      nnscratch info run.npz
+    """
+    try:
+        history = nnscratch.TrainingHistory.load(run)
+    except nnscratch.RunFileError as error:
+        raise click.ClickException(str(error)) from None
+    meta = history.metadata
+    dataset = meta.get("dataset", {})
+    rows = [
+        ("file", f"{run} ({run.stat().st_size:,} bytes)"),
+        ("layers", f"{meta['layer_sizes']} ({history.network_at().n_parameters:,} parameters)"),
+        ("activation", f"{meta['activation']} hidden, {meta['output']} output, {meta.get('loss', '?')} loss"),
+        ("init", meta["weight_init"]),
+        ("training", f"{meta['optimizer']}, lr {meta.get('learning_rate')}, "
+                     f"batch {meta.get('batch_size') or 'full'}, l1 {meta['l1']}, l2 {meta['l2']}, seed {meta['seed']}"),
+        ("data", f"{dataset.get('name', '?')}: {len(history.X_train)} train, {len(history.X_test)} test, "
+                 f"noise {dataset.get('noise', '?')}"),
+        ("epochs", f"{history.epochs} ({history.n_snapshots} snapshots)"),
+        ("first", f"loss {history.train_loss[0]:.4f}, accuracy {history.train_accuracy[0]:.1%}"),
+        ("final", describe_metrics(history)),
+    ]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        click.echo(f"{name:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()

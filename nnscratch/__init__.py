@@ -1,0 +1,16 @@
+"""nnscratch: a neural network from scratch in numpy, recorded for video.
+
+Importing this package never imports manim: the scenes depend on the core,
+not the other way round.
+"""
+from nnscratch.datasets import DATASETS, Dataset, create_sample_data, make_dataset
+from nnscratch.history import RunFileError, TrainingHistory
+from nnscratch.network import ForwardTrace, Gradients, NeuralNetwork
+from nnscratch.recorder import DivergenceError, snapshot_schedule, train
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DATASETS", "Dataset", "DivergenceError", "ForwardTrace", "Gradients", "NeuralNetwork",
+    "RunFileError", "TrainingHistory", "create_sample_data", "make_dataset", "snapshot_schedule", "train",
+]

@@ -1,0 +1,73 @@
+"""Activation functions, each beside its derivative.
+
+A derivative takes the pre-activation ``z`` and the activation ``a = f(z)``
+that the forward pass already holds, so none recomputes ``f``.
+"""
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+LEAKY_SLOPE = 0.01
+
+
+class Activation(NamedTuple):
+    function: Callable[[np.ndarray], np.ndarray]
+    derivative: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    value_range: tuple[float, float]  # the brightness scale a scene maps activations onto
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    # Split by sign so exp never overflows for large |z|.
+    out = np.empty_like(z)
+    positive = z >= 0
+    out[positive] = 1.0 / (1.0 + np.exp(-z[positive]))
+    exp_z = np.exp(z[~positive])
+    out[~positive] = exp_z / (1.0 + exp_z)
+    return out
+
+
+def sigmoid_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    return a * (1.0 - a)
+
+
+def relu(z: np.ndarray) -> np.ndarray:
+    return np.maximum(z, 0.0)
+
+
+def relu_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    return (z > 0).astype(z.dtype)
+
+
+def tanh(z: np.ndarray) -> np.ndarray:
+    return np.tanh(z)
+
+
+def tanh_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    return 1.0 - a * a
+
+
+def leaky_relu(z: np.ndarray) -> np.ndarray:
+    return np.where(z > 0, z, LEAKY_SLOPE * z)
+
+
+def leaky_relu_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    return np.where(z > 0, 1.0, LEAKY_SLOPE)
+
+
+def identity(z: np.ndarray) -> np.ndarray:
+    return z
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    shifted = np.exp(z - z.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
+
+
+HIDDEN_ACTIVATIONS: dict[str, Activation] = {
+    "sigmoid": Activation(sigmoid, sigmoid_derivative, (0.0, 1.0)),
+    "relu": Activation(relu, relu_derivative, (0.0, 1.0)),
+    "tanh": Activation(tanh, tanh_derivative, (-1.0, 1.0)),
+    "leaky_relu": Activation(leaky_relu, leaky_relu_derivative, (0.0, 1.0)),
+}

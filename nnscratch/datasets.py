@@ -1,0 +1,143 @@
+"""Small datasets to train on: the seed's Gaussian blobs and TensorFlow Playground's 2-D sets."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+MAX_SAMPLES = 100_000
+
+
+def create_sample_data(n_samples: int = 200, n_features: int = 4, seed: int = 42) -> tuple[np.ndarray, np.ndarray]:
+    """Two Gaussian blobs (std 0.5) centred at -1 and +1 in every feature, scaled to [0, 1].
+
+    Returns ``X`` of shape ``(n_samples, n_features)`` and 0/1 labels ``y`` of shape ``(n_samples, 1)``.
+    """
+    return _blobs(n_samples, n_features, 0.5, np.random.default_rng(seed))
+
+
+def _blobs(n_samples: int, n_features: int, std: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    n_zero = n_samples // 2
+    centres = np.where(np.arange(n_samples) < n_zero, -1.0, 1.0)[:, None]
+    X = centres + rng.normal(0.0, std, size=(n_samples, n_features))
+    y = (np.arange(n_samples) >= n_zero).astype(float)[:, None]
+    order = rng.permutation(n_samples)
+    X, y = X[order], y[order]
+    span = X.max(axis=0) - X.min(axis=0)
+    X = (X - X.min(axis=0)) / np.where(span > 0, span, 1.0)
+    return X, y
+
+
+# The 2-D sets live in [-1, 1]^2 before noise; noise is a standard deviation in those units.
+
+def _xor(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    # Half the points in the quadrants where x and y share a sign (label 0), half where they differ.
+    # Magnitudes start at 0.05 so no clean point sits on an axis, where its label would be a coin toss.
+    differ = np.arange(n) >= n // 2
+    magnitude = rng.uniform(0.05, 1.0, size=(n, 2))
+    first_sign = rng.choice([-1.0, 1.0], size=n)
+    second_sign = np.where(differ, -first_sign, first_sign)
+    X = magnitude * np.column_stack([first_sign, second_sign])
+    return X + rng.normal(0.0, noise, size=X.shape), differ.astype(float)
+
+
+def _circles(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    inner = np.arange(n) < n // 2
+    radius = np.where(inner, rng.uniform(0.0, 0.4, n), rng.uniform(0.6, 1.0, n))
+    angle = rng.uniform(0.0, 2 * np.pi, n)
+    X = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
+    return X + rng.normal(0.0, noise, size=X.shape), inner.astype(float)
+
+
+def _moons(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    upper = np.arange(n) < n // 2
+    t = rng.uniform(0.0, np.pi, n)
+    x = np.where(upper, np.cos(t), 1.0 - np.cos(t))
+    y_coord = np.where(upper, np.sin(t), 0.5 - np.sin(t))
+    X = np.column_stack([(x - 0.5) / 1.5, (y_coord - 0.25) / 1.5])
+    return X + rng.normal(0.0, noise, size=X.shape), (~upper).astype(float)
+
+
+def _spiral(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    second = np.arange(n) >= n // 2
+    t = rng.uniform(0.0, 1.0, n)
+    radius = 0.05 + 0.95 * t
+    angle = 1.75 * 2 * np.pi * t + np.where(second, np.pi, 0.0)
+    X = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
+    return X + rng.normal(0.0, noise, size=X.shape), second.astype(float)
+
+
+def _gaussians(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    second = np.arange(n) >= n // 2
+    centre = np.where(second, 0.5, -0.5)[:, None]
+    X = centre + rng.normal(0.0, 0.2 + noise, size=(n, 2))
+    return X, second.astype(float)
+
+
+TWO_D_DATASETS: dict[str, Callable[[int, float, np.random.Generator], tuple[np.ndarray, np.ndarray]]] = {
+    "xor": _xor,
+    "circles": _circles,
+    "moons": _moons,
+    "spiral": _spiral,
+    "gaussians": _gaussians,
+}
+DATASETS = ("sample", *TWO_D_DATASETS)
+DEFAULT_NOISE = {"sample": 0.5, "xor": 0.05, "circles": 0.05, "moons": 0.05, "spiral": 0.02, "gaussians": 0.1}
+
+
+@dataclass
+class Dataset:
+    """Inputs as rows, 0/1 labels of shape (n, 1); the test split may be empty."""
+
+    name: str
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    noise: float
+
+    @property
+    def n_features(self) -> int:
+        return self.X_train.shape[1]
+
+    @property
+    def has_test(self) -> bool:
+        return len(self.X_test) > 0
+
+
+def make_dataset(
+    name: str = "sample",
+    n_samples: int = 200,
+    noise: float | None = None,
+    test_fraction: float = 0.2,
+    seed: int = 42,
+    n_features: int = 4,
+) -> Dataset:
+    """Make a named dataset and split it into train and test parts.
+
+    ``sample`` is the seed's blobs with ``n_features`` features and ``noise`` as
+    their standard deviation; the others are 2-D and ignore ``n_features``.
+    """
+    if name not in DATASETS:
+        raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+    if not 4 <= n_samples <= MAX_SAMPLES:
+        raise ValueError(f"the number of samples must be between 4 and {MAX_SAMPLES}, got {n_samples}")
+    noise = DEFAULT_NOISE[name] if noise is None else noise
+    if not (np.isfinite(noise) and 0 <= noise <= 5):
+        raise ValueError(f"noise must be between 0 and 5, got {noise}")
+    if not 0 <= test_fraction < 1:
+        raise ValueError(f"the test fraction must be in [0, 1), got {test_fraction}")
+    rng = np.random.default_rng(seed)
+    if name == "sample":
+        if n_features < 1:
+            raise ValueError(f"n_features must be at least 1, got {n_features}")
+        X, y = _blobs(n_samples, n_features, noise, rng)
+    else:
+        X, y = TWO_D_DATASETS[name](n_samples, noise, rng)
+        order = rng.permutation(n_samples)
+        X, y = X[order], y[order][:, None]
+    n_test = int(round(n_samples * test_fraction))
+    n_test = min(n_test, n_samples - 2)
+    split = n_samples - n_test
+    return Dataset(name, X[:split], y[:split], X[split:], y[split:], float(noise))

@@ -1,0 +1,267 @@
+"""A fully connected network in plain numpy, laid out as the video writes it.
+
+Layer ``l`` computes ``a[l] = f(W[l] a[l-1] + b[l])`` with ``W[l]`` of shape
+``(n_out, n_in)``. Samples are rows, so the batched form is ``A W.T + b``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from nnscratch.activations import HIDDEN_ACTIVATIONS
+from nnscratch.initializers import INITIALIZERS
+from nnscratch.losses import OUTPUT_LAYERS
+from nnscratch.optimizers import OPTIMIZERS
+
+MAX_LAYER_SIZE = 10_000
+MAX_LAYERS = 32
+MAX_PARAMETERS = 20_000_000
+
+
+@dataclass
+class ForwardTrace:
+    """Everything one forward pass computed.
+
+    ``z[l]`` and ``a[l]`` for ``l = 1..L`` are arrays of shape ``(n_samples, n_l)``;
+    ``a[0]`` is the input and ``z[0]`` is None.
+    """
+
+    z: list[np.ndarray | None]
+    a: list[np.ndarray]
+
+    @property
+    def output(self) -> np.ndarray:
+        return self.a[-1]
+
+
+@dataclass
+class Gradients:
+    """Gradients of the loss with respect to each ``weights[l]`` and ``biases[l]``."""
+
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+
+
+def check_layer_sizes(layer_sizes: Sequence[int]) -> list[int]:
+    """Return the sizes as ints, or raise ValueError saying what is wrong with them."""
+    sizes = list(layer_sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"a network needs at least an input and an output layer, got {sizes}")
+    if len(sizes) > MAX_LAYERS:
+        raise ValueError(f"at most {MAX_LAYERS} layers are supported, got {len(sizes)}")
+    for size in sizes:
+        if isinstance(size, (bool, np.bool_)) or not isinstance(size, (int, np.integer)):
+            raise ValueError(f"layer sizes must be whole numbers, got {size!r}")
+        if not 1 <= size <= MAX_LAYER_SIZE:
+            raise ValueError(f"layer sizes must be between 1 and {MAX_LAYER_SIZE}, got {size}")
+    parameters = sum(n_in * n_out + n_out for n_in, n_out in zip(sizes, sizes[1:]))
+    if parameters > MAX_PARAMETERS:
+        raise ValueError(f"{parameters:,} parameters is more than the {MAX_PARAMETERS:,} supported")
+    return [int(size) for size in sizes]
+
+
+def _choose(table: dict, name: str, what: str):
+    if name not in table:
+        raise ValueError(f"unknown {what} {name!r}; choose one of {', '.join(table)}")
+    return table[name]
+
+
+def infer_output(y: np.ndarray, n_outputs: int) -> str:
+    """The output layer the targets call for: sigmoid for 0/1 labels, softmax for classes, identity otherwise."""
+    y = np.asarray(y)
+    is_binary = np.isin(y, (0, 1)).all()
+    if n_outputs == 1:
+        return "sigmoid" if is_binary else "identity"
+    if y.ndim == 1 or y.shape[1] == 1:
+        labels = y.reshape(-1)
+        whole = np.all(labels == np.round(labels)) and labels.min() >= 0 and labels.max() < n_outputs
+        return "softmax" if whole else "identity"
+    one_hot = is_binary and np.all(y.sum(axis=1) == 1)
+    return "softmax" if one_hot else "identity"
+
+
+class NeuralNetwork:
+    """A multilayer perceptron trained by backpropagation.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        Neurons per layer, input first, e.g. ``[4, 6, 4, 1]``.
+    activation : {'sigmoid', 'relu', 'tanh', 'leaky_relu'}
+        Activation of the hidden layers.
+    weight_init : {'random', 'xavier', 'he'}
+    output : {'sigmoid', 'softmax', 'identity'} or None
+        Output activation, which fixes the loss (binary cross-entropy,
+        cross-entropy, mean squared error). None chooses from the first targets seen.
+    optimizer : {'sgd', 'momentum', 'rmsprop', 'adam'}
+    l1, l2 : float
+        Regularization strengths, added to the loss as ``l1 * sum|W| + l2/2 * sum W^2``.
+    seed : int or None
+        Seeds the network's own generator, used for the initial weights and mini-batch order.
+    """
+
+    def __init__(
+        self,
+        layer_sizes: Sequence[int],
+        activation: str = "sigmoid",
+        weight_init: str = "xavier",
+        output: str | None = None,
+        optimizer: str = "sgd",
+        l1: float = 0.0,
+        l2: float = 0.0,
+        seed: int | None = 42,
+    ) -> None:
+        self.layer_sizes = check_layer_sizes(layer_sizes)
+        self.activation_name = activation
+        self.activation = _choose(HIDDEN_ACTIVATIONS, activation, "activation")
+        self.weight_init = weight_init
+        initializer = _choose(INITIALIZERS, weight_init, "weight initializer")
+        self.optimizer_name = optimizer
+        self.optimizer = _choose(OPTIMIZERS, optimizer, "optimizer")()
+        if output is not None:
+            _choose(OUTPUT_LAYERS, output, "output")
+        self._output_fixed = output is not None
+        self.output_name = output or ("sigmoid" if self.layer_sizes[-1] == 1 else "softmax")
+        for name, value in (("l1", l1), ("l2", l2)):
+            if not (np.isfinite(value) and value >= 0):
+                raise ValueError(f"{name} must be a finite number >= 0, got {value}")
+        self.l1, self.l2 = float(l1), float(l2)
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)
+        self.weights = [initializer(n_in, n_out, self.rng) for n_in, n_out in zip(self.layer_sizes, self.layer_sizes[1:])]
+        self.biases = [np.zeros(n_out) for n_out in self.layer_sizes[1:]]
+
+    @property
+    def output_layer(self):
+        return OUTPUT_LAYERS[self.output_name]
+
+    @property
+    def n_parameters(self) -> int:
+        return sum(w.size + b.size for w, b in zip(self.weights, self.biases))
+
+    # -- forward ---------------------------------------------------------
+
+    def _as_inputs(self, X: np.ndarray) -> np.ndarray:
+        X = np.asarray(X, dtype=float)
+        if X.ndim == 1:
+            X = X[None, :]
+        if X.ndim != 2 or X.shape[1] != self.layer_sizes[0]:
+            raise ValueError(f"inputs must have {self.layer_sizes[0]} features per sample, got shape {X.shape}")
+        if not np.isfinite(X).all():
+            raise ValueError("inputs must be finite numbers")
+        return X
+
+    def trace(self, X: np.ndarray) -> ForwardTrace:
+        """Run a forward pass and keep every layer's ``z`` and ``a``."""
+        a = self._as_inputs(X)
+        zs: list[np.ndarray | None] = [None]
+        activations = [a]
+        last = len(self.weights) - 1
+        for layer, (W, b) in enumerate(zip(self.weights, self.biases)):
+            z = a @ W.T + b
+            a = self.output_layer.activation(z) if layer == last else self.activation.function(z)
+            zs.append(z)
+            activations.append(a)
+        return ForwardTrace(zs, activations)
+
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        """Network output of shape ``(n_samples, n_outputs)`` for inputs ``(n_samples, n_inputs)``."""
+        return self.trace(X).output
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Class of each sample: threshold 0.5 for one output, argmax for several."""
+        output = self.forward(X)
+        if output.shape[1] == 1:
+            return (output[:, 0] >= 0.5).astype(int)
+        return output.argmax(axis=1)
+
+    # -- loss and gradients ------------------------------------------------
+
+    def _as_targets(self, y: np.ndarray, n_samples: int) -> np.ndarray:
+        y = np.asarray(y, dtype=float)
+        if not self._output_fixed:
+            self.output_name = infer_output(y, self.layer_sizes[-1])
+            self._output_fixed = True
+        n_out = self.layer_sizes[-1]
+        if n_out > 1 and self.output_name == "softmax" and (y.ndim == 1 or y.shape[1] == 1):
+            y = np.eye(n_out)[y.reshape(-1).astype(int)]
+        y = y.reshape(n_samples, -1) if y.size == n_samples * n_out else y
+        if y.shape != (n_samples, n_out):
+            raise ValueError(f"targets must have shape ({n_samples}, {n_out}), got {np.shape(y)}")
+        if not np.isfinite(y).all():
+            raise ValueError("targets must be finite numbers")
+        return y
+
+    def _penalty(self) -> float:
+        penalty = 0.0
+        if self.l1:
+            penalty += self.l1 * sum(np.abs(W).sum() for W in self.weights)
+        if self.l2:
+            penalty += 0.5 * self.l2 * sum((W * W).sum() for W in self.weights)
+        return float(penalty)
+
+    def loss(self, X: np.ndarray, y: np.ndarray) -> float:
+        """Loss on ``(X, y)``, regularization included."""
+        X = self._as_inputs(X)
+        trace = self.trace(X)
+        return self.output_layer.loss(trace.z[-1], self._as_targets(y, len(X))) + self._penalty()
+
+    def accuracy(self, X: np.ndarray, y: np.ndarray) -> float:
+        X = self._as_inputs(X)
+        return accuracy(self.forward(X), self._as_targets(y, len(X)))
+
+    def backward(self, trace: ForwardTrace, y: np.ndarray) -> Gradients:
+        """Backpropagate from a trace whose targets are ``y`` (already shaped like the output)."""
+        delta = self.output_layer.loss_gradient(trace.z[-1], trace.a[-1], y)
+        weight_grads: list[np.ndarray] = [None] * len(self.weights)  # type: ignore[list-item]
+        bias_grads: list[np.ndarray] = [None] * len(self.weights)  # type: ignore[list-item]
+        for layer in range(len(self.weights) - 1, -1, -1):
+            W = self.weights[layer]
+            grad_W = delta.T @ trace.a[layer]
+            if self.l1:
+                grad_W += self.l1 * np.sign(W)
+            if self.l2:
+                grad_W += self.l2 * W
+            weight_grads[layer] = grad_W
+            bias_grads[layer] = delta.sum(axis=0)
+            if layer > 0:
+                delta = (delta @ W) * self.activation.derivative(trace.z[layer], trace.a[layer])
+        return Gradients(weight_grads, bias_grads)
+
+    def loss_and_gradients(self, X: np.ndarray, y: np.ndarray) -> tuple[float, float, Gradients]:
+        """Loss, accuracy and gradients at the current weights, changing nothing."""
+        X = self._as_inputs(X)
+        y = self._as_targets(y, len(X))
+        trace = self.trace(X)
+        loss = self.output_layer.loss(trace.z[-1], y) + self._penalty()
+        return loss, accuracy(trace.output, y), self.backward(trace, y)
+
+    def apply_gradients(self, gradients: Gradients, learning_rate: float) -> None:
+        self.optimizer.step(self.weights + self.biases, gradients.weights + gradients.biases, learning_rate)
+
+    def train_step(self, X: np.ndarray, y: np.ndarray, learning_rate: float = 0.1) -> tuple[float, float]:
+        """One gradient step on ``(X, y)``; returns the loss and accuracy before the step."""
+        if not (np.isfinite(learning_rate) and learning_rate > 0):
+            raise ValueError(f"learning rate must be a finite number > 0, got {learning_rate}")
+        loss, acc, gradients = self.loss_and_gradients(X, y)
+        self.apply_gradients(gradients, learning_rate)
+        return loss, acc
+
+    def copy_parameters_from(self, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> None:
+        """Set the weights and biases (e.g. from a recorded snapshot), checking their shapes."""
+        for layer, (W, b) in enumerate(zip(weights, biases)):
+            if np.shape(W) != self.weights[layer].shape or np.shape(b) != self.biases[layer].shape:
+                raise ValueError(f"layer {layer + 1}: shapes {np.shape(W)}, {np.shape(b)} do not fit the network")
+        self.weights = [np.array(W, dtype=float) for W in weights]
+        self.biases = [np.array(b, dtype=float) for b in biases]
+
+
+def accuracy(output: np.ndarray, y: np.ndarray) -> float:
+    """Fraction right: threshold 0.5 for one 0/1 output, argmax for several; NaN for real-valued targets."""
+    if y.shape[1] == 1:
+        if not np.isin(y, (0, 1)).all():
+            return float("nan")
+        return float(np.mean((output[:, 0] >= 0.5) == (y[:, 0] == 1)))
+    return float(np.mean(output.argmax(axis=1) == y.argmax(axis=1)))

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Set up everything nnscratch needs, once: the system libraries that pycairo
+# and manimpango build against, a virtual environment, and the project in it.
+# Sourced by render.sh and test.sh. A second run checks and returns in seconds.
+set -euo pipefail
+
+NNSCRATCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${NNSCRATCH_VENV:-$NNSCRATCH_ROOT/.venv}"
+SYSTEM_PACKAGES=(libcairo2-dev libpango1.0-dev pkg-config)
+
+install_system_packages() {
+    local missing=()
+    for package in "${SYSTEM_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+            || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "nnscratch setup: installing ${missing[*]}" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+install_project() {
+    # The stamp holds a hash of pyproject.toml: reinstall only when it changes.
+    local stamp="$VENV/.nnscratch-installed"
+    local wanted
+    wanted="$(sha256sum "$NNSCRATCH_ROOT/pyproject.toml" | cut -d' ' -f1)"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
+        return 0
+    fi
+    [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+    echo "nnscratch setup: installing the project into $VENV" >&2
+    # pip's own chatter goes to a log, shown only when the install fails.
+    local log="$VENV/install.log"
+    if ! { "$VENV/bin/python" -m pip install --upgrade pip \
+           && "$VENV/bin/python" -m pip install -e "$NNSCRATCH_ROOT[test]"; } >"$log" 2>&1; then
+        tail -n 40 "$log" >&2
+        echo "nnscratch setup: installing the project failed; the full log is $log" >&2
+        return 1
+    fi
+    echo "$wanted" > "$stamp"
+}
+
+install_system_packages
+install_project
+export PATH="$VENV/bin:$PATH"

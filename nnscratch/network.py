@@ -204,13 +204,17 @@ class NeuralNetwork:
 
     def loss(self, X: np.ndarray, y: np.ndarray) -> float:
         """Loss on ``(X, y)``, regularization included."""
-        X = self._as_inputs(X)
-        trace = self.trace(X)
-        return self.output_layer.loss(trace.z[-1], self._as_targets(y, len(X))) + self._penalty()
+        return self.evaluate(X, y)[0]
 
     def accuracy(self, X: np.ndarray, y: np.ndarray) -> float:
+        return self.evaluate(X, y)[1]
+
+    def evaluate(self, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+        """Loss (regularization included) and accuracy on ``(X, y)`` from one forward pass."""
         X = self._as_inputs(X)
-        return accuracy(self.forward(X), self._as_targets(y, len(X)))
+        y = self._as_targets(y, len(X))
+        trace = self.trace(X)
+        return self.output_layer.loss(trace.z[-1], y) + self._penalty(), accuracy(trace.output, y)
 
     def backward(self, trace: ForwardTrace, y: np.ndarray) -> Gradients:
         """Backpropagate from a trace whose targets are ``y`` (already shaped like the output)."""

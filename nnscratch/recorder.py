@@ -85,7 +85,7 @@ def train(
             )
         metrics[0, epoch], metrics[1, epoch] = loss, acc
         if has_test:
-            metrics[2, epoch], metrics[3, epoch] = network.loss(X_test, y_test), network.accuracy(X_test, y_test)
+            metrics[2, epoch], metrics[3, epoch] = network.evaluate(X_test, y_test)
         if is_snapshot[epoch] and not recorder.record(gradients):
             raise DivergenceError(
                 f"training diverged at epoch {epoch}: the weights grew past what float32 holds; "

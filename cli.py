@@ -1,7 +1,6 @@
 """The ``nnscratch`` command: parse and check options, build the run, train or render it."""
 from __future__ import annotations
 
-import functools
 import math
 import os
 import sys
@@ -12,13 +11,10 @@ import click
 
 import nnscratch
 from nnscratch.activations import HIDDEN_ACTIVATIONS
-from nnscratch.datasets import DATASETS, MAX_SAMPLES, make_dataset
+from nnscratch.datasets import DATASETS, MAX_SAMPLES
 from nnscratch.initializers import INITIALIZERS
-from nnscratch.network import NeuralNetwork, check_layer_sizes
+from nnscratch.network import check_layer_sizes
 from nnscratch.optimizers import OPTIMIZERS
-
-DEFAULT_LAYERS = "4,6,4,1"
-
 
 def parse_layers(ctx: click.Context, param: click.Parameter, value: str) -> list[int]:
     """Turn ``"4,6,4,1"`` into ``[4, 6, 4, 1]``, refusing anything that is not a sane architecture."""
@@ -49,72 +45,67 @@ def _finite_number(minimum: float, inclusive: bool, what: str):
     return check
 
 
+DEFAULTS = nnscratch.RunSpec()
+
+
 def training_options(command):
     """The options that pick the architecture, the data and the training, shared by train and render."""
     options = [
-        click.option("--layers", default=DEFAULT_LAYERS, show_default=True, callback=parse_layers,
-                     help="Neurons per layer, input first."),
-        click.option("--activation", type=click.Choice(list(HIDDEN_ACTIVATIONS)), default="sigmoid",
+        click.option("--layers", default=",".join(map(str, DEFAULTS.layers)), show_default=True,
+                     callback=parse_layers, help="Neurons per layer, input first."),
+        click.option("--activation", type=click.Choice(list(HIDDEN_ACTIVATIONS)), default=DEFAULTS.activation,
                      show_default=True, help="Activation of the hidden layers."),
-        click.option("--init", "weight_init", type=click.Choice(list(INITIALIZERS)), default="xavier",
+        click.option("--init", "weight_init", type=click.Choice(list(INITIALIZERS)), default=DEFAULTS.weight_init,
                      show_default=True, help="Weight initializer."),
-        click.option("--dataset", type=click.Choice(list(DATASETS)), default="sample", show_default=True,
+        click.option("--dataset", type=click.Choice(list(DATASETS)), default=DEFAULTS.dataset, show_default=True,
                      help="'sample' is two Gaussian blobs with one feature per input neuron; the others are 2-D."),
-        click.option("--samples", type=click.IntRange(4, MAX_SAMPLES), default=200, show_default=True,
+        click.option("--samples", type=click.IntRange(4, MAX_SAMPLES), default=DEFAULTS.samples, show_default=True,
                      help="Number of samples, train and test together."),
-        click.option("--noise", type=click.FloatRange(0, 5), default=None,
+        click.option("--noise", type=click.FloatRange(0, 5), default=DEFAULTS.noise,
                      help="Noise of the dataset (a standard deviation); each dataset has its own default."),
-        click.option("--test-fraction", type=click.FloatRange(0, 1, max_open=True), default=0.2,
+        click.option("--test-fraction", type=click.FloatRange(0, 1, max_open=True), default=DEFAULTS.test_fraction,
                      show_default=True, help="Share of samples held out for testing."),
-        click.option("--epochs", type=click.IntRange(1, 1_000_000), default=500, show_default=True),
-        click.option("--lr", "learning_rate", type=float, default=1.0, show_default=True,
+        click.option("--epochs", type=click.IntRange(1, 1_000_000), default=DEFAULTS.epochs, show_default=True),
+        click.option("--lr", "learning_rate", type=float, default=DEFAULTS.learning_rate, show_default=True,
                      callback=_finite_number(0, False, "the learning rate"), help="Learning rate."),
-        click.option("--batch-size", type=click.IntRange(1), default=None,
+        click.option("--batch-size", type=click.IntRange(1), default=DEFAULTS.batch_size,
                      help="Mini-batch size; full batch when left out."),
-        click.option("--optimizer", type=click.Choice(list(OPTIMIZERS)), default="sgd", show_default=True),
-        click.option("--l1", type=float, default=0.0, callback=_finite_number(0, True, "--l1"),
+        click.option("--optimizer", type=click.Choice(list(OPTIMIZERS)), default=DEFAULTS.optimizer,
+                     show_default=True),
+        click.option("--l1", type=float, default=DEFAULTS.l1, callback=_finite_number(0, True, "--l1"),
                      help="L1 regularization strength."),
-        click.option("--l2", type=float, default=0.0, callback=_finite_number(0, True, "--l2"),
+        click.option("--l2", type=float, default=DEFAULTS.l2, callback=_finite_number(0, True, "--l2"),
                      help="L2 regularization strength."),
-        click.option("--probe", type=click.IntRange(0), default=0, show_default=True,
+        click.option("--probe", type=click.IntRange(0), default=DEFAULTS.probe, show_default=True,
                      help="Training sample whose activations are recorded."),
-        click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=42, show_default=True),
+        click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=DEFAULTS.seed, show_default=True),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def check_training_options(options: dict) -> None:
-    """Checks that need several options at once; raise BadParameter before any work."""
-    layers = options["layers"]
-    if options["dataset"] != "sample" and layers[0] != 2:
+def run_spec(options: dict) -> nnscratch.RunSpec:
+    """Check what needs several options at once (BadParameter, before any work) and pop them into a RunSpec."""
+    names = nnscratch.RunSpec.__dataclass_fields__
+    spec = nnscratch.RunSpec(**{name: options.pop(name) for name in names})
+    if spec.dataset != "sample" and spec.layers[0] != 2:
         raise click.BadParameter(
-            f"the {options['dataset']} dataset has 2 features, so the input layer must be 2 (got {layers[0]})",
+            f"the {spec.dataset} dataset has 2 features, so the input layer must be 2 (got {spec.layers[0]})",
             param_hint="'--layers'",
         )
-    n_train = options["samples"] - min(round(options["samples"] * options["test_fraction"]), options["samples"] - 2)
-    if options["probe"] >= n_train:
+    n_train = spec.samples - min(round(spec.samples * spec.test_fraction), spec.samples - 2)
+    if spec.probe >= n_train:
         raise click.BadParameter(f"there are {n_train} training samples, so the probe must be below {n_train}",
                                  param_hint="'--probe'")
+    return spec
 
 
-def run_training(options: dict) -> "nnscratch.TrainingHistory":
-    """Build the dataset and network the options describe, train with a progress bar, return the history."""
-    data = make_dataset(options["dataset"], options["samples"], options["noise"], options["test_fraction"],
-                        options["seed"], n_features=options["layers"][0])
-    network = NeuralNetwork(options["layers"], activation=options["activation"], weight_init=options["weight_init"],
-                            optimizer=options["optimizer"], l1=options["l1"], l2=options["l2"], seed=options["seed"])
-    dataset_info = {"dataset": {"name": data.name, "samples": options["samples"], "noise": data.noise,
-                                "test_fraction": options["test_fraction"]}}
-    with click.progressbar(length=options["epochs"], label="training", file=sys.stderr) as bar:
+def run_training(spec: nnscratch.RunSpec) -> nnscratch.TrainingHistory:
+    """Train as the spec says with a progress bar; divergence becomes a one-line error."""
+    with click.progressbar(length=spec.epochs, label="training", file=sys.stderr) as bar:
         try:
-            return nnscratch.train(
-                network, data.X_train, data.y_train, epochs=options["epochs"],
-                learning_rate=options["learning_rate"], batch_size=options["batch_size"],
-                X_test=data.X_test, y_test=data.y_test, probe_index=options["probe"],
-                on_epoch=lambda epoch, loss, accuracy: bar.update(1), metadata=dataset_info,
-            )
+            return nnscratch.record_run(spec, on_epoch=lambda epoch, loss, accuracy: bar.update(1))
         except nnscratch.DivergenceError as error:
             raise click.ClickException(str(error)) from None
 
@@ -184,17 +175,17 @@ def train(out: Path, **options) -> None:
     Example:
       nnscratch train --layers 4,6,4,1 --epochs 500 --lr 1 --out run.npz
     """
-    check_training_options(options)
+    spec = run_spec(options)
     check_writable(out)
     started = time.perf_counter()
-    history = run_training(options)
+    history = run_training(spec)
     elapsed = time.perf_counter() - started
     try:
         history.save(out)
     except OSError as error:
         raise click.ClickException(f"cannot write {out}: {error.strerror or error}") from None
-    click.echo(f"trained {options['layers']} {options['activation']} on {options['dataset']} for "
-               f"{options['epochs']} epochs in {elapsed:.2f} s: {describe_metrics(history)}; saved {out}")
+    click.echo(f"trained {list(spec.layers)} {spec.activation} on {spec.dataset} for "
+               f"{spec.epochs} epochs in {elapsed:.2f} s: {describe_metrics(history)}; saved {out}")
 
 
 @main.command()

@@ -7,10 +7,11 @@ from nnscratch.datasets import DATASETS, Dataset, create_sample_data, make_datas
 from nnscratch.history import RunFileError, TrainingHistory
 from nnscratch.network import ForwardTrace, Gradients, NeuralNetwork
 from nnscratch.recorder import DivergenceError, snapshot_schedule, train
+from nnscratch.run import RunSpec, record_run
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DATASETS", "Dataset", "DivergenceError", "ForwardTrace", "Gradients", "NeuralNetwork",
-    "RunFileError", "TrainingHistory", "create_sample_data", "make_dataset", "snapshot_schedule", "train",
+    "RunFileError", "RunSpec", "TrainingHistory", "record_run", "create_sample_data", "make_dataset", "snapshot_schedule", "train",
 ]

@@ -104,7 +104,7 @@ def test_divergence_exits_1_with_one_line_and_no_file(runner, tmp_path, monkeypa
     def diverge(*args, **kwargs):
         raise nnscratch.DivergenceError("training diverged at epoch 3: the loss became inf; try a smaller learning rate")
 
-    monkeypatch.setattr(nnscratch, "train", diverge)
+    monkeypatch.setattr(nnscratch, "record_run", diverge)
     out = tmp_path / "run.npz"
     result = runner.invoke(main, ["train", "--out", str(out)])
     assert result.exit_code == 1

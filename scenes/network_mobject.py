@@ -1,0 +1,193 @@
+"""A neural network drawn as 3Blue1Brown draws it, with state set from numpy arrays.
+
+Edges and neurons are plain Manim ``Line``s and ``Circle``s, but their colours
+and widths are computed for all of them at once in numpy and written straight
+into each mobject's stroke and fill arrays: one call per frame, no Animation
+per edge.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from manim import (
+    DOWN, LEFT, RIGHT, UP, Brace, Circle, Dot, Line, ShowPassingFlash, LaggedStart, Text, VGroup,
+)
+
+from scenes.style import (
+    BRIGHTNESS_KIND, HIDDEN_RIM, INPUT_RIM, LABEL, MAX_DRAWN_NEURONS, MUTED, NEGATIVE, NEURON_RADIUS,
+    OUTPUT_RIM, POSITIVE, activation_brightness, brightness_colors, edge_styles,
+)
+
+
+def drawn_indices(size: int, limit: int = MAX_DRAWN_NEURONS) -> np.ndarray:
+    """Which neurons of a layer are drawn: all of them, or the first and last ``limit // 2``."""
+    if size <= limit:
+        return np.arange(size)
+    half = limit // 2
+    return np.concatenate([np.arange(half), np.arange(size - half, size)])
+
+
+class NetworkMobject(VGroup):
+    """Neurons in columns, edges behind them, ellipses and braces for layers too tall to draw.
+
+    Parameters
+    ----------
+    layer_sizes : the true sizes, input first.
+    activation : hidden activation, which fixes how hidden values map to brightness.
+    output : output activation name ('sigmoid', 'softmax' or 'identity').
+    input_kind : brightness mapping of the input values ('unit' for data in [0, 1], else 'real').
+    output_labels : one label per output neuron (class names), or None for none.
+    """
+
+    def __init__(
+        self,
+        layer_sizes: Sequence[int],
+        *,
+        width: float = 8.0,
+        height: float = 5.6,
+        activation: str = "sigmoid",
+        output: str = "sigmoid",
+        input_kind: str = "unit",
+        output_labels: Sequence[str] | None = None,
+        max_edge_width: float | None = None,
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.layer_sizes = [int(size) for size in layer_sizes]
+        self.brightness_kinds = [input_kind] + [BRIGHTNESS_KIND[activation]] * (len(layer_sizes) - 2) + [BRIGHTNESS_KIND[output]]
+        self.indices = [drawn_indices(size) for size in self.layer_sizes]
+        slots = max(len(idx) + (1 if size > len(idx) else 0) for idx, size in zip(self.indices, self.layer_sizes))
+        self.spacing = min(0.62, height / max(slots - 1, 1))
+        self.radius = min(NEURON_RADIUS, 0.36 * self.spacing)
+        xs = np.linspace(-width / 2, width / 2, len(self.layer_sizes))
+        self.positions = [self._column(x, size, len(idx)) for x, size, idx in zip(xs, self.layer_sizes, self.indices)]
+        n_edges = max(len(a) * len(b) for a, b in zip(self.indices, self.indices[1:]))
+        self.max_edge_width = max_edge_width or float(np.clip(40.0 / np.sqrt(n_edges), 1.5, 5.0))
+
+        self.edges = VGroup(*(self._edge_group(layer) for layer in range(len(self.layer_sizes) - 1)))
+        self.neurons = VGroup(*(self._neuron_column(layer) for layer in range(len(self.layer_sizes))))
+        self.ellipses = VGroup(*(self._ellipsis(layer) for layer in range(len(self.layer_sizes))
+                                 if self.layer_sizes[layer] > len(self.indices[layer])))
+        self.size_braces = VGroup(*(self._size_brace(layer) for layer in range(len(self.layer_sizes))
+                                    if self.layer_sizes[layer] > len(self.indices[layer])))
+        self.output_labels = self._output_labels(output_labels) if output_labels else VGroup()
+        self.add(self.edges, self.neurons, self.ellipses, self.size_braces, self.output_labels)
+        self._edge_flat = [line for group in self.edges for line in group]
+
+    # -- layout ---------------------------------------------------------------
+
+    def _column(self, x: float, size: int, n_drawn: int) -> np.ndarray:
+        elided = size > n_drawn
+        slots = n_drawn + (1 if elided else 0)
+        ys = (np.arange(slots)[::-1] - (slots - 1) / 2) * self.spacing
+        if elided:
+            ys = np.delete(ys, n_drawn // 2)  # the middle slot holds the ellipsis
+        return np.column_stack([np.full(n_drawn, x), ys, np.zeros(n_drawn)])
+
+    def _edge_group(self, layer: int) -> VGroup:
+        starts, ends = self.positions[layer], self.positions[layer + 1]
+        lines = []
+        for end in ends:  # row-major in (n_out, n_in), as W is
+            for start in starts:
+                direction = (end - start) / np.linalg.norm(end - start)
+                lines.append(Line(start + self.radius * direction, end - self.radius * direction, stroke_width=1.0))
+        return VGroup(*lines)
+
+    def _neuron_column(self, layer: int) -> VGroup:
+        last = len(self.layer_sizes) - 1
+        rim = INPUT_RIM if layer == 0 else OUTPUT_RIM if layer == last else HIDDEN_RIM
+        rim_width = 2.5 if layer in (0, last) else 1.5
+        circles = [Circle(radius=self.radius, stroke_color=rim, stroke_width=rim_width,
+                          fill_color=brightness_colors(np.zeros(1))[0], fill_opacity=1.0).move_to(point)
+                   for point in self.positions[layer]]
+        return VGroup(*circles)
+
+    def _ellipsis(self, layer: int) -> VGroup:
+        x = self.positions[layer][0, 0]
+        half = len(self.indices[layer]) // 2
+        middle = (self.positions[layer][half - 1, 1] + self.positions[layer][half, 1]) / 2
+        gap = min(0.12, self.spacing * 0.3)
+        return VGroup(*(Dot([x, middle + offset, 0], radius=0.025, color=LABEL) for offset in (-gap, 0, gap)))
+
+    def _size_brace(self, layer: int) -> VGroup:
+        column = self.neurons[layer]
+        brace = Brace(column, LEFT, buff=0.08, color=MUTED, sharpness=1.0)
+        label = Text(f"{self.layer_sizes[layer]:,}", font_size=18, color=LABEL)
+        brace.put_at_tip(label, buff=0.06)
+        return VGroup(brace, label)
+
+    def _output_labels(self, names: Sequence[str]) -> VGroup:
+        drawn = [names[i] for i in self.indices[-1]]
+        return VGroup(*(Text(str(name), font_size=20, color=LABEL).next_to(neuron, RIGHT, buff=0.15)
+                        for name, neuron in zip(drawn, self.neurons[-1])))
+
+    # -- state ------------------------------------------------------------------
+
+    def drawn_weights(self, weights: Sequence[np.ndarray]) -> np.ndarray:
+        """The weights of the drawn edges, flat, in the order of ``self.edges``."""
+        return np.concatenate([np.asarray(W)[np.ix_(self.indices[layer + 1], self.indices[layer])].ravel()
+                               for layer, W in enumerate(weights)])
+
+    def set_weights(self, weights: Sequence[np.ndarray], scale: float | None = None) -> "NetworkMobject":
+        """Colour every drawn edge by its weight; widths are relative to ``scale`` (default: largest |w| drawn)."""
+        flat = self.drawn_weights(weights)
+        if scale is None:
+            scale = float(np.abs(flat).max())
+        rgbas, widths = edge_styles(flat, scale, self.max_edge_width)
+        for line, rgba, width in zip(self._edge_flat, rgbas, widths):
+            line.stroke_rgbas = rgba[None, :]
+            line.stroke_width = width
+        return self
+
+    def brightness(self, activations: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """Brightness in [0, 1] of each drawn neuron, from one activation vector per layer (input first)."""
+        return [activation_brightness(np.asarray(a)[idx], kind)
+                for a, idx, kind in zip(activations, self.indices, self.brightness_kinds)]
+
+    def set_activations(self, activations: Sequence[np.ndarray], layers: Sequence[int] | None = None) -> "NetworkMobject":
+        """Light neurons to their activations; ``activations`` holds one vector per layer, input first."""
+        levels = self.brightness(activations)
+        for layer in range(len(self.layer_sizes)) if layers is None else layers:
+            for circle, rgb in zip(self.neurons[layer], brightness_colors(levels[layer])):
+                circle.fill_rgbas = np.array([[*rgb, 1.0]])
+        return self
+
+    def set_layer_activation(self, layer: int, values: np.ndarray) -> "NetworkMobject":
+        """Light one layer only."""
+        kind = self.brightness_kinds[layer]
+        colors = brightness_colors(activation_brightness(np.asarray(values)[self.indices[layer]], kind))
+        for circle, rgb in zip(self.neurons[layer], colors):
+            circle.fill_rgbas = np.array([[*rgb, 1.0]])
+        return self
+
+    # -- animations ---------------------------------------------------------------
+
+    def forward_flash(self, layer: int, run_time: float = 1.2, reverse: bool = False) -> LaggedStart:
+        """Signal travelling along the edges from ``layer`` to ``layer + 1``, in the edges' own colours."""
+        flashes = []
+        for line in self.edges[layer]:
+            pulse = line.copy()
+            if reverse:
+                pulse.reverse_points()
+            pulse.set_stroke(width=line.stroke_width + 2.0, opacity=1.0)
+            flashes.append(ShowPassingFlash(pulse, time_width=0.35))
+        return LaggedStart(*flashes, lag_ratio=min(0.4, 8.0 / max(len(flashes), 1)), run_time=run_time)
+
+    def layer_center(self, layer: int) -> np.ndarray:
+        return self.neurons[layer].get_center()
+
+    def legend(self, font_size: int = 20) -> VGroup:
+        """What blue, red, width and brightness mean."""
+        rows = []
+        for color, width, text in ((POSITIVE, 4, "positive weight"), (NEGATIVE, 4, "negative weight"),
+                                   (LABEL, 1, "thin: small |w|"), (LABEL, 5, "thick: large |w|")):
+            rows.append(VGroup(Line(LEFT * 0.3, RIGHT * 0.3, stroke_color=color, stroke_width=width),
+                               Text(text, font_size=font_size, color=LABEL)).arrange(RIGHT, buff=0.2))
+        for level, text in ((0.0, "quiet neuron"), (1.0, "firing neuron")):
+            dot = Circle(radius=0.12, stroke_color=HIDDEN_RIM, stroke_width=1.5,
+                         fill_color=brightness_colors(np.array([level]))[0], fill_opacity=1)
+            rows.append(VGroup(dot,
+                               Text(text, font_size=font_size, color=LABEL)).arrange(RIGHT, buff=0.38))
+        legend = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+        return legend

@@ -87,6 +87,38 @@ class TrainingHistory:
         network.copy_parameters_from([W[snapshot] for W in self.weights], [b[snapshot] for b in self.biases])
         return network
 
+    def change_per_interval(self) -> np.ndarray:
+        """How much happens between consecutive snapshots, shape ``(S - 1,)``, summing to 1.
+
+        Half is the share of the total weight movement, half the share of the total
+        change of the loss, so both a reshuffle of weights and a drop of the loss count.
+        """
+        movement = sum(np.linalg.norm(np.diff(W.reshape(len(W), -1).astype(float), axis=0), axis=1)
+                       for W in self.weights)
+        loss = self.train_loss[self.snapshot_epochs].astype(float)
+        parts = [movement, np.abs(np.diff(loss))]
+        shares = [part / part.sum() for part in parts if part.sum() > 0]
+        if not shares:
+            return np.full(len(self.snapshot_epochs) - 1, 1.0 / max(len(self.snapshot_epochs) - 1, 1))
+        return sum(shares) / len(shares)
+
+    def keyframes(self, n: int) -> np.ndarray:
+        """Up to ``n`` snapshot indices, first and last included, spaced so that about the same
+        amount happens between consecutive ones: dense where training changes fast.
+
+        A fifth of the spacing is even in snapshot order, so quiet stretches still move.
+        """
+        if n < 2:
+            raise ValueError(f"at least 2 keyframes are needed, got {n}")
+        count = len(self.snapshot_epochs)
+        if count <= n:
+            return np.arange(count)
+        weights = 0.8 * self.change_per_interval() + 0.2 / (count - 1)
+        progress = np.concatenate([[0.0], np.cumsum(weights)])
+        progress /= progress[-1]
+        chosen = np.searchsorted(progress, np.linspace(0.0, 1.0, n), side="left")
+        return np.unique(np.clip(chosen, 0, count - 1))
+
     # -- file format -------------------------------------------------------
 
     def arrays(self) -> dict[str, np.ndarray]:

@@ -11,7 +11,8 @@ from typing import Sequence
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Brace, Circle, Dot, Line, ShowPassingFlash, LaggedStart, Text, VGroup,
+    DOWN, LEFT, RIGHT, AnimationGroup, Brace, Circle, Dot, LaggedStart, Line, ManimColor, ShowPassingFlash, Text,
+    VGroup,
 )
 
 from scenes.style import (
@@ -58,7 +59,7 @@ class NetworkMobject(VGroup):
         self.brightness_kinds = [input_kind] + [BRIGHTNESS_KIND[activation]] * (len(layer_sizes) - 2) + [BRIGHTNESS_KIND[output]]
         self.indices = [drawn_indices(size) for size in self.layer_sizes]
         slots = max(len(idx) + (1 if size > len(idx) else 0) for idx, size in zip(self.indices, self.layer_sizes))
-        self.spacing = min(0.62, height / max(slots - 1, 1))
+        self.spacing = min(0.8, height / max(slots - 1, 1))
         self.radius = min(NEURON_RADIUS, 0.36 * self.spacing)
         xs = np.linspace(-width / 2, width / 2, len(self.layer_sizes))
         self.positions = [self._column(x, size, len(idx)) for x, size, idx in zip(xs, self.layer_sizes, self.indices)]
@@ -119,7 +120,7 @@ class NetworkMobject(VGroup):
 
     def _output_labels(self, names: Sequence[str]) -> VGroup:
         drawn = [names[i] for i in self.indices[-1]]
-        return VGroup(*(Text(str(name), font_size=20, color=LABEL).next_to(neuron, RIGHT, buff=0.15)
+        return VGroup(*(Text(str(name), font_size=20, color=LABEL).next_to(neuron, RIGHT, buff=0.25)
                         for name, neuron in zip(drawn, self.neurons[-1])))
 
     # -- state ------------------------------------------------------------------
@@ -163,6 +164,13 @@ class NetworkMobject(VGroup):
 
     # -- animations ---------------------------------------------------------------
 
+    def light_layer(self, layer: int, values: np.ndarray, run_time: float = 0.8) -> AnimationGroup:
+        """Neurons of ``layer`` brightening (or dimming) to the activations ``values``."""
+        kind = self.brightness_kinds[layer]
+        colors = brightness_colors(activation_brightness(np.asarray(values)[self.indices[layer]], kind))
+        return AnimationGroup(*(circle.animate.set_fill(ManimColor.from_rgb(rgb), opacity=1.0)
+                                for circle, rgb in zip(self.neurons[layer], colors)), run_time=run_time)
+
     def forward_flash(self, layer: int, run_time: float = 1.2, reverse: bool = False) -> LaggedStart:
         """Signal travelling along the edges from ``layer`` to ``layer + 1``, in the edges' own colours."""
         flashes = []
@@ -185,9 +193,10 @@ class NetworkMobject(VGroup):
             rows.append(VGroup(Line(LEFT * 0.3, RIGHT * 0.3, stroke_color=color, stroke_width=width),
                                Text(text, font_size=font_size, color=LABEL)).arrange(RIGHT, buff=0.2))
         for level, text in ((0.0, "quiet neuron"), (1.0, "firing neuron")):
+            # An invisible line as wide as the edge samples keeps the texts aligned.
+            slot = Line(LEFT * 0.3, RIGHT * 0.3, stroke_opacity=0)
             dot = Circle(radius=0.12, stroke_color=HIDDEN_RIM, stroke_width=1.5,
-                         fill_color=brightness_colors(np.array([level]))[0], fill_opacity=1)
-            rows.append(VGroup(dot,
-                               Text(text, font_size=font_size, color=LABEL)).arrange(RIGHT, buff=0.38))
+                         fill_color=brightness_colors(np.array([level]))[0], fill_opacity=1).move_to(slot)
+            rows.append(VGroup(VGroup(slot, dot), Text(text, font_size=font_size, color=LABEL)).arrange(RIGHT, buff=0.2))
         legend = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         return legend

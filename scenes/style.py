@@ -18,7 +18,7 @@ _MIDDLE = np.array(ManimColor(BLUE_C).to_rgb())
 _FIRING = np.array(ManimColor(BLUE_A).to_rgb())
 
 MAX_DRAWN_NEURONS = 16
-NEURON_RADIUS = 0.16
+NEURON_RADIUS = 0.2
 EDGE_MIN_WIDTH = 0.4
 EDGE_MIN_OPACITY = 0.18
 

@@ -1,0 +1,86 @@
+"""Render a scene from code into one finished file: settings checked, output atomic."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import manim
+
+QUALITIES: dict[str, tuple[int, int, int]] = {
+    "low": (854, 480, 15),
+    "medium": (1280, 720, 30),
+    "high": (1920, 1080, 60),
+    "4k": (3840, 2160, 60),
+}
+FORMATS = ("mp4", "gif", "webm")
+
+
+def render_settings(width: int, height: int, fps: int, video_format: str, media_dir: Path, output_stem: str,
+                    progress: bool) -> dict:
+    """The one mapping of Manim config keys this project sets. ``tempconfig`` silently drops
+    unknown keys, so a test checks each of these against ``manim.config``."""
+    return {
+        "pixel_width": width,
+        "pixel_height": height,
+        "frame_rate": fps,
+        "format": video_format,
+        "media_dir": str(media_dir),
+        "output_file": output_stem,
+        "write_to_movie": True,
+        "save_last_frame": False,
+        "preview": False,
+        # Hashing every play() for the cache costs far more than it saves here (manim issue 2710).
+        "disable_caching": True,
+        "progress_bar": "display" if progress else "none",
+        "verbosity": "WARNING",
+    }
+
+
+@dataclass
+class RenderedVideo:
+    path: Path
+    subtitles: Path | None
+    width: int
+    height: int
+    fps: int
+    duration: float
+
+
+def render(scene_class: type[manim.Scene], output: Path, *, quality: str = "high", fps: int | None = None,
+           video_format: str = "mp4", resolution: tuple[int, int] | None = None, progress: bool = True,
+           **scene_kwargs) -> RenderedVideo:
+    """Render ``scene_class(**scene_kwargs)`` to ``output`` (and its captions beside it as ``.srt``).
+
+    The video is made in a temporary folder beside ``output`` and moved into place only
+    when complete, so an interrupted render never leaves a truncated file at ``output``.
+    """
+    if quality not in QUALITIES:
+        raise ValueError(f"unknown quality {quality!r}; choose one of {', '.join(QUALITIES)}")
+    if video_format not in FORMATS:
+        raise ValueError(f"unknown format {video_format!r}; choose one of {', '.join(FORMATS)}")
+    width, height, preset_fps = QUALITIES[quality]
+    if resolution is not None:
+        width, height = resolution
+    fps = fps or preset_fps
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix=".nnscratch-render-", dir=output.parent))
+    try:
+        settings = render_settings(width, height, fps, video_format, workdir, output.stem, progress)
+        with manim.tempconfig(settings):
+            scene = scene_class(**scene_kwargs)
+            scene.render()
+            plan = scene.renderer.file_writer.output_plan
+            duration = float(scene.time)
+        produced = Path(plan.primary_artifact)
+        os.replace(produced, output)
+        subtitles = None
+        if plan.subcaption_file is not None and Path(plan.subcaption_file).exists():
+            subtitles = output.with_suffix(".srt")
+            os.replace(plan.subcaption_file, subtitles)
+        return RenderedVideo(output, subtitles, width, height, fps, duration)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

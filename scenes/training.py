@@ -1,0 +1,201 @@
+"""TrainingScene: training replayed from the history, network and curves in step."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from manim import (
+    DOWN, LEFT, RIGHT, UP, Axes, Create, FadeIn, LaggedStart, Line, Text, ValueTracker,
+    VGroup, VMobject, Write, linear,
+)
+
+from scenes.common import HistoryScene
+from scenes.readout import Readout
+from scenes.style import LABEL, MUTED, NEGATIVE, POSITIVE
+
+LOSS_COLOR = "#FFD95E"
+ACCURACY_COLOR = "#83C167"
+TEST_COLOR = "#9ADBC5"
+INTRO_SECONDS = 2.5
+ENDING_SECONDS = 3.0
+MAX_CURVE_POINTS = 600
+
+
+def labelled(*parts) -> VGroup:
+    """Texts and readouts in a row on one baseline (a plain bottom alignment would sink words with descenders)."""
+    row = VGroup(*parts).arrange(RIGHT, buff=0.18)
+    baseline = next(part for part in parts if isinstance(part, Readout)).frame.get_bottom()[1]
+    for part in parts:
+        if isinstance(part, Text):
+            digit_or_letter = next(glyph for glyph, char in zip(part, part.text.replace(" ", ""))
+                                   if char.isalnum() and char not in "gjpqy")
+            part.shift(UP * (baseline - digit_or_letter.get_bottom()[1]))
+    return row
+
+
+class TrainingScene(HistoryScene):
+    """Replay the run in about ``duration`` seconds whatever its number of epochs.
+
+    Keyframes are taken from the history where it changes fastest and the state
+    between them is interpolated, so 500 and 50,000 epochs make videos of one length.
+    """
+
+    def __init__(self, history=None, duration: float = 18.0, **kwargs) -> None:
+        super().__init__(history, **kwargs)
+        if not (math.isfinite(duration) and duration >= INTRO_SECONDS + ENDING_SECONDS + 1):
+            raise ValueError(f"duration must be at least {INTRO_SECONDS + ENDING_SECONDS + 1:g} s, got {duration}")
+        self.duration = duration
+        self.replay_seconds = duration - INTRO_SECONDS - ENDING_SECONDS
+        self.keys = self.history.keyframes(max(2, int(self.replay_seconds * 6)))
+        # Widths are relative to the largest |w| of the whole run, so growth shows as thickening.
+        self.weight_scale = max(float(np.abs(W).max()) for W in self.history.weights)
+
+    def construct(self) -> None:
+        self.network = self.make_network(width=5.0, height=5.0).shift([-3.55, -0.5, 0])
+        self.build_panel()
+        self.show_intro()
+        self.replay()
+        self.show_ending()
+
+    # -- state at a point of the replay --------------------------------------------
+
+    def state_at(self, progress: float) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
+        """Epoch, weights and probe activations at ``progress`` in [0, 1] of the replay, interpolated."""
+        position = progress * (len(self.keys) - 1)
+        low = min(int(position), len(self.keys) - 2)
+        t = position - low
+        a, b = self.keys[low], self.keys[low + 1]
+        h = self.history
+        epoch = (1 - t) * h.snapshot_epochs[a] + t * h.snapshot_epochs[b]
+        weights = [(1 - t) * W[a] + t * W[b] for W in h.weights]
+        activations = [h.probe_input] + [(1 - t) * A[a] + t * A[b] for A in h.probe_a]
+        return float(epoch), weights, activations
+
+    def apply_state(self, progress: float) -> None:
+        epoch, weights, activations = self.state_at(progress)
+        self.network.set_weights(weights, scale=self.weight_scale)
+        self.network.set_activations(activations)
+        shown_epoch = int(round(epoch))
+        fraction = epoch / self.history.epochs
+        for full, partial in self.curves:
+            partial.pointwise_become_partial(full, 0, max(fraction, 1e-4))
+        h = self.history
+        self.epoch_readout.set_text(f"{shown_epoch:,}")
+        self.loss_readout.set_text(f"{h.train_loss[shown_epoch]:.4f}")
+        if not math.isnan(h.train_accuracy[shown_epoch]):
+            self.accuracy_readout.set_text(f"{100 * h.train_accuracy[shown_epoch]:.1f}%")
+
+    # -- layout ------------------------------------------------------------------
+
+    def build_panel(self) -> None:
+        h = self.history
+        self.title = Text("Training", font_size=38, color=LABEL).to_corner(UP + LEFT, buff=0.4)
+        self.epoch_readout = Readout(len(f"{h.epochs:,}"), font_size=28, color=LABEL)
+        self.readouts = labelled(Text("epoch", font_size=28, color=MUTED), self.epoch_readout,
+                                 Text(f"/ {h.epochs:,}", font_size=28, color=MUTED))
+        self.readouts.to_edge(RIGHT, buff=0.5).align_to(self.title, DOWN)
+
+        epochs = np.arange(h.epochs + 1)
+        step = max(1, math.ceil(len(epochs) / MAX_CURVE_POINTS))
+        sampled = np.unique(np.concatenate([epochs[::step], [h.epochs]]))
+        loss_top = float(np.nanmax(h.train_loss)) * 1.1
+        if h.has_test:
+            loss_top = max(loss_top, float(np.nanmax(h.test_loss[: max(2, h.epochs // 20)])) * 1.1)
+        self.loss_readout = Readout(7, font_size=24, color=LOSS_COLOR)
+        self.loss_axes, loss_curves = self.plot(sampled, [(h.train_loss, LOSS_COLOR, "train"),
+                                                          (h.test_loss, TEST_COLOR, "test")],
+                                                 loss_top, "loss", self.loss_readout, f"{loss_top:.2f}", 1.2, UP)
+        self.curves = loss_curves
+        self.accuracy_axes = None
+        self.accuracy_readout = Readout(6, font_size=24, color=ACCURACY_COLOR)
+        if not math.isnan(h.train_accuracy[0]):
+            self.accuracy_axes, accuracy_curves = self.plot(
+                sampled, [(h.train_accuracy, ACCURACY_COLOR, "train"), (h.test_accuracy, TEST_COLOR, "test")],
+                1.0, "accuracy", self.accuracy_readout, "100%", -2.0, DOWN)
+            self.curves += accuracy_curves
+
+    def plot(self, epochs: np.ndarray, series, top: float, name: str, readout: Readout, top_label: str,
+             center_y: float, key_side: np.ndarray):
+        """Axes of a metric over epochs, its full curves (drawn partially during the replay) and its labels."""
+        h = self.history
+        axes = Axes(x_range=[0, h.epochs, h.epochs], y_range=[0, top, top], x_length=5.0, y_length=2.2, tips=False,
+                    axis_config={"color": MUTED, "stroke_width": 2, "include_ticks": False})
+        axes.move_to([4.25, center_y, 0])
+        heading = labelled(Text(name, font_size=24, color=LABEL), readout)
+        heading.next_to(axes.c2p(0, top), UP + RIGHT, buff=0.15)
+        labels = VGroup(
+            heading,
+            Text(top_label, font_size=16, color=MUTED).next_to(axes.c2p(0, top), LEFT, buff=0.1),
+            Text("0", font_size=16, color=MUTED).next_to(axes.c2p(0, 0), LEFT, buff=0.1),
+            Text(f"{h.epochs:,}", font_size=16, color=MUTED).next_to(axes.c2p(h.epochs, 0), DOWN, buff=0.1),
+            Text("epoch", font_size=16, color=MUTED).next_to(axes.c2p(h.epochs / 2, 0), DOWN, buff=0.1),
+        )
+        curves = []
+        keys = VGroup()
+        for values, color, label in series:
+            if len(values) == 0:
+                continue
+            points = axes.c2p(epochs, np.clip(values[epochs], 0, top))
+            full = VMobject(stroke_color=color, stroke_width=3).set_points_as_corners(np.asarray(points).T
+                                                                                      if np.ndim(points) == 2 and np.shape(points)[0] == 3 else points)
+            partial = full.copy()
+            partial.pointwise_become_partial(full, 0, 1e-4)
+            curves.append((full, partial))
+            keys.add(VGroup(Line(LEFT * 0.15, RIGHT * 0.15, stroke_color=color, stroke_width=3),
+                            Text(label, font_size=16, color=MUTED)).arrange(RIGHT, buff=0.08))
+        if len(keys) > 1:
+            corner = axes.c2p(h.epochs, top if key_side[1] > 0 else 0)
+            keys.arrange(RIGHT, buff=0.25).next_to(corner, -key_side + LEFT, buff=0.1)
+        else:
+            keys = VGroup()
+        axes.decorations = VGroup(labels, keys)
+        return axes, curves
+
+    # -- steps ---------------------------------------------------------------------
+
+    def show_intro(self) -> None:
+        h = self.history
+        self.apply_state(0.0)
+        meta = h.metadata
+        dataset = meta.get("dataset", {}).get("name", "the data")
+        self.narrate(f"Training a {'-'.join(map(str, h.layer_sizes))} network on {dataset} with "
+                     f"{meta['optimizer']} at learning rate {meta.get('learning_rate', 0):g}. At the start the weights "
+                     f"are random and the loss is {h.train_loss[0]:.3f}.")
+        panel = [self.loss_axes, self.loss_axes.decorations]
+        if self.accuracy_axes is not None:
+            panel += [self.accuracy_axes, self.accuracy_axes.decorations]
+        self.play(Write(self.title), FadeIn(self.readouts), FadeIn(self.network), run_time=1.2)
+        self.play(LaggedStart(*(Create(m) if isinstance(m, Axes) else FadeIn(m) for m in panel), lag_ratio=0.2),
+                  run_time=1.3)
+        self.add(*(partial for _, partial in self.curves))
+
+    def replay(self) -> None:
+        h = self.history
+        tracker = ValueTracker(0.0)
+        # Manim redraws only what comes after the first mobject with an updater: put the
+        # readouts after the network so they are redrawn with it.
+        self.add(self.readouts)
+        self.network.add_updater(lambda _: self.apply_state(tracker.get_value()))
+        drop = h.train_loss[0] - h.train_loss[-1]
+        self.narrate("Each frame shows the real weights at that epoch: edges recolour and thicken as they change, "
+                     "and the neurons glow with the activations of one training sample.")
+        self.play(tracker.animate.set_value(0.45), run_time=self.replay_seconds * 0.45, rate_func=linear)
+        self.narrate(f"The loss falls from {h.train_loss[0]:.3f} to {h.train_loss[-1]:.4f}"
+                     + (f" ({drop / h.train_loss[0]:.0%} lower)" if drop > 0 else "")
+                     + (f", and accuracy climbs from {h.train_accuracy[0]:.0%} to {h.train_accuracy[-1]:.0%}."
+                        if not math.isnan(h.train_accuracy[0]) else "."))
+        self.play(tracker.animate.set_value(1.0), run_time=self.replay_seconds * 0.55, rate_func=linear)
+        self.network.clear_updaters()
+        self.apply_state(1.0)
+
+    def show_ending(self) -> None:
+        h = self.history
+        weights = np.concatenate([W[-1].ravel() for W in h.weights])
+        text = (f"After {h.epochs:,} epochs: loss {h.train_loss[-1]:.4f}"
+                + (f", accuracy {h.train_accuracy[-1]:.1%}" if not math.isnan(h.train_accuracy[-1]) else "")
+                + (f" (test {h.test_accuracy[-1]:.1%})" if h.has_test and not math.isnan(h.test_accuracy[-1]) else ""))
+        summary = Text(text, font_size=24, color=LABEL).to_edge(DOWN, buff=0.3)
+        self.narrate(f"{text}. {int((weights > 0).sum())} weights ended positive and {int((weights < 0).sum())} "
+                     f"negative; the largest is {weights[np.argmax(np.abs(weights))]:.2f}.")
+        self.play(FadeIn(summary, shift=UP * 0.2), run_time=1.2)
+        self.wait(ENDING_SECONDS - 1.2)

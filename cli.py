@@ -11,7 +11,7 @@ import click
 
 import nnscratch
 from nnscratch.activations import HIDDEN_ACTIVATIONS
-from nnscratch.datasets import DATASETS, MAX_SAMPLES
+from nnscratch.datasets import DATASETS, MAX_SAMPLES, train_size
 from nnscratch.initializers import INITIALIZERS
 from nnscratch.network import check_layer_sizes
 from nnscratch.optimizers import OPTIMIZERS
@@ -94,7 +94,7 @@ def run_spec(options: dict) -> nnscratch.RunSpec:
             f"the {spec.dataset} dataset has 2 features, so the input layer must be 2 (got {spec.layers[0]})",
             param_hint="'--layers'",
         )
-    n_train = spec.samples - min(round(spec.samples * spec.test_fraction), spec.samples - 2)
+    n_train = train_size(spec.samples, spec.test_fraction)
     if spec.probe >= n_train:
         raise click.BadParameter(f"there are {n_train} training samples, so the probe must be below {n_train}",
                                  param_hint="'--probe'")
@@ -220,6 +220,173 @@ def info(run: Path) -> None:
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         click.echo(f"{name:<{width}}  {value}")
+
+
+def parse_input(ctx: click.Context, param: click.Parameter, value: str | None) -> list[float] | None:
+    if value is None:
+        return None
+    values = []
+    for part in value.split(","):
+        try:
+            number = float(part)
+        except ValueError:
+            raise click.BadParameter(f"{part.strip()!r} is not a number; write values like 0.5,0.8,0.2,0.9") from None
+        if not math.isfinite(number):
+            raise click.BadParameter(f"{part.strip()} is not a finite number")
+        values.append(number)
+    return values
+
+
+def check_output_suffix(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    video_format = ctx.params.get("video_format", "mp4")
+    if value is not None and value.suffix.lower() != f".{video_format}":
+        raise click.BadParameter(f"{value} does not end in .{video_format}, the --format")
+    return value
+
+
+def render_options(command):
+    """Where the run comes from and how the video is written, shared by every render command."""
+    options = [
+        click.option("--run", "run_file", type=click.Path(path_type=Path), default=None,
+                     help="Replay a saved run (from `nnscratch train --out`) instead of training."),
+        click.option("--quality", type=click.Choice(["low", "medium", "high", "4k"]), default="high",
+                     show_default=True, help="low is 480p15 for drafts, medium 720p30, high 1080p60, 4k 2160p60."),
+        click.option("--fps", type=click.IntRange(1, 120), default=None, help="Frames per second (default: the quality's)."),
+        click.option("--format", "video_format", type=click.Choice(["mp4", "gif", "webm"]), default="mp4",
+                     show_default=True, is_eager=True),  # eager: --output's check reads it
+        click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     callback=check_output_suffix,
+                     help="Where to write the video (default: media/videos/<scene>.<format>)."),
+        click.option("--preview", is_flag=True, help="Open the video when it is done."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return training_options(command)
+
+
+def obtain_history(ctx: click.Context, options: dict) -> nnscratch.TrainingHistory:
+    """Load the --run file, or train as the options say; either way before any rendering."""
+    run_file = options.pop("run_file")
+    spec = run_spec(options)
+    if run_file is None:
+        return run_training(spec)
+    explicit = [name for name in nnscratch.RunSpec.__dataclass_fields__
+                if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE]
+    if explicit:
+        flag = "--" + {"weight_init": "init", "learning_rate": "lr"}.get(explicit[0], explicit[0]).replace("_", "-")
+        raise click.BadParameter(f"--run replays a saved run, so {flag} has no effect; leave it out or drop --run",
+                                 param_hint=f"'{flag}'")
+    try:
+        return nnscratch.TrainingHistory.load(run_file)
+    except nnscratch.RunFileError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def render_video(scene_name: str, default_stem: str, history, options: dict, **scene_kwargs) -> None:
+    """Render one scene of ``history`` and report the file in one line."""
+    output = options["output"]
+    if output is None:
+        output = Path("media") / "videos" / f"{default_stem}.{options['video_format']}"
+        output.parent.mkdir(parents=True, exist_ok=True)
+    check_writable(output)
+    import scenes  # manim loads only when a video is asked for
+    from scenes.render import render
+
+    scene_class = getattr(scenes, scene_name)
+    started = time.perf_counter()
+    try:
+        video = render(scene_class, output, quality=options["quality"], fps=options["fps"],
+                       video_format=options["video_format"], history=history, **scene_kwargs)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+    elapsed = time.perf_counter() - started
+    captions = f"; captions {video.subtitles}" if video.subtitles else ""
+    click.echo(f"wrote {video.path} ({video.duration:.1f} s, {video.width}x{video.height} at {video.fps} fps) "
+               f"in {elapsed:.1f} s{captions}")
+    if options["preview"]:
+        click.launch(str(video.path))
+
+
+@main.group()
+@click.version_option(nnscratch.__version__, prog_name="nnscratch")
+def render() -> None:
+    """Render a video of a network: its architecture, a forward pass, or its training.
+
+    \b
+    Example:
+      nnscratch render forward
+      nnscratch render training --epochs 500 --quality low
+      nnscratch render forward --run run.npz --input 0.5,0.8,0.2,0.9
+    """
+
+
+@render.command("network")
+@render_options
+@click.option("--trained", is_flag=True, help="Colour the edges with the trained weights, not the initial ones.")
+@click.version_option(nnscratch.__version__, prog_name="nnscratch")
+@click.pass_context
+def render_network(ctx: click.Context, trained: bool, **options) -> None:
+    """The architecture: layers, edges in the colours of the real weights, labels and a legend.
+
+    \b
+    Example:
+      nnscratch render network --layers 8,16,12,8,4,1 --activation relu --init he
+    """
+    history = obtain_history(ctx, options)
+    render_video("NetworkScene", "network", history, options, snapshot=-1 if trained else 0)
+
+
+@render.command("forward")
+@render_options
+@click.option("--input", "input_values", callback=parse_input, default=None,
+              help="A custom input, one value per input neuron, e.g. 0.5,0.8,0.2,0.9.")
+@click.option("--sample", type=click.IntRange(0), default=None, help="Use training sample N as the input.")
+@click.version_option(nnscratch.__version__, prog_name="nnscratch")
+@click.pass_context
+def render_forward(ctx: click.Context, input_values: list[float] | None, sample: int | None, **options) -> None:
+    """One input flowing through the trained network, layer by layer, with the real numbers.
+
+    \b
+    Example:
+      nnscratch render forward --input 0.5,0.8,0.2,0.9
+      nnscratch render forward --sample 12 --quality low
+    """
+    if input_values is not None and sample is not None:
+        raise click.BadParameter("give --input or --sample, not both", param_hint="'--sample'")
+    if sample is not None and options["run_file"] is None:
+        n_train = train_size(options["samples"], options["test_fraction"])
+        if sample >= n_train:
+            raise click.BadParameter(f"there are {n_train} training samples, so --sample must be below {n_train}",
+                                     param_hint="'--sample'")
+    if input_values is not None and options["run_file"] is None and len(input_values) != options["layers"][0]:
+        raise click.BadParameter(f"{len(input_values)} values for an input layer of {options['layers'][0]}",
+                                 param_hint="'--input'")
+    history = obtain_history(ctx, options)
+    if input_values is not None and len(input_values) != history.layer_sizes[0]:
+        raise click.BadParameter(f"{len(input_values)} values for an input layer of {history.layer_sizes[0]}",
+                                 param_hint="'--input'")
+    if sample is not None and sample >= len(history.X_train):
+        raise click.BadParameter(f"there are {len(history.X_train)} training samples, so --sample must be below "
+                                 f"{len(history.X_train)}", param_hint="'--sample'")
+    render_video("ForwardPassScene", "forward_pass", history, options, input_values=input_values, sample=sample)
+
+
+@render.command("training")
+@render_options
+@click.option("--duration", type=click.FloatRange(8, 600), default=18.0, show_default=True,
+              help="Length of the video in seconds, whatever the number of epochs.")
+@click.version_option(nnscratch.__version__, prog_name="nnscratch")
+@click.pass_context
+def render_training(ctx: click.Context, duration: float, **options) -> None:
+    """Training replayed: edges recolour as the weights change, loss and accuracy curves draw along.
+
+    \b
+    Example:
+      nnscratch render training --epochs 500
+      nnscratch render training --dataset spiral --layers 2,8,8,1 --activation tanh --optimizer adam --lr 0.02 --epochs 3000
+    """
+    history = obtain_history(ctx, options)
+    render_video("TrainingScene", "training", history, options, duration=duration)
 
 
 if __name__ == "__main__":

@@ -106,6 +106,11 @@ class Dataset:
         return len(self.X_test) > 0
 
 
+def train_size(n_samples: int, test_fraction: float) -> int:
+    """How many of ``n_samples`` go to training; at least two always do."""
+    return n_samples - min(int(round(n_samples * test_fraction)), n_samples - 2)
+
+
 def make_dataset(
     name: str = "sample",
     n_samples: int = 200,
@@ -137,7 +142,5 @@ def make_dataset(
         X, y = TWO_D_DATASETS[name](n_samples, noise, rng)
         order = rng.permutation(n_samples)
         X, y = X[order], y[order][:, None]
-    n_test = int(round(n_samples * test_fraction))
-    n_test = min(n_test, n_samples - 2)
-    split = n_samples - n_test
+    split = train_size(n_samples, test_fraction)
     return Dataset(name, X[:split], y[:split], X[split:], y[split:], float(noise))

@@ -1,0 +1,7 @@
+"""Manim scenes and mobjects that replay a recorded nnscratch run."""
+from scenes.forward_pass import ForwardPassScene
+from scenes.network_mobject import NetworkMobject
+from scenes.network_scene import NetworkScene
+from scenes.training import TrainingScene
+
+__all__ = ["ForwardPassScene", "NetworkMobject", "NetworkScene", "TrainingScene"]

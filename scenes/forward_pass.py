@@ -93,7 +93,7 @@ class ForwardPassScene(HistoryScene):
                           for v, c in zip(values, net.neurons[0])))
         caption = Text(self.origin, font_size=20, color=MUTED).next_to(VGroup(labels, net.neurons[0]), DOWN, buff=0.3)
         shown = ", ".join(number(v) for v in self.x[:6]) + (" …" if len(self.x) > 6 else "")
-        self.narrate(f"The input ({self.origin}): {shown}. Each input neuron's brightness is its value.")
+        self.narrate(f"{self.origin.capitalize()}: {shown}. Each input neuron's brightness is its value.")
         self.play(FadeIn(caption), LaggedStart(*(FadeIn(t, shift=RIGHT * 0.2) for t in labels), lag_ratio=0.15),
                   net.light_layer(0, self.x), run_time=1.5)
         self.input_caption = caption

@@ -29,7 +29,6 @@ def render_settings(width: int, height: int, fps: int, video_format: str, media_
         "format": video_format,
         "media_dir": str(media_dir),
         "output_file": output_stem,
-        "write_to_movie": True,
         "save_last_frame": False,
         "preview": False,
         # Hashing every play() for the cache costs far more than it saves here (manim issue 2710).
@@ -47,6 +46,7 @@ class RenderedVideo:
     height: int
     fps: int
     duration: float
+    scene: manim.Scene  # kept so callers (and tests) can read the layout that was drawn
 
 
 def render(scene_class: type[manim.Scene], output: Path, *, quality: str = "high", fps: int | None = None,
@@ -81,6 +81,6 @@ def render(scene_class: type[manim.Scene], output: Path, *, quality: str = "high
         if plan.subcaption_file is not None and Path(plan.subcaption_file).exists():
             subtitles = output.with_suffix(".srt")
             os.replace(plan.subcaption_file, subtitles)
-        return RenderedVideo(output, subtitles, width, height, fps, duration)
+        return RenderedVideo(output, subtitles, width, height, fps, duration, scene)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Set up on first use, then run the default training and print its metrics.
+# Set up on first use, then render the default forward-pass video into media/videos/.
+# Extra arguments replace the default: `bash scripts/render.sh training --epochs 500`.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$NNSCRATCH_ROOT"
-exec nnscratch train --out media/run.npz "$@"
+if [ $# -eq 0 ]; then
+    set -- forward
+fi
+exec nnscratch render "$@"

@@ -1,0 +1,113 @@
+"""`nnscratch render` end to end through CliRunner, bad inputs included."""
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from tests.frames import read_video
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture(scope="module")
+def run_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("run") / "run.npz"
+    result = CliRunner().invoke(main, ["train", "--epochs", "60", "--out", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.mark.slow
+def test_render_training_writes_the_video_and_one_summary_line(runner, tmp_path):
+    out = tmp_path / "training.mp4"
+    result = runner.invoke(main, ["render", "training", "--epochs", "80", "--quality", "low", "--duration", "8",
+                                  "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    summary = result.stdout.strip().splitlines()[-1]
+    assert summary.startswith(f"wrote {out} (8.") and "854x480 at 15 fps" in summary
+    frames, fps, width, height = read_video(out)
+    assert (width, height) == (854, 480) and fps == pytest.approx(15, abs=0.01) and abs(len(frames) - 120) <= 2
+    assert out.with_suffix(".srt").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["training.mp4", "training.srt"]
+
+
+@pytest.mark.slow
+def test_render_forward_replays_a_saved_run_with_a_custom_input(runner, run_file, tmp_path):
+    out = tmp_path / "forward.mp4"
+    result = runner.invoke(main, ["render", "forward", "--run", str(run_file), "--input", "0.1,0.2,0.3,0.4",
+                                  "--quality", "low", "--fps", "5", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "training" not in result.output.splitlines()[0]  # no training happened
+    frames, fps, width, height = read_video(out)
+    assert (width, height) == (854, 480) and fps == pytest.approx(5, abs=0.01)
+    assert "Your input: 0.10, 0.20, 0.30, 0.40" in out.with_suffix(".srt").read_text()
+
+
+@pytest.mark.slow
+def test_render_network_default_output_goes_under_media(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["render", "network", "--epochs", "5", "--quality", "low", "--fps", "5"])
+    assert result.exit_code == 0, result.output
+    video = tmp_path / "media" / "videos" / "network.mp4"
+    assert video.exists() and f"wrote media/videos/network.mp4" in result.output
+    assert [p.name for p in (tmp_path / "media" / "videos").iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("args, message", [
+    (["forward", "--input", "0.1,0.2"], "2 values for an input layer of 4"),
+    (["forward", "--input", "0.1,x,0.3,0.4"], "'x' is not a number"),
+    (["forward", "--input", "0.1,nan,0.3,0.4"], "not a finite number"),
+    (["forward", "--input", "1,2,3,4", "--sample", "2"], "not both"),
+    (["forward", "--sample", "999"], "must be below 160"),
+    (["training", "--duration", "2"], "--duration"),
+    (["training", "--quality", "8k"], "'8k' is not one of"),
+    (["training", "--format", "avi"], "'avi' is not one of"),
+    (["training", "--fps", "0"], "--fps"),
+    (["training", "--output", "x.gif"], "does not end in .mp4"),
+    (["training", "--format", "gif", "--output", "x.mp4"], "does not end in .gif"),
+    (["network", "--layers", "4,,1"], "empty layer size"),
+    (["network", "--lr", "-1"], "learning rate"),
+    (["forward", "--dataset", "spiral"], "input layer must be 2"),
+])
+def test_bad_render_options_exit_2_and_write_nothing(runner, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["render", *args])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_run_file_with_training_options_is_refused(runner, run_file, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["render", "training", "--run", str(run_file), "--epochs", "9"])
+    assert result.exit_code == 2
+    assert "--run replays a saved run, so --epochs has no effect" in result.output
+    result = runner.invoke(main, ["render", "forward", "--run", str(run_file), "--input", "1,2"])
+    assert result.exit_code == 2 and "2 values for an input layer of 4" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_or_broken_run_file_exits_1(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["render", "training", "--run", "missing.npz"])
+    assert result.exit_code == 1 and result.output.strip() == "Error: missing.npz: no such run file"
+    (tmp_path / "bad.npz").write_text("nope")
+    result = runner.invoke(main, ["render", "forward", "--run", "bad.npz"])
+    assert result.exit_code == 1 and "not an .npz archive" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.npz"]
+
+
+def test_unwritable_output_folder_exits_1(runner, run_file, tmp_path):
+    result = runner.invoke(main, ["render", "training", "--run", str(run_file),
+                                  "--output", str(tmp_path / "nope" / "t.mp4")])
+    assert result.exit_code == 1 and "does not exist" in result.output
+
+
+@pytest.mark.parametrize("command", [["render"], ["render", "network"], ["render", "forward"], ["render", "training"]])
+def test_render_help_has_examples_and_version(runner, command):
+    result = runner.invoke(main, [*command, "--help"])
+    assert result.exit_code == 0 and "Example:" in result.output
+    assert runner.invoke(main, [*command, "--version"]).output.strip() == "nnscratch, version 0.1.0"

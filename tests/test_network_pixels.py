@@ -1,0 +1,85 @@
+"""The network mobject on real frames: edge colours follow weight signs, brightness follows activation."""
+import numpy as np
+import pytest
+
+from scenes.network_mobject import NetworkMobject
+from tests.frames import luminance, most_colourful, render_still, to_pixel
+
+WIDTH, HEIGHT = 640, 360
+
+
+@pytest.fixture(scope="module")
+def fan():
+    """A 1-3-1 network: no two edges cross, so every edge midpoint shows that edge alone."""
+    network = NetworkMobject([1, 3, 1], width=6.0, height=4.0)
+    weights = [np.array([[2.0], [-2.0], [0.1]]), np.array([[-1.5, 1.5, 0.1]])]
+    network.set_weights(weights)
+    network.set_activations([np.array([0.5]), np.array([0.95, 0.05, 0.5]), np.array([0.8])])
+    return network, weights, render_still(network, WIDTH, HEIGHT)
+
+
+def edge_colour(network, frame, layer, index):
+    line = network.edges[layer][index]
+    row, column = to_pixel(line.get_center(), WIDTH, HEIGHT)
+    return most_colourful(frame, row, column)
+
+
+@pytest.mark.parametrize("layer, index, sign", [(0, 0, 1), (0, 1, -1), (1, 0, -1), (1, 1, 1)])
+def test_strong_edges_are_blue_when_positive_and_red_when_negative(fan, layer, index, sign):
+    network, weights, frame = fan
+    assert np.sign(weights[layer].ravel()[index]) == sign
+    r, g, b = edge_colour(network, frame, layer, index)
+    if sign > 0:
+        assert b > r + 60, (r, g, b)
+    else:
+        assert r > b + 60, (r, g, b)
+
+
+def test_weak_edges_are_dimmer_than_strong_ones(fan):
+    network, _, frame = fan
+    strong = luminance(edge_colour(network, frame, 0, 0))
+    weak = luminance(edge_colour(network, frame, 0, 2))
+    assert weak < 0.6 * strong
+
+
+def test_firing_neuron_is_brighter_than_a_quiet_one(fan):
+    network, _, frame = fan
+    centres = [to_pixel(circle.get_center(), WIDTH, HEIGHT) for circle in network.neurons[1]]
+    firing, quiet, middle = (luminance(frame[row, column, :3]) for row, column in centres)
+    assert firing > middle > quiet
+    assert firing > 180 and quiet < 50
+
+
+def test_changing_state_changes_the_pixels():
+    network = NetworkMobject([1, 1], width=4.0, height=2.0)
+    network.set_weights([np.array([[1.0]])])
+    network.set_activations([np.array([0.0]), np.array([0.0])])
+    before = render_still(network, WIDTH, HEIGHT)
+    network.set_weights([np.array([[-1.0]])])
+    network.set_activations([np.array([1.0]), np.array([1.0])])
+    after = render_still(network, WIDTH, HEIGHT)
+    row, column = to_pixel(network.edges[0][0].get_center(), WIDTH, HEIGHT)
+    assert most_colourful(before, row, column)[2] > most_colourful(before, row, column)[0]
+    assert most_colourful(after, row, column)[0] > most_colourful(after, row, column)[2]
+    row, column = to_pixel(network.neurons[1][0].get_center(), WIDTH, HEIGHT)
+    assert luminance(after[row, column, :3]) > luminance(before[row, column, :3]) + 100
+
+
+def test_wide_layers_draw_sixteen_neurons_with_an_ellipsis_and_a_brace():
+    network = NetworkMobject([784, 16, 10])
+    assert len(network.neurons[0]) == 16 and len(network.edges[0]) == 16 * 16
+    assert len(network.ellipses) == 1 and len(network.size_braces) == 1
+    assert network.size_braces[0][1].text == "784"
+    weights = [np.zeros((16, 784)), np.zeros((10, 16))]
+    weights[0][0, 783] = 3.0  # the last input neuron is drawn, in the bottom half
+    network.set_weights(weights)
+    assert network.edges[0][15].stroke_width == pytest.approx(network.max_edge_width)
+    assert network.edges[0][0].stroke_width < 1.0
+
+
+def test_neurons_are_drawn_over_edges_that_stop_at_their_rims():
+    network = NetworkMobject([2, 2])
+    assert list(network.submobjects).index(network.edges) < list(network.submobjects).index(network.neurons)
+    line = network.edges[0][0]
+    start_gap = np.linalg.norm(line.get_start() - network.neurons[0][0].get_center())
+    assert start_gap == pytest.approx(network.radius, rel=1e-3)

@@ -1,0 +1,148 @@
+"""Whole scenes rendered to real video files, read back with PyAV and checked pixel by pixel."""
+import subprocess
+import sys
+from pathlib import Path
+
+import manim
+import numpy as np
+import pytest
+
+from nnscratch import RunSpec, record_run
+from scenes import ForwardPassScene, NetworkScene, TrainingScene
+from scenes.render import render, render_settings
+from scenes.style import activation_brightness, brightness_colors
+from tests.frames import luminance, most_colourful, read_video, to_pixel
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parent.parent
+WIDTH, HEIGHT, FPS = 640, 360, 10
+
+
+@pytest.fixture(scope="module")
+def history():
+    return record_run(RunSpec(epochs=300))
+
+
+def test_every_render_setting_is_a_real_manim_key(tmp_path):
+    settings = render_settings(320, 180, 10, "mp4", tmp_path, "x", progress=False)
+    unknown = [key for key in settings if key not in manim.config]
+    assert unknown == []
+
+
+def strong_edges(scene, weights, count=4):
+    """The drawn edges with the largest |w|, as (line, weight) pairs."""
+    flat = scene.network.drawn_weights(weights)
+    lines = [line for group in scene.network.edges for line in group]
+    order = np.argsort(-np.abs(flat))
+    return [(lines[i], flat[i]) for i in order[:count]]
+
+
+def assert_edges_show_signs(frame, pairs):
+    """Most points along each strong edge have its sign's hue (a few may sit where other edges cross)."""
+    for line, weight in pairs:
+        hues = []
+        for t in np.linspace(0.15, 0.85, 9):
+            point = line.get_start() + t * (line.get_end() - line.get_start())
+            r, g, b = most_colourful(frame, *to_pixel(point, WIDTH, HEIGHT))
+            hues.append(b > r + 40 if weight > 0 else r > b + 40)
+        assert sum(hues) >= 6, (weight, hues)
+
+
+def test_training_video_has_its_frames_and_ends_on_the_final_weights(history, tmp_path):
+    video = render(TrainingScene, tmp_path / "training.mp4", resolution=(WIDTH, HEIGHT), fps=FPS,
+                   progress=False, history=history, duration=8.0)
+    frames, fps, width, height = read_video(video.path)
+    assert (width, height) == (WIDTH, HEIGHT) and fps == pytest.approx(FPS, abs=0.01)
+    assert abs(len(frames) - 8.0 * FPS) <= 2
+    final_weights = [W[-1] for W in history.weights]
+    assert_edges_show_signs(frames[-1], strong_edges(video.scene, final_weights))
+    # The probe's output neuron ends as bright as its final activation says.
+    circle = video.scene.network.neurons[-1][0]
+    expected = brightness_colors(activation_brightness(history.probe_a[-1][-1], "unit"))[0] * 255
+    seen = frames[-1][to_pixel(circle.get_center(), WIDTH, HEIGHT)]
+    assert np.abs(seen.astype(float) - expected).max() < 25
+    # ... and the first frames of the replay show the untrained network: a different picture.
+    assert np.abs(frames[int(2.6 * FPS)].astype(int) - frames[-1].astype(int)).mean() > 1.0
+    captions = video.subtitles.read_text()
+    assert f"{history.train_loss[-1]:.4f}" in captions and f"{history.train_loss[0]:.3f}" in captions
+
+
+def test_training_video_length_does_not_follow_epochs(tmp_path):
+    long_run = record_run(RunSpec(epochs=3000))
+    video = render(TrainingScene, tmp_path / "long.mp4", resolution=(320, 180), fps=5, progress=False,
+                   history=long_run, duration=8.0)
+    frames, _, _, _ = read_video(video.path)
+    assert abs(len(frames) - 8.0 * 5) <= 2
+
+
+def test_forward_video_lights_the_output_to_its_true_activation(history, tmp_path):
+    x = [0.9, 0.8, 0.85, 0.95]
+    video = render(ForwardPassScene, tmp_path / "forward.mp4", resolution=(WIDTH, HEIGHT), fps=FPS,
+                   progress=False, history=history, input_values=x)
+    frames, fps, width, height = read_video(video.path)
+    assert (width, height) == (WIDTH, HEIGHT)
+    assert abs(len(frames) - video.duration * FPS) <= 2
+    output = history.network_at(-1).forward(np.array([x]))[0, 0]
+    scene = video.scene
+    expected = brightness_colors(activation_brightness(np.array([output]), "unit"))[0] * 255
+    seen = frames[-1][to_pixel(scene.network.neurons[-1][0].get_center(), WIDTH, HEIGHT)]
+    assert np.abs(seen.astype(float) - expected).max() < 25
+    # input neuron brightness follows the input values
+    inputs = [luminance(frames[-1][to_pixel(c.get_center(), WIDTH, HEIGHT)]) for c in scene.network.neurons[0]]
+    assert inputs[3] > inputs[1]
+    assert_edges_show_signs(frames[-1], strong_edges(scene, [W[-1] for W in history.weights]))
+    captions = video.subtitles.read_text()
+    assert "Your input: 0.90, 0.80, 0.85, 0.95" in captions and f"{output:.3f}" in captions
+
+
+def test_forward_video_of_a_sample_marks_the_prediction(history, tmp_path):
+    video = render(ForwardPassScene, tmp_path / "sample.mp4", resolution=(320, 180), fps=5, progress=False,
+                   history=history, sample=3)
+    captions = video.subtitles.read_text()
+    label = int(history.y_train[3, 0])
+    predicted = int(history.network_at(-1).forward(history.X_train[3:4].astype(float))[0, 0] >= 0.5)
+    assert "Training sample 3: " in captions
+    assert f"the label is {label}: {'right' if label == predicted else 'wrong'}" in captions
+
+
+def test_network_video_draws_the_initial_weights(history, tmp_path):
+    video = render(NetworkScene, tmp_path / "network.mp4", resolution=(WIDTH, HEIGHT), fps=FPS, progress=False,
+                   history=history)
+    frames, _, _, _ = read_video(video.path)
+    assert_edges_show_signs(frames[-1], strong_edges(video.scene, [W[0] for W in history.weights]))
+    parameters = sum(a * b + b for a, b in zip(history.layer_sizes, history.layer_sizes[1:]))
+    assert f"{parameters}" in video.subtitles.read_text()
+
+
+def test_gif_output(history, tmp_path):
+    video = render(TrainingScene, tmp_path / "t.gif", resolution=(160, 90), fps=5, video_format="gif",
+                   progress=False, history=history, duration=8.0)
+    frames, _, width, height = read_video(video.path)
+    assert (width, height) == (160, 90) and len(frames) > 10
+
+
+def test_interrupted_render_leaves_no_file(history, tmp_path, monkeypatch):
+    def interrupt(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(TrainingScene, "show_ending", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        render(TrainingScene, tmp_path / "cut.mp4", resolution=(160, 90), fps=5, progress=False,
+               history=history, duration=8.0)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("path, scene", [("scenes/network_scene.py", "NetworkScene"),
+                                         ("scenes/forward_pass.py", "ForwardPassScene"),
+                                         ("scenes/training.py", "TrainingScene")])
+def test_each_scene_renders_with_the_plain_manim_command(tmp_path, path, scene):
+    result = subprocess.run(
+        [sys.executable, "-m", "manim", "render", "-r", "160,90", "--fps", "5", "--disable_caching",
+         "--media_dir", str(tmp_path), "-v", "WARNING", str(ROOT / path), scene],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    videos = list(tmp_path.rglob(f"{scene}.mp4"))
+    assert len(videos) == 1
+    frames, _, width, height = read_video(videos[0])
+    assert (width, height) == (160, 90) and len(frames) > 20

@@ -34,6 +34,14 @@ def typst_number(value: float, colored: bool = False) -> str:
     return f'#text(fill: rgb("{color}"))[${text}$] '
 
 
+class Formula(MathTypst):
+    """MathTypst with a short repr: Manim names each progress bar after its animation's mobject,
+    and a matrix of coloured numbers makes a repr of several hundred characters."""
+
+    def __repr__(self) -> str:
+        return "Formula"
+
+
 class ForwardPassScene(HistoryScene):
     """Light each layer of the trained network to its true activations for one input.
 
@@ -60,7 +68,7 @@ class ForwardPassScene(HistoryScene):
         self.trace = self.network_model.trace(self.x)
 
     def construct(self) -> None:
-        self.network = self.make_network(width=5.0, height=5.2).shift([-3.45, -0.55, 0])
+        self.network = self.make_network(width=4.8, height=5.0).shift([-3.2, -0.6, 0])
         self.network.set_weights(self.weights_at(-1))
         self.show_network()
         self.show_input()
@@ -75,9 +83,9 @@ class ForwardPassScene(HistoryScene):
     def show_network(self) -> None:
         h = self.history
         self.title = Text("Forward pass", font_size=38, color=LABEL).to_corner(UP + LEFT, buff=0.4)
-        subtitle = Text(f"trained for {h.epochs} epochs: loss {h.train_loss[-1]:.3f}", font_size=22,
+        subtitle = Text(f"trained for {h.epochs:,} epochs: loss {h.train_loss[-1]:.3g}", font_size=22,
                         color=MUTED).next_to(self.title, RIGHT, buff=0.4, aligned_edge=DOWN)
-        self.narrate(f"A network trained for {h.epochs} epochs, its loss down to {h.train_loss[-1]:.3f}. "
+        self.narrate(f"A network trained for {h.epochs:,} epochs, its loss down to {h.train_loss[-1]:.3g}. "
                      "Let's push one input through it.")
         self.play(Write(self.title), FadeIn(subtitle), run_time=1.0)
         self.play(FadeIn(self.network.neurons), FadeIn(self.network.ellipses), FadeIn(self.network.size_braces),
@@ -91,7 +99,7 @@ class ForwardPassScene(HistoryScene):
         values = self.x[net.indices[0]]
         labels = VGroup(*(Text(number(v), font_size=20, color=LABEL).next_to(c, LEFT, buff=0.14)
                           for v, c in zip(values, net.neurons[0])))
-        caption = Text(self.origin, font_size=20, color=MUTED).next_to(VGroup(labels, net.neurons[0]), DOWN, buff=0.3)
+        caption = Text(self.origin, font_size=22, color=MUTED).next_to(self.title, DOWN, buff=0.25, aligned_edge=LEFT)
         shown = ", ".join(number(v) for v in self.x[:6]) + (" …" if len(self.x) > 6 else "")
         self.narrate(f"{self.origin.capitalize()}: {shown}. Each input neuron's brightness is its value.")
         self.play(FadeIn(caption), LaggedStart(*(FadeIn(t, shift=RIGHT * 0.2) for t in labels), lag_ratio=0.15),
@@ -105,7 +113,7 @@ class ForwardPassScene(HistoryScene):
         f = FUNCTION_NAMES[activation]
         inner = f"W^(({layer})) a^(({layer - 1})) + b^(({layer}))"
         body = f"{f}({inner})" if f else inner
-        return MathTypst(f"a^(({layer})) = {body}", font_size=40, color=LABEL)
+        return Formula(f"a^(({layer})) = {body}", font_size=40, color=LABEL)
 
     def show_layer(self, layer: int, with_product: bool) -> None:
         net = self.network
@@ -171,14 +179,14 @@ class ForwardPassScene(HistoryScene):
             return 'vec(delim: "[", ' + ", ".join(typst_number(v) for v in values) + ")"
 
         size = 24 if max(W.shape) <= 5 else 20
-        product = MathTypst(f"{mat(W)} {vec(a_prev)} + {vec(b)} = {vec(z)}", font_size=size, color=LABEL)
+        product = Formula(f"{mat(W)} {vec(a_prev)} + {vec(b)} = {vec(z)}", font_size=size, color=LABEL)
         room = 7.1 - RIGHT_COLUMN_X - 0.2
         if product.width > room:
             product.scale_to_fit_width(room)
         product.next_to(self.current_equation, DOWN, buff=0.45, aligned_edge=LEFT)
         f = FUNCTION_NAMES[self.history.metadata["activation"] if layer < len(self.history.layer_sizes) - 1
                            else self.history.metadata["output"]]
-        result = MathTypst(f"a^(({layer})) = {f}(z) = {vec(a)}" if f else f"a^(({layer})) = z",
+        result = Formula(f"a^(({layer})) = {f}(z) = {vec(a)}" if f else f"a^(({layer})) = z",
                            font_size=size, color=LABEL)
         result.scale(product.font_size / size).next_to(product, DOWN, buff=0.35, aligned_edge=LEFT)
         top = int(np.argmax(np.abs(W).ravel()))

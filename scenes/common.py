@@ -7,6 +7,7 @@ import numpy as np
 from manim import Scene
 
 from nnscratch import RunSpec, TrainingHistory, record_run
+from scenes.fast_drawing import NetworkCamera
 from scenes.network_mobject import NetworkMobject
 
 
@@ -38,6 +39,7 @@ class HistoryScene(Scene):
     """
 
     def __init__(self, history: TrainingHistory | None = None, **kwargs) -> None:
+        kwargs.setdefault("camera_class", NetworkCamera)
         super().__init__(**kwargs)
         self.history = history if history is not None else default_history()
 

@@ -15,6 +15,7 @@ from manim import (
     VGroup,
 )
 
+from scenes.fast_drawing import NetworkCanvas
 from scenes.style import (
     BRIGHTNESS_KIND, HIDDEN_RIM, INPUT_RIM, LABEL, MAX_DRAWN_NEURONS, MUTED, NEGATIVE, NEURON_RADIUS,
     OUTPUT_RIM, POSITIVE, activation_brightness, brightness_colors, edge_styles,
@@ -75,6 +76,13 @@ class NetworkMobject(VGroup):
         self.output_labels = self._output_labels(output_labels) if output_labels else VGroup()
         self.add(self.edges, self.neurons, self.ellipses, self.size_braces, self.output_labels)
         self._edge_flat = [line for group in self.edges for line in group]
+        self._circles = [circle for column in self.neurons for circle in column]
+        # The drawn state as arrays, one row per edge or neuron; the mobjects follow them
+        # unless fast drawing is on (see use_fast_drawing).
+        self.edge_rgbas = np.array([line.stroke_rgbas[0] for line in self._edge_flat])
+        self.edge_widths = np.array([line.stroke_width for line in self._edge_flat], dtype=float)
+        self.neuron_rgbs = np.array([circle.fill_rgbas[0, :3] for circle in self._circles])
+        self.canvas = None
 
     # -- layout ---------------------------------------------------------------
 
@@ -135,31 +143,58 @@ class NetworkMobject(VGroup):
         flat = self.drawn_weights(weights)
         if scale is None:
             scale = float(np.abs(flat).max())
-        rgbas, widths = edge_styles(flat, scale, self.max_edge_width)
-        for line, rgba, width in zip(self._edge_flat, rgbas, widths):
+        self.edge_rgbas, self.edge_widths = edge_styles(flat, scale, self.max_edge_width)
+        if self.canvas is None:
+            self._write_edges()
+        return self
+
+    def _write_edges(self) -> None:
+        for line, rgba, width in zip(self._edge_flat, self.edge_rgbas, self.edge_widths):
             line.stroke_rgbas = rgba[None, :]
             line.stroke_width = width
-        return self
+
+    def _write_neurons(self) -> None:
+        for circle, rgb in zip(self._circles, self.neuron_rgbs):
+            circle.fill_rgbas = np.array([[*rgb, 1.0]])
 
     def brightness(self, activations: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Brightness in [0, 1] of each drawn neuron, from one activation vector per layer (input first)."""
         return [activation_brightness(np.asarray(a)[idx], kind)
                 for a, idx, kind in zip(activations, self.indices, self.brightness_kinds)]
 
-    def set_activations(self, activations: Sequence[np.ndarray], layers: Sequence[int] | None = None) -> "NetworkMobject":
+    def set_activations(self, activations: Sequence[np.ndarray]) -> "NetworkMobject":
         """Light neurons to their activations; ``activations`` holds one vector per layer, input first."""
-        levels = self.brightness(activations)
-        for layer in range(len(self.layer_sizes)) if layers is None else layers:
-            for circle, rgb in zip(self.neurons[layer], brightness_colors(levels[layer])):
-                circle.fill_rgbas = np.array([[*rgb, 1.0]])
+        self.neuron_rgbs = brightness_colors(np.concatenate(self.brightness(activations)))
+        if self.canvas is None:
+            self._write_neurons()
         return self
 
-    def set_layer_activation(self, layer: int, values: np.ndarray) -> "NetworkMobject":
-        """Light one layer only."""
-        kind = self.brightness_kinds[layer]
-        colors = brightness_colors(activation_brightness(np.asarray(values)[self.indices[layer]], kind))
-        for circle, rgb in zip(self.neurons[layer], colors):
-            circle.fill_rgbas = np.array([[*rgb, 1.0]])
+    # -- fast drawing -------------------------------------------------------------
+
+    def use_fast_drawing(self) -> "NetworkMobject":
+        """Draw edges and neurons from arrays in one call (needs ``NetworkCamera``): for replays that
+        change everything every frame. Lay the network out first: it stops following moves."""
+        if self.canvas is not None:
+            return self
+        self.edge_starts = np.array([line.get_start()[:2] for line in self._edge_flat]).reshape(-1, 2)
+        self.edge_ends = np.array([line.get_end()[:2] for line in self._edge_flat]).reshape(-1, 2)
+        self.neuron_centers = np.array([circle.get_center()[:2] for circle in self._circles])
+        self.rim_rgbas = np.array([circle.stroke_rgbas[0] for circle in self._circles])
+        self.rim_widths = np.array([circle.stroke_width for circle in self._circles], dtype=float)
+        self.canvas = NetworkCanvas(self)
+        self.submobjects = [self.canvas if part is self.edges else part for part in self.submobjects
+                            if part is not self.neurons]
+        return self
+
+    def use_mobjects(self) -> "NetworkMobject":
+        """Back to one Manim mobject per edge and neuron, showing the current state (for animations)."""
+        if self.canvas is None:
+            return self
+        self.submobjects = [part for part in self.submobjects if part is not self.canvas]
+        self.submobjects[:0] = [self.edges, self.neurons]
+        self.canvas = None
+        self._write_edges()
+        self._write_neurons()
         return self
 
     # -- animations ---------------------------------------------------------------

@@ -34,6 +34,8 @@ def render_settings(width: int, height: int, fps: int, video_format: str, media_
         # Hashing every play() for the cache costs far more than it saves here (manim issue 2710).
         "disable_caching": True,
         "progress_bar": "display" if progress else "none",
+        # x264's veryfast preset halves the encoding time of the default at a similar file size.
+        "video_encoder_options": {"preset": "veryfast"},
         "verbosity": "WARNING",
     }
 

@@ -172,10 +172,14 @@ class TrainingScene(HistoryScene):
     def replay(self) -> None:
         h = self.history
         tracker = ValueTracker(0.0)
-        # Manim redraws only what comes after the first mobject with an updater: put the
-        # readouts after the network so they are redrawn with it.
-        self.add(self.readouts)
-        self.network.add_updater(lambda _: self.apply_state(tracker.get_value()))
+        self.network.use_fast_drawing()
+        # Manim redraws each frame only the mobjects from the first one with an updater on,
+        # and keeps the rest in a still background: the driver goes after the axes and
+        # labels, and what changes goes after the driver.
+        driver = VMobject()
+        driver.add_updater(lambda _: self.apply_state(tracker.get_value()))
+        self.add(driver, self.network, *(partial for _, partial in self.curves), self.readouts,
+                 self.loss_readout, self.accuracy_readout)
         drop = h.train_loss[0] - h.train_loss[-1]
         self.narrate("Each frame shows the real weights at that epoch: edges recolour and thicken as they change, "
                      "and the neurons glow with the activations of one training sample.")
@@ -185,7 +189,7 @@ class TrainingScene(HistoryScene):
                      + (f", and accuracy climbs from {h.train_accuracy[0]:.0%} to {h.train_accuracy[-1]:.0%}."
                         if not math.isnan(h.train_accuracy[0]) else "."))
         self.play(tracker.animate.set_value(1.0), run_time=self.replay_seconds * 0.55, rate_func=linear)
-        self.network.clear_updaters()
+        driver.clear_updaters()
         self.apply_state(1.0)
 
     def show_ending(self) -> None:

@@ -6,6 +6,7 @@ from scenes.network_mobject import NetworkMobject
 from tests.frames import luminance, most_colourful, render_still, to_pixel
 
 WIDTH, HEIGHT = 640, 360
+LEFT_SHIFT = np.array([-1.0, 0.0, 0.0])
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +84,46 @@ def test_neurons_are_drawn_over_edges_that_stop_at_their_rims():
     line = network.edges[0][0]
     start_gap = np.linalg.norm(line.get_start() - network.neurons[0][0].get_center())
     assert start_gap == pytest.approx(network.radius, rel=1e-3)
+
+
+def test_fast_drawing_looks_like_the_manim_mobjects():
+    """The replay's array drawing and Manim's own Lines and Circles give the same picture."""
+    import manim
+
+    from scenes.fast_drawing import NetworkCamera
+
+    rng = np.random.default_rng(3)
+    sizes = [8, 16, 12, 8, 4, 1]
+    weights = [rng.normal(size=(b, a)) for a, b in zip(sizes, sizes[1:])]
+    activations = [rng.uniform(size=n) for n in sizes]
+    frames = []
+    for fast in (False, True):
+        network = NetworkMobject(sizes, width=6.0, height=5.0).shift(LEFT_SHIFT)
+        network.set_weights(weights)
+        network.set_activations(activations)
+        if fast:
+            network.use_fast_drawing()
+        with manim.tempconfig({"pixel_width": WIDTH, "pixel_height": HEIGHT, "disable_caching": True,
+                               "verbosity": "WARNING"}):
+            scene = manim.Scene(camera_class=NetworkCamera)
+            scene.add(network)
+            scene.renderer.update_frame(scene)
+            frames.append(scene.renderer.get_frame()[:, :, :3].astype(int))
+    manim_frame, fast_frame = frames
+    assert manim_frame.max() > 100  # something was drawn
+    difference = np.abs(manim_frame - fast_frame)
+    # Circles differ from Manim's Bezier circles by a fraction of a pixel at the rims.
+    assert difference.mean() < 0.3
+    assert np.mean(difference.max(axis=2) > 40) < 0.002
+
+
+def test_switching_back_to_mobjects_keeps_the_state():
+    network = NetworkMobject([2, 2])
+    network.use_fast_drawing()
+    network.set_weights([np.array([[1.0, -1.0], [0.5, -0.5]])])
+    network.set_activations([np.array([0.0, 1.0]), np.array([1.0, 0.0])])
+    assert network.edges not in network.submobjects
+    network.use_mobjects()
+    assert network.submobjects[:2] == [network.edges, network.neurons]
+    np.testing.assert_allclose(network.edges[0][1].stroke_rgbas[0], network.edge_rgbas[1])
+    assert luminance(network.neurons[1][0].fill_rgbas[0, :3] * 255) > luminance(network.neurons[1][1].fill_rgbas[0, :3] * 255)

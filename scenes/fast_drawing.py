@@ -1,0 +1,76 @@
+"""Drawing a whole network in one call from numpy arrays, for replays that change it every frame.
+
+Manim spends most of a frame on per-mobject Python (point checks, subpath
+splits, colour setup) long before Cairo draws anything. During a replay every
+edge and neuron changes every frame, so the network is drawn instead by
+``NetworkCamera`` straight from the arrays that ``NetworkMobject.set_weights``
+and ``set_activations`` fill: a handful of Cairo calls per edge and nothing else.
+A test renders the same state both ways and compares the pixels.
+"""
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import cairo
+import numpy as np
+from manim import Camera, VMobject
+
+if TYPE_CHECKING:
+    from scenes.network_mobject import NetworkMobject
+
+
+class NetworkCanvas(VMobject):
+    """Stands in for a network's edges and neurons; ``NetworkCamera`` draws it from the network's arrays.
+
+    Its own points only span the network, so Manim keeps it in the display list
+    and knows its extent; they are never drawn.
+    """
+
+    def __init__(self, network: "NetworkMobject", **kwargs) -> None:
+        super().__init__(stroke_opacity=0, fill_opacity=0, **kwargs)
+        self.network = network
+        left, right = network.neurons.get_corner(np.array([-1, -1, 0])), network.neurons.get_corner(np.array([1, 1, 0]))
+        self.set_points_as_corners([left, [right[0], left[1], 0], right])
+
+
+class NetworkCamera(Camera):
+    """Manim's Cairo camera, drawing any ``NetworkCanvas`` directly and everything else as usual."""
+
+    def display_vectorized(self, vmobject: VMobject, ctx: cairo.Context):
+        if isinstance(vmobject, NetworkCanvas):
+            draw_network(vmobject.network, ctx, self.cairo_line_width_multiple)
+            return self
+        return super().display_vectorized(vmobject, ctx)
+
+
+def draw_network(network: "NetworkMobject", ctx: cairo.Context, line_width_multiple: float) -> None:
+    """Edges, then neurons over them, as Manim would draw the same Lines and Circles.
+
+    The context already maps scene units to pixels. Manim's Cairo surface stores
+    colours as BGR, so colours go in reversed, as Manim's own camera passes them.
+    """
+    ctx.set_line_cap(cairo.LINE_CAP_BUTT)
+    ctx.set_line_join(cairo.LINE_JOIN_MITER)
+    starts, ends = network.edge_starts, network.edge_ends
+    for (x0, y0), (x1, y1), (r, g, b, a), width in zip(starts.tolist(), ends.tolist(),
+                                                      network.edge_rgbas.tolist(), network.edge_widths.tolist()):
+        if width <= 0 or a <= 0:
+            continue
+        ctx.new_path()
+        ctx.move_to(x0, y0)
+        ctx.line_to(x1, y1)
+        ctx.set_source_rgba(b, g, r, a)
+        ctx.set_line_width(width * line_width_multiple)
+        ctx.stroke()
+    radius = network.radius
+    for (x, y), (r, g, b), (sr, sg, sb, sa), rim in zip(network.neuron_centers.tolist(), network.neuron_rgbs.tolist(),
+                                                        network.rim_rgbas.tolist(), network.rim_widths.tolist()):
+        ctx.new_path()
+        ctx.arc(x, y, radius, 0.0, 2 * math.pi)
+        ctx.close_path()
+        ctx.set_source_rgba(b, g, r, 1.0)
+        ctx.fill_preserve()
+        ctx.set_source_rgba(sb, sg, sr, sa)
+        ctx.set_line_width(rim * line_width_multiple)
+        ctx.stroke()

@@ -35,13 +35,27 @@ class NetworkCanvas(VMobject):
 
 
 class NetworkCamera(Camera):
-    """Manim's Cairo camera, drawing any ``NetworkCanvas`` directly and everything else as usual."""
+    """Manim's Cairo camera, drawing any ``NetworkCanvas`` directly, and other VMobjects as Manim
+    does but without the passes that paint nothing (a fill or stroke that is fully transparent):
+    a curve's invisible fill still costs Cairo the rasterizing of the area under it."""
 
     def display_vectorized(self, vmobject: VMobject, ctx: cairo.Context):
         if isinstance(vmobject, NetworkCanvas):
             draw_network(vmobject.network, ctx, self.cairo_line_width_multiple)
             return self
-        return super().display_vectorized(vmobject, ctx)
+        background = vmobject.background_stroke_width > 0 and vmobject.background_stroke_rgbas[:, 3].any()
+        fill = vmobject.fill_rgbas[:, 3].any()
+        stroke = vmobject.stroke_width > 0 and vmobject.stroke_rgbas[:, 3].any()
+        if not (background or fill or stroke):
+            return self
+        self.set_cairo_context_path(ctx, vmobject)
+        if background:
+            self.apply_stroke(ctx, vmobject, background=True)
+        if fill:
+            self.apply_fill(ctx, vmobject)
+        if stroke:
+            self.apply_stroke(ctx, vmobject)
+        return self
 
 
 def draw_network(network: "NetworkMobject", ctx: cairo.Context, line_width_multiple: float) -> None:

@@ -140,7 +140,10 @@ class NetworkMobject(VGroup):
 
     def set_weights(self, weights: Sequence[np.ndarray], scale: float | None = None) -> "NetworkMobject":
         """Colour every drawn edge by its weight; widths are relative to ``scale`` (default: largest |w| drawn)."""
-        flat = self.drawn_weights(weights)
+        return self.set_drawn_weights(self.drawn_weights(weights), scale)
+
+    def set_drawn_weights(self, flat: np.ndarray, scale: float | None = None) -> "NetworkMobject":
+        """As ``set_weights``, from the drawn edges' weights alone (see ``drawn_weights``)."""
         if scale is None:
             scale = float(np.abs(flat).max())
         self.edge_rgbas, self.edge_widths = edge_styles(flat, scale, self.max_edge_width)
@@ -164,7 +167,18 @@ class NetworkMobject(VGroup):
 
     def set_activations(self, activations: Sequence[np.ndarray]) -> "NetworkMobject":
         """Light neurons to their activations; ``activations`` holds one vector per layer, input first."""
-        self.neuron_rgbs = brightness_colors(np.concatenate(self.brightness(activations)))
+        return self.set_drawn_activations(self.drawn_activations(activations))
+
+    def drawn_activations(self, activations: Sequence[np.ndarray]) -> np.ndarray:
+        """The activations of the drawn neurons, flat, in the order of ``self.neurons``."""
+        return np.concatenate([np.asarray(a)[idx] for a, idx in zip(activations, self.indices)])
+
+    def set_drawn_activations(self, flat: np.ndarray) -> "NetworkMobject":
+        """As ``set_activations``, from the drawn neurons' activations alone."""
+        bounds = np.cumsum([0] + [len(idx) for idx in self.indices])
+        levels = np.concatenate([activation_brightness(flat[start:stop], kind) for start, stop, kind
+                                 in zip(bounds, bounds[1:], self.brightness_kinds)])
+        self.neuron_rgbs = brightness_colors(levels)
         if self.canvas is None:
             self._write_neurons()
         return self

@@ -18,7 +18,7 @@ ACCURACY_COLOR = "#83C167"
 TEST_COLOR = "#9ADBC5"
 INTRO_SECONDS = 2.5
 ENDING_SECONDS = 3.0
-MAX_CURVE_POINTS = 600
+MAX_CURVE_POINTS = 300
 
 
 def labelled(*parts) -> VGroup:
@@ -47,11 +47,10 @@ class TrainingScene(HistoryScene):
         self.duration = duration
         self.replay_seconds = duration - INTRO_SECONDS - ENDING_SECONDS
         self.keys = self.history.keyframes(max(2, int(self.replay_seconds * 6)))
-        # Widths are relative to the largest |w| of the whole run, so growth shows as thickening.
-        self.weight_scale = max(float(np.abs(W).max()) for W in self.history.weights)
 
     def construct(self) -> None:
         self.network = self.make_network(width=5.0, height=5.0).shift([-3.55, -0.5, 0])
+        self.prepare_keyframes()
         self.build_panel()
         self.show_intro()
         self.replay()
@@ -59,22 +58,29 @@ class TrainingScene(HistoryScene):
 
     # -- state at a point of the replay --------------------------------------------
 
-    def state_at(self, progress: float) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
-        """Epoch, weights and probe activations at ``progress`` in [0, 1] of the replay, interpolated."""
+    def prepare_keyframes(self) -> None:
+        """The drawn edges' weights and drawn neurons' activations at every keyframe, once: a frame
+        then interpolates a few hundred numbers, however wide the layers are."""
+        h, net = self.history, self.network
+        self.key_epochs = h.snapshot_epochs[self.keys].astype(float)
+        self.key_weights = np.stack([net.drawn_weights([W[k] for W in h.weights]) for k in self.keys])
+        self.key_activations = np.stack([net.drawn_activations([h.probe_input] + [A[k] for A in h.probe_a])
+                                         for k in self.keys])
+        # Widths are relative to the largest drawn |w| of the whole replay, so growth shows as thickening.
+        self.weight_scale = float(np.abs(self.key_weights).max())
+
+    def state_at(self, progress: float) -> tuple[float, np.ndarray, np.ndarray]:
+        """Epoch, drawn weights and drawn probe activations at ``progress`` in [0, 1] of the replay."""
         position = progress * (len(self.keys) - 1)
         low = min(int(position), len(self.keys) - 2)
         t = position - low
-        a, b = self.keys[low], self.keys[low + 1]
-        h = self.history
-        epoch = (1 - t) * h.snapshot_epochs[a] + t * h.snapshot_epochs[b]
-        weights = [(1 - t) * W[a] + t * W[b] for W in h.weights]
-        activations = [h.probe_input] + [(1 - t) * A[a] + t * A[b] for A in h.probe_a]
-        return float(epoch), weights, activations
+        mix = lambda values: (1 - t) * values[low] + t * values[low + 1]  # noqa: E731
+        return float(mix(self.key_epochs)), mix(self.key_weights), mix(self.key_activations)
 
     def apply_state(self, progress: float) -> None:
         epoch, weights, activations = self.state_at(progress)
-        self.network.set_weights(weights, scale=self.weight_scale)
-        self.network.set_activations(activations)
+        self.network.set_drawn_weights(weights, scale=self.weight_scale)
+        self.network.set_drawn_activations(activations)
         shown_epoch = int(round(epoch))
         fraction = epoch / self.history.epochs
         for full, partial in self.curves:
@@ -178,8 +184,12 @@ class TrainingScene(HistoryScene):
         # labels, and what changes goes after the driver.
         driver = VMobject()
         driver.add_updater(lambda _: self.apply_state(tracker.get_value()))
-        self.add(driver, self.network, *(partial for _, partial in self.curves), self.readouts,
+        self.add(driver, self.network.canvas, *(partial for _, partial in self.curves), self.epoch_readout,
                  self.loss_readout, self.accuracy_readout)
+        # Manim calls update() down every family each frame; only the driver has anything to do.
+        still = [mobject for mobject in self.mobjects if mobject is not driver]
+        for mobject in still:
+            mobject.suspend_updating()
         drop = h.train_loss[0] - h.train_loss[-1]
         self.narrate("Each frame shows the real weights at that epoch: edges recolour and thicken as they change, "
                      "and the neurons glow with the activations of one training sample.")
@@ -190,6 +200,8 @@ class TrainingScene(HistoryScene):
                         if not math.isnan(h.train_accuracy[0]) else "."))
         self.play(tracker.animate.set_value(1.0), run_time=self.replay_seconds * 0.55, rate_func=linear)
         driver.clear_updaters()
+        for mobject in still:
+            mobject.resume_updating()
         self.apply_state(1.0)
 
     def show_ending(self) -> None:

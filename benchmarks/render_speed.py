@@ -1,0 +1,288 @@
+"""How fast nnscratch renders, against floors measured in the same run.
+
+    .venv/bin/python benchmarks/render_speed.py            # everything, 3 runs each, medians
+    .venv/bin/python benchmarks/render_speed.py --runs 1   # quicker, noisier
+
+Prints frames per second of the training replay, of each whole scene, of a
+stock-Manim scene holding the same network with an updater that changes
+nothing, and of a Cairo-only script that draws the same edges and neurons and
+encodes them with the same encoder settings; then render time at 500 vs 50,000
+epochs and at input width 784 vs 16, peak memory against an empty Manim
+scene, and the core's train step against PyTorch's when PyTorch is installed.
+Run by hand: the machine is shared and timings are noisy, so nothing here is
+asserted in the test suite.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BENCH_LAYERS = (8, 16, 12, 8, 4, 1)  # 452 edges, 49 neurons, as in the issue's measurements
+REPLAY_SECONDS = 10.0
+QUALITIES = {"480p15": (854, 480, 15), "1080p60": (1920, 1080, 60)}
+ENCODER_OPTIONS = {"preset": "veryfast"}
+
+
+def median_of(runs: int, measure) -> float:
+    return statistics.median(measure() for _ in range(runs))
+
+
+def history_for(layers, epochs: int = 500):
+    from nnscratch import RunSpec, record_run
+    return record_run(RunSpec(layers=tuple(layers), epochs=epochs, learning_rate=0.5))
+
+
+# -- the scenes ------------------------------------------------------------------
+
+def replay_fps(history, width: int, height: int, fps: int) -> float:
+    """Frames per second of the TrainingScene replay alone, encoding included."""
+    import manim
+    from scenes.render import render_settings
+    from scenes.training import TrainingScene
+
+    class ReplayOnly(TrainingScene):
+        def construct(self) -> None:
+            self.network = self.make_network(width=5.0, height=5.0).shift([-3.55, -0.5, 0])
+            self.prepare_keyframes()
+            self.build_panel()
+            self.apply_state(0.0)
+            panel = [self.loss_axes, self.loss_axes.decorations]
+            if self.accuracy_axes is not None:
+                panel += [self.accuracy_axes, self.accuracy_axes.decorations]
+            self.add(self.title, self.network, *panel)
+            started = time.perf_counter()
+            self.replay()
+            self.elapsed = time.perf_counter() - started
+
+    with tempfile.TemporaryDirectory() as media, \
+            manim.tempconfig(render_settings(width, height, fps, "mp4", Path(media), "bench", False)):
+        scene = ReplayOnly(history=history, duration=REPLAY_SECONDS + 5.5)
+        scene.render()
+        return scene.renderer.num_plays and round(REPLAY_SECONDS * fps) / scene.elapsed
+
+
+def scene_fps(scene_name: str, history, width: int, height: int, fps: int) -> tuple[float, float]:
+    """Frames per second and seconds of a whole scene rendered through scenes.render."""
+    import scenes
+    from scenes.render import render
+
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        video = render(getattr(scenes, scene_name), Path(folder) / "v.mp4", resolution=(width, height), fps=fps,
+                       progress=False, history=history)
+        elapsed = time.perf_counter() - started
+    return video.duration * fps / elapsed, elapsed
+
+
+def stock_manim_fps(history, width: int, height: int, fps: int) -> float:
+    """The same network as plain Manim Lines and Circles, with an updater that changes nothing."""
+    import manim
+    from scenes.network_mobject import NetworkMobject
+    from scenes.render import render_settings
+
+    class StockFloor(manim.Scene):
+        def construct(self) -> None:
+            network = NetworkMobject(history.layer_sizes, width=5.0, height=5.0).shift([-3.55, -0.5, 0])
+            network.set_weights([W[-1] for W in history.weights])
+            network.add_updater(lambda m: None)
+            self.add(network)
+            started = time.perf_counter()
+            self.wait(REPLAY_SECONDS, frozen_frame=False)
+            self.elapsed = time.perf_counter() - started
+
+    with tempfile.TemporaryDirectory() as media, \
+            manim.tempconfig(render_settings(width, height, fps, "mp4", Path(media), "bench", False)):
+        scene = StockFloor()
+        scene.render()
+        return round(REPLAY_SECONDS * fps) / scene.elapsed
+
+
+def cairo_floor_fps(history, width: int, height: int, fps: int) -> float:
+    """Cairo alone drawing the same edges and neurons, changing every frame, encoded with the same
+    settings on a writer thread as Manim does: the fastest this picture can be made here."""
+    import queue
+    import threading
+
+    import av
+    import cairo
+    from scenes.fast_drawing import draw_network
+    from scenes.network_mobject import NetworkMobject
+
+    network = NetworkMobject(history.layer_sizes, width=5.0, height=5.0).shift([-3.55, -0.5, 0])
+    network.use_fast_drawing()
+    frames = round(REPLAY_SECONDS * fps)
+    frame_width = 8.0 * width / height
+    weights = [W[-1] for W in history.weights]
+    pending: queue.Queue = queue.Queue(maxsize=8)
+
+    def encode(path: Path) -> None:
+        with av.open(str(path), mode="w") as container:
+            stream = container.add_stream("libx264", rate=fps, options=dict(ENCODER_OPTIONS))
+            stream.pix_fmt, stream.width, stream.height = "yuv420p", width, height
+            while (pixels := pending.get()) is not None:
+                for packet in stream.encode(av.VideoFrame.from_ndarray(pixels, format="bgra")):
+                    container.mux(packet)
+            for packet in stream.encode():
+                container.mux(packet)
+
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        writer = threading.Thread(target=encode, args=(Path(folder) / "floor.mp4",))
+        writer.start()
+        for index in range(frames):
+            pixels = np.zeros((height, width, 4), dtype=np.uint8)
+            surface = cairo.ImageSurface.create_for_data(pixels.data, cairo.FORMAT_ARGB32, width, height)
+            ctx = cairo.Context(surface)
+            ctx.set_matrix(cairo.Matrix(width / frame_width, 0, 0, -height / 8.0, width / 2, height / 2))
+            network.set_weights([W * (1 + 0.001 * index) for W in weights])
+            draw_network(network, ctx, 0.01)  # Manim's cairo_line_width_multiple
+            surface.finish()
+            pending.put(pixels)
+        pending.put(None)
+        writer.join()
+        return frames / (time.perf_counter() - started)
+
+
+def training_render_seconds(history, width: int = 854, height: int = 480, fps: int = 15) -> float:
+    return scene_fps("TrainingScene", history, width, height, fps)[1]
+
+
+# -- memory and the core ------------------------------------------------------------
+
+MEMORY_SCRIPT = """
+import resource, sys, tempfile, pathlib
+sys.path.insert(0, {root!r})
+import manim
+from scenes.render import render, render_settings
+if {empty}:
+    class Empty(manim.Scene):
+        def construct(self):
+            self.wait(2)
+    with tempfile.TemporaryDirectory() as media, manim.tempconfig(render_settings(854, 480, 15, "mp4", pathlib.Path(media), "e", False)):
+        Empty().render()
+else:
+    from nnscratch import RunSpec, record_run
+    from scenes.training import TrainingScene
+    history = record_run(RunSpec(layers={layers}, epochs=500, learning_rate=0.5))
+    with tempfile.TemporaryDirectory() as folder:
+        render(TrainingScene, pathlib.Path(folder) / "t.mp4", quality="low", progress=False, history=history)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def peak_memory_mb(empty: bool, layers=BENCH_LAYERS) -> float:
+    code = MEMORY_SCRIPT.format(root=str(ROOT), empty=empty, layers=tuple(layers))
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return int(output.strip().splitlines()[-1]) / 1024
+
+
+def train_step_microseconds(steps: int = 3000) -> tuple[float, float | None]:
+    """The default network's train step, numpy core vs PyTorch (None when PyTorch is not installed)."""
+    from nnscratch import NeuralNetwork, create_sample_data
+
+    X, y = create_sample_data(160, 4)
+    network = NeuralNetwork([4, 6, 4, 1])
+    for _ in range(100):
+        network.train_step(X, y, 1.0)
+    started = time.perf_counter()
+    for _ in range(steps):
+        network.train_step(X, y, 1.0)
+    ours = (time.perf_counter() - started) / steps * 1e6
+    try:
+        import torch
+    except ImportError:
+        return ours, None
+    torch.set_num_threads(1)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.Sigmoid(), torch.nn.Linear(6, 4), torch.nn.Sigmoid(),
+                                torch.nn.Linear(4, 1))
+    optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    Xt, yt = torch.tensor(X, dtype=torch.float64), torch.tensor(y, dtype=torch.float64)
+    model = model.double()
+
+    def step():
+        optimizer.zero_grad()
+        loss = loss_fn(model(Xt), yt)
+        loss.backward()
+        optimizer.step()
+
+    for _ in range(100):
+        step()
+    started = time.perf_counter()
+    for _ in range(steps):
+        step()
+    return ours, (time.perf_counter() - started) / steps * 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement; medians are reported")
+    parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
+    args = parser.parse_args()
+    runs = args.runs
+    results: dict = {}
+    history = history_for(BENCH_LAYERS)
+    print(f"network {list(BENCH_LAYERS)}: {sum(a * b for a, b in zip(BENCH_LAYERS, BENCH_LAYERS[1:]))} edges, "
+          f"{sum(BENCH_LAYERS)} neurons; {runs} run(s) each, medians\n")
+
+    for name, (w, h, fps) in QUALITIES.items():
+        replay = median_of(runs, lambda: replay_fps(history, w, h, fps))
+        cairo_floor = median_of(runs, lambda: cairo_floor_fps(history, w, h, fps))
+        stock = median_of(runs, lambda: stock_manim_fps(history, w, h, fps))
+        scenes = {scene: median_of(runs, lambda scene=scene: scene_fps(scene, history, w, h, fps)[0])
+                  for scene in ("NetworkScene", "ForwardPassScene", "TrainingScene")}
+        results[name] = {"replay": replay, "cairo_floor": cairo_floor, "stock_manim": stock, **scenes}
+        print(f"{name}: frames per second")
+        print(f"  TrainingScene replay         {replay:7.1f}")
+        print(f"  Cairo floor                  {cairo_floor:7.1f}   replay / floor = {replay / cairo_floor:.2f} (target >= 0.8)")
+        print(f"  stock Manim, no-op updater   {stock:7.1f}   replay / stock = {replay / stock:.2f} (target >= 1.5)")
+        for scene, value in scenes.items():
+            print(f"  {scene:<28} {value:7.1f}   (whole scene, intro animations included)")
+        print()
+
+    short, long = history, history_for(BENCH_LAYERS, epochs=50_000)
+    t_short = median_of(runs, lambda: training_render_seconds(short))
+    t_long = median_of(runs, lambda: training_render_seconds(long))
+    results["epochs"] = {"500": t_short, "50000": t_long}
+    print(f"TrainingScene at 480p15: 500 epochs {t_short:.2f} s, 50,000 epochs {t_long:.2f} s, "
+          f"ratio {t_long / t_short:.2f} (target within 1.10)")
+
+    narrow, wide = history_for((16, 16, 16, 10)), history_for((784, 16, 16, 10))
+    t_narrow = median_of(runs, lambda: training_render_seconds(narrow))
+    t_wide = median_of(runs, lambda: training_render_seconds(wide))
+    results["width"] = {"16": t_narrow, "784": t_wide}
+    print(f"TrainingScene at 480p15: input width 16 {t_narrow:.2f} s, 784 {t_wide:.2f} s, "
+          f"ratio {t_wide / t_narrow:.2f} (target within 1.15)")
+
+    empty = median_of(runs, lambda: peak_memory_mb(True))
+    scene = median_of(runs, lambda: peak_memory_mb(False))
+    results["memory_mb"] = {"empty_scene": empty, "training_render": scene}
+    print(f"peak memory: empty Manim scene {empty:.0f} MB, training render {scene:.0f} MB, "
+          f"ratio {scene / empty:.2f} (target <= 1.5)")
+
+    ours, torch_us = train_step_microseconds()
+    results["train_step_us"] = {"nnscratch": ours, "torch": torch_us}
+    if torch_us is None:
+        print(f"train step [4, 6, 4, 1] on 160 samples: nnscratch {ours:.0f} us; PyTorch is not installed, "
+              "so there is nothing to compare with (pip install torch to compare)")
+    else:
+        print(f"train step [4, 6, 4, 1] on 160 samples: nnscratch {ours:.0f} us, PyTorch (CPU, 1 thread) "
+              f"{torch_us:.0f} us, ratio {torch_us / ours:.2f}x (target > 1)")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

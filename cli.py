@@ -16,6 +16,7 @@ from nnscratch.initializers import INITIALIZERS
 from nnscratch.network import check_layer_sizes
 from nnscratch.optimizers import OPTIMIZERS
 
+
 def parse_layers(ctx: click.Context, param: click.Parameter, value: str) -> list[int]:
     """Turn ``"4,6,4,1"`` into ``[4, 6, 4, 1]``, refusing anything that is not a sane architecture."""
     parts = [part.strip() for part in value.split(",")]
@@ -158,6 +159,8 @@ def main() -> None:
 
     \b
     Example:
+      nnscratch render forward
+      nnscratch render training --epochs 500
       nnscratch train --layers 2,8,8,1 --dataset spiral --activation tanh --epochs 2000 --out spiral.npz
       nnscratch info spiral.npz
     """

@@ -64,6 +64,9 @@ def draw_network(network: "NetworkMobject", ctx: cairo.Context, line_width_multi
     The context already maps scene units to pixels. Manim's Cairo surface stores
     colours as BGR, so colours go in reversed, as Manim's own camera passes them.
     """
+    opacity = network.opacity
+    if opacity <= 0:
+        return
     ctx.set_line_cap(cairo.LINE_CAP_BUTT)
     ctx.set_line_join(cairo.LINE_JOIN_MITER)
     starts, ends = network.edge_starts, network.edge_ends
@@ -74,7 +77,7 @@ def draw_network(network: "NetworkMobject", ctx: cairo.Context, line_width_multi
         ctx.new_path()
         ctx.move_to(x0, y0)
         ctx.line_to(x1, y1)
-        ctx.set_source_rgba(b, g, r, a)
+        ctx.set_source_rgba(b, g, r, a * opacity)
         ctx.set_line_width(width * line_width_multiple)
         ctx.stroke()
     radius = network.radius
@@ -83,8 +86,8 @@ def draw_network(network: "NetworkMobject", ctx: cairo.Context, line_width_multi
         ctx.new_path()
         ctx.arc(x, y, radius, 0.0, 2 * math.pi)
         ctx.close_path()
-        ctx.set_source_rgba(b, g, r, 1.0)
+        ctx.set_source_rgba(b, g, r, opacity)
         ctx.fill_preserve()
-        ctx.set_source_rgba(sb, sg, sr, sa)
+        ctx.set_source_rgba(sb, sg, sr, sa * opacity)
         ctx.set_line_width(rim * line_width_multiple)
         ctx.stroke()

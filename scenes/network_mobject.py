@@ -1,9 +1,10 @@
 """A neural network drawn as 3Blue1Brown draws it, with state set from numpy arrays.
 
-Edges and neurons are plain Manim ``Line``s and ``Circle``s, but their colours
-and widths are computed for all of them at once in numpy and written straight
-into each mobject's stroke and fill arrays: one call per frame, no Animation
-per edge.
+Edges and neurons are plain Manim ``Line``s and ``Circle``s, so every Manim
+animation works on them, but their colours and widths are computed for all of
+them at once in numpy (``set_weights``, ``set_activations``: one call per
+frame, never one Animation per edge). For a replay, ``use_fast_drawing`` hands
+the drawing of those arrays to ``NetworkCamera`` (see ``fast_drawing``).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Sequence
 import numpy as np
 from manim import (
     DOWN, LEFT, RIGHT, AnimationGroup, Brace, Circle, Dot, LaggedStart, Line, ManimColor, ShowPassingFlash, Text,
-    VGroup,
+    UpdateFromAlphaFunc, VGroup,
 )
 
 from scenes.fast_drawing import NetworkCanvas
@@ -83,6 +84,7 @@ class NetworkMobject(VGroup):
         self.edge_widths = np.array([line.stroke_width for line in self._edge_flat], dtype=float)
         self.neuron_rgbs = np.array([circle.fill_rgbas[0, :3] for circle in self._circles])
         self.canvas = None
+        self.opacity = 1.0  # of the fast drawing only; Manim's own opacities serve the mobjects
 
     # -- layout ---------------------------------------------------------------
 
@@ -199,6 +201,10 @@ class NetworkMobject(VGroup):
         self.submobjects = [self.canvas if part is self.edges else part for part in self.submobjects
                             if part is not self.neurons]
         return self
+
+    def fade_in_fast(self) -> UpdateFromAlphaFunc:
+        """The fast-drawn edges and neurons fading in (FadeIn would fade the canvas's own, invisible, outline)."""
+        return UpdateFromAlphaFunc(self.canvas, lambda _, alpha: setattr(self, "opacity", alpha))
 
     def use_mobjects(self) -> "NetworkMobject":
         """Back to one Manim mobject per edge and neuron, showing the current state (for animations)."""

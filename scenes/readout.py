@@ -21,26 +21,21 @@ class Readout(VGroup):
     def __init__(self, width: int, font_size: float = 24, color=None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.width_in_chars = width
-        self.outlines: dict[str, np.ndarray] = {}  # points with the glyph's centre at the origin
-        self.heights: dict[str, float] = {}  # glyph centre above a digit's baseline
-        advances: dict[str, float] = {}
-        for char in CHARACTERS:
-            # Cut from "0c" so the glyph keeps its height relative to a digit's baseline.
-            pair = Text("0" + char, font_size=font_size, color=color)
-            zero, glyph = pair[0], pair[1]
-            self.outlines[char] = glyph.points - glyph.get_center()
-            self.heights[char] = glyph.get_center()[1] - zero.get_bottom()[1]
-            advances[char] = glyph.width
+        # One Text holds every character on one baseline: the bottom of its "0".
+        sample = Text(CHARACTERS, font_size=font_size, color=color)
+        baseline = sample[0].get_bottom()[1]
+        self.outlines = {char: glyph.points - glyph.get_center() for char, glyph in zip(CHARACTERS, sample)}
+        self.heights = {char: glyph.get_center()[1] - baseline for char, glyph in zip(CHARACTERS, sample)}
+        advances = {char: glyph.width for char, glyph in zip(CHARACTERS, sample)}
         digit = max(advances[c] for c in "0123456789")
         gap = digit * 0.15
         self.advances = {c: (digit if c.isdigit() else w) + gap for c, w in advances.items()}
-        height = Text("0", font_size=font_size).height
+        height = sample[0].height
         # An invisible frame fixes the readout's extent, whatever it shows, for layout.
         self.frame = VMobject(stroke_opacity=0, fill_opacity=0, stroke_width=0)
         extent = width * (digit + gap)
         self.frame.set_points_as_corners([[0, 0, 0], [extent, 0, 0], [extent, height, 0], [0, height, 0], [0, 0, 0]])
-        template = Text("0", font_size=font_size, color=color)[0]
-        self.glyphs = VMobject().match_style(template)
+        self.glyphs = VMobject().match_style(sample[0])
         self.add(self.frame, self.glyphs)
         self.text = None
         self.set_text("")

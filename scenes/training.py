@@ -110,21 +110,21 @@ class TrainingScene(HistoryScene):
         self.loss_readout = Readout(7, font_size=24, color=LOSS_COLOR)
         self.loss_axes, loss_curves = self.plot(sampled, [(h.train_loss, LOSS_COLOR, "train"),
                                                           (h.test_loss, TEST_COLOR, "test")],
-                                                 loss_top, "loss", self.loss_readout, f"{loss_top:.2f}", 1.2, UP)
+                                                 loss_top, "loss", self.loss_readout, f"{loss_top:.2f}", 1.3, UP)
         self.curves = loss_curves
         self.accuracy_axes = None
         self.accuracy_readout = Readout(6, font_size=24, color=ACCURACY_COLOR)
         if not math.isnan(h.train_accuracy[0]):
             self.accuracy_axes, accuracy_curves = self.plot(
                 sampled, [(h.train_accuracy, ACCURACY_COLOR, "train"), (h.test_accuracy, TEST_COLOR, "test")],
-                1.0, "accuracy", self.accuracy_readout, "100%", -2.0, DOWN)
+                1.0, "accuracy", self.accuracy_readout, "100%", -1.8, DOWN)
             self.curves += accuracy_curves
 
     def plot(self, epochs: np.ndarray, series, top: float, name: str, readout: Readout, top_label: str,
              center_y: float, key_side: np.ndarray):
         """Axes of a metric over epochs, its full curves (drawn partially during the replay) and its labels."""
         h = self.history
-        axes = Axes(x_range=[0, h.epochs, h.epochs], y_range=[0, top, top], x_length=5.0, y_length=2.2, tips=False,
+        axes = Axes(x_range=[0, h.epochs, h.epochs], y_range=[0, top, top], x_length=5.0, y_length=2.0, tips=False,
                     axis_config={"color": MUTED, "stroke_width": 2, "include_ticks": False})
         axes.move_to([4.25, center_y, 0])
         heading = labelled(Text(name, font_size=24, color=LABEL), readout)
@@ -170,7 +170,10 @@ class TrainingScene(HistoryScene):
         panel = [self.loss_axes, self.loss_axes.decorations]
         if self.accuracy_axes is not None:
             panel += [self.accuracy_axes, self.accuracy_axes.decorations]
-        self.play(Write(self.title), FadeIn(self.readouts), FadeIn(self.network), run_time=1.2)
+        # The network is drawn from arrays from the start: fading in 500 mobjects costs more than the replay.
+        self.network.use_fast_drawing()
+        self.play(Write(self.title), FadeIn(self.readouts), FadeIn(self.network), self.network.fade_in_fast(),
+                  run_time=1.2)
         self.play(LaggedStart(*(Create(m) if isinstance(m, Axes) else FadeIn(m) for m in panel), lag_ratio=0.2),
                   run_time=1.3)
         self.add(*(partial for _, partial in self.curves))
@@ -210,7 +213,7 @@ class TrainingScene(HistoryScene):
         text = (f"After {h.epochs:,} epochs: loss {h.train_loss[-1]:.4f}"
                 + (f", accuracy {h.train_accuracy[-1]:.1%}" if not math.isnan(h.train_accuracy[-1]) else "")
                 + (f" (test {h.test_accuracy[-1]:.1%})" if h.has_test and not math.isnan(h.test_accuracy[-1]) else ""))
-        summary = Text(text, font_size=24, color=LABEL).to_edge(DOWN, buff=0.3)
+        summary = Text(text, font_size=22, color=LABEL).to_edge(DOWN, buff=0.2)
         self.narrate(f"{text}. {int((weights > 0).sum())} weights ended positive and {int((weights < 0).sum())} "
                      f"negative; the largest is {weights[np.argmax(np.abs(weights))]:.2f}.")
         self.play(FadeIn(summary, shift=UP * 0.2), run_time=1.2)

@@ -200,34 +200,35 @@ def peak_memory_mb(empty: bool, layers=BENCH_LAYERS) -> float:
     return int(output.strip().splitlines()[-1]) / 1024
 
 
-def train_step_microseconds(steps: int = 3000) -> tuple[float, float | None]:
-    """The default network's train step, numpy core vs PyTorch (None when PyTorch is not installed)."""
+def train_step_microseconds(layers=(4, 6, 4, 1), steps: int = 2000) -> tuple[float, float | None]:
+    """One full-batch SGD step on 160 samples, numpy core vs PyTorch on the CPU (float32, one
+    thread: its fastest setting here), or None when PyTorch is not installed."""
     from nnscratch import NeuralNetwork, create_sample_data
 
-    X, y = create_sample_data(160, 4)
-    network = NeuralNetwork([4, 6, 4, 1])
+    X, y = create_sample_data(160, layers[0])
+    network = NeuralNetwork(list(layers))
     for _ in range(100):
-        network.train_step(X, y, 1.0)
+        network.train_step(X, y, 0.1)
     started = time.perf_counter()
     for _ in range(steps):
-        network.train_step(X, y, 1.0)
+        network.train_step(X, y, 0.1)
     ours = (time.perf_counter() - started) / steps * 1e6
     try:
         import torch
     except ImportError:
         return ours, None
     torch.set_num_threads(1)
-    model = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.Sigmoid(), torch.nn.Linear(6, 4), torch.nn.Sigmoid(),
-                                torch.nn.Linear(4, 1))
-    optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+    modules = []
+    for n_in, n_out in zip(layers, layers[1:]):
+        modules += [torch.nn.Linear(n_in, n_out), torch.nn.Sigmoid()]
+    model = torch.nn.Sequential(*modules[:-1])
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     loss_fn = torch.nn.BCEWithLogitsLoss()
-    Xt, yt = torch.tensor(X, dtype=torch.float64), torch.tensor(y, dtype=torch.float64)
-    model = model.double()
+    Xt, yt = torch.tensor(X, dtype=torch.float32), torch.tensor(y, dtype=torch.float32)
 
     def step():
         optimizer.zero_grad()
-        loss = loss_fn(model(Xt), yt)
-        loss.backward()
+        loss_fn(model(Xt), yt).backward()
         optimizer.step()
 
     for _ in range(100):
@@ -288,14 +289,18 @@ def main() -> None:
     print(f"peak memory: empty Manim scene {empty:.0f} MB, training render {scene:.0f} MB, "
           f"ratio {scene / empty:.2f} (target <= 1.5)")
 
-    ours, torch_us = train_step_microseconds()
-    results["train_step_us"] = {"nnscratch": ours, "torch": torch_us}
-    if torch_us is None:
-        print(f"train step [4, 6, 4, 1] on 160 samples: nnscratch {ours:.0f} us; PyTorch is not installed, "
-              "so there is nothing to compare with (pip install torch to compare)")
-    else:
-        print(f"train step [4, 6, 4, 1] on 160 samples: nnscratch {ours:.0f} us, PyTorch (CPU, 1 thread) "
-              f"{torch_us:.0f} us, ratio {torch_us / ours:.2f}x (target > 1)")
+    results["train_step_us"] = {}
+    for layers in ((4, 6, 4, 1), (32, 64, 64, 1)):
+        ours, torch_us = train_step_microseconds(layers)
+        parameters = sum(a * b + b for a, b in zip(layers, layers[1:]))
+        results["train_step_us"][str(list(layers))] = {"nnscratch": ours, "torch": torch_us}
+        label = f"train step {list(layers)} ({parameters:,} parameters), 160 samples:"
+        if torch_us is None:
+            print(f"{label} nnscratch {ours:.0f} us; PyTorch is not installed, nothing to compare "
+                  "(pip install torch==2.13.0 into the venv to compare)")
+        else:
+            print(f"{label} nnscratch {ours:.0f} us, PyTorch {torch_us:.0f} us: "
+                  f"nnscratch {torch_us / ours:.2f}x faster (target > 1)")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

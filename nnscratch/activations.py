@@ -19,13 +19,8 @@ class Activation(NamedTuple):
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    # Split by sign so exp never overflows for large |z|.
-    out = np.empty_like(z)
-    positive = z >= 0
-    out[positive] = 1.0 / (1.0 + np.exp(-z[positive]))
-    exp_z = np.exp(z[~positive])
-    out[~positive] = exp_z / (1.0 + exp_z)
-    return out
+    # The same function as 1 / (1 + e^-z), but tanh never overflows and is one vectorised call.
+    return 0.5 + 0.5 * np.tanh(0.5 * z)
 
 
 def sigmoid_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:

@@ -57,9 +57,9 @@ def replay_fps(history, width: int, height: int, fps: int) -> float:
             self.prepare_keyframes()
             self.build_panel()
             self.apply_state(0.0)
-            panel = [self.loss_axes, self.loss_axes.decorations]
+            panel = [self.loss_axes, self.loss_labels]
             if self.accuracy_axes is not None:
-                panel += [self.accuracy_axes, self.accuracy_axes.decorations]
+                panel += [self.accuracy_axes, self.accuracy_labels]
             self.add(self.title, self.network, *panel)
             started = time.perf_counter()
             self.replay()

@@ -108,20 +108,20 @@ class TrainingScene(HistoryScene):
         if h.has_test:
             loss_top = max(loss_top, float(np.nanmax(h.test_loss[: max(2, h.epochs // 20)])) * 1.1)
         self.loss_readout = Readout(7, font_size=24, color=LOSS_COLOR)
-        self.loss_axes, loss_curves = self.plot(sampled, [(h.train_loss, LOSS_COLOR, "train"),
+        self.loss_axes, self.loss_labels, loss_curves = self.plot(sampled, [(h.train_loss, LOSS_COLOR, "train"),
                                                           (h.test_loss, TEST_COLOR, "test")],
                                                  loss_top, "loss", self.loss_readout, f"{loss_top:.2f}", 1.3, UP)
         self.curves = loss_curves
         self.accuracy_axes = None
         self.accuracy_readout = Readout(6, font_size=24, color=ACCURACY_COLOR)
         if not math.isnan(h.train_accuracy[0]):
-            self.accuracy_axes, accuracy_curves = self.plot(
+            self.accuracy_axes, self.accuracy_labels, accuracy_curves = self.plot(
                 sampled, [(h.train_accuracy, ACCURACY_COLOR, "train"), (h.test_accuracy, TEST_COLOR, "test")],
                 1.0, "accuracy", self.accuracy_readout, "100%", -1.8, DOWN)
             self.curves += accuracy_curves
 
     def plot(self, epochs: np.ndarray, series, top: float, name: str, readout: Readout, top_label: str,
-             center_y: float, key_side: np.ndarray):
+             center_y: float, key_side: np.ndarray) -> tuple[Axes, VGroup, list[tuple[VMobject, VMobject]]]:
         """Axes of a metric over epochs, its full curves (drawn partially during the replay) and its labels."""
         h = self.history
         axes = Axes(x_range=[0, h.epochs, h.epochs], y_range=[0, top, top], x_length=5.0, y_length=2.0, tips=False,
@@ -141,9 +141,12 @@ class TrainingScene(HistoryScene):
         for values, color, label in series:
             if len(values) == 0:
                 continue
-            points = axes.c2p(epochs, np.clip(values[epochs], 0, top))
-            full = VMobject(stroke_color=color, stroke_width=3).set_points_as_corners(np.asarray(points).T
-                                                                                      if np.ndim(points) == 2 and np.shape(points)[0] == 3 else points)
+            # Both axes are linear, so scene coordinates are an affine map of (epoch, value).
+            (x0, y0, _), (x1, y1, _) = axes.c2p(0, 0), axes.c2p(h.epochs, top)
+            xs = x0 + epochs / h.epochs * (x1 - x0)
+            ys = y0 + np.clip(values[epochs], 0, top) / top * (y1 - y0)
+            full = VMobject(stroke_color=color, stroke_width=3)
+            full.set_points_as_corners(np.column_stack([xs, ys, np.zeros_like(xs)]))
             partial = full.copy()
             partial.pointwise_become_partial(full, 0, 1e-4)
             curves.append((full, partial))
@@ -154,8 +157,7 @@ class TrainingScene(HistoryScene):
             keys.arrange(RIGHT, buff=0.25).next_to(corner, -key_side + LEFT, buff=0.1)
         else:
             keys = VGroup()
-        axes.decorations = VGroup(labels, keys)
-        return axes, curves
+        return axes, VGroup(labels, keys), curves
 
     # -- steps ---------------------------------------------------------------------
 
@@ -167,9 +169,9 @@ class TrainingScene(HistoryScene):
         self.narrate(f"Training a {'-'.join(map(str, h.layer_sizes))} network on {dataset} with "
                      f"{meta['optimizer']} at learning rate {meta.get('learning_rate', 0):g}. At the start the weights "
                      f"are random and the loss is {h.train_loss[0]:.3f}.")
-        panel = [self.loss_axes, self.loss_axes.decorations]
+        panel = [self.loss_axes, self.loss_labels]
         if self.accuracy_axes is not None:
-            panel += [self.accuracy_axes, self.accuracy_axes.decorations]
+            panel += [self.accuracy_axes, self.accuracy_labels]
         # The network is drawn from arrays from the start: fading in 500 mobjects costs more than the replay.
         self.network.use_fast_drawing()
         self.play(Write(self.title), FadeIn(self.readouts), FadeIn(self.network), self.network.fade_in_fast(),

@@ -158,8 +158,10 @@ def cairo_floor_fps(history, width: int, height: int, fps: int, threaded: bool =
             writer = threading.Thread(target=encode_all, args=(target, drain()))
             writer.start()
             for index in range(frames):
-                pending.put(draw(index))
-            pending.put(None)
+                if not writer.is_alive():  # the encoder failed: say so rather than wait forever
+                    raise RuntimeError("the floor's encoder thread stopped")
+                pending.put(draw(index), timeout=60)
+            pending.put(None, timeout=60)
             writer.join()
         else:
             encode_all(target, (draw(index) for index in range(frames)))

@@ -16,6 +16,8 @@ import cairo
 import numpy as np
 from manim import Camera, VMobject
 
+from scenes.revealed_curve import RevealedCurve
+
 if TYPE_CHECKING:
     from scenes.network_mobject import NetworkMobject
 
@@ -43,6 +45,9 @@ class NetworkCamera(Camera):
         if isinstance(vmobject, NetworkCanvas):
             draw_network(vmobject.network, ctx, self.cairo_line_width_multiple)
             return self
+        if isinstance(vmobject, RevealedCurve):
+            self.draw_revealed_curve(vmobject, ctx)
+            return self
         background = vmobject.background_stroke_width > 0 and vmobject.background_stroke_rgbas[:, 3].any()
         fill = vmobject.fill_rgbas[:, 3].any()
         stroke = vmobject.stroke_width > 0 and vmobject.stroke_rgbas[:, 3].any()
@@ -56,6 +61,34 @@ class NetworkCamera(Camera):
         if stroke:
             self.apply_stroke(ctx, vmobject)
         return self
+
+
+    def draw_revealed_curve(self, curve: RevealedCurve, ctx: cairo.Context) -> None:
+        """The whole curve as one cached Cairo path, clipped at the reveal line."""
+        rgba = curve.stroke_rgbas[0]
+        if curve.stroke_width == 0 or rgba[3] == 0:
+            return
+        if curve.cairo_path is None:
+            ctx.new_path()
+            ctx.move_to(*curve.corners[0, :2])
+            for x, y in curve.corners[1:, :2].tolist():
+                ctx.line_to(x, y)
+            curve.cairo_path = ctx.copy_path()
+        width = curve.stroke_width * self.cairo_line_width_multiple
+        x0, x1 = curve.corners[0, 0], curve.reveal_x
+        y_low, y_high = curve.corners[:, 1].min() - width, curve.corners[:, 1].max() + width
+        ctx.save()
+        ctx.new_path()
+        ctx.rectangle(x0 - width, y_low, x1 - x0 + width, y_high - y_low)
+        ctx.clip()
+        ctx.new_path()
+        ctx.append_path(curve.cairo_path)
+        ctx.set_source_rgba(rgba[2], rgba[1], rgba[0], rgba[3])
+        ctx.set_line_width(width)
+        ctx.set_line_join(cairo.LINE_JOIN_MITER)
+        ctx.set_line_cap(cairo.LINE_CAP_BUTT)
+        ctx.stroke()
+        ctx.restore()
 
 
 def draw_network(network: "NetworkMobject", ctx: cairo.Context, line_width_multiple: float) -> None:

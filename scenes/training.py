@@ -11,6 +11,7 @@ from manim import (
 
 from scenes.common import HistoryScene
 from scenes.readout import Readout
+from scenes.revealed_curve import RevealedCurve
 from scenes.style import LABEL, MUTED, NEGATIVE, POSITIVE
 
 LOSS_COLOR = "#FFD95E"
@@ -83,8 +84,8 @@ class TrainingScene(HistoryScene):
         self.network.set_drawn_activations(activations)
         shown_epoch = int(round(epoch))
         fraction = epoch / self.history.epochs
-        for full, partial in self.curves:
-            partial.pointwise_become_partial(full, 0, max(fraction, 1e-4))
+        for curve in self.curves:
+            curve.set_fraction(fraction)
         h = self.history
         self.epoch_readout.set_text(f"{shown_epoch:,}")
         self.loss_readout.set_text(f"{h.train_loss[shown_epoch]:.4f}")
@@ -121,7 +122,7 @@ class TrainingScene(HistoryScene):
             self.curves += accuracy_curves
 
     def plot(self, epochs: np.ndarray, series, top: float, name: str, readout: Readout, top_label: str,
-             center_y: float, key_side: np.ndarray) -> tuple[Axes, VGroup, list[tuple[VMobject, VMobject]]]:
+             center_y: float, key_side: np.ndarray) -> tuple[Axes, VGroup, list[RevealedCurve]]:
         """Axes of a metric over epochs, its full curves (drawn partially during the replay) and its labels."""
         h = self.history
         axes = Axes(x_range=[0, h.epochs, h.epochs], y_range=[0, top, top], x_length=5.0, y_length=2.0, tips=False,
@@ -145,11 +146,8 @@ class TrainingScene(HistoryScene):
             (x0, y0, _), (x1, y1, _) = axes.c2p(0, 0), axes.c2p(h.epochs, top)
             xs = x0 + epochs / h.epochs * (x1 - x0)
             ys = y0 + np.clip(values[epochs], 0, top) / top * (y1 - y0)
-            full = VMobject(stroke_color=color, stroke_width=3)
-            full.set_points_as_corners(np.column_stack([xs, ys, np.zeros_like(xs)]))
-            partial = full.copy()
-            partial.pointwise_become_partial(full, 0, 1e-4)
-            curves.append((full, partial))
+            curves.append(RevealedCurve(np.column_stack([xs, ys, np.zeros_like(xs)]), stroke_color=color,
+                                        stroke_width=3))
             keys.add(VGroup(Line(LEFT * 0.15, RIGHT * 0.15, stroke_color=color, stroke_width=3),
                             Text(label, font_size=16, color=MUTED)).arrange(RIGHT, buff=0.08))
         if len(keys) > 1:
@@ -178,7 +176,7 @@ class TrainingScene(HistoryScene):
                   run_time=1.2)
         self.play(LaggedStart(*(Create(m) if isinstance(m, Axes) else FadeIn(m) for m in panel), lag_ratio=0.2),
                   run_time=1.3)
-        self.add(*(partial for _, partial in self.curves))
+        self.add(*self.curves)
 
     def replay(self) -> None:
         h = self.history
@@ -189,7 +187,7 @@ class TrainingScene(HistoryScene):
         # labels, and what changes goes after the driver.
         driver = VMobject()
         driver.add_updater(lambda _: self.apply_state(tracker.get_value()))
-        self.add(driver, self.network.canvas, *(partial for _, partial in self.curves), self.epoch_readout,
+        self.add(driver, self.network.canvas, *self.curves, self.epoch_readout,
                  self.loss_readout, self.accuracy_readout)
         # Manim calls update() down every family each frame; only the driver has anything to do.
         still = [mobject for mobject in self.mobjects if mobject is not driver]

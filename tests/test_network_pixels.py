@@ -127,3 +127,30 @@ def test_switching_back_to_mobjects_keeps_the_state():
     assert network.submobjects[:2] == [network.edges, network.neurons]
     np.testing.assert_allclose(network.edges[0][1].stroke_rgbas[0], network.edge_rgbas[1])
     assert luminance(network.neurons[1][0].fill_rgbas[0, :3] * 255) > luminance(network.neurons[1][1].fill_rgbas[0, :3] * 255)
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.37, 1.0])
+def test_revealed_curve_fast_drawing_matches_manim(fraction):
+    """The clipped, cached-path drawing of a growing curve gives Manim's picture of its points."""
+    import manim
+
+    from scenes.fast_drawing import NetworkCamera
+    from scenes.revealed_curve import RevealedCurve
+
+    xs = np.linspace(-3, 3, 200)
+    corners = np.column_stack([xs, np.sin(2 * xs), np.zeros_like(xs)])
+    frames = []
+    for camera in (manim.Camera, NetworkCamera):
+        curve = RevealedCurve(corners, stroke_color=manim.YELLOW, stroke_width=4).set_fraction(fraction)
+        with manim.tempconfig({"pixel_width": WIDTH, "pixel_height": HEIGHT, "disable_caching": True,
+                               "verbosity": "WARNING"}):
+            scene = manim.Scene(camera_class=camera)
+            scene.add(curve)
+            scene.renderer.update_frame(scene)
+            frames.append(scene.renderer.get_frame()[:, :, :3].astype(int))
+    difference = np.abs(frames[0] - frames[1])
+    assert difference.mean() < 0.2
+    drawn_columns = np.nonzero(frames[1].max(axis=(0, 2)) > 100)[0]
+    right_edge = to_pixel([-3 + fraction * 6, 0, 0], WIDTH, HEIGHT)[1]
+    if fraction > 0:
+        assert abs(drawn_columns.max() - right_edge) <= 3

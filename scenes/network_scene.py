@@ -1,9 +1,8 @@
 """NetworkScene: the architecture, drawn with the colours of its real weights."""
 from __future__ import annotations
 
-import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, UL, Brace, Create, FadeIn, GrowFromCenter, LaggedStart, MathTypst, Text, VGroup, Write,
+    DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, GrowFromCenter, LaggedStart, MathTypst, Text, VGroup, Write,
 )
 
 from scenes.common import HistoryScene

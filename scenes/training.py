@@ -12,7 +12,7 @@ from manim import (
 from scenes.common import HistoryScene
 from scenes.readout import Readout
 from scenes.revealed_curve import RevealedCurve
-from scenes.style import LABEL, MUTED, NEGATIVE, POSITIVE
+from scenes.style import LABEL, MUTED
 
 LOSS_COLOR = "#FFD95E"
 ACCURACY_COLOR = "#83C167"

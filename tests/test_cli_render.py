@@ -51,7 +51,7 @@ def test_render_network_default_output_goes_under_media(runner, tmp_path, monkey
     result = runner.invoke(main, ["render", "network", "--epochs", "5", "--quality", "low", "--fps", "5"])
     assert result.exit_code == 0, result.output
     video = tmp_path / "media" / "videos" / "network.mp4"
-    assert video.exists() and f"wrote media/videos/network.mp4" in result.output
+    assert video.exists() and "wrote media/videos/network.mp4" in result.output
     assert [p.name for p in (tmp_path / "media" / "videos").iterdir() if p.name.startswith(".")] == []
 
 

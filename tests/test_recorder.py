@@ -201,3 +201,21 @@ def test_failed_save_leaves_no_file(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         history.save(target)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_keyframes_are_dense_where_training_changes_fast():
+    _, _, history = small_run(epochs=300)
+    keys = history.keyframes(40)
+    assert keys[0] == 0 and keys[-1] == history.n_snapshots - 1
+    assert len(keys) <= 40 and np.all(np.diff(keys) > 0)
+    change = history.change_per_interval()
+    assert change.shape == (history.n_snapshots - 1,) and change.sum() == pytest.approx(1.0)
+    # The busiest tenth of the intervals gets more keyframes than the quietest tenth.
+    order = np.argsort(change)
+    busy, quiet = set(order[-30:].tolist()), set(order[:30].tolist())
+    in_busy = sum(1 for k in keys[1:] if k - 1 in busy)
+    in_quiet = sum(1 for k in keys[1:] if k - 1 in quiet)
+    assert in_busy > in_quiet
+    np.testing.assert_array_equal(history.keyframes(10_000), np.arange(history.n_snapshots))
+    with pytest.raises(ValueError):
+        history.keyframes(1)

@@ -25,11 +25,12 @@ def luminance(rgb) -> float:
     return float(np.dot(np.asarray(rgb, float)[:3], [0.2126, 0.7152, 0.0722]))
 
 
-def render_still(mobject: manim.Mobject, width: int = 640, height: int = 360) -> np.ndarray:
+def render_still(mobject: manim.Mobject, width: int = 640, height: int = 360,
+                 camera_class: type[manim.Camera] = manim.Camera) -> np.ndarray:
     """One frame of ``mobject`` alone on the scene, as an (height, width, 4) uint8 array."""
     with manim.tempconfig({"pixel_width": width, "pixel_height": height, "disable_caching": True,
                            "verbosity": "WARNING"}):
-        scene = manim.Scene()
+        scene = manim.Scene(camera_class=camera_class)
         scene.add(mobject)
         scene.renderer.update_frame(scene)
         return scene.renderer.get_frame().copy()

@@ -88,8 +88,6 @@ def test_neurons_are_drawn_over_edges_that_stop_at_their_rims():
 
 def test_fast_drawing_looks_like_the_manim_mobjects():
     """The replay's array drawing and Manim's own Lines and Circles give the same picture."""
-    import manim
-
     from scenes.fast_drawing import NetworkCamera
 
     rng = np.random.default_rng(3)
@@ -103,12 +101,7 @@ def test_fast_drawing_looks_like_the_manim_mobjects():
         network.set_activations(activations)
         if fast:
             network.use_fast_drawing()
-        with manim.tempconfig({"pixel_width": WIDTH, "pixel_height": HEIGHT, "disable_caching": True,
-                               "verbosity": "WARNING"}):
-            scene = manim.Scene(camera_class=NetworkCamera)
-            scene.add(network)
-            scene.renderer.update_frame(scene)
-            frames.append(scene.renderer.get_frame()[:, :, :3].astype(int))
+        frames.append(render_still(network, WIDTH, HEIGHT, NetworkCamera)[:, :, :3].astype(int))
     manim_frame, fast_frame = frames
     assert manim_frame.max() > 100  # something was drawn
     difference = np.abs(manim_frame - fast_frame)
@@ -142,12 +135,7 @@ def test_revealed_curve_fast_drawing_matches_manim(fraction):
     frames = []
     for camera in (manim.Camera, NetworkCamera):
         curve = RevealedCurve(corners, stroke_color=manim.YELLOW, stroke_width=4).set_fraction(fraction)
-        with manim.tempconfig({"pixel_width": WIDTH, "pixel_height": HEIGHT, "disable_caching": True,
-                               "verbosity": "WARNING"}):
-            scene = manim.Scene(camera_class=camera)
-            scene.add(curve)
-            scene.renderer.update_frame(scene)
-            frames.append(scene.renderer.get_frame()[:, :, :3].astype(int))
+        frames.append(render_still(curve, WIDTH, HEIGHT, camera)[:, :, :3].astype(int))
     difference = np.abs(frames[0] - frames[1])
     assert difference.mean() < 0.2
     drawn_columns = np.nonzero(frames[1].max(axis=(0, 2)) > 100)[0]

@@ -16,6 +16,7 @@ FUNCTION_NAMES = {"sigmoid": "sigma", "tanh": "tanh", "relu": "op(\"relu\")", "l
                   "softmax": "op(\"softmax\")", "identity": ""}
 MAX_PRODUCT_SIZE = 8  # the numeric W a + b is written out for the first layer no larger than this
 MAX_VALUE_LABELS = 10  # value labels beside neurons only where a column is this short
+MIN_LABEL_GAP = 1.2  # and the columns this far apart, so labels do not crowd the next layer's edges
 RIGHT_COLUMN_X = 1.45
 
 
@@ -68,7 +69,7 @@ class ForwardPassScene(HistoryScene):
         self.trace = self.network_model.trace(self.x)
 
     def construct(self) -> None:
-        self.network = self.make_network(width=4.8, height=5.0).shift([-3.2, -0.6, 0])
+        self.network = self.make_network(width=5.0, height=5.0).shift([-3.35, -0.6, 0])
         self.network.set_weights(self.weights_at(-1))
         self.show_network()
         self.show_input()
@@ -138,7 +139,8 @@ class ForwardPassScene(HistoryScene):
             self.wait(1.2)
             self.show_product(layer)
         self.play(net.light_layer(layer, values), run_time=0.8)
-        if layer < len(sizes) - 1 and len(net.indices[layer]) <= MAX_VALUE_LABELS:
+        column_gap = net.positions[1][0, 0] - net.positions[0][0, 0]
+        if layer < len(sizes) - 1 and len(net.indices[layer]) <= MAX_VALUE_LABELS and column_gap >= MIN_LABEL_GAP:
             self.play(FadeIn(self.value_labels(layer, values)), run_time=0.4)
         self.wait(0.4)
 

@@ -1,6 +1,8 @@
 """A curve that draws itself from left to right, cheaply enough to change every frame."""
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 from manim import VMobject
 
@@ -16,24 +18,30 @@ class RevealedCurve(VMobject):
     def __init__(self, corners: np.ndarray, **kwargs) -> None:
         super().__init__(**kwargs)
         self.corners = np.asarray(corners, dtype=float)
+        self.xs = self.corners[:, 0].tolist()
+        self.full_points = corner_cubics(self.corners)
         self.cairo_path = None  # the full curve, made by the camera on first use
-        self.reveal_x = self.corners[0, 0]
+        self.reveal_x = self.xs[0]
         self.set_fraction(0.0)
 
     def set_fraction(self, fraction: float) -> "RevealedCurve":
         """Show the curve from its first corner to ``fraction`` of the way along x."""
-        xs = self.corners[:, 0]
-        self.reveal_x = xs[0] + float(np.clip(fraction, 0.0, 1.0)) * (xs[-1] - xs[0])
-        last = int(np.searchsorted(xs, self.reveal_x, side="right"))  # corners fully shown
-        shown = self.corners[:max(last, 1)]
-        if last < len(xs) and last > 0:
-            a, b = self.corners[last - 1], self.corners[last]
-            t = (self.reveal_x - a[0]) / (b[0] - a[0]) if b[0] > a[0] else 0.0
-            shown = np.vstack([shown, a + t * (b - a)])
-        if len(shown) < 2:
-            shown = np.vstack([shown[:1], shown[:1]])
-        # As Manim's set_points_as_corners: each segment a cubic with handles at its thirds.
-        starts, ends = shown[:-1], shown[1:]
-        cubic = np.stack([starts, starts + (ends - starts) / 3, starts + 2 * (ends - starts) / 3, ends], axis=1)
-        self.points = cubic.reshape(-1, 3)
+        first, final = self.xs[0], self.xs[-1]
+        self.reveal_x = first + min(max(fraction, 0.0), 1.0) * (final - first)
+        whole = bisect.bisect_right(self.xs, self.reveal_x) - 1  # segments shown whole
+        if whole >= len(self.xs) - 1:
+            self.points = self.full_points
+            return self
+        a, b = self.corners[whole], self.corners[whole + 1]
+        t = (self.reveal_x - a[0]) / (b[0] - a[0]) if b[0] > a[0] else 0.0
+        tail = corner_cubics(np.array([a, a + t * (b - a)]))
+        self.points = np.concatenate([self.full_points[:4 * whole], tail])
         return self
+
+
+def corner_cubics(corners: np.ndarray) -> np.ndarray:
+    """Points of straight segments between corners, as Manim's set_points_as_corners makes them:
+    each segment a cubic with its handles at its thirds."""
+    starts, ends = corners[:-1], corners[1:]
+    return np.stack([starts, starts + (ends - starts) / 3, starts + 2 * (ends - starts) / 3, ends],
+                    axis=1).reshape(-1, 3)

@@ -62,7 +62,6 @@ class NetworkCamera(Camera):
             self.apply_stroke(ctx, vmobject)
         return self
 
-
     def draw_revealed_curve(self, curve: RevealedCurve, ctx: cairo.Context) -> None:
         """The whole curve as one cached Cairo path, clipped at the reveal line."""
         rgba = curve.stroke_rgbas[0]

@@ -78,6 +78,7 @@ class NetworkMobject(VGroup):
         self.add(self.edges, self.neurons, self.ellipses, self.size_braces, self.output_labels)
         self._edge_flat = [line for group in self.edges for line in group]
         self._circles = [circle for column in self.neurons for circle in column]
+        self._layer_bounds = np.cumsum([0] + [len(idx) for idx in self.indices]).tolist()
         # The drawn state as arrays, one row per edge or neuron; the mobjects follow them
         # unless fast drawing is on (see use_fast_drawing).
         self.edge_rgbas = np.array([line.stroke_rgbas[0] for line in self._edge_flat])
@@ -162,11 +163,6 @@ class NetworkMobject(VGroup):
         for circle, rgb in zip(self._circles, self.neuron_rgbs):
             circle.fill_rgbas = np.array([[*rgb, 1.0]])
 
-    def brightness(self, activations: Sequence[np.ndarray]) -> list[np.ndarray]:
-        """Brightness in [0, 1] of each drawn neuron, from one activation vector per layer (input first)."""
-        return [activation_brightness(np.asarray(a)[idx], kind)
-                for a, idx, kind in zip(activations, self.indices, self.brightness_kinds)]
-
     def set_activations(self, activations: Sequence[np.ndarray]) -> "NetworkMobject":
         """Light neurons to their activations; ``activations`` holds one vector per layer, input first."""
         return self.set_drawn_activations(self.drawn_activations(activations))
@@ -177,7 +173,7 @@ class NetworkMobject(VGroup):
 
     def set_drawn_activations(self, flat: np.ndarray) -> "NetworkMobject":
         """As ``set_activations``, from the drawn neurons' activations alone."""
-        bounds = np.cumsum([0] + [len(idx) for idx in self.indices])
+        bounds = self._layer_bounds
         levels = np.concatenate([activation_brightness(flat[start:stop], kind) for start, stop, kind
                                  in zip(bounds, bounds[1:], self.brightness_kinds)])
         self.neuron_rgbs = brightness_colors(levels)

@@ -1,16 +1,21 @@
 """How fast nnscratch renders, against floors measured in the same run.
 
-    .venv/bin/python benchmarks/render_speed.py            # everything, 3 runs each, medians
-    .venv/bin/python benchmarks/render_speed.py --runs 1   # quicker, noisier
+    .venv/bin/python benchmarks/render_speed.py                 # everything, 5 runs each
+    .venv/bin/python benchmarks/render_speed.py --runs 1        # quicker, noisier
+    .venv/bin/python benchmarks/render_speed.py --only epochs   # one section
 
 Prints frames per second of the training replay, of each whole scene, of a
 stock-Manim scene holding the same network with an updater that changes
 nothing, and of a Cairo-only script that draws the same edges and neurons and
 encodes them with the same encoder settings; then render time at 500 vs 50,000
 epochs and at input width 784 vs 16, peak memory against an empty Manim
-scene, and the core's train step against PyTorch's when PyTorch is installed.
-Run by hand: the machine is shared and timings are noisy, so nothing here is
-asserted in the test suite.
+scene, and the core's train step against PyTorch's when PyTorch is installed;
+and ManimML's forward pass on the same network when manim-ml is installed.
+
+The machine is shared and its speed drifts by tens of percent within minutes,
+so the two sides of every ratio are measured back to back in each run, and a
+ratio is reported as the median of those per-run ratios with its range. Run by
+hand: nothing here is asserted in the test suite.
 """
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +42,27 @@ ENCODER_OPTIONS = {"preset": "veryfast"}
 
 def median_of(runs: int, measure) -> float:
     return statistics.median(measure() for _ in range(runs))
+
+
+def interleaved(runs: int, **measures) -> dict[str, list[float]]:
+    """Each measure once per run, one after the other, so a slow spell of the machine
+    falls on both sides of a ratio instead of on one."""
+    values: dict[str, list[float]] = {name: [] for name in measures}
+    for _ in range(runs):
+        for name, measure in measures.items():
+            values[name].append(measure())
+    return values
+
+
+def ratio_summary(numerators: list[float], denominators: list[float]) -> tuple[float, float, float]:
+    """Median, lowest and highest of the per-run ratios."""
+    ratios = [a / b for a, b in zip(numerators, denominators)]
+    return statistics.median(ratios), min(ratios), max(ratios)
+
+
+def describe(ratio: tuple[float, float, float]) -> str:
+    median, low, high = ratio
+    return f"{median:.2f} (runs {low:.2f}-{high:.2f})"
 
 
 def history_for(layers, epochs: int = 500):
@@ -104,6 +131,61 @@ def stock_manim_fps(history, width: int, height: int, fps: int) -> float:
     with tempfile.TemporaryDirectory() as media, \
             manim.tempconfig(render_settings(width, height, fps, "mp4", Path(media), "bench", False)):
         scene = StockFloor()
+        scene.render()
+        return round(REPLAY_SECONDS * fps) / scene.elapsed
+
+
+@contextmanager
+def empty_animation_groups_allowed():
+    """ManimML 0.0.24 builds an empty AnimationGroup for a layer with nothing to animate, which
+    manim 0.22 refuses; let such a group wait out its run time instead, for this measurement only."""
+    import manim
+    from manim.animation.composition import AnimationGroup
+
+    original = AnimationGroup.begin
+
+    def begin(group):
+        if not group.animations:
+            group.animations = [manim.Wait(group.run_time)]
+        original(group)
+
+    AnimationGroup.begin = begin
+    try:
+        yield
+    finally:
+        AnimationGroup.begin = original
+
+
+def manimml_fps(layers, width: int, height: int, fps: int) -> float | None:
+    """ManimML's forward-pass animation of a feed-forward net with the same layer sizes, drawn in the
+    same space and encoded with the same settings; None when manim-ml is not installed."""
+    try:
+        import manim_ml.neural_network as ml
+    except ImportError:
+        return None
+    import contextlib
+    import io
+
+    import manim
+    from scenes.render import render_settings
+
+    class ManimMLForward(manim.Scene):
+        def construct(self) -> None:
+            with contextlib.redirect_stdout(io.StringIO()):  # ManimML prints every layer it builds
+                network = ml.NeuralNetwork([ml.FeedForwardLayer(n) for n in layers], layer_spacing=0.5)
+                network.scale_to_fit_width(5.0)
+                if network.height > 5.0:
+                    network.scale_to_fit_height(5.0)
+                network.move_to([-3.55, -0.5, 0])
+                self.add(network)
+                animation = network.make_forward_pass_animation(run_time=REPLAY_SECONDS)
+            started = time.perf_counter()
+            self.play(animation, run_time=REPLAY_SECONDS)
+            self.elapsed = time.perf_counter() - started
+
+    with tempfile.TemporaryDirectory() as media, empty_animation_groups_allowed(), \
+            manim.tempconfig(render_settings(width, height, fps, "mp4", Path(media), "bench", False)):
+        scene = ManimMLForward()
         scene.render()
         return round(REPLAY_SECONDS * fps) / scene.elapsed
 
@@ -241,68 +323,103 @@ def train_step_microseconds(layers=(4, 6, 4, 1), steps: int = 2000) -> tuple[flo
     return ours, (time.perf_counter() - started) / steps * 1e6
 
 
+SECTIONS = ("fps", "epochs", "width", "memory", "core")
+
+
+def fps_section(runs: int, history, results: dict) -> None:
+    for name, (w, h, fps) in QUALITIES.items():
+        results[name] = fps_at(runs, history, name, w, h, fps)
+
+
+def fps_at(runs: int, history, name: str, w: int, h: int, fps: int) -> dict:
+    """Frames per second at one quality: the replay, its floors, and the whole scenes."""
+    measured = interleaved(
+        runs,
+        replay=lambda: replay_fps(history, w, h, fps),
+        cairo_floor=lambda: cairo_floor_fps(history, w, h, fps),
+        cairo_floor_unthreaded=lambda: cairo_floor_fps(history, w, h, fps, threaded=False),
+        stock_manim=lambda: stock_manim_fps(history, w, h, fps),
+        manimml=lambda: manimml_fps(BENCH_LAYERS, w, h, fps),
+    )
+    scenes = {scene: median_of(runs, lambda scene=scene: scene_fps(scene, history, w, h, fps)[0])
+              for scene in ("NetworkScene", "ForwardPassScene", "TrainingScene")}
+    fps_of = {key: statistics.median(values) for key, values in measured.items() if None not in values}
+    replay = measured["replay"]
+    print(f"{name}: frames per second (median of {runs})")
+    print(f"  TrainingScene replay            {fps_of['replay']:6.1f}")
+    print(f"  Cairo floor, encoder thread     {fps_of['cairo_floor']:6.1f}   replay / floor = "
+          f"{describe(ratio_summary(replay, measured['cairo_floor']))}, target >= 0.8")
+    print(f"  Cairo floor, draw-then-encode   {fps_of['cairo_floor_unthreaded']:6.1f}   replay / floor = "
+          f"{describe(ratio_summary(replay, measured['cairo_floor_unthreaded']))}")
+    print(f"  stock Manim, no-op updater      {fps_of['stock_manim']:6.1f}   replay / stock = "
+          f"{describe(ratio_summary(replay, measured['stock_manim']))}, target >= 1.5")
+    if "manimml" in fps_of:
+        print(f"  ManimML 0.0.24 forward pass     {fps_of['manimml']:6.1f}   replay / ManimML = "
+              f"{describe(ratio_summary(replay, measured['manimml']))}, target >= 3")
+    else:
+        print("  ManimML forward pass            not installed (.venv/bin/pip install manim-ml==0.0.24)")
+    for scene, value in scenes.items():
+        print(f"  {scene:<31} {value:6.1f}   (whole scene, intro animations included)")
+    print()
+    return {"runs": measured, "medians": {**fps_of, **scenes}}
+
+
+def render_time_section(runs: int, label: str, target: float, histories: dict, results: dict, key: str) -> None:
+    """Whole TrainingScene renders at 480p15 for two histories, in turns."""
+    measured = interleaved(runs, **{name: lambda h=h: training_render_seconds(h) for name, h in histories.items()})
+    (small, first), (large, second) = measured.items()
+    results[key] = measured
+    print(f"TrainingScene at 480p15, {label}: {small} {statistics.median(first):.2f} s, "
+          f"{large} {statistics.median(second):.2f} s, ratio {describe(ratio_summary(second, first))}, "
+          f"target within {target:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=3, help="runs per measurement; medians are reported")
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement; medians are reported")
+    parser.add_argument("--only", choices=SECTIONS, action="append", help="run only this section (repeatable)")
     parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
     args = parser.parse_args()
-    runs = args.runs
-    results: dict = {}
+    runs, sections = args.runs, args.only or SECTIONS
+    results: dict = {"runs": runs}
     history = history_for(BENCH_LAYERS)
     replay_fps(history, 854, 480, 15)  # warm-up: font caches, imports, first-use costs
     print(f"network {list(BENCH_LAYERS)}: {sum(a * b for a, b in zip(BENCH_LAYERS, BENCH_LAYERS[1:]))} edges, "
-          f"{sum(BENCH_LAYERS)} neurons; {runs} run(s) each, medians\n")
+          f"{sum(BENCH_LAYERS)} neurons; {runs} run(s) each, the two sides of each ratio in turns\n")
 
-    for name, (w, h, fps) in QUALITIES.items():
-        replay = median_of(runs, lambda: replay_fps(history, w, h, fps))
-        cairo_floor = median_of(runs, lambda: cairo_floor_fps(history, w, h, fps))
-        plain_floor = median_of(runs, lambda: cairo_floor_fps(history, w, h, fps, threaded=False))
-        stock = median_of(runs, lambda: stock_manim_fps(history, w, h, fps))
-        scenes = {scene: median_of(runs, lambda scene=scene: scene_fps(scene, history, w, h, fps)[0])
-                  for scene in ("NetworkScene", "ForwardPassScene", "TrainingScene")}
-        results[name] = {"replay": replay, "cairo_floor": cairo_floor, "cairo_floor_unthreaded": plain_floor,
-                         "stock_manim": stock, **scenes}
-        print(f"{name}: frames per second")
-        print(f"  TrainingScene replay         {replay:7.1f}")
-        print(f"  Cairo floor, encoder thread  {cairo_floor:7.1f}   replay / floor = {replay / cairo_floor:.2f} (target >= 0.8)")
-        print(f"  Cairo floor, draw-then-encode{plain_floor:7.1f}   replay / floor = {replay / plain_floor:.2f}")
-        print(f"  stock Manim, no-op updater   {stock:7.1f}   replay / stock = {replay / stock:.2f} (target >= 1.5)")
-        for scene, value in scenes.items():
-            print(f"  {scene:<28} {value:7.1f}   (whole scene, intro animations included)")
-        print()
-
-    short, long = history, history_for(BENCH_LAYERS, epochs=50_000)
-    t_short = median_of(runs, lambda: training_render_seconds(short))
-    t_long = median_of(runs, lambda: training_render_seconds(long))
-    results["epochs"] = {"500": t_short, "50000": t_long}
-    print(f"TrainingScene at 480p15: 500 epochs {t_short:.2f} s, 50,000 epochs {t_long:.2f} s, "
-          f"ratio {t_long / t_short:.2f} (target within 1.10)")
-
-    narrow, wide = history_for((16, 16, 16, 10)), history_for((784, 16, 16, 10))
-    t_narrow = median_of(runs, lambda: training_render_seconds(narrow))
-    t_wide = median_of(runs, lambda: training_render_seconds(wide))
-    results["width"] = {"16": t_narrow, "784": t_wide}
-    print(f"TrainingScene at 480p15: input width 16 {t_narrow:.2f} s, 784 {t_wide:.2f} s, "
-          f"ratio {t_wide / t_narrow:.2f} (target within 1.15)")
-
-    empty = median_of(runs, lambda: peak_memory_mb(True))
-    scene = median_of(runs, lambda: peak_memory_mb(False))
-    results["memory_mb"] = {"empty_scene": empty, "training_render": scene}
-    print(f"peak memory: empty Manim scene {empty:.0f} MB, training render {scene:.0f} MB, "
-          f"ratio {scene / empty:.2f} (target <= 1.5)")
-
-    results["train_step_us"] = {}
-    for layers in ((4, 6, 4, 1), (32, 64, 64, 1)):
-        ours, torch_us = train_step_microseconds(layers)
-        parameters = sum(a * b + b for a, b in zip(layers, layers[1:]))
-        results["train_step_us"][str(list(layers))] = {"nnscratch": ours, "torch": torch_us}
-        label = f"train step {list(layers)} ({parameters:,} parameters), 160 samples:"
-        if torch_us is None:
-            print(f"{label} nnscratch {ours:.0f} us; PyTorch is not installed, nothing to compare "
-                  "(pip install torch==2.13.0 into the venv to compare)")
-        else:
-            print(f"{label} nnscratch {ours:.0f} us, PyTorch {torch_us:.0f} us: "
-                  f"nnscratch {torch_us / ours:.2f}x faster (target > 1)")
+    if "fps" in sections:
+        fps_section(runs, history, results)
+    if "epochs" in sections:
+        started = time.perf_counter()
+        long = history_for(BENCH_LAYERS, epochs=50_000)
+        train_seconds = time.perf_counter() - started
+        render_time_section(runs, "render time by epochs", 1.10, {"500 epochs": history, "50,000 epochs": long},
+                            results, "epochs")
+        print(f"  (training the 50,000 epochs took {train_seconds:.1f} s; the run file holds "
+              f"{len(long.snapshot_epochs)} snapshots, as many as at 500 epochs: {len(history.snapshot_epochs)})")
+    if "width" in sections:
+        render_time_section(runs, "render time by input width", 1.15,
+                            {"width 16": history_for((16, 16, 16, 10)), "width 784": history_for((784, 16, 16, 10))},
+                            results, "width")
+    if "memory" in sections:
+        memory = interleaved(runs, empty_scene=lambda: peak_memory_mb(True), training_render=lambda: peak_memory_mb(False))
+        results["memory_mb"] = memory
+        print(f"peak memory: empty Manim scene {statistics.median(memory['empty_scene']):.0f} MB, training render "
+              f"{statistics.median(memory['training_render']):.0f} MB, ratio "
+              f"{describe(ratio_summary(memory['training_render'], memory['empty_scene']))}, target <= 1.5")
+    if "core" in sections:
+        results["train_step_us"] = {}
+        for layers in ((4, 6, 4, 1), (32, 64, 64, 1)):
+            ours, torch_us = train_step_microseconds(layers)
+            parameters = sum(a * b + b for a, b in zip(layers, layers[1:]))
+            results["train_step_us"][str(list(layers))] = {"nnscratch": ours, "torch": torch_us}
+            label = f"train step {list(layers)} ({parameters:,} parameters), 160 samples:"
+            if torch_us is None:
+                print(f"{label} nnscratch {ours:.0f} us; PyTorch is not installed, nothing to compare "
+                      "(pip install torch==2.13.0 into the venv to compare)")
+            else:
+                print(f"{label} nnscratch {ours:.0f} us, PyTorch {torch_us:.0f} us: "
+                      f"nnscratch {torch_us / ours:.2f}x faster (target > 1)")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

@@ -16,6 +16,7 @@ import cairo
 import numpy as np
 from manim import Camera, VMobject
 
+from scenes.readout import ReadoutGlyphs
 from scenes.revealed_curve import RevealedCurve
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ class NetworkCamera(Camera):
         if isinstance(vmobject, RevealedCurve):
             self.draw_revealed_curve(vmobject, ctx)
             return self
+        if isinstance(vmobject, ReadoutGlyphs) and self.draw_readout(vmobject, ctx):
+            return self
         background = vmobject.background_stroke_width > 0 and vmobject.background_stroke_rgbas[:, 3].any()
         fill = vmobject.fill_rgbas[:, 3].any()
         stroke = vmobject.stroke_width > 0 and vmobject.stroke_rgbas[:, 3].any()
@@ -62,17 +65,45 @@ class NetworkCamera(Camera):
             self.apply_stroke(ctx, vmobject)
         return self
 
+    def draw_readout(self, glyphs: ReadoutGlyphs, ctx: cairo.Context) -> bool:
+        """Fill the shown characters from one cached Cairo path per character, moved into place.
+        False (draw it as any VMobject) for what this does not cover: gradients, strokes, moved points."""
+        if (len(glyphs.fill_rgbas) != 1 or glyphs.stroke_width > 0 or glyphs.background_stroke_width > 0
+                or not glyphs.placements_hold()):
+            return False
+        r, g, b, a = glyphs.fill_rgbas[0].tolist()
+        if a == 0 or not glyphs.placed:
+            return True
+        # Flattened once into line segments, as Cairo would flatten them at every fill: that holds
+        # for one scale of scene units to pixels, so the scale is part of the key.
+        scale = tuple(ctx.get_matrix())[:4]
+        paths = glyphs.cairo_paths
+        for char, _, _ in glyphs.placed:
+            if (char, scale) not in paths:
+                outline = VMobject()
+                outline.points = glyphs.outlines[char]
+                self.set_cairo_context_path(ctx, outline)
+                paths[char, scale] = ctx.copy_path_flat()
+        ctx.new_path()
+        for char, x, y in glyphs.placed:
+            ctx.translate(x, y)
+            ctx.append_path(paths[char, scale])
+            ctx.translate(-x, -y)
+        ctx.set_source_rgba(b, g, r, a)
+        ctx.fill()
+        return True
+
     def draw_revealed_curve(self, curve: RevealedCurve, ctx: cairo.Context) -> None:
         """The whole curve as one cached Cairo path, clipped at the reveal line."""
         rgba = curve.stroke_rgbas[0]
         if curve.stroke_width == 0 or rgba[3] == 0:
             return
-        if curve.cairo_path is None:
+        if "curve" not in curve.cairo_paths:
             ctx.new_path()
             ctx.move_to(*curve.corners[0, :2])
             for x, y in curve.corners[1:, :2].tolist():
                 ctx.line_to(x, y)
-            curve.cairo_path = ctx.copy_path()
+            curve.cairo_paths["curve"] = ctx.copy_path()
         width = curve.stroke_width * self.cairo_line_width_multiple
         x0, x1 = curve.corners[0, 0], curve.reveal_x
         y_low, y_high = curve.corners[:, 1].min() - width, curve.corners[:, 1].max() + width
@@ -81,7 +112,7 @@ class NetworkCamera(Camera):
         ctx.rectangle(x0 - width, y_low, x1 - x0 + width, y_high - y_low)
         ctx.clip()
         ctx.new_path()
-        ctx.append_path(curve.cairo_path)
+        ctx.append_path(curve.cairo_paths["curve"])
         ctx.set_source_rgba(rgba[2], rgba[1], rgba[0], rgba[3])
         ctx.set_line_width(width)
         ctx.set_line_join(cairo.LINE_JOIN_MITER)
@@ -101,21 +132,19 @@ def draw_network(network: "NetworkMobject", ctx: cairo.Context, line_width_multi
         return
     ctx.set_line_cap(cairo.LINE_CAP_BUTT)
     ctx.set_line_join(cairo.LINE_JOIN_MITER)
-    starts, ends = network.edge_starts, network.edge_ends
-    for (x0, y0), (x1, y1), (r, g, b, a), width in zip(starts.tolist(), ends.tolist(),
-                                                      network.edge_rgbas.tolist(), network.edge_widths.tolist()):
+    ctx.new_path()  # stroke() and fill() clear the path: one new_path serves every shape below
+    for (x0, y0, x1, y1), (r, g, b, a), width in zip(network.edge_segments, network.edge_rgbas.tolist(),
+                                                      network.edge_widths.tolist()):
         if width <= 0 or a <= 0:
             continue
-        ctx.new_path()
         ctx.move_to(x0, y0)
         ctx.line_to(x1, y1)
         ctx.set_source_rgba(b, g, r, a * opacity)
         ctx.set_line_width(width * line_width_multiple)
         ctx.stroke()
     radius = network.radius
-    for (x, y), (r, g, b), (sr, sg, sb, sa), rim in zip(network.neuron_centers.tolist(), network.neuron_rgbs.tolist(),
+    for (x, y), (r, g, b), (sr, sg, sb, sa), rim in zip(network.neuron_points, network.neuron_rgbs.tolist(),
                                                         network.rim_rgbas.tolist(), network.rim_widths.tolist()):
-        ctx.new_path()
         ctx.arc(x, y, radius, 0.0, 2 * math.pi)
         ctx.close_path()
         ctx.set_source_rgba(b, g, r, opacity)

@@ -191,6 +191,9 @@ class NetworkMobject(VGroup):
         self.edge_starts = np.array([line.get_start()[:2] for line in self._edge_flat]).reshape(-1, 2)
         self.edge_ends = np.array([line.get_end()[:2] for line in self._edge_flat]).reshape(-1, 2)
         self.neuron_centers = np.array([circle.get_center()[:2] for circle in self._circles])
+        # The same, as Python floats once: the camera reads them every frame.
+        self.edge_segments = np.hstack([self.edge_starts, self.edge_ends]).tolist()
+        self.neuron_points = self.neuron_centers.tolist()
         self.rim_rgbas = np.array([circle.stroke_rgbas[0] for circle in self._circles])
         self.rim_widths = np.array([circle.stroke_width for circle in self._circles], dtype=float)
         self.canvas = NetworkCanvas(self)

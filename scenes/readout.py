@@ -5,14 +5,40 @@ readout keeps the outline of every character it can show, made once, and on
 a change writes the outlines of the new text, placed side by side, into a
 single VMobject: one mobject to draw per frame, and a family that never
 changes, which matters because Manim decides at the start of each ``play``
-which mobjects to redraw.
+which mobjects to redraw. ``NetworkCamera`` fills the same characters from
+Cairo paths it makes once per character, skipping Manim's per-curve path
+building.
 """
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, RIGHT, Text, VGroup, VMobject
+from manim import Text, VGroup, VMobject
+
+from scenes.path_cache import PathCache
 
 CHARACTERS = "0123456789.,%−-+"
+
+
+class ReadoutGlyphs(VMobject):
+    """The characters a readout shows, as one path. ``placed`` lists each shown character with the
+    offset of its outline (outlines are centred on the origin), for cameras that draw from it."""
+
+    def __init__(self, outlines: dict[str, np.ndarray], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.outlines = outlines
+        self.placed: list[tuple[str, float, float]] = []
+        self.cairo_paths = PathCache()
+
+    def show(self, placed: list[tuple[str, float, float]]) -> None:
+        self.placed = placed
+        self.points = (np.concatenate([self.outlines[char] + np.array([x, y, 0.0]) for char, x, y in placed])
+                       if placed else np.zeros((0, 3)))
+        self._shown = (len(self.points), tuple(self.points[0, :2]) if placed else None)
+
+    def placements_hold(self) -> bool:
+        """Whether the points are still where ``show`` put them: a shift or scale since moves the points only."""
+        count, first = self._shown
+        return len(self.points) == count and (first is None or tuple(self.points[0, :2]) == first)
 
 
 class Readout(VGroup):
@@ -35,7 +61,7 @@ class Readout(VGroup):
         self.frame = VMobject(stroke_opacity=0, fill_opacity=0, stroke_width=0)
         extent = width * (digit + gap)
         self.frame.set_points_as_corners([[0, 0, 0], [extent, 0, 0], [extent, height, 0], [0, height, 0], [0, 0, 0]])
-        self.glyphs = VMobject().match_style(sample[0])
+        self.glyphs = ReadoutGlyphs(self.outlines).match_style(sample[0])
         self.add(self.frame, self.glyphs)
         self.text = None
         self.set_text("")
@@ -45,13 +71,13 @@ class Readout(VGroup):
         if text == self.text:
             return self
         self.text = text
-        corner = self.frame.get_corner(DOWN + RIGHT)
+        corner = self.frame.points[3]  # the frame's bottom-right corner, without a bounding-box pass
         x = corner[0]
-        parts = []
+        placed = []
         for char in reversed(text[-self.width_in_chars:]):
             advance = self.advances.get(char, self.advances["0"])
             if char in self.outlines:
-                parts.append(self.outlines[char] + np.array([x - advance / 2, corner[1] + self.heights[char], 0]))
+                placed.append((char, float(x - advance / 2), float(corner[1] + self.heights[char])))
             x -= advance
-        self.glyphs.points = np.concatenate(parts) if parts else np.zeros((0, 3))
+        self.glyphs.show(placed)
         return self

@@ -6,6 +6,8 @@ import bisect
 import numpy as np
 from manim import VMobject
 
+from scenes.path_cache import PathCache
+
 
 class RevealedCurve(VMobject):
     """A polyline through ``corners`` (scene points, x increasing), shown up to ``fraction`` of its length in x.
@@ -20,7 +22,7 @@ class RevealedCurve(VMobject):
         self.corners = np.asarray(corners, dtype=float)
         self.xs = self.corners[:, 0].tolist()
         self.full_points = corner_cubics(self.corners)
-        self.cairo_path = None  # the full curve, made by the camera on first use
+        self.cairo_paths = PathCache()  # the full curve, made by the camera on first use
         self.reveal_x = self.xs[0]
         self.set_fraction(0.0)
 

@@ -142,3 +142,55 @@ def test_revealed_curve_fast_drawing_matches_manim(fraction):
     right_edge = to_pixel([-3 + fraction * 6, 0, 0], WIDTH, HEIGHT)[1]
     if fraction > 0:
         assert abs(drawn_columns.max() - right_edge) <= 3
+
+
+@pytest.mark.parametrize("text", ["0.6931", "12,345", "98.5%"])
+def test_readout_fast_drawing_matches_manim(text):
+    """Characters filled from cached per-character Cairo paths give Manim's picture of the readout's points."""
+    import manim
+
+    from scenes.fast_drawing import NetworkCamera
+    from scenes.readout import Readout
+
+    frames = []
+    for camera in (manim.Camera, NetworkCamera):
+        readout = Readout(7, font_size=96, color=manim.YELLOW).move_to([0.5, -0.3, 0]).set_text(text)
+        frames.append(render_still(readout, WIDTH, HEIGHT, camera)[:, :, :3].astype(int))
+    manim_frame, fast_frame = frames
+    assert {char for char, _ in readout.glyphs.cairo_paths} == set(text)  # the cached paths drew it, not the fallback
+    assert (manim_frame.max(axis=2) > 150).sum() > 500  # the digits are there, large enough to compare
+    assert np.abs(manim_frame - fast_frame).mean() < 0.05
+    assert np.mean(np.abs(manim_frame - fast_frame).max(axis=2) > 40) < 0.0005
+
+
+def test_readout_moved_after_set_text_is_drawn_where_it_now_is():
+    """A shift moves the points but not the placements: the camera must notice and follow the points."""
+    import manim
+
+    from scenes.fast_drawing import NetworkCamera
+    from scenes.readout import Readout
+
+    frames = []
+    for camera in (manim.Camera, NetworkCamera):
+        readout = Readout(5, font_size=96, color=manim.WHITE).set_text("42.0").shift([2.0, 1.0, 0])
+        frames.append(render_still(readout, WIDTH, HEIGHT, camera)[:, :, :3].astype(int))
+    assert frames[0].max() > 200
+    assert np.abs(frames[0] - frames[1]).mean() < 0.05
+    assert len(readout.glyphs.cairo_paths) == 0  # drawn from its points, as any VMobject
+
+
+def test_drawn_mobjects_can_still_be_copied():
+    """Manim copies mobjects for animations; the cached Cairo paths must not make that fail."""
+    import manim
+
+    from scenes.fast_drawing import NetworkCamera
+    from scenes.readout import Readout
+    from scenes.revealed_curve import RevealedCurve
+
+    readout = Readout(5, color=manim.WHITE).set_text("1.5")
+    curve = RevealedCurve(np.array([[-1.0, 0, 0], [0, 1, 0], [1, 0, 0]]), stroke_width=4).set_fraction(0.8)
+    render_still(manim.VGroup(readout, curve), WIDTH, HEIGHT, NetworkCamera)
+    assert {char for char, _ in readout.glyphs.cairo_paths} == {"1", ".", "5"} and set(curve.cairo_paths) == {"curve"}
+    copies = readout.copy(), curve.copy()
+    assert len(copies[0].glyphs.cairo_paths) == 0 and len(copies[1].cairo_paths) == 0
+    np.testing.assert_allclose(copies[0].glyphs.points, readout.glyphs.points)

@@ -52,18 +52,21 @@ class HistoryScene(Scene):
     def weights_at(self, snapshot: int) -> list[np.ndarray]:
         return [W[snapshot] for W in self.history.weights]
 
-    def narrate(self, text: str) -> None:
-        """Caption what is on screen from now until the next caption (or the end): Manim writes
-        the captions to an .srt beside the video."""
-        self._flush_caption()
-        self._pending_caption = (text, self.time)
+    def narrate(self, text: str, delay: float = 0.0) -> None:
+        """Caption what is on screen from ``delay`` seconds from now until the next caption (or the
+        end): Manim writes the captions to an .srt beside the video. A delay lets one ``play``
+        carry several captions."""
+        start = self.time + delay
+        self._flush_caption(until=start)
+        self._pending_caption = (text, start)
 
-    def _flush_caption(self) -> None:
+    def _flush_caption(self, until: float | None = None) -> None:
         pending = getattr(self, "_pending_caption", None)
         if pending is not None:
             text, start = pending
-            if self.time > start:
-                self.add_subcaption(text, duration=self.time - start, offset=start - self.time)
+            end = self.time if until is None else until
+            if end > start:
+                self.add_subcaption(text, duration=end - start, offset=start - self.time)
             self._pending_caption = None
 
     def tear_down(self) -> None:

@@ -185,7 +185,7 @@ class TrainingScene(HistoryScene):
         # Manim redraws each frame only the mobjects from the first one with an updater on,
         # and keeps the rest in a still background: the driver goes after the axes and
         # labels, and what changes goes after the driver.
-        driver = VMobject()
+        driver = VMobject(stroke_width=0)  # drives, draws nothing
         driver.add_updater(lambda _: self.apply_state(tracker.get_value()))
         self.add(driver, self.network.canvas, *self.curves, self.epoch_readout,
                  self.loss_readout, self.accuracy_readout)
@@ -196,12 +196,13 @@ class TrainingScene(HistoryScene):
         drop = h.train_loss[0] - h.train_loss[-1]
         self.narrate("Each frame shows the real weights at that epoch: edges recolour and thicken as they change, "
                      "and the neurons glow with the activations of one training sample.")
-        self.play(tracker.animate.set_value(0.45), run_time=self.replay_seconds * 0.45, rate_func=linear)
         self.narrate(f"The loss falls from {h.train_loss[0]:.3f} to {h.train_loss[-1]:.4f}"
                      + (f" ({drop / h.train_loss[0]:.0%} lower)" if drop > 0 else "")
                      + (f", and accuracy climbs from {h.train_accuracy[0]:.0%} to {h.train_accuracy[-1]:.0%}."
-                        if not math.isnan(h.train_accuracy[0]) else "."))
-        self.play(tracker.animate.set_value(1.0), run_time=self.replay_seconds * 0.55, rate_func=linear)
+                        if not math.isnan(h.train_accuracy[0]) else "."), delay=self.replay_seconds * 0.45)
+        # One play for the whole replay: each play ends by draining the encoder, which has
+        # nothing to draw beside it (about 0.3 s a play at 1080p60).
+        self.play(tracker.animate.set_value(1.0), run_time=self.replay_seconds, rate_func=linear)
         driver.clear_updaters()
         for mobject in still:
             mobject.resume_updating()

@@ -6,11 +6,13 @@ from pathlib import Path
 import manim
 import numpy as np
 import pytest
+import srt
 
 from nnscratch import RunSpec, record_run
 from scenes import ForwardPassScene, NetworkScene, TrainingScene
 from scenes.render import render, render_settings
 from scenes.style import activation_brightness, brightness_colors
+from scenes.training import ENDING_SECONDS, INTRO_SECONDS
 from tests.frames import luminance, most_colourful, read_video, to_pixel
 
 pytestmark = pytest.mark.slow
@@ -65,6 +67,14 @@ def test_training_video_has_its_frames_and_ends_on_the_final_weights(history, tm
     assert np.abs(frames[int(2.6 * FPS)].astype(int) - frames[-1].astype(int)).mean() > 1.0
     captions = video.subtitles.read_text()
     assert f"{history.train_loss[-1]:.4f}" in captions and f"{history.train_loss[0]:.3f}" in captions
+    # One caption after another, each while its part plays: the loss caption comes 45% into the replay.
+    cues = list(srt.parse(captions))
+    assert [cue.start for cue in cues] == sorted(cue.start for cue in cues)
+    assert all(before.end <= after.start for before, after in zip(cues, cues[1:]))
+    loss_cue = next(cue for cue in cues if cue.content.startswith("The loss falls"))
+    replay_seconds = 8.0 - INTRO_SECONDS - ENDING_SECONDS
+    assert loss_cue.start.total_seconds() == pytest.approx(INTRO_SECONDS + 0.45 * replay_seconds, abs=0.15)
+    assert loss_cue.end.total_seconds() == pytest.approx(INTRO_SECONDS + replay_seconds, abs=0.15)
 
 
 def test_training_video_length_does_not_follow_epochs(tmp_path):

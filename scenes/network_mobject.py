@@ -78,7 +78,11 @@ class NetworkMobject(VGroup):
         self.add(self.edges, self.neurons, self.ellipses, self.size_braces, self.output_labels)
         self._edge_flat = [line for group in self.edges for line in group]
         self._circles = [circle for column in self.neurons for circle in column]
-        self._layer_bounds = np.cumsum([0] + [len(idx) for idx in self.indices]).tolist()
+        # Runs of drawn neurons that share a brightness mapping (input, hidden, output): one numpy call each.
+        bounds = np.cumsum([0] + [len(idx) for idx in self.indices]).tolist()
+        self._brightness_runs = [(bounds[0], bounds[1], self.brightness_kinds[0]),
+                                 (bounds[1], bounds[-2], self.brightness_kinds[1]),
+                                 (bounds[-2], bounds[-1], self.brightness_kinds[-1])]
         # The drawn state as arrays, one row per edge or neuron; the mobjects follow them
         # unless fast drawing is on (see use_fast_drawing).
         self.edge_rgbas = np.array([line.stroke_rgbas[0] for line in self._edge_flat])
@@ -173,9 +177,8 @@ class NetworkMobject(VGroup):
 
     def set_drawn_activations(self, flat: np.ndarray) -> "NetworkMobject":
         """As ``set_activations``, from the drawn neurons' activations alone."""
-        bounds = self._layer_bounds
-        levels = np.concatenate([activation_brightness(flat[start:stop], kind) for start, stop, kind
-                                 in zip(bounds, bounds[1:], self.brightness_kinds)])
+        levels = np.concatenate([activation_brightness(flat[start:stop], kind)
+                                 for start, stop, kind in self._brightness_runs])
         self.neuron_rgbs = brightness_colors(levels)
         if self.canvas is None:
             self._write_neurons()

@@ -9,6 +9,9 @@ from manim import VMobject
 from scenes.path_cache import PathCache
 
 
+THIRDS = np.array([[0.0], [1 / 3], [2 / 3], [1.0]])
+
+
 class RevealedCurve(VMobject):
     """A polyline through ``corners`` (scene points, x increasing), shown up to ``fraction`` of its length in x.
 
@@ -36,7 +39,7 @@ class RevealedCurve(VMobject):
             return self
         a, b = self.corners[whole], self.corners[whole + 1]
         t = (self.reveal_x - a[0]) / (b[0] - a[0]) if b[0] > a[0] else 0.0
-        tail = corner_cubics(np.array([a, a + t * (b - a)]))
+        tail = a + THIRDS * (t * (b - a))  # the cut segment as one cubic, handles at its thirds
         self.points = np.concatenate([self.full_points[:4 * whole], tail])
         return self
 

@@ -354,8 +354,12 @@ def fps_at(runs: int, history, name: str, w: int, h: int, fps: int) -> dict:
     print(f"  stock Manim, no-op updater      {fps_of['stock_manim']:6.1f}   replay / stock = "
           f"{describe(ratio_summary(replay, measured['stock_manim']))}, target >= 1.5")
     if "manimml" in fps_of:
+        # The issue set this target from 480p15 figures; at 1080p60 the encoder caps every drawing
+        # path, so the floor's own multiple of ManimML is printed beside it.
+        target = ", target >= 3" if name == "480p15" else ""
         print(f"  ManimML 0.0.24 forward pass     {fps_of['manimml']:6.1f}   replay / ManimML = "
-              f"{describe(ratio_summary(replay, measured['manimml']))}, target >= 3")
+              f"{describe(ratio_summary(replay, measured['manimml']))}{target}; floor / ManimML = "
+              f"{describe(ratio_summary(measured['cairo_floor'], measured['manimml']))}")
     else:
         print("  ManimML forward pass            not installed (.venv/bin/pip install manim-ml==0.0.24)")
     for scene, value in scenes.items():

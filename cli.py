@@ -298,8 +298,11 @@ def render_video(scene_name: str, default_stem: str, history, options: dict, **s
     scene_class = getattr(scenes, scene_name)
     started = time.perf_counter()
     try:
+        # Manim's per-animation progress bars redraw with carriage returns: on a terminal they
+        # tell how far a render is; piped into a log they are thousands of lines of noise.
         video = render(scene_class, output, quality=options["quality"], fps=options["fps"],
-                       video_format=options["video_format"], history=history, **scene_kwargs)
+                       video_format=options["video_format"], progress=sys.stderr.isatty(), history=history,
+                       **scene_kwargs)
     except OSError as error:
         raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
     elapsed = time.perf_counter() - started

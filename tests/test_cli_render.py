@@ -27,6 +27,7 @@ def test_render_training_writes_the_video_and_one_summary_line(runner, tmp_path)
     assert result.exit_code == 0, result.output
     summary = result.stdout.strip().splitlines()[-1]
     assert summary.startswith(f"wrote {out} (8.") and "854x480 at 15 fps" in summary
+    assert "it/s" not in result.stderr  # no progress bars when stderr is not a terminal
     frames, fps, width, height = read_video(out)
     assert (width, height) == (854, 480) and fps == pytest.approx(15, abs=0.01) and abs(len(frames) - 120) <= 2
     assert out.with_suffix(".srt").exists()

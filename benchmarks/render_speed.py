@@ -420,11 +420,17 @@ def main() -> None:
                             {"width 16": history_for((16, 16, 16, 10)), "width 784": history_for((784, 16, 16, 10))},
                             results, "width")
     if "memory" in sections:
-        memory = interleaved(runs, empty_scene=lambda: peak_memory_mb(True), training_render=lambda: peak_memory_mb(False))
+        wide = (784, 16, 16, 10)
+        memory = interleaved(runs, empty_scene=lambda: peak_memory_mb(True),
+                             training_render=lambda: peak_memory_mb(False),
+                             wide_training_render=lambda: peak_memory_mb(False, wide))
         results["memory_mb"] = memory
         print(f"peak memory: empty Manim scene {statistics.median(memory['empty_scene']):.0f} MB, training render "
               f"{statistics.median(memory['training_render']):.0f} MB, ratio "
               f"{describe(ratio_summary(memory['training_render'], memory['empty_scene']))}, target <= 1.5")
+        print(f"  with a {list(wide)} network (training in the same process, as the CLI does): "
+              f"{statistics.median(memory['wide_training_render']):.0f} MB, ratio "
+              f"{describe(ratio_summary(memory['wide_training_render'], memory['empty_scene']))}")
     if "core" in sections:
         results["train_step_us"] = {}
         for layers in ((4, 6, 4, 1), (32, 64, 64, 1)):

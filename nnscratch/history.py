@@ -93,8 +93,10 @@ class TrainingHistory:
         Half is the share of the total weight movement, half the share of the total
         change of the loss, so both a reshuffle of weights and a drop of the loss count.
         """
-        movement = sum(np.linalg.norm(np.diff(W.reshape(len(W), -1).astype(float), axis=0), axis=1)
-                       for W in self.weights)
+        # One interval at a time: a whole-array diff of a 784-wide layer's snapshots, in float64,
+        # would hold several times the history in temporaries.
+        movement = np.array([sum(float(np.linalg.norm(W[i + 1].astype(float) - W[i])) for W in self.weights)
+                             for i in range(len(self.snapshot_epochs) - 1)])
         loss = self.train_loss[self.snapshot_epochs].astype(float)
         parts = [movement, np.abs(np.diff(loss))]
         shares = [part / part.sum() for part in parts if part.sum() > 0]

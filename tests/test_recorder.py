@@ -219,3 +219,12 @@ def test_keyframes_are_dense_where_training_changes_fast():
     np.testing.assert_array_equal(history.keyframes(10_000), np.arange(history.n_snapshots))
     with pytest.raises(ValueError):
         history.keyframes(1)
+
+
+def test_change_per_interval_weighs_weight_movement_and_loss_change_equally():
+    _, _, history = small_run(epochs=300)
+    movement = sum(np.linalg.norm(np.diff(W.reshape(len(W), -1).astype(float), axis=0), axis=1)
+                   for W in history.weights)
+    loss_change = np.abs(np.diff(history.train_loss[history.snapshot_epochs].astype(float)))
+    expected = (movement / movement.sum() + loss_change / loss_change.sum()) / 2
+    np.testing.assert_allclose(history.change_per_interval(), expected, rtol=1e-6)

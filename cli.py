@@ -1,49 +1,117 @@
 """The ``nnscratch`` command: parse and check options, build the run, train or render it."""
 from __future__ import annotations
 
+import contextlib
 import math
-import os
+import re
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
 import click
 
 import nnscratch
+from nnscratch import checks
 from nnscratch.activations import HIDDEN_ACTIVATIONS
 from nnscratch.datasets import DATASETS, MAX_SAMPLES, train_size
+from nnscratch.files import OutputPathError, check_output_path
 from nnscratch.initializers import INITIALIZERS
-from nnscratch.network import check_layer_sizes
 from nnscratch.optimizers import OPTIMIZERS
 
+MAX_INPUT_MAGNITUDE = 100.0  # a custom input this far outside every dataset's range shows nothing the data can
+# The option that sets each RunSpec field, for messages that name what to change.
+FLAGS = {"weight_init": "--init", "learning_rate": "--lr"}
 
-def parse_layers(ctx: click.Context, param: click.Parameter, value: str) -> list[int]:
-    """Turn ``"4,6,4,1"`` into ``[4, 6, 4, 1]``, refusing anything that is not a sane architecture."""
-    parts = [part.strip() for part in value.split(",")]
-    if any(part == "" for part in parts):
-        raise click.BadParameter(f"{value!r} has an empty layer size; write sizes like 4,6,4,1")
-    sizes = []
-    for part in parts:
+
+def flag(field: str) -> str:
+    return FLAGS.get(field, "--" + field.replace("_", "-"))
+
+
+class FiniteFloat(click.ParamType):
+    """A plain decimal number within bounds: nan, inf and Python's digit separators are refused."""
+
+    name = "number"
+
+    def __init__(self, what: str, low: float | None = None, high: float | None = None,
+                 low_open: bool = False, high_open: bool = False) -> None:
+        self.what, self.bounds = what, (low, high, low_open, high_open)
+
+    def convert(self, value, param, ctx) -> float:
+        if isinstance(value, float):
+            number = value
+        else:
+            text = str(value).strip()
+            try:
+                if "_" in text:
+                    raise ValueError
+                number = float(text)
+            except ValueError:
+                self.fail(f"{text!r} is not a number", param, ctx)
+        low, high, low_open, high_open = self.bounds
         try:
-            sizes.append(int(part))
-        except ValueError:
-            raise click.BadParameter(f"{part!r} is not a whole number; write sizes like 4,6,4,1") from None
-    try:
-        return check_layer_sizes(sizes)
-    except ValueError as error:
-        raise click.BadParameter(str(error)) from None
+            return checks.finite_number(self.what, number, low, high, low_open, high_open)
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
 
 
-def _finite_number(minimum: float, inclusive: bool, what: str):
-    def check(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
-        if value is None:
-            return None
-        below = value < minimum if inclusive else value <= minimum
-        if not math.isfinite(value) or below:
-            bound = f">= {minimum:g}" if inclusive else f"> {minimum:g}"
-            raise click.BadParameter(f"{what} must be a finite number {bound}, got {value}")
-        return value
-    return check
+class LayerSizes(click.ParamType):
+    """``"4,6,4,1"`` as ``[4, 6, 4, 1]``: plain digits only, and an architecture nnscratch supports."""
+
+    name = "sizes"
+
+    def convert(self, value, param, ctx) -> list[int]:
+        if isinstance(value, list):
+            return value
+        parts = [part.strip() for part in str(value).split(",")]
+        if any(part == "" for part in parts):
+            self.fail(f"{value!r} has an empty layer size; write sizes like 4,6,4,1", param, ctx)
+        for part in parts:
+            if not re.fullmatch(r"[0-9]+", part) and not re.fullmatch(r"-[0-9]+", part):
+                self.fail(f"{part!r} is not a whole number; write sizes like 4,6,4,1", param, ctx)
+        try:
+            return checks.layer_sizes([int(part) for part in parts])
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+class Numbers(click.ParamType):
+    """``"0.5,0.8,0.2,0.9"`` as a list of finite numbers of sane size."""
+
+    name = "values"
+
+    def convert(self, value, param, ctx) -> list[float]:
+        if isinstance(value, list):
+            return value
+        check = FiniteFloat("each value", -MAX_INPUT_MAGNITUDE, MAX_INPUT_MAGNITUDE)
+        values = []
+        for part in str(value).split(","):
+            if not part.strip():
+                self.fail(f"{value!r} has an empty value; write values like 0.5,0.8,0.2,0.9", param, ctx)
+            values.append(check.convert(part, param, ctx))
+        return values
+
+
+class OutputFile(click.ParamType):
+    """A path nnscratch may write (see ``nnscratch.files``), ending in ``suffix`` or in the ``--format``'s."""
+
+    name = "path"
+
+    def __init__(self, suffix: str | None = None, captions: bool = False) -> None:
+        self.suffix, self.captions = suffix, captions
+
+    def convert(self, value, param, ctx) -> Path:
+        if isinstance(value, Path) and value is getattr(param, "default", None):
+            return value
+        suffix = self.suffix or f".{ctx.params.get('video_format', 'mp4')}"
+        try:
+            path = check_output_path(Path(value), suffix)
+            if self.captions:
+                check_output_path(path.with_suffix(".srt"))
+        except OutputPathError as error:
+            self.fail(str(error), param, ctx)
+        return path
 
 
 DEFAULTS = nnscratch.RunSpec()
@@ -52,8 +120,8 @@ DEFAULTS = nnscratch.RunSpec()
 def training_options(command):
     """The options that pick the architecture, the data and the training, shared by train and render."""
     options = [
-        click.option("--layers", default=",".join(map(str, DEFAULTS.layers)), show_default=True,
-                     callback=parse_layers, help="Neurons per layer, input first."),
+        click.option("--layers", type=LayerSizes(), default=",".join(map(str, DEFAULTS.layers)), show_default=True,
+                     help="Neurons per layer, input first."),
         click.option("--activation", type=click.Choice(list(HIDDEN_ACTIVATIONS)), default=DEFAULTS.activation,
                      show_default=True, help="Activation of the hidden layers."),
         click.option("--init", "weight_init", type=click.Choice(list(INITIALIZERS)), default=DEFAULTS.weight_init,
@@ -62,21 +130,21 @@ def training_options(command):
                      help="'sample' is two Gaussian blobs with one feature per input neuron; the others are 2-D."),
         click.option("--samples", type=click.IntRange(4, MAX_SAMPLES), default=DEFAULTS.samples, show_default=True,
                      help="Number of samples, train and test together."),
-        click.option("--noise", type=click.FloatRange(0, 5), default=DEFAULTS.noise,
+        click.option("--noise", type=FiniteFloat("--noise", 0, 5), default=DEFAULTS.noise,
                      help="Noise of the dataset (a standard deviation); each dataset has its own default."),
-        click.option("--test-fraction", type=click.FloatRange(0, 1, max_open=True), default=DEFAULTS.test_fraction,
+        click.option("--test-fraction", type=FiniteFloat("--test-fraction", 0, 1, high_open=True),
+                     default=DEFAULTS.test_fraction,
                      show_default=True, help="Share of samples held out for testing."),
-        click.option("--epochs", type=click.IntRange(1, 1_000_000), default=DEFAULTS.epochs, show_default=True),
-        click.option("--lr", "learning_rate", type=float, default=DEFAULTS.learning_rate, show_default=True,
-                     callback=_finite_number(0, False, "the learning rate"), help="Learning rate."),
+        click.option("--epochs", type=click.IntRange(1, checks.MAX_EPOCHS), default=DEFAULTS.epochs,
+                     show_default=True),
+        click.option("--lr", "learning_rate", type=FiniteFloat("the learning rate", 0, low_open=True),
+                     default=DEFAULTS.learning_rate, show_default=True, help="Learning rate."),
         click.option("--batch-size", type=click.IntRange(1), default=DEFAULTS.batch_size,
                      help="Mini-batch size; full batch when left out."),
         click.option("--optimizer", type=click.Choice(list(OPTIMIZERS)), default=DEFAULTS.optimizer,
                      show_default=True),
-        click.option("--l1", type=float, default=DEFAULTS.l1, callback=_finite_number(0, True, "--l1"),
-                     help="L1 regularization strength."),
-        click.option("--l2", type=float, default=DEFAULTS.l2, callback=_finite_number(0, True, "--l2"),
-                     help="L2 regularization strength."),
+        click.option("--l1", type=FiniteFloat("--l1", 0), default=DEFAULTS.l1, help="L1 regularization strength."),
+        click.option("--l2", type=FiniteFloat("--l2", 0), default=DEFAULTS.l2, help="L2 regularization strength."),
         click.option("--probe", type=click.IntRange(0), default=DEFAULTS.probe, show_default=True,
                      help="Training sample whose activations are recorded."),
         click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=DEFAULTS.seed, show_default=True),
@@ -87,39 +155,25 @@ def training_options(command):
 
 
 def run_spec(options: dict) -> nnscratch.RunSpec:
-    """Check what needs several options at once (BadParameter, before any work) and pop them into a RunSpec."""
+    """Pop the training options into a RunSpec and check what needs several of them at once
+    (BadParameter naming the option to change, before any work)."""
     names = nnscratch.RunSpec.__dataclass_fields__
     spec = nnscratch.RunSpec(**{name: options.pop(name) for name in names})
-    if spec.dataset != "sample" and spec.layers[0] != 2:
-        raise click.BadParameter(
-            f"the {spec.dataset} dataset has 2 features, so the input layer must be 2 (got {spec.layers[0]})",
-            param_hint="'--layers'",
-        )
-    n_train = train_size(spec.samples, spec.test_fraction)
-    if spec.probe >= n_train:
-        raise click.BadParameter(f"there are {n_train} training samples, so the probe must be below {n_train}",
-                                 param_hint="'--probe'")
-    return spec
+    try:
+        return spec.check()
+    except nnscratch.SpecError as error:
+        raise click.BadParameter(str(error), param_hint=f"'{flag(error.field)}'") from None
 
 
 def run_training(spec: nnscratch.RunSpec) -> nnscratch.TrainingHistory:
-    """Train as the spec says with a progress bar; divergence becomes a one-line error."""
-    with click.progressbar(length=spec.epochs, label="training", file=sys.stderr) as bar:
+    """Train as the spec says, with a progress bar on a terminal; divergence becomes a one-line error."""
+    progress = sys.stderr.isatty()
+    with click.progressbar(length=spec.epochs, label="training", file=sys.stderr) if progress \
+            else contextlib.nullcontext() as bar:
         try:
-            return nnscratch.record_run(spec, on_epoch=lambda epoch, loss, accuracy: bar.update(1))
+            return nnscratch.record_run(spec, on_epoch=(lambda *_: bar.update(1)) if progress else None)
         except nnscratch.DivergenceError as error:
             raise click.ClickException(str(error)) from None
-
-
-def check_writable(path: Path) -> None:
-    """Fail early (exit 1) when the output could never be written, rather than after the work."""
-    folder = path.resolve().parent
-    if not folder.is_dir():
-        raise click.ClickException(f"cannot write {path}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise click.ClickException(f"cannot write {path}: the folder {folder} is not writable")
-    if path.is_dir():
-        raise click.ClickException(f"cannot write {path}: it is a folder")
 
 
 def describe_metrics(history: "nnscratch.TrainingHistory") -> str:
@@ -131,11 +185,48 @@ def describe_metrics(history: "nnscratch.TrainingHistory") -> str:
     return text
 
 
+class Stopped(KeyboardInterrupt):
+    """A signal asked the run to stop: raised where the program is, so every cleanup
+    (``finally``, temporary files) runs on the way out, as for Ctrl-C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class StoppedRun(Exception):
+    """A run stopped by a signal, once its cleanup has run; not a KeyboardInterrupt, so click passes it on."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop_on_signal(signum: int, frame) -> None:
+    # Further signals would cut the cleanup short: it is quick, and SIGKILL still ends everything.
+    for number in STOP_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
+    raise Stopped(signum)
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
 class OneLineErrors(click.Group):
-    """A group whose usage errors are one line (``Error: ...``) rather than usage, hint and error."""
+    """A group whose usage errors are one line (``Error: ...``) rather than usage, hint and error,
+    and whose runs stop cleanly on SIGINT, SIGTERM and SIGHUP (exit 128 + the signal's number)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as error:
+            raise StoppedRun(getattr(error, "signum", signal.SIGINT)) from None
 
     def main(self, *args, **kwargs):
         standalone = kwargs.pop("standalone_mode", True)
+        previous = {}
+        if threading.current_thread() is threading.main_thread():
+            previous = {number: signal.signal(number, _stop_on_signal) for number in STOP_SIGNALS}
         try:
             return super().main(*args, standalone_mode=False, **kwargs)
         except click.ClickException as error:
@@ -145,11 +236,16 @@ class OneLineErrors(click.Group):
                 error.ctx = None
             error.show()
             sys.exit(error.exit_code)
-        except click.exceptions.Abort:
+        except StoppedRun as error:
             if not standalone:
                 raise
-            click.echo("Aborted.", err=True)
-            sys.exit(1)
+            if sys.stderr.isatty():
+                click.echo(err=True)  # past the terminal's ^C
+            click.echo(f"Stopped by {signal.Signals(error.signum).name}: nothing was written.", err=True)
+            sys.exit(128 + error.signum)
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
 
 
 @click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
@@ -168,8 +264,8 @@ def main() -> None:
 
 @main.command()
 @training_options
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("run.npz"),
-              show_default=True, help="Where to save the run.")
+@click.option("--out", "out", type=OutputFile(".npz"), default="run.npz", show_default=True,
+              help="Where to save the run (a new file or a regular file, ending in .npz).")
 @click.version_option(nnscratch.__version__, prog_name="nnscratch")
 def train(out: Path, **options) -> None:
     """Train a network and save every recorded step to a run file.
@@ -179,14 +275,11 @@ def train(out: Path, **options) -> None:
       nnscratch train --layers 4,6,4,1 --epochs 500 --lr 1 --out run.npz
     """
     spec = run_spec(options)
-    check_writable(out)
     started = time.perf_counter()
     history = run_training(spec)
     elapsed = time.perf_counter() - started
-    try:
+    with written(out):
         history.save(out)
-    except OSError as error:
-        raise click.ClickException(f"cannot write {out}: {error.strerror or error}") from None
     click.echo(f"trained {list(spec.layers)} {spec.activation} on {spec.dataset} for "
                f"{spec.epochs} epochs in {elapsed:.2f} s: {describe_metrics(history)}; saved {out}")
 
@@ -225,28 +318,6 @@ def info(run: Path) -> None:
         click.echo(f"{name:<{width}}  {value}")
 
 
-def parse_input(ctx: click.Context, param: click.Parameter, value: str | None) -> list[float] | None:
-    if value is None:
-        return None
-    values = []
-    for part in value.split(","):
-        try:
-            number = float(part)
-        except ValueError:
-            raise click.BadParameter(f"{part.strip()!r} is not a number; write values like 0.5,0.8,0.2,0.9") from None
-        if not math.isfinite(number):
-            raise click.BadParameter(f"{part.strip()} is not a finite number")
-        values.append(number)
-    return values
-
-
-def check_output_suffix(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-    video_format = ctx.params.get("video_format", "mp4")
-    if value is not None and value.suffix.lower() != f".{video_format}":
-        raise click.BadParameter(f"{value} does not end in .{video_format}, the --format")
-    return value
-
-
 def render_options(command):
     """Where the run comes from and how the video is written, shared by every render command."""
     options = [
@@ -257,9 +328,9 @@ def render_options(command):
         click.option("--fps", type=click.IntRange(1, 120), default=None, help="Frames per second (default: the quality's)."),
         click.option("--format", "video_format", type=click.Choice(["mp4", "gif", "webm"]), default="mp4",
                      show_default=True, is_eager=True),  # eager: --output's check reads it
-        click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                     callback=check_output_suffix,
-                     help="Where to write the video (default: media/videos/<scene>.<format>)."),
+        click.option("--output", type=OutputFile(captions=True), default=None,
+                     help="Where to write the video, a new file or a regular file ending in the --format "
+                          "(default: media/videos/<scene>.<format>); its captions go beside it as .srt."),
         click.option("--preview", is_flag=True, help="Open the video when it is done."),
     ]
     for option in reversed(options):
@@ -267,44 +338,57 @@ def render_options(command):
     return training_options(command)
 
 
-def obtain_history(ctx: click.Context, options: dict) -> nnscratch.TrainingHistory:
-    """Load the --run file, or train as the options say; either way before any rendering."""
+def obtain_history(ctx: click.Context, options: dict, default_stem: str) -> nnscratch.TrainingHistory:
+    """Check every option, then load the --run file or train as the options say, before any rendering."""
     run_file = options.pop("run_file")
     spec = run_spec(options)
-    if run_file is None:
-        return run_training(spec)
     explicit = [name for name in nnscratch.RunSpec.__dataclass_fields__
                 if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE]
-    if explicit:
-        flag = "--" + {"weight_init": "init", "learning_rate": "lr"}.get(explicit[0], explicit[0]).replace("_", "-")
-        raise click.BadParameter(f"--run replays a saved run, so {flag} has no effect; leave it out or drop --run",
-                                 param_hint=f"'{flag}'")
+    if run_file is not None and explicit:
+        raise click.BadParameter(f"--run replays a saved run, so {flag(explicit[0])} has no effect; "
+                                 "leave it out or drop --run", param_hint=f"'{flag(explicit[0])}'")
+    if options["output"] is None:
+        options["output"] = Path("media") / "videos" / f"{default_stem}.{options['video_format']}"
+        if options["output"].parent.is_dir():
+            try:
+                OutputFile(captions=True).convert(str(options["output"]), None, ctx)
+            except click.BadParameter as error:
+                raise click.BadParameter(error.message, param_hint="'--output'") from None
+    if run_file is None:
+        return run_training(spec)
     try:
         return nnscratch.TrainingHistory.load(run_file)
     except nnscratch.RunFileError as error:
         raise click.ClickException(str(error)) from None
 
 
-def render_video(scene_name: str, default_stem: str, history, options: dict, **scene_kwargs) -> None:
+@contextlib.contextmanager
+def written(path: Path):
+    """Turn a failure to write ``path`` into one line (exit 1)."""
+    try:
+        yield
+    except OutputPathError as error:
+        raise click.ClickException(f"{error} (it changed while nnscratch worked)") from None
+    except OSError as error:
+        raise click.ClickException(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def render_video(scene_name: str, history, options: dict, **scene_kwargs) -> None:
     """Render one scene of ``history`` and report the file in one line."""
     output = options["output"]
-    if output is None:
-        output = Path("media") / "videos" / f"{default_stem}.{options['video_format']}"
+    with written(output):
         output.parent.mkdir(parents=True, exist_ok=True)
-    check_writable(output)
     import scenes  # manim loads only when a video is asked for
     from scenes.render import render
 
     scene_class = getattr(scenes, scene_name)
     started = time.perf_counter()
-    try:
+    with written(output):
         # Manim's per-animation progress bars redraw with carriage returns: on a terminal they
         # tell how far a render is; piped into a log they are thousands of lines of noise.
         video = render(scene_class, output, quality=options["quality"], fps=options["fps"],
                        video_format=options["video_format"], progress=sys.stderr.isatty(), history=history,
                        **scene_kwargs)
-    except OSError as error:
-        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
     elapsed = time.perf_counter() - started
     captions = f"; captions {video.subtitles}" if video.subtitles else ""
     click.echo(f"wrote {video.path} ({video.duration:.1f} s, {video.width}x{video.height} at {video.fps} fps) "
@@ -338,13 +422,13 @@ def render_network(ctx: click.Context, trained: bool, **options) -> None:
     Example:
       nnscratch render network --layers 8,16,12,8,4,1 --activation relu --init he
     """
-    history = obtain_history(ctx, options)
-    render_video("NetworkScene", "network", history, options, snapshot=-1 if trained else 0)
+    history = obtain_history(ctx, options, "network")
+    render_video("NetworkScene", history, options, snapshot=-1 if trained else 0)
 
 
 @render.command("forward")
 @render_options
-@click.option("--input", "input_values", callback=parse_input, default=None,
+@click.option("--input", "input_values", type=Numbers(), default=None,
               help="A custom input, one value per input neuron, e.g. 0.5,0.8,0.2,0.9.")
 @click.option("--sample", type=click.IntRange(0), default=None, help="Use training sample N as the input.")
 @click.version_option(nnscratch.__version__, prog_name="nnscratch")
@@ -367,19 +451,19 @@ def render_forward(ctx: click.Context, input_values: list[float] | None, sample:
     if input_values is not None and options["run_file"] is None and len(input_values) != options["layers"][0]:
         raise click.BadParameter(f"{len(input_values)} values for an input layer of {options['layers'][0]}",
                                  param_hint="'--input'")
-    history = obtain_history(ctx, options)
+    history = obtain_history(ctx, options, "forward_pass")
     if input_values is not None and len(input_values) != history.layer_sizes[0]:
         raise click.BadParameter(f"{len(input_values)} values for an input layer of {history.layer_sizes[0]}",
                                  param_hint="'--input'")
     if sample is not None and sample >= len(history.X_train):
         raise click.BadParameter(f"there are {len(history.X_train)} training samples, so --sample must be below "
                                  f"{len(history.X_train)}", param_hint="'--sample'")
-    render_video("ForwardPassScene", "forward_pass", history, options, input_values=input_values, sample=sample)
+    render_video("ForwardPassScene", history, options, input_values=input_values, sample=sample)
 
 
 @render.command("training")
 @render_options
-@click.option("--duration", type=click.FloatRange(8, 600), default=18.0, show_default=True,
+@click.option("--duration", type=FiniteFloat("--duration", 8, 600), default=18.0, show_default=True,
               help="Length of the video in seconds, whatever the number of epochs.")
 @click.version_option(nnscratch.__version__, prog_name="nnscratch")
 @click.pass_context
@@ -391,8 +475,8 @@ def render_training(ctx: click.Context, duration: float, **options) -> None:
       nnscratch render training --epochs 500
       nnscratch render training --dataset spiral --layers 2,8,8,1 --activation tanh --optimizer adam --lr 0.02 --epochs 3000
     """
-    history = obtain_history(ctx, options)
-    render_video("TrainingScene", "training", history, options, duration=duration)
+    history = obtain_history(ctx, options, "training")
+    render_video("TrainingScene", history, options, duration=duration)
 
 
 if __name__ == "__main__":

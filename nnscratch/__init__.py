@@ -4,14 +4,15 @@ Importing this package never imports manim: the scenes depend on the core,
 not the other way round.
 """
 from nnscratch.datasets import DATASETS, Dataset, create_sample_data, make_dataset
-from nnscratch.history import RunFileError, TrainingHistory
+from nnscratch.history import TrainingHistory
+from nnscratch.runfile import RunFileError
 from nnscratch.network import ForwardTrace, Gradients, NeuralNetwork
 from nnscratch.recorder import DivergenceError, snapshot_schedule, train
-from nnscratch.run import RunSpec, record_run
+from nnscratch.run import RunSpec, SpecError, record_run
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DATASETS", "Dataset", "DivergenceError", "ForwardTrace", "Gradients", "NeuralNetwork",
-    "RunFileError", "RunSpec", "TrainingHistory", "record_run", "create_sample_data", "make_dataset", "snapshot_schedule", "train",
+    "RunFileError", "RunSpec", "SpecError", "TrainingHistory", "record_run", "create_sample_data", "make_dataset", "snapshot_schedule", "train",
 ]

@@ -6,7 +6,8 @@ from typing import Callable
 
 import numpy as np
 
-MAX_SAMPLES = 100_000
+from nnscratch import checks
+from nnscratch.checks import MAX_SAMPLES
 
 
 def create_sample_data(n_samples: int = 200, n_features: int = 4, seed: int = 42) -> tuple[np.ndarray, np.ndarray]:
@@ -83,6 +84,7 @@ TWO_D_DATASETS: dict[str, Callable[[int, float, np.random.Generator], tuple[np.n
     "gaussians": _gaussians,
 }
 DATASETS = ("sample", *TWO_D_DATASETS)
+CLASS_COUNTS = {name: 2 for name in DATASETS}
 DEFAULT_NOISE = {"sample": 0.5, "xor": 0.05, "circles": 0.05, "moons": 0.05, "spiral": 0.02, "gaussians": 0.1}
 
 
@@ -106,6 +108,11 @@ class Dataset:
         return len(self.X_test) > 0
 
 
+def fitting_outputs(n_classes: int) -> tuple[int, ...]:
+    """Output layer sizes that fit ``n_classes`` classes: one sigmoid neuron for two, else one softmax neuron each."""
+    return (1, 2) if n_classes == 2 else (n_classes,)
+
+
 def train_size(n_samples: int, test_fraction: float) -> int:
     """How many of ``n_samples`` go to training; at least two always do."""
     return n_samples - min(int(round(n_samples * test_fraction)), n_samples - 2)
@@ -124,19 +131,13 @@ def make_dataset(
     ``sample`` is the seed's blobs with ``n_features`` features and ``noise`` as
     their standard deviation; the others are 2-D and ignore ``n_features``.
     """
-    if name not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
-    if not 4 <= n_samples <= MAX_SAMPLES:
-        raise ValueError(f"the number of samples must be between 4 and {MAX_SAMPLES}, got {n_samples}")
-    noise = DEFAULT_NOISE[name] if noise is None else noise
-    if not (np.isfinite(noise) and 0 <= noise <= 5):
-        raise ValueError(f"noise must be between 0 and 5, got {noise}")
-    if not 0 <= test_fraction < 1:
-        raise ValueError(f"the test fraction must be in [0, 1), got {test_fraction}")
+    checks.one_of("dataset", name, DATASETS)
+    n_samples = checks.whole_number("the number of samples", n_samples, 4, MAX_SAMPLES)
+    noise = checks.finite_number("noise", DEFAULT_NOISE[name] if noise is None else noise, 0, 5)
+    test_fraction = checks.finite_number("the test fraction", test_fraction, 0, 1, high_open=True)
+    n_features = checks.whole_number("n_features", n_features, 1)
     rng = np.random.default_rng(seed)
     if name == "sample":
-        if n_features < 1:
-            raise ValueError(f"n_features must be at least 1, got {n_features}")
         X, y = _blobs(n_samples, n_features, noise, rng)
     else:
         X, y = TWO_D_DATASETS[name](n_samples, noise, rng)

@@ -1,29 +1,16 @@
-"""The record of a training run, and its ``.npz`` file format.
-
-A run file is a zip of ``.npy`` arrays (float32) plus ``metadata``, a JSON
-string. It is written with fixed timestamps, so the same run gives the same
-bytes, and read with ``allow_pickle=False``.
-"""
+"""The record of a training run; ``runfile`` holds its file format."""
 from __future__ import annotations
 
-import json
 import os
-import tempfile
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from nnscratch.network import NeuralNetwork, check_layer_sizes
+from nnscratch.network import NeuralNetwork
+from nnscratch.runfile import FLAT_ARRAYS, LAYER_ARRAYS, RunFileError, check_metadata, check_values, read_run, write_run
 
-FORMAT_VERSION = 1
-_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-
-
-class RunFileError(ValueError):
-    """A run file that cannot be read: missing, truncated, corrupt or not ours."""
+__all__ = ["RunFileError", "TrainingHistory"]
 
 
 @dataclass
@@ -124,134 +111,30 @@ class TrainingHistory:
     # -- file format -------------------------------------------------------
 
     def arrays(self) -> dict[str, np.ndarray]:
-        named = {
-            "train_loss": self.train_loss, "train_accuracy": self.train_accuracy,
-            "test_loss": self.test_loss, "test_accuracy": self.test_accuracy,
-            "snapshot_epochs": self.snapshot_epochs,
-            "probe_input": self.probe_input, "probe_target": self.probe_target,
-            "X_train": self.X_train, "y_train": self.y_train, "X_test": self.X_test, "y_test": self.y_test,
-        }
-        for name in _LAYER_ARRAYS:
+        """Every array by its name in the run file."""
+        named = {name: getattr(self, name) for name in FLAT_ARRAYS}
+        for name in LAYER_ARRAYS:
             for layer, array in enumerate(getattr(self, name)):
                 named[f"{name}_{layer}"] = array
         return named
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the run to ``path`` atomically: a failed write leaves no partial file."""
-        path = Path(path)
-        metadata = json.dumps({**self.metadata, "format_version": FORMAT_VERSION}, sort_keys=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-                _write_array(archive, "metadata", np.array(metadata))
-                for name, array in self.arrays().items():
-                    _write_array(archive, name, array)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        return path
+        """Write the run to ``path`` atomically: a failed or interrupted write leaves no file.
+
+        The run is checked against the file's schema first, so what is saved can be loaded.
+        """
+        metadata = check_metadata(dict(self.metadata))
+        check_values(metadata, self.arrays())
+        return write_run(path, self.metadata, self.arrays())
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "TrainingHistory":
         """Read a run file, raising RunFileError that names the file and what is wrong with it."""
-        path = Path(path)
-        if not path.is_file():
-            raise RunFileError(f"{path}: no such run file")
-        with open(path, "rb") as stream:
-            if stream.read(4) != b"PK\x03\x04":
-                raise RunFileError(f"{path}: not an nnscratch run file (not an .npz archive)")
-        try:
-            with np.load(path, allow_pickle=False) as archive:
-                contents = {name: archive[name] for name in archive.files}
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError) as error:
-            raise RunFileError(f"{path}: not a readable nnscratch run file ({_describe(error)})") from None
-        try:
-            return cls._from_contents(contents, str(path))
-        except RunFileError as error:
-            raise RunFileError(f"{path}: {error}") from None
-
-    @classmethod
-    def _from_contents(cls, contents: dict[str, np.ndarray], source: str) -> "TrainingHistory":
-        if "metadata" not in contents:
-            raise RunFileError("not an nnscratch run file (it has no metadata entry)")
-        try:
-            metadata = json.loads(str(contents.pop("metadata")))
-        except ValueError:
-            raise RunFileError("the metadata entry is not valid JSON") from None
-        if not isinstance(metadata, dict) or "format_version" not in metadata:
-            raise RunFileError("not an nnscratch run file (its metadata has no format version)")
-        version = metadata.pop("format_version")
-        if version != FORMAT_VERSION:
-            raise RunFileError(f"format version {version} is not supported (this nnscratch reads {FORMAT_VERSION})")
-        missing = [key for key in _REQUIRED_METADATA if key not in metadata]
-        if missing:
-            raise RunFileError(f"the metadata lacks {', '.join(missing)}")
-        try:
-            sizes = check_layer_sizes(metadata["layer_sizes"])
-        except (ValueError, TypeError) as error:
-            raise RunFileError(f"bad layer sizes in the metadata: {error}") from None
-        n_layers = len(sizes) - 1
-        expected = set(_FLAT_ARRAYS) | {f"{name}_{layer}" for name in _LAYER_ARRAYS for layer in range(n_layers)}
-        absent = sorted(expected - contents.keys())
-        if absent:
-            raise RunFileError(f"arrays missing: {', '.join(absent[:5])}{' ...' if len(absent) > 5 else ''}")
-        history = cls(
+        metadata, arrays = read_run(path)
+        n_layers = len(metadata["layer_sizes"]) - 1
+        return cls(
             metadata=metadata,
-            **{name: contents[name] for name in _FLAT_ARRAYS},
-            **{name: [contents[f"{name}_{layer}"] for layer in range(n_layers)] for name in _LAYER_ARRAYS},
-            source=source,
+            **{name: arrays[name] for name in FLAT_ARRAYS},
+            **{name: [arrays[f"{name}_{layer}"] for layer in range(n_layers)] for name in LAYER_ARRAYS},
+            source=str(path),
         )
-        history.check_shapes()
-        return history
-
-    def check_shapes(self) -> None:
-        """Raise RunFileError if any array disagrees with the layer sizes or the epoch count."""
-        sizes = self.layer_sizes
-        n_snapshots, n_epochs = len(self.snapshot_epochs), len(self.train_loss)
-        checks = [
-            ("train_accuracy", self.train_accuracy.shape, (n_epochs,)),
-            ("probe_input", self.probe_input.shape, (sizes[0],)),
-            ("probe_target", self.probe_target.shape, (sizes[-1],)),
-        ]
-        for name in ("test_loss", "test_accuracy"):
-            if len(getattr(self, name)):
-                checks.append((name, getattr(self, name).shape, (n_epochs,)))
-        for layer, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
-            checks += [
-                (f"weights_{layer}", self.weights[layer].shape, (n_snapshots, n_out, n_in)),
-                (f"weight_grads_{layer}", self.weight_grads[layer].shape, (n_snapshots, n_out, n_in)),
-                (f"biases_{layer}", self.biases[layer].shape, (n_snapshots, n_out)),
-                (f"bias_grads_{layer}", self.bias_grads[layer].shape, (n_snapshots, n_out)),
-                (f"probe_z_{layer}", self.probe_z[layer].shape, (n_snapshots, n_out)),
-                (f"probe_a_{layer}", self.probe_a[layer].shape, (n_snapshots, n_out)),
-            ]
-        for name, actual, wanted in checks:
-            if actual != wanted:
-                raise RunFileError(f"array {name} has shape {actual}, expected {wanted}")
-        if n_epochs < 2 or n_snapshots < 1:
-            raise RunFileError("the run holds no training")
-        if self.X_train.ndim != 2 or self.X_train.shape[1] != sizes[0] or len(self.y_train) != len(self.X_train):
-            raise RunFileError(f"training data of shape {self.X_train.shape} does not fit input layer {sizes[0]}")
-        if not np.all(np.diff(self.snapshot_epochs) > 0) or self.snapshot_epochs[-1] != n_epochs - 1:
-            raise RunFileError("snapshot epochs are not increasing up to the last epoch")
-
-
-_FLAT_ARRAYS = (
-    "train_loss", "train_accuracy", "test_loss", "test_accuracy", "snapshot_epochs",
-    "probe_input", "probe_target", "X_train", "y_train", "X_test", "y_test",
-)
-_LAYER_ARRAYS = ("weights", "biases", "weight_grads", "bias_grads", "probe_z", "probe_a")
-_REQUIRED_METADATA = ("layer_sizes", "activation", "output", "weight_init", "optimizer", "l1", "l2", "seed")
-
-
-def _write_array(archive: zipfile.ZipFile, name: str, array: np.ndarray) -> None:
-    info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_EPOCH)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    with archive.open(info, "w", force_zip64=True) as stream:
-        np.lib.format.write_array(stream, np.asarray(array), allow_pickle=False)
-
-
-def _describe(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__

@@ -10,15 +10,11 @@ from typing import Sequence
 
 import numpy as np
 
+from nnscratch import checks
 from nnscratch.activations import HIDDEN_ACTIVATIONS
 from nnscratch.initializers import INITIALIZERS
 from nnscratch.losses import OUTPUT_LAYERS
 from nnscratch.optimizers import OPTIMIZERS
-
-MAX_LAYER_SIZE = 10_000
-MAX_LAYERS = 32
-MAX_PARAMETERS = 20_000_000
-
 
 @dataclass
 class ForwardTrace:
@@ -42,30 +38,6 @@ class Gradients:
 
     weights: list[np.ndarray]
     biases: list[np.ndarray]
-
-
-def check_layer_sizes(layer_sizes: Sequence[int]) -> list[int]:
-    """Return the sizes as ints, or raise ValueError saying what is wrong with them."""
-    sizes = list(layer_sizes)
-    if len(sizes) < 2:
-        raise ValueError(f"a network needs at least an input and an output layer, got {sizes}")
-    if len(sizes) > MAX_LAYERS:
-        raise ValueError(f"at most {MAX_LAYERS} layers are supported, got {len(sizes)}")
-    for size in sizes:
-        if isinstance(size, (bool, np.bool_)) or not isinstance(size, (int, np.integer)):
-            raise ValueError(f"layer sizes must be whole numbers, got {size!r}")
-        if not 1 <= size <= MAX_LAYER_SIZE:
-            raise ValueError(f"layer sizes must be between 1 and {MAX_LAYER_SIZE}, got {size}")
-    parameters = sum(n_in * n_out + n_out for n_in, n_out in zip(sizes, sizes[1:]))
-    if parameters > MAX_PARAMETERS:
-        raise ValueError(f"{parameters:,} parameters is more than the {MAX_PARAMETERS:,} supported")
-    return [int(size) for size in sizes]
-
-
-def _choose(table: dict, name: str, what: str):
-    if name not in table:
-        raise ValueError(f"unknown {what} {name!r}; choose one of {', '.join(table)}")
-    return table[name]
 
 
 def infer_output(y: np.ndarray, n_outputs: int) -> str:
@@ -113,21 +85,19 @@ class NeuralNetwork:
         l2: float = 0.0,
         seed: int | None = 42,
     ) -> None:
-        self.layer_sizes = check_layer_sizes(layer_sizes)
-        self.activation_name = activation
-        self.activation = _choose(HIDDEN_ACTIVATIONS, activation, "activation")
-        self.weight_init = weight_init
-        initializer = _choose(INITIALIZERS, weight_init, "weight initializer")
-        self.optimizer_name = optimizer
-        self.optimizer = _choose(OPTIMIZERS, optimizer, "optimizer")()
+        self.layer_sizes = checks.layer_sizes(layer_sizes)
+        self.activation_name = checks.one_of("activation", activation, HIDDEN_ACTIVATIONS)
+        self.activation = HIDDEN_ACTIVATIONS[activation]
+        self.weight_init = checks.one_of("weight initializer", weight_init, INITIALIZERS)
+        initializer = INITIALIZERS[weight_init]
+        self.optimizer_name = checks.one_of("optimizer", optimizer, OPTIMIZERS)
+        self.optimizer = OPTIMIZERS[optimizer]()
         if output is not None:
-            _choose(OUTPUT_LAYERS, output, "output")
+            checks.one_of("output", output, OUTPUT_LAYERS)
         self._output_fixed = output is not None
         self.output_name = output or ("sigmoid" if self.layer_sizes[-1] == 1 else "softmax")
-        for name, value in (("l1", l1), ("l2", l2)):
-            if not (np.isfinite(value) and value >= 0):
-                raise ValueError(f"{name} must be a finite number >= 0, got {value}")
-        self.l1, self.l2 = float(l1), float(l2)
+        self.l1 = checks.regularization("l1", l1)
+        self.l2 = checks.regularization("l2", l2)
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.weights = [initializer(n_in, n_out, self.rng) for n_in, n_out in zip(self.layer_sizes, self.layer_sizes[1:])]
@@ -247,8 +217,7 @@ class NeuralNetwork:
 
     def train_step(self, X: np.ndarray, y: np.ndarray, learning_rate: float = 0.1) -> tuple[float, float]:
         """One gradient step on ``(X, y)``; returns the loss and accuracy before the step."""
-        if not (np.isfinite(learning_rate) and learning_rate > 0):
-            raise ValueError(f"learning rate must be a finite number > 0, got {learning_rate}")
+        learning_rate = checks.learning_rate(learning_rate)
         loss, acc, gradients = self.loss_and_gradients(X, y)
         self.apply_gradients(gradients, learning_rate)
         return loss, acc

@@ -1,18 +1,22 @@
 """Train a network and record what the video will replay."""
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
+from nnscratch import checks
 from nnscratch.history import TrainingHistory
 from nnscratch.network import NeuralNetwork
+from nnscratch.runfile import check_metadata
 
 DEFAULT_MAX_SNAPSHOTS = 400
+DIVERGENCE_FACTOR = 4.0
+EXPLOSION_FACTOR = 100.0
 
 
 class DivergenceError(RuntimeError):
-    """The loss stopped being a finite number."""
+    """The loss stopped being a finite number, or grew far above where it started."""
 
 
 def snapshot_schedule(epochs: int, max_snapshots: int = DEFAULT_MAX_SNAPSHOTS) -> np.ndarray:
@@ -51,90 +55,174 @@ def train(
     gradients and the trace of training sample ``probe_index`` at the epochs of
     :func:`snapshot_schedule`. ``batch_size`` None means full batch.
     ``on_epoch(epoch, loss, accuracy)`` is called after each epoch of training.
+    ``metadata`` adds entries to the run's metadata (``{"dataset": {...}}``).
 
-    Raises DivergenceError naming the epoch when the loss becomes NaN or infinite.
+    Raises DivergenceError naming the epoch and the cause when the run diverges
+    (see :class:`DivergenceWatch`).
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
-        raise ValueError(f"epochs must be a whole number >= 1, got {epochs!r}")
-    if not (np.isfinite(learning_rate) and learning_rate > 0):
-        raise ValueError(f"the learning rate must be a finite number > 0, got {learning_rate}")
-    if batch_size is not None and batch_size < 1:
-        raise ValueError(f"the batch size must be at least 1, got {batch_size}")
+    data = _checked_data(network, X, y, X_test, y_test, probe_index)
+    epochs = checks.whole_number("epochs", epochs, 1, checks.MAX_EPOCHS)
+    learning_rate = checks.learning_rate(learning_rate)
+    if batch_size is not None:
+        batch_size = checks.whole_number("the batch size", batch_size, 1)
+    full_batch = batch_size is None or batch_size >= len(data.X)
+    schedule = snapshot_schedule(epochs, max_snapshots)
+    checks.memory_budget(network.layer_sizes, len(data.X) + len(data.X_test), batch_size, len(schedule))
+    # Overflow and NaN are caught by the divergence check, in words; numpy's warnings would only add noise.
+    with np.errstate(all="ignore"):
+        metrics, recorder = _run_epochs(network, data, epochs, learning_rate, None if full_batch else batch_size,
+                                        schedule, probe_index, on_epoch)
+    run_metadata = _run_metadata(network, epochs, learning_rate, None if full_batch else batch_size, probe_index,
+                                 metadata)
+    empty = np.zeros(0, dtype=np.float32)
+    return TrainingHistory(
+        metadata=run_metadata,
+        train_loss=metrics[0].astype(np.float32),
+        train_accuracy=metrics[1].astype(np.float32),
+        test_loss=metrics[2].astype(np.float32) if data.has_test else empty,
+        test_accuracy=metrics[3].astype(np.float32) if data.has_test else empty,
+        snapshot_epochs=schedule,
+        probe_input=data.X[probe_index].astype(np.float32),
+        probe_target=data.y[probe_index].astype(np.float32),
+        X_train=data.X.astype(np.float32),
+        y_train=data.y.astype(np.float32),
+        X_test=data.X_test.astype(np.float32),
+        y_test=data.y_test.astype(np.float32),
+        **recorder.layer_arrays(),
+    )
+
+
+class _Data(NamedTuple):
+    X: np.ndarray
+    y: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+
+    @property
+    def has_test(self) -> bool:
+        return len(self.X_test) > 0
+
+
+def _checked_data(network: NeuralNetwork, X, y, X_test, y_test, probe_index: int) -> _Data:
+    """Inputs and targets shaped as the network wants them (the output layer is fixed here)."""
     X = network._as_inputs(X)
     y = network._as_targets(y, len(X))
-    if not 0 <= probe_index < len(X):
-        raise ValueError(f"the probe sample must be between 0 and {len(X) - 1}, got {probe_index}")
-    has_test = X_test is not None and len(X_test) > 0
-    if has_test:
+    checks.whole_number("the probe sample", probe_index, 0, len(X) - 1)
+    if X_test is not None and len(X_test) > 0:
         X_test = network._as_inputs(X_test)
         y_test = network._as_targets(y_test, len(X_test))
-    full_batch = batch_size is None or batch_size >= len(X)
+    else:
+        X_test, y_test = np.zeros((0, X.shape[1])), np.zeros((0, y.shape[1]))
+    return _Data(X, y, X_test, y_test)
 
-    schedule = snapshot_schedule(epochs, max_snapshots)
+
+def _run_epochs(network: NeuralNetwork, data: _Data, epochs: int, learning_rate: float, batch_size: int | None,
+                schedule: np.ndarray, probe_index: int, on_epoch) -> tuple[np.ndarray, "_SnapshotRecorder"]:
+    """The training loop: metrics every epoch, a snapshot at the scheduled ones, a step in between."""
     is_snapshot = np.zeros(epochs + 1, dtype=bool)
     is_snapshot[schedule] = True
     metrics = np.full((4, epochs + 1), np.nan)
-    recorder = _SnapshotRecorder(network, len(schedule), X[probe_index])
-
+    recorder = _SnapshotRecorder(network, len(schedule), data.X[probe_index])
+    watch = DivergenceWatch(network, learning_rate)
     for epoch in range(epochs + 1):
-        loss, acc, gradients = network.loss_and_gradients(X, y)
-        if not np.isfinite(loss):
-            raise DivergenceError(
-                f"training diverged at epoch {epoch}: the loss became {loss}; "
-                f"try a smaller learning rate than {learning_rate:g}"
-            )
+        loss, acc, gradients = network.loss_and_gradients(data.X, data.y)
+        watch.check(epoch, loss)
         metrics[0, epoch], metrics[1, epoch] = loss, acc
-        if has_test:
-            metrics[2, epoch], metrics[3, epoch] = network.evaluate(X_test, y_test)
+        if data.has_test:
+            metrics[2, epoch], metrics[3, epoch] = network.evaluate(data.X_test, data.y_test)
         if is_snapshot[epoch] and not recorder.record(gradients):
-            raise DivergenceError(
-                f"training diverged at epoch {epoch}: the weights grew past what float32 holds; "
-                f"try a smaller learning rate than {learning_rate:g}"
-            )
+            raise DivergenceError(f"training diverged at epoch {epoch}: the weights or their gradients grew past "
+                                  f"what float32 holds; try a smaller learning rate than {learning_rate:g}")
         if epoch > 0 and on_epoch is not None:
             on_epoch(epoch, loss, acc)
         if epoch == epochs:
+            watch.finish(epoch, loss)
             break
-        if full_batch:
+        if batch_size is None:
             network.apply_gradients(gradients, learning_rate)
         else:
-            order = network.rng.permutation(len(X))
-            for start in range(0, len(X), batch_size):
+            order = network.rng.permutation(len(data.X))
+            for start in range(0, len(data.X), batch_size):
                 batch = order[start:start + batch_size]
-                network.train_step(X[batch], y[batch], learning_rate)
+                network.train_step(data.X[batch], data.y[batch], learning_rate)
+    return metrics, recorder
 
-    run_metadata = {
+
+class DivergenceWatch:
+    """Decides when a run has diverged, and says why in words.
+
+    A run diverges when its loss stops being a finite number, when it explodes past
+    EXPLOSION_FACTOR times its loss before the first step (training stops at once), or
+    when it ends above DIVERGENCE_FACTOR times that loss: gradient descent that works
+    lowers the loss, one that overshoots makes it grow. A spike that comes back down
+    (adaptive optimizers on mini-batches make them) is not divergence.
+    """
+
+    def __init__(self, network: NeuralNetwork, learning_rate: float) -> None:
+        self.network, self.learning_rate = network, learning_rate
+        self.initial: float | None = None
+        self.above_since: int | None = None  # the epoch from which the loss has stayed above the line
+
+    def check(self, epoch: int, loss: float) -> None:
+        """Raise DivergenceError if the loss after ``epoch`` epochs shows the run has diverged."""
+        penalty = self.network._penalty()
+        if not np.isfinite(penalty):
+            strengths = " and ".join(f"{name} = {value:g}" for name, value in
+                                     (("l1", self.network.l1), ("l2", self.network.l2)) if value)
+            self._stop(epoch, f"the regularization penalty is {penalty} ({strengths}); use a smaller strength")
+        if not np.isfinite(loss):
+            if self.initial is None:
+                self._stop(epoch, f"the loss is {loss} before any training; "
+                                  "the inputs or the initial weights are too large")
+            self._stop(epoch, f"the loss became {loss}; {self._advice()}")
+        if self.initial is None:
+            self.initial = loss
+            return
+        if loss > EXPLOSION_FACTOR * self.initial:
+            penalized = penalty > loss - penalty
+            self._stop(epoch, f"the {'regularization penalty' if penalized else 'loss'} exploded to {loss:.4g}, "
+                              f"over {EXPLOSION_FACTOR:g} times the {self.initial:.4g} it started at; "
+                              f"{self._advice(penalized)}")
+        if loss > DIVERGENCE_FACTOR * self.initial:
+            self.above_since = epoch if self.above_since is None else self.above_since
+        else:
+            self.above_since = None
+
+    def finish(self, epoch: int, loss: float) -> None:
+        """Raise DivergenceError if the run ends far above where it started."""
+        if self.above_since is not None:
+            self._stop(self.above_since, f"the loss climbed above {DIVERGENCE_FACTOR:g} times the "
+                                         f"{self.initial:.4g} it started at and stayed there, ending at {loss:.4g} "
+                                         f"after epoch {epoch}; {self._advice()}")
+
+    def _advice(self, penalized: bool = False) -> str:
+        if penalized:
+            return f"try a smaller l1 or l2, or a smaller learning rate than {self.learning_rate:g}"
+        return f"try a smaller learning rate than {self.learning_rate:g}"
+
+    @staticmethod
+    def _stop(epoch: int, why: str) -> None:
+        raise DivergenceError(f"training diverged at epoch {epoch}: {why}")
+
+
+def _run_metadata(network: NeuralNetwork, epochs: int, learning_rate: float, batch_size: int | None,
+                  probe_index: int, extra: dict | None) -> dict:
+    return check_metadata({
         "layer_sizes": network.layer_sizes,
         "activation": network.activation_name,
         "output": network.output_name,
         "loss": network.output_layer.loss_name,
         "weight_init": network.weight_init,
         "optimizer": network.optimizer_name,
-        "learning_rate": float(learning_rate),
-        "batch_size": None if full_batch else int(batch_size),
+        "learning_rate": learning_rate,
+        "batch_size": batch_size,
         "l1": network.l1,
         "l2": network.l2,
         "seed": network.seed,
-        "epochs": int(epochs),
+        "epochs": epochs,
         "probe_index": int(probe_index),
-        **(metadata or {}),
-    }
-    empty = np.zeros(0, dtype=np.float32)
-    return TrainingHistory(
-        metadata=run_metadata,
-        train_loss=metrics[0].astype(np.float32),
-        train_accuracy=metrics[1].astype(np.float32),
-        test_loss=metrics[2].astype(np.float32) if has_test else empty,
-        test_accuracy=metrics[3].astype(np.float32) if has_test else empty,
-        snapshot_epochs=schedule,
-        probe_input=X[probe_index].astype(np.float32),
-        probe_target=y[probe_index].astype(np.float32),
-        X_train=X.astype(np.float32),
-        y_train=y.astype(np.float32),
-        X_test=(X_test if has_test else np.zeros((0, X.shape[1]))).astype(np.float32),
-        y_test=(y_test if has_test else np.zeros((0, y.shape[1]))).astype(np.float32),
-        **recorder.layer_arrays(),
-    )
+        **(extra or {}),
+    })
 
 
 class _SnapshotRecorder:

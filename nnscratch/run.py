@@ -1,13 +1,25 @@
 """One description of a training run, shared by the CLI and the scenes' built-in default."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Callable
 
-from nnscratch.datasets import make_dataset
+from nnscratch import checks
+from nnscratch.activations import HIDDEN_ACTIVATIONS
+from nnscratch.datasets import CLASS_COUNTS, DATASETS, fitting_outputs, make_dataset, train_size
 from nnscratch.history import TrainingHistory
+from nnscratch.initializers import INITIALIZERS
 from nnscratch.network import NeuralNetwork
-from nnscratch.recorder import train
+from nnscratch.optimizers import OPTIMIZERS
+from nnscratch.recorder import snapshot_schedule, train
+
+
+class SpecError(ValueError):
+    """A run that cannot be made as specified; ``field`` names the RunSpec field to change."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -30,9 +42,63 @@ class RunSpec:
     probe: int = 0
     seed: int = 42
 
+    def check(self) -> "RunSpec":
+        """Return the spec if the run can be made, else raise SpecError naming the field to change.
+
+        Every field is checked alone, then together: the input layer fits the data's
+        features, the output layer its classes, the probe a training sample, and the
+        whole run the memory limit.
+        """
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if value is None and field.name in ("noise", "batch_size"):
+                continue
+            try:
+                FIELD_CHECKS[field.name](value)
+            except (ValueError, TypeError) as error:
+                raise SpecError(field.name, str(error)) from None
+        n_in, n_out = self.layers[0], self.layers[-1]
+        if self.dataset != "sample" and n_in != 2:
+            raise SpecError("layers", f"the {self.dataset} dataset has 2 features, so the input layer must be 2 "
+                                      f"(got {n_in})")
+        classes = CLASS_COUNTS[self.dataset]
+        fits = fitting_outputs(classes)
+        if n_out not in fits:
+            choices = " or ".join(f"{size} ({'sigmoid' if size == 1 else 'softmax'})" for size in fits)
+            raise SpecError("layers", f"the {self.dataset} dataset has {classes} classes, so the output layer "
+                                      f"must be {choices}, got {n_out}")
+        n_train = train_size(self.samples, self.test_fraction)
+        if self.probe >= n_train:
+            raise SpecError("probe", f"there are {n_train} training samples, so the probe must be below {n_train}")
+        try:
+            checks.memory_budget(self.layers, self.samples, self.batch_size, len(snapshot_schedule(self.epochs)))
+        except ValueError as error:
+            raise SpecError("layers", str(error)) from None
+        return self
+
+
+FIELD_CHECKS: dict[str, Callable] = {
+    "layers": checks.layer_sizes,
+    "activation": lambda v: checks.one_of("activation", v, HIDDEN_ACTIVATIONS),
+    "weight_init": lambda v: checks.one_of("weight initializer", v, INITIALIZERS),
+    "dataset": lambda v: checks.one_of("dataset", v, DATASETS),
+    "samples": lambda v: checks.whole_number("the number of samples", v, 4, checks.MAX_SAMPLES),
+    "noise": lambda v: checks.finite_number("noise", v, 0, 5),
+    "test_fraction": lambda v: checks.finite_number("the test fraction", v, 0, 1, high_open=True),
+    "epochs": lambda v: checks.whole_number("epochs", v, 1, checks.MAX_EPOCHS),
+    "learning_rate": checks.learning_rate,
+    "batch_size": lambda v: checks.whole_number("the batch size", v, 1),
+    "optimizer": lambda v: checks.one_of("optimizer", v, OPTIMIZERS),
+    "l1": lambda v: checks.regularization("l1", v),
+    "l2": lambda v: checks.regularization("l2", v),
+    "probe": lambda v: checks.whole_number("the probe sample", v, 0),
+    "seed": lambda v: checks.whole_number("the seed", v, 0, 2**32 - 1),
+}
+
 
 def record_run(spec: RunSpec = RunSpec(), on_epoch: Callable[[int, float, float], None] | None = None) -> TrainingHistory:
     """Make the dataset, build the network and train it as ``spec`` says, recording the run."""
+    spec.check()
     data = make_dataset(spec.dataset, spec.samples, spec.noise, spec.test_fraction, spec.seed,
                         n_features=spec.layers[0])
     network = NeuralNetwork(list(spec.layers), activation=spec.activation, weight_init=spec.weight_init,
@@ -42,5 +108,3 @@ def record_run(spec: RunSpec = RunSpec(), on_epoch: Callable[[int, float, float]
     return train(network, data.X_train, data.y_train, epochs=spec.epochs, learning_rate=spec.learning_rate,
                  batch_size=spec.batch_size, X_test=data.X_test, y_test=data.y_test, probe_index=spec.probe,
                  on_epoch=on_epoch, metadata=dataset_info)
-
-

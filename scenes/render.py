@@ -1,13 +1,15 @@
 """Render a scene from code into one finished file: settings checked, output atomic."""
 from __future__ import annotations
 
-import os
+import errno
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 import manim
+
+from nnscratch.files import check_output_path, publish, work_folder
 
 QUALITIES: dict[str, tuple[int, int, int]] = {
     "low": (854, 480, 15),
@@ -16,6 +18,7 @@ QUALITIES: dict[str, tuple[int, int, int]] = {
     "4k": (3840, 2160, 60),
 }
 FORMATS = ("mp4", "gif", "webm")
+MIN_FREE_BYTES = 64 * 2**20  # a render's partial movies, text outlines and final file, with room to spare
 
 
 def render_settings(width: int, height: int, fps: int, video_format: str, media_dir: Path, output_stem: str,
@@ -57,7 +60,8 @@ def render(scene_class: type[manim.Scene], output: Path, *, quality: str = "high
     """Render ``scene_class(**scene_kwargs)`` to ``output`` (and its captions beside it as ``.srt``).
 
     The video is made in a temporary folder beside ``output`` and moved into place only
-    when complete, so an interrupted render never leaves a truncated file at ``output``.
+    when complete, so an interrupted render never leaves a truncated file at ``output``;
+    ``output`` must be a path ``nnscratch.files`` allows (OutputPathError otherwise).
     """
     if quality not in QUALITIES:
         raise ValueError(f"unknown quality {quality!r}; choose one of {', '.join(QUALITIES)}")
@@ -68,21 +72,32 @@ def render(scene_class: type[manim.Scene], output: Path, *, quality: str = "high
         width, height = resolution
     fps = fps or preset_fps
     output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix=".nnscratch-render-", dir=output.parent))
-    try:
+    check_output_path(output, f".{video_format}")
+    check_output_path(output.with_suffix(".srt"))
+    _check_free_space(output.absolute().parent)
+    with work_folder(output) as workdir:
         settings = render_settings(width, height, fps, video_format, workdir, output.stem, progress)
         with manim.tempconfig(settings):
             scene = scene_class(**scene_kwargs)
-            scene.render()
+            try:
+                scene.render()
+            except ParseError:
+                # Manim reads back the outline of every Text from an SVG it has just written:
+                # an SVG that does not parse is one the file system refused to store.
+                raise OSError(errno.ENOSPC, f"a temporary file in {workdir.parent} could not be written "
+                                            "(is the disk full?)") from None
             plan = scene.renderer.file_writer.output_plan
             duration = float(scene.time)
-        produced = Path(plan.primary_artifact)
-        os.replace(produced, output)
         subtitles = None
         if plan.subcaption_file is not None and Path(plan.subcaption_file).exists():
             subtitles = output.with_suffix(".srt")
-            os.replace(plan.subcaption_file, subtitles)
+            publish(Path(plan.subcaption_file), subtitles)
+        publish(Path(plan.primary_artifact), output)  # last: the video appears only once all is in place
         return RenderedVideo(output, subtitles, width, height, fps, duration, scene)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _check_free_space(folder: Path) -> None:
+    free = shutil.disk_usage(folder).free
+    if free < MIN_FREE_BYTES:
+        raise OSError(errno.ENOSPC, f"only {free / 2**20:.0f} MB free in {folder}; a render needs "
+                                    f"at least {MIN_FREE_BYTES / 2**20:.0f} MB")

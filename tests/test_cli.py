@@ -122,12 +122,12 @@ def test_real_divergence_through_the_cli(runner, tmp_path):
     assert not out.exists()
 
 
-def test_unwritable_output_exits_1_before_training(runner, tmp_path):
+def test_unwritable_output_exits_2_before_training(runner, tmp_path):
     result = runner.invoke(main, ["train", "--out", str(tmp_path / "missing" / "run.npz")])
-    assert result.exit_code == 1
-    assert result.output.strip().splitlines() == [f"Error: cannot write {tmp_path / 'missing' / 'run.npz'}: "
-                                                  f"the folder {tmp_path / 'missing'} does not exist"]
-    assert "training" not in result.output
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"Error: Invalid value for '--out': cannot write {tmp_path / 'missing' / 'run.npz'}: "
+        f"the folder {tmp_path / 'missing'} does not exist"]
 
 
 @pytest.mark.parametrize("content, message", [

@@ -59,15 +59,16 @@ def test_render_network_default_output_goes_under_media(runner, tmp_path, monkey
 @pytest.mark.parametrize("args, message", [
     (["forward", "--input", "0.1,0.2"], "2 values for an input layer of 4"),
     (["forward", "--input", "0.1,x,0.3,0.4"], "'x' is not a number"),
-    (["forward", "--input", "0.1,nan,0.3,0.4"], "not a finite number"),
+    (["forward", "--input", "0.1,nan,0.3,0.4"], "must be a finite number between -100 and 100, got nan"),
+    (["forward", "--input", "0.1,1e308,0.3,0.4"], "must be a finite number between -100 and 100, got 1e+308"),
     (["forward", "--input", "1,2,3,4", "--sample", "2"], "not both"),
     (["forward", "--sample", "999"], "must be below 160"),
     (["training", "--duration", "2"], "--duration"),
     (["training", "--quality", "8k"], "'8k' is not one of"),
     (["training", "--format", "avi"], "'avi' is not one of"),
     (["training", "--fps", "0"], "--fps"),
-    (["training", "--output", "x.gif"], "does not end in .mp4"),
-    (["training", "--format", "gif", "--output", "x.mp4"], "does not end in .gif"),
+    (["training", "--output", "x.gif"], "x.gif: the file name must end in .mp4"),
+    (["training", "--format", "gif", "--output", "x.mp4"], "x.mp4: the file name must end in .gif"),
     (["network", "--layers", "4,,1"], "empty layer size"),
     (["network", "--lr", "-1"], "learning rate"),
     (["forward", "--dataset", "spiral"], "input layer must be 2"),
@@ -101,10 +102,10 @@ def test_missing_or_broken_run_file_exits_1(runner, tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.npz"]
 
 
-def test_unwritable_output_folder_exits_1(runner, run_file, tmp_path):
+def test_unwritable_output_folder_exits_2(runner, run_file, tmp_path):
     result = runner.invoke(main, ["render", "training", "--run", str(run_file),
                                   "--output", str(tmp_path / "nope" / "t.mp4")])
-    assert result.exit_code == 1 and "does not exist" in result.output
+    assert result.exit_code == 2 and "does not exist" in result.output
 
 
 @pytest.mark.parametrize("command", [["render"], ["render", "network"], ["render", "forward"], ["render", "training"]])

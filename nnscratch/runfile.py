@@ -1,0 +1,325 @@
+"""The run file: a zip of ``.npy`` arrays and a JSON ``metadata`` entry, read as untrusted input.
+
+Reading never trusts the file. Only the members this format defines are opened;
+the metadata is checked first, against one schema; from it follow the dtype and
+shape of every array, and each array's header is checked against them before a
+byte of its data is decompressed, so a file cannot make nnscratch spend more
+than a run of its declared shape would. Values are checked last: finite numbers,
+accuracies in [0, 1], snapshot epochs in order, labels that fit the output.
+Anything else is a RunFileError naming the member.
+"""
+from __future__ import annotations
+
+import json
+import os
+import stat
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from nnscratch import checks
+from nnscratch.activations import HIDDEN_ACTIVATIONS
+from nnscratch.datasets import DATASETS
+from nnscratch.files import atomic_file
+from nnscratch.initializers import INITIALIZERS
+from nnscratch.losses import OUTPUT_LAYERS
+from nnscratch.optimizers import OPTIMIZERS
+
+FORMAT_VERSION = 1
+MAX_METADATA_CHARS = 16_384
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+FLAT_ARRAYS = ("train_loss", "train_accuracy", "test_loss", "test_accuracy", "snapshot_epochs",
+               "probe_input", "probe_target", "X_train", "y_train", "X_test", "y_test")
+LAYER_ARRAYS = ("weights", "biases", "weight_grads", "bias_grads", "probe_z", "probe_a")
+
+
+class RunFileError(ValueError):
+    """A run file that cannot be used: missing, truncated, corrupt, inconsistent or not ours."""
+
+
+# -- the metadata schema ----------------------------------------------------------------------
+
+def _optional(check: Callable) -> Callable:
+    return lambda value: None if value is None else check(value)
+
+
+def _dataset(value) -> dict:
+    if not isinstance(value, dict):
+        raise ValueError(f"must be a mapping, got {value!r}")
+    fields = {
+        "name": lambda v: checks.one_of("dataset", v, DATASETS),
+        "samples": lambda v: checks.whole_number("samples", v, 4, checks.MAX_SAMPLES),
+        "noise": lambda v: checks.finite_number("noise", v, 0, 5),
+        "test_fraction": lambda v: checks.finite_number("test_fraction", v, 0, 1, high_open=True),
+    }
+    unknown = sorted(set(value) - set(fields))
+    if unknown:
+        raise ValueError(f"has an unknown field {unknown[0]!r}")
+    if "name" not in value:
+        raise ValueError("has no name")
+    return {name: fields[name](item) for name, item in value.items()}
+
+
+METADATA_SCHEMA: dict[str, Callable] = {
+    "layer_sizes": checks.layer_sizes,
+    "activation": lambda v: checks.one_of("activation", v, HIDDEN_ACTIVATIONS),
+    "output": lambda v: checks.one_of("output", v, OUTPUT_LAYERS),
+    "loss": lambda v: checks.one_of("loss", v, [layer.loss_name for layer in OUTPUT_LAYERS.values()]),
+    "weight_init": lambda v: checks.one_of("weight initializer", v, INITIALIZERS),
+    "optimizer": lambda v: checks.one_of("optimizer", v, OPTIMIZERS),
+    "learning_rate": checks.learning_rate,
+    "batch_size": _optional(lambda v: checks.whole_number("batch_size", v, 1)),
+    "l1": lambda v: checks.regularization("l1", v),
+    "l2": lambda v: checks.regularization("l2", v),
+    "seed": _optional(lambda v: checks.whole_number("seed", v, 0, 2**63 - 1)),
+    "epochs": lambda v: checks.whole_number("epochs", v, 1, checks.MAX_EPOCHS),
+    "probe_index": lambda v: checks.whole_number("probe_index", v, 0, checks.MAX_SAMPLES - 1),
+    "dataset": _dataset,
+}
+OPTIONAL_METADATA = ("dataset",)
+
+
+def check_metadata(metadata) -> dict:
+    """The metadata with every entry checked against METADATA_SCHEMA; RunFileError names the first bad one."""
+    if not isinstance(metadata, dict):
+        raise RunFileError("the metadata is not a JSON object")
+    missing = [key for key in METADATA_SCHEMA if key not in metadata and key not in OPTIONAL_METADATA]
+    if missing:
+        raise RunFileError(f"the metadata lacks {', '.join(missing)}")
+    unknown = sorted(key for key in metadata if key not in METADATA_SCHEMA)
+    if unknown:
+        raise RunFileError(f"the metadata has an unknown entry {unknown[0][:40]!r}")
+    checked = {}
+    for key, value in metadata.items():
+        try:
+            checked[key] = METADATA_SCHEMA[key](value)
+        except (ValueError, TypeError) as error:
+            raise RunFileError(f"metadata entry {key!r}: {error}") from None
+    if checked["loss"] != OUTPUT_LAYERS[checked["output"]].loss_name:
+        raise RunFileError(f"metadata entry 'loss': {checked['loss']!r} is not the loss of a "
+                           f"{checked['output']} output")
+    return checked
+
+
+# -- the arrays each run holds, as the metadata defines them ------------------------------------
+
+def array_layout(metadata: dict) -> dict[str, tuple[np.dtype, tuple]]:
+    """Dtype and shape of every array; a shape may name a free size: S snapshots, N training
+    samples, M test samples, T the length of the test curves (0 or epochs + 1)."""
+    sizes, epochs = metadata["layer_sizes"], metadata["epochs"]
+    f32, n_in, n_out = np.dtype("<f4"), sizes[0], sizes[-1]
+    layout = {
+        "train_loss": (f32, (epochs + 1,)), "train_accuracy": (f32, (epochs + 1,)),
+        "test_loss": (f32, ("T",)), "test_accuracy": (f32, ("T",)),
+        "snapshot_epochs": (np.dtype("<i8"), ("S",)),
+        "probe_input": (f32, (n_in,)), "probe_target": (f32, (n_out,)),
+        "X_train": (f32, ("N", n_in)), "y_train": (f32, ("N", n_out)),
+        "X_test": (f32, ("M", n_in)), "y_test": (f32, ("M", n_out)),
+    }
+    for layer, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
+        for name in LAYER_ARRAYS:
+            layout[f"{name}_{layer}"] = (f32, ("S", fan_out, fan_in) if name in ("weights", "weight_grads")
+                                         else ("S", fan_out))
+    return layout
+
+
+def _free_size_bounds(metadata: dict) -> dict[str, Callable[[int], bool]]:
+    epochs = metadata["epochs"]
+    return {
+        "S": lambda n: 1 <= n <= epochs + 1,
+        "N": lambda n: 2 <= n <= checks.MAX_SAMPLES,
+        "M": lambda n: 0 <= n <= checks.MAX_SAMPLES,
+        "T": lambda n: n in (0, epochs + 1),
+    }
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+def read_run(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
+    """The checked metadata and arrays of a run file; RunFileError (naming the file) if anything is off."""
+    path = Path(path)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise RunFileError(f"{path}: no such run file") from None
+    except OSError as error:
+        raise RunFileError(f"{path}: cannot read it ({error.strerror or error})") from None
+    if not stat.S_ISREG(mode):
+        raise RunFileError(f"{path}: not a regular file, so not a run file")
+    try:
+        with open(path, "rb") as stream:
+            if stream.read(4) != b"PK\x03\x04":
+                raise RunFileError("not an nnscratch run file (not an .npz archive)")
+            with zipfile.ZipFile(stream) as archive:
+                return _read_archive(archive)
+    except RunFileError as error:
+        raise RunFileError(f"{path}: {error}") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError, NotImplementedError) as error:
+        raise RunFileError(f"{path}: not a readable nnscratch run file ({_describe(error)})") from None
+
+
+def _read_archive(archive: zipfile.ZipFile) -> tuple[dict, dict[str, np.ndarray]]:
+    members = {info.filename: info for info in archive.infolist()}
+    if "metadata.npy" not in members:
+        raise RunFileError("not an nnscratch run file (it has no metadata entry)")
+    metadata = _read_metadata(archive, members["metadata.npy"])
+    layout = array_layout(metadata)
+    absent = sorted(name for name in layout if f"{name}.npy" not in members)
+    if absent:
+        raise RunFileError(f"arrays missing: {', '.join(absent[:5])}{' ...' if len(absent) > 5 else ''}")
+    bounds, free = _free_size_bounds(metadata), {}
+    headers = {}
+    for name, (dtype, pattern) in layout.items():
+        with archive.open(members[f"{name}.npy"]) as stream:
+            shape, found = _read_header(stream, name)
+        if found != dtype:
+            raise RunFileError(f"array {name} holds {found}, expected {dtype}")
+        headers[name] = _match_shape(name, shape, pattern, free, bounds)
+    total = sum(int(np.prod(shape)) * layout[name][0].itemsize for name, shape in headers.items())
+    if total > checks.MEMORY_LIMIT:
+        raise RunFileError(f"its arrays would take {total / 2**30:.1f} GiB, more than the "
+                           f"{checks.MEMORY_LIMIT / 2**30:.0f} GiB nnscratch allows")
+    arrays = {}
+    for name, shape in headers.items():
+        with archive.open(members[f"{name}.npy"]) as stream:
+            _read_header(stream, name)
+            arrays[name] = _read_data(stream, name, layout[name][0], shape)
+    check_values(metadata, arrays)
+    return metadata, arrays
+
+
+def _read_metadata(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict:
+    with archive.open(info) as stream:
+        shape, dtype = _read_header(stream, "metadata")
+        if dtype.kind != "U" or shape != () or dtype.itemsize > 4 * MAX_METADATA_CHARS:
+            raise RunFileError(f"the metadata entry is not a JSON string of at most {MAX_METADATA_CHARS:,} characters")
+        text = str(_read_data(stream, "metadata", dtype, shape)[()])
+    try:
+        metadata = json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        raise RunFileError("the metadata entry is not valid JSON") from None
+    if not isinstance(metadata, dict) or "format_version" not in metadata:
+        raise RunFileError("not an nnscratch run file (its metadata has no format version)")
+    version = metadata.pop("format_version")
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        raise RunFileError(f"format version {str(version)[:20]} is not supported "
+                           f"(this nnscratch reads {FORMAT_VERSION})")
+    return check_metadata(metadata)
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _read_header(stream, name: str) -> tuple[tuple, np.dtype]:
+    try:
+        version = np.lib.format.read_magic(stream)
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(stream)
+        elif version in ((2, 0), (3, 0)):
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream)
+        else:
+            raise ValueError(f"npy version {version}")
+    except (ValueError, SyntaxError, TypeError, EOFError) as error:
+        text = str(error).lower()
+        if "pickle" in text or "object" in text:
+            raise RunFileError(f"array {name} holds Python objects, which would need a pickle; "
+                               "nnscratch never loads pickles") from None
+        raise RunFileError(f"array {name} has no readable .npy header ({_describe(error)})") from None
+    if dtype.hasobject:
+        raise RunFileError(f"array {name} holds Python objects, which would need a pickle; "
+                           "nnscratch never loads pickles")
+    if fortran:
+        raise RunFileError(f"array {name} is stored in Fortran order; run files are in C order")
+    return tuple(shape), dtype
+
+
+def _match_shape(name: str, shape: tuple, pattern: tuple, free: dict[str, int], bounds: dict) -> tuple:
+    wanted = tuple(free.get(size, size) for size in pattern)
+    shown = "(" + ", ".join(str(size) for size in wanted) + ("," if len(wanted) == 1 else "") + ")"
+    if len(shape) != len(pattern):
+        raise RunFileError(f"array {name} has shape {shape}, expected {shown}")
+    for size, want in zip(shape, pattern):
+        if isinstance(want, str):
+            if want not in free:
+                if not bounds[want](size):
+                    raise RunFileError(f"array {name} has shape {shape}, which no run of this metadata has")
+                free[want] = size
+            want = free[want]
+        if size != want:
+            raise RunFileError(f"array {name} has shape {shape}, expected {shown}")
+    return shape
+
+
+def _read_data(stream, name: str, dtype: np.dtype, shape: tuple) -> np.ndarray:
+    count = int(np.prod(shape))
+    data = stream.read(count * dtype.itemsize)
+    if len(data) != count * dtype.itemsize:
+        raise RunFileError(f"array {name} is truncated")
+    return np.frombuffer(data, dtype=dtype).reshape(shape).copy()
+
+
+# -- values -----------------------------------------------------------------------------------
+
+def check_values(metadata: dict, arrays: dict[str, np.ndarray]) -> None:
+    """RunFileError naming the first array whose values no real run could have recorded."""
+    for name, array in arrays.items():
+        if name not in ("train_accuracy", "test_accuracy") and not np.isfinite(array).all():
+            raise RunFileError(f"array {name} holds NaN or infinite values")
+    regression = metadata["output"] == "identity"
+    for name in ("train_accuracy", "test_accuracy"):
+        values = arrays[name]
+        valid = np.isnan(values) if regression else np.zeros(values.shape, bool)
+        if not (valid | ((values >= 0) & (values <= 1))).all():
+            raise RunFileError(f"array {name} holds values outside [0, 1]")
+    epochs = arrays["snapshot_epochs"]
+    if epochs[0] != 0 or epochs[-1] != metadata["epochs"] or not (np.diff(epochs) > 0).all():
+        raise RunFileError(f"array snapshot_epochs must rise from 0 to the last epoch, {metadata['epochs']}")
+    n_train = len(arrays["X_train"])
+    if metadata["probe_index"] >= n_train:
+        raise RunFileError(f"metadata entry 'probe_index': {metadata['probe_index']} is past the "
+                           f"{n_train} training samples")
+    for name, source in (("probe_input", "X_train"), ("probe_target", "y_train")):
+        if not np.array_equal(arrays[name], arrays[source][metadata["probe_index"]]):
+            raise RunFileError(f"array {name} is not training sample {metadata['probe_index']}")
+    for name in ("y_train", "y_test"):
+        _check_targets(name, arrays[name], metadata["output"])
+    dataset = metadata.get("dataset", {})
+    if "samples" in dataset and dataset["samples"] != n_train + len(arrays["X_test"]):
+        raise RunFileError(f"metadata entry 'dataset': {dataset['samples']} samples, but the arrays hold "
+                           f"{n_train + len(arrays['X_test'])}")
+
+
+def _check_targets(name: str, y: np.ndarray, output: str) -> None:
+    if output == "sigmoid" and not np.isin(y, (0, 1)).all():
+        raise RunFileError(f"array {name} holds labels other than 0 and 1 for a sigmoid output")
+    if output == "softmax" and len(y) and not (np.isin(y, (0, 1)).all() and (y.sum(axis=1) == 1).all()):
+        raise RunFileError(f"array {name} holds rows that are not one-hot labels for a softmax output")
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+def write_run(path: str | os.PathLike, metadata: dict, arrays: dict[str, np.ndarray]) -> Path:
+    """Write a run file atomically, with fixed timestamps so the same run gives the same bytes."""
+    path = Path(path)
+    text = json.dumps({**metadata, "format_version": FORMAT_VERSION}, sort_keys=True, allow_nan=False)
+    with atomic_file(path) as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        _write_array(archive, "metadata", np.array(text))
+        for name, array in arrays.items():
+            _write_array(archive, name, array)
+    return path
+
+
+def _write_array(archive: zipfile.ZipFile, name: str, array: np.ndarray) -> None:
+    info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_EPOCH)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    with archive.open(info, "w", force_zip64=True) as stream:
+        np.lib.format.write_array(stream, np.asarray(array), allow_pickle=False)
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0][:120]}" if text else type(error).__name__

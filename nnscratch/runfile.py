@@ -238,19 +238,16 @@ def _read_header(stream, name: str) -> tuple[tuple, np.dtype]:
 
 
 def _match_shape(name: str, shape: tuple, pattern: tuple, free: dict[str, int], bounds: dict) -> tuple:
-    wanted = tuple(free.get(size, size) for size in pattern)
-    shown = "(" + ", ".join(str(size) for size in wanted) + ("," if len(wanted) == 1 else "") + ")"
-    if len(shape) != len(pattern):
-        raise RunFileError(f"array {name} has shape {shape}, expected {shown}")
-    for size, want in zip(shape, pattern):
-        if isinstance(want, str):
-            if want not in free:
+    """``shape`` if it fits ``pattern``, binding each free size at its first appearance."""
+    if len(shape) == len(pattern):
+        for size, want in zip(shape, pattern):
+            if isinstance(want, str) and want not in free:
                 if not bounds[want](size):
                     raise RunFileError(f"array {name} has shape {shape}, which no run of this metadata has")
                 free[want] = size
-            want = free[want]
-        if size != want:
-            raise RunFileError(f"array {name} has shape {shape}, expected {shown}")
+    wanted = tuple(free.get(size, size) for size in pattern)
+    if shape != wanted:
+        raise RunFileError(f"array {name} has shape {shape}, expected {wanted}")
     return shape
 
 

@@ -86,6 +86,12 @@ def render(scene_class: type[manim.Scene], output: Path, *, quality: str = "high
                 # an SVG that does not parse is one the file system refused to store.
                 raise OSError(errno.ENOSPC, f"a temporary file in {workdir.parent} could not be written "
                                             "(is the disk full?)") from None
+            except RuntimeError as error:
+                refused = _refused_write(error)
+                if refused is None:
+                    raise
+                raise OSError(refused.errno, f"{refused.strerror} while writing the video in "
+                                             f"{workdir.parent}") from None
             plan = scene.renderer.file_writer.output_plan
             duration = float(scene.time)
         subtitles = None
@@ -94,6 +100,15 @@ def render(scene_class: type[manim.Scene], output: Path, *, quality: str = "high
             publish(Path(plan.subcaption_file), subtitles)
         publish(Path(plan.primary_artifact), output)  # last: the video appears only once all is in place
         return RenderedVideo(output, subtitles, width, height, fps, duration, scene)
+
+
+def _refused_write(error: BaseException) -> OSError | None:
+    """The file system's refusal (disk full, quota, file size limit) behind an error Manim wrapped, if any."""
+    while error is not None:
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            return error
+        error = error.__cause__ or error.__context__
+    return None
 
 
 def _check_free_space(folder: Path) -> None:

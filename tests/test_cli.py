@@ -59,44 +59,6 @@ def test_info_describes_a_run(runner, tmp_path):
     assert f"loss {history.train_loss[-1]:.4f}" in result.output
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--layers", "4,,1"], "empty layer size"),
-    (["--layers", "0"], "at least an input and an output"),
-    (["--layers", "-3"], "at least an input and an output"),
-    (["--layers", "4,-3,1"], "between 1 and"),
-    (["--layers", "a"], "'a' is not a whole number"),
-    (["--layers", "4"], "at least an input and an output"),
-    (["--layers", "4,100000,1"], "between 1 and"),
-    (["--layers", "4,5000,5000,1"], "parameters"),
-    (["--activation", "swish"], "'swish' is not one of"),
-    (["--init", "zeros"], "'zeros' is not one of"),
-    (["--dataset", "mnist"], "'mnist' is not one of"),
-    (["--optimizer", "lbfgs"], "'lbfgs' is not one of"),
-    (["--lr", "0"], "learning rate must be a finite number > 0"),
-    (["--lr", "-0.5"], "learning rate must be a finite number > 0"),
-    (["--lr", "nan"], "learning rate must be a finite number > 0"),
-    (["--lr", "inf"], "learning rate must be a finite number > 0"),
-    (["--epochs", "0"], "--epochs"),
-    (["--epochs", "-5"], "--epochs"),
-    (["--samples", "2"], "--samples"),
-    (["--noise", "-1"], "--noise"),
-    (["--batch-size", "0"], "--batch-size"),
-    (["--l2", "-1"], "--l2 must be"),
-    (["--l1", "nan"], "--l1 must be"),
-    (["--test-fraction", "1"], "--test-fraction"),
-    (["--dataset", "xor"], "input layer must be 2"),
-    (["--probe", "500"], "probe must be below 160"),
-])
-def test_bad_values_exit_2_with_one_line_and_write_nothing(runner, tmp_path, args, message):
-    out = tmp_path / "run.npz"
-    result = runner.invoke(main, ["train", *args, "--out", str(out)])
-    assert result.exit_code == 2, result.output
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error:"), result.output
-    assert message in lines[0]
-    assert not out.exists()
-
-
 def test_divergence_exits_1_with_one_line_and_no_file(runner, tmp_path, monkeypatch):
     import nnscratch
 

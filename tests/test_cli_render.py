@@ -56,32 +56,6 @@ def test_render_network_default_output_goes_under_media(runner, tmp_path, monkey
     assert [p.name for p in (tmp_path / "media" / "videos").iterdir() if p.name.startswith(".")] == []
 
 
-@pytest.mark.parametrize("args, message", [
-    (["forward", "--input", "0.1,0.2"], "2 values for an input layer of 4"),
-    (["forward", "--input", "0.1,x,0.3,0.4"], "'x' is not a number"),
-    (["forward", "--input", "0.1,nan,0.3,0.4"], "must be a finite number between -100 and 100, got nan"),
-    (["forward", "--input", "0.1,1e308,0.3,0.4"], "must be a finite number between -100 and 100, got 1e+308"),
-    (["forward", "--input", "1,2,3,4", "--sample", "2"], "not both"),
-    (["forward", "--sample", "999"], "must be below 160"),
-    (["training", "--duration", "2"], "--duration"),
-    (["training", "--quality", "8k"], "'8k' is not one of"),
-    (["training", "--format", "avi"], "'avi' is not one of"),
-    (["training", "--fps", "0"], "--fps"),
-    (["training", "--output", "x.gif"], "x.gif: the file name must end in .mp4"),
-    (["training", "--format", "gif", "--output", "x.mp4"], "x.mp4: the file name must end in .gif"),
-    (["network", "--layers", "4,,1"], "empty layer size"),
-    (["network", "--lr", "-1"], "learning rate"),
-    (["forward", "--dataset", "spiral"], "input layer must be 2"),
-])
-def test_bad_render_options_exit_2_and_write_nothing(runner, tmp_path, monkeypatch, args, message):
-    monkeypatch.chdir(tmp_path)
-    result = runner.invoke(main, ["render", *args])
-    assert result.exit_code == 2, result.output
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and message in lines[0], result.output
-    assert list(tmp_path.iterdir()) == []
-
-
 def test_run_file_with_training_options_is_refused(runner, run_file, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(main, ["render", "training", "--run", str(run_file), "--epochs", "9"])

@@ -1,0 +1,193 @@
+"""Every bad option, for every command: one line, exit 2, before any work; divergence and memory refused."""
+import os
+import subprocess
+import sys
+import tracemalloc
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import nnscratch
+from cli import main
+from nnscratch import DivergenceError, NeuralNetwork, RunSpec, record_run, train
+from nnscratch.checks import MEMORY_LIMIT, training_memory
+from nnscratch.recorder import DIVERGENCE_FACTOR, EXPLOSION_FACTOR, DivergenceWatch, snapshot_schedule
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COMMANDS = {"train": ["train"], "network": ["render", "network"], "forward": ["render", "forward"],
+            "training": ["render", "training"]}
+
+BAD_TRAINING_OPTIONS = [
+    (["--lr", "nan"], "the learning rate must be a finite number > 0, got nan"),
+    (["--lr", "inf"], "the learning rate must be a finite number > 0, got inf"),
+    (["--lr", "-1"], "the learning rate must be a finite number > 0, got -1"),
+    (["--lr", "0"], "the learning rate must be a finite number > 0, got 0"),
+    (["--lr", "1_0"], "'1_0' is not a number"),
+    (["--lr", "fast"], "'fast' is not a number"),
+    (["--noise", "nan"], "--noise must be a finite number between 0 and 5, got nan"),
+    (["--noise", "-inf"], "--noise must be a finite number between 0 and 5, got -inf"),
+    (["--noise", "6"], "--noise must be a finite number between 0 and 5, got 6"),
+    (["--test-fraction", "nan"], "--test-fraction must be a finite number >= 0 and < 1, got nan"),
+    (["--test-fraction", "1"], "--test-fraction must be a finite number >= 0 and < 1, got 1"),
+    (["--l1", "nan"], "--l1 must be a finite number >= 0, got nan"),
+    (["--l1", "inf"], "--l1 must be a finite number >= 0, got inf"),
+    (["--l2", "-1"], "--l2 must be a finite number >= 0, got -1"),
+    (["--l2", "1e999"], "--l2 must be a finite number >= 0, got inf"),
+    (["--layers", "4_0,1"], "'4_0' is not a whole number"),
+    (["--layers", "4,+6,1"], "'+6' is not a whole number"),
+    (["--layers", "4.0,1"], "'4.0' is not a whole number"),
+    (["--layers", "0x10,1"], "'0x10' is not a whole number"),
+    (["--layers", "4,,1"], "empty layer size"),
+    (["--layers", "4"], "at least an input and an output layer"),
+    (["--layers", "4,0,1"], "between 1 and 10000"),
+    (["--layers", ",".join(["4"] * 33)], "at most 32 layers"),
+    (["--samples", "2"], "--samples"),
+    (["--samples", "1e3"], "'1e3' is not a valid integer"),
+    (["--epochs", "0"], "--epochs"),
+    (["--seed", "-1"], "--seed"),
+    (["--batch-size", "0"], "--batch-size"),
+    (["--probe", "500"], "there are 160 training samples, so the probe must be below 160"),
+    (["--activation", "swish"], "'swish' is not one of"),
+    (["--init", "zeros"], "'zeros' is not one of"),
+    (["--dataset", "mnist"], "'mnist' is not one of"),
+    (["--optimizer", "lbfgs"], "'lbfgs' is not one of"),
+    (["--layers", "a"], "'a' is not a whole number"),
+    (["--layers", "4,100000,1"], "between 1 and 10000"),
+    (["--layers", "4,5000,5000,1"], "25,035,001 parameters is more than the 20,000,000 supported"),
+    (["--epochs", "-5"], "--epochs"),
+    (["--dataset", "spiral"], "the spiral dataset has 2 features, so the input layer must be 2 (got 4)"),
+    (["--dataset", "xor", "--layers", "2,4,5"],
+     "the xor dataset has 2 classes, so the output layer must be 1 (sigmoid) or 2 (softmax), got 5"),
+    (["--layers", "784,16,16,10"],
+     "the sample dataset has 2 classes, so the output layer must be 1 (sigmoid) or 2 (softmax), got 10"),
+    (["--layers", "10000,1999,1", "--epochs", "500"], "GiB of memory, more than the 4 GiB nnscratch allows"),
+    (["--layers", "10000,1,1", "--samples", "100000"], "most of it is its data"),
+]
+BAD_RENDER_OPTIONS = {
+    "network": [(["--quality", "8k"], "'8k' is not one of"), (["--fps", "0"], "--fps"),
+                (["--format", "avi"], "'avi' is not one of")],
+    "forward": [(["--input", "0.1,nan,0.3,0.4"], "each value must be a finite number between -100 and 100, got nan"),
+                (["--input", "1e308,0,0,0"], "each value must be a finite number between -100 and 100, got 1e+308"),
+                (["--input", "1,2,3"], "3 values for an input layer of 4"),
+                (["--input", "1,,3,4"], "has an empty value"),
+                (["--input", "1,2,3,4", "--sample", "1"], "not both"),
+                (["--sample", "160"], "so --sample must be below 160")],
+    "training": [(["--duration", "nan"], "--duration must be a finite number between 8 and 600, got nan"),
+                 (["--duration", "7"], "--duration must be a finite number between 8 and 600, got 7")],
+}
+CASES = [(command, args, message) for command in COMMANDS for args, message in BAD_TRAINING_OPTIONS] + \
+        [(command, args, message) for command, cases in BAD_RENDER_OPTIONS.items() for args, message in cases]
+
+
+@pytest.mark.parametrize("command, args, message", CASES)
+def test_bad_options_exit_2_with_one_line_before_any_work(tmp_path, monkeypatch, command, args, message):
+    monkeypatch.chdir(tmp_path)
+
+    def no_training(*_, **__):
+        raise AssertionError("trained before refusing the options")
+
+    monkeypatch.setattr(nnscratch, "record_run", no_training)
+    result = CliRunner().invoke(main, [*COMMANDS[command], *args])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error:") and message in lines[0], result.output
+    assert os.listdir(tmp_path) == []
+
+
+def run_cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": ROOT}, timeout=300)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--lr", "1e6"], "training diverged at epoch 1: the loss exploded to 8.132e+04, over 100 times the 0.7525 "
+                      "it started at; try a smaller learning rate than 1e+06"),
+    (["--lr", "100"], "training diverged at epoch 493: the loss climbed above 4 times the 0.7525 it started at "
+                      "and stayed there, ending at 8.036 after epoch 500; try a smaller learning rate than 100"),
+    (["--l1", "1e308"], "training diverged at epoch 0: the regularization penalty is inf (l1 = 1e+308); "
+                        "use a smaller strength"),
+    (["--l2", "1000"], "training diverged at epoch 1: the regularization penalty exploded to 3.071e+09, over 100 "
+                       "times the 3078 it started at; try a smaller l1 or l2, or a smaller learning rate than 1"),
+])
+def test_divergence_is_one_line_exit_1_naming_the_epoch_and_cause(tmp_path, args, message):
+    result = run_cli("train", *args, "--out", "run.npz", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [f"Error: {message}"]  # no RuntimeWarning lines before it
+    assert result.stdout == "" and os.listdir(tmp_path) == []
+
+
+def test_a_diverging_run_makes_no_video(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["render", "training", "--lr", "1e6", "--quality", "low"])
+    assert result.exit_code == 1 and "diverged at epoch 1" in result.output
+    assert not (tmp_path / "media" / "videos" / "training.mp4").exists()
+
+
+class FakeNetwork:
+    l1 = l2 = 0.0
+
+    def _penalty(self):
+        return 0.0
+
+
+def test_a_spike_that_comes_back_down_is_not_divergence():
+    watch = DivergenceWatch(FakeNetwork(), 0.1)
+    losses = [0.7, 0.5, 0.4, 0.7 * DIVERGENCE_FACTOR * 2, 0.7 * DIVERGENCE_FACTOR * 3, 0.2, 0.1]
+    for epoch, loss in enumerate(losses):
+        watch.check(epoch, loss)
+    watch.finish(len(losses) - 1, losses[-1])  # no error
+
+
+def test_ending_above_the_line_is_divergence_from_the_epoch_it_stayed_above():
+    watch = DivergenceWatch(FakeNetwork(), 0.1)
+    losses = [0.7, 3.5, 0.5, 3.0, 3.2, 3.3]
+    for epoch, loss in enumerate(losses):
+        watch.check(epoch, loss)
+    with pytest.raises(DivergenceError, match=r"diverged at epoch 3: the loss climbed above 4 times the 0.7 "):
+        watch.finish(5, 3.3)
+
+
+def test_an_explosion_stops_at_once():
+    watch = DivergenceWatch(FakeNetwork(), 0.1)
+    watch.check(0, 0.5)
+    with pytest.raises(DivergenceError, match=r"epoch 1: the loss exploded to 51, over 100 times"):
+        watch.check(1, 0.5 * EXPLOSION_FACTOR + 1)
+
+
+def test_real_runs_that_learn_with_spikes_are_not_stopped():
+    # RMSprop on mini-batches spikes to about 6 times its starting loss here, then learns the spiral.
+    history = record_run(RunSpec(dataset="spiral", layers=(2, 16, 16, 1), activation="relu", optimizer="rmsprop",
+                                 learning_rate=0.05, epochs=2000, batch_size=16))
+    assert history.train_loss.max() > DIVERGENCE_FACTOR * history.train_loss[0]
+    assert history.train_accuracy[-1] > 0.95
+
+
+def test_no_numpy_warning_escapes_a_diverging_run():
+    X = np.linspace(0, 10, 20)[:, None]
+    network = NeuralNetwork([1, 8, 1], activation="relu", weight_init="he", output="identity", seed=0)
+    with np.errstate(all="raise"):  # a warning would become an error here
+        with pytest.raises(DivergenceError, match=r"diverged at epoch \d+"):
+            train(network, X, 50 * X, epochs=200, learning_rate=5.0)
+
+
+@pytest.mark.parametrize("spec", [
+    RunSpec(),
+    RunSpec(layers=(64, 32, 16, 1), samples=2000, epochs=50),
+    RunSpec(layers=(784, 16, 16, 2), samples=600, epochs=30, batch_size=32),
+])
+def test_the_memory_estimate_is_above_what_a_run_takes(spec):
+    tracemalloc.start()
+    try:
+        record_run(spec)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    estimate = training_memory(spec.layers, spec.samples, spec.batch_size, len(snapshot_schedule(spec.epochs)))
+    assert peak < estimate < 20 * peak + 10 * 2**20, (peak, estimate)
+
+
+def test_the_library_refuses_a_run_past_the_memory_limit():
+    with pytest.raises(nnscratch.SpecError, match="more than the 4 GiB"):
+        RunSpec(layers=(10000, 1999, 1), epochs=500).check()
+    assert MEMORY_LIMIT == 4 * 2**30

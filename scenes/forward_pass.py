@@ -1,6 +1,7 @@
 """ForwardPassScene: one real input flows through the trained network, layer by layer."""
 from __future__ import annotations
 
+import math
 from typing import Sequence
 
 import numpy as np
@@ -27,6 +28,8 @@ def number(value: float, digits: int = 2) -> str:
 
 
 def typst_number(value: float, colored: bool = False) -> str:
+    if not math.isfinite(value):
+        raise ValueError(f"{value} cannot be typeset: only finite numbers reach Typst")
     text = f"{value:.2f}"
     if not colored:
         return text

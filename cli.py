@@ -463,8 +463,9 @@ def render_forward(ctx: click.Context, input_values: list[float] | None, sample:
 
 @render.command("training")
 @render_options
-@click.option("--duration", type=FiniteFloat("--duration", 8, 600), default=18.0, show_default=True,
-              help="Length of the video in seconds, whatever the number of epochs.")
+@click.option("--duration", type=FiniteFloat("--duration", 3, 600), default=12.0, show_default=True,
+              help="Length of the replay in seconds, whatever the number of epochs; a part of it lasts "
+                   "longer when its sentence needs the time.")
 @click.version_option(nnscratch.__version__, prog_name="nnscratch")
 @click.pass_context
 def render_training(ctx: click.Context, duration: float, **options) -> None:

@@ -8,6 +8,7 @@ from manim import Scene
 
 from nnscratch import RunSpec, TrainingHistory, record_run
 from scenes.fast_drawing import NetworkCamera
+from scenes.narration import Beat, Narration
 from scenes.network_mobject import NetworkMobject
 
 
@@ -35,13 +36,52 @@ def input_kind(history: TrainingHistory) -> str:
 class HistoryScene(Scene):
     """A scene that replays a recorded run; with no run it trains the built-in default.
 
+    A subclass lays out what it needs in ``prepare`` and tells its story in ``script``:
+    a list of beats, each a sentence and the animations that show it (see ``narration``).
     Keyword arguments go on to ``Scene`` so the plain ``manim`` command works with none at all.
     """
 
-    def __init__(self, history: TrainingHistory | None = None, **kwargs) -> None:
+    ending_hold = 1.0  # seconds of stillness after the last beat, so the video does not end mid-thought
+
+    def __init__(self, history: TrainingHistory | None = None, narration: Narration | None = None, **kwargs) -> None:
         kwargs.setdefault("camera_class", NetworkCamera)
         super().__init__(**kwargs)
         self.history = history if history is not None else default_history()
+        self.narration = narration if narration is not None else Narration()
+        self.current_beat: Beat | None = None
+
+    def construct(self) -> None:
+        self.prepare()
+        beats = self.script()
+        self.narration.prefetch(beats)
+        for beat in beats:
+            self.play_beat(beat)
+        self.wait(self.ending_hold)
+
+    def prepare(self) -> None:
+        """Build and place the mobjects the beats will show (nothing is added or played here)."""
+
+    def script(self) -> list[Beat]:
+        raise NotImplementedError
+
+    def play_beat(self, beat: Beat) -> None:
+        """Play ``beat``'s animations, then hold until its words are read and spoken; caption it throughout."""
+        start, self.current_beat = self.time, beat
+        beat.show()
+        self.hold(self.narration.seconds(beat) - (self.time - start))
+        self.narration.played(beat, start, self.time)
+        # Manim writes these to the .srt beside a plain `manim` render; nnscratch's own renders use the cues.
+        self.add_subcaption(beat.caption, duration=self.time - start, offset=start - self.time)
+        self.current_beat = None
+
+    def hold(self, seconds: float) -> None:
+        """Wait ``seconds`` if that makes at least one frame (Manim warns of shorter waits)."""
+        if seconds * self.camera.frame_rate >= 1:
+            self.wait(seconds)
+
+    def beat_seconds(self) -> float:
+        """How long the current beat needs for its words: an animation can be stretched to it."""
+        return self.narration.seconds(self.current_beat)
 
     def make_network(self, **layout) -> NetworkMobject:
         meta = self.history.metadata
@@ -51,24 +91,3 @@ class HistoryScene(Scene):
 
     def weights_at(self, snapshot: int) -> list[np.ndarray]:
         return [W[snapshot] for W in self.history.weights]
-
-    def narrate(self, text: str, delay: float = 0.0) -> None:
-        """Caption what is on screen from ``delay`` seconds from now until the next caption (or the
-        end): Manim writes the captions to an .srt beside the video. A delay lets one ``play``
-        carry several captions."""
-        start = self.time + delay
-        self._flush_caption(until=start)
-        self._pending_caption = (text, start)
-
-    def _flush_caption(self, until: float | None = None) -> None:
-        pending = getattr(self, "_pending_caption", None)
-        if pending is not None:
-            text, start = pending
-            end = self.time if until is None else until
-            if end > start:
-                self.add_subcaption(text, duration=end - start, offset=start - self.time)
-            self._pending_caption = None
-
-    def tear_down(self) -> None:
-        self._flush_caption()
-        super().tear_down()

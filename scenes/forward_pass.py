@@ -11,7 +11,8 @@ from manim import (
 )
 
 from scenes.common import HistoryScene, output_names
-from scenes.style import LABEL, MUTED, NEGATIVE, OUTPUT_RIM, POSITIVE
+from scenes.narration import Beat
+from scenes.style import HIGHLIGHT, LABEL, MUTED, NEGATIVE, OUTPUT_RIM, POSITIVE
 
 FUNCTION_NAMES = {"sigmoid": "sigma", "tanh": "tanh", "relu": "op(\"relu\")", "leaky_relu": "op(\"leaky\")",
                   "softmax": "op(\"softmax\")", "identity": ""}
@@ -71,32 +72,80 @@ class ForwardPassScene(HistoryScene):
             self.origin = f"training sample {index}"
         self.trace = self.network_model.trace(self.x)
 
-    def construct(self) -> None:
+    def prepare(self) -> None:
         self.network = self.make_network(width=5.0, height=5.0).shift([-3.35, -0.6, 0])
         self.network.set_weights(self.weights_at(-1))
-        self.show_network()
-        self.show_input()
-        product_layer = self.first_small_layer()
-        for layer in range(1, len(self.history.layer_sizes)):
-            self.show_layer(layer, with_product=layer == product_layer)
-        self.show_prediction()
-        self.wait(2.5)
+        self.title = Text("Forward pass", font_size=38, color=LABEL).to_corner(UP + LEFT, buff=0.4)
+        h = self.history
+        self.subtitle = Text(f"trained for {h.epochs:,} epochs: loss {h.train_loss[-1]:.3g}", font_size=22,
+                             color=MUTED).next_to(self.title, RIGHT, buff=0.4, aligned_edge=DOWN)
+        self.product_layer = self.first_small_layer()
 
-    # -- steps ------------------------------------------------------------------
+    def script(self) -> list[Beat]:
+        h, sizes = self.history, self.history.layer_sizes
+        shown = ", ".join(number(v) for v in self.x[:6]) + (" …" if len(self.x) > 6 else "")
+        beats = [
+            Beat(f"Here is a network trained for {h.epochs:,} epochs; its loss fell to {h.train_loss[-1]:.3g}.",
+                 self.show_network),
+            Beat("Let's push one input through it, layer by layer, with the real numbers.", self.show_equation),
+            Beat(f"{self.origin.capitalize()}: {shown}. Each input neuron's brightness is its value.",
+                 self.show_input),
+        ]
+        for layer in range(1, len(sizes)):
+            beats.append(Beat(self.sum_caption(layer), lambda layer=layer: self.show_sum(layer)))
+            if layer == self.product_layer:
+                beats += self.product_beats(layer)
+            else:
+                beats.append(Beat(self.activation_caption(layer), lambda layer=layer: self.show_activation(layer)))
+        beats.append(Beat(self.prediction_caption(), self.show_prediction))
+        return beats
+
+    # -- what is said ---------------------------------------------------------------
+
+    def layer_name(self, layer: int) -> str:
+        return "the output layer" if layer == len(self.history.layer_sizes) - 1 else f"hidden layer {layer}"
+
+    def sum_caption(self, layer: int) -> str:
+        size = self.history.layer_sizes[layer]
+        who = "its neuron" if size == 1 else f"each of its {size} neurons"
+        if layer == 1:
+            return (f"Into {self.layer_name(layer)}: {who} adds up the previous layer's values "
+                    "times the weights, plus a bias.")
+        return f"On to {self.layer_name(layer)}: {who} does the same with the values just computed."
+
+    def activation_caption(self, layer: int) -> str:
+        return f"Then {self._function_word(layer)} turns {self.outcome(layer)}."
+
+    def outcome(self, layer: int) -> str:
+        if self.history.layer_sizes[layer] == 1:
+            return f"the sum into its value: {number(self.trace.a[layer][0][0])}"
+        return f"each sum into a value; {self.highlight(layer)}"
+
+    def highlight(self, layer: int) -> str:
+        values = self.trace.a[layer][0]
+        if len(values) == 1:
+            return f"its neuron reads {number(values[0])}"
+        strongest = int(np.argmax(values))
+        return f"neuron {strongest + 1} ends highest, at {number(values[strongest])}"
+
+    def _function_word(self, layer: int) -> str:
+        last = len(self.history.layer_sizes) - 1
+        name = self.history.metadata["output"] if layer == last else self.history.metadata["activation"]
+        return "nothing more (identity)" if name == "identity" else name
+
+    # -- beats ----------------------------------------------------------------------
 
     def show_network(self) -> None:
-        h = self.history
-        self.title = Text("Forward pass", font_size=38, color=LABEL).to_corner(UP + LEFT, buff=0.4)
-        subtitle = Text(f"trained for {h.epochs:,} epochs: loss {h.train_loss[-1]:.3g}", font_size=22,
-                        color=MUTED).next_to(self.title, RIGHT, buff=0.4, aligned_edge=DOWN)
-        self.narrate(f"A network trained for {h.epochs:,} epochs, its loss down to {h.train_loss[-1]:.3g}. "
-                     "Let's push one input through it.")
-        self.play(Write(self.title), FadeIn(subtitle), run_time=1.0)
+        self.play(Write(self.title), FadeIn(self.subtitle), run_time=1.0)
         self.play(FadeIn(self.network.neurons), FadeIn(self.network.ellipses), FadeIn(self.network.size_braces),
                   FadeIn(self.network.output_labels), run_time=0.8)
         self.play(LaggedStart(*(Create(group, lag_ratio=0.01) for group in self.network.edges), lag_ratio=0.4),
                   run_time=1.5)
         self.bring_to_front(self.network.neurons)
+
+    def show_equation(self) -> None:
+        self.current_equation = self.equation(1).move_to([RIGHT_COLUMN_X, 2.75, 0], LEFT)
+        self.play(Write(self.current_equation), run_time=1.0)
 
     def show_input(self) -> None:
         net = self.network
@@ -104,12 +153,8 @@ class ForwardPassScene(HistoryScene):
         labels = VGroup(*(Text(number(v), font_size=20, color=LABEL).next_to(c, LEFT, buff=0.14)
                           for v, c in zip(values, net.neurons[0])))
         caption = Text(self.origin, font_size=22, color=MUTED).next_to(self.title, DOWN, buff=0.25, aligned_edge=LEFT)
-        shown = ", ".join(number(v) for v in self.x[:6]) + (" …" if len(self.x) > 6 else "")
-        self.narrate(f"{self.origin.capitalize()}: {shown}. Each input neuron's brightness is its value.")
         self.play(FadeIn(caption), LaggedStart(*(FadeIn(t, shift=RIGHT * 0.2) for t in labels), lag_ratio=0.15),
                   net.light_layer(0, self.x), run_time=1.5)
-        self.input_caption = caption
-        self.wait(0.5)
 
     def equation(self, layer: int) -> MathTypst:
         last = len(self.history.layer_sizes) - 1
@@ -119,38 +164,22 @@ class ForwardPassScene(HistoryScene):
         body = f"{f}({inner})" if f else inner
         return Formula(f"a^(({layer})) = {body}", font_size=40, color=LABEL)
 
-    def show_layer(self, layer: int, with_product: bool) -> None:
-        net = self.network
-        equation = self.equation(layer).move_to([RIGHT_COLUMN_X, 2.75, 0], LEFT)
-        if layer == 1:
-            self.play(Write(equation), run_time=1.0)
-        else:
+    def show_sum(self, layer: int) -> None:
+        """The equation for ``layer`` and the signal flashing along the edges into it."""
+        if layer > 1:
+            equation = self.equation(layer).move_to([RIGHT_COLUMN_X, 2.75, 0], LEFT)
             self.play(FadeTransform(self.current_equation, equation), run_time=0.6)
-        self.current_equation = equation
+            self.current_equation = equation
+        self.play(self.network.forward_flash(layer - 1, run_time=1.3))
 
+    def show_activation(self, layer: int) -> None:
+        """The neurons of ``layer`` lighting to their true activations, with their values beside them."""
+        net, sizes = self.network, self.history.layer_sizes
         values = self.trace.a[layer][0]
-        sizes = self.history.layer_sizes
-        strongest = int(np.argmax(values))
-        kind = "the output layer" if layer == len(sizes) - 1 else f"hidden layer {layer}"
-        who = "its neuron" if sizes[layer] == 1 else f"each of its {sizes[layer]} neurons"
-        outcome = (f"It reads {values[0]:.2f}." if sizes[layer] == 1
-                   else f"Neuron {strongest + 1} ends highest, at {values[strongest]:.2f}.")
-        self.narrate(f"Into {kind}: {who} adds up the previous layer's values times the weights, plus a bias, "
-                     f"and applies {self._function_word(layer)}. {outcome}")
-        self.play(net.forward_flash(layer - 1, run_time=1.3))
-        if with_product:
-            self.wait(1.2)
-            self.show_product(layer)
         self.play(net.light_layer(layer, values), run_time=0.8)
         column_gap = net.positions[1][0, 0] - net.positions[0][0, 0]
         if layer < len(sizes) - 1 and len(net.indices[layer]) <= MAX_VALUE_LABELS and column_gap >= MIN_LABEL_GAP:
             self.play(FadeIn(self.value_labels(layer, values)), run_time=0.4)
-        self.wait(0.4)
-
-    def _function_word(self, layer: int) -> str:
-        last = len(self.history.layer_sizes) - 1
-        name = self.history.metadata["output"] if layer == last else self.history.metadata["activation"]
-        return "nothing more (identity)" if name == "identity" else name
 
     def value_labels(self, layer: int, values: np.ndarray) -> VGroup:
         labels = VGroup()
@@ -168,13 +197,30 @@ class ForwardPassScene(HistoryScene):
                 return layer
         return None
 
+    def product_beats(self, layer: int) -> list[Beat]:
+        """The real numbers of z = W a + b for one small layer, then a = f(z)."""
+        W = self.network_model.weights[layer - 1]
+        z, a = self.trace.z[layer][0], self.trace.a[layer][0]
+        top = int(np.argmax(np.abs(W).ravel()))
+        row, col = divmod(top, W.shape[1])
+        squash = ", ".join(f"{number(zi)} → {number(ai)}" for zi, ai in zip(z[:3], a[:3])) \
+            + (", and so on" if len(z) > 3 else "")
+        return [
+            Beat(f"In numbers: W is {W.shape[0]} by {W.shape[1]}. Blue entries are positive, red negative.",
+                 lambda: self.show_product(layer)),
+            Beat(f"Its largest weight, {number(W[row, col])}, links input {col + 1} to neuron {row + 1}.",
+                 lambda: self.show_weight(layer, row, col)),
+            Beat(f"Then {self._function_word(layer)} squashes each sum: {squash}.",
+                 lambda: self.show_squash(layer)),
+            Beat(f"So {self.layer_name(layer)} lights up: {self.highlight(layer)}.",
+                 lambda: self.show_activation(layer)),
+        ]
+
     def show_product(self, layer: int) -> None:
-        """The real numbers of z = W a + b, then a = f(z), for one small layer."""
         W = self.network_model.weights[layer - 1]
         b = self.network_model.biases[layer - 1]
         a_prev = self.trace.a[layer - 1][0]
-        z = self.trace.z[layer][0]
-        a = self.trace.a[layer][0]
+        z, a = self.trace.z[layer][0], self.trace.a[layer][0]
 
         def mat(rows) -> str:
             return 'mat(delim: "[", ' + "; ".join(", ".join(typst_number(v, colored=True) for v in row)
@@ -184,59 +230,74 @@ class ForwardPassScene(HistoryScene):
             return 'vec(delim: "[", ' + ", ".join(typst_number(v) for v in values) + ")"
 
         size = 24 if max(W.shape) <= 5 else 20
-        product = Formula(f"{mat(W)} {vec(a_prev)} + {vec(b)} = {vec(z)}", font_size=size, color=LABEL)
+        self.product = Formula(f"{mat(W)} {vec(a_prev)} + {vec(b)} = {vec(z)}", font_size=size, color=LABEL)
         room = 7.1 - RIGHT_COLUMN_X - 0.2
-        if product.width > room:
-            product.scale_to_fit_width(room)
-        product.next_to(self.current_equation, DOWN, buff=0.45, aligned_edge=LEFT)
+        if self.product.width > room:
+            self.product.scale_to_fit_width(room)
+        self.product.next_to(self.current_equation, DOWN, buff=0.45, aligned_edge=LEFT)
         f = FUNCTION_NAMES[self.history.metadata["activation"] if layer < len(self.history.layer_sizes) - 1
                            else self.history.metadata["output"]]
-        result = Formula(f"a^(({layer})) = {f}(z) = {vec(a)}" if f else f"a^(({layer})) = z",
-                           font_size=size, color=LABEL)
-        result.scale(product.font_size / size).next_to(product, DOWN, buff=0.35, aligned_edge=LEFT)
-        top = int(np.argmax(np.abs(W).ravel()))
-        row, col = divmod(top, W.shape[1])
-        self.narrate(f"In numbers: W is {W.shape[0]} by {W.shape[1]}; its largest weight, {W[row, col]:.2f}, "
-                     f"links input {col + 1} to neuron {row + 1}. Blue entries are positive, red negative.")
-        self.play(FadeIn(product, shift=DOWN * 0.2), run_time=1.2)
-        self.wait(2.2)
-        self.narrate(f"Then {self._function_word(layer)} squashes each sum: "
-                     + ", ".join(f"{zi:.2f} → {ai:.2f}" for zi, ai in zip(z[:3], a[:3])) + ".")
-        self.play(FadeIn(result, shift=DOWN * 0.2), run_time=0.8)
-        self.wait(2.0)
-        self.play(FadeOut(product), FadeOut(result), run_time=0.6)
+        self.product_result = Formula(f"a^(({layer})) = {f}(z) = {vec(a)}" if f else f"a^(({layer})) = z",
+                                      font_size=size, color=LABEL)
+        self.product_result.scale(self.product.font_size / size).next_to(self.product, DOWN, buff=0.35,
+                                                                         aligned_edge=LEFT)
+        self.play(FadeIn(self.product, shift=DOWN * 0.2), run_time=1.2)
+
+    def show_weight(self, layer: int, row: int, col: int) -> None:
+        edge = self.network.edges[layer - 1][row * self.history.layer_sizes[layer - 1] + col]
+        self.play(Indicate(edge, color=HIGHLIGHT, scale_factor=1.0),
+                  Indicate(self.network.neurons[layer][row], color=HIGHLIGHT), run_time=1.5)
+
+    def show_squash(self, layer: int) -> None:
+        self.play(FadeIn(self.product_result, shift=DOWN * 0.2), run_time=0.8)
+        self.hold(self.beat_seconds() - 1.4)
+        self.play(FadeOut(self.product), FadeOut(self.product_result), run_time=0.6)
+
+    def prediction_caption(self) -> str:
+        output = self.trace.a[-1][0]
+        predicted = self.predicted_class()
+        caption = (f"The output neuron{'s' if len(output) > 1 else ''} read{'' if len(output) > 1 else 's'} "
+                   + ", ".join(number(v, 3) for v in output[:4]))
+        if predicted is not None:
+            caption += f": the network predicts class {predicted}"
+        if self.label is not None and predicted is not None:
+            truth = self.true_class()
+            caption += f", and the label is {truth}: {'right' if truth == predicted else 'wrong'}."
+        else:
+            caption += "."
+        return caption
+
+    def predicted_class(self) -> int | None:
+        output = self.trace.a[-1][0]
+        meta = self.history.metadata
+        if meta["output"] == "sigmoid" and len(output) == 1:
+            return int(output[0] >= 0.5)
+        if meta["output"] == "softmax":
+            return int(np.argmax(output))
+        return None
+
+    def true_class(self) -> int:
+        return int(self.label[0]) if len(self.label) == 1 else int(np.argmax(self.label))
 
     def show_prediction(self) -> None:
         output = self.trace.a[-1][0]
         names = output_names(self.history)
-        meta = self.history.metadata
+        predicted = self.predicted_class()
         lines = VGroup()
-        if meta["output"] == "sigmoid" and len(output) == 1:
-            predicted = int(output[0] >= 0.5)
+        if predicted is not None and len(output) == 1:
             lines.add(Text(f"p(class 1) = {output[0]:.3f}", font_size=30, color=LABEL))
             lines.add(Text(f"prediction: class {predicted}", font_size=30, color=LABEL))
-        elif meta["output"] == "softmax":
-            predicted = int(np.argmax(output))
+        elif predicted is not None:
             lines.add(Text(f"{names[predicted]}: p = {output[predicted]:.3f}", font_size=30, color=LABEL))
             lines.add(Text(f"prediction: class {predicted}", font_size=30, color=LABEL))
         else:
-            predicted = None
             lines.add(Text("output = " + ", ".join(number(v, 3) for v in output[:4]), font_size=30, color=LABEL))
-        caption = f"The output neuron{'s' if len(output) > 1 else ''} read{'' if len(output) > 1 else 's'} " \
-                  + ", ".join(f"{v:.3f}" for v in output[:4])
-        if predicted is not None:
-            caption += f": the network predicts class {predicted}"
         if self.label is not None and predicted is not None:
-            truth = int(self.label[0]) if len(self.label) == 1 else int(np.argmax(self.label))
-            right = truth == predicted
-            verdict = f"label: class {truth}  {'✓ right' if right else '✗ wrong'}"
+            right = self.true_class() == predicted
+            verdict = f"label: class {self.true_class()}  {'✓ right' if right else '✗ wrong'}"
             lines.add(Text(verdict, font_size=30, color=OUTPUT_RIM if right else NEGATIVE))
-            caption += f", and the label is {truth}: {'right' if right else 'wrong'}."
-        else:
-            caption += "."
         lines.arrange(DOWN, aligned_edge=LEFT, buff=0.25).move_to([RIGHT_COLUMN_X, 0.3, 0], LEFT)
         box = SurroundingRectangle(self.network.neurons[-1], color=OUTPUT_RIM, buff=0.08, corner_radius=0.08)
-        self.narrate(caption)
         self.play(Create(box), run_time=0.6)
         self.play(LaggedStart(*(FadeIn(line, shift=UP * 0.2) for line in lines), lag_ratio=0.4), run_time=1.5)
         self.play(Indicate(self.network.neurons[-1], color=OUTPUT_RIM, scale_factor=1.3), run_time=0.8)

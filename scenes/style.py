@@ -11,6 +11,7 @@ OUTPUT_RIM = ManimColor(GREEN)
 HIDDEN_RIM = ManimColor("#8A9BA8")
 LABEL = ManimColor("#DDDDDD")
 MUTED = ManimColor("#9A9A9A")
+HIGHLIGHT = ManimColor("#FFD95E")  # what the narration points at
 
 # Neuron fill from quiet to firing: dark blue, manim's blue, then nearly white-blue.
 _QUIET = np.array(ManimColor("#0C1A2A").to_rgb())

@@ -5,11 +5,12 @@ import math
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Axes, Create, FadeIn, LaggedStart, Line, Text, ValueTracker,
+    DOWN, LEFT, RIGHT, UP, Axes, Create, FadeIn, Indicate, LaggedStart, Line, Text, ValueTracker,
     VGroup, VMobject, Write, linear,
 )
 
 from scenes.common import HistoryScene
+from scenes.narration import Beat
 from scenes.readout import Readout
 from scenes.revealed_curve import RevealedCurve
 from scenes.style import LABEL, MUTED
@@ -17,9 +18,8 @@ from scenes.style import LABEL, MUTED
 LOSS_COLOR = "#FFD95E"
 ACCURACY_COLOR = "#83C167"
 TEST_COLOR = "#9ADBC5"
-INTRO_SECONDS = 2.5
-ENDING_SECONDS = 3.0
 MAX_CURVE_POINTS = 300
+REPLAY_SHARES = (0.35, 0.3, 0.35)  # of the replay, for each of its three sentences
 
 
 def labelled(*parts) -> VGroup:
@@ -38,24 +38,42 @@ class TrainingScene(HistoryScene):
     """Replay the run in about ``duration`` seconds whatever its number of epochs.
 
     Keyframes are taken from the history where it changes fastest and the state
-    between them is interpolated, so 500 and 50,000 epochs make videos of one length.
+    between them is interpolated, so 500 and 50,000 epochs make replays of one length.
+    ``duration`` is the replay's length; a part of it lasts longer when its sentence
+    needs more time to be read or spoken.
     """
 
-    def __init__(self, history=None, duration: float = 18.0, **kwargs) -> None:
+    def __init__(self, history=None, duration: float = 12.0, **kwargs) -> None:
         super().__init__(history, **kwargs)
-        if not (math.isfinite(duration) and duration >= INTRO_SECONDS + ENDING_SECONDS + 1):
-            raise ValueError(f"duration must be at least {INTRO_SECONDS + ENDING_SECONDS + 1:g} s, got {duration}")
+        if not (math.isfinite(duration) and duration >= 3):
+            raise ValueError(f"duration must be at least 3 s, got {duration}")
         self.duration = duration
-        self.replay_seconds = duration - INTRO_SECONDS - ENDING_SECONDS
-        self.keys = self.history.keyframes(max(2, int(self.replay_seconds * 6)))
+        self.keys = self.history.keyframes(max(2, int(duration * 6)))
 
-    def construct(self) -> None:
+    def prepare(self) -> None:
         self.network = self.make_network(width=5.0, height=5.0).shift([-3.55, -0.5, 0])
         self.prepare_keyframes()
         self.build_panel()
-        self.show_intro()
-        self.replay()
-        self.show_ending()
+
+    def script(self) -> list[Beat]:
+        h, meta = self.history, self.history.metadata
+        dataset = meta.get("dataset", {}).get("name", "its")
+        drop = h.train_loss[0] - h.train_loss[-1]
+        accuracy = (f", and accuracy climbs from {h.train_accuracy[0]:.0%} to {h.train_accuracy[-1]:.0%}"
+                    if not math.isnan(h.train_accuracy[0]) else "")
+        return [
+            Beat(f"We train a {'-'.join(map(str, h.layer_sizes))} network on {dataset} data, with "
+                 f"{meta['optimizer']} at learning rate {meta['learning_rate']:g}.", self.show_intro),
+            Beat(f"At the start the weights are random, and the loss is {h.train_loss[0]:.3f}.",
+                 self.show_start),
+            Beat("Each frame shows the real weights at that epoch: edges recolour and thicken as they change.",
+                 lambda: self.replay_part(0)),
+            Beat("The neurons glow with the activations of one training sample.", lambda: self.replay_part(1)),
+            Beat(f"The loss falls from {h.train_loss[0]:.3f} to {h.train_loss[-1]:.4f}"
+                 + (f" ({drop / h.train_loss[0]:.0%} lower)" if drop > 0 else "") + accuracy + ".",
+                 lambda: self.replay_part(2)),
+            Beat(self.summary_text() + ".", self.show_ending),
+        ]
 
     # -- state at a point of the replay --------------------------------------------
 
@@ -157,16 +175,10 @@ class TrainingScene(HistoryScene):
             keys = VGroup()
         return axes, VGroup(labels, keys), curves
 
-    # -- steps ---------------------------------------------------------------------
+    # -- beats -----------------------------------------------------------------------
 
     def show_intro(self) -> None:
-        h = self.history
         self.apply_state(0.0)
-        meta = h.metadata
-        dataset = meta.get("dataset", {}).get("name", "the data")
-        self.narrate(f"Training a {'-'.join(map(str, h.layer_sizes))} network on {dataset} with "
-                     f"{meta['optimizer']} at learning rate {meta.get('learning_rate', 0):g}. At the start the weights "
-                     f"are random and the loss is {h.train_loss[0]:.3f}.")
         panel = [self.loss_axes, self.loss_labels]
         if self.accuracy_axes is not None:
             panel += [self.accuracy_axes, self.accuracy_labels]
@@ -178,44 +190,47 @@ class TrainingScene(HistoryScene):
                   run_time=1.3)
         self.add(*self.curves)
 
-    def replay(self) -> None:
-        h = self.history
-        tracker = ValueTracker(0.0)
+    def show_start(self) -> None:
+        self.play(Indicate(self.loss_readout, color=LOSS_COLOR), run_time=1.0)
+
+    def replay_part(self, part: int) -> None:
+        """One sentence's share of the replay, stretched if the sentence needs longer."""
+        if part == 0:
+            self.start_replay()
+        begin = sum(REPLAY_SHARES[:part])
+        seconds = max(self.duration * REPLAY_SHARES[part], self.beat_seconds())
+        # Each play ends by draining the encoder with nothing drawn beside it, so a part is one play.
+        self.play(self.tracker.animate.set_value(begin + REPLAY_SHARES[part]), run_time=seconds, rate_func=linear)
+        if part == len(REPLAY_SHARES) - 1:
+            self.end_replay()
+
+    def start_replay(self) -> None:
+        self.tracker = ValueTracker(0.0)
         self.network.use_fast_drawing()
         # Manim redraws each frame only the mobjects from the first one with an updater on,
         # and keeps the rest in a still background: the driver goes after the axes and
         # labels, and what changes goes after the driver.
-        driver = VMobject(stroke_width=0)  # drives, draws nothing
-        driver.add_updater(lambda _: self.apply_state(tracker.get_value()))
-        self.add(driver, self.network.canvas, *self.curves, self.epoch_readout,
+        self.driver = VMobject(stroke_width=0)  # drives, draws nothing
+        self.driver.add_updater(lambda _: self.apply_state(self.tracker.get_value()))
+        self.add(self.driver, self.network.canvas, *self.curves, self.epoch_readout,
                  self.loss_readout, self.accuracy_readout)
         # Manim calls update() down every family each frame; only the driver has anything to do.
-        still = [mobject for mobject in self.mobjects if mobject is not driver]
-        for mobject in still:
+        self.still = [mobject for mobject in self.mobjects if mobject is not self.driver]
+        for mobject in self.still:
             mobject.suspend_updating()
-        drop = h.train_loss[0] - h.train_loss[-1]
-        self.narrate("Each frame shows the real weights at that epoch: edges recolour and thicken as they change, "
-                     "and the neurons glow with the activations of one training sample.")
-        self.narrate(f"The loss falls from {h.train_loss[0]:.3f} to {h.train_loss[-1]:.4f}"
-                     + (f" ({drop / h.train_loss[0]:.0%} lower)" if drop > 0 else "")
-                     + (f", and accuracy climbs from {h.train_accuracy[0]:.0%} to {h.train_accuracy[-1]:.0%}."
-                        if not math.isnan(h.train_accuracy[0]) else "."), delay=self.replay_seconds * 0.45)
-        # One play for the whole replay: each play ends by draining the encoder, which has
-        # nothing to draw beside it (about 0.3 s a play at 1080p60).
-        self.play(tracker.animate.set_value(1.0), run_time=self.replay_seconds, rate_func=linear)
-        driver.clear_updaters()
-        for mobject in still:
+
+    def end_replay(self) -> None:
+        self.driver.clear_updaters()
+        for mobject in self.still:
             mobject.resume_updating()
         self.apply_state(1.0)
 
-    def show_ending(self) -> None:
+    def summary_text(self) -> str:
         h = self.history
-        weights = np.concatenate([W[-1].ravel() for W in h.weights])
-        text = (f"After {h.epochs:,} epochs: loss {h.train_loss[-1]:.4f}"
+        return (f"After {h.epochs:,} epochs: loss {h.train_loss[-1]:.4f}"
                 + (f", accuracy {h.train_accuracy[-1]:.1%}" if not math.isnan(h.train_accuracy[-1]) else "")
                 + (f" (test {h.test_accuracy[-1]:.1%})" if h.has_test and not math.isnan(h.test_accuracy[-1]) else ""))
-        summary = Text(text, font_size=22, color=LABEL).to_edge(DOWN, buff=0.2)
-        self.narrate(f"{text}. {int((weights > 0).sum())} weights ended positive and {int((weights < 0).sum())} "
-                     f"negative; the largest is {weights[np.argmax(np.abs(weights))]:.2f}.")
+
+    def show_ending(self) -> None:
+        summary = Text(self.summary_text(), font_size=22, color=LABEL).to_edge(DOWN, buff=0.2)
         self.play(FadeIn(summary, shift=UP * 0.2), run_time=1.2)
-        self.wait(ENDING_SECONDS - 1.2)

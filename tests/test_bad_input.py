@@ -73,8 +73,8 @@ BAD_RENDER_OPTIONS = {
                 (["--input", "1,,3,4"], "has an empty value"),
                 (["--input", "1,2,3,4", "--sample", "1"], "not both"),
                 (["--sample", "160"], "so --sample must be below 160")],
-    "training": [(["--duration", "nan"], "--duration must be a finite number between 8 and 600, got nan"),
-                 (["--duration", "7"], "--duration must be a finite number between 8 and 600, got 7")],
+    "training": [(["--duration", "nan"], "--duration must be a finite number between 3 and 600, got nan"),
+                 (["--duration", "2"], "--duration must be a finite number between 3 and 600, got 2")],
 }
 CASES = [(command, args, message) for command in COMMANDS for args, message in BAD_TRAINING_OPTIONS] + \
         [(command, args, message) for command, cases in BAD_RENDER_OPTIONS.items() for args, message in cases]

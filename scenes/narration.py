@@ -1,0 +1,107 @@
+"""The narration timeline: a scene is a script of beats, each a sentence and the animations that show it.
+
+A beat lasts as long as the longest of its animations, its speech (plus a pause)
+and its reading time (``READING_SPEED`` characters a second, plus a pause), and
+never less than ``MIN_BEAT``. Its caption is on screen exactly during the beat, so
+what is said is what is shown. Speech for every beat is asked for when the script
+is known, and synthesized in the background while the frames render.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Protocol
+
+import numpy as np
+
+READING_SPEED = 15.0  # characters a second that people read comfortably
+PAUSE = 0.6  # seconds after a sentence, before the next one
+MIN_BEAT = 1.8  # seconds: shorter captions flash by, however few their words
+
+
+@dataclass
+class Beat:
+    """A sentence and what shows it: ``show`` plays the animations (it may play none).
+
+    ``spoken`` is what the voice says when it should differ from the caption
+    ("minus two point one four" for "−2.14"); by default it is made from the caption.
+    """
+
+    caption: str
+    show: Callable[[], None] = lambda: None
+    spoken: str | None = None
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A caption on screen from ``start`` to ``end`` seconds."""
+
+    start: float
+    end: float
+    text: str
+
+
+class Speech(Protocol):
+    """What the timeline needs of a voice: speech samples for a text, asked for ahead of time."""
+
+    name: str
+    sample_rate: int
+
+    def request(self, text: str): ...  # a Future of a float32 mono array
+
+
+def reading_seconds(caption: str) -> float:
+    """How long a caption must stay up to be read, pause included."""
+    return max(MIN_BEAT, len(caption) / READING_SPEED + PAUSE)
+
+
+@dataclass
+class Narration:
+    """The beats a scene played: their captions in time, and the speech to place under them."""
+
+    speech: Speech | None = None
+    spoken_text: Callable[[str], str] = lambda text: text
+    cues: list[Cue] = field(default_factory=list)
+    clips: list[tuple[float, np.ndarray]] = field(default_factory=list)  # (start, samples)
+    _pending: dict[int, object] = field(default_factory=dict)
+
+    def prefetch(self, beats: list[Beat]) -> None:
+        """Ask for the speech of every beat now, so it is synthesized while earlier beats render."""
+        if self.speech is None:
+            return
+        for beat in beats:
+            if id(beat) not in self._pending:
+                self._pending[id(beat)] = self.speech.request(self.words(beat))
+
+    def words(self, beat: Beat) -> str:
+        return beat.spoken if beat.spoken is not None else self.spoken_text(beat.caption)
+
+    def samples(self, beat: Beat) -> np.ndarray | None:
+        if self.speech is None:
+            return None
+        self.prefetch([beat])
+        return self._pending[id(beat)].result()
+
+    def seconds(self, beat: Beat) -> float:
+        """How long ``beat`` must last for its words: read, and spoken if there is a voice."""
+        samples = self.samples(beat)
+        spoken = 0.0 if samples is None else len(samples) / self.speech.sample_rate + PAUSE
+        return max(reading_seconds(beat.caption), spoken)
+
+    def played(self, beat: Beat, start: float, end: float) -> None:
+        """Record that ``beat`` was on screen from ``start`` to ``end``."""
+        self.cues.append(Cue(start, end, beat.caption))
+        samples = self.samples(beat)
+        if samples is not None:
+            self.clips.append((start, samples))
+
+    def audio(self, duration: float) -> np.ndarray | None:
+        """One track of ``duration`` seconds with each beat's speech at its start, or None without a voice."""
+        if self.speech is None:
+            return None
+        rate = self.speech.sample_rate
+        track = np.zeros(int(round(duration * rate)), dtype=np.float32)
+        for start, samples in self.clips:
+            first = int(round(start * rate))
+            piece = samples[: max(0, len(track) - first)]
+            track[first:first + len(piece)] += piece
+        return track

@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import click
 
@@ -318,6 +319,24 @@ def info(run: Path) -> None:
         click.echo(f"{name:<{width}}  {value}")
 
 
+NO_VOICE = "voice: none found, captions only (pip install nnscratch[voice], or install espeak-ng)"
+
+
+class VoiceChoice(NamedTuple):
+    asked: str
+    voice: object | None  # a scenes.speech.Voice, or None for captions only
+
+
+def resolve_voice(ctx: click.Context, param: click.Parameter, name: str) -> VoiceChoice:
+    """The voice for ``--voice``, or None for captions only; an engine that cannot run is exit 2."""
+    from scenes.speech import VoiceUnavailable, choose_voice  # loads manim: only render commands get here
+
+    try:
+        return VoiceChoice(name, choose_voice(name))
+    except VoiceUnavailable as error:
+        raise click.BadParameter(str(error)) from None
+
+
 def render_options(command):
     """Where the run comes from and how the video is written, shared by every render command."""
     options = [
@@ -331,6 +350,10 @@ def render_options(command):
         click.option("--output", type=OutputFile(captions=True), default=None,
                      help="Where to write the video, a new file or a regular file ending in the --format "
                           "(default: media/videos/<scene>.<format>); its captions go beside it as .srt."),
+        click.option("--voice", type=click.Choice(["auto", "piper", "espeak", "none"]), default="auto",
+                     show_default=True, callback=resolve_voice,
+                     help="Who speaks the narration: piper (pip install nnscratch[voice]), espeak (espeak-ng), "
+                          "auto (the first that works, else captions only) or none."),
         click.option("--preview", is_flag=True, help="Open the video when it is done."),
     ]
     for option in reversed(options):
@@ -388,11 +411,15 @@ def render_video(scene_name: str, history, options: dict, **scene_kwargs) -> Non
         # tell how far a render is; piped into a log they are thousands of lines of noise.
         video = render(scene_class, output, quality=options["quality"], fps=options["fps"],
                        video_format=options["video_format"], progress=sys.stderr.isatty(), history=history,
-                       **scene_kwargs)
+                       voice=options["voice"].voice, **scene_kwargs)
     elapsed = time.perf_counter() - started
+    if video.voice is not None:
+        spoken = f"; voice: {video.voice}"
+    else:
+        spoken = "; " + (NO_VOICE if options["voice"].asked == "auto" else "voice: none, captions only")
     captions = f"; captions {video.subtitles}" if video.subtitles else ""
     click.echo(f"wrote {video.path} ({video.duration:.1f} s, {video.width}x{video.height} at {video.fps} fps) "
-               f"in {elapsed:.1f} s{captions}")
+               f"in {elapsed:.1f} s{spoken}{captions}")
     if options["preview"]:
         click.launch(str(video.path))
 

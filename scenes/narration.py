@@ -13,6 +13,8 @@ from typing import Callable, Protocol
 
 import numpy as np
 
+from scenes.spoken import spoken
+
 READING_SPEED = 15.0  # characters a second that people read comfortably
 PAUSE = 0.6  # seconds after a sentence, before the next one
 MIN_BEAT = 1.8  # seconds: shorter captions flash by, however few their words
@@ -59,7 +61,7 @@ class Narration:
     """The beats a scene played: their captions in time, and the speech to place under them."""
 
     speech: Speech | None = None
-    spoken_text: Callable[[str], str] = lambda text: text
+    spoken_text: Callable[[str], str] = spoken
     cues: list[Cue] = field(default_factory=list)
     clips: list[tuple[float, np.ndarray]] = field(default_factory=list)  # (start, samples)
     _pending: dict[int, object] = field(default_factory=dict)

@@ -10,6 +10,9 @@ from xml.etree.ElementTree import ParseError
 import manim
 
 from nnscratch.files import check_output_path, publish, work_folder
+from scenes.mux import FAMILIES, finish_video
+from scenes.narration import Narration
+from scenes.speech import Narrator, Voice
 
 QUALITIES: dict[str, tuple[int, int, int]] = {
     "low": (854, 480, 15),
@@ -52,12 +55,17 @@ class RenderedVideo:
     fps: int
     duration: float
     scene: manim.Scene  # kept so callers (and tests) can read the layout that was drawn
+    voice: str | None = None  # the voice that speaks the narration, None for captions only
 
 
 def render(scene_class: type[manim.Scene], output: Path, *, quality: str = "high", fps: int | None = None,
            video_format: str = "mp4", resolution: tuple[int, int] | None = None, progress: bool = True,
-           **scene_kwargs) -> RenderedVideo:
+           voice: Voice | None = None, **scene_kwargs) -> RenderedVideo:
     """Render ``scene_class(**scene_kwargs)`` to ``output`` (and its captions beside it as ``.srt``).
+
+    The narration's captions go into the video as a soft subtitle track, and with a
+    ``voice`` its speech as an audio track (MP4 and WebM; a GIF carries neither).
+    Speech is synthesized in the background while the frames render.
 
     The video is made in a temporary folder beside ``output`` and moved into place only
     when complete, so an interrupted render never leaves a truncated file at ``output``;
@@ -75,31 +83,47 @@ def render(scene_class: type[manim.Scene], output: Path, *, quality: str = "high
     check_output_path(output, f".{video_format}")
     check_output_path(output.with_suffix(".srt"))
     _check_free_space(output.absolute().parent)
-    with work_folder(output) as workdir:
-        settings = render_settings(width, height, fps, video_format, workdir, output.stem, progress)
-        with manim.tempconfig(settings):
-            scene = scene_class(**scene_kwargs)
-            try:
-                scene.render()
-            except ParseError:
-                # Manim reads back the outline of every Text from an SVG it has just written:
-                # an SVG that does not parse is one the file system refused to store.
-                raise OSError(errno.ENOSPC, f"a temporary file in {workdir.parent} could not be written "
-                                            "(is the disk full?)") from None
-            except RuntimeError as error:
-                refused = _refused_write(error)
-                if refused is None:
-                    raise
-                raise OSError(refused.errno, f"{refused.strerror} while writing the video in "
-                                             f"{workdir.parent}") from None
-            plan = scene.renderer.file_writer.output_plan
-            duration = float(scene.time)
-        subtitles = None
-        if plan.subcaption_file is not None and Path(plan.subcaption_file).exists():
-            subtitles = output.with_suffix(".srt")
-            publish(Path(plan.subcaption_file), subtitles)
-        publish(Path(plan.primary_artifact), output)  # last: the video appears only once all is in place
-        return RenderedVideo(output, subtitles, width, height, fps, duration, scene)
+    narrator = Narrator(voice) if voice is not None else None
+    narration = Narration(speech=narrator)
+    try:
+        with work_folder(output) as workdir:
+            settings = render_settings(width, height, fps, video_format, workdir, output.stem, progress)
+            with manim.tempconfig(settings):
+                scene = scene_class(narration=narration, **scene_kwargs)
+                _render_scene(scene, workdir)
+                plan = scene.renderer.file_writer.output_plan
+                duration = float(scene.time)
+            video = Path(plan.primary_artifact)
+            if video_format in (suffix.lstrip(".") for suffix in FAMILIES):
+                finished = workdir / f"finished.{video_format}"
+                finish_video(video, finished, audio=narration.audio(duration),
+                             sample_rate=narrator.sample_rate if narrator else 0, cues=narration.cues)
+                video = finished
+            subtitles = None
+            if plan.subcaption_file is not None and Path(plan.subcaption_file).exists():
+                subtitles = output.with_suffix(".srt")
+                publish(Path(plan.subcaption_file), subtitles)
+            publish(video, output)  # last: the video appears only once all is in place
+            return RenderedVideo(output, subtitles, width, height, fps, duration, scene,
+                                 voice.name if voice is not None else None)
+    finally:
+        if narrator is not None:
+            narrator.close()
+
+
+def _render_scene(scene: manim.Scene, workdir: Path) -> None:
+    try:
+        scene.render()
+    except ParseError:
+        # Manim reads back the outline of every Text from an SVG it has just written:
+        # an SVG that does not parse is one the file system refused to store.
+        raise OSError(errno.ENOSPC, f"a temporary file in {workdir.parent} could not be written "
+                                    "(is the disk full?)") from None
+    except RuntimeError as error:
+        refused = _refused_write(error)
+        if refused is None:
+            raise
+        raise OSError(refused.errno, f"{refused.strerror} while writing the video in {workdir.parent}") from None
 
 
 def _refused_write(error: BaseException) -> OSError | None:

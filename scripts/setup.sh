@@ -6,7 +6,8 @@ set -euo pipefail
 
 NNSCRATCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${NNSCRATCH_VENV:-$NNSCRATCH_ROOT/.venv}"
-SYSTEM_PACKAGES=(libcairo2-dev libpango1.0-dev pkg-config)
+# pycairo and manimpango build against cairo and pango; espeak-ng is the fallback voice.
+SYSTEM_PACKAGES=(libcairo2-dev libpango1.0-dev pkg-config espeak-ng)
 
 install_system_packages() {
     local missing=()
@@ -35,7 +36,7 @@ install_project() {
     # pip's own chatter goes to a log, shown only when the install fails.
     local log="$VENV/install.log"
     if ! { "$VENV/bin/python" -m pip install --upgrade pip \
-           && "$VENV/bin/python" -m pip install -e "$NNSCRATCH_ROOT[test]"; } >"$log" 2>&1; then
+           && "$VENV/bin/python" -m pip install -e "$NNSCRATCH_ROOT[test,voice]"; } >"$log" 2>&1; then
         tail -n 40 "$log" >&2
         echo "nnscratch setup: installing the project failed; the full log is $log" >&2
         return 1

@@ -1,0 +1,256 @@
+"""Narration audio, soft subtitles and chapters added to a silent Manim video.
+
+The video stream is remuxed packet by packet (never decoded or re-encoded), so
+frames and timestamps are exactly those Manim wrote. Only PyAV is used; no
+ffmpeg binary is needed.
+"""
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+from av.subtitles.subtitle import SubtitleSet
+
+from scenes.narration import Cue
+
+MS = Fraction(1, 1000)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start: float  # seconds
+    end: float
+    title: str
+
+
+@dataclass(frozen=True)
+class _Family:
+    """How one container kind carries each extra stream."""
+
+    muxer: str
+    audio_codec: str
+    audio_rate: int
+    audio_bit_rate: int
+    subtitle_codec: str
+    options: dict[str, str]
+
+
+# One row per container that can carry them; a GIF carries none.
+FAMILIES = {
+    # faststart puts the index first so browsers can play before the download ends.
+    ".mp4": _Family("mp4", "aac", 48000, 128_000, "mov_text", {"movflags": "+faststart"}),
+    ".webm": _Family("webm", "libopus", 48000, 64_000, "webvtt", {}),
+}
+
+# Both the mov_text and the webvtt encoders parse their input as ASS events,
+# so their codec context needs an ASS header with a Default style.
+_ASS_HEADER = b"""[Script Info]
+ScriptType: v4.00+
+PlayResX: 384
+PlayResY: 288
+
+[V4+ Styles]
+Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, \
+Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, \
+Alignment, MarginL, MarginR, MarginV, Encoding
+Style: Default,Arial,16,&Hffffff,&Hffffff,&H0,&H0,0,0,0,0,100,100,0,0,1,1,0,2,10,10,10,0
+
+[Events]
+Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+"""
+
+
+def finish_video(
+    video_in: Path,
+    video_out: Path,
+    *,
+    audio: np.ndarray | None,
+    sample_rate: int,
+    cues: Sequence[Cue] | None,
+    chapters: Sequence[Chapter] | None = None,
+) -> None:
+    """Write ``video_out``: the video of ``video_in`` plus audio, subtitles and chapters.
+
+    ``audio`` is mono float32 in [-1, 1] starting at t=0; it is padded with
+    silence or cut to the video's duration. Cues and chapters must not overlap;
+    they are clipped to the video's duration (ones starting after its end are
+    dropped). The container follows ``video_out``'s suffix: .mp4 (AAC, mov_text,
+    index first for the web) or .webm (Opus, WebVTT). The caller makes the write
+    atomic (nnscratch writes into a work folder and publishes the result).
+    """
+    video_in, video_out = Path(video_in), Path(video_out)
+    family = FAMILIES.get(video_out.suffix.lower())
+    if family is None:
+        raise ValueError(f"a {video_out.suffix or 'suffix-less'} file cannot carry audio, subtitles or "
+                         f"chapters; use one of {', '.join(FAMILIES)}")
+    if audio is not None and (np.ndim(audio) != 1 or sample_rate <= 0):
+        raise ValueError("audio must be a 1-D (mono) array with a positive sample_rate")
+    duration = _video_end_of(video_in)
+    kept_cues, kept_chapters = _clip(cues or (), duration), _clip(chapters or (), duration)
+    _remux(video_in, video_out, family, duration, audio, sample_rate, kept_cues, kept_chapters)
+
+
+def _video_end_of(path: Path) -> Fraction:
+    with av.open(str(path)) as container:
+        return _video_end(container, container.streams.video[0])
+
+
+def _video_end(container: Any, stream: Any) -> Fraction:
+    # WebM packets from Manim carry duration 0, so fall back to one frame
+    # period from the stream's rate.
+    frame = Fraction(1) / Fraction(stream.average_rate or stream.guessed_rate or 1)
+    end = Fraction(0)
+    for packet in container.demux(stream):
+        if packet.pts is None:
+            continue
+        length = packet.duration * stream.time_base if packet.duration else frame
+        end = max(end, packet.pts * stream.time_base + length)
+    return end
+
+
+def _remux(
+    video_in: Path,
+    temp: Path,
+    family: _Family,
+    duration: Fraction,
+    audio: np.ndarray | None,
+    sample_rate: int,
+    cues: Sequence[Cue],
+    chapters: Sequence[Chapter],
+) -> None:
+    with (
+        av.open(str(video_in)) as source,
+        av.open(str(temp), "w", format=family.muxer, container_options=family.options) as out,
+    ):
+        video_in_stream = source.streams.video[0]
+        video_out = out.add_stream_from_template(video_in_stream)
+        sources: list[Iterator[tuple[Fraction, int, av.Packet]]] = [
+            _timed(_video_packets(source, video_in_stream, video_out), order=0)
+        ]
+        if audio is not None:
+            sources.append(_timed(_audio_packets(out, family, audio, sample_rate, duration), order=1))
+        if cues:
+            sources.append(_timed(_subtitle_packets(out, family, cues), order=2))
+        if chapters:
+            out.set_chapters(_chapter_entries(chapters))
+        # Merge by decode time so the file is interleaved as players read it;
+        # av_interleaved_write_frame alone would buffer a whole stream.
+        for _, _, packet in heapq.merge(*sources, key=lambda item: (item[0], item[1])):
+            out.mux(packet)
+
+
+def _timed(packets: Iterator[av.Packet], order: int) -> Iterator[tuple[Fraction, int, av.Packet]]:
+    for packet in packets:
+        stamp = packet.dts if packet.dts is not None else packet.pts
+        yield stamp * packet.time_base, order, packet
+
+
+def _video_packets(source: Any, stream: Any, out_stream: Any) -> Iterator[av.Packet]:
+    for packet in source.demux(stream):
+        if packet.dts is None:  # the demuxer's end-of-stream flush packet
+            continue
+        packet.stream = out_stream
+        yield packet
+
+
+def _audio_packets(
+    out: Any, family: _Family, audio: np.ndarray, sample_rate: int, duration: Fraction
+) -> Iterator[av.Packet]:
+    """Encode all audio up front: a minute of speech is a few thousand packets."""
+    samples = _fit_length(_resample(audio, sample_rate, family.audio_rate), family.audio_rate, duration)
+    stream = out.add_stream(family.audio_codec, rate=family.audio_rate, layout="mono")
+    stream.bit_rate = family.audio_bit_rate
+    frame = av.AudioFrame.from_ndarray(samples[np.newaxis, :], format="flt", layout="mono")
+    frame.sample_rate = family.audio_rate
+    frame.pts = 0
+    frame.time_base = Fraction(1, family.audio_rate)
+    packets = list(stream.encode(frame)) + list(stream.encode(None))
+    for packet in packets:
+        packet.stream = stream
+    return iter(packets)
+
+
+def _resample(audio: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
+    samples = np.ascontiguousarray(np.clip(audio, -1.0, 1.0), dtype=np.float32)
+    if rate_in == rate_out or samples.size == 0:
+        return samples
+    frame = av.AudioFrame.from_ndarray(samples[np.newaxis, :], format="flt", layout="mono")
+    frame.sample_rate = rate_in
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=rate_out)
+    frames = resampler.resample(frame) + resampler.resample(None)
+    return np.concatenate([f.to_ndarray().reshape(-1) for f in frames]).astype(np.float32)
+
+
+def _fit_length(samples: np.ndarray, rate: int, duration: Fraction) -> np.ndarray:
+    wanted = round(duration * rate)
+    if samples.size >= wanted:
+        return samples[:wanted]
+    return np.concatenate([samples, np.zeros(wanted - samples.size, dtype=np.float32)])
+
+
+def _subtitle_packets(out: Any, family: _Family, cues: Sequence[Cue]) -> Iterator[av.Packet]:
+    stream = out.add_stream(family.subtitle_codec)
+    stream.time_base = MS
+    stream.codec_context.time_base = MS
+    stream.codec_context.subtitle_header = _ASS_HEADER
+    stream.metadata["language"] = "eng"
+    escape = _webvtt_escape if family.subtitle_codec == "webvtt" else _no_escape
+    packets = []
+    for index, cue in enumerate(cues):
+        start, end = round(cue.start * 1000), round(cue.end * 1000)
+        # ASS event fields: ReadOrder, Layer, Style, Name, MarginL/R/V, Effect, Text.
+        event = f"{index},0,Default,,0,0,0,,{escape(_ass_text(cue.text))}"
+        subtitle = SubtitleSet.create(event.encode("utf-8"), 0, end - start, pts=start)
+        packet = stream.codec_context.encode_subtitle(subtitle)
+        packet.stream = stream
+        packet.time_base = MS
+        packets.append(packet)
+    return iter(packets)
+
+
+def _ass_text(text: str) -> str:
+    # In ASS a backslash starts an escape (\N, \h) and "{\" an override
+    # block, so a literal backslash is shown as the look-alike U+29F5.
+    return text.replace("\\", "\u29f5").replace("\r\n", "\n").replace("\n", "\\N")
+
+
+def _webvtt_escape(text: str) -> str:
+    # The webvtt encoder copies text verbatim, so "<b>" would become markup.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _no_escape(text: str) -> str:
+    return text
+
+
+def _clip(items: Sequence[Any], duration: Fraction) -> list[Any]:
+    """Items sorted by start, checked, and cut to the video's length."""
+    limit = float(duration)
+    kept = []
+    for item in sorted(items, key=lambda item: item.start):
+        if item.start < 0 or item.end <= item.start:
+            raise ValueError(f"bad time span {item.start}..{item.end} in {item!r}")
+        if kept and item.start < kept[-1].end - 1e-3:
+            raise ValueError(f"{item!r} overlaps {kept[-1]!r}")
+        if item.start < limit:
+            kept.append(replace(item, end=min(item.end, limit)))
+    return kept
+
+
+def _chapter_entries(chapters: Sequence[Chapter]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": number,
+            "start": round(chapter.start * 1000),
+            "end": round(chapter.end * 1000),
+            "time_base": MS,
+            "metadata": {"title": chapter.title},
+        }
+        for number, chapter in enumerate(chapters, start=1)
+    ]

@@ -10,31 +10,13 @@ A test renders the same state both ways and compares the pixels.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import cairo
-import numpy as np
 from manim import Camera, VMobject
 
+from scenes.network_mobject import NetworkCanvas, NetworkMobject
 from scenes.readout import ReadoutGlyphs
 from scenes.revealed_curve import RevealedCurve
-
-if TYPE_CHECKING:
-    from scenes.network_mobject import NetworkMobject
-
-
-class NetworkCanvas(VMobject):
-    """Stands in for a network's edges and neurons; ``NetworkCamera`` draws it from the network's arrays.
-
-    Its own points only span the network, so Manim keeps it in the display list
-    and knows its extent; they are never drawn.
-    """
-
-    def __init__(self, network: "NetworkMobject", **kwargs) -> None:
-        super().__init__(stroke_opacity=0, fill_opacity=0, **kwargs)
-        self.network = network
-        left, right = network.neurons.get_corner(np.array([-1, -1, 0])), network.neurons.get_corner(np.array([1, 1, 0]))
-        self.set_points_as_corners([left, [right[0], left[1], 0], right])
 
 
 class NetworkCamera(Camera):
@@ -121,7 +103,7 @@ class NetworkCamera(Camera):
         ctx.restore()
 
 
-def draw_network(network: "NetworkMobject", ctx: cairo.Context, line_width_multiple: float) -> None:
+def draw_network(network: NetworkMobject, ctx: cairo.Context, line_width_multiple: float) -> None:
     """Edges, then neurons over them, as Manim would draw the same Lines and Circles.
 
     The context already maps scene units to pixels. Manim's Cairo surface stores

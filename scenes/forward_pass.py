@@ -92,6 +92,10 @@ class ForwardPassScene(HistoryScene):
                  self.show_input),
         ]
         for layer in range(1, len(sizes)):
+            if layer > 1 and layer != self.product_layer:
+                # Told once in full; after that one beat a layer keeps a deep network's video short.
+                beats.append(Beat(self.brief_caption(layer), lambda layer=layer: self.show_layer(layer)))
+                continue
             beats.append(Beat(self.sum_caption(layer), lambda layer=layer: self.show_sum(layer)))
             if layer == self.product_layer:
                 beats += self.product_beats(layer)
@@ -112,6 +116,10 @@ class ForwardPassScene(HistoryScene):
             return (f"Into {self.layer_name(layer)}: {who} adds up the previous layer's values "
                     "times the weights, plus a bias.")
         return f"On to {self.layer_name(layer)}: {who} does the same with the values just computed."
+
+    def brief_caption(self, layer: int) -> str:
+        name = self.layer_name(layer)
+        return f"{name[0].upper()}{name[1:]} does the same with {self._function_word(layer)}: {self.highlight(layer)}."
 
     def activation_caption(self, layer: int) -> str:
         return f"Then {self._function_word(layer)} turns {self.outcome(layer)}."
@@ -171,6 +179,10 @@ class ForwardPassScene(HistoryScene):
             self.play(FadeTransform(self.current_equation, equation), run_time=0.6)
             self.current_equation = equation
         self.play(self.network.forward_flash(layer - 1, run_time=1.3))
+
+    def show_layer(self, layer: int) -> None:
+        self.show_sum(layer)
+        self.show_activation(layer)
 
     def show_activation(self, layer: int) -> None:
         """The neurons of ``layer`` lighting to their true activations, with their values beside them."""

@@ -13,10 +13,9 @@ from typing import Sequence
 import numpy as np
 from manim import (
     DOWN, LEFT, RIGHT, AnimationGroup, Brace, Circle, Dot, LaggedStart, Line, ManimColor, ShowPassingFlash, Text,
-    UpdateFromAlphaFunc, VGroup,
+    UpdateFromAlphaFunc, VGroup, VMobject,
 )
 
-from scenes.fast_drawing import NetworkCanvas
 from scenes.style import (
     BRIGHTNESS_KIND, HIDDEN_RIM, INPUT_RIM, LABEL, MAX_DRAWN_NEURONS, MUTED, NEGATIVE, NEURON_RADIUS,
     OUTPUT_RIM, POSITIVE, activation_brightness, brightness_colors, edge_styles,
@@ -257,3 +256,17 @@ class NetworkMobject(VGroup):
             rows.append(VGroup(VGroup(slot, dot), Text(text, font_size=font_size, color=LABEL)).arrange(RIGHT, buff=0.2))
         legend = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         return legend
+
+
+class NetworkCanvas(VMobject):
+    """Stands in for a network's edges and neurons; ``NetworkCamera`` draws it from the network's arrays.
+
+    Its own points only span the network, so Manim keeps it in the display list
+    and knows its extent; they are never drawn.
+    """
+
+    def __init__(self, network: "NetworkMobject", **kwargs) -> None:
+        super().__init__(stroke_opacity=0, fill_opacity=0, **kwargs)
+        self.network = network
+        left, right = network.neurons.get_corner(np.array([-1, -1, 0])), network.neurons.get_corner(np.array([1, 1, 0]))
+        self.set_points_as_corners([left, [right[0], left[1], 0], right])

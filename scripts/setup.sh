@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything nnscratch needs, once: the system libraries that pycairo
-# and manimpango build against, a virtual environment, and the project in it.
+# and manimpango build against, espeak-ng, a virtual environment, and the
+# project in it with its offline voice.
 # Sourced by render.sh and test.sh. A second run checks and returns in seconds.
 set -euo pipefail
 

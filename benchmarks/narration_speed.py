@@ -10,6 +10,7 @@ nnscratch (an older commit, say), to compare against the time before a change.
 
     .venv/bin/python benchmarks/narration_speed.py --quality low --runs 3
     .venv/bin/python benchmarks/narration_speed.py --baseline /tmp/old-nnscratch --quality high
+    .venv/bin/python benchmarks/narration_speed.py --repo /tmp/this-commit   # a frozen checkout
 
 Runs alternate between the variants, and each ratio is the median of per-run ratios.
 """
@@ -50,6 +51,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--scenes", default=",".join(SCENES))
     parser.add_argument("--baseline", type=Path, help="another checkout of nnscratch to compare against")
+    parser.add_argument("--repo", type=Path, default=ROOT, help="the checkout to measure (default: this one)")
     args = parser.parse_args()
     print(f"quality {args.quality}, {args.runs} runs; seconds of render per second of video (median)")
     for scene in args.scenes.split(","):
@@ -63,9 +65,9 @@ def main() -> None:
                 measured = {}
                 if args.baseline:
                     measured["baseline"] = render(args.baseline, scene, args.quality, folder, [], cache)
-                measured["voice none"] = render(ROOT, scene, args.quality, folder, ["--voice", "none"], cache)
-                measured["piper, first"] = render(ROOT, scene, args.quality, folder, ["--voice", "piper"], cache)
-                measured["piper, cached"] = render(ROOT, scene, args.quality, folder, ["--voice", "piper"], cache)
+                measured["voice none"] = render(args.repo, scene, args.quality, folder, ["--voice", "none"], cache)
+                measured["piper, first"] = render(args.repo, scene, args.quality, folder, ["--voice", "piper"], cache)
+                measured["piper, cached"] = render(args.repo, scene, args.quality, folder, ["--voice", "piper"], cache)
                 shutil.rmtree(cache, ignore_errors=True)
             for name, (elapsed, length) in measured.items():
                 per_second.setdefault(name, []).append(elapsed / length)

@@ -167,14 +167,25 @@ def run_spec(options: dict) -> nnscratch.RunSpec:
 
 
 def run_training(spec: nnscratch.RunSpec) -> nnscratch.TrainingHistory:
-    """Train as the spec says, with a progress bar on a terminal; divergence becomes a one-line error."""
+    """Train as the spec says, with a progress bar on a terminal; divergence becomes a one-line error,
+    a run that did not learn or overfits a one-line warning."""
     progress = sys.stderr.isatty()
     with click.progressbar(length=spec.epochs, label="training", file=sys.stderr) if progress \
             else contextlib.nullcontext() as bar:
         try:
-            return nnscratch.record_run(spec, on_epoch=(lambda *_: bar.update(1)) if progress else None)
+            history = nnscratch.record_run(spec, on_epoch=(lambda *_: bar.update(1)) if progress else None)
         except nnscratch.DivergenceError as error:
             raise click.ClickException(str(error)) from None
+    warn_about(history)
+    return history
+
+
+def warn_about(history: nnscratch.TrainingHistory) -> None:
+    verdict = nnscratch.judge(history)
+    if not verdict.learned:
+        click.echo(f"warning: it did not learn: {verdict.why_not}", err=True)
+    if verdict.overfit:
+        click.echo(f"warning: it overfits: {verdict.overfit}", err=True)
 
 
 def describe_metrics(history: "nnscratch.TrainingHistory") -> str:
@@ -380,9 +391,11 @@ def obtain_history(ctx: click.Context, options: dict, default_stem: str) -> nnsc
     if run_file is None:
         return run_training(spec)
     try:
-        return nnscratch.TrainingHistory.load(run_file)
+        history = nnscratch.TrainingHistory.load(run_file)
     except nnscratch.RunFileError as error:
         raise click.ClickException(str(error)) from None
+    warn_about(history)
+    return history
 
 
 @contextlib.contextmanager
@@ -396,6 +409,17 @@ def written(path: Path):
         raise click.ClickException(f"cannot write {path}: {error.strerror or error}") from None
 
 
+@contextlib.contextmanager
+def voice_failures():
+    """A voice that fails mid-render (its model will not load) ends in one line (exit 1)."""
+    from scenes.speech import VoiceUnavailable
+
+    try:
+        yield
+    except VoiceUnavailable as error:
+        raise click.ClickException(f"{error}; try --voice espeak or --voice none") from None
+
+
 def render_video(scene_name: str, history, options: dict, **scene_kwargs) -> None:
     """Render one scene of ``history`` and report the file in one line."""
     output = options["output"]
@@ -406,7 +430,7 @@ def render_video(scene_name: str, history, options: dict, **scene_kwargs) -> Non
 
     scene_class = getattr(scenes, scene_name)
     started = time.perf_counter()
-    with written(output):
+    with written(output), voice_failures():
         # Manim's per-animation progress bars redraw with carriage returns: on a terminal they
         # tell how far a render is; piped into a log they are thousands of lines of noise.
         video = render(scene_class, output, quality=options["quality"], fps=options["fps"],

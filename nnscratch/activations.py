@@ -15,7 +15,6 @@ LEAKY_SLOPE = 0.01
 class Activation(NamedTuple):
     function: Callable[[np.ndarray], np.ndarray]
     derivative: Callable[[np.ndarray, np.ndarray], np.ndarray]
-    value_range: tuple[float, float]  # the brightness scale a scene maps activations onto
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -61,8 +60,8 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 
 HIDDEN_ACTIVATIONS: dict[str, Activation] = {
-    "sigmoid": Activation(sigmoid, sigmoid_derivative, (0.0, 1.0)),
-    "relu": Activation(relu, relu_derivative, (0.0, 1.0)),
-    "tanh": Activation(tanh, tanh_derivative, (-1.0, 1.0)),
-    "leaky_relu": Activation(leaky_relu, leaky_relu_derivative, (0.0, 1.0)),
+    "sigmoid": Activation(sigmoid, sigmoid_derivative),
+    "relu": Activation(relu, relu_derivative),
+    "tanh": Activation(tanh, tanh_derivative),
+    "leaky_relu": Activation(leaky_relu, leaky_relu_derivative),
 }

@@ -84,7 +84,16 @@ TWO_D_DATASETS: dict[str, Callable[[int, float, np.random.Generator], tuple[np.n
     "gaussians": _gaussians,
 }
 DATASETS = ("sample", *TWO_D_DATASETS)
-CLASS_COUNTS = {name: 2 for name in DATASETS}
+# What each label means, in words a caption can use (label k is CLASS_NAMES[name][k]).
+CLASS_NAMES = {
+    "sample": ("low blob", "high blob"),
+    "xor": ("same signs", "opposite signs"),
+    "circles": ("outer ring", "inner disc"),
+    "moons": ("upper moon", "lower moon"),
+    "spiral": ("first arm", "second arm"),
+    "gaussians": ("lower-left cluster", "upper-right cluster"),
+}
+CLASS_COUNTS = {name: len(names) for name, names in CLASS_NAMES.items()}
 DEFAULT_NOISE = {"sample": 0.5, "xor": 0.05, "circles": 0.05, "moons": 0.05, "spiral": 0.02, "gaussians": 0.1}
 
 
@@ -106,6 +115,12 @@ class Dataset:
     @property
     def has_test(self) -> bool:
         return len(self.X_test) > 0
+
+
+def class_names(dataset: str | None, n_classes: int) -> tuple[str, ...]:
+    """The names of a dataset's classes, label order; "class k" for data nnscratch did not make."""
+    names = CLASS_NAMES.get(dataset or "")
+    return names if names is not None and len(names) == n_classes else tuple(f"class {k}" for k in range(n_classes))
 
 
 def fitting_outputs(n_classes: int) -> tuple[int, ...]:

@@ -7,6 +7,7 @@ import numpy as np
 from manim import Scene
 
 from nnscratch import RunSpec, TrainingHistory, record_run
+from nnscratch.datasets import class_names
 from scenes.fast_drawing import NetworkCamera
 from scenes.narration import Beat, Narration
 from scenes.network_mobject import NetworkMobject
@@ -18,13 +19,21 @@ def default_history() -> TrainingHistory:
     return record_run(RunSpec())
 
 
+def class_labels(history: TrainingHistory) -> tuple[str, ...]:
+    """The names of the run's classes, label order (empty for real-valued outputs)."""
+    output, n_out = history.metadata["output"], history.layer_sizes[-1]
+    if output == "identity":
+        return ()
+    return class_names(history.metadata.get("dataset", {}).get("name"), 2 if output == "sigmoid" else n_out)
+
+
 def output_names(history: TrainingHistory) -> list[str]:
-    n_out = history.layer_sizes[-1]
-    output = history.metadata["output"]
-    if output == "sigmoid" and n_out == 1:
-        return ["p(class 1)"]
-    if output == "softmax":
-        return [f"class {k}" for k in range(n_out)]
+    """What each output neuron stands for: the probability of a class, or a real value."""
+    names, n_out = class_labels(history), history.layer_sizes[-1]
+    if history.metadata["output"] == "sigmoid":
+        return [f"p({names[1]})"]
+    if names:
+        return list(names)
     return [f"y{k + 1}" if n_out > 1 else "y" for k in range(n_out)]
 
 
@@ -49,6 +58,8 @@ class HistoryScene(Scene):
         self.history = history if history is not None else default_history()
         self.narration = narration if narration is not None else Narration()
         self.current_beat: Beat | None = None
+        # Edge widths are relative to the run's largest |w|, so one weight looks the same in every scene.
+        self.weight_scale = max(float(np.abs(W).max()) for W in self.history.weights)
 
     def construct(self) -> None:
         self.prepare()

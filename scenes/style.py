@@ -1,8 +1,11 @@
-"""The visual language of DESIGN.md in one place: colours, sizes, and value -> brightness."""
+"""The visual language of DESIGN.md in one place: colours, sizes, value -> colour, and how each activation looks."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 import numpy as np
-from manim import BLUE_A, BLUE_C, GREEN, PURPLE, RED, ManimColor
+from manim import BLUE_C, GREEN, PURPLE, RED, ManimColor
 
 POSITIVE = ManimColor(BLUE_C)  # #58C4DD
 NEGATIVE = ManimColor(RED)  # #FC6255
@@ -13,53 +16,77 @@ LABEL = ManimColor("#DDDDDD")
 MUTED = ManimColor("#9A9A9A")
 HIGHLIGHT = ManimColor("#FFD95E")  # what the narration points at
 
-# Neuron fill from quiet to firing: dark blue, manim's blue, then nearly white-blue.
+# Neuron fill: dark when quiet, then brighter and more saturated with the size of the
+# activation, blue for positive values and amber for negative ones (tanh, identity), so
+# -1 is as loud as +1 and unlike 0. Lightness and saturation both rise all the way.
 _QUIET = np.array(ManimColor("#0C1A2A").to_rgb())
-_MIDDLE = np.array(ManimColor(BLUE_C).to_rgb())
-_FIRING = np.array(ManimColor(BLUE_A).to_rgb())
+_FIRING = np.array(ManimColor("#8ADCFF").to_rgb())
+_FIRING_NEGATIVE = np.array(ManimColor("#FFB44F").to_rgb())
 
 MAX_DRAWN_NEURONS = 16
 NEURON_RADIUS = 0.2
-EDGE_MIN_WIDTH = 0.4
-EDGE_MIN_OPACITY = 0.18
+EDGE_MIN_OPACITY = 0.5
+EDGE_MIN_PIXELS = 1.5  # thinner lines lose their hue to the video's half-resolution colour (yuv420p)
+EDGE_MAX_WIDTH = 5.0
 
 
-def activation_brightness(values: np.ndarray, kind: str) -> np.ndarray:
-    """Map activations to [0, 1] the same way wherever they appear.
-
-    ``unit`` values (sigmoid, softmax, inputs scaled to [0, 1]) are used as they are;
-    ``signed`` (tanh) map [-1, 1] onto [0, 1]; ``positive`` (relu) map [0, inf) through
-    tanh, so 1 is already bright; ``real`` (unbounded inputs or regression outputs)
-    map through a sigmoid-like curve around 0.
-    """
-    values = np.asarray(values, dtype=float)
-    if kind == "unit":
-        return np.clip(values, 0.0, 1.0)
-    if kind == "signed":
-        return np.clip((values + 1.0) / 2.0, 0.0, 1.0)
-    if kind == "positive":
-        return np.tanh(np.maximum(values, 0.0))
-    if kind == "real":
-        return 0.5 + 0.5 * np.tanh(values)
-    raise ValueError(f"unknown brightness kind {kind!r}")
+def _unit(values: np.ndarray) -> np.ndarray:
+    return np.clip(values, 0.0, 1.0)
 
 
-BRIGHTNESS_KIND = {"sigmoid": "unit", "softmax": "unit", "tanh": "signed", "relu": "positive",
-                   "leaky_relu": "positive", "identity": "real"}
+def _signed(values: np.ndarray) -> np.ndarray:
+    return np.clip(values, -1.0, 1.0)
 
 
-def brightness_colors(brightness: np.ndarray) -> np.ndarray:
-    """RGB rows for brightness values in [0, 1]: quiet -> blue at 0.6 -> firing."""
-    t = np.clip(np.asarray(brightness, dtype=float), 0.0, 1.0)[:, None]
-    low = _QUIET + (_MIDDLE - _QUIET) * np.minimum(t / 0.6, 1.0)
-    return np.where(t <= 0.6, low, _MIDDLE + (_FIRING - _MIDDLE) * ((t - 0.6) / 0.4))
+def _positive(values: np.ndarray) -> np.ndarray:
+    return np.tanh(np.maximum(values, 0.0))  # 1 is already bright; relu's zeros are quiet
 
 
-def edge_styles(weights: np.ndarray, scale: float, max_width: float) -> tuple[np.ndarray, np.ndarray]:
-    """Stroke RGBA rows and widths for weights: blue positive, red negative, width and opacity by |w| / scale."""
+def _real(values: np.ndarray) -> np.ndarray:
+    return np.tanh(values)  # unbounded either way: the sign shows as hue, the size as brightness
+
+
+@dataclass(frozen=True)
+class ActivationLook:
+    """How the scenes show an activation function: its name in a formula (Typst; empty for
+    identity), its definition, and how its values map to a level in [-1, 1] for a neuron's fill."""
+
+    symbol: str
+    formula: str
+    levels: Callable[[np.ndarray], np.ndarray]
+
+
+ACTIVATION_LOOKS: dict[str, ActivationLook] = {
+    "sigmoid": ActivationLook("sigma", "sigma(z) = 1 / (1 + e^(-z))", _unit),
+    "relu": ActivationLook('op("relu")', 'op("relu")(z) = max(0, z)', _positive),
+    "tanh": ActivationLook("tanh", "tanh(z) = (e^z - e^(-z)) / (e^z + e^(-z))", _signed),
+    "leaky_relu": ActivationLook('op("leaky")', 'op("leaky")(z) = max(0.01 z, z)', _real),
+    "softmax": ActivationLook('op("softmax")', 'op("softmax")(z)_i = e^(z_i) / sum_j e^(z_j)', _unit),
+    "identity": ActivationLook("", "f(z) = z", _real),
+}
+INPUT_LEVELS = {"unit": _unit, "real": _real}  # inputs scaled to [0, 1], or not
+
+
+def neuron_colors(levels: np.ndarray) -> np.ndarray:
+    """RGB rows for levels in [-1, 1]: quiet at 0, blue towards +1, amber towards -1."""
+    levels = np.clip(np.asarray(levels, dtype=float), -1.0, 1.0)[:, None]
+    loud = np.where(levels >= 0, _FIRING, _FIRING_NEGATIVE)
+    return _QUIET + (loud - _QUIET) * np.abs(levels)
+
+
+def edge_min_width(pixel_height: int, frame_height: float = 8.0) -> float:
+    """The stroke width (Manim units) of EDGE_MIN_PIXELS at this resolution: Manim strokes a width
+    of 1 as 0.01 scene units."""
+    return EDGE_MIN_PIXELS / (0.01 * pixel_height / frame_height)
+
+
+def edge_styles(weights: np.ndarray, scale: float, max_width: float, min_width: float) -> tuple[np.ndarray, np.ndarray]:
+    """Stroke RGBA rows and widths for weights: blue positive, red negative, width and opacity
+    growing with |w| / scale (the largest |w| of the whole run, so one weight looks the same in
+    every scene of it)."""
     weights = np.asarray(weights, dtype=float)
     strength = np.clip(np.abs(weights) / scale, 0.0, 1.0) if scale > 0 else np.zeros_like(weights)
     rgb = np.where((weights >= 0)[:, None], np.array(POSITIVE.to_rgb()), np.array(NEGATIVE.to_rgb()))
     opacity = EDGE_MIN_OPACITY + (1.0 - EDGE_MIN_OPACITY) * np.sqrt(strength)
-    widths = EDGE_MIN_WIDTH + (max_width - EDGE_MIN_WIDTH) * strength
+    widths = min_width + (max(max_width, min_width) - min_width) * strength
     return np.column_stack([rgb, opacity]), widths

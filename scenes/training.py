@@ -9,11 +9,12 @@ from manim import (
     VGroup, VMobject, Write, linear,
 )
 
+from nnscratch import judge
 from scenes.common import HistoryScene
 from scenes.narration import Beat
 from scenes.readout import Readout
 from scenes.revealed_curve import RevealedCurve
-from scenes.style import LABEL, MUTED
+from scenes.style import LABEL, MUTED, NEGATIVE
 
 LOSS_COLOR = "#FFD95E"
 ACCURACY_COLOR = "#83C167"
@@ -49,6 +50,7 @@ class TrainingScene(HistoryScene):
             raise ValueError(f"duration must be at least 3 s, got {duration}")
         self.duration = duration
         self.keys = self.history.keyframes(max(2, int(duration * 6)))
+        self.verdict = judge(self.history)
 
     def prepare(self) -> None:
         self.network = self.make_network(width=5.0, height=5.0).shift([-3.55, -0.5, 0])
@@ -58,10 +60,7 @@ class TrainingScene(HistoryScene):
     def script(self) -> list[Beat]:
         h, meta = self.history, self.history.metadata
         dataset = meta.get("dataset", {}).get("name", "its")
-        drop = h.train_loss[0] - h.train_loss[-1]
-        accuracy = (f", and accuracy climbs from {h.train_accuracy[0]:.0%} to {h.train_accuracy[-1]:.0%}"
-                    if not math.isnan(h.train_accuracy[0]) else "")
-        return [
+        beats = [
             Beat(f"We train a {'-'.join(map(str, h.layer_sizes))} network on {dataset} data, with "
                  f"{meta['optimizer']} at learning rate {meta['learning_rate']:g}.", self.show_intro),
             Beat(f"At the start the weights are random, and the loss is {h.train_loss[0]:.3f}.",
@@ -69,11 +68,31 @@ class TrainingScene(HistoryScene):
             Beat("Each frame shows the real weights at that epoch: edges recolour and thicken as they change.",
                  lambda: self.replay_part(0)),
             Beat("The neurons glow with the activations of one training sample.", lambda: self.replay_part(1)),
-            Beat(f"The loss falls from {h.train_loss[0]:.3f} to {h.train_loss[-1]:.4f}"
-                 + (f" ({drop / h.train_loss[0]:.0%} lower)" if drop > 0 else "") + accuracy + ".",
-                 lambda: self.replay_part(2)),
+            Beat(self.outcome_caption(), lambda: self.replay_part(2)),
             Beat(self.summary_text() + ".", self.show_ending),
         ]
+        if not self.verdict.learned:
+            beats.append(Beat(f"This run did not learn: {self.verdict.why_not}.",
+                              lambda: self.show_warning(f"did not learn: {self.verdict.why_not}")))
+        if self.verdict.overfit:
+            beats.append(Beat(f"And it overfits: {self.verdict.overfit}.",
+                              lambda: self.show_warning("overfits: the test loss rose from epoch "
+                                                        f"{self.verdict.best_test_epoch:,}")))
+        return beats
+
+    def outcome_caption(self) -> str:
+        """What the loss and accuracy did, said as it was: a fall only when they fell."""
+        h = self.history
+        first, last = h.train_loss[0], h.train_loss[-1]
+        learned = self.verdict.learned
+        change = (f"The loss falls from {first:.3f} to {last:.4f} ({(first - last) / first:.0%} lower)"
+                  if learned else f"The loss goes from {first:.3f} to {last:.4f}")
+        if math.isnan(h.train_accuracy[0]):
+            return change + "."
+        before, after = h.train_accuracy[0], h.train_accuracy[-1]
+        if learned and after > before:
+            return change + f", and accuracy climbs from {before:.0%} to {after:.0%}."
+        return change + f", and accuracy ends at {after:.0%}."
 
     # -- state at a point of the replay --------------------------------------------
 
@@ -85,8 +104,6 @@ class TrainingScene(HistoryScene):
         self.key_weights = np.stack([net.drawn_weights([W[k] for W in h.weights]) for k in self.keys])
         self.key_activations = np.stack([net.drawn_activations([h.probe_input] + [A[k] for A in h.probe_a])
                                          for k in self.keys])
-        # Widths are relative to the largest drawn |w| of the whole replay, so growth shows as thickening.
-        self.weight_scale = float(np.abs(self.key_weights).max())
 
     def state_at(self, progress: float) -> tuple[float, np.ndarray, np.ndarray]:
         """Epoch, drawn weights and drawn probe activations at ``progress`` in [0, 1] of the replay."""
@@ -232,5 +249,15 @@ class TrainingScene(HistoryScene):
                 + (f" (test {h.test_accuracy[-1]:.1%})" if h.has_test and not math.isnan(h.test_accuracy[-1]) else ""))
 
     def show_ending(self) -> None:
-        summary = Text(self.summary_text(), font_size=22, color=LABEL).to_edge(DOWN, buff=0.2)
-        self.play(FadeIn(summary, shift=UP * 0.2), run_time=1.2)
+        self.summary = Text(self.summary_text(), font_size=22, color=LABEL).to_edge(DOWN, buff=0.2)
+        self.play(FadeIn(self.summary, shift=UP * 0.2), run_time=1.2)
+
+    def show_warning(self, text: str) -> None:
+        """A failure named on screen in the warning colour, above the summary."""
+        warning = Text(text, font_size=22, color=NEGATIVE).next_to(self.summary, UP, buff=0.12)
+        if hasattr(self, "warnings"):
+            warning.next_to(self.warnings[-1], UP, buff=0.12)
+        else:
+            self.warnings = []
+        self.warnings.append(warning)
+        self.play(FadeIn(warning, shift=UP * 0.2), run_time=0.8)

@@ -75,7 +75,7 @@ def test_wide_layers_draw_sixteen_neurons_with_an_ellipsis_and_a_brace():
     weights[0][0, 783] = 3.0  # the last input neuron is drawn, in the bottom half
     network.set_weights(weights)
     assert network.edges[0][15].stroke_width == pytest.approx(network.max_edge_width)
-    assert network.edges[0][0].stroke_width < 1.0
+    assert network.edges[0][0].stroke_width == pytest.approx(network.min_edge_width)
 
 
 def test_neurons_are_drawn_over_edges_that_stop_at_their_rims():

@@ -11,7 +11,7 @@ import srt
 from nnscratch import RunSpec, record_run
 from scenes import ForwardPassScene, NetworkScene, TrainingScene
 from scenes.render import render, render_settings
-from scenes.style import activation_brightness, brightness_colors
+from scenes.style import neuron_colors
 from tests.frames import luminance, most_colourful, read_video, to_pixel
 
 pytestmark = pytest.mark.slow
@@ -59,7 +59,7 @@ def test_training_video_has_its_frames_and_ends_on_the_final_weights(history, tm
     assert_edges_show_signs(frames[-1], strong_edges(video.scene, final_weights))
     # The probe's output neuron ends as bright as its final activation says.
     circle = video.scene.network.neurons[-1][0]
-    expected = brightness_colors(activation_brightness(history.probe_a[-1][-1], "unit"))[0] * 255
+    expected = neuron_colors(history.probe_a[-1][-1])[0] * 255
     seen = frames[-1][to_pixel(circle.get_center(), WIDTH, HEIGHT)]
     assert np.abs(seen.astype(float) - expected).max() < 25
     captions = video.subtitles.read_text()
@@ -98,7 +98,7 @@ def test_forward_video_lights_the_output_to_its_true_activation(history, tmp_pat
     assert abs(len(frames) - video.duration * FPS) <= 2
     output = history.network_at(-1).forward(np.array([x]))[0, 0]
     scene = video.scene
-    expected = brightness_colors(activation_brightness(np.array([output]), "unit"))[0] * 255
+    expected = neuron_colors(np.array([output]))[0] * 255
     seen = frames[-1][to_pixel(scene.network.neurons[-1][0].get_center(), WIDTH, HEIGHT)]
     assert np.abs(seen.astype(float) - expected).max() < 25
     # input neuron brightness follows the input values
@@ -115,8 +115,10 @@ def test_forward_video_of_a_sample_marks_the_prediction(history, tmp_path):
     captions = video.subtitles.read_text()
     label = int(history.y_train[3, 0])
     predicted = int(history.network_at(-1).forward(history.X_train[3:4].astype(float))[0, 0] >= 0.5)
+    names = ("low blob", "high blob")
     assert "Training sample 3: " in captions
-    assert f"the label is {label}: {'right' if label == predicted else 'wrong'}" in captions
+    assert f"the network says {names[predicted]}. The label is {names[label]}: " \
+           f"{'right' if label == predicted else 'wrong'}." in captions
 
 
 def test_network_video_draws_the_initial_weights(history, tmp_path):

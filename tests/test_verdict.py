@@ -1,0 +1,114 @@
+"""Failure shown as failure: runs that did not learn, runs that overfit, outputs too close to call."""
+import numpy as np
+import pytest
+import srt
+from click.testing import CliRunner
+
+from cli import main
+from nnscratch import RunSpec, judge, record_run
+from nnscratch.verdict import chance_accuracy, decision
+from scenes import ForwardPassScene, TrainingScene
+from scenes.render import render
+
+
+@pytest.fixture(scope="module")
+def stuck():
+    """A run that learns nothing: steps too small to move, its outputs near 0.5 where they started."""
+    return record_run(RunSpec(learning_rate=1e-4, epochs=20, seed=5))
+
+
+@pytest.fixture(scope="module")
+def overfitting():
+    return record_run(RunSpec(dataset="spiral", layers=(2, 8, 8, 1), activation="tanh", optimizer="adam",
+                              learning_rate=0.02, epochs=2000))
+
+
+def test_a_run_that_learned_is_judged_so():
+    verdict = judge(record_run(RunSpec()))
+    assert verdict.learned and verdict.why_not is None and verdict.overfit is None
+
+
+def test_a_run_whose_loss_did_not_move_did_not_learn():
+    history = record_run(RunSpec(layers=(2, 3, 1), dataset="moons", learning_rate=1e-4, epochs=20))
+    history.train_accuracy[-1] = 0.9  # an accuracy that looks fine: the loss alone shows nothing was learned
+    verdict = judge(history)
+    assert not verdict.learned
+    assert verdict.why_not == (f"its loss hardly moved, from {history.train_loss[0]:.3f} "
+                               f"to {history.train_loss[-1]:.3f}")
+
+
+def test_worse_than_guessing_is_said_so():
+    history = record_run(RunSpec(learning_rate=1e-4, epochs=20, seed=2))
+    verdict = judge(history)
+    assert verdict.why_not == (f"accuracy {history.train_accuracy[-1]:.0%}, worse than guessing "
+                               f"({verdict.chance:.0%})")
+
+
+def test_a_run_at_chance_accuracy_did_not_learn():
+    history = record_run(RunSpec(learning_rate=1e-4, epochs=20, seed=5))  # steps too small to learn
+    verdict = judge(history)
+    y = history.y_train[:, 0]
+    assert verdict.chance == pytest.approx(max(y.mean(), 1 - y.mean()))
+    accuracy = history.train_accuracy[-1]
+    assert verdict.chance - 0.02 <= accuracy <= verdict.chance + 0.02
+    assert verdict.why_not == f"accuracy {accuracy:.0%}, what guessing gets"
+
+
+def test_overfitting_is_named_with_the_epoch_the_test_loss_was_lowest(overfitting):
+    verdict = judge(overfitting)
+    best = int(np.argmin(overfitting.test_loss))
+    assert verdict.learned and verdict.best_test_epoch == best
+    assert verdict.overfit == (f"its test loss rose from {overfitting.test_loss[best]:.3f} at epoch {best:,} "
+                               f"to {overfitting.test_loss[-1]:.3f} while the training loss kept falling")
+
+
+def test_chance_of_one_hot_labels():
+    history = record_run(RunSpec(dataset="gaussians", layers=(2, 4, 2), epochs=5))
+    assert chance_accuracy(history) == pytest.approx(history.y_train.mean(axis=0).max())
+
+
+@pytest.mark.parametrize("output, expected", [
+    ([0.5], (1, True)), ([0.45], (0, True)), ([0.61], (1, False)), ([0.2], (0, False)),
+    ([0.55, 0.45], (0, True)), ([0.61, 0.39], (0, False)), ([0.3, 0.35, 0.35], (1, True)),
+    ([0.1, 0.2, 0.7], (2, False)),
+])
+def test_an_output_near_the_line_is_undecided(output, expected):
+    assert decision(np.array(output)) == expected
+
+
+@pytest.mark.parametrize("args, warnings", [
+    ([], []),
+    (["--lr", "1e-4", "--epochs", "20", "--seed", "5"], ["warning: it did not learn: accuracy 52%, what guessing"]),
+    (["--dataset", "spiral", "--layers", "2,8,8,1", "--activation", "tanh", "--optimizer", "adam", "--lr", "0.02",
+      "--epochs", "2000"], ["warning: it overfits: its test loss rose from"]),
+])
+def test_the_cli_warns_in_one_line(tmp_path, args, warnings):
+    result = CliRunner().invoke(main, ["train", *args, "--out", str(tmp_path / "run.npz")])
+    assert result.exit_code == 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == len(warnings) and all(line.startswith(w) for line, w in zip(lines, warnings))
+
+
+@pytest.mark.slow
+def test_a_stuck_run_says_so_in_its_captions_and_its_forward_pass_is_undecided(stuck, tmp_path):
+    video = render(TrainingScene, tmp_path / "t.mp4", resolution=(160, 90), fps=5, progress=False, history=stuck,
+                   duration=3.0)
+    captions = [cue.content for cue in srt.parse(video.subtitles.read_text())]
+    assert not any("climbs" in caption or "falls" in caption for caption in captions)
+    assert f"This run did not learn: {judge(stuck).why_not}." in captions
+    assert video.scene.warnings[0].text.replace(" ", "").startswith("didnotlearn")
+    forward = render(ForwardPassScene, tmp_path / "f.mp4", resolution=(160, 90), fps=5, progress=False,
+                     history=stuck)
+    output = forward.scene.trace.a[-1][0][0]
+    last = list(srt.parse(forward.subtitles.read_text()))[-1].content
+    assert abs(output - 0.5) < 0.1
+    assert f"reads {output:.3f}: too close to call, so the network is undecided" in last
+    assert ": right" not in last and ": wrong" not in last
+
+
+@pytest.mark.slow
+def test_an_overfitting_run_is_named_in_its_ending(overfitting, tmp_path):
+    video = render(TrainingScene, tmp_path / "t.mp4", resolution=(160, 90), fps=5, progress=False,
+                   history=overfitting, duration=3.0)
+    captions = [cue.content for cue in srt.parse(video.subtitles.read_text())]
+    assert f"And it overfits: {judge(overfitting).overfit}." in captions

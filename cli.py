@@ -1,13 +1,30 @@
 """The ``nnscratch`` command: parse and check options, build the run, train or render it."""
 from __future__ import annotations
 
+import os
+import signal
+import sys
+
+
+def _stopped_while_starting(signum: int, frame) -> None:
+    # Before the command runs nothing has been written: say so and leave at once.
+    sys.stderr.write(f"Stopped by {signal.Signals(signum).name}: nothing was written.\n")
+    os._exit(128 + signum)
+
+
+# The `nnscratch` program itself (not a test importing this module): a signal while the
+# imports below load leaves at once, and after the command has finished it is ignored.
+OWN_PROCESS = __name__ == "__main__" or os.path.basename(sys.argv[0]) == "nnscratch"
+if OWN_PROCESS:
+    for _number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(_number, _stopped_while_starting)
+
 import contextlib
 import math
 import re
-import signal
-import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 from typing import NamedTuple
 
@@ -17,7 +34,7 @@ import nnscratch
 from nnscratch import checks
 from nnscratch.activations import HIDDEN_ACTIVATIONS
 from nnscratch.datasets import DATASETS, MAX_SAMPLES, train_size
-from nnscratch.files import OutputPathError, check_output_path
+from nnscratch.files import OutputPathError, check_output_folder, check_output_path
 from nnscratch.initializers import INITIALIZERS
 from nnscratch.optimizers import OPTIMIZERS
 
@@ -30,8 +47,19 @@ def flag(field: str) -> str:
     return FLAGS.get(field, "--" + field.replace("_", "-"))
 
 
+DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(nan|inf|infinity)", re.IGNORECASE)
+DIGITS = re.compile(r"[0-9]+")
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """User input as it goes into a message: quoted, escaped, and cut when long."""
+    text = str(text)
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
 class FiniteFloat(click.ParamType):
-    """A plain decimal number within bounds: nan, inf and Python's digit separators are refused."""
+    """A plain decimal number within bounds: nan, inf, Python's digit separators and digits
+    other than 0-9 are refused."""
 
     name = "number"
 
@@ -44,17 +72,38 @@ class FiniteFloat(click.ParamType):
             number = value
         else:
             text = str(value).strip()
-            try:
-                if "_" in text:
-                    raise ValueError
-                number = float(text)
-            except ValueError:
-                self.fail(f"{text!r} is not a number", param, ctx)
+            if not DECIMAL.fullmatch(text):
+                self.fail(f"{shown(text)} is not a number", param, ctx)
+            number = float(text)
         low, high, low_open, high_open = self.bounds
         try:
             return checks.finite_number(self.what, number, low, high, low_open, high_open)
         except ValueError as error:
             self.fail(str(error), param, ctx)
+
+
+class WholeNumber(click.ParamType):
+    """A whole number written in plain digits 0-9, within bounds (``4_0``, ``+5`` and ``４`` are refused)."""
+
+    name = "integer"
+
+    def __init__(self, low: int | None = None, high: int | None = None) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            text = str(value).strip()
+            if not DIGITS.fullmatch(text):
+                self.fail(f"{shown(text)} is not a whole number written in digits", param, ctx)
+            if len(text) > 30:
+                self.fail(f"{shown(text)} is far too large", param, ctx)
+            number = int(text)
+        if (self.low is not None and number < self.low) or (self.high is not None and number > self.high):
+            bounds = f"between {self.low:,} and {self.high:,}" if self.high is not None else f">= {self.low:,}"
+            self.fail(f"{number:,} is not {bounds}", param, ctx)
+        return number
 
 
 class LayerSizes(click.ParamType):
@@ -67,10 +116,12 @@ class LayerSizes(click.ParamType):
             return value
         parts = [part.strip() for part in str(value).split(",")]
         if any(part == "" for part in parts):
-            self.fail(f"{value!r} has an empty layer size; write sizes like 4,6,4,1", param, ctx)
+            self.fail(f"{shown(value)} has an empty layer size; write sizes like 4,6,4,1", param, ctx)
+        if len(parts) > 2 * checks.MAX_LAYERS:
+            self.fail(f"{len(parts)} layers; at most {checks.MAX_LAYERS} are supported", param, ctx)
         for part in parts:
-            if not re.fullmatch(r"[0-9]+", part) and not re.fullmatch(r"-[0-9]+", part):
-                self.fail(f"{part!r} is not a whole number; write sizes like 4,6,4,1", param, ctx)
+            if not re.fullmatch(r"-?[0-9]{1,9}", part):
+                self.fail(f"{shown(part)} is not a whole number; write sizes like 4,6,4,1", param, ctx)
         try:
             return checks.layer_sizes([int(part) for part in parts])
         except ValueError as error:
@@ -89,7 +140,7 @@ class Numbers(click.ParamType):
         values = []
         for part in str(value).split(","):
             if not part.strip():
-                self.fail(f"{value!r} has an empty value; write values like 0.5,0.8,0.2,0.9", param, ctx)
+                self.fail(f"{shown(value)} has an empty value; write values like 0.5,0.8,0.2,0.9", param, ctx)
             values.append(check.convert(part, param, ctx))
         return values
 
@@ -107,7 +158,7 @@ class OutputFile(click.ParamType):
             return value
         suffix = self.suffix or f".{ctx.params.get('video_format', 'mp4')}"
         try:
-            path = check_output_path(Path(value), suffix)
+            path = check_output_path(value, suffix)
             if self.captions:
                 check_output_path(path.with_suffix(".srt"))
         except OutputPathError as error:
@@ -129,26 +180,28 @@ def training_options(command):
                      show_default=True, help="Weight initializer."),
         click.option("--dataset", type=click.Choice(list(DATASETS)), default=DEFAULTS.dataset, show_default=True,
                      help="'sample' is two Gaussian blobs with one feature per input neuron; the others are 2-D."),
-        click.option("--samples", type=click.IntRange(4, MAX_SAMPLES), default=DEFAULTS.samples, show_default=True,
+        click.option("--samples", type=WholeNumber(4, MAX_SAMPLES), default=DEFAULTS.samples, show_default=True,
                      help="Number of samples, train and test together."),
         click.option("--noise", type=FiniteFloat("--noise", 0, 5), default=DEFAULTS.noise,
                      help="Noise of the dataset (a standard deviation); each dataset has its own default."),
         click.option("--test-fraction", type=FiniteFloat("--test-fraction", 0, 1, high_open=True),
                      default=DEFAULTS.test_fraction,
                      show_default=True, help="Share of samples held out for testing."),
-        click.option("--epochs", type=click.IntRange(1, checks.MAX_EPOCHS), default=DEFAULTS.epochs,
+        click.option("--epochs", type=WholeNumber(1, checks.MAX_EPOCHS), default=DEFAULTS.epochs,
                      show_default=True),
         click.option("--lr", "learning_rate", type=FiniteFloat("the learning rate", 0, low_open=True),
                      default=DEFAULTS.learning_rate, show_default=True, help="Learning rate."),
-        click.option("--batch-size", type=click.IntRange(1), default=DEFAULTS.batch_size,
+        click.option("--batch-size", type=WholeNumber(1), default=DEFAULTS.batch_size,
                      help="Mini-batch size; full batch when left out."),
         click.option("--optimizer", type=click.Choice(list(OPTIMIZERS)), default=DEFAULTS.optimizer,
                      show_default=True),
-        click.option("--l1", type=FiniteFloat("--l1", 0), default=DEFAULTS.l1, help="L1 regularization strength."),
-        click.option("--l2", type=FiniteFloat("--l2", 0), default=DEFAULTS.l2, help="L2 regularization strength."),
-        click.option("--probe", type=click.IntRange(0), default=DEFAULTS.probe, show_default=True,
+        click.option("--l1", type=FiniteFloat("--l1", 0, checks.MAX_REGULARIZATION), default=DEFAULTS.l1,
+                     help="L1 regularization strength."),
+        click.option("--l2", type=FiniteFloat("--l2", 0, checks.MAX_REGULARIZATION), default=DEFAULTS.l2,
+                     help="L2 regularization strength."),
+        click.option("--probe", type=WholeNumber(0), default=DEFAULTS.probe, show_default=True,
                      help="Training sample whose activations are recorded."),
-        click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=DEFAULTS.seed, show_default=True),
+        click.option("--seed", type=WholeNumber(0, 2**32 - 1), default=DEFAULTS.seed, show_default=True),
     ]
     for option in reversed(options):
         command = option(command)
@@ -224,6 +277,18 @@ def _stop_on_signal(signum: int, frame) -> None:
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
+MAX_MESSAGE = 400
+
+
+def one_line(text: str) -> str:
+    """A message as one line of sane length: control characters (a newline in a path) escaped,
+    and the middle of a very long message cut."""
+    text = re.sub(r"[\x00-\x1f\x7f]", lambda match: repr(match.group())[1:-1], text)
+    if len(text) > MAX_MESSAGE:
+        text = text[:MAX_MESSAGE // 2] + " [...] " + text[-MAX_MESSAGE // 2:]
+    return text
+
+
 class OneLineErrors(click.Group):
     """A group whose usage errors are one line (``Error: ...``) rather than usage, hint and error,
     and whose runs stop cleanly on SIGINT, SIGTERM and SIGHUP (exit 128 + the signal's number)."""
@@ -244,10 +309,16 @@ class OneLineErrors(click.Group):
         except click.ClickException as error:
             if not standalone:
                 raise
-            if not isinstance(error, click.exceptions.NoArgsIsHelpError):
-                error.ctx = None
-            error.show()
+            if isinstance(error, click.exceptions.NoArgsIsHelpError):
+                error.show()
+            else:
+                click.echo(f"Error: {one_line(error.format_message())}", err=True)
             sys.exit(error.exit_code)
+        except MemoryError:
+            if not standalone:
+                raise
+            click.echo("Error: out of memory: this run needs more than the machine (or its limits) gives", err=True)
+            sys.exit(1)
         except StoppedRun as error:
             if not standalone:
                 raise
@@ -255,9 +326,16 @@ class OneLineErrors(click.Group):
                 click.echo(err=True)  # past the terminal's ^C
             click.echo(f"Stopped by {signal.Signals(error.signum).name}: nothing was written.", err=True)
             sys.exit(128 + error.signum)
+        except Exception as error:  # a bug, or the environment: still one line, the traceback on request
+            if not standalone or os.environ.get("NNSCRATCH_DEBUG"):
+                raise
+            click.echo(f"Error: nnscratch failed: {type(error).__name__}: {one_line(str(error))} "
+                       "(NNSCRATCH_DEBUG=1 shows where)", err=True)
+            sys.exit(1)
         finally:
             for number, handler in previous.items():
-                signal.signal(number, handler)
+                # Once the command is over its files are in place: a late signal changes nothing.
+                signal.signal(number, signal.SIG_IGN if OWN_PROCESS else handler)
 
 
 @click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
@@ -293,7 +371,7 @@ def train(out: Path, **options) -> None:
     with written(out):
         history.save(out)
     click.echo(f"trained {list(spec.layers)} {spec.activation} on {spec.dataset} for "
-               f"{spec.epochs} epochs in {elapsed:.2f} s: {describe_metrics(history)}; saved {out}")
+               f"{spec.epochs} epochs in {elapsed:.2f} s: {describe_metrics(history)}; saved {one_line(str(out))}")
 
 
 @main.command()
@@ -307,13 +385,19 @@ def info(run: Path) -> None:
       nnscratch info run.npz
     """
     try:
+        size = f"{run.stat().st_size:,} bytes"
+    except OSError:
+        size = "size unknown"
+    try:
         history = nnscratch.TrainingHistory.load(run)
     except nnscratch.RunFileError as error:
         raise click.ClickException(str(error)) from None
     meta = history.metadata
     dataset = meta.get("dataset", {})
+    first = f"loss {history.train_loss[0]:.4f}" + (f", accuracy {history.train_accuracy[0]:.1%}"
+                                                   if not math.isnan(history.train_accuracy[0]) else "")
     rows = [
-        ("file", f"{run} ({run.stat().st_size:,} bytes)"),
+        ("file", f"{one_line(str(run))} ({size})"),
         ("layers", f"{meta['layer_sizes']} ({history.network_at().n_parameters:,} parameters)"),
         ("activation", f"{meta['activation']} hidden, {meta['output']} output, {meta.get('loss', '?')} loss"),
         ("init", meta["weight_init"]),
@@ -322,7 +406,7 @@ def info(run: Path) -> None:
         ("data", f"{dataset.get('name', '?')}: {len(history.X_train)} train, {len(history.X_test)} test, "
                  f"noise {dataset.get('noise', '?')}"),
         ("epochs", f"{history.epochs} ({history.n_snapshots} snapshots)"),
-        ("first", f"loss {history.train_loss[0]:.4f}, accuracy {history.train_accuracy[0]:.1%}"),
+        ("first", first),
         ("final", describe_metrics(history)),
     ]
     width = max(len(name) for name, _ in rows)
@@ -333,6 +417,25 @@ def info(run: Path) -> None:
 NO_VOICE = "voice: none found, captions only (pip install nnscratch[voice], or install espeak-ng)"
 
 
+def import_scenes():
+    """The scenes package (and Manim with it), quietly: Manim's dependencies warn on import
+    (pydub's audioop), and PYTHONWARNINGS=error must not turn that into a traceback."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import scenes
+    return scenes
+
+
+def check_fps(ctx: click.Context, param: click.Parameter, fps: int | None) -> int | None:
+    import_scenes()
+    from scenes.render import GIF_RATES
+
+    if fps is not None and ctx.params.get("video_format") == "gif" and fps not in GIF_RATES:
+        raise click.BadParameter(f"a GIF counts time in hundredths of a second, so it plays {fps} frames a second "
+                                 f"only roughly; choose {', '.join(map(str, GIF_RATES))}")
+    return fps
+
+
 class VoiceChoice(NamedTuple):
     asked: str
     voice: object | None  # a scenes.speech.Voice, or None for captions only
@@ -340,7 +443,8 @@ class VoiceChoice(NamedTuple):
 
 def resolve_voice(ctx: click.Context, param: click.Parameter, name: str) -> VoiceChoice:
     """The voice for ``--voice``, or None for captions only; an engine that cannot run is exit 2."""
-    from scenes.speech import VoiceUnavailable, choose_voice  # loads manim: only render commands get here
+    import_scenes()
+    from scenes.speech import VoiceUnavailable, choose_voice
 
     try:
         return VoiceChoice(name, choose_voice(name))
@@ -355,7 +459,8 @@ def render_options(command):
                      help="Replay a saved run (from `nnscratch train --out`) instead of training."),
         click.option("--quality", type=click.Choice(["low", "medium", "high", "4k"]), default="high",
                      show_default=True, help="low is 480p15 for drafts, medium 720p30, high 1080p60, 4k 2160p60."),
-        click.option("--fps", type=click.IntRange(1, 120), default=None, help="Frames per second (default: the quality's)."),
+        click.option("--fps", type=WholeNumber(1, 120), default=None, callback=check_fps,
+                     help="Frames per second (default: the quality's; a GIF plays 10, 20, 25 or 50)."),
         click.option("--format", "video_format", type=click.Choice(["mp4", "gif", "webm"]), default="mp4",
                      show_default=True, is_eager=True),  # eager: --output's check reads it
         click.option("--output", type=OutputFile(captions=True), default=None,
@@ -383,11 +488,19 @@ def obtain_history(ctx: click.Context, options: dict, default_stem: str) -> nnsc
                                  "leave it out or drop --run", param_hint=f"'{flag(explicit[0])}'")
     if options["output"] is None:
         options["output"] = Path("media") / "videos" / f"{default_stem}.{options['video_format']}"
-        if options["output"].parent.is_dir():
-            try:
+        try:
+            check_output_folder(options["output"].parent)
+            if options["output"].parent.is_dir():
                 OutputFile(captions=True).convert(str(options["output"]), None, ctx)
-            except click.BadParameter as error:
-                raise click.BadParameter(error.message, param_hint="'--output'") from None
+        except (OutputPathError, click.BadParameter) as error:
+            message = error.message if isinstance(error, click.BadParameter) else str(error)
+            raise click.BadParameter(message, param_hint="'--output'") from None
+    if run_file is not None:
+        for written_path in (options["output"], options["output"].with_suffix(".srt")):
+            if same_file(run_file, written_path):
+                raise click.BadParameter(f"{one_line(str(written_path))} is the run file being replayed; "
+                                         "the video and its captions need paths of their own",
+                                         param_hint="'--output'")
     if run_file is None:
         return run_training(spec)
     try:
@@ -396,6 +509,13 @@ def obtain_history(ctx: click.Context, options: dict, default_stem: str) -> nnsc
         raise click.ClickException(str(error)) from None
     warn_about(history)
     return history
+
+
+def same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager
@@ -407,6 +527,25 @@ def written(path: Path):
         raise click.ClickException(f"{error} (it changed while nnscratch worked)") from None
     except OSError as error:
         raise click.ClickException(f"cannot write {path}: {error.strerror or error}") from None
+
+
+@contextlib.contextmanager
+def new_folders(folder: Path):
+    """Make ``folder`` (and its missing parents) for the block; if the block fails, take back
+    the ones it made, so a failed render leaves no empty media/videos behind."""
+    missing = []
+    probe = folder
+    while not os.path.lexists(probe) and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        yield
+    except BaseException:
+        for made in missing:
+            with contextlib.suppress(OSError):
+                made.rmdir()
+        raise
 
 
 @contextlib.contextmanager
@@ -423,14 +562,12 @@ def voice_failures():
 def render_video(scene_name: str, history, options: dict, **scene_kwargs) -> None:
     """Render one scene of ``history`` and report the file in one line."""
     output = options["output"]
-    with written(output):
-        output.parent.mkdir(parents=True, exist_ok=True)
-    import scenes  # manim loads only when a video is asked for
+    scenes = import_scenes()  # manim loads only when a video is asked for
     from scenes.render import render
 
     scene_class = getattr(scenes, scene_name)
     started = time.perf_counter()
-    with written(output), voice_failures():
+    with written(output), voice_failures(), new_folders(output.parent):
         # Manim's per-animation progress bars redraw with carriage returns: on a terminal they
         # tell how far a render is; piped into a log they are thousands of lines of noise.
         video = render(scene_class, output, quality=options["quality"], fps=options["fps"],
@@ -441,11 +578,11 @@ def render_video(scene_name: str, history, options: dict, **scene_kwargs) -> Non
         spoken = f"; voice: {video.voice}"
     else:
         spoken = "; " + (NO_VOICE if options["voice"].asked == "auto" else "voice: none, captions only")
-    captions = f"; captions {video.subtitles}" if video.subtitles else ""
-    click.echo(f"wrote {video.path} ({video.duration:.1f} s, {video.width}x{video.height} at {video.fps} fps) "
+    captions = f"; captions {one_line(str(video.subtitles))}" if video.subtitles else ""
+    click.echo(f"wrote {one_line(str(video.path))} ({video.duration:.1f} s, {video.width}x{video.height} at {video.fps} fps) "
                f"in {elapsed:.1f} s{spoken}{captions}")
-    if options["preview"]:
-        click.launch(str(video.path))
+    if options["preview"] and click.launch(str(video.path)) != 0:
+        click.echo("warning: no program could open the video here (is there a display?)", err=True)
 
 
 @main.group()
@@ -481,7 +618,7 @@ def render_network(ctx: click.Context, trained: bool, **options) -> None:
 @render_options
 @click.option("--input", "input_values", type=Numbers(), default=None,
               help="A custom input, one value per input neuron, e.g. 0.5,0.8,0.2,0.9.")
-@click.option("--sample", type=click.IntRange(0), default=None, help="Use training sample N as the input.")
+@click.option("--sample", type=WholeNumber(0), default=None, help="Use training sample N as the input.")
 @click.version_option(nnscratch.__version__, prog_name="nnscratch")
 @click.pass_context
 def render_forward(ctx: click.Context, input_values: list[float] | None, sample: int | None, **options) -> None:

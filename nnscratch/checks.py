@@ -25,11 +25,12 @@ def finite_number(name: str, value, low: float | None = None, high: float | None
     """``value`` as a float, if it is a finite real number within the bounds."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ValueError(f"{name} must be a number, got {value!r}")
-    value = float(value)
+    value = float(value) + 0.0  # -0.0 becomes 0.0: numpy refuses a scale of -0.0
     too_low = low is not None and (value <= low if low_open else value < low)
     too_high = high is not None and (value >= high if high_open else value > high)
     if not math.isfinite(value) or too_low or too_high:
-        raise ValueError(f"{name} must be a finite number {_bounds(low, high, low_open, high_open)}, got {value:g}")
+        raise ValueError(f"{name} must be a finite number {_bounds(low, high, low_open, high_open)}, "
+                         f"got {value:.12g}")
     return value
 
 
@@ -89,8 +90,11 @@ def learning_rate(value) -> float:
     return finite_number("the learning rate", value, low=0, low_open=True)
 
 
+MAX_REGULARIZATION = 1000.0  # past this the penalty alone swamps any data, and its steps overflow
+
+
 def regularization(name: str, value) -> float:
-    return finite_number(name, value, low=0)
+    return finite_number(name, value, low=0, high=MAX_REGULARIZATION)
 
 
 def training_memory(sizes: Sequence[int], n_samples: int, batch_size: int | None, n_snapshots: int) -> int:
@@ -119,6 +123,6 @@ def memory_budget(sizes: Sequence[int], n_samples: int, batch_size: int | None, 
         snapshots = n_snapshots * 2 * n_params * 4
         culprit = ("the recorded snapshots of its weights and gradients: use fewer or smaller layers"
                    if snapshots > need / 2 else "its data: use fewer samples or a smaller input layer")
-        raise ValueError(f"this run would need about {need / 2**30:.1f} GiB of memory, more than the "
+        raise ValueError(f"this run would need about {need / 2**30:.2f} GiB of memory, more than the "
                          f"{MEMORY_LIMIT / 2**30:.0f} GiB nnscratch allows; most of it is {culprit}")
     return need

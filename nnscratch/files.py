@@ -3,9 +3,12 @@
 Every file nnscratch writes (a run file, a video, its captions) is made under a
 temporary name beside its destination and renamed into place when complete. A
 rename replaces whatever is at the destination, so the destination is checked
-first: a device, FIFO, socket, folder or symbolic link is never replaced.
-Links are refused rather than followed: a link in a shared folder can point
-anywhere, and a plain error is easier to act on than a surprise write.
+first: a device, FIFO, socket, folder or symbolic link is never replaced, nor a
+read-only file (its mode is read, not only the permission to change it, which
+root always has). A link as the last part of the path is refused rather than
+followed: a link in a shared folder can point anywhere, and a plain error is
+easier to act on than a surprise write. Folders on the way may be links, as
+they often are (a home folder on another disk).
 
 Temporary names carry the writer's process id, so a later run writing into the
 same folder can remove what a killed run left, once that process is gone.
@@ -37,12 +40,16 @@ def check_output_path(path: str | os.PathLike, suffix: str | None = None) -> Pat
     Allowed: a path whose folder exists and is writable, naming nothing yet or a
     regular file we may write. ``suffix`` (such as ``".npz"``) is required when given.
     """
+    text = os.fspath(path)
     path = Path(path)
+    if text == "" or text.endswith(os.sep) or path.name in ("", ".", ".."):
+        raise OutputPathError(f"{text!r} is not a file name")
     if suffix is not None and path.suffix.lower() != suffix:
         raise OutputPathError(f"{path}: the file name must end in {suffix}")
-    if path.name in ("", ".", ".."):
-        raise OutputPathError(f"{path}: not a file name")
-    folder = path.absolute().parent
+    try:
+        folder = path.absolute().parent
+    except OSError:
+        raise OutputPathError(f"cannot write {path}: the current folder no longer exists") from None
     try:
         folder_mode = os.stat(folder).st_mode
     except FileNotFoundError:
@@ -70,9 +77,34 @@ def check_output_path(path: str | os.PathLike, suffix: str | None = None) -> Pat
         hint = "; name the target itself" if stat.S_ISLNK(mode) else ""
         raise OutputPathError(f"cannot write {path}: it is a {kind}, and nnscratch replaces only "
                               f"regular files{hint}")
-    if not os.access(path, os.W_OK):
+    if not os.access(path, os.W_OK) or not mode & 0o222:
         raise OutputPathError(f"cannot write {path}: the file is read-only")
     return path
+
+
+def check_output_folder(folder: str | os.PathLike) -> Path:
+    """Return ``folder`` if it exists as a writable folder or could be made as one, else raise
+    OutputPathError: every part of it that exists must be a folder (or a link to one)."""
+    folder = Path(folder)
+    try:
+        probe = folder.absolute()
+    except OSError:
+        raise OutputPathError(f"cannot write into {folder}: the current folder no longer exists") from None
+    while True:
+        try:
+            mode = os.stat(probe).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            if os.path.lexists(probe) and os.path.islink(probe):
+                raise OutputPathError(f"cannot write into {folder}: {probe} is a link to nothing") from None
+            probe = probe.parent
+            continue
+        except OSError as error:
+            raise OutputPathError(f"cannot write into {folder}: {error.strerror or error}") from None
+        if not stat.S_ISDIR(mode):
+            raise OutputPathError(f"cannot write into {folder}: {probe} is not a folder")
+        if not os.access(probe, os.W_OK | os.X_OK):
+            raise OutputPathError(f"cannot write into {folder}: {probe} is not writable")
+        return folder
 
 
 def _path_limit(folder: Path, name: str, default: int) -> int:
@@ -93,14 +125,28 @@ def current_umask() -> int:
     return mask
 
 
-def publish(temporary: Path, path: Path) -> None:
-    """Move a finished temporary file to ``path``, with the permissions a new file would get.
+def publish(*moves: tuple[Path, Path]) -> None:
+    """Move finished temporary files to their destinations, ``(temporary, destination)`` pairs,
+    with the permissions a new file would get.
 
-    The destination is checked again just before: it may have changed while the work ran.
+    Every destination is checked again first (it may have changed while the work ran), so
+    either all of them are written or, when a check fails, none is. A move that fails after
+    others succeeded takes back the files it had made new.
     """
-    check_output_path(path)
-    os.chmod(temporary, 0o666 & ~current_umask())
-    os.replace(temporary, path)
+    for _, path in moves:
+        check_output_path(path)
+    made: list[Path] = []
+    try:
+        for temporary, path in moves:
+            existed = os.path.lexists(path)
+            os.chmod(temporary, 0o666 & ~current_umask())
+            os.replace(temporary, path)
+            if not existed:
+                made.append(path)
+    except BaseException:
+        for path in made:
+            Path(path).unlink(missing_ok=True)
+        raise
 
 
 @contextlib.contextmanager
@@ -116,7 +162,7 @@ def atomic_file(path: str | os.PathLike) -> Iterator[BinaryIO]:
     try:
         with os.fdopen(handle, "wb") as stream:
             yield stream
-        publish(temporary, path)
+        publish((temporary, path))
     finally:
         temporary.unlink(missing_ok=True)
 

@@ -8,7 +8,7 @@ import numpy as np
 from nnscratch import checks
 from nnscratch.history import TrainingHistory
 from nnscratch.network import NeuralNetwork
-from nnscratch.runfile import check_metadata
+from nnscratch.runfile import MAX_LOSS, check_metadata
 
 DEFAULT_MAX_SNAPSHOTS = 400
 DIVERGENCE_FACTOR = 4.0
@@ -131,8 +131,10 @@ def _run_epochs(network: NeuralNetwork, data: _Data, epochs: int, learning_rate:
         if data.has_test:
             metrics[2, epoch], metrics[3, epoch] = network.evaluate(data.X_test, data.y_test)
         if is_snapshot[epoch] and not recorder.record(gradients):
+            cause = ("try a smaller learning rate than " f"{learning_rate:g}" if epoch else
+                     "before any step, so the initial weights, the data or l1 and l2 are too large")
             raise DivergenceError(f"training diverged at epoch {epoch}: the weights or their gradients grew past "
-                                  f"what float32 holds; try a smaller learning rate than {learning_rate:g}")
+                                  f"what float32 holds; {cause}")
         if epoch > 0 and on_epoch is not None:
             on_epoch(epoch, loss, acc)
         if epoch == epochs:
@@ -170,6 +172,9 @@ class DivergenceWatch:
             strengths = " and ".join(f"{name} = {value:g}" for name, value in
                                      (("l1", self.network.l1), ("l2", self.network.l2)) if value)
             self._stop(epoch, f"the regularization penalty is {penalty} ({strengths}); use a smaller strength")
+        if np.isfinite(loss) and loss > MAX_LOSS:
+            self._stop(epoch, f"the loss is {loss:.3g}, too large for a run file to hold; "
+                              + ("use a smaller l1 or l2" if penalty > loss / 2 else self._advice()))
         if not np.isfinite(loss):
             if self.initial is None:
                 self._stop(epoch, f"the loss is {loss} before any training; "

@@ -10,9 +10,11 @@ Anything else is a RunFileError naming the member.
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
+import struct
 import zipfile
 import zlib
 from pathlib import Path
@@ -30,6 +32,10 @@ from nnscratch.optimizers import OPTIMIZERS
 
 FORMAT_VERSION = 1
 MAX_METADATA_CHARS = 16_384
+MAX_HEADER_BYTES = 4096  # an .npy header is a short dict; numpy itself allows 10,000
+MAX_MEMBERS = 512  # a run of the deepest network has 198; more is not a run file
+MAX_LOSS = 1e30  # past this no run could have been recorded: divergence stops far below it
+READ_CHUNK = 16 * 2**20
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 FLAT_ARRAYS = ("train_loss", "train_accuracy", "test_loss", "test_accuracy", "snapshot_epochs",
                "probe_input", "probe_target", "X_train", "y_train", "X_test", "y_test")
@@ -142,27 +148,60 @@ def read_run(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
     """The checked metadata and arrays of a run file; RunFileError (naming the file) if anything is off."""
     path = Path(path)
     try:
-        mode = os.stat(path).st_mode
+        # Non-blocking, then fstat: a FIFO put in the file's place cannot make the open hang.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise RunFileError(f"{path}: no such run file") from None
     except OSError as error:
         raise RunFileError(f"{path}: cannot read it ({error.strerror or error})") from None
-    if not stat.S_ISREG(mode):
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode):
+        os.close(descriptor)
         raise RunFileError(f"{path}: not a regular file, so not a run file")
-    try:
-        with open(path, "rb") as stream:
+    with open(descriptor, "rb") as stream:
+        try:
+            size = status.st_size
             if stream.read(4) != b"PK\x03\x04":
                 raise RunFileError("not an nnscratch run file (not an .npz archive)")
+            _check_directory(stream, size)
             with zipfile.ZipFile(stream) as archive:
                 return _read_archive(archive)
-    except RunFileError as error:
-        raise RunFileError(f"{path}: {error}") from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError, NotImplementedError) as error:
-        raise RunFileError(f"{path}: not a readable nnscratch run file ({_describe(error)})") from None
+        except RunFileError as error:
+            raise RunFileError(f"{path}: {error}") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError, NotImplementedError,
+                RuntimeError, struct.error) as error:
+            raise RunFileError(f"{path}: not a readable nnscratch run file ({_describe(error)})") from None
+
+
+def _check_directory(stream, size: int) -> None:
+    """Refuse a zip whose central directory lists more members than a run has, before zipfile
+    reads it all into memory: the end record (zip64's when present) says how many there are."""
+    tail_size = min(size, 65_557)  # the end record, 22 bytes, after a comment of at most 65,535
+    stream.seek(size - tail_size)
+    tail = stream.read(tail_size)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return  # zipfile reports the damage in its own words
+    members, directory_bytes = struct.unpack("<HI", tail[at + 10:at + 16])
+    locator = tail[at - 20:at] if at >= 20 else b""
+    if locator[:4] == b"PK\x06\x07":
+        stream.seek(struct.unpack("<Q", locator[8:16])[0])
+        record = stream.read(56)
+        if record[:4] == b"PK\x06\x06" and len(record) == 56:
+            members, directory_bytes = struct.unpack("<QQ", record[32:48])
+    if members > MAX_MEMBERS or directory_bytes > MAX_MEMBERS * 1024:
+        raise RunFileError(f"not an nnscratch run file (it lists {members:,} members; a run has at most "
+                           f"{MAX_MEMBERS})")
+    stream.seek(0)
 
 
 def _read_archive(archive: zipfile.ZipFile) -> tuple[dict, dict[str, np.ndarray]]:
-    members = {info.filename: info for info in archive.infolist()}
+    infos = archive.infolist()
+    members = {info.filename: info for info in infos}
+    if len(members) != len(infos):
+        seen: set[str] = set()
+        twice = next(info.filename for info in infos if info.filename in seen or seen.add(info.filename))
+        raise RunFileError(f"member {twice[:60]!r} appears twice")
     if "metadata.npy" not in members:
         raise RunFileError("not an nnscratch run file (it has no metadata entry)")
     metadata = _read_metadata(archive, members["metadata.npy"])
@@ -204,7 +243,7 @@ def _read_metadata(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict:
     if not isinstance(metadata, dict) or "format_version" not in metadata:
         raise RunFileError("not an nnscratch run file (its metadata has no format version)")
     version = metadata.pop("format_version")
-    if version != FORMAT_VERSION or isinstance(version, bool):
+    if type(version) is not int or version != FORMAT_VERSION:
         raise RunFileError(f"format version {str(version)[:20]} is not supported "
                            f"(this nnscratch reads {FORMAT_VERSION})")
     return check_metadata(metadata)
@@ -215,19 +254,24 @@ def _refuse_constant(name: str):
 
 
 def _read_header(stream, name: str) -> tuple[tuple, np.dtype]:
+    """Shape and dtype from an .npy header, whose length is checked before it is read: numpy
+    would read a header of any declared length (up to 4 GB) before looking at it."""
+    prefix = stream.read(8)
+    if len(prefix) < 8 or prefix[:6] != b"\x93NUMPY" or prefix[6] not in (1, 2, 3):
+        raise RunFileError(f"array {name} has no readable .npy header")
+    length_field = stream.read(2 if prefix[6] == 1 else 4)
+    length = int.from_bytes(length_field, "little") if len(length_field) in (2, 4) else -1
+    if not 0 < length <= MAX_HEADER_BYTES:
+        raise RunFileError(f"array {name} has an .npy header of {length:,} bytes, more than any array needs")
+    header = stream.read(length)
+    if len(header) != length:
+        raise RunFileError(f"array {name} is truncated")
+    whole = io.BytesIO(prefix + length_field + header)
     try:
-        version = np.lib.format.read_magic(stream)
-        if version == (1, 0):
-            shape, fortran, dtype = np.lib.format.read_array_header_1_0(stream)
-        elif version in ((2, 0), (3, 0)):
-            shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream)
-        else:
-            raise ValueError(f"npy version {version}")
-    except (ValueError, SyntaxError, TypeError, EOFError) as error:
-        text = str(error).lower()
-        if "pickle" in text or "object" in text:
-            raise RunFileError(f"array {name} holds Python objects, which would need a pickle; "
-                               "nnscratch never loads pickles") from None
+        version = np.lib.format.read_magic(whole)
+        read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, fortran, dtype = read(whole)
+    except (ValueError, SyntaxError, TypeError, EOFError, MemoryError, RecursionError) as error:
         raise RunFileError(f"array {name} has no readable .npy header ({_describe(error)})") from None
     if dtype.hasobject:
         raise RunFileError(f"array {name} holds Python objects, which would need a pickle; "
@@ -252,11 +296,16 @@ def _match_shape(name: str, shape: tuple, pattern: tuple, free: dict[str, int], 
 
 
 def _read_data(stream, name: str, dtype: np.dtype, shape: tuple) -> np.ndarray:
-    count = int(np.prod(shape))
-    data = stream.read(count * dtype.itemsize)
-    if len(data) != count * dtype.itemsize:
-        raise RunFileError(f"array {name} is truncated")
-    return np.frombuffer(data, dtype=dtype).reshape(shape).copy()
+    """The array's data, read in chunks straight into its own memory (no second copy)."""
+    array = np.empty(shape, dtype=dtype)
+    view = memoryview(array.reshape(-1).view(np.uint8)) if array.size else memoryview(b"")
+    done = 0
+    while done < len(view):
+        count = stream.readinto(view[done:done + READ_CHUNK])
+        if not count:
+            raise RunFileError(f"array {name} is truncated")
+        done += count
+    return array
 
 
 # -- values -----------------------------------------------------------------------------------
@@ -266,6 +315,9 @@ def check_values(metadata: dict, arrays: dict[str, np.ndarray]) -> None:
     for name, array in arrays.items():
         if name not in ("train_accuracy", "test_accuracy") and not np.isfinite(array).all():
             raise RunFileError(f"array {name} holds NaN or infinite values")
+    for name in ("train_loss", "test_loss"):
+        if len(arrays[name]) and not ((arrays[name] >= 0) & (arrays[name] <= MAX_LOSS)).all():
+            raise RunFileError(f"array {name} holds losses outside [0, {MAX_LOSS:g}]")
     regression = metadata["output"] == "identity"
     for name in ("train_accuracy", "test_accuracy"):
         values = arrays[name]

@@ -21,6 +21,10 @@ QUALITIES: dict[str, tuple[int, int, int]] = {
     "4k": (3840, 2160, 60),
 }
 FORMATS = ("mp4", "gif", "webm")
+# A GIF counts each frame's delay in hundredths of a second, and browsers slow delays under 2/100 s
+# down to 1/10 s: these are the rates it plays exactly, and the one each quality takes.
+GIF_RATES = (1, 2, 4, 5, 10, 20, 25, 50)
+GIF_DEFAULT_RATES = {"low": 10, "medium": 25, "high": 50, "4k": 50}
 MIN_FREE_BYTES = 64 * 2**20  # a render's partial movies, text outlines and final file, with room to spare
 
 
@@ -78,7 +82,9 @@ def render(scene_class: type[manim.Scene], output: Path, *, quality: str = "high
     width, height, preset_fps = QUALITIES[quality]
     if resolution is not None:
         width, height = resolution
-    fps = fps or preset_fps
+    fps = fps or (GIF_DEFAULT_RATES[quality] if video_format == "gif" else preset_fps)
+    if video_format == "gif" and fps not in GIF_RATES:
+        raise ValueError(f"a GIF plays {', '.join(map(str, GIF_RATES))} frames a second, not {fps}")
     output = Path(output)
     check_output_path(output, f".{video_format}")
     check_output_path(output.with_suffix(".srt"))
@@ -99,11 +105,12 @@ def render(scene_class: type[manim.Scene], output: Path, *, quality: str = "high
                 finish_video(video, finished, audio=narration.audio(duration),
                              sample_rate=narrator.sample_rate if narrator else 0, cues=narration.cues)
                 video = finished
+            moves = [(video, output)]
             subtitles = None
             if plan.subcaption_file is not None and Path(plan.subcaption_file).exists():
                 subtitles = output.with_suffix(".srt")
-                publish(Path(plan.subcaption_file), subtitles)
-            publish(video, output)  # last: the video appears only once all is in place
+                moves.insert(0, (Path(plan.subcaption_file), subtitles))
+            publish(*moves)  # both or neither; the video last, so it appears only once all is in place
             return RenderedVideo(output, subtitles, width, height, fps, duration, scene,
                                  voice.name if voice is not None else None)
     finally:

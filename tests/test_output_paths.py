@@ -301,3 +301,137 @@ def test_a_file_system_that_refuses_writes_ends_in_one_line(saved_run, tmp_path,
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: cannot write video.mp4: ") and message in lines[0]
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda d: (d / "media").write_text("a file"), "media is not a folder"),
+    (lambda d: ((d / "media").mkdir(), (d / "media" / "videos").write_text("a file")), "videos is not a folder"),
+    (lambda d: ((d / "media").mkdir(), (d / "media" / "videos").symlink_to(d / "nowhere")), "is a link to nothing"),
+    (lambda d: os.mkfifo(d / "media"), "media is not a folder"),
+])
+def test_an_unusable_default_folder_is_refused_before_training(runner, tmp_path, monkeypatch, make, message):
+    monkeypatch.chdir(tmp_path)
+    make(tmp_path)
+    before = sorted(os.listdir(tmp_path))
+    line = one_error_line(runner.invoke(main, ["render", "training", "--epochs", "100000"]))
+    assert line.startswith("Error: Invalid value for '--output': cannot write into media/videos: ") and message in line
+    assert sorted(os.listdir(tmp_path)) == before
+
+
+@pytest.mark.parametrize("name, message", [
+    ("", "'' is not a file name"),
+    ("run.npz/", "'run.npz/' is not a file name"),
+    ("a\nb.npz", "saved a\\nb.npz"),
+])
+def test_odd_names_give_one_line(tmp_path, monkeypatch, name, message):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["train", "--epochs", "5", "--out", name])
+    if name == "a\nb.npz":  # a legal name with a newline in it: written, and its summary is one line
+        assert result.exit_code == 0 and result.stdout.count("\n") == 1 and message in result.stdout
+        return
+    line = one_error_line(result)
+    assert message in line
+
+
+def test_a_newline_in_a_missing_folder_stays_on_one_line(runner, tmp_path):
+    line = one_error_line(runner.invoke(main, ["train", "--out", str(tmp_path / "no\nsuch" / "run.npz")]))
+    assert "no\\nsuch" in line
+
+
+def test_a_read_only_file_is_not_replaced_even_by_root(runner, tmp_path):
+    target = tmp_path / "kept.npz"
+    target.write_text("read-only")
+    target.chmod(0o444)
+    line = one_error_line(runner.invoke(main, ["train", "--out", str(target)]))
+    assert "the file is read-only" in line and target.read_text() == "read-only"
+
+
+def test_a_deleted_working_folder_is_one_line(tmp_path):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    process = subprocess.run(
+        [sys.executable, "-c", f"import os, sys; os.chdir({str(gone)!r}); os.rmdir({str(gone)!r}); "
+                               "sys.argv = ['nnscratch', 'train', '--out', 'x.npz']; "
+                               f"sys.path.insert(0, {os.path.dirname(os.path.dirname(os.path.abspath(__file__)))!r}); "
+                               "import cli; cli.main()"],
+        capture_output=True, text=True)
+    assert process.returncode == 2
+    assert process.stderr.strip() == ("Error: Invalid value for '--out': cannot write x.npz: "
+                                      "the current folder no longer exists")
+
+
+def test_replaying_a_run_onto_itself_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["train", "--epochs", "5", "--out", "run.npz"]).exit_code == 0
+    os.rename("run.npz", "w.mp4")
+    line = one_error_line(runner.invoke(main, ["render", "network", "--run", "w.mp4", "--output", "w.mp4"]))
+    assert "w.mp4 is the run file being replayed" in line
+    os.rename("w.mp4", "v.srt")
+    line = one_error_line(runner.invoke(main, ["render", "network", "--run", "v.srt", "--output", "v.mp4"]))
+    assert "v.srt is the run file being replayed" in line
+    assert nnscratch.TrainingHistory.load(tmp_path / "v.srt").epochs == 5
+
+
+def test_publishing_is_all_or_nothing(tmp_path):
+    from nnscratch.files import publish
+
+    captions, video = tmp_path / ".c.part", tmp_path / ".v.part"
+    captions.write_text("captions")
+    video.write_text("video")
+    (tmp_path / "out.mp4").mkdir()  # the video's place is taken while the render ran
+    with pytest.raises(OutputPathError, match="it is a folder"):
+        publish((captions, tmp_path / "out.srt"), (video, tmp_path / "out.mp4"))
+    assert not (tmp_path / "out.srt").exists()
+
+
+@pytest.mark.parametrize("signum", [2, 15])
+def test_a_signal_while_starting_is_one_line(tmp_path, signum):
+    # The program's own process, stopped after its imports and before its command runs: the
+    # window is a fraction of a second in real use, so the signal is sent from inside it here.
+    code = ("import sys; sys.argv[0] = 'nnscratch'; import cli, os, time; "
+            f"os.kill(os.getpid(), {signum}); time.sleep(30)")
+    process = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                             env={**os.environ, "PYTHONPATH": os.path.dirname(os.path.dirname(__file__))})
+    name = {2: "SIGINT", 15: "SIGTERM"}[signum]
+    assert process.returncode == 128 + signum
+    assert process.stderr.strip().splitlines() == [f"Stopped by {name}: nothing was written."]
+    assert os.listdir(tmp_path) == []
+
+
+def test_running_out_of_memory_is_one_line(tmp_path, monkeypatch):
+    def exhausted(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(nnscratch, "record_run", exhausted)
+    result = CliRunner().invoke(main, ["train", "--out", str(tmp_path / "run.npz")])
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: out of memory: this run needs more than the machine (or its limits) gives"
+
+
+@pytest.mark.slow
+def test_a_failed_render_takes_back_the_folders_it_made(saved_run, tmp_path):
+    import resource
+    import signal
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (50 * 1024, 50 * 1024))
+
+    result = subprocess.run([sys.executable, "-m", "cli", "render", "network", "--run", str(saved_run),
+                             "--quality", "low", "--voice", "none"], cwd=tmp_path, preexec_fn=limit,
+                            capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": os.path.dirname(os.path.dirname(__file__))})
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.slow
+def test_warnings_made_errors_do_not_make_a_traceback(saved_run, tmp_path):
+    result = subprocess.run([sys.executable, "-m", "cli", "render", "network", "--run", str(saved_run),
+                             "--quality", "low", "--fps", "5", "--voice", "none", "--output", "n.mp4"], cwd=tmp_path,
+                            capture_output=True, text=True,
+                            env={**os.environ, "PYTHONWARNINGS": "error",
+                                 "PYTHONPATH": os.path.dirname(os.path.dirname(__file__))})
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr

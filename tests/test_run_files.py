@@ -88,7 +88,7 @@ CRAFTED = {
     "init evil": (meta(weight_init=7), "metadata entry 'weight_init': unknown weight initializer 7"),
     "dataset evil": (meta(dataset={"name": "mnist"}), "metadata entry 'dataset': unknown dataset 'mnist'"),
     "dataset field": (meta(dataset={"name": "sample", "x": 1}), "metadata entry 'dataset': has an unknown field 'x'"),
-    "l2 negative": (meta(l2=-1), "metadata entry 'l2': l2 must be a finite number >= 0, got -1"),
+    "l2 negative": (meta(l2=-1), "metadata entry 'l2': l2 must be a finite number between 0 and 1000, got -1"),
     "l1 text": (meta(l1="a"), "metadata entry 'l1': l1 must be a number, got 'a'"),
     "l1 bool": (meta(l1=True), "metadata entry 'l1': l1 must be a number, got True"),
     "seed text": (meta(seed="x"), "metadata entry 'seed': seed must be a whole number, got 'x'"),
@@ -108,6 +108,7 @@ CRAFTED = {
     "version text": (meta(format_version="1"), "format version 1 is not supported"),
     "version true": (meta(format_version=True), "format version True is not supported"),
     "version 99": (meta(format_version=99), "format version 99 is not supported"),
+    "version float": (meta(format_version=1.0), "format version 1.0 is not supported"),
     "no version": (meta(format_version=DROP), "its metadata has no format version"),
     # the metadata entry itself
     "not json": (lambda m, a: ("{not json", a, None), "the metadata entry is not valid JSON"),
@@ -126,6 +127,8 @@ CRAFTED = {
     "weights nan": (array("weights_1", setitem((5, 0, 0), np.nan)), "array weights_1 holds NaN or infinite values"),
     "bias inf": (array("biases_0", setitem((0, 0), np.inf)), "array biases_0 holds NaN or infinite values"),
     "gradient nan": (array("weight_grads_2", setitem((1, 0, 0), np.nan)), "array weight_grads_2 holds NaN"),
+    "loss negative": (array("train_loss", setitem(0, -3e38)), "array train_loss holds losses outside [0, 1e+30]"),
+    "loss huge": (array("test_loss", setitem(4, 3e38)), "array test_loss holds losses outside [0, 1e+30]"),
     "accuracy 7.5": (array("train_accuracy", setitem(-1, 7.5)), "array train_accuracy holds values outside [0, 1]"),
     "accuracy nan": (array("test_accuracy", setitem(2, np.nan)), "array test_accuracy holds values outside [0, 1]"),
     "snapshot -5": (array("snapshot_epochs", setitem(0, -5)), "array snapshot_epochs must rise from 0 to the last"),
@@ -146,8 +149,39 @@ CRAFTED = {
     "10^9 samples": (raw("X_train", header_only("<f4", (10**9, 4))), "array X_train has shape (1000000000, 4), which no run"),
     "truncated data": (raw("weights_1", header_only("<f4", (31, 4, 6)) + bytes(100)), "array weights_1 is truncated"),
     "no header": (raw("weights_1", b"garbage"), "array weights_1 has no readable .npy header"),
+    "header bomb": (raw("metadata", b"\x93NUMPY\x02\x00" + (2**32 - 1).to_bytes(4, "little") + b"{" * 1000),
+                    "array metadata has an .npy header of 4,294,967,295 bytes, more than any array needs"),
+    "header unparsable": (raw("weights_1", b"\x93NUMPY\x01\x00" + (16).to_bytes(2, "little") + b"{'a': print(1)}\n"),
+                          "array weights_1 has no readable .npy header"),
     "missing array": (lambda m, a: (m, {k: v for k, v in a.items() if k != "probe_a_2"}, None),
                       "arrays missing: probe_a_2"),
+}
+
+
+def many_members(path, metadata, arrays):
+    write_run(path, metadata, arrays, raw={f"junk_{k}": b"" for k in range(600)})
+
+
+def duplicate_member(path, metadata, arrays):
+    write_run(path, metadata, arrays)
+    with zipfile.ZipFile(path, "a") as archive, pytest.warns(UserWarning, match="Duplicate name"):
+        archive.writestr("weights_0.npy", npy(arrays["weights_0"]))
+
+
+def encrypted_flag(path, metadata, arrays):
+    """Bit 0 of the general purpose flags says "encrypted", in the local header and the directory."""
+    write_run(path, metadata, arrays)
+    data = bytearray(path.read_bytes())
+    data[6] |= 1  # the first local header's flags
+    directory = data.find(b"PK\x01\x02")
+    data[directory + 8] |= 1
+    path.write_bytes(bytes(data))
+
+
+WHOLE_FILES = {
+    "many members": (many_members, "it lists 630 members; a run has at most 512"),
+    "duplicate member": (duplicate_member, "member 'weights_0.npy' appears twice"),
+    "encrypted": (encrypted_flag, "not a readable nnscratch run file (RuntimeError: File"),
 }
 
 
@@ -158,6 +192,9 @@ def crafted(good, tmp_path_factory):
     for name, (change, _) in CRAFTED.items():
         metadata, arrays, extra = change(*good)
         paths[name] = write_run(folder / f"{name.replace(' ', '_')}.npz", metadata, arrays, extra)
+    for name, (make, message) in WHOLE_FILES.items():
+        paths[name] = folder / f"{name.replace(' ', '_')}.npz"
+        make(paths[name], *good)
     return paths
 
 
@@ -166,13 +203,17 @@ def test_the_unchanged_file_loads(good, tmp_path):
     assert history.epochs == 30 and history.layer_sizes == [4, 6, 4, 1]
 
 
-@pytest.mark.parametrize("name", CRAFTED)
+EXPECTED = {**{name: message for name, (_, message) in CRAFTED.items()},
+            **{name: message for name, (_, message) in WHOLE_FILES.items()}}
+
+
+@pytest.mark.parametrize("name", EXPECTED)
 def test_each_crafted_file_is_refused_naming_the_member(crafted, name):
     with pytest.raises(RunFileError) as error:
         TrainingHistory.load(crafted[name])
     message = str(error.value)
     assert message.startswith(f"{crafted[name]}: ")
-    assert CRAFTED[name][1] in message
+    assert EXPECTED[name] in message
     assert "\n" not in message
 
 
@@ -184,7 +225,7 @@ def test_every_command_refuses_every_crafted_file_in_one_line(crafted, reader, t
         result = runner.invoke(main, [*reader, str(path)])
         assert result.exit_code == 1, (name, result.output)
         lines = result.output.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith(f"Error: {path}: ") and CRAFTED[name][1] in lines[0], \
+        assert len(lines) == 1 and lines[0].startswith(f"Error: {path}: ") and EXPECTED[name] in lines[0], \
             (name, result.output)
     assert os.listdir(tmp_path) == []
 

@@ -12,13 +12,15 @@ from manim import (
 
 from nnscratch.verdict import decision
 from scenes.common import HistoryScene, class_labels
+from scenes.layout import GAP, fit, fit_network, safe_area
 from scenes.narration import Beat
 from scenes.style import ACTIVATION_LOOKS, HIGHLIGHT, LABEL, MUTED, NEGATIVE, OUTPUT_RIM, POSITIVE
 
-MAX_PRODUCT_SIZE = 8  # the numeric W a + b is written out for the first layer no larger than this
 MAX_VALUE_LABELS = 10  # value labels beside neurons only where a column is this short
 MIN_LABEL_GAP = 1.2  # and the columns this far apart, so labels do not crowd the next layer's edges
-RIGHT_COLUMN_X = 1.45
+COLUMN_WIDTH = 5.6  # the right column: equations, the numbers of W a + b, the prediction
+WINDOW_ROWS, WINDOW_COLUMNS = 6, 4  # of W shown in numbers; a larger W shows a corner of itself
+PRODUCT_FONT = 26  # digits about 16 px tall at 720p
 
 
 def number(value: float, digits: int = 2) -> str:
@@ -36,6 +38,14 @@ def typst_number(value: float, colored: bool = False) -> str:
     color = (POSITIVE if value >= 0 else NEGATIVE).to_hex()
     # The trailing space matters: Typst would take a ';' right after ']' as the end of the code call.
     return f'#text(fill: rgb("{color}"))[${text}$] '
+
+
+def window(count: int, limit: int) -> list[int | None]:
+    """The indices shown of ``count`` entries in at most ``limit`` places: all of them, or the first
+    ones, a gap (None, drawn as dots), and the last."""
+    if count <= limit:
+        return list(range(count))
+    return list(range(limit - 2)) + [None, count - 1]
 
 
 class Formula(MathTypst):
@@ -72,13 +82,22 @@ class ForwardPassScene(HistoryScene):
         self.trace = self.network_model.trace(self.x)
 
     def prepare(self) -> None:
-        self.network = self.make_network(width=5.0, height=5.0).shift([-3.35, -0.6, 0])
-        self.network.set_weights(self.weights_at(-1), scale=self.weight_scale)
-        self.title = Text("Forward pass", font_size=38, color=LABEL).to_corner(UP + LEFT, buff=0.4)
-        h = self.history
+        h, area = self.history, safe_area()
+        self.title = Text("Forward pass", font_size=38, color=LABEL)
+        fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
         self.subtitle = Text(f"trained for {h.epochs:,} epochs: loss {h.train_loss[-1]:.3g}", font_size=22,
-                             color=MUTED).next_to(self.title, RIGHT, buff=0.4, aligned_edge=DOWN)
-        self.product_layer = self.first_small_layer()
+                             color=MUTED)
+        fit(self.subtitle, area.right_of(self.title.get_right()[0] + 0.4).above(self.title.get_bottom()[1]),
+            DOWN + LEFT)
+        self.origin_caption = Text(self.origin, font_size=22, color=MUTED)
+        fit(self.origin_caption, area.below(self.title.get_bottom()[1] - 0.2).above(
+            self.title.get_bottom()[1] - 0.2 - self.origin_caption.height), UP + LEFT)
+        self.column = area.right_of(area.right - COLUMN_WIDTH).below(self.title.get_bottom()[1] - GAP)
+        region = area.left_of(self.column.left - 2 * GAP).below(self.origin_caption.get_bottom()[1] - GAP)
+        inputs = [number(value) for value in self.x]
+        self.network = fit_network(lambda **size: self.make_network(input_labels=inputs, **size), region)
+        self.network.set_weights(self.weights_at(-1), scale=self.weight_scale)
+        self.product_layer = 1
 
     def script(self) -> list[Beat]:
         h, sizes = self.history, self.history.layer_sizes
@@ -150,17 +169,17 @@ class ForwardPassScene(HistoryScene):
                   run_time=1.5)
         self.bring_to_front(self.network.neurons)
 
+    def place_equation(self, equation: MathTypst) -> MathTypst:
+        return fit(equation, self.column.above(self.column.top - equation.height), UP + LEFT)
+
     def show_equation(self) -> None:
-        self.current_equation = self.equation(1).move_to([RIGHT_COLUMN_X, 2.75, 0], LEFT)
+        self.current_equation = self.place_equation(self.equation(1))
         self.play(Write(self.current_equation), run_time=1.0)
 
     def show_input(self) -> None:
         net = self.network
-        values = self.x[net.indices[0]]
-        labels = VGroup(*(Text(number(v), font_size=20, color=LABEL).next_to(c, LEFT, buff=0.14)
-                          for v, c in zip(values, net.neurons[0])))
-        caption = Text(self.origin, font_size=22, color=MUTED).next_to(self.title, DOWN, buff=0.25, aligned_edge=LEFT)
-        self.play(FadeIn(caption), LaggedStart(*(FadeIn(t, shift=RIGHT * 0.2) for t in labels), lag_ratio=0.15),
+        self.play(FadeIn(self.origin_caption),
+                  LaggedStart(*(FadeIn(label, shift=RIGHT * 0.2) for label in net.input_labels), lag_ratio=0.15),
                   net.light_layer(0, self.x), run_time=1.5)
 
     def equation(self, layer: int) -> MathTypst:
@@ -174,7 +193,7 @@ class ForwardPassScene(HistoryScene):
     def show_sum(self, layer: int) -> None:
         """The equation for ``layer`` and the signal flashing along the edges into it."""
         if layer > 1:
-            equation = self.equation(layer).move_to([RIGHT_COLUMN_X, 2.75, 0], LEFT)
+            equation = self.place_equation(self.equation(layer))
             self.play(FadeTransform(self.current_equation, equation), run_time=0.6)
             self.current_equation = equation
         self.play(self.network.forward_flash(layer - 1, run_time=1.3))
@@ -201,26 +220,22 @@ class ForwardPassScene(HistoryScene):
             labels.add(VGroup(BackgroundRectangle(text, fill_opacity=0.85, buff=0.03), text))
         return labels
 
-    def first_small_layer(self) -> int | None:
-        sizes = self.history.layer_sizes
-        for layer in range(1, len(sizes)):
-            if sizes[layer] <= MAX_PRODUCT_SIZE and sizes[layer - 1] <= MAX_PRODUCT_SIZE:
-                return layer
-        return None
-
     def product_beats(self, layer: int) -> list[Beat]:
-        """The real numbers of z = W a + b for one small layer, then a = f(z)."""
+        """The real numbers of z = W a + b for one layer (a corner of W when it is large), then a = f(z)."""
         W = self.network_model.weights[layer - 1]
         z, a = self.trace.z[layer][0], self.trace.a[layer][0]
-        top = int(np.argmax(np.abs(W).ravel()))
-        row, col = divmod(top, W.shape[1])
+        rows, cols = self.network.indices[layer], self.network.indices[layer - 1]
+        drawn = np.abs(W[np.ix_(rows, cols)])
+        row, col = divmod(int(np.argmax(drawn)), len(cols))  # the largest weight that has an edge on screen
+        every = len(rows) * len(cols) == W.size
+        shows = "" if W.shape[0] <= WINDOW_ROWS and W.shape[1] <= WINDOW_COLUMNS else ", too big to show whole"
         squash = ", ".join(f"{number(zi)} → {number(ai)}" for zi, ai in zip(z[:3], a[:3])) \
             + (", and so on" if len(z) > 3 else "")
         return [
-            Beat(f"In numbers: W is {W.shape[0]} by {W.shape[1]}. Blue entries are positive, red negative.",
+            Beat(f"In numbers: W is {W.shape[0]} by {W.shape[1]}{shows}. Blue entries are positive, red negative.",
                  lambda: self.show_product(layer)),
-            Beat(f"Its largest weight, {number(W[row, col])}, links input {col + 1} to neuron {row + 1}.",
-                 lambda: self.show_weight(layer, row, col)),
+            Beat(f"Its largest {'' if every else 'drawn '}weight, {number(W[rows[row], cols[col]])}, links input "
+                 f"{cols[col] + 1} to neuron {rows[row] + 1}.", lambda: self.show_weight(layer, row, col)),
             Beat(f"Then {self._function_word(layer)} squashes each sum: {squash}.",
                  lambda: self.show_squash(layer)),
             Beat(f"So {self.layer_name(layer)} lights up: {self.highlight(layer)}.",
@@ -232,30 +247,33 @@ class ForwardPassScene(HistoryScene):
         b = self.network_model.biases[layer - 1]
         a_prev = self.trace.a[layer - 1][0]
         z, a = self.trace.z[layer][0], self.trace.a[layer][0]
+        rows, cols = window(W.shape[0], WINDOW_ROWS), window(W.shape[1], WINDOW_COLUMNS)
 
-        def mat(rows) -> str:
-            return 'mat(delim: "[", ' + "; ".join(", ".join(typst_number(v, colored=True) for v in row)
-                                                   for row in rows) + ")"
+        def mat() -> str:
+            lines = [", ".join("dots.down" if i is None and j is None else "dots.v" if i is None else
+                               "dots.h" if j is None else typst_number(W[i, j], colored=True) for j in cols)
+                     for i in rows]
+            return 'mat(delim: "[", ' + "; ".join(lines) + ")"
 
-        def vec(values) -> str:
-            return 'vec(delim: "[", ' + ", ".join(typst_number(v) for v in values) + ")"
+        def vec(values, shown) -> str:
+            return 'vec(delim: "[", ' + ", ".join("dots.v" if i is None else typst_number(values[i])
+                                                  for i in shown) + ")"
 
-        size = 24 if max(W.shape) <= 5 else 20
-        self.product = Formula(f"{mat(W)} {vec(a_prev)} + {vec(b)} = {vec(z)}", font_size=size, color=LABEL)
-        room = 7.1 - RIGHT_COLUMN_X - 0.2
-        if self.product.width > room:
-            self.product.scale_to_fit_width(room)
-        self.product.next_to(self.current_equation, DOWN, buff=0.45, aligned_edge=LEFT)
+        self.product = Formula(f"{mat()} {vec(a_prev, cols)} + {vec(b, rows)} = {vec(z, rows)}",
+                               font_size=PRODUCT_FONT, color=LABEL)
+        top = self.current_equation.get_bottom()[1] - 0.4
+        fit(self.product, self.column.below(top).above(top - self.product.height), UP + LEFT)
         f = ACTIVATION_LOOKS[self.history.metadata["activation"] if layer < len(self.history.layer_sizes) - 1
                              else self.history.metadata["output"]].symbol
-        self.product_result = Formula(f"a^(({layer})) = {f}(z) = {vec(a)}" if f else f"a^(({layer})) = z",
-                                      font_size=size, color=LABEL)
-        self.product_result.scale(self.product.font_size / size).next_to(self.product, DOWN, buff=0.35,
-                                                                         aligned_edge=LEFT)
+        self.product_result = Formula(f"a^(({layer})) = {f}(z) = {vec(a, rows)}" if f else f"a^(({layer})) = z",
+                                      font_size=PRODUCT_FONT, color=LABEL)
+        top = self.product.get_bottom()[1] - 0.3
+        fit(self.product_result, self.column.below(top).above(top - self.product_result.height), UP + LEFT)
         self.play(FadeIn(self.product, shift=DOWN * 0.2), run_time=1.2)
 
     def show_weight(self, layer: int, row: int, col: int) -> None:
-        edge = self.network.edges[layer - 1][row * self.history.layer_sizes[layer - 1] + col]
+        """Point at one weight: ``row`` and ``col`` count the drawn neurons of the two layers."""
+        edge = self.network.edges[layer - 1][row * len(self.network.indices[layer - 1]) + col]
         self.play(Indicate(edge, color=HIGHLIGHT, scale_factor=1.0),
                   Indicate(self.network.neurons[layer][row], color=HIGHLIGHT), run_time=1.5)
 
@@ -314,7 +332,8 @@ class ForwardPassScene(HistoryScene):
             verdict = f"label: {names[truth]}" + ("" if undecided else f"  {'✓ right' if right else '✗ wrong'}")
             color = HIGHLIGHT if undecided else OUTPUT_RIM if right else NEGATIVE
             lines.add(Text(verdict, font_size=30, color=color))
-        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.25).move_to([RIGHT_COLUMN_X, 0.3, 0], LEFT)
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        fit(lines, self.column.below(self.current_equation.get_bottom()[1] - 0.8), UP + LEFT)
         # The box marks the neuron that answers: the predicted class's, or the single output.
         drawn = list(self.network.indices[-1])
         neuron = self.network.neurons[-1][drawn.index(predicted) if len(output) > 1 and predicted in drawn else 0]

@@ -12,7 +12,8 @@ from typing import Sequence
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, AnimationGroup, Brace, Circle, Dot, LaggedStart, Line, ManimColor, ShowPassingFlash, Text,
+    DOWN, LEFT, RIGHT, AnimationGroup, BackgroundRectangle, Brace, Circle, Dot, LaggedStart, Line, ManimColor,
+    ShowPassingFlash, Text,
     UpdateFromAlphaFunc, VGroup, VMobject, config,
 )
 
@@ -40,6 +41,10 @@ class NetworkMobject(VGroup):
     output : output activation name ('sigmoid', 'softmax' or 'identity').
     input_kind : brightness mapping of the input values ('unit' for data in [0, 1], else 'real').
     output_labels : one label per output neuron (class names), or None for none.
+    input_labels : one text per input neuron, shown left of it on a dark plate (the input's values).
+
+    ``width`` and ``height`` are the spans of the neuron centres; braces and labels stick
+    out beyond them (``scenes.layout.fit_network`` sizes a network to a region, all included).
     """
 
     def __init__(
@@ -53,6 +58,7 @@ class NetworkMobject(VGroup):
         input_kind: str = "unit",
         output_labels: Sequence[str] | None = None,
         max_edge_width: float | None = None,
+        input_labels: Sequence[str] | None = None,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
@@ -62,7 +68,8 @@ class NetworkMobject(VGroup):
         self.indices = [drawn_indices(size) for size in self.layer_sizes]
         slots = max(len(idx) + (1 if size > len(idx) else 0) for idx, size in zip(self.indices, self.layer_sizes))
         self.spacing = min(0.8, height / max(slots - 1, 1))
-        self.radius = min(NEURON_RADIUS, 0.36 * self.spacing)
+        column_gap = width / max(len(self.layer_sizes) - 1, 1)
+        self.radius = min(NEURON_RADIUS, 0.36 * self.spacing, 0.3 * column_gap)
         xs = np.linspace(-width / 2, width / 2, len(self.layer_sizes))
         self.positions = [self._column(x, size, len(idx)) for x, size, idx in zip(xs, self.layer_sizes, self.indices)]
         n_edges = max(len(a) * len(b) for a, b in zip(self.indices, self.indices[1:]))
@@ -71,12 +78,13 @@ class NetworkMobject(VGroup):
 
         self.edges = VGroup(*(self._edge_group(layer) for layer in range(len(self.layer_sizes) - 1)))
         self.neurons = VGroup(*(self._neuron_column(layer) for layer in range(len(self.layer_sizes))))
+        self.input_labels = self._input_labels(input_labels) if input_labels is not None else VGroup()
         self.ellipses = VGroup(*(self._ellipsis(layer) for layer in range(len(self.layer_sizes))
                                  if self.layer_sizes[layer] > len(self.indices[layer])))
         self.size_braces = VGroup(*(self._size_brace(layer) for layer in range(len(self.layer_sizes))
                                     if self.layer_sizes[layer] > len(self.indices[layer])))
         self.output_labels = self._output_labels(output_labels) if output_labels else VGroup()
-        self.add(self.edges, self.neurons, self.ellipses, self.size_braces, self.output_labels)
+        self.add(self.edges, self.neurons, self.ellipses, self.size_braces, self.output_labels, self.input_labels)
         self._edge_flat = [line for group in self.edges for line in group]
         self._circles = [circle for column in self.neurons for circle in column]
         # Runs of drawn neurons that share a level mapping (input, hidden, output): one numpy call each.
@@ -129,10 +137,20 @@ class NetworkMobject(VGroup):
 
     def _size_brace(self, layer: int) -> VGroup:
         column = self.neurons[layer]
-        brace = Brace(column, LEFT, buff=0.08, color=MUTED, sharpness=1.0)
+        # Left of the input labels, if there are any, rather than through them.
+        gap = 0.08 + (self.input_labels.width + 0.1 if layer == 0 and len(self.input_labels) else 0.0)
+        brace = Brace(column, LEFT, buff=gap, color=MUTED, sharpness=1.0)
         label = Text(f"{self.layer_sizes[layer]:,}", font_size=18, color=LABEL)
         brace.put_at_tip(label, buff=0.06)
         return VGroup(brace, label)
+
+    def _input_labels(self, texts: Sequence[str]) -> VGroup:
+        labels = VGroup()
+        for index, neuron in zip(self.indices[0], self.neurons[0]):
+            text = Text(texts[index], font_size=20, color=LABEL)
+            text.scale(min(1.0, 1.6 * self.radius / text.height)).next_to(neuron, LEFT, buff=0.12)
+            labels.add(VGroup(BackgroundRectangle(text, fill_opacity=0.85, buff=0.03), text))
+        return labels
 
     def _output_labels(self, names: Sequence[str]) -> VGroup:
         drawn = [names[i] for i in self.indices[-1]]
@@ -242,7 +260,8 @@ class NetworkMobject(VGroup):
     def layer_center(self, layer: int) -> np.ndarray:
         return self.neurons[layer].get_center()
 
-    def legend(self, font_size: int = 20, signed: bool = False) -> VGroup:
+    @staticmethod
+    def legend(font_size: int = 20, signed: bool = False) -> VGroup:
         """What blue, red, width and brightness mean; ``signed`` adds the colour of negative activations."""
         rows = []
         for color, width, text in ((POSITIVE, 4, "positive weight"), (NEGATIVE, 4, "negative weight"),

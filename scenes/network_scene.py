@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, GrowFromCenter, LaggedStart, MathTypst, Text, VGroup, Write,
+    DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, GrowFromCenter, LaggedStart, Line, MathTypst, Text, VGroup,
+    Write,
 )
 
 from scenes.common import HistoryScene
+from scenes.layout import GAP, Region, boxes_overlap, fit, fit_network, safe_area, short_sizes
 from scenes.narration import Beat
+from scenes.network_mobject import NetworkMobject
 from scenes.style import ACTIVATION_LOOKS, LABEL, MUTED
 
-RIGHT_COLUMN_X = 2.4
+LABEL_DROP = 0.3  # from the lowest neuron to the layer labels
 
 class NetworkScene(HistoryScene):
     """Layers appear left to right, edges draw in their weights' colours, then the labels and a legend.
@@ -22,15 +25,22 @@ class NetworkScene(HistoryScene):
         self.snapshot = snapshot
 
     def prepare(self) -> None:
-        self.network = self.make_network(width=6.2, height=4.8).shift(LEFT * 2.8 + DOWN * 0.1)
-        self.network.set_weights(self.weights_at(self.snapshot), scale=self.weight_scale)
-        sizes = self.history.layer_sizes
-        self.title = Text(f"A {len(sizes)}-layer network: " + " → ".join(map(str, sizes)), font_size=34,
-                          color=LABEL).to_edge(UP, buff=0.35)
-        self.layer_labels = self.make_layer_labels()
+        area, sizes = safe_area(), self.history.layer_sizes
+        self.title = fit(Text(f"A {len(sizes)}-layer network: {short_sizes(sizes)}", font_size=34, color=LABEL),
+                         area.above(area.top - 0.6), UP)
+        content = area.below(self.title.get_bottom()[1] - GAP)
         self.facts = self.make_facts()
-        self.legend = self.network.legend(font_size=20, signed=self.history.metadata["activation"] == "tanh") \
-            .next_to(self.facts, DOWN, buff=0.45, aligned_edge=LEFT)
+        self.legend = self.network_legend()
+        column = VGroup(self.facts, self.legend).arrange(DOWN, aligned_edge=LEFT, buff=0.45)
+        width = min(column.width, 0.36 * content.width)
+        fit(column, Region(content.right - width, content.right, content.bottom, content.top), UP + LEFT)
+        region = content.left_of(column.get_left()[0] - 2 * GAP)
+        for rows in (1, 2):  # a second row of labels only when the first would crowd
+            self.network = fit_network(self.make_network, region.above(region.bottom + self.label_room(rows)))
+            self.layer_labels, crowded = self.make_layer_labels(region, two_rows=rows == 2)
+            if not crowded:
+                break
+        self.network.set_weights(self.weights_at(self.snapshot), scale=self.weight_scale)
 
     def script(self) -> list[Beat]:
         meta, sizes = self.history.metadata, self.history.layer_sizes
@@ -57,22 +67,41 @@ class NetworkScene(HistoryScene):
 
     # -- layout -------------------------------------------------------------------
 
-    def make_layer_labels(self) -> VGroup:
-        net, sizes = self.network, self.history.layer_sizes
-        bottom = net.neurons.get_bottom()[1] - 0.35
-        labels = VGroup(self._label("input layer", sizes[0]).move_to([net.layer_center(0)[0], bottom, 0], UP),
-                        self._label("output layer", sizes[-1]).move_to([net.layer_center(len(sizes) - 1)[0], bottom, 0], UP))
-        if len(sizes) > 2:
-            hidden = VGroup(*net.neurons[1:-1])
-            brace = Brace(hidden, DOWN, buff=0.0, color=MUTED).move_to(
-                [hidden.get_center()[0], bottom - 0.05, 0], UP)
-            noun = "hidden layer" if len(sizes) == 3 else "hidden layers"
-            text = self._label(noun, ", ".join(map(str, sizes[1:-1]))).next_to(brace, DOWN, buff=0.08)
-            labels.add(VGroup(brace, text))
-        return labels
+    def label_room(self, rows: int) -> float:
+        """Height under the network for one or two rows of layer labels."""
+        one = self._label("hidden layers", "8").height
+        return LABEL_DROP + one + (rows - 1) * (0.15 + 0.35 + one) + 0.35 * (len(self.history.layer_sizes) > 3)
 
-    def _label(self, name: str, size) -> VGroup:
-        return VGroup(Text(name, font_size=22, color=LABEL), Text(str(size), font_size=20, color=MUTED)).arrange(DOWN, buff=0.08)
+    def make_layer_labels(self, region: Region, two_rows: bool) -> tuple[VGroup, bool]:
+        """Labels under the input, hidden and output columns; a brace spans two or more hidden layers.
+        Returns them and whether any two crowd each other on one row."""
+        net, sizes = self.network, self.history.layer_sizes
+        top = net.neurons.get_bottom()[1] - LABEL_DROP
+        x = [net.layer_center(layer)[0] for layer in range(len(sizes))]
+        ends = VGroup(self._label("input layer", f"{sizes[0]:,}").move_to([x[0], top, 0], UP),
+                      self._label("output layer", f"{sizes[-1]:,}").move_to([x[-1], top, 0], UP))
+        for label in ends:  # inside the region, whatever the column's position
+            label.shift(RIGHT * max(0.0, region.left - label.get_left()[0]))
+            label.shift(LEFT * max(0.0, label.get_right()[0] - region.right))
+        labels = VGroup(*ends)
+        if len(sizes) == 3:
+            labels.add(self._label("hidden layer", f"{sizes[1]:,}").move_to([x[1], top, 0], UP))
+        elif len(sizes) > 3:
+            span = Line([x[1] - net.radius, 0, 0], [x[-2] + net.radius, 0, 0])
+            brace = Brace(span, DOWN, buff=0.0, color=MUTED).move_to([(x[1] + x[-2]) / 2, top, 0], UP)
+            text = self._label("hidden layers", short_sizes(sizes[1:-1])).next_to(brace, DOWN, buff=0.08)
+            labels.add(VGroup(brace, text))
+        if len(labels) == 3:
+            hidden = labels[2]
+            crowded = any(boxes_overlap(hidden, end, -GAP / 2) for end in ends)
+            if crowded and two_rows:
+                hidden.next_to(ends, DOWN, buff=0.15).set_x(hidden.get_x())
+                return labels, False
+            return labels, crowded
+        return labels, boxes_overlap(ends[0], ends[1], -GAP / 2)
+
+    def _label(self, name: str, size: str) -> VGroup:
+        return VGroup(Text(name, font_size=22, color=LABEL), Text(size, font_size=20, color=MUTED)).arrange(DOWN, buff=0.08)
 
     def make_facts(self) -> VGroup:
         meta, sizes = self.history.metadata, self.history.layer_sizes
@@ -80,12 +109,15 @@ class NetworkScene(HistoryScene):
         n_biases = sum(sizes[1:])
         facts = VGroup(
             Text(f"hidden activation: {meta['activation']}", font_size=24, color=LABEL),
-            MathTypst(ACTIVATION_LOOKS[meta["activation"]].formula, font_size=30, color=LABEL),
+            MathTypst(ACTIVATION_LOOKS[meta["activation"]].formula, font_size=28, color=LABEL),
             Text(f"{n_weights + n_biases:,} parameters", font_size=24, color=LABEL),
             Text(f"= {n_weights:,} weights + {n_biases:,} biases", font_size=20, color=MUTED),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
         facts[1].shift(RIGHT * 0.2)
-        return facts.move_to([RIGHT_COLUMN_X, 0, 0], LEFT).align_to(self.network.neurons, UP).shift(UP * 0.4)
+        return facts
+
+    def network_legend(self) -> VGroup:
+        return NetworkMobject.legend(font_size=20, signed=self.history.metadata["activation"] in ("tanh", "leaky_relu"))
 
     # -- beats ----------------------------------------------------------------------
 

@@ -5,34 +5,24 @@ import math
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Axes, Create, FadeIn, Indicate, LaggedStart, Line, Text, ValueTracker,
-    VGroup, VMobject, Write, linear,
+    DOWN, LEFT, RIGHT, UP, Axes, Create, FadeIn, Indicate, LaggedStart, Text, ValueTracker, VMobject, Write,
+    linear,
 )
 
 from nnscratch import judge
 from scenes.common import HistoryScene
+from scenes.layout import GAP, Region, fit, fit_network, safe_area
 from scenes.narration import Beat
+from scenes.plot import EpochAxis, MetricPlot, labelled
 from scenes.readout import Readout
-from scenes.revealed_curve import RevealedCurve
 from scenes.style import LABEL, MUTED, NEGATIVE
 
 LOSS_COLOR = "#FFD95E"
 ACCURACY_COLOR = "#83C167"
 TEST_COLOR = "#9ADBC5"
-MAX_CURVE_POINTS = 300
+PANEL_SHARE = 0.44  # of the width below the title, for the plots
+SUMMARY_FONT = 20
 REPLAY_SHARES = (0.35, 0.3, 0.35)  # of the replay, for each of its three sentences
-
-
-def labelled(*parts) -> VGroup:
-    """Texts and readouts in a row on one baseline (a plain bottom alignment would sink words with descenders)."""
-    row = VGroup(*parts).arrange(RIGHT, buff=0.18)
-    baseline = next(part for part in parts if isinstance(part, Readout)).frame.get_bottom()[1]
-    for part in parts:
-        if isinstance(part, Text):
-            digit_or_letter = next(glyph for glyph, char in zip(part, part.text.replace(" ", ""))
-                                   if char.isalnum() and char not in "gjpqy")
-            part.shift(UP * (baseline - digit_or_letter.get_bottom()[1]))
-    return row
 
 
 class TrainingScene(HistoryScene):
@@ -53,9 +43,17 @@ class TrainingScene(HistoryScene):
         self.verdict = judge(self.history)
 
     def prepare(self) -> None:
-        self.network = self.make_network(width=5.0, height=5.0).shift([-3.55, -0.5, 0])
+        area = safe_area()
+        self.build_header(area)
+        content = area.below(self.title.get_bottom()[1] - GAP)
+        panel = content.right_of(content.right - PANEL_SHARE * content.width)
+        self.build_panel(panel)
+        left = content.left_of(panel.left - 2 * GAP)
+        # Room at the bottom left for the summary and up to two warnings, one line each.
+        line = Text("Ag", font_size=SUMMARY_FONT).height
+        self.text_band = left.below(left.bottom + 3 * line + 2 * 0.12)
+        self.network = fit_network(self.make_network, left.above(self.text_band.top + GAP))
         self.prepare_keyframes()
-        self.build_panel()
 
     def script(self) -> list[Beat]:
         h, meta = self.history, self.history.metadata
@@ -118,9 +116,8 @@ class TrainingScene(HistoryScene):
         self.network.set_drawn_weights(weights, scale=self.weight_scale)
         self.network.set_drawn_activations(activations)
         shown_epoch = int(round(epoch))
-        fraction = epoch / self.history.epochs
-        for curve in self.curves:
-            curve.set_fraction(fraction)
+        for plot in self.plots:
+            plot.reveal(epoch)
         h = self.history
         self.epoch_readout.set_text(f"{shown_epoch:,}")
         self.loss_readout.set_text(f"{h.train_loss[shown_epoch]:.4f}")
@@ -129,76 +126,40 @@ class TrainingScene(HistoryScene):
 
     # -- layout ------------------------------------------------------------------
 
-    def build_panel(self) -> None:
+    def build_header(self, area: Region) -> None:
         h = self.history
-        self.title = Text("Training", font_size=38, color=LABEL).to_corner(UP + LEFT, buff=0.4)
+        self.title = Text("Training", font_size=38, color=LABEL)
+        fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
         self.epoch_readout = Readout(len(f"{h.epochs:,}"), font_size=28, color=LABEL)
         self.readouts = labelled(Text("epoch", font_size=28, color=MUTED), self.epoch_readout,
                                  Text(f"/ {h.epochs:,}", font_size=28, color=MUTED))
-        self.readouts.to_edge(RIGHT, buff=0.5).align_to(self.title, DOWN)
+        self.readouts.move_to([area.right, 0, 0], RIGHT).align_to(self.title, DOWN)
 
-        epochs = np.arange(h.epochs + 1)
-        step = max(1, math.ceil(len(epochs) / MAX_CURVE_POINTS))
-        sampled = np.unique(np.concatenate([epochs[::step], [h.epochs]]))
-        loss_top = float(np.nanmax(h.train_loss)) * 1.1
-        if h.has_test:
-            loss_top = max(loss_top, float(np.nanmax(h.test_loss[: max(2, h.epochs // 20)])) * 1.1)
+    def build_panel(self, panel: Region) -> None:
+        """The loss plot, and the accuracy plot below it when the run has accuracies."""
+        h, axis = self.history, EpochAxis(self.history.epochs)
+        losses = np.concatenate([h.train_loss, h.test_loss]).astype(float)
+        loss_top = max(float(losses.max()) * 1.05, 1e-6)
         self.loss_readout = Readout(7, font_size=24, color=LOSS_COLOR)
-        self.loss_axes, self.loss_labels, loss_curves = self.plot(sampled, [(h.train_loss, LOSS_COLOR, "train"),
-                                                          (h.test_loss, TEST_COLOR, "test")],
-                                                 loss_top, "loss", self.loss_readout, f"{loss_top:.2f}", 1.3, UP)
-        self.curves = loss_curves
-        self.accuracy_axes = None
         self.accuracy_readout = Readout(6, font_size=24, color=ACCURACY_COLOR)
-        if not math.isnan(h.train_accuracy[0]):
-            self.accuracy_axes, self.accuracy_labels, accuracy_curves = self.plot(
-                sampled, [(h.train_accuracy, ACCURACY_COLOR, "train"), (h.test_accuracy, TEST_COLOR, "test")],
-                1.0, "accuracy", self.accuracy_readout, "100%", -1.8, DOWN)
-            self.curves += accuracy_curves
-
-    def plot(self, epochs: np.ndarray, series, top: float, name: str, readout: Readout, top_label: str,
-             center_y: float, key_side: np.ndarray) -> tuple[Axes, VGroup, list[RevealedCurve]]:
-        """Axes of a metric over epochs, its full curves (drawn partially during the replay) and its labels."""
-        h = self.history
-        axes = Axes(x_range=[0, h.epochs, h.epochs], y_range=[0, top, top], x_length=5.0, y_length=2.0, tips=False,
-                    axis_config={"color": MUTED, "stroke_width": 2, "include_ticks": False})
-        axes.move_to([4.25, center_y, 0])
-        heading = labelled(Text(name, font_size=24, color=LABEL), readout)
-        heading.next_to(axes.c2p(0, top), UP + RIGHT, buff=0.15)
-        labels = VGroup(
-            heading,
-            Text(top_label, font_size=16, color=MUTED).next_to(axes.c2p(0, top), LEFT, buff=0.1),
-            Text("0", font_size=16, color=MUTED).next_to(axes.c2p(0, 0), LEFT, buff=0.1),
-            Text(f"{h.epochs:,}", font_size=16, color=MUTED).next_to(axes.c2p(h.epochs, 0), DOWN, buff=0.1),
-            Text("epoch", font_size=16, color=MUTED).next_to(axes.c2p(h.epochs / 2, 0), DOWN, buff=0.1),
-        )
-        curves = []
-        keys = VGroup()
-        for values, color, label in series:
-            if len(values) == 0:
-                continue
-            # Both axes are linear, so scene coordinates are an affine map of (epoch, value).
-            (x0, y0, _), (x1, y1, _) = axes.c2p(0, 0), axes.c2p(h.epochs, top)
-            xs = x0 + epochs / h.epochs * (x1 - x0)
-            ys = y0 + np.clip(values[epochs], 0, top) / top * (y1 - y0)
-            curves.append(RevealedCurve(np.column_stack([xs, ys, np.zeros_like(xs)]), stroke_color=color,
-                                        stroke_width=3))
-            keys.add(VGroup(Line(LEFT * 0.15, RIGHT * 0.15, stroke_color=color, stroke_width=3),
-                            Text(label, font_size=16, color=MUTED)).arrange(RIGHT, buff=0.08))
-        if len(keys) > 1:
-            corner = axes.c2p(h.epochs, top if key_side[1] > 0 else 0)
-            keys.arrange(RIGHT, buff=0.25).next_to(corner, -key_side + LEFT, buff=0.1)
-        else:
-            keys = VGroup()
-        return axes, VGroup(labels, keys), curves
+        has_accuracy = not math.isnan(h.train_accuracy[0])
+        middle = (panel.bottom + panel.top) / 2
+        loss_region = panel.above(middle + GAP) if has_accuracy else panel
+        tops = [f"{loss_top:.3g}", "100%"]
+        self.plots = [MetricPlot(loss_region, "loss", self.loss_readout,
+                                 [(h.train_loss, LOSS_COLOR, "train"), (h.test_loss, TEST_COLOR, "test")],
+                                 loss_top, tops[0], axis, tops)]
+        if has_accuracy:
+            self.plots.append(MetricPlot(panel.below(middle - GAP), "accuracy", self.accuracy_readout,
+                                         [(h.train_accuracy, ACCURACY_COLOR, "train"),
+                                          (h.test_accuracy, TEST_COLOR, "test")], 1.0, tops[1], axis, tops))
+        self.curves = [curve for plot in self.plots for curve in plot.curves]
 
     # -- beats -----------------------------------------------------------------------
 
     def show_intro(self) -> None:
         self.apply_state(0.0)
-        panel = [self.loss_axes, self.loss_labels]
-        if self.accuracy_axes is not None:
-            panel += [self.accuracy_axes, self.accuracy_labels]
+        panel = [part for plot in self.plots for part in (plot.axes, plot.labels)]
         # The network is drawn from arrays from the start: fading in 500 mobjects costs more than the replay.
         self.network.use_fast_drawing()
         self.play(Write(self.title), FadeIn(self.readouts), FadeIn(self.network), self.network.fade_in_fast(),
@@ -249,15 +210,15 @@ class TrainingScene(HistoryScene):
                 + (f" (test {h.test_accuracy[-1]:.1%})" if h.has_test and not math.isnan(h.test_accuracy[-1]) else ""))
 
     def show_ending(self) -> None:
-        self.summary = Text(self.summary_text(), font_size=22, color=LABEL).to_edge(DOWN, buff=0.2)
+        self.summary = Text(self.summary_text(), font_size=SUMMARY_FONT, color=LABEL)
+        fit(self.summary, self.text_band.below(self.text_band.bottom + self.summary.height), DOWN + LEFT)
+        self.warnings = []
         self.play(FadeIn(self.summary, shift=UP * 0.2), run_time=1.2)
 
     def show_warning(self, text: str) -> None:
         """A failure named on screen in the warning colour, above the summary."""
-        warning = Text(text, font_size=22, color=NEGATIVE).next_to(self.summary, UP, buff=0.12)
-        if hasattr(self, "warnings"):
-            warning.next_to(self.warnings[-1], UP, buff=0.12)
-        else:
-            self.warnings = []
+        warning = Text(text, font_size=SUMMARY_FONT, color=NEGATIVE)
+        bottom = (self.warnings[-1] if self.warnings else self.summary).get_top()[1] + 0.12
+        fit(warning, self.text_band.above(bottom).below(bottom + warning.height), DOWN + LEFT)
         self.warnings.append(warning)
         self.play(FadeIn(warning, shift=UP * 0.2), run_time=0.8)

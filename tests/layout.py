@@ -1,0 +1,45 @@
+"""Helpers for layout tests: a scene's final state without rendering its video, and its labels' boxes."""
+from __future__ import annotations
+
+import tempfile
+
+import manim
+import numpy as np
+from manim import Brace, MathTypst, Mobject, Text
+
+from scenes.readout import Readout
+
+LABELS = (Text, MathTypst, Readout, Brace)  # what must sit inside the frame and clear of each other
+
+
+def final_state(scene_class, width: int, height: int, **scene_kwargs) -> tuple[manim.Scene, np.ndarray]:
+    """The scene after its last beat, and that last frame: animations are skipped, nothing is encoded."""
+    with tempfile.TemporaryDirectory() as folder, manim.tempconfig({
+            "pixel_width": width, "pixel_height": height, "save_last_frame": True, "media_dir": folder,
+            "disable_caching": True, "verbosity": "ERROR", "progress_bar": "none", "output_file": "still"}):
+        scene = scene_class(**scene_kwargs)
+        scene.render()
+        return scene, scene.renderer.get_frame().copy()
+
+
+def labels(scene: manim.Scene) -> list[Mobject]:
+    """Every visible text, formula, readout and brace on screen, each as one box."""
+    found: list[Mobject] = []
+
+    def walk(mobject: Mobject) -> None:
+        if isinstance(mobject, LABELS):
+            if mobject.get_fill_opacity() > 0 or mobject.get_stroke_opacity() > 0 or isinstance(mobject, Readout):
+                found.append(mobject)
+            return
+        for part in mobject.submobjects:
+            walk(part)
+
+    for mobject in scene.mobjects:
+        walk(mobject)
+    return found
+
+
+def describe(mobject: Mobject) -> str:
+    text = getattr(mobject, "text", None) or getattr(mobject, "tex_string", None) or type(mobject).__name__
+    return f"{text!r} at x {mobject.get_left()[0]:.2f}..{mobject.get_right()[0]:.2f}, " \
+           f"y {mobject.get_bottom()[1]:.2f}..{mobject.get_top()[1]:.2f}"

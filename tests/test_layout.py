@@ -1,0 +1,72 @@
+"""Every shape the CLI accepts draws cleanly: each scene's final state, for a matrix of shapes at 480p
+and 1080p, keeps every text, formula, readout and brace inside the frame and clear of every other,
+and leaves the frame's outermost pixels dark."""
+import numpy as np
+import pytest
+
+from nnscratch import NeuralNetwork, RunSpec, record_run, train
+from scenes import ForwardPassScene, NetworkScene, TrainingScene
+from scenes.layout import boxes_overlap
+from tests.layout import describe, final_state, labels
+
+pytestmark = pytest.mark.slow
+QUALITIES = {"480p": (854, 480), "1080p": (1920, 1080)}
+INSIDE = 0.1  # scene units every label keeps from the frame's edge, at least
+INK = 60  # luminance above this at the frame's edge is something drawn there
+
+
+def classes_run(sizes, samples=200, epochs=10):
+    """A run of ``sizes`` with as many classes as outputs, on random data: the layout needs the shape only."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(samples, sizes[0]))
+    y = rng.integers(0, sizes[-1], samples)
+    return train(NeuralNetwork(list(sizes), seed=0), X[:160], y[:160], epochs=epochs, learning_rate=0.1,
+                 X_test=X[160:], y_test=y[160:])
+
+
+SHAPES = {
+    "1,1,1": lambda: record_run(RunSpec(layers=(1, 1, 1), epochs=100)),
+    "2,3,1": lambda: record_run(RunSpec(layers=(2, 3, 1), dataset="xor", epochs=300)),
+    "4,6,4,1": lambda: record_run(RunSpec()),
+    "2,8,8,1": lambda: record_run(RunSpec(dataset="spiral", layers=(2, 8, 8, 1), activation="tanh",
+                                          optimizer="adam", learning_rate=0.02, epochs=2000)),
+    "64,32,10": lambda: classes_run((64, 32, 10)),
+    "10 layers": lambda: record_run(RunSpec(layers=(4, 8, 8, 8, 8, 8, 8, 8, 8, 1), epochs=100)),
+    "32 layers": lambda: record_run(RunSpec(layers=(2,) + (3,) * 30 + (1,), dataset="moons", epochs=20)),
+    "784,16,16,10": lambda: classes_run((784, 16, 16, 10)),
+    "50,000 epochs": lambda: record_run(RunSpec(epochs=50_000)),
+}
+SCENES = {"network": NetworkScene, "forward": ForwardPassScene, "training": TrainingScene}
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return {}
+
+
+def run_of(runs, shape):
+    if shape not in runs:
+        runs[shape] = SHAPES[shape]()
+    return runs[shape]
+
+
+@pytest.mark.parametrize("quality", QUALITIES)
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("scene", SCENES)
+def test_every_label_is_inside_the_frame_and_clear_of_the_others(runs, scene, shape, quality):
+    extra = {"duration": 3.0} if scene == "training" else {}
+    width, height = QUALITIES[quality]
+    drawn, frame = final_state(SCENES[scene], width, height, history=run_of(runs, shape), **extra)
+    found = labels(drawn)
+    assert len(found) >= 4
+    half_w, half_h = drawn.camera.frame_width / 2 - INSIDE, drawn.camera.frame_height / 2 - INSIDE
+    outside = [describe(m) for m in found if m.get_left()[0] < -half_w or m.get_right()[0] > half_w
+               or m.get_bottom()[1] < -half_h or m.get_top()[1] > half_h]
+    assert outside == [], outside
+    crowded = [(describe(a), describe(b)) for i, a in enumerate(found) for b in found[i + 1:]
+               if boxes_overlap(a, b, tolerance=0.01)]
+    assert crowded == [], crowded
+    luminance = frame[..., :3].astype(float) @ np.array([0.2126, 0.7152, 0.0722])
+    ring = np.concatenate([luminance[:2].ravel(), luminance[-2:].ravel(),
+                           luminance[:, :2].ravel(), luminance[:, -2:].ravel()])
+    assert (ring > INK).sum() == 0

@@ -18,9 +18,9 @@ from scenes.style import ACTIVATION_LOOKS, HIGHLIGHT, LABEL, MUTED, NEGATIVE, OU
 
 MAX_VALUE_LABELS = 10  # value labels beside neurons only where a column is this short
 MIN_LABEL_GAP = 1.2  # and the columns this far apart, so labels do not crowd the next layer's edges
-COLUMN_WIDTH = 5.6  # the right column: equations, the numbers of W a + b, the prediction
+COLUMN_WIDTH = 6.8  # the right column: equations, the numbers of W a + b, the prediction
 WINDOW_ROWS, WINDOW_COLUMNS = 6, 4  # of W shown in numbers; a larger W shows a corner of itself
-PRODUCT_FONT = 26  # digits about 16 px tall at 720p
+PRODUCT_FONT = 24  # digits about 0.18 units tall: 16 px at 720p, 24 at 1080p
 
 
 def number(value: float, digits: int = 2) -> str:
@@ -247,7 +247,7 @@ class ForwardPassScene(HistoryScene):
         b = self.network_model.biases[layer - 1]
         a_prev = self.trace.a[layer - 1][0]
         z, a = self.trace.z[layer][0], self.trace.a[layer][0]
-        rows, cols = window(W.shape[0], WINDOW_ROWS), window(W.shape[1], WINDOW_COLUMNS)
+        rows = window(W.shape[0], WINDOW_ROWS)
 
         def mat() -> str:
             lines = [", ".join("dots.down" if i is None and j is None else "dots.v" if i is None else
@@ -259,8 +259,12 @@ class ForwardPassScene(HistoryScene):
             return 'vec(delim: "[", ' + ", ".join("dots.v" if i is None else typst_number(values[i])
                                                   for i in shown) + ")"
 
-        self.product = Formula(f"{mat()} {vec(a_prev, cols)} + {vec(b, rows)} = {vec(z, rows)}",
-                               font_size=PRODUCT_FONT, color=LABEL)
+        for shown in range(WINDOW_COLUMNS, 2, -1):  # fewer columns of W before smaller digits
+            cols = window(W.shape[1], shown)
+            self.product = Formula(f"{mat()} {vec(a_prev, cols)} + {vec(b, rows)} = {vec(z, rows)}",
+                                   font_size=PRODUCT_FONT, color=LABEL)
+            if self.product.width <= self.column.width:
+                break
         top = self.current_equation.get_bottom()[1] - 0.4
         fit(self.product, self.column.below(top).above(top - self.product.height), UP + LEFT)
         f = ACTIVATION_LOOKS[self.history.metadata["activation"] if layer < len(self.history.layer_sizes) - 1

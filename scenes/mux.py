@@ -254,3 +254,55 @@ def _chapter_entries(chapters: Sequence[Chapter]) -> list[dict[str, Any]]:
         }
         for number, chapter in enumerate(chapters, start=1)
     ]
+
+
+def to_gif(video_in: Path, gif_out: Path, fps: int) -> None:
+    """A GIF of ``video_in`` (lossless RGB frames) whose thin lines stay solid: one palette for the
+    whole video, made in a first pass, and no dithering, which would break a line a pixel wide
+    into dots. Frames last exactly 1/``fps`` s, which must be a whole number of hundredths."""
+    if 100 % fps:
+        raise ValueError(f"a GIF cannot play {fps} frames a second exactly; use a rate that divides 100")
+    with av.open(str(video_in)) as source:
+        stream = source.streams.video[0]
+        graph = av.filter.Graph()
+        graph.link_nodes(graph.add_buffer(template=stream), graph.add("palettegen", "stats_mode=full"),
+                         graph.add("buffersink")).configure()
+        for frame in source.decode(stream):
+            graph.push(frame)
+        graph.push(None)
+        palette = graph.pull()
+    with av.open(str(video_in)) as source, av.open(str(gif_out), "w", format="gif") as out:
+        stream = source.streams.video[0]
+        gif = out.add_stream("gif", rate=fps)
+        gif.width, gif.height, gif.pix_fmt = stream.width, stream.height, "pal8"
+        graph = av.filter.Graph()
+        frames, colours = graph.add_buffer(template=stream), graph.add_buffer(
+            width=palette.width, height=palette.height, format=palette.format.name, time_base=Fraction(1, fps))
+        use = graph.add("paletteuse", "dither=none")
+        sink = graph.add("buffersink")
+        frames.link_to(use, 0, 0)
+        colours.link_to(use, 0, 1)
+        use.link_to(sink)
+        graph.configure()
+        colours.push(palette)
+        colours.push(None)
+        count = 0
+        for frame in source.decode(stream):
+            frames.push(frame)
+            count = _drain(sink, gif, out, count, fps)
+        frames.push(None)
+        _drain(sink, gif, out, count, fps)
+        for packet in gif.encode(None):
+            out.mux(packet)
+
+
+def _drain(sink, stream, out, count: int, fps: int) -> int:
+    while True:
+        try:
+            frame = sink.pull()
+        except (av.error.BlockingIOError, av.error.EOFError):
+            return count
+        frame.pts, frame.time_base = count, Fraction(1, fps)
+        for packet in stream.encode(frame):
+            out.mux(packet)
+        count += 1

@@ -12,9 +12,8 @@ from typing import Sequence
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, AnimationGroup, BackgroundRectangle, Brace, Circle, Dot, LaggedStart, Line, ManimColor,
-    ShowPassingFlash, Text,
-    UpdateFromAlphaFunc, VGroup, VMobject, config,
+    DOWN, LEFT, RIGHT, WHITE, AnimationGroup, BackgroundRectangle, Brace, Circle, Dot, Line, ManimColor,
+    ShowPassingFlash, Text, UpdateFromAlphaFunc, VGroup, VMobject, config, interpolate_color,
 )
 
 from scenes.style import (
@@ -246,16 +245,22 @@ class NetworkMobject(VGroup):
         return AnimationGroup(*(circle.animate.set_fill(ManimColor.from_rgb(rgb), opacity=1.0)
                                 for circle, rgb in zip(self.neurons[layer], colors)), run_time=run_time)
 
-    def forward_flash(self, layer: int, run_time: float = 1.2, reverse: bool = False) -> LaggedStart:
-        """Signal travelling along the edges from ``layer`` to ``layer + 1``, in the edges' own colours."""
+    def forward_flash(self, layer: int, run_time: float = 1.2, reverse: bool = False) -> AnimationGroup:
+        """A bright pulse travelling along every edge from ``layer`` to ``layer + 1`` (right to left
+        with ``reverse``), all at once, so the signal moves across as one front: each pulse is the
+        edge's own colour lightened, wider than the edge, with a soft halo where there is room."""
         flashes = []
+        halo = len(self.edges[layer]) <= 64  # a halo on hundreds of edges would only blur them together
         for line in self.edges[layer]:
-            pulse = line.copy()
-            if reverse:
-                pulse.reverse_points()
-            pulse.set_stroke(width=line.stroke_width + 2.0, opacity=1.0)
-            flashes.append(ShowPassingFlash(pulse, time_width=0.35))
-        return LaggedStart(*flashes, lag_ratio=min(0.4, 8.0 / max(len(flashes), 1)), run_time=run_time)
+            color = interpolate_color(line.get_stroke_color(), WHITE, 0.55)
+            copies = [(max(2.0 * line.stroke_width, 6.0), 1.0)] + ([(max(5.0 * line.stroke_width, 16.0), 0.25)]
+                                                                  if halo else [])
+            for width, opacity in copies:
+                pulse = line.copy().set_stroke(color=color, width=width, opacity=opacity)
+                if reverse:
+                    pulse.reverse_points()
+                flashes.append(ShowPassingFlash(pulse, time_width=0.45))
+        return AnimationGroup(*flashes, run_time=run_time)
 
     def layer_center(self, layer: int) -> np.ndarray:
         return self.neurons[layer].get_center()

@@ -1,7 +1,9 @@
 """Render a scene from code into one finished file: settings checked, output atomic."""
 from __future__ import annotations
 
+import contextlib
 import errno
+import logging
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +12,7 @@ from xml.etree.ElementTree import ParseError
 import manim
 
 from nnscratch.files import check_output_path, publish, work_folder
-from scenes.mux import FAMILIES, finish_video
+from scenes.mux import finish_video, to_gif
 from scenes.narration import Narration
 from scenes.speech import Narrator, Voice
 
@@ -28,6 +30,18 @@ GIF_DEFAULT_RATES = {"low": 10, "medium": 25, "high": 50, "4k": 50}
 MIN_FREE_BYTES = 64 * 2**20  # a render's partial movies, text outlines and final file, with room to spare
 
 
+# How Manim encodes each format. MP4: x264's veryfast preset halves the encoding time of the
+# default at a similar file size. WebM: VP9 in its real-time mode, whose default is three times
+# slower than x264. GIF: Manim makes lossless RGB video first, which nnscratch turns into the GIF
+# itself (see mux.to_gif): Manim's own GIF is dithered from chroma-halved frames.
+ENCODERS: dict[str, dict] = {
+    "mp4": {"format": "mp4", "video_encoder_options": {"preset": "veryfast"}},
+    "webm": {"format": "webm", "video_encoder_options": {"deadline": "realtime", "cpu-used": "8", "row-mt": "1"}},
+    "gif": {"format": "mp4", "video_codec": "libx264rgb", "pixel_format": "rgb24",
+            "video_encoder_options": {"crf": "0", "preset": "ultrafast"}},
+}
+
+
 def render_settings(width: int, height: int, fps: int, video_format: str, media_dir: Path, output_stem: str,
                     progress: bool) -> dict:
     """The one mapping of Manim config keys this project sets. ``tempconfig`` silently drops
@@ -36,7 +50,6 @@ def render_settings(width: int, height: int, fps: int, video_format: str, media_
         "pixel_width": width,
         "pixel_height": height,
         "frame_rate": fps,
-        "format": video_format,
         "media_dir": str(media_dir),
         "output_file": output_stem,
         "save_last_frame": False,
@@ -44,9 +57,8 @@ def render_settings(width: int, height: int, fps: int, video_format: str, media_
         # Hashing every play() for the cache costs far more than it saves here (manim issue 2710).
         "disable_caching": True,
         "progress_bar": "display" if progress else "none",
-        # x264's veryfast preset halves the encoding time of the default at a similar file size.
-        "video_encoder_options": {"preset": "veryfast"},
         "verbosity": "WARNING",
+        **ENCODERS[video_format],
     }
 
 
@@ -94,17 +106,18 @@ def render(scene_class: type[manim.Scene], output: Path, *, quality: str = "high
     try:
         with work_folder(output) as workdir:
             settings = render_settings(width, height, fps, video_format, workdir, output.stem, progress)
-            with manim.tempconfig(settings):
+            with _without_webm_warning(), manim.tempconfig(settings):
                 scene = scene_class(narration=narration, **scene_kwargs)
                 _render_scene(scene, workdir)
                 plan = scene.renderer.file_writer.output_plan
                 duration = float(scene.time)
-            video = Path(plan.primary_artifact)
-            if video_format in (suffix.lstrip(".") for suffix in FAMILIES):
-                finished = workdir / f"finished.{video_format}"
+            video, finished = Path(plan.primary_artifact), workdir / f"finished.{video_format}"
+            if video_format == "gif":
+                to_gif(video, finished, fps)
+            else:
                 finish_video(video, finished, audio=narration.audio(duration),
                              sample_rate=narrator.sample_rate if narrator else 0, cues=narration.cues)
-                video = finished
+            video = finished
             moves = [(video, output)]
             subtitles = None
             if plan.subcaption_file is not None and Path(plan.subcaption_file).exists():
@@ -116,6 +129,23 @@ def render(scene_class: type[manim.Scene], output: Path, *, quality: str = "high
     finally:
         if narrator is not None:
             narrator.close()
+
+
+class _WebmWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Output format set as webm" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def _without_webm_warning():
+    """Manim warns that WebM "can be slower" whenever the format is set: ENCODERS already makes
+    it fast, so the warning would only worry the user."""
+    quiet = _WebmWarning()
+    logging.getLogger("manim").addFilter(quiet)
+    try:
+        yield
+    finally:
+        logging.getLogger("manim").removeFilter(quiet)
 
 
 def _render_scene(scene: manim.Scene, workdir: Path) -> None:

@@ -28,7 +28,8 @@ def labels(scene: manim.Scene) -> list[Mobject]:
 
     def walk(mobject: Mobject) -> None:
         if isinstance(mobject, LABELS):
-            if mobject.get_fill_opacity() > 0 or mobject.get_stroke_opacity() > 0 or isinstance(mobject, Readout):
+            if isinstance(mobject, Readout) or any(part.get_fill_opacity() > 0 or part.get_stroke_opacity() > 0
+                                                   for part in mobject.family_members_with_points()):
                 found.append(mobject)
             return
         for part in mobject.submobjects:

@@ -70,3 +70,28 @@ def test_every_label_is_inside_the_frame_and_clear_of_the_others(runs, scene, sh
     ring = np.concatenate([luminance[:2].ravel(), luminance[-2:].ravel(),
                            luminance[:, :2].ravel(), luminance[:, -2:].ravel()])
     assert (ring > INK).sum() == 0
+
+
+class UpToTheProduct(ForwardPassScene):
+    """The forward pass stopped while W a + b is written out in numbers."""
+
+    def script(self):
+        beats = super().script()
+        return beats[:next(i for i, beat in enumerate(beats) if beat.caption.startswith("In numbers")) + 1]
+
+
+@pytest.mark.parametrize("shape", ["4,6,4,1", "784,16,16,10", "1,1,1"])
+def test_the_numbers_of_w_a_plus_b_are_readable_and_in_their_place(runs, shape):
+    drawn, _ = final_state(UpToTheProduct, 1280, 720, history=run_of(runs, shape))
+    found = labels(drawn)
+    product = drawn.product
+    assert product in found
+    half_w, half_h = drawn.camera.frame_width / 2 - INSIDE, drawn.camera.frame_height / 2 - INSIDE
+    assert -half_w <= product.get_left()[0] and product.get_right()[0] <= half_w
+    assert -half_h <= product.get_bottom()[1] and product.get_top()[1] <= half_h
+    assert not any(boxes_overlap(product, other, tolerance=0.01) for other in found if other is not product)
+    # Digits at least 0.15 units tall: 13 px at 720p, 20 at 1080p (the matrix is windowed, not shrunk).
+    glyphs = [part.height for part in product.family_members_with_points() if 0.05 < part.height < 0.4]
+    assert np.median(glyphs) >= 0.15
+    n_out, n_in = drawn.history.layer_sizes[1], drawn.history.layer_sizes[0]
+    assert ("dots" in product.typst_code) == (n_out > 6 or n_in > 4)  # a corner of W only when W is large

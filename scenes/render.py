@@ -131,6 +131,26 @@ def render(scene_class: type[manim.Scene], output: Path, *, quality: str = "high
             narrator.close()
 
 
+def render_still(scene_class: type[manim.Scene], output: Path, *, quality: str = "high",
+                 resolution: tuple[int, int] | None = None, **scene_kwargs) -> manim.Scene:
+    """The scene's last frame as a PNG at ``output``, in seconds: every animation is skipped
+    (Manim jumps each one to its end) and nothing is encoded. Returns the scene in its final state."""
+    width, height, fps = QUALITIES[quality]
+    if resolution is not None:
+        width, height = resolution
+    output = Path(output)
+    check_output_path(output, ".png")
+    with work_folder(output) as workdir:
+        settings = {**render_settings(width, height, fps, "mp4", workdir, output.stem, False),
+                    "save_last_frame": True, "format": "png"}
+        with manim.tempconfig(settings):
+            scene = scene_class(**scene_kwargs)
+            _render_scene(scene, workdir)
+            frame = Path(scene.renderer.file_writer.output_plan.primary_artifact)
+        publish((frame, output))
+    return scene
+
+
 class _WebmWarning(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return "Output format set as webm" not in record.getMessage()

@@ -2,24 +2,24 @@
 from __future__ import annotations
 
 import tempfile
+from pathlib import Path
 
 import manim
 import numpy as np
 from manim import Brace, MathTypst, Mobject, Text
+from PIL import Image
 
 from scenes.readout import Readout
+from scenes.render import render_still
 
 LABELS = (Text, MathTypst, Readout, Brace)  # what must sit inside the frame and clear of each other
 
 
 def final_state(scene_class, width: int, height: int, **scene_kwargs) -> tuple[manim.Scene, np.ndarray]:
-    """The scene after its last beat, and that last frame: animations are skipped, nothing is encoded."""
-    with tempfile.TemporaryDirectory() as folder, manim.tempconfig({
-            "pixel_width": width, "pixel_height": height, "save_last_frame": True, "media_dir": folder,
-            "disable_caching": True, "verbosity": "ERROR", "progress_bar": "none", "output_file": "still"}):
-        scene = scene_class(**scene_kwargs)
-        scene.render()
-        return scene, scene.renderer.get_frame().copy()
+    """The scene after its last beat, and that last frame, as ``render_still`` makes it."""
+    with tempfile.TemporaryDirectory() as folder:
+        scene = render_still(scene_class, Path(folder) / "still.png", resolution=(width, height), **scene_kwargs)
+        return scene, np.asarray(Image.open(Path(folder) / "still.png").convert("RGBA"))
 
 
 def labels(scene: manim.Scene) -> list[Mobject]:

@@ -1,0 +1,57 @@
+"""Remake the README's pictures from real runs: `.venv/bin/python scripts/stills.py` (about a minute).
+
+Each is a scene's last frame (or the frame of one beat) at 1280x720, or a short GIF,
+written to docs/images/.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from nnscratch import RunSpec, record_run  # noqa: E402
+from scenes import ForwardPassScene, NetworkScene, TrainingScene  # noqa: E402
+from scenes.render import render, render_still  # noqa: E402
+
+IMAGES = ROOT / "docs" / "images"
+SIZE = (1280, 720)
+
+
+def until(scene_class, caption_start: str):
+    """``scene_class`` stopped after the beat whose caption starts with ``caption_start``."""
+
+    class Until(scene_class):
+        def script(self):
+            beats = super().script()
+            return beats[:next(i for i, beat in enumerate(beats) if beat.caption.startswith(caption_start)) + 1]
+
+    return Until
+
+
+def main() -> None:
+    default = record_run(RunSpec())
+    spiral = record_run(RunSpec(dataset="spiral", layers=(2, 8, 8, 1), activation="tanh", optimizer="adam",
+                                learning_rate=0.02, epochs=2000))
+    deep = record_run(RunSpec(dataset="moons", layers=(2, 8, 8, 8, 8, 8, 8, 1), activation="tanh",
+                              learning_rate=0.5, epochs=1000))
+    stills = {
+        "network.png": (NetworkScene, default, {}),
+        "network_deep.png": (NetworkScene, deep, {"snapshot": -1}),
+        "forward_product.png": (until(ForwardPassScene, "In numbers"), default, {}),
+        "forward_prediction.png": (ForwardPassScene, default, {}),
+        "training_end.png": (TrainingScene, default, {"duration": 6.0}),
+        "training_spiral.png": (TrainingScene, spiral, {"duration": 6.0}),
+    }
+    for name, (scene_class, history, extra) in stills.items():
+        render_still(scene_class, IMAGES / name, resolution=SIZE, history=history, **extra)
+        print("wrote", IMAGES / name)
+    gif = render(TrainingScene, IMAGES / "training.gif", resolution=(640, 360), fps=10, video_format="gif",
+                 progress=False, history=default, duration=10.0)
+    gif.subtitles.unlink(missing_ok=True)
+    print("wrote", gif.path)
+
+
+if __name__ == "__main__":
+    main()

@@ -80,14 +80,14 @@ def replay_fps(history, width: int, height: int, fps: int) -> float:
 
     class ReplayOnly(TrainingScene):
         def construct(self) -> None:
-            self.network = self.make_network(width=5.0, height=5.0).shift([-3.55, -0.5, 0])
+            self.network_mob = self.make_network(width=5.0, height=5.0).shift([-3.55, -0.5, 0])
             self.prepare_keyframes()
             self.build_panel()
             self.apply_state(0.0)
             panel = [self.loss_axes, self.loss_labels]
             if self.accuracy_axes is not None:
                 panel += [self.accuracy_axes, self.accuracy_labels]
-            self.add(self.title, self.network, *panel)
+            self.add(self.title, self.network_mob, *panel)
             started = time.perf_counter()
             self.replay()
             self.elapsed = time.perf_counter() - started

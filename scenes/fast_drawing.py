@@ -26,7 +26,7 @@ class NetworkCamera(Camera):
 
     def display_vectorized(self, vmobject: VMobject, ctx: cairo.Context):
         if isinstance(vmobject, NetworkCanvas):
-            draw_network(vmobject.network, ctx, self.cairo_line_width_multiple)
+            draw_network(vmobject.network_mob, ctx, self.cairo_line_width_multiple)
             return self
         if isinstance(vmobject, RevealedCurve):
             self.draw_revealed_curve(vmobject, ctx)
@@ -103,20 +103,20 @@ class NetworkCamera(Camera):
         ctx.restore()
 
 
-def draw_network(network: NetworkMobject, ctx: cairo.Context, line_width_multiple: float) -> None:
+def draw_network(network_mob: NetworkMobject, ctx: cairo.Context, line_width_multiple: float) -> None:
     """Edges, then neurons over them, as Manim would draw the same Lines and Circles.
 
     The context already maps scene units to pixels. Manim's Cairo surface stores
     colours as BGR, so colours go in reversed, as Manim's own camera passes them.
     """
-    opacity = network.opacity
+    opacity = network_mob.opacity
     if opacity <= 0:
         return
     ctx.set_line_cap(cairo.LINE_CAP_BUTT)
     ctx.set_line_join(cairo.LINE_JOIN_MITER)
     ctx.new_path()  # stroke() and fill() clear the path: one new_path serves every shape below
-    for (x0, y0, x1, y1), (r, g, b, a), width in zip(network.edge_segments, network.edge_rgbas.tolist(),
-                                                      network.edge_widths.tolist()):
+    for (x0, y0, x1, y1), (r, g, b, a), width in zip(network_mob.edge_segments, network_mob.edge_rgbas.tolist(),
+                                                      network_mob.edge_widths.tolist()):
         if width <= 0 or a <= 0:
             continue
         ctx.move_to(x0, y0)
@@ -124,9 +124,10 @@ def draw_network(network: NetworkMobject, ctx: cairo.Context, line_width_multipl
         ctx.set_source_rgba(b, g, r, a * opacity)
         ctx.set_line_width(width * line_width_multiple)
         ctx.stroke()
-    radius = network.radius
-    for (x, y), (r, g, b), (sr, sg, sb, sa), rim in zip(network.neuron_points, network.neuron_rgbs.tolist(),
-                                                        network.rim_rgbas.tolist(), network.rim_widths.tolist()):
+    radius = network_mob.radius
+    for (x, y), (r, g, b), (sr, sg, sb, sa), rim in zip(network_mob.neuron_points, network_mob.neuron_rgbs.tolist(),
+                                                        network_mob.rim_rgbas.tolist(),
+                                                        network_mob.rim_widths.tolist()):
         ctx.arc(x, y, radius, 0.0, 2 * math.pi)
         ctx.close_path()
         ctx.set_source_rgba(b, g, r, opacity)

@@ -66,7 +66,7 @@ class ForwardPassScene(HistoryScene):
     def __init__(self, history=None, input_values: Sequence[float] | None = None, sample: int | None = None,
                  **kwargs) -> None:
         super().__init__(history, **kwargs)
-        self.network_model = self.history.network_at(-1)
+        self.network = self.history.network_at(-1)
         n_inputs = self.history.layer_sizes[0]
         if input_values is not None:
             if len(input_values) != n_inputs:
@@ -79,7 +79,7 @@ class ForwardPassScene(HistoryScene):
             self.x = self.history.X_train[index].astype(float)
             self.label = self.history.y_train[index].astype(float)
             self.origin = f"training sample {index}"
-        self.trace = self.network_model.trace(self.x)
+        self.trace = self.network.trace(self.x)
 
     def prepare(self) -> None:
         h, area = self.history, safe_area()
@@ -95,8 +95,8 @@ class ForwardPassScene(HistoryScene):
         self.column = area.right_of(area.right - COLUMN_WIDTH).below(self.title.get_bottom()[1] - GAP)
         region = area.left_of(self.column.left - 2 * GAP).below(self.origin_caption.get_bottom()[1] - GAP)
         inputs = [number(value) for value in self.x]
-        self.network = fit_network(lambda **size: self.make_network(input_labels=inputs, **size), region)
-        self.network.set_weights(self.weights_at(-1), scale=self.weight_scale)
+        self.network_mob = fit_network(lambda **size: self.make_network(input_labels=inputs, **size), region)
+        self.network_mob.set_weights(self.weights_at(-1), scale=self.weight_scale)
         self.product_layer = 1
 
     def script(self) -> list[Beat]:
@@ -163,11 +163,11 @@ class ForwardPassScene(HistoryScene):
 
     def show_network(self) -> None:
         self.play(Write(self.title), FadeIn(self.subtitle), run_time=1.0)
-        self.play(FadeIn(self.network.neurons), FadeIn(self.network.ellipses), FadeIn(self.network.size_braces),
-                  FadeIn(self.network.output_labels), run_time=0.8)
-        self.play(LaggedStart(*(Create(group, lag_ratio=0.01) for group in self.network.edges), lag_ratio=0.4),
+        self.play(FadeIn(self.network_mob.neurons), FadeIn(self.network_mob.ellipses), FadeIn(self.network_mob.size_braces),
+                  FadeIn(self.network_mob.output_labels), run_time=0.8)
+        self.play(LaggedStart(*(Create(group, lag_ratio=0.01) for group in self.network_mob.edges), lag_ratio=0.4),
                   run_time=1.5)
-        self.bring_to_front(self.network.neurons)
+        self.bring_to_front(self.network_mob.neurons)
 
     def place_equation(self, equation: MathTypst) -> MathTypst:
         return fit(equation, self.column.above(self.column.top - equation.height), UP + LEFT)
@@ -177,7 +177,7 @@ class ForwardPassScene(HistoryScene):
         self.play(Write(self.current_equation), run_time=1.0)
 
     def show_input(self) -> None:
-        net = self.network
+        net = self.network_mob
         self.play(FadeIn(self.origin_caption),
                   LaggedStart(*(FadeIn(label, shift=RIGHT * 0.2) for label in net.input_labels), lag_ratio=0.15),
                   net.light_layer(0, self.x), run_time=1.5)
@@ -196,7 +196,7 @@ class ForwardPassScene(HistoryScene):
             equation = self.place_equation(self.equation(layer))
             self.play(FadeTransform(self.current_equation, equation), run_time=0.6)
             self.current_equation = equation
-        self.play(self.network.forward_flash(layer - 1, run_time=1.3))
+        self.play(self.network_mob.forward_flash(layer - 1, run_time=1.3))
 
     def show_layer(self, layer: int) -> None:
         self.show_sum(layer)
@@ -204,7 +204,7 @@ class ForwardPassScene(HistoryScene):
 
     def show_activation(self, layer: int) -> None:
         """The neurons of ``layer`` lighting to their true activations, with their values beside them."""
-        net, sizes = self.network, self.history.layer_sizes
+        net, sizes = self.network_mob, self.history.layer_sizes
         values = self.trace.a[layer][0]
         self.play(net.light_layer(layer, values), run_time=0.8)
         column_gap = net.positions[1][0, 0] - net.positions[0][0, 0]
@@ -213,7 +213,7 @@ class ForwardPassScene(HistoryScene):
 
     def value_labels(self, layer: int, values: np.ndarray) -> VGroup:
         labels = VGroup()
-        for value, circle in zip(values[self.network.indices[layer]], self.network.neurons[layer]):
+        for value, circle in zip(values[self.network_mob.indices[layer]], self.network_mob.neurons[layer]):
             text = Text(number(value), font_size=16, color=LABEL)
             # Just off the circle's upper right, so the neuron itself stays in full view.
             text.move_to(circle.get_corner(UP + RIGHT) + np.array([0.02, -0.02, 0]), DOWN + LEFT)
@@ -222,9 +222,9 @@ class ForwardPassScene(HistoryScene):
 
     def product_beats(self, layer: int) -> list[Beat]:
         """The real numbers of z = W a + b for one layer (a corner of W when it is large), then a = f(z)."""
-        W = self.network_model.weights[layer - 1]
+        W = self.network.weights[layer - 1]
         z, a = self.trace.z[layer][0], self.trace.a[layer][0]
-        rows, cols = self.network.indices[layer], self.network.indices[layer - 1]
+        rows, cols = self.network_mob.indices[layer], self.network_mob.indices[layer - 1]
         drawn = np.abs(W[np.ix_(rows, cols)])
         row, col = divmod(int(np.argmax(drawn)), len(cols))  # the largest weight that has an edge on screen
         every = len(rows) * len(cols) == W.size
@@ -243,8 +243,8 @@ class ForwardPassScene(HistoryScene):
         ]
 
     def show_product(self, layer: int) -> None:
-        W = self.network_model.weights[layer - 1]
-        b = self.network_model.biases[layer - 1]
+        W = self.network.weights[layer - 1]
+        b = self.network.biases[layer - 1]
         a_prev = self.trace.a[layer - 1][0]
         z, a = self.trace.z[layer][0], self.trace.a[layer][0]
         rows = window(W.shape[0], WINDOW_ROWS)
@@ -277,9 +277,9 @@ class ForwardPassScene(HistoryScene):
 
     def show_weight(self, layer: int, row: int, col: int) -> None:
         """Point at one weight: ``row`` and ``col`` count the drawn neurons of the two layers."""
-        edge = self.network.edges[layer - 1][row * len(self.network.indices[layer - 1]) + col]
+        edge = self.network_mob.edges[layer - 1][row * len(self.network_mob.indices[layer - 1]) + col]
         self.play(Indicate(edge, color=HIGHLIGHT, scale_factor=1.0),
-                  Indicate(self.network.neurons[layer][row], color=HIGHLIGHT), run_time=1.5)
+                  Indicate(self.network_mob.neurons[layer][row], color=HIGHLIGHT), run_time=1.5)
 
     def show_squash(self, layer: int) -> None:
         self.play(FadeIn(self.product_result, shift=DOWN * 0.2), run_time=0.8)
@@ -339,8 +339,8 @@ class ForwardPassScene(HistoryScene):
         lines.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         fit(lines, self.column.below(self.current_equation.get_bottom()[1] - 0.8), UP + LEFT)
         # The box marks the neuron that answers: the predicted class's, or the single output.
-        drawn = list(self.network.indices[-1])
-        neuron = self.network.neurons[-1][drawn.index(predicted) if len(output) > 1 and predicted in drawn else 0]
+        drawn = list(self.network_mob.indices[-1])
+        neuron = self.network_mob.neurons[-1][drawn.index(predicted) if len(output) > 1 and predicted in drawn else 0]
         box = SurroundingRectangle(neuron, color=color, buff=0.08, corner_radius=0.08)
         self.play(Create(box), run_time=0.6)
         self.play(LaggedStart(*(FadeIn(line, shift=UP * 0.2) for line in lines), lag_ratio=0.4), run_time=1.5)

@@ -291,8 +291,9 @@ class NetworkCanvas(VMobject):
     and knows its extent; they are never drawn.
     """
 
-    def __init__(self, network: "NetworkMobject", **kwargs) -> None:
+    def __init__(self, network_mob: "NetworkMobject", **kwargs) -> None:
         super().__init__(stroke_opacity=0, fill_opacity=0, **kwargs)
-        self.network = network
-        left, right = network.neurons.get_corner(np.array([-1, -1, 0])), network.neurons.get_corner(np.array([1, 1, 0]))
+        self.network_mob = network_mob
+        left = network_mob.neurons.get_corner(np.array([-1, -1, 0]))
+        right = network_mob.neurons.get_corner(np.array([1, 1, 0]))
         self.set_points_as_corners([left, [right[0], left[1], 0], right])

@@ -36,15 +36,15 @@ class NetworkScene(HistoryScene):
         fit(column, Region(content.right - width, content.right, content.bottom, content.top), UP + LEFT)
         region = content.left_of(column.get_left()[0] - 2 * GAP)
         for rows in (1, 2):  # a second row of labels only when the first would crowd
-            self.network = fit_network(self.make_network, region.above(region.bottom + self.label_room(rows)))
+            self.network_mob = fit_network(self.make_network, region.above(region.bottom + self.label_room(rows)))
             self.layer_labels, crowded = self.make_layer_labels(region, two_rows=rows == 2)
             if not crowded:
                 break
-        self.network.set_weights(self.weights_at(self.snapshot), scale=self.weight_scale)
+        self.network_mob.set_weights(self.weights_at(self.snapshot), scale=self.weight_scale)
 
     def script(self) -> list[Beat]:
         meta, sizes = self.history.metadata, self.history.layer_sizes
-        weights = self.network.drawn_weights(self.weights_at(self.snapshot))
+        weights = self.network_mob.drawn_weights(self.weights_at(self.snapshot))
         positive = int((weights > 0).sum())
         when = "Before training" if self.snapshot == 0 else "After training"
         n_weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
@@ -75,7 +75,7 @@ class NetworkScene(HistoryScene):
     def make_layer_labels(self, region: Region, two_rows: bool) -> tuple[VGroup, bool]:
         """Labels under the input, hidden and output columns; a brace spans two or more hidden layers.
         Returns them and whether any two crowd each other on one row."""
-        net, sizes = self.network, self.history.layer_sizes
+        net, sizes = self.network_mob, self.history.layer_sizes
         top = net.neurons.get_bottom()[1] - LABEL_DROP
         x = [net.layer_center(layer)[0] for layer in range(len(sizes))]
         ends = VGroup(self._label("input layer", f"{sizes[0]:,}").move_to([x[0], top, 0], UP),
@@ -125,13 +125,13 @@ class NetworkScene(HistoryScene):
         self.play(Write(self.title), run_time=1.0)
 
     def show_layers(self) -> None:
-        net = self.network
+        net = self.network_mob
         self.play(LaggedStart(*(LaggedStart(*(GrowFromCenter(c) for c in column), lag_ratio=0.1)
                                 for column in net.neurons), lag_ratio=0.5, run_time=2.0),
                   FadeIn(net.ellipses), FadeIn(net.size_braces))
 
     def show_edges(self) -> None:
-        net = self.network
+        net = self.network_mob
         self.play(LaggedStart(*(Create(group, lag_ratio=0.02) for group in net.edges), lag_ratio=0.6, run_time=2.5))
         self.bring_to_front(net.neurons)
         self.play(FadeIn(net.output_labels), run_time=0.5)

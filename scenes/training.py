@@ -52,7 +52,7 @@ class TrainingScene(HistoryScene):
         # Room at the bottom left for the summary and up to two warnings, one line each.
         line = Text("Ag", font_size=SUMMARY_FONT).height
         self.text_band = left.below(left.bottom + 3 * line + 2 * 0.12)
-        self.network = fit_network(self.make_network, left.above(self.text_band.top + GAP))
+        self.network_mob = fit_network(self.make_network, left.above(self.text_band.top + GAP))
         self.prepare_keyframes()
 
     def script(self) -> list[Beat]:
@@ -97,7 +97,7 @@ class TrainingScene(HistoryScene):
     def prepare_keyframes(self) -> None:
         """The drawn edges' weights and drawn neurons' activations at every keyframe, once: a frame
         then interpolates a few hundred numbers, however wide the layers are."""
-        h, net = self.history, self.network
+        h, net = self.history, self.network_mob
         self.key_epochs = h.snapshot_epochs[self.keys].astype(float)
         self.key_weights = np.stack([net.drawn_weights([W[k] for W in h.weights]) for k in self.keys])
         self.key_activations = np.stack([net.drawn_activations([h.probe_input] + [A[k] for A in h.probe_a])
@@ -113,8 +113,8 @@ class TrainingScene(HistoryScene):
 
     def apply_state(self, progress: float) -> None:
         epoch, weights, activations = self.state_at(progress)
-        self.network.set_drawn_weights(weights, scale=self.weight_scale)
-        self.network.set_drawn_activations(activations)
+        self.network_mob.set_drawn_weights(weights, scale=self.weight_scale)
+        self.network_mob.set_drawn_activations(activations)
         shown_epoch = int(round(epoch))
         for plot in self.plots:
             plot.reveal(epoch)
@@ -161,8 +161,8 @@ class TrainingScene(HistoryScene):
         self.apply_state(0.0)
         panel = [part for plot in self.plots for part in (plot.axes, plot.labels)]
         # The network is drawn from arrays from the start: fading in 500 mobjects costs more than the replay.
-        self.network.use_fast_drawing()
-        self.play(Write(self.title), FadeIn(self.readouts), FadeIn(self.network), self.network.fade_in_fast(),
+        self.network_mob.use_fast_drawing()
+        self.play(Write(self.title), FadeIn(self.readouts), FadeIn(self.network_mob), self.network_mob.fade_in_fast(),
                   run_time=1.2)
         self.play(LaggedStart(*(Create(m) if isinstance(m, Axes) else FadeIn(m) for m in panel), lag_ratio=0.2),
                   run_time=1.3)
@@ -184,13 +184,13 @@ class TrainingScene(HistoryScene):
 
     def start_replay(self) -> None:
         self.tracker = ValueTracker(0.0)
-        self.network.use_fast_drawing()
+        self.network_mob.use_fast_drawing()
         # Manim redraws each frame only the mobjects from the first one with an updater on,
         # and keeps the rest in a still background: the driver goes after the axes and
         # labels, and what changes goes after the driver.
         self.driver = VMobject(stroke_width=0)  # drives, draws nothing
         self.driver.add_updater(lambda _: self.apply_state(self.tracker.get_value()))
-        self.add(self.driver, self.network.canvas, *self.curves, self.epoch_readout,
+        self.add(self.driver, self.network_mob.canvas, *self.curves, self.epoch_readout,
                  self.loss_readout, self.accuracy_readout)
         # Manim calls update() down every family each frame; only the driver has anything to do.
         self.still = [mobject for mobject in self.mobjects if mobject is not self.driver]

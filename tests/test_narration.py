@@ -116,7 +116,7 @@ def test_each_layer_lights_while_its_caption_is_up(tmp_path):
     scene, sizes = video.scene, history.layer_sizes
     for layer in range(1, len(sizes)):
         values = scene.trace.a[layer][0]
-        neuron = scene.network.neurons[layer][int(np.argmax(values))]
+        neuron = scene.network_mob.neurons[layer][int(np.argmax(values))]
         row, column = to_pixel(neuron.get_center(), width, height)
         trace = np.array([luminance(frame[row, column]) for frame in frames])
         before, after = trace[int(2 * FPS)], trace[-1]

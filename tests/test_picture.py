@@ -20,8 +20,8 @@ def history():
 
 def faint_edges(scene, count=12):
     """The drawn edges with the smallest |w|: the first to lose their hue."""
-    flat = scene.network.drawn_weights([W[0] for W in scene.history.weights])
-    lines = [line for group in scene.network.edges for line in group]
+    flat = scene.network_mob.drawn_weights([W[0] for W in scene.history.weights])
+    lines = [line for group in scene.network_mob.edges for line in group]
     order = np.argsort(np.abs(flat))
     return [(lines[i], flat[i]) for i in order[:count]]
 

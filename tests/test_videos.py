@@ -32,8 +32,8 @@ def test_every_render_setting_is_a_real_manim_key(tmp_path):
 
 def strong_edges(scene, weights, count=4):
     """The drawn edges with the largest |w|, as (line, weight) pairs."""
-    flat = scene.network.drawn_weights(weights)
-    lines = [line for group in scene.network.edges for line in group]
+    flat = scene.network_mob.drawn_weights(weights)
+    lines = [line for group in scene.network_mob.edges for line in group]
     order = np.argsort(-np.abs(flat))
     return [(lines[i], flat[i]) for i in order[:count]]
 
@@ -58,7 +58,7 @@ def test_training_video_has_its_frames_and_ends_on_the_final_weights(history, tm
     final_weights = [W[-1] for W in history.weights]
     assert_edges_show_signs(frames[-1], strong_edges(video.scene, final_weights))
     # The probe's output neuron ends as bright as its final activation says.
-    circle = video.scene.network.neurons[-1][0]
+    circle = video.scene.network_mob.neurons[-1][0]
     expected = neuron_colors(history.probe_a[-1][-1])[0] * 255
     seen = frames[-1][to_pixel(circle.get_center(), WIDTH, HEIGHT)]
     assert np.abs(seen.astype(float) - expected).max() < 25
@@ -99,10 +99,10 @@ def test_forward_video_lights_the_output_to_its_true_activation(history, tmp_pat
     output = history.network_at(-1).forward(np.array([x]))[0, 0]
     scene = video.scene
     expected = neuron_colors(np.array([output]))[0] * 255
-    seen = frames[-1][to_pixel(scene.network.neurons[-1][0].get_center(), WIDTH, HEIGHT)]
+    seen = frames[-1][to_pixel(scene.network_mob.neurons[-1][0].get_center(), WIDTH, HEIGHT)]
     assert np.abs(seen.astype(float) - expected).max() < 25
     # input neuron brightness follows the input values
-    inputs = [luminance(frames[-1][to_pixel(c.get_center(), WIDTH, HEIGHT)]) for c in scene.network.neurons[0]]
+    inputs = [luminance(frames[-1][to_pixel(c.get_center(), WIDTH, HEIGHT)]) for c in scene.network_mob.neurons[0]]
     assert inputs[3] > inputs[1]
     assert_edges_show_signs(frames[-1], strong_edges(scene, [W[-1] for W in history.weights]))
     captions = video.subtitles.read_text()

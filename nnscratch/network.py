@@ -68,10 +68,14 @@ class NeuralNetwork:
         Output activation, which fixes the loss (binary cross-entropy,
         cross-entropy, mean squared error). None chooses from the first targets seen.
     optimizer : {'sgd', 'momentum', 'rmsprop', 'adam'}
+        Each follows torch.optim's formula and defaults (see ``nnscratch.optimizers``).
     l1, l2 : float
         Regularization strengths, added to the loss as ``l1 * sum|W| + l2/2 * sum W^2``.
     seed : int or None
         Seeds the network's own generator, used for the initial weights and mini-batch order.
+    optimizer_options : dict or None
+        The optimizer's hyper-parameters: ``beta`` for momentum, ``rho`` and ``eps`` for
+        RMSprop, ``beta1``, ``beta2`` and ``eps`` for Adam.
     """
 
     def __init__(
@@ -84,6 +88,7 @@ class NeuralNetwork:
         l1: float = 0.0,
         l2: float = 0.0,
         seed: int | None = 42,
+        optimizer_options: dict | None = None,
     ) -> None:
         self.layer_sizes = checks.layer_sizes(layer_sizes)
         self.activation_name = checks.one_of("activation", activation, HIDDEN_ACTIVATIONS)
@@ -91,7 +96,10 @@ class NeuralNetwork:
         self.weight_init = checks.one_of("weight initializer", weight_init, INITIALIZERS)
         initializer = INITIALIZERS[weight_init]
         self.optimizer_name = checks.one_of("optimizer", optimizer, OPTIMIZERS)
-        self.optimizer = OPTIMIZERS[optimizer]()
+        try:
+            self.optimizer = OPTIMIZERS[optimizer](**(optimizer_options or {}))
+        except TypeError:
+            raise ValueError(f"{optimizer} takes no option among {sorted(optimizer_options)}") from None
         if output is not None:
             checks.one_of("output", output, OUTPUT_LAYERS)
         self._output_fixed = output is not None

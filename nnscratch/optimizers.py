@@ -1,13 +1,23 @@
-"""Optimizers that update a list of parameter arrays in place from their gradients."""
+"""Optimizers that update a list of parameter arrays in place from their gradients.
+
+Each follows torch.optim's formula and defaults, so a run here and one in PyTorch
+take the same steps (tests check the formulas with tiny gradients, where the
+placement of eps shows):
+
+- SGD: ``p -= lr g``.
+- Momentum (torch SGD with momentum, dampening 0): ``v = beta v + g; p -= lr v``.
+- RMSprop (Hinton; torch's alpha is ``rho`` here): ``s = rho s + (1 - rho) g^2;
+  p -= lr g / (sqrt(s) + eps)``.
+- Adam (Kingma and Ba, Algorithm 1): ``m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+  p -= lr m_hat / (sqrt(v_hat) + eps)`` with the bias-corrected ``m_hat = m / (1 - b1^t)``
+  and ``v_hat = v / (1 - b2^t)``: eps is added to the corrected sqrt(v), as in the paper.
+"""
 from __future__ import annotations
 
 import numpy as np
 
 
 class SGD:
-    def __init__(self) -> None:
-        pass
-
     def step(self, params: list[np.ndarray], grads: list[np.ndarray], learning_rate: float) -> None:
         for param, grad in zip(params, grads):
             param -= learning_rate * grad
@@ -23,12 +33,12 @@ class Momentum:
             self.velocity = [np.zeros_like(p) for p in params]
         for param, grad, velocity in zip(params, grads, self.velocity):
             velocity *= self.beta
-            velocity -= learning_rate * grad
-            param += velocity
+            velocity += grad
+            param -= learning_rate * velocity
 
 
 class RMSprop:
-    def __init__(self, rho: float = 0.9, eps: float = 1e-8) -> None:
+    def __init__(self, rho: float = 0.99, eps: float = 1e-8) -> None:
         self.rho, self.eps = rho, eps
         self.mean_square: list[np.ndarray] | None = None
 
@@ -53,14 +63,14 @@ class Adam:
             self.first = [np.zeros_like(p) for p in params]
             self.second = [np.zeros_like(p) for p in params]
         self.t += 1
-        # Bias correction folded into the step size (Kingma and Ba, section 2).
-        step_size = learning_rate * np.sqrt(1.0 - self.beta2**self.t) / (1.0 - self.beta1**self.t)
+        first_correction = 1.0 - self.beta1**self.t
+        second_correction = np.sqrt(1.0 - self.beta2**self.t)
         for param, grad, first, second in zip(params, grads, self.first, self.second):
             first *= self.beta1
             first += (1.0 - self.beta1) * grad
             second *= self.beta2
             second += (1.0 - self.beta2) * grad * grad
-            param -= step_size * first / (np.sqrt(second) + self.eps)
+            param -= learning_rate * (first / first_correction) / (np.sqrt(second) / second_correction + self.eps)
 
 
 OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "rmsprop": RMSprop, "adam": Adam}

@@ -173,9 +173,9 @@ def test_an_explosion_stops_at_once():
 
 
 def test_real_runs_that_learn_with_spikes_are_not_stopped():
-    # RMSprop on mini-batches spikes to about 6 times its starting loss here, then learns the spiral.
+    # RMSprop on mini-batches spikes past 4 times its starting loss here, then learns the spiral.
     history = record_run(RunSpec(dataset="spiral", layers=(2, 16, 16, 1), activation="relu", optimizer="rmsprop",
-                                 learning_rate=0.05, epochs=2000, batch_size=16))
+                                 learning_rate=0.02, epochs=2000, batch_size=16))
     assert history.train_loss.max() > DIVERGENCE_FACTOR * history.train_loss[0]
     assert history.train_accuracy[-1] > 0.95
 

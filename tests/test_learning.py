@@ -76,18 +76,46 @@ def test_momentum_step_by_hand():
     optimizer = Momentum(beta=0.9)
     optimizer.step([param], [grad], 0.1)
     optimizer.step([param], [grad], 0.1)
-    # v1 = -0.05, v2 = 0.9 * -0.05 - 0.05 = -0.095
+    # torch: buf1 = 0.5, buf2 = 0.9 * 0.5 + 0.5 = 0.95; p = 1 - 0.1 * 0.5 - 0.1 * 0.95
     assert param[0] == pytest.approx(1.0 - 0.05 - 0.095)
 
 
-def test_rmsprop_step_by_hand():
-    param = np.array([1.0])
-    RMSprop(rho=0.9, eps=0.0).step([param], [np.array([2.0])], 0.1)
-    # s = 0.1 * 4 = 0.4; step = 0.1 * 2 / sqrt(0.4)
-    assert param[0] == pytest.approx(1.0 - 0.2 / np.sqrt(0.4))
-
-
-def test_adam_first_step_is_learning_rate_times_sign():
+def test_rmsprop_matches_torch_defaults_and_formula():
+    assert RMSprop().rho == 0.99 and RMSprop().eps == 1e-8  # torch.optim.RMSprop's alpha and eps
     param = np.array([1.0, 1.0])
-    Adam(eps=0.0).step([param], [np.array([3.0, -0.001])], 0.01)
-    np.testing.assert_allclose(param, [0.99, 1.01])
+    RMSprop().step([param], [np.array([2.0, 1e-9])], 0.1)
+    # s = 0.01 g^2; p -= 0.1 g / (sqrt(s) + 1e-8): a tiny gradient takes a much smaller step
+    s = 0.01 * np.array([4.0, 1e-18])
+    np.testing.assert_allclose(param, 1.0 - 0.1 * np.array([2.0, 1e-9]) / (np.sqrt(s) + 1e-8), rtol=0, atol=1e-15)
+
+
+def adam_by_the_paper(grads, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Kingma and Ba, Algorithm 1, written out step by step as torch.optim.Adam does."""
+    p, m, v = 1.0, 0.0, 0.0
+    for t, g in enumerate(grads, start=1):
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        p -= lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+    return p
+
+
+@pytest.mark.parametrize("grads", [[1e-7], [1e-7, 3e-7, -2e-7], [3.0, -0.001, 0.5], [1e-9] * 5])
+def test_adam_matches_the_paper_with_small_gradients(grads):
+    param = np.array([1.0])
+    optimizer = Adam()
+    for g in grads:
+        optimizer.step([param], [np.array([g])], 0.01)
+    assert param[0] == pytest.approx(adam_by_the_paper(grads, 0.01), rel=1e-12, abs=1e-15)
+
+
+def test_adam_first_step_with_a_tiny_gradient_is_torchs():
+    param = np.array([1.0])
+    Adam().step([param], [np.array([1e-7])], 0.01)
+    assert 1.0 - param[0] == pytest.approx(0.00909, abs=1e-5)  # torch: 0.01 * 1e-7 / (1e-7 + 1e-8)
+
+
+def test_optimizer_hyper_parameters_reach_the_optimizer():
+    network = NeuralNetwork([2, 1], optimizer="adam", optimizer_options={"beta1": 0.5, "eps": 1e-6})
+    assert (network.optimizer.beta1, network.optimizer.beta2, network.optimizer.eps) == (0.5, 0.999, 1e-6)
+    with pytest.raises(ValueError, match="rmsprop takes no option"):
+        NeuralNetwork([2, 1], optimizer="rmsprop", optimizer_options={"beta1": 0.5})

@@ -9,7 +9,7 @@ from manim import Scene
 from nnscratch import RunSpec, TrainingHistory, record_run
 from nnscratch.datasets import class_names
 from scenes.fast_drawing import NetworkCamera
-from scenes.narration import Beat, Narration
+from scenes.narration import Beat, Narration, timed_parts
 from scenes.network_mobject import NetworkMobject
 
 
@@ -81,8 +81,9 @@ class HistoryScene(Scene):
         beat.show()
         self.hold(self.narration.seconds(beat) - (self.time - start))
         self.narration.played(beat, start, self.time)
-        # Manim writes these to the .srt beside a plain `manim` render; nnscratch's own renders use the cues.
-        self.add_subcaption(beat.caption, duration=self.time - start, offset=start - self.time)
+        # Manim writes the .srt from these; the video's own subtitle track is made from the same cues.
+        for cue in timed_parts(beat.caption, start, self.time):
+            self.add_subcaption(cue.text, duration=cue.end - cue.start, offset=cue.start - self.time)
         self.current_beat = None
 
     def hold(self, seconds: float) -> None:

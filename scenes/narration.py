@@ -16,6 +16,7 @@ import numpy as np
 from scenes.spoken import spoken
 
 READING_SPEED = 15.0  # characters a second that people read comfortably
+LINE_CHARS = 42  # a subtitle line, by the usual broadcast rule: at most two of them on screen
 PAUSE = 0.6  # seconds after a sentence, before the next one
 MIN_BEAT = 1.8  # seconds: shorter captions flash by, however few their words
 
@@ -51,6 +52,52 @@ class Speech(Protocol):
     def request(self, text: str): ...  # a Future of a float32 mono array
 
 
+BREAKS = ((". ", 0), ("? ", 0), ("! ", 0), ("; ", 1), (": ", 1), (", ", 2), (" (", 2), (" and ", 3),
+          (" but ", 3), (" so ", 3), (" ", 4))  # where a caption may be cut, and how much it costs
+
+
+def caption_parts(caption: str, limit: int = 2 * LINE_CHARS) -> list[str]:
+    """A caption cut into pieces of at most ``limit`` characters, each fitting two subtitle lines:
+    at the break that best keeps the pieces even, sentence ends before clauses before phrases."""
+    if len(caption) <= limit:
+        return [caption]
+    candidates = []
+    for mark, cost in BREAKS:
+        at = caption.find(mark)
+        while at >= 0:
+            cut = at + (1 if mark[0] in ".?!;:," else 0)
+            if min(cut, len(caption) - cut) >= 28:  # each piece stays up at least 28/15 s
+                # Even pieces, good breaks, and pieces that need no further cut.
+                overlong = (cut > limit) + (len(caption) - cut > limit)
+                candidates.append((abs(cut - len(caption) / 2) / len(caption) + 0.15 * cost + overlong, cut))
+            at = caption.find(mark, at + 1)
+    cut = min(candidates)[1] if candidates else limit
+    return caption_parts(caption[:cut].rstrip(), limit) + caption_parts(caption[cut:].lstrip(), limit)
+
+
+def wrapped(text: str, width: int = LINE_CHARS) -> str:
+    """``text`` on lines of at most ``width`` characters (two, for a caption part), broken near the middle."""
+    if len(text) <= width:
+        return text
+    spaces = [index for index, char in enumerate(text) if char == " "]
+    fitting = [at for at in spaces if at <= width and len(text) - at - 1 <= width] or spaces or [width]
+    at = min(fitting, key=lambda index: abs(index - len(text) / 2))
+    return text[:at] + "\n" + text[at + 1:].strip()
+
+
+def timed_parts(caption: str, start: float, end: float) -> list[Cue]:
+    """The cues of one beat: its caption in parts, each on screen for a share of the beat in
+    proportion to its length, so every part is read at the beat's own pace."""
+    parts = caption_parts(caption)
+    total = sum(len(part) for part in parts)
+    cues, at = [], start
+    for index, part in enumerate(parts):
+        until = end if index == len(parts) - 1 else at + (end - start) * len(part) / total
+        cues.append(Cue(at, until, wrapped(part)))
+        at = until
+    return cues
+
+
 def reading_seconds(caption: str) -> float:
     """How long a caption must stay up to be read, pause included."""
     return max(MIN_BEAT, len(caption) / READING_SPEED + PAUSE)
@@ -62,7 +109,8 @@ class Narration:
 
     speech: Speech | None = None
     spoken_text: Callable[[str], str] = spoken
-    cues: list[Cue] = field(default_factory=list)
+    cues: list[Cue] = field(default_factory=list)  # the captions as subtitles show them: in parts, wrapped
+    captions: list[str] = field(default_factory=list)  # each beat's whole caption, in order
     clips: list[tuple[float, np.ndarray]] = field(default_factory=list)  # (start, samples)
     _pending: dict[int, object] = field(default_factory=dict)
 
@@ -91,7 +139,8 @@ class Narration:
 
     def played(self, beat: Beat, start: float, end: float) -> None:
         """Record that ``beat`` was on screen from ``start`` to ``end``."""
-        self.cues.append(Cue(start, end, beat.caption))
+        self.cues += timed_parts(beat.caption, start, end)
+        self.captions.append(beat.caption)
         samples = self.samples(beat)
         if samples is not None:
             self.clips.append((start, samples))

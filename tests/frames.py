@@ -42,3 +42,11 @@ def read_video(path) -> tuple[list[np.ndarray], float, int, int]:
         stream = container.streams.video[0]
         frames = [frame.to_ndarray(format="rgb24") for frame in container.decode(stream)]
         return frames, float(stream.average_rate), stream.width, stream.height
+
+
+def caption_text(srt_text: str) -> str:
+    """All the captions of an .srt as one text, lines and parts joined by spaces: a sentence
+    split over two subtitle lines or two cues reads as one."""
+    import srt
+
+    return " ".join(cue.content.replace("\n", " ") for cue in srt.parse(srt_text))

@@ -179,5 +179,5 @@ def test_a_second_render_synthesizes_nothing(tmp_path):
     said = list(voice.calls)
     second = render(NetworkScene, tmp_path / "b.mp4", resolution=(160, 90), fps=FPS, progress=False,
                     voice=voice, history=history)
-    assert len(said) == len(first.scene.narration.cues) and voice.calls == said
+    assert len(said) == len(first.scene.narration.captions) and voice.calls == said
     np.testing.assert_array_equal(read_back(first.path)["audio"]["samples"], read_back(second.path)["audio"]["samples"])

@@ -1,7 +1,6 @@
 """Failure shown as failure: runs that did not learn, runs that overfit, outputs too close to call."""
 import numpy as np
 import pytest
-import srt
 from click.testing import CliRunner
 
 from cli import main
@@ -9,6 +8,7 @@ from nnscratch import RunSpec, judge, record_run
 from nnscratch.verdict import chance_accuracy, decision
 from scenes import ForwardPassScene, TrainingScene
 from scenes.render import render
+from tests.frames import caption_text
 
 
 @pytest.fixture(scope="module")
@@ -93,14 +93,15 @@ def test_the_cli_warns_in_one_line(tmp_path, args, warnings):
 def test_a_stuck_run_says_so_in_its_captions_and_its_forward_pass_is_undecided(stuck, tmp_path):
     video = render(TrainingScene, tmp_path / "t.mp4", resolution=(160, 90), fps=5, progress=False, history=stuck,
                    duration=3.0)
-    captions = [cue.content for cue in srt.parse(video.subtitles.read_text())]
+    captions = video.scene.narration.captions
     assert not any("climbs" in caption or "falls" in caption for caption in captions)
     assert f"This run did not learn: {judge(stuck).why_not}." in captions
+    assert f"This run did not learn: {judge(stuck).why_not}." in caption_text(video.subtitles.read_text())
     assert video.scene.warnings[0].text.replace(" ", "").startswith("didnotlearn")
     forward = render(ForwardPassScene, tmp_path / "f.mp4", resolution=(160, 90), fps=5, progress=False,
                      history=stuck)
     output = forward.scene.trace.a[-1][0][0]
-    last = list(srt.parse(forward.subtitles.read_text()))[-1].content
+    last = forward.scene.narration.captions[-1]
     assert abs(output - 0.5) < 0.1
     assert f"reads {output:.3f}: too close to call, so the network is undecided" in last
     assert ": right" not in last and ": wrong" not in last
@@ -110,5 +111,5 @@ def test_a_stuck_run_says_so_in_its_captions_and_its_forward_pass_is_undecided(s
 def test_an_overfitting_run_is_named_in_its_ending(overfitting, tmp_path):
     video = render(TrainingScene, tmp_path / "t.mp4", resolution=(160, 90), fps=5, progress=False,
                    history=overfitting, duration=3.0)
-    captions = [cue.content for cue in srt.parse(video.subtitles.read_text())]
-    assert f"And it overfits: {judge(overfitting).overfit}." in captions
+    said = f"And it overfits: {judge(overfitting).overfit}."
+    assert said in video.scene.narration.captions and said in caption_text(video.subtitles.read_text())

@@ -12,7 +12,7 @@ from nnscratch import RunSpec, record_run
 from scenes import ForwardPassScene, NetworkScene, TrainingScene
 from scenes.render import render, render_settings
 from scenes.style import neuron_colors
-from tests.frames import luminance, most_colourful, read_video, to_pixel
+from tests.frames import caption_text, luminance, most_colourful, read_video, to_pixel
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,15 +63,17 @@ def test_training_video_has_its_frames_and_ends_on_the_final_weights(history, tm
     seen = frames[-1][to_pixel(circle.get_center(), WIDTH, HEIGHT)]
     assert np.abs(seen.astype(float) - expected).max() < 25
     captions = video.subtitles.read_text()
-    assert f"{history.train_loss[-1]:.4f}" in captions and f"{history.train_loss[0]:.3f}" in captions
+    assert f"{history.train_loss[-1]:.4f}" in caption_text(captions)
+    assert f"{history.train_loss[0]:.3f}" in caption_text(captions)
     # One caption after another, with no gap: each beat's caption is up exactly while it plays.
     cues = list(srt.parse(captions))
     assert all(before.end == after.start for before, after in zip(cues, cues[1:]))
     assert cues[-1].end.total_seconds() == pytest.approx(video.duration - video.scene.ending_hold, abs=0.1)
     # The replay runs under its three sentences; the network at the start of the replay is
     # the untrained one, a different picture from the end.
-    replay = next(cue for cue in cues if cue.content.startswith("Each frame shows the real weights"))
+    replay = next(cue for cue in cues if cue.content.replace("\n", " ").startswith("Each frame shows the real"))
     loss_cue = next(cue for cue in cues if cue.content.startswith("The loss falls"))
+    loss_cue = next(cue for cue in cues[cues.index(loss_cue):] if cue.content.endswith("."))  # its last part
     replay_seconds = loss_cue.end.total_seconds() - replay.start.total_seconds()
     assert replay_seconds >= 6.0
     start_frame = frames[int(replay.start.total_seconds() * FPS) + 1]
@@ -105,14 +107,14 @@ def test_forward_video_lights_the_output_to_its_true_activation(history, tmp_pat
     inputs = [luminance(frames[-1][to_pixel(c.get_center(), WIDTH, HEIGHT)]) for c in scene.network_mob.neurons[0]]
     assert inputs[3] > inputs[1]
     assert_edges_show_signs(frames[-1], strong_edges(scene, [W[-1] for W in history.weights]))
-    captions = video.subtitles.read_text()
+    captions = caption_text(video.subtitles.read_text())
     assert "Your input: 0.90, 0.80, 0.85, 0.95" in captions and f"{output:.3f}" in captions
 
 
 def test_forward_video_of_a_sample_marks_the_prediction(history, tmp_path):
     video = render(ForwardPassScene, tmp_path / "sample.mp4", resolution=(320, 180), fps=5, progress=False,
                    history=history, sample=3)
-    captions = video.subtitles.read_text()
+    captions = caption_text(video.subtitles.read_text())
     label = int(history.y_train[3, 0])
     predicted = int(history.network_at(-1).forward(history.X_train[3:4].astype(float))[0, 0] >= 0.5)
     names = ("low blob", "high blob")
@@ -127,7 +129,7 @@ def test_network_video_draws_the_initial_weights(history, tmp_path):
     frames, _, _, _ = read_video(video.path)
     assert_edges_show_signs(frames[-1], strong_edges(video.scene, [W[0] for W in history.weights]))
     parameters = sum(a * b + b for a, b in zip(history.layer_sizes, history.layer_sizes[1:]))
-    assert f"{parameters}" in video.subtitles.read_text()
+    assert f"{parameters}" in caption_text(video.subtitles.read_text())
 
 
 def test_gif_output(history, tmp_path):

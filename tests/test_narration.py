@@ -36,7 +36,7 @@ class Scripted(HistoryScene):
     def script(self) -> list[Beat]:
         return [
             Beat("Short, with a long animation.", lambda: self.play(Create(Circle()), run_time=4.0)),
-            Beat("A long caption with nothing moving, which has to stay up until a person has read it all."),
+            Beat("A caption with nothing moving stays up until a person has read it."),
             Beat("Short, long speech.", spoken="short long speech"),
         ]
 

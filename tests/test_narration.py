@@ -53,7 +53,7 @@ def test_a_beat_lasts_as_long_as_its_animation_its_reading_and_its_speech(tmp_pa
     assert third == pytest.approx(6.0 + PAUSE, abs=1 / FPS)  # the speech is
     assert [cue.start for cue in cues[1:]] == [cue.end for cue in cues[:-1]]
     # Every sentence was asked for in order, in its spoken form, before the first beat ended.
-    assert voice.calls == ["Short, with a long animation.", cues[1].text, "short long speech"]
+    assert voice.calls == ["Short, with a long animation.", narration.captions[1], "short long speech"]
     # The track holds each clip at its beat's start and is silent before it.
     track = narration.audio(video.duration)
     start = int(round(cues[2].start * voice.sample_rate))

@@ -19,6 +19,16 @@ def default_history() -> TrainingHistory:
     return record_run(RunSpec())
 
 
+def loss_number(value: float) -> str:
+    """A loss as captions and readouts show it: four decimals, or three significant digits when
+    that would read 0.0000 (``3.17e−4``)."""
+    value = float(value)
+    if value >= 0.01 or value == 0:
+        return f"{value:.4f}"
+    mantissa, exponent = f"{value:.2e}".split("e")
+    return f"{mantissa}e{int(exponent)}".replace("-", "−")
+
+
 def class_labels(history: TrainingHistory) -> tuple[str, ...]:
     """The names of the run's classes, label order (empty for real-valued outputs)."""
     output, n_out = history.metadata["output"], history.layer_sizes[-1]

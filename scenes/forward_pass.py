@@ -10,16 +10,17 @@ from manim import (
     MathTypst, SurroundingRectangle, Text, VGroup, Write,
 )
 
-from nnscratch.verdict import decision
+from nnscratch.verdict import decision, judge
 from scenes.common import HistoryScene, class_labels
 from scenes.layout import GAP, fit, fit_network, safe_area
 from scenes.narration import Beat
 from scenes.style import ACTIVATION_LOOKS, HIGHLIGHT, LABEL, MUTED, NEGATIVE, OUTPUT_RIM, POSITIVE
 
+MAX_TOLD_LAYERS = 3  # hidden layers after the first told one by one; more are told together
 MAX_VALUE_LABELS = 10  # value labels beside neurons only where a column is this short
 MIN_LABEL_GAP = 1.2  # and the columns this far apart, so labels do not crowd the next layer's edges
 COLUMN_WIDTH = 6.8  # the right column: equations, the numbers of W a + b, the prediction
-WINDOW_ROWS, WINDOW_COLUMNS = 6, 4  # of W shown in numbers; a larger W shows a corner of itself
+WINDOW_ROWS, WINDOW_COLUMNS = 8, 4  # of W shown in numbers; a larger W shows a corner of itself
 PRODUCT_FONT = 24  # digits about 0.18 units tall: 16 px at 720p, 24 at 1080p
 
 
@@ -46,6 +47,26 @@ def window(count: int, limit: int) -> list[int | None]:
     if count <= limit:
         return list(range(count))
     return list(range(limit - 2)) + [None, count - 1]
+
+
+def product_code(W: np.ndarray, a_prev: np.ndarray, b: np.ndarray, z: np.ndarray, rows: list, cols: list,
+                 boxed: tuple[int, int] | None = None) -> str:
+    """Typst for ``W a + b = z`` showing the ``rows`` and ``cols`` of W (None: a row or column of dots),
+    with the entry ``boxed`` framed in the highlight colour."""
+    def entry(i, j) -> str:
+        if i is None or j is None:
+            return "dots.down" if i is None and j is None else "dots.v" if i is None else "dots.h"
+        code = typst_number(W[i, j], colored=True)
+        if (i, j) == boxed:
+            code = f'#box(stroke: 1.5pt + rgb("{HIGHLIGHT.to_hex()}"), inset: 3pt)[{code}]'
+        return code
+
+    matrix = 'mat(delim: "[", ' + "; ".join(", ".join(entry(i, j) for j in cols) for i in rows) + ")"
+    return f"{matrix} {vector_code(a_prev, cols)} + {vector_code(b, rows)} = {vector_code(z, rows)}"
+
+
+def vector_code(values: np.ndarray, shown: list) -> str:
+    return 'vec(delim: "[", ' + ", ".join("dots.v" if i is None else typst_number(values[i]) for i in shown) + ")"
 
 
 class Formula(MathTypst):
@@ -98,27 +119,35 @@ class ForwardPassScene(HistoryScene):
         self.network_mob = fit_network(lambda **size: self.make_network(input_labels=inputs, **size), region)
         self.network_mob.set_weights(self.weights_at(-1), scale=self.weight_scale)
         self.product_layer = 1
+        self.first_equation = self.place_equation(self.equation(1))
+        self.current_equation_bottom = self.first_equation.get_bottom()[1]
 
     def script(self) -> list[Beat]:
         h, sizes = self.history, self.history.layer_sizes
         shown = ", ".join(number(v) for v in self.x[:6]) + (" …" if len(self.x) > 6 else "")
+        verdict = judge(h)
+        trained = (f"Here is a network trained for {h.epochs:,} epochs; its loss fell to {h.train_loss[-1]:.3g}."
+                   if verdict.learned else
+                   f"Here is a network trained for {h.epochs:,} epochs that did not learn: {verdict.why_not}.")
         beats = [
-            Beat(f"Here is a network trained for {h.epochs:,} epochs; its loss fell to {h.train_loss[-1]:.3g}.",
-                 self.show_network),
+            Beat(trained, self.show_network),
             Beat("Let's push one input through it, layer by layer, with the real numbers.", self.show_equation),
             Beat(f"{self.origin.capitalize()}: {shown}. Each input neuron's brightness is its value.",
                  self.show_input),
+            Beat(self.sum_caption(1), lambda: self.show_sum(1)),
+            *self.product_beats(1),
         ]
-        for layer in range(1, len(sizes)):
-            if layer > 1 and layer != self.product_layer:
-                # Told once in full; after that one beat a layer keeps a deep network's video short.
-                beats.append(Beat(self.brief_caption(layer), lambda layer=layer: self.show_layer(layer)))
-                continue
-            beats.append(Beat(self.sum_caption(layer), lambda layer=layer: self.show_sum(layer)))
-            if layer == self.product_layer:
-                beats += self.product_beats(layer)
-            else:
-                beats.append(Beat(self.activation_caption(layer), lambda layer=layer: self.show_activation(layer)))
+        last = len(sizes) - 1
+        middle = list(range(2, last))
+        if len(middle) > MAX_TOLD_LAYERS:
+            # Many hidden layers do the same thing: one beat takes them all, in turn.
+            beats.append(Beat(f"Hidden layers {middle[0]} to {middle[-1]} do the same, one after another; "
+                              f"in the last of them, {self.highlight(middle[-1])}.",
+                              lambda: [self.show_layer(layer, quick=True) for layer in middle]))
+        else:
+            beats += [Beat(self.brief_caption(layer), lambda layer=layer: self.show_layer(layer)) for layer in middle]
+        if last > 1:
+            beats.append(Beat(self.brief_caption(last), lambda: self.show_layer(last)))
         beats.append(Beat(self.prediction_caption(), self.show_prediction))
         return beats
 
@@ -130,29 +159,26 @@ class ForwardPassScene(HistoryScene):
     def sum_caption(self, layer: int) -> str:
         size = self.history.layer_sizes[layer]
         who = "its neuron" if size == 1 else f"each of its {size} neurons"
-        if layer == 1:
-            return (f"Into {self.layer_name(layer)}: {who} adds up the previous layer's values "
-                    "times the weights, plus a bias.")
-        return f"On to {self.layer_name(layer)}: {who} does the same with the values just computed."
+        return (f"Into {self.layer_name(layer)}: {who} adds up the previous layer's values "
+                "times the weights, plus a bias.")
 
     def brief_caption(self, layer: int) -> str:
-        name = self.layer_name(layer)
-        return f"{name[0].upper()}{name[1:]} does the same with {self._function_word(layer)}: {self.highlight(layer)}."
-
-    def activation_caption(self, layer: int) -> str:
-        return f"Then {self._function_word(layer)} turns {self.outcome(layer)}."
-
-    def outcome(self, layer: int) -> str:
-        if self.history.layer_sizes[layer] == 1:
-            return f"the sum into its value: {number(self.trace.a[layer][0][0])}"
-        return f"each sum into a value; {self.highlight(layer)}"
+        if layer == len(self.history.layer_sizes) - 1:  # its values are the answer, told next
+            return f"The output layer does the same, with {self._function_word(layer)}."
+        return f"Hidden layer {layer} does the same with {self._function_word(layer)}: {self.highlight(layer)}."
 
     def highlight(self, layer: int) -> str:
+        """The value a layer reaches, as said: its only neuron's, or its highest neuron's (the
+        output layer's to three decimals, named by its class)."""
         values = self.trace.a[layer][0]
+        output = layer == len(self.history.layer_sizes) - 1
+        digits = 3 if output else 2
         if len(values) == 1:
-            return f"its neuron reads {number(values[0])}"
+            return f"its neuron reads {number(values[0], digits)}"
         strongest = int(np.argmax(values))
-        return f"neuron {strongest + 1} ends highest, at {number(values[strongest])}"
+        names = class_labels(self.history)
+        who = f"the {names[strongest]} neuron" if output and names else f"neuron {strongest + 1}"
+        return f"{who} ends highest, at {number(values[strongest], digits)}"
 
     def _function_word(self, layer: int) -> str:
         last = len(self.history.layer_sizes) - 1
@@ -173,7 +199,7 @@ class ForwardPassScene(HistoryScene):
         return fit(equation, self.column.above(self.column.top - equation.height), UP + LEFT)
 
     def show_equation(self) -> None:
-        self.current_equation = self.place_equation(self.equation(1))
+        self.current_equation = self.first_equation
         self.play(Write(self.current_equation), run_time=1.0)
 
     def show_input(self) -> None:
@@ -190,26 +216,32 @@ class ForwardPassScene(HistoryScene):
         body = f"{f}({inner})" if f else inner
         return Formula(f"a^(({layer})) = {body}", font_size=40, color=LABEL)
 
-    def show_sum(self, layer: int) -> None:
-        """The equation for ``layer`` and the signal flashing along the edges into it."""
+    def show_sum(self, layer: int, quick: bool = False) -> None:
+        """The equation for ``layer`` and the signal pulsing along the edges into it."""
         if layer > 1:
             equation = self.place_equation(self.equation(layer))
-            self.play(FadeTransform(self.current_equation, equation), run_time=0.6)
+            self.play(FadeTransform(self.current_equation, equation), run_time=0.3 if quick else 0.6)
             self.current_equation = equation
-        self.play(self.network_mob.forward_flash(layer - 1, run_time=1.3))
+        self.play(self.network_mob.forward_flash(layer - 1, run_time=0.8 if quick else 1.3))
 
-    def show_layer(self, layer: int) -> None:
-        self.show_sum(layer)
-        self.show_activation(layer)
+    def show_layer(self, layer: int, quick: bool = False) -> None:
+        self.show_sum(layer, quick)
+        self.show_activation(layer, quick)
 
-    def show_activation(self, layer: int) -> None:
-        """The neurons of ``layer`` lighting to their true activations, with their values beside them."""
+    def show_activation(self, layer: int, quick: bool = False) -> None:
+        """The neurons of ``layer`` lighting to their true activations, with their values beside them,
+        and the neuron the caption names pointed at."""
         net, sizes = self.network_mob, self.history.layer_sizes
         values = self.trace.a[layer][0]
-        self.play(net.light_layer(layer, values), run_time=0.8)
+        self.play(net.light_layer(layer, values), run_time=0.5 if quick else 0.8)
         column_gap = net.positions[1][0, 0] - net.positions[0][0, 0]
         if layer < len(sizes) - 1 and len(net.indices[layer]) <= MAX_VALUE_LABELS and column_gap >= MIN_LABEL_GAP:
             self.play(FadeIn(self.value_labels(layer, values)), run_time=0.4)
+        drawn = list(net.indices[layer])
+        strongest = int(np.argmax(values))
+        if len(values) > 1 and strongest in drawn and not quick:
+            self.play(Indicate(net.neurons[layer][drawn.index(strongest)], color=HIGHLIGHT, scale_factor=1.3),
+                      run_time=1.0)
 
     def value_labels(self, layer: int, values: np.ndarray) -> VGroup:
         labels = VGroup()
@@ -220,66 +252,77 @@ class ForwardPassScene(HistoryScene):
             labels.add(VGroup(BackgroundRectangle(text, fill_opacity=0.85, buff=0.03), text))
         return labels
 
+    def make_product(self, layer: int) -> None:
+        """The numbers of z = W a + b for ``layer`` as formulas, once: a corner of W when it is too
+        big, fewer columns before smaller digits; and the same with its strongest entry boxed."""
+        W = self.network.weights[layer - 1]
+        b, a_prev = self.network.biases[layer - 1], self.trace.a[layer - 1][0]
+        z, a = self.trace.z[layer][0], self.trace.a[layer][0]
+        rows = window(W.shape[0], WINDOW_ROWS)
+        for shown in range(WINDOW_COLUMNS, 2, -1):
+            cols = window(W.shape[1], shown)
+            self.product = Formula(product_code(W, a_prev, b, z, rows, cols), font_size=PRODUCT_FONT, color=LABEL)
+            if self.product.width <= self.column.width:
+                break
+        top = self.current_equation_bottom - 0.4
+        fit(self.product, self.column.below(top).above(top - self.product.height), UP + LEFT)
+        entries = [(i, j) for i in rows if i is not None for j in cols if j is not None]
+        self.strongest = max(entries, key=lambda entry: abs(W[entry]))
+        self.product_boxed = Formula(product_code(W, a_prev, b, z, rows, cols, boxed=self.strongest),
+                                     font_size=PRODUCT_FONT, color=LABEL)
+        self.product_boxed.scale(self.product.height / self.product_boxed.height)
+        self.product_boxed.move_to(self.product.get_corner(UP + LEFT), UP + LEFT)
+        self.product_whole = len(entries) == W.size
+        f = ACTIVATION_LOOKS[self.history.metadata["activation"] if layer < len(self.history.layer_sizes) - 1
+                             else self.history.metadata["output"]].symbol
+        self.product_result = Formula(f"a^(({layer})) = {f}(z) = {vector_code(a, rows)}" if f
+                                      else f"a^(({layer})) = z", font_size=PRODUCT_FONT, color=LABEL)
+        top = self.product.get_bottom()[1] - 0.3
+        fit(self.product_result, self.column.below(top).above(top - self.product_result.height), UP + LEFT)
+
     def product_beats(self, layer: int) -> list[Beat]:
-        """The real numbers of z = W a + b for one layer (a corner of W when it is large), then a = f(z)."""
+        """The real numbers of z = W a + b for one layer, its strongest weight, then a = f(z)."""
+        self.make_product(layer)
         W = self.network.weights[layer - 1]
         z, a = self.trace.z[layer][0], self.trace.a[layer][0]
-        rows, cols = self.network_mob.indices[layer], self.network_mob.indices[layer - 1]
-        drawn = np.abs(W[np.ix_(rows, cols)])
-        row, col = divmod(int(np.argmax(drawn)), len(cols))  # the largest weight that has an edge on screen
-        every = len(rows) * len(cols) == W.size
-        shows = "" if W.shape[0] <= WINDOW_ROWS and W.shape[1] <= WINDOW_COLUMNS else ", too big to show whole"
+        row, col = self.strongest
+        shows = "" if self.product_whole else ", too big to show whole, so here is a corner of it"
+        if W.size == 1:
+            weight = f"Its one weight, {number(W[row, col])}, links the input to the neuron."
+        else:
+            weight = (f"The strongest weight{'' if self.product_whole else ' shown'}, {number(W[row, col])}, "
+                      f"links input {col + 1} to neuron {row + 1}.")
+        sums = "the sum" if len(z) == 1 else "each sum"
         squash = ", ".join(f"{number(zi)} → {number(ai)}" for zi, ai in zip(z[:3], a[:3])) \
             + (", and so on" if len(z) > 3 else "")
         return [
             Beat(f"In numbers: W is {W.shape[0]} by {W.shape[1]}{shows}. Blue entries are positive, red negative.",
-                 lambda: self.show_product(layer)),
-            Beat(f"Its largest {'' if every else 'drawn '}weight, {number(W[rows[row], cols[col]])}, links input "
-                 f"{cols[col] + 1} to neuron {rows[row] + 1}.", lambda: self.show_weight(layer, row, col)),
-            Beat(f"Then {self._function_word(layer)} squashes each sum: {squash}.",
-                 lambda: self.show_squash(layer)),
-            Beat(f"So {self.layer_name(layer)} lights up: {self.highlight(layer)}.",
-                 lambda: self.show_activation(layer)),
+                 lambda: self.show_product()),
+            Beat(weight, lambda: self.show_weight(layer, row, col)),
+            Beat(f"Then {self._function_word(layer)} squashes {sums}: {squash}.", lambda: self.show_squash(layer)),
+            Beat(f"So {self.layer_name(layer)} takes its {'value' if len(z) == 1 else 'values'}: "
+                 f"{self.highlight(layer)}.", lambda: self.show_activation(layer)),
         ]
 
-    def show_product(self, layer: int) -> None:
-        W = self.network.weights[layer - 1]
-        b = self.network.biases[layer - 1]
-        a_prev = self.trace.a[layer - 1][0]
-        z, a = self.trace.z[layer][0], self.trace.a[layer][0]
-        rows = window(W.shape[0], WINDOW_ROWS)
-
-        def mat() -> str:
-            lines = [", ".join("dots.down" if i is None and j is None else "dots.v" if i is None else
-                               "dots.h" if j is None else typst_number(W[i, j], colored=True) for j in cols)
-                     for i in rows]
-            return 'mat(delim: "[", ' + "; ".join(lines) + ")"
-
-        def vec(values, shown) -> str:
-            return 'vec(delim: "[", ' + ", ".join("dots.v" if i is None else typst_number(values[i])
-                                                  for i in shown) + ")"
-
-        for shown in range(WINDOW_COLUMNS, 2, -1):  # fewer columns of W before smaller digits
-            cols = window(W.shape[1], shown)
-            self.product = Formula(f"{mat()} {vec(a_prev, cols)} + {vec(b, rows)} = {vec(z, rows)}",
-                                   font_size=PRODUCT_FONT, color=LABEL)
-            if self.product.width <= self.column.width:
-                break
-        top = self.current_equation.get_bottom()[1] - 0.4
-        fit(self.product, self.column.below(top).above(top - self.product.height), UP + LEFT)
-        f = ACTIVATION_LOOKS[self.history.metadata["activation"] if layer < len(self.history.layer_sizes) - 1
-                             else self.history.metadata["output"]].symbol
-        self.product_result = Formula(f"a^(({layer})) = {f}(z) = {vec(a, rows)}" if f else f"a^(({layer})) = z",
-                                      font_size=PRODUCT_FONT, color=LABEL)
-        top = self.product.get_bottom()[1] - 0.3
-        fit(self.product_result, self.column.below(top).above(top - self.product_result.height), UP + LEFT)
+    def show_product(self) -> None:
         self.play(FadeIn(self.product, shift=DOWN * 0.2), run_time=1.2)
 
     def show_weight(self, layer: int, row: int, col: int) -> None:
-        """Point at one weight: ``row`` and ``col`` count the drawn neurons of the two layers."""
-        edge = self.network_mob.edges[layer - 1][row * len(self.network_mob.indices[layer - 1]) + col]
-        self.play(Indicate(edge, color=HIGHLIGHT, scale_factor=1.0),
-                  Indicate(self.network_mob.neurons[layer][row], color=HIGHLIGHT), run_time=1.5)
+        """Point at one weight, in the matrix and on its edge, for the whole beat: ``row`` and
+        ``col`` are its indices in W."""
+        net = self.network_mob
+        edge = net.edges[layer - 1][list(net.indices[layer]).index(row) * len(net.indices[layer - 1])
+                                    + list(net.indices[layer - 1]).index(col)]
+        neuron = net.neurons[layer][list(net.indices[layer]).index(row)]
+        edge_look = (edge.get_stroke_color(), edge.stroke_width, edge.get_stroke_opacity())
+        rim_look = (neuron.get_stroke_color(), neuron.stroke_width)
+        self.play(FadeTransform(self.product, self.product_boxed),
+                  edge.animate.set_stroke(color=HIGHLIGHT, width=max(3 * edge_look[1], 6), opacity=1.0),
+                  neuron.animate.set_stroke(color=HIGHLIGHT, width=4), run_time=0.8)
+        self.product = self.product_boxed
+        self.hold(self.beat_seconds() - 1.6)
+        self.play(edge.animate.set_stroke(color=edge_look[0], width=edge_look[1], opacity=edge_look[2]),
+                  neuron.animate.set_stroke(color=rim_look[0], width=rim_look[1]), run_time=0.8)
 
     def show_squash(self, layer: int) -> None:
         self.play(FadeIn(self.product_result, shift=DOWN * 0.2), run_time=0.8)
@@ -312,9 +355,11 @@ class ForwardPassScene(HistoryScene):
             said = f"{reads}: too close to call, so the network is undecided (it leans to {names[predicted]})."
         else:
             said = f"{reads}: the network says {names[predicted]}."
-        if truth is not None:
-            outcome = "" if undecided else (": right" if truth == predicted else ": wrong")
-            said += f" The label is {names[truth]}{outcome}."
+        if truth is not None and undecided:
+            said += (f" The label is {names[truth]}, so it leans the "
+                     f"{'right' if truth == predicted else 'wrong'} way.")
+        elif truth is not None:
+            said += f" The label is {names[truth]}: {'right' if truth == predicted else 'wrong'}."
         return said
 
     def show_prediction(self) -> None:

@@ -98,6 +98,11 @@ def timed_parts(caption: str, start: float, end: float) -> list[Cue]:
     return cues
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``3 weights``, ``1 weight``: a number with its noun in the right form."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
 def reading_seconds(caption: str) -> float:
     """How long a caption must stay up to be read, pause included."""
     return max(MIN_BEAT, len(caption) / READING_SPEED + PAUSE)

@@ -8,7 +8,7 @@ from manim import (
 
 from scenes.common import HistoryScene
 from scenes.layout import GAP, Region, boxes_overlap, fit, fit_network, safe_area, short_sizes
-from scenes.narration import Beat
+from scenes.narration import Beat, counted
 from scenes.network_mobject import NetworkMobject
 from scenes.style import ACTIVATION_LOOKS, LABEL, MUTED
 
@@ -50,20 +50,46 @@ class NetworkScene(HistoryScene):
         n_weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
         n_biases = sum(sizes[1:])
         drawn = "drawn " if len(weights) < n_weights else ""
+        negative = len(weights) - positive
+        if positive == 0 or negative == 0:
+            signs = (f"{when}, all {counted(len(weights), drawn + 'weight')} are "
+                     f"{'positive, drawn blue' if negative == 0 else 'negative, drawn red'}.")
+        else:
+            signs = (f"{when}, {positive} of the {counted(len(weights), drawn + 'weight')} "
+                     f"{'is' if positive == 1 else 'are'} positive, drawn blue, and {negative} "
+                     f"{'is' if negative == 1 else 'are'} negative, drawn red.")
+        signed = meta["activation"] in ("tanh", "leaky_relu")
         return [
             Beat(f"This network has {len(sizes)} layers: {', '.join(map(str, sizes))} neurons, left to right.",
                  self.show_title),
             Beat("Each circle is a neuron. Information flows from left to right.", self.show_layers),
-            Beat(f"{when}, {positive} of the {len(weights)} {drawn}weights are positive, drawn blue, "
-                 f"and {len(weights) - positive} are negative, drawn red.", self.show_edges),
-            Beat("The input layer takes the data, the hidden layers transform it, and the output layer answers.",
-                 self.show_layer_labels),
-            Beat(f"Every neuron adds up its weighted inputs and a bias, then applies {meta['activation']}.",
-                 self.show_activation),
-            Beat(f"Training tunes {n_weights + n_biases:,} numbers: {n_weights:,} weights and {n_biases:,} biases.",
-                 self.show_parameter_count),
-            Beat("Thicker edges are larger weights, and a brighter neuron fires more strongly.", self.show_legend),
+            Beat(signs, self.show_edges),
+            Beat(self.roles_caption(), self.show_layer_labels),
+            Beat(self.activation_caption(), self.show_activation),
+            Beat(f"Training tunes {n_weights + n_biases:,} numbers: {counted(n_weights, 'weight')} and "
+                 f"{counted(n_biases, 'bias', 'biases')}.", self.show_parameter_count),
+            Beat("Thicker edges are larger weights, and a brighter neuron fires more strongly"
+                 + ("; an amber one is negative." if signed else "."), self.show_legend),
         ]
+
+    def roles_caption(self) -> str:
+        hidden = len(self.history.layer_sizes) - 2
+        if hidden == 0:
+            return "The input layer takes the data, and the output layer answers."
+        noun = "hidden layer transforms" if hidden == 1 else "hidden layers transform"
+        return f"The input layer takes the data, the {noun} it, and the output layer answers."
+
+    def activation_caption(self) -> str:
+        meta, sizes = self.history.metadata, self.history.layer_sizes
+        finish = {"sigmoid": "sigmoid turns the sum into a probability between 0 and 1",
+                  "softmax": "softmax turns the sums into probabilities that add up to 1",
+                  "identity": "the sum is the answer as it is"}[meta["output"]]
+        if len(sizes) == 2:
+            subject = "The output neuron" if sizes[-1] == 1 else "Each output neuron"
+            return f"{subject} adds up its weighted inputs and a bias; {finish}."
+        output = "the output neuron" if sizes[-1] == 1 else "the output neurons"
+        return (f"Each hidden neuron adds up its weighted inputs and a bias, then applies {meta['activation']}; "
+                f"{output} {'does' if sizes[-1] == 1 else 'do'} the same, but {finish}.")
 
     # -- layout -------------------------------------------------------------------
 

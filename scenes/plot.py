@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Axes, Line, Text, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Axes, DashedLine, Line, Text, VGroup
 
 from scenes.layout import Region
 from scenes.readout import Readout
@@ -120,6 +120,17 @@ class MetricPlot(VGroup):
             self.curves.append(RevealedCurve(np.column_stack([xs, ys, np.zeros_like(xs)]), stroke_color=color,
                                              stroke_width=3))
         self.add(self.axes, self.labels)
+
+    def marker(self, epoch: int, text: str) -> VGroup:
+        """A dashed line up the plot at ``epoch``, labelled at its top."""
+        x = self.axes.c2p(float(self.axis.position(epoch)), 0)[0]
+        line = DashedLine([x, self.axes.c2p(0, 0)[1], 0], [x, self.axes.c2p(0, self.top)[1], 0], color=MUTED,
+                          stroke_width=2, dash_length=0.06)
+        # Inside the axes, beside the line's top: above it run the heading and the legend.
+        label = Text(text, font_size=SMALL, color=MUTED)
+        right = x + 0.08 + label.width <= self.axes.c2p(1, 0)[0]
+        label.move_to(line.get_end() + (RIGHT * 0.08 if right else LEFT * 0.08), UP + (LEFT if right else RIGHT))
+        return VGroup(line, label)
 
     def reveal(self, epoch: float) -> None:
         """Show the curves up to ``epoch``."""

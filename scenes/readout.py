@@ -16,7 +16,7 @@ from manim import Text, VGroup, VMobject
 
 from scenes.path_cache import PathCache
 
-CHARACTERS = "0123456789.,%−-+"
+CHARACTERS = "0123456789.,%−-+e"
 
 
 class ReadoutGlyphs(VMobject):

@@ -14,14 +14,14 @@ OUTPUT_RIM = ManimColor(GREEN)
 HIDDEN_RIM = ManimColor("#8A9BA8")
 LABEL = ManimColor("#DDDDDD")
 MUTED = ManimColor("#9A9A9A")
-HIGHLIGHT = ManimColor("#FFD95E")  # what the narration points at
+HIGHLIGHT = ManimColor("#F4F46A")  # what the narration points at: a lemon yellow, unlike amber
 
 # Neuron fill: dark when quiet, then brighter and more saturated with the size of the
 # activation, blue for positive values and amber for negative ones (tanh, identity), so
 # -1 is as loud as +1 and unlike 0. Lightness and saturation both rise all the way.
 _QUIET = np.array(ManimColor("#0C1A2A").to_rgb())
 _FIRING = np.array(ManimColor("#8ADCFF").to_rgb())
-_FIRING_NEGATIVE = np.array(ManimColor("#FFB44F").to_rgb())
+_FIRING_NEGATIVE = np.array(ManimColor("#FFB347").to_rgb())
 
 MAX_DRAWN_NEURONS = 16
 NEURON_RADIUS = 0.2

@@ -10,7 +10,7 @@ from manim import (
 )
 
 from nnscratch import judge
-from scenes.common import HistoryScene
+from scenes.common import HistoryScene, loss_number
 from scenes.layout import GAP, Region, fit, fit_network, safe_area
 from scenes.narration import Beat
 from scenes.plot import EpochAxis, MetricPlot, labelled
@@ -19,7 +19,7 @@ from scenes.style import LABEL, MUTED, NEGATIVE
 
 LOSS_COLOR = "#FFD95E"
 ACCURACY_COLOR = "#83C167"
-TEST_COLOR = "#9ADBC5"
+TEST_COLOR = "#C8A2E8"  # lavender: unlike the train curves of both plots
 PANEL_SHARE = 0.44  # of the width below the title, for the plots
 SUMMARY_FONT = 20
 REPLAY_SHARES = (0.35, 0.3, 0.35)  # of the replay, for each of its three sentences
@@ -58,14 +58,20 @@ class TrainingScene(HistoryScene):
     def script(self) -> list[Beat]:
         h, meta = self.history, self.history.metadata
         dataset = meta.get("dataset", {}).get("name", "its")
+        moved = np.abs(self.key_weights[-1] - self.key_weights[0]).mean() / max(self.weight_scale, 1e-12)
+        weights = ("Each frame shows the real weights at that epoch: edges recolour and thicken as they change."
+                   if moved >= 0.05 else "Each frame shows the real weights at that epoch: here they hardly change.")
+        signed = meta["activation"] in ("tanh", "leaky_relu")
         beats = [
             Beat(f"We train a {'-'.join(map(str, h.layer_sizes))} network on {dataset} data, with "
                  f"{meta['optimizer']} at learning rate {meta['learning_rate']:g}.", self.show_intro),
-            Beat(f"At the start the weights are random, and the loss is {h.train_loss[0]:.3f}.",
+            Beat(f"The loss measures how wrong its answers are; an epoch is one pass over the "
+                 f"{len(h.X_train):,} training samples.", self.show_measures),
+            Beat(f"At the start the weights are random, and the loss is {loss_number(h.train_loss[0])}.",
                  self.show_start),
-            Beat("Each frame shows the real weights at that epoch: edges recolour and thicken as they change.",
-                 lambda: self.replay_part(0)),
-            Beat("The neurons glow with the activations of one training sample.", lambda: self.replay_part(1)),
+            Beat(weights, lambda: self.replay_part(0)),
+            Beat("The neurons glow with the activations of one training sample"
+                 + (": blue when positive, amber when negative." if signed else "."), lambda: self.replay_part(1)),
             Beat(self.outcome_caption(), lambda: self.replay_part(2)),
             Beat(self.summary_text() + ".", self.show_ending),
         ]
@@ -73,18 +79,21 @@ class TrainingScene(HistoryScene):
             beats.append(Beat(f"This run did not learn: {self.verdict.why_not}.",
                               lambda: self.show_warning(f"did not learn: {self.verdict.why_not}")))
         if self.verdict.overfit:
-            beats.append(Beat(f"And it overfits: {self.verdict.overfit}.",
-                              lambda: self.show_warning("overfits: the test loss rose from epoch "
-                                                        f"{self.verdict.best_test_epoch:,}")))
+            beats.append(Beat(f"And it overfits: {self.verdict.overfit}.", self.show_overfit))
         return beats
 
     def outcome_caption(self) -> str:
         """What the loss and accuracy did, said as it was: a fall only when they fell."""
         h = self.history
-        first, last = h.train_loss[0], h.train_loss[-1]
+        first, last = float(h.train_loss[0]), float(h.train_loss[-1])
         learned = self.verdict.learned
-        change = (f"The loss falls from {first:.3f} to {last:.4f} ({(first - last) / first:.0%} lower)"
-                  if learned else f"The loss goes from {first:.3f} to {last:.4f}")
+        if not learned:
+            change = f"The loss goes from {loss_number(first)} to {loss_number(last)}"
+        elif first >= 10 * last:
+            change = (f"The loss falls from {loss_number(first)} to {loss_number(last)}, "
+                      f"{first / max(last, 1e-30):,.0f} times lower")
+        else:
+            change = f"The loss falls from {loss_number(first)} to {loss_number(last)} ({(first - last) / first:.0%} lower)"
         if math.isnan(h.train_accuracy[0]):
             return change + "."
         before, after = h.train_accuracy[0], h.train_accuracy[-1]
@@ -120,7 +129,7 @@ class TrainingScene(HistoryScene):
             plot.reveal(epoch)
         h = self.history
         self.epoch_readout.set_text(f"{shown_epoch:,}")
-        self.loss_readout.set_text(f"{h.train_loss[shown_epoch]:.4f}")
+        self.loss_readout.set_text(loss_number(h.train_loss[shown_epoch]))
         if not math.isnan(h.train_accuracy[shown_epoch]):
             self.accuracy_readout.set_text(f"{100 * h.train_accuracy[shown_epoch]:.1f}%")
 
@@ -168,6 +177,10 @@ class TrainingScene(HistoryScene):
                   run_time=1.3)
         self.add(*self.curves)
 
+    def show_measures(self) -> None:
+        self.play(Indicate(self.plots[0].heading, color=LOSS_COLOR), Indicate(self.readouts, color=LABEL),
+                  run_time=1.5)
+
     def show_start(self) -> None:
         self.play(Indicate(self.loss_readout, color=LOSS_COLOR), run_time=1.0)
 
@@ -205,7 +218,7 @@ class TrainingScene(HistoryScene):
 
     def summary_text(self) -> str:
         h = self.history
-        return (f"After {h.epochs:,} epochs: loss {h.train_loss[-1]:.4f}"
+        return (f"After {h.epochs:,} epochs: loss {loss_number(h.train_loss[-1])}"
                 + (f", accuracy {h.train_accuracy[-1]:.1%}" if not math.isnan(h.train_accuracy[-1]) else "")
                 + (f" (test {h.test_accuracy[-1]:.1%})" if h.has_test and not math.isnan(h.test_accuracy[-1]) else ""))
 
@@ -214,6 +227,12 @@ class TrainingScene(HistoryScene):
         fit(self.summary, self.text_band.below(self.text_band.bottom + self.summary.height), DOWN + LEFT)
         self.warnings = []
         self.play(FadeIn(self.summary, shift=UP * 0.2), run_time=1.2)
+
+    def show_overfit(self) -> None:
+        best = self.verdict.best_test_epoch
+        marker = self.plots[0].marker(best, f"test lowest, epoch {best:,}")
+        self.play(FadeIn(marker), run_time=0.8)
+        self.show_warning(f"overfits: the test loss rose from epoch {best:,}")
 
     def show_warning(self, text: str) -> None:
         """A failure named on screen in the warning colour, above the summary."""

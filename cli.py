@@ -20,6 +20,7 @@ if OWN_PROCESS:
         signal.signal(_number, _stopped_while_starting)
 
 import contextlib
+import functools
 import math
 import re
 import threading
@@ -33,7 +34,7 @@ import click
 import nnscratch
 from nnscratch import checks
 from nnscratch.activations import HIDDEN_ACTIVATIONS
-from nnscratch.datasets import DATASETS, MAX_SAMPLES, train_size
+from nnscratch.datasets import DATASETS, MAX_SAMPLES, TWO_D_DATASETS, train_size
 from nnscratch.files import OutputPathError, check_output_folder, check_output_path
 from nnscratch.initializers import INITIALIZERS
 from nnscratch.optimizers import OPTIMIZERS
@@ -169,32 +170,72 @@ class OutputFile(click.ParamType):
 DEFAULTS = nnscratch.RunSpec()
 
 
+def shown_value(value) -> str:
+    """A default as a user would type it: layers as 4,6,4,1, no batch size as full batch."""
+    if value is None:
+        return "full batch"
+    if isinstance(value, (list, tuple)):
+        return ",".join(map(str, value))
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def shown_default(field: str) -> str:
+    """The defaults of a training option as --help shows them: RunSpec's, then each dataset's own."""
+    by_value: dict[str, list[str]] = {}
+    for dataset, defaults in nnscratch.DATASET_DEFAULTS.items():
+        if field in defaults and defaults[field] != getattr(DEFAULTS, field):
+            by_value.setdefault(shown_value(defaults[field]), []).append(dataset)
+    parts = [shown_value(getattr(DEFAULTS, field))]
+    for value, datasets in by_value.items():
+        parts.append(f"{value} for {'the 2-D sets' if set(datasets) == set(TWO_D_DATASETS) else ', '.join(datasets)}")
+    return f"  [default: {'; '.join(parts)}]"
+
+
+def with_dataset_defaults(command):
+    """``command`` run with the chosen dataset's defaults (DATASET_DEFAULTS) for every training option
+    left at click's default: a value the user gave always wins."""
+
+    @functools.wraps(command)
+    def run(*args, **options):
+        ctx = click.get_current_context()
+        for field, value in nnscratch.DATASET_DEFAULTS[options["dataset"]].items():
+            if ctx.get_parameter_source(field) is click.core.ParameterSource.DEFAULT:
+                options[field] = value
+        return command(*args, **options)
+
+    return run
+
+
 def training_options(command):
-    """The options that pick the architecture, the data and the training, shared by train and render."""
+    """The options that pick the architecture, the data and the training, shared by train and render;
+    the command sees the chosen dataset's defaults for the ones left out."""
     options = [
-        click.option("--layers", type=LayerSizes(), default=",".join(map(str, DEFAULTS.layers)), show_default=True,
-                     help="Neurons per layer, input first."),
+        click.option("--layers", type=LayerSizes(), default=",".join(map(str, DEFAULTS.layers)),
+                     help="Neurons per layer, input first." + shown_default("layers")),
         click.option("--activation", type=click.Choice(list(HIDDEN_ACTIVATIONS)), default=DEFAULTS.activation,
-                     show_default=True, help="Activation of the hidden layers."),
+                     help="Activation of the hidden layers." + shown_default("activation")),
         click.option("--init", "weight_init", type=click.Choice(list(INITIALIZERS)), default=DEFAULTS.weight_init,
                      show_default=True, help="Weight initializer."),
         click.option("--dataset", type=click.Choice(list(DATASETS)), default=DEFAULTS.dataset, show_default=True,
-                     help="'sample' is two Gaussian blobs with one feature per input neuron; the others are 2-D."),
-        click.option("--samples", type=WholeNumber(4, MAX_SAMPLES), default=DEFAULTS.samples, show_default=True,
-                     help="Number of samples, train and test together."),
+                     help="'sample' is two Gaussian blobs with one feature per input neuron; 'digits' is 10,000 "
+                          "handwritten MNIST digits of 28x28 pixels; the others are 2-D. The options left out "
+                          "take the dataset's defaults."),
+        click.option("--samples", type=WholeNumber(4, MAX_SAMPLES), default=DEFAULTS.samples,
+                     help="Number of samples, train and test together." + shown_default("samples")),
         click.option("--noise", type=FiniteFloat("--noise", 0, 5), default=DEFAULTS.noise,
-                     help="Noise of the dataset (a standard deviation); each dataset has its own default."),
+                     help="Noise of the dataset (a standard deviation); each dataset has its own default, "
+                          "and the digits take none."),
         click.option("--test-fraction", type=FiniteFloat("--test-fraction", 0, 1, high_open=True),
                      default=DEFAULTS.test_fraction,
                      show_default=True, help="Share of samples held out for testing."),
         click.option("--epochs", type=WholeNumber(1, checks.MAX_EPOCHS), default=DEFAULTS.epochs,
-                     show_default=True),
+                     help="Passes over the training samples." + shown_default("epochs")),
         click.option("--lr", "learning_rate", type=FiniteFloat("the learning rate", 0, low_open=True),
-                     default=DEFAULTS.learning_rate, show_default=True, help="Learning rate."),
+                     default=DEFAULTS.learning_rate, help="Learning rate." + shown_default("learning_rate")),
         click.option("--batch-size", type=WholeNumber(1), default=DEFAULTS.batch_size,
-                     help="Mini-batch size; full batch when left out."),
+                     help="Mini-batch size." + shown_default("batch_size")),
         click.option("--optimizer", type=click.Choice(list(OPTIMIZERS)), default=DEFAULTS.optimizer,
-                     show_default=True),
+                     help="How the gradient moves the weights." + shown_default("optimizer")),
         click.option("--l1", type=FiniteFloat("--l1", 0, checks.MAX_REGULARIZATION), default=DEFAULTS.l1,
                      help="L1 regularization strength."),
         click.option("--l2", type=FiniteFloat("--l2", 0, checks.MAX_REGULARIZATION), default=DEFAULTS.l2,
@@ -203,6 +244,7 @@ def training_options(command):
                      help="Training sample whose activations are recorded."),
         click.option("--seed", type=WholeNumber(0, 2**32 - 1), default=DEFAULTS.seed, show_default=True),
     ]
+    command = with_dataset_defaults(command)
     for option in reversed(options):
         command = option(command)
     return command
@@ -211,8 +253,8 @@ def training_options(command):
 def run_spec(options: dict) -> nnscratch.RunSpec:
     """Pop the training options into a RunSpec and check what needs several of them at once
     (BadParameter naming the option to change, before any work)."""
-    names = nnscratch.RunSpec.__dataclass_fields__
-    spec = nnscratch.RunSpec(**{name: options.pop(name) for name in names})
+    fields = {name: options.pop(name) for name in nnscratch.RunSpec.__dataclass_fields__}
+    spec = nnscratch.RunSpec(**{**fields, "layers": tuple(fields["layers"])})  # a tuple, as RunSpec holds it
     try:
         return spec.check()
     except nnscratch.SpecError as error:

@@ -1,6 +1,8 @@
-"""Small datasets to train on: the seed's Gaussian blobs and TensorFlow Playground's 2-D sets."""
+"""Datasets to train on: the seed's Gaussian blobs, TensorFlow Playground's 2-D sets and real handwritten digits."""
 from __future__ import annotations
 
+import functools
+import importlib.resources
 from dataclasses import dataclass
 from typing import Callable
 
@@ -83,7 +85,14 @@ TWO_D_DATASETS: dict[str, Callable[[int, float, np.random.Generator], tuple[np.n
     "spiral": _spiral,
     "gaussians": _gaussians,
 }
-DATASETS = ("sample", *TWO_D_DATASETS)
+
+# The digits: 10,000 MNIST images of 28 x 28 pixels shipped inside the package, made by
+# scripts/convert_digits.py (provenance and licence in nnscratch/data/DIGITS.md).
+DIGITS_FILE = "data/digits.npz"
+DIGIT_IMAGES = 10_000
+DIGIT_PIXELS = 28 * 28
+
+DATASETS = ("sample", *TWO_D_DATASETS, "digits")
 # What each label means, in words a caption can use (label k is CLASS_NAMES[name][k]).
 CLASS_NAMES = {
     "sample": ("low blob", "high blob"),
@@ -92,14 +101,19 @@ CLASS_NAMES = {
     "moons": ("upper moon", "lower moon"),
     "spiral": ("first arm", "second arm"),
     "gaussians": ("lower-left cluster", "upper-right cluster"),
+    "digits": tuple(str(digit) for digit in range(10)),
 }
 CLASS_COUNTS = {name: len(names) for name, names in CLASS_NAMES.items()}
-DEFAULT_NOISE = {"sample": 0.5, "xor": 0.05, "circles": 0.05, "moons": 0.05, "spiral": 0.02, "gaussians": 0.1}
+# Features a sample has; the sample blobs have as many as the input layer asks for.
+FEATURES = {**{name: 2 for name in TWO_D_DATASETS}, "digits": DIGIT_PIXELS}
+# The digits are real scans: nnscratch adds no noise to them, so theirs is 0.
+DEFAULT_NOISE = {"sample": 0.5, "xor": 0.05, "circles": 0.05, "moons": 0.05, "spiral": 0.02, "gaussians": 0.1,
+                 "digits": 0.0}
 
 
 @dataclass
 class Dataset:
-    """Inputs as rows, 0/1 labels of shape (n, 1); the test split may be empty."""
+    """Inputs as rows, labels 0 .. classes - 1 of shape (n, 1); the test split may be empty."""
 
     name: str
     X_train: np.ndarray
@@ -133,6 +147,28 @@ def train_size(n_samples: int, test_fraction: float) -> int:
     return n_samples - min(int(round(n_samples * test_fraction)), n_samples - 2)
 
 
+def checked_samples(name: str, n_samples) -> int:
+    """``n_samples`` as an int, if dataset ``name`` can give that many (the digits are 10,000 images)."""
+    n_samples = checks.whole_number("the number of samples", n_samples, 4, MAX_SAMPLES)
+    if name == "digits" and n_samples > DIGIT_IMAGES:
+        raise ValueError(f"the digits dataset has {DIGIT_IMAGES:,} images, so the number of samples must be at "
+                         f"most {DIGIT_IMAGES:,}, got {n_samples:,}")
+    return n_samples
+
+
+def checked_noise(name: str, noise) -> float:
+    """The noise to make dataset ``name`` with, its default when None.
+
+    The digits refuse any other than 0 rather than ignore it: a run that asked for
+    noisy digits and silently got clean ones would say something untrue.
+    """
+    noise = checks.finite_number("noise", DEFAULT_NOISE[name] if noise is None else noise, 0, 5)
+    if name == "digits" and noise != 0:
+        raise ValueError(f"the digits are real scans and nnscratch adds no noise to them, so noise must be "
+                         f"left out (or 0), got {noise:g}")
+    return noise
+
+
 def make_dataset(
     name: str = "sample",
     n_samples: int = 200,
@@ -144,19 +180,73 @@ def make_dataset(
     """Make a named dataset and split it into train and test parts.
 
     ``sample`` is the seed's blobs with ``n_features`` features and ``noise`` as
-    their standard deviation; the others are 2-D and ignore ``n_features``.
+    their standard deviation; the 2-D sets ignore ``n_features``. ``digits`` is a
+    subset of the shipped MNIST digits (see :func:`stratified_digits`), pixels
+    scaled to [0, 1], labels 0-9; it takes no noise.
     """
     checks.one_of("dataset", name, DATASETS)
-    n_samples = checks.whole_number("the number of samples", n_samples, 4, MAX_SAMPLES)
-    noise = checks.finite_number("noise", DEFAULT_NOISE[name] if noise is None else noise, 0, 5)
+    n_samples = checked_samples(name, n_samples)
+    noise = checked_noise(name, noise)
     test_fraction = checks.finite_number("the test fraction", test_fraction, 0, 1, high_open=True)
     n_features = checks.whole_number("n_features", n_features, 1)
     rng = np.random.default_rng(seed)
+    split = train_size(n_samples, test_fraction)
+    if name == "digits":
+        return Dataset(name, *stratified_digits(split, n_samples - split, rng), noise)
     if name == "sample":
         X, y = _blobs(n_samples, n_features, noise, rng)
     else:
         X, y = TWO_D_DATASETS[name](n_samples, noise, rng)
         order = rng.permutation(n_samples)
         X, y = X[order], y[order][:, None]
-    split = train_size(n_samples, test_fraction)
     return Dataset(name, X[:split], y[:split], X[split:], y[split:], float(noise))
+
+
+@functools.lru_cache(maxsize=1)
+def load_digits() -> tuple[np.ndarray, np.ndarray]:
+    """Every shipped digit: pixels 0-255 of shape (10000, 784), digit 0 first, and labels 0-9 of shape (10000,).
+
+    Both uint8, read once per process and read-only, so no caller can change what the next one gets.
+    """
+    with importlib.resources.files("nnscratch").joinpath(DIGITS_FILE).open("rb") as stream, \
+            np.load(stream, allow_pickle=False) as archive:
+        images, labels = archive["images"], archive["labels"]
+    pixels = images.reshape(len(images), -1)
+    pixels.setflags(write=False)
+    labels.setflags(write=False)
+    return pixels, labels
+
+
+def stratified_digits(n_train: int, n_test: int, rng: np.random.Generator
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``X_train, y_train, X_test, y_test`` drawn from the shipped digits, each digit in proportion.
+
+    The subset takes each digit within one image of its share of the 10,000; the
+    test part takes each digit within one image of its share of the subset. Which
+    images, and their order, follow from ``rng``. Pixels are scaled to [0, 1].
+    """
+    pixels, labels = load_digits()
+    n_samples = n_train + n_test
+    taken = proportional_counts(n_samples, np.bincount(labels, minlength=10))
+    tested = proportional_counts(n_test, taken)
+    train_rows, test_rows = [], []
+    for digit in range(10):
+        rows = rng.permutation(np.flatnonzero(labels == digit))[:taken[digit]]
+        test_rows.append(rows[:tested[digit]])
+        train_rows.append(rows[tested[digit]:])
+    # Shuffled, so a batch, the probe (training sample 0) and the first test samples are any digit.
+    train, test = rng.permutation(np.concatenate(train_rows)), rng.permutation(np.concatenate(test_rows))
+    return (pixels[train] / 255.0, labels[train][:, None].astype(float),
+            pixels[test] / 255.0, labels[test][:, None].astype(float))
+
+
+def proportional_counts(total: int, weights: np.ndarray) -> np.ndarray:
+    """``total`` split in proportion to the whole-number ``weights``, each part within 1 of its exact share.
+
+    Hamilton's method in exact integer arithmetic: every part gets the floor of its
+    share, and the ones left over go to the largest remainders, lower index first.
+    """
+    weights = np.asarray(weights, dtype=np.int64)
+    counts, remainders = np.divmod(total * weights, weights.sum())
+    counts[np.argsort(-remainders, kind="stable")[:total - counts.sum()]] += 1
+    return counts

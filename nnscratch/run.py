@@ -6,7 +6,10 @@ from typing import Callable
 
 from nnscratch import checks
 from nnscratch.activations import HIDDEN_ACTIVATIONS
-from nnscratch.datasets import CLASS_COUNTS, DATASETS, fitting_outputs, make_dataset, train_size
+from nnscratch.datasets import (
+    CLASS_COUNTS, DATASETS, FEATURES, TWO_D_DATASETS, checked_noise, checked_samples, fitting_outputs, make_dataset,
+    train_size,
+)
 from nnscratch.history import TrainingHistory
 from nnscratch.initializers import INITIALIZERS
 from nnscratch.network import NeuralNetwork
@@ -22,9 +25,27 @@ class SpecError(ValueError):
         self.field = field
 
 
+# The fields a run on each dataset takes when they are not given; RunSpec's own defaults are the
+# sample blobs'. The 2-D sets need an input layer of 2; with tanh and Adam every one of them is
+# learned in 1,000 epochs (a fifth of a second; the spiral, 2 arms in 160 points, then overfits). The digits need 784 inputs and 10 outputs,
+# and 3Blue1Brown's 784-16-16-10 of sigmoids learns them by plain SGD on mini-batches: batches of
+# 32 at a learning rate of 0.2 for 40 epochs reach 91.3-93.2% on the test digits (32 seeds, mean
+# 92.4%) in about 3 s. Larger steps or more epochs do no better: the test loss turns up (overfits).
+DATASET_DEFAULTS: dict[str, dict[str, object]] = {
+    "sample": {},
+    **{name: {"layers": (2, 8, 8, 1), "activation": "tanh", "optimizer": "adam", "learning_rate": 0.02,
+              "epochs": 1000} for name in TWO_D_DATASETS},
+    "digits": {"layers": (784, 16, 16, 10), "activation": "sigmoid", "samples": 10_000, "epochs": 40,
+               "learning_rate": 0.2, "batch_size": 32, "optimizer": "sgd"},
+}
+
+
 @dataclass(frozen=True)
 class RunSpec:
-    """Architecture, data and training of one run; the defaults make the built-in default video."""
+    """Architecture, data and training of one run; the defaults make the built-in default video.
+
+    ``RunSpec.for_dataset("digits", epochs=10)`` takes the digits' own defaults for the rest.
+    """
 
     layers: tuple[int, ...] = (4, 6, 4, 1)
     activation: str = "sigmoid"
@@ -42,12 +63,18 @@ class RunSpec:
     probe: int = 0
     seed: int = 42
 
+    @classmethod
+    def for_dataset(cls, dataset: str, **given) -> "RunSpec":
+        """A spec for ``dataset``: the fields ``given``, else the dataset's (DATASET_DEFAULTS), else RunSpec's."""
+        checks.one_of("dataset", dataset, DATASETS)
+        return cls(dataset=dataset, **{**DATASET_DEFAULTS[dataset], **given})
+
     def check(self) -> "RunSpec":
         """Return the spec if the run can be made, else raise SpecError naming the field to change.
 
         Every field is checked alone, then together: the input layer fits the data's
-        features, the output layer its classes, the probe a training sample, and the
-        whole run the memory limit.
+        features, the output layer its classes, the samples and noise what the dataset
+        can give, the probe a training sample, and the whole run the memory limit.
         """
         for field in fields(self):
             value = getattr(self, field.name)
@@ -58,15 +85,21 @@ class RunSpec:
             except (ValueError, TypeError) as error:
                 raise SpecError(field.name, str(error)) from None
         n_in, n_out = self.layers[0], self.layers[-1]
-        if self.dataset != "sample" and n_in != 2:
-            raise SpecError("layers", f"the {self.dataset} dataset has 2 features, so the input layer must be 2 "
-                                      f"(got {n_in})")
+        features = FEATURES.get(self.dataset)
+        if features is not None and n_in != features:
+            raise SpecError("layers", f"the {self.dataset} dataset has {features} features, so the input layer "
+                                      f"must be {features} (got {n_in})")
         classes = CLASS_COUNTS[self.dataset]
         fits = fitting_outputs(classes)
         if n_out not in fits:
             choices = " or ".join(f"{size} ({'sigmoid' if size == 1 else 'softmax'})" for size in fits)
             raise SpecError("layers", f"the {self.dataset} dataset has {classes} classes, so the output layer "
                                       f"must be {choices}, got {n_out}")
+        for field, check in (("samples", checked_samples), ("noise", checked_noise)):
+            try:
+                check(self.dataset, getattr(self, field))
+            except ValueError as error:
+                raise SpecError(field, str(error)) from None
         n_train = train_size(self.samples, self.test_fraction)
         if self.probe >= n_train:
             raise SpecError("probe", f"there are {n_train} training samples, so the probe must be below {n_train}")

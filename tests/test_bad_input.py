@@ -65,7 +65,18 @@ BAD_TRAINING_OPTIONS = [
     (["--layers", "4,100000,1"], "between 1 and 10000"),
     (["--layers", "4,5000,5000,1"], "25,035,001 parameters is more than the 20,000,000 supported"),
     (["--epochs", "-5"], "--epochs"),
-    (["--dataset", "spiral"], "the spiral dataset has 2 features, so the input layer must be 2 (got 4)"),
+    (["--dataset", "spiral", "--layers", "4,8,1"],
+     "the spiral dataset has 2 features, so the input layer must be 2 (got 4)"),
+    (["--dataset", "digits", "--layers", "4,6,4,1"],
+     "the digits dataset has 784 features, so the input layer must be 784 (got 4)"),
+    (["--dataset", "digits", "--layers", "784,16,2"],
+     "the digits dataset has 10 classes, so the output layer must be 10 (softmax), got 2"),
+    (["--dataset", "digits", "--layers", "784,16,1"],
+     "the digits dataset has 10 classes, so the output layer must be 10 (softmax), got 1"),
+    (["--dataset", "digits", "--noise", "0.3"],
+     "the digits are real scans and nnscratch adds no noise to them, so noise must be left out (or 0), got 0.3"),
+    (["--dataset", "digits", "--samples", "20000"],
+     "the digits dataset has 10,000 images, so the number of samples must be at most 10,000, got 20,000"),
     (["--dataset", "xor", "--layers", "2,4,5"],
      "the xor dataset has 2 classes, so the output layer must be 1 (sigmoid) or 2 (softmax), got 5"),
     (["--layers", "784,16,16,10"],
@@ -192,6 +203,7 @@ def test_no_numpy_warning_escapes_a_diverging_run():
     RunSpec(),
     RunSpec(layers=(64, 32, 16, 1), samples=2000, epochs=50),
     RunSpec(layers=(784, 16, 16, 2), samples=600, epochs=30, batch_size=32),
+    RunSpec.for_dataset("digits", samples=2000, epochs=3),
 ])
 def test_the_memory_estimate_is_above_what_a_run_takes(spec):
     tracemalloc.start()

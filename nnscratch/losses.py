@@ -16,8 +16,12 @@ from nnscratch.activations import identity, sigmoid, softmax
 class OutputLayer(NamedTuple):
     activation: Callable[[np.ndarray], np.ndarray]
     loss: Callable[[np.ndarray, np.ndarray], float]
-    loss_gradient: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+    loss_gradient: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]  # dC/dz
     loss_name: str
+    activation_gradient: Callable[[np.ndarray, np.ndarray], np.ndarray]  # dC/da, what the output wishes
+
+
+TINY = 1e-12  # keeps dC/da finite where a saturated output touches 0 or 1
 
 
 def binary_cross_entropy(z: np.ndarray, y: np.ndarray) -> float:
@@ -30,6 +34,11 @@ def binary_cross_entropy_gradient(z: np.ndarray, a: np.ndarray, y: np.ndarray) -
     return (a - y) / len(z)
 
 
+def binary_cross_entropy_by_output(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    a = np.clip(a, TINY, 1.0 - TINY)
+    return (a - y) / (a * (1.0 - a)) / len(a)
+
+
 def cross_entropy(z: np.ndarray, y: np.ndarray) -> float:
     top = z.max(axis=1, keepdims=True)
     log_sum_exp = top[:, 0] + np.log(np.exp(z - top).sum(axis=1))
@@ -40,6 +49,10 @@ def cross_entropy_gradient(z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.nd
     return (a - y) / len(z)
 
 
+def cross_entropy_by_output(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return -y / np.clip(a, TINY, None) / len(a)
+
+
 def mean_squared_error(z: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean((z - y) ** 2))
 
@@ -48,8 +61,14 @@ def mean_squared_error_gradient(z: np.ndarray, a: np.ndarray, y: np.ndarray) -> 
     return 2.0 * (a - y) / a.size
 
 
+def mean_squared_error_by_output(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return 2.0 * (a - y) / a.size
+
+
 OUTPUT_LAYERS: dict[str, OutputLayer] = {
-    "sigmoid": OutputLayer(sigmoid, binary_cross_entropy, binary_cross_entropy_gradient, "binary cross-entropy"),
-    "softmax": OutputLayer(softmax, cross_entropy, cross_entropy_gradient, "cross-entropy"),
-    "identity": OutputLayer(identity, mean_squared_error, mean_squared_error_gradient, "mean squared error"),
+    "sigmoid": OutputLayer(sigmoid, binary_cross_entropy, binary_cross_entropy_gradient, "binary cross-entropy",
+                           binary_cross_entropy_by_output),
+    "softmax": OutputLayer(softmax, cross_entropy, cross_entropy_gradient, "cross-entropy", cross_entropy_by_output),
+    "identity": OutputLayer(identity, mean_squared_error, mean_squared_error_gradient, "mean squared error",
+                            mean_squared_error_by_output),
 }

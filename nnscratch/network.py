@@ -194,8 +194,11 @@ class NeuralNetwork:
         trace = self.trace(X)
         return self.output_layer.loss(trace.z[-1], y) + self._penalty(), accuracy(trace.output, y)
 
-    def backward(self, trace: ForwardTrace, y: np.ndarray) -> Gradients:
-        """Backpropagate from a trace whose targets are ``y`` (already shaped like the output)."""
+    def backward(self, trace: ForwardTrace, y: np.ndarray, deltas: list | None = None) -> Gradients:
+        """Backpropagate from a trace whose targets are ``y`` (already shaped like the output).
+
+        ``deltas``, when given a list, receives each layer's error dC/dz, output first.
+        """
         delta = self.output_layer.loss_gradient(trace.z[-1], trace.a[-1], y)
         weight_grads: list[np.ndarray] = [None] * len(self.weights)  # type: ignore[list-item]
         bias_grads: list[np.ndarray] = [None] * len(self.weights)  # type: ignore[list-item]
@@ -208,6 +211,8 @@ class NeuralNetwork:
                 grad_W += self.l2 * W
             weight_grads[layer] = grad_W
             bias_grads[layer] = delta.sum(axis=0)
+            if deltas is not None:
+                deltas.append(delta)
             if layer > 0:
                 delta = (delta @ W) * self.activation.derivative(trace.z[layer], trace.a[layer])
         return Gradients(weight_grads, bias_grads)

@@ -1,0 +1,61 @@
+"""Backpropagation for one example, every intermediate kept: what the backprop video shows.
+
+For layer ``l`` (1..L), with ``a[l] = f(z[l])`` and ``z[l] = W[l] a[l-1] + b[l]``:
+
+- ``wants[l]``  = dC/da[l]: how the cost changes with the layer's activations, the "nudges"
+  the layer would like (the output's come from the loss; a hidden layer's are
+  ``W[l+1]^T delta[l+1]``, the next layer's wishes sent back through the weights);
+- ``deltas[l]`` = dC/dz[l] = ``wants[l] * f'(z[l])`` (at the output, straight from the loss);
+- ``gradients`` = dC/dW[l] = ``delta[l] a[l-1]^T`` (plus the regularization terms), dC/db[l] = ``delta[l]``.
+
+These are the numbers ``NeuralNetwork.loss_and_gradients`` gives for the example alone; the
+chain rule for one weight reads ``dC/dw_jk = a_k[l-1] * f'(z_j[l]) * dC/da_j[l]``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnscratch.network import Gradients, NeuralNetwork
+
+
+@dataclass
+class ExampleBackprop:
+    """One example's forward and backward pass. Lists are indexed by layer: entry 0 is the input
+    (``z[0]``, ``wants[0]`` and ``deltas[0]`` are None)."""
+
+    loss: float
+    target: np.ndarray
+    z: list[np.ndarray | None]
+    a: list[np.ndarray]
+    derivatives: list[np.ndarray | None]  # f'(z[l]); None at the output, where the loss gives delta directly
+    wants: list[np.ndarray | None]
+    deltas: list[np.ndarray | None]
+    gradients: Gradients
+
+    def chain_rule(self, layer: int, row: int, col: int) -> tuple[float, float, float, float]:
+        """The three factors of dC/dw for the weight from neuron ``col`` of layer ``layer - 1`` to neuron
+        ``row`` of ``layer`` (a hidden layer, where f' is defined), and their product (regularization aside)."""
+        a_prev, slope, want = self.a[layer - 1][col], self.derivatives[layer][row], self.wants[layer][row]
+        return float(a_prev), float(slope), float(want), float(a_prev * slope * want)
+
+
+def explain_example(network: NeuralNetwork, x: np.ndarray, y: np.ndarray) -> ExampleBackprop:
+    """The forward and backward pass of ``network`` on the single example ``(x, y)``, nothing changed."""
+    X = network._as_inputs(x)
+    Y = network._as_targets(np.asarray(y, dtype=float).reshape(1, -1) if np.ndim(y) else np.array([[y]]), 1)
+    trace = network.trace(X)
+    loss = float(network.output_layer.loss(trace.z[-1], Y) + network._penalty())
+    recorded: list[np.ndarray] = []
+    gradients = network.backward(trace, Y, deltas=recorded)
+    n_layers = len(network.weights)
+    deltas: list[np.ndarray | None] = [None] + [d[0] for d in reversed(recorded)]
+    derivatives: list[np.ndarray | None] = [None] * (n_layers + 1)
+    wants: list[np.ndarray | None] = [None] * (n_layers + 1)
+    wants[-1] = network.output_layer.activation_gradient(trace.a[-1], Y)[0]
+    for layer in range(1, n_layers):
+        derivatives[layer] = network.activation.derivative(trace.z[layer], trace.a[layer])[0]
+        wants[layer] = deltas[layer + 1] @ network.weights[layer]
+    return ExampleBackprop(loss, Y[0], [None] + [z[0] for z in trace.z[1:]], [a[0] for a in trace.a],
+                           derivatives, wants, deltas, gradients)

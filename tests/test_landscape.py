@@ -1,0 +1,62 @@
+"""The loss surface in the run's principal plane: built from the real weights, faithful where the plane is."""
+import numpy as np
+import pytest
+
+from nnscratch import RunSpec, record_run
+from nnscratch.landscape import flat_parameters, gradient_slice, loss_landscape, losses_at, principal_plane, unflatten
+
+
+@pytest.fixture(scope="module")
+def history():
+    return record_run(RunSpec())
+
+
+@pytest.fixture(scope="module")
+def landscape(history):
+    return loss_landscape(history)
+
+
+def test_the_path_ends_at_the_final_weights_where_the_loss_is_the_recorded_one(history, landscape):
+    np.testing.assert_allclose(landscape.path[-1], [0.0, 0.0], atol=1e-12)
+    final = losses_at(history, flat_parameters(history)[-1], landscape.directions, np.zeros((1, 2)))[0]
+    assert final == pytest.approx(history.train_loss[-1], rel=1e-5)
+
+
+def test_the_directions_are_orthonormal_and_explain_the_path(history, landscape):
+    np.testing.assert_allclose(landscape.directions @ landscape.directions.T, np.eye(2), atol=1e-10)
+    assert landscape.explained[0] >= landscape.explained[1] and sum(landscape.explained) <= 1 + 1e-12
+    # The projected path keeps the distances along the two directions exactly.
+    centred = flat_parameters(history) - flat_parameters(history)[-1]
+    np.testing.assert_allclose(landscape.path, centred @ landscape.directions.T, rtol=1e-12)
+
+
+def test_the_grid_near_each_snapshot_has_about_its_recorded_loss(history, landscape):
+    assert sum(landscape.explained) > 0.95  # the plane holds nearly all of this run's path
+    i = np.abs(landscape.alphas[None, :] - landscape.path[:, :1]).argmin(axis=1)
+    j = np.abs(landscape.betas[None, :] - landscape.path[:, 1:]).argmin(axis=1)
+    recorded = history.train_loss[history.snapshot_epochs].astype(float)
+    assert np.max(np.abs(landscape.losses[j, i] - recorded) / recorded) < 0.2
+    assert landscape.losses.shape == (61, 61) and np.isfinite(landscape.losses).all()
+
+
+def test_each_grid_loss_is_the_networks_loss_there(history, landscape):
+    origin = flat_parameters(history)[-1]
+    network = history.network_at(-1)
+    for j, i in [(0, 0), (30, 45), (60, 13)]:
+        theta = origin + landscape.alphas[i] * landscape.directions[0] + landscape.betas[j] * landscape.directions[1]
+        weights, biases = unflatten(network, theta)
+        network.copy_parameters_from(weights, biases)
+        assert landscape.losses[j, i] == pytest.approx(network.loss(history.X_train, history.y_train), rel=1e-9)
+
+
+def test_the_gradient_slice_starts_at_the_snapshot_and_falls_at_first(history):
+    ts, losses = gradient_slice(history, 5)
+    assert losses[0] == pytest.approx(history.train_loss[history.snapshot_epochs[5]], rel=1e-5)
+    assert losses[1] < losses[0]  # a small step down the gradient lowers the loss
+    assert ts[-1] == pytest.approx(12 * history.metadata["learning_rate"])
+
+
+def test_a_single_direction_run_still_has_a_plane():
+    history = record_run(RunSpec(layers=(1, 1), epochs=3))
+    directions, explained, path = principal_plane(history)
+    assert directions.shape == (2, 2) and np.isfinite(path).all()

@@ -691,6 +691,39 @@ def render_forward(ctx: click.Context, input_values: list[float] | None, sample:
     render_video("ForwardPassScene", history, options, input_values=input_values, sample=sample)
 
 
+@render.command("backprop")
+@render_options
+@click.option("--sample", type=WholeNumber(0), default=None,
+              help="The training sample to follow (default: the run's probe sample).")
+@click.option("--epoch", type=WholeNumber(0), default=None,
+              help="The epoch to look at, the nearest recorded one (default: early, where gradients are large).")
+@click.version_option(nnscratch.__version__, prog_name="nnscratch")
+@click.pass_context
+def render_backprop(ctx: click.Context, sample: int | None, epoch: int | None, **options) -> None:
+    """Backpropagation for one example: its cost, the nudges it wishes, dC/dw on the edges, the step.
+
+    \b
+    Example:
+      nnscratch render backprop --epochs 500 --sample 3 --epoch 20
+    """
+    if options["run_file"] is None:  # before any training, from what the options make
+        n_train = train_size(options["samples"], options["test_fraction"])
+        if sample is not None and sample >= n_train:
+            raise click.BadParameter(f"there are {n_train} training samples, so --sample must be below {n_train}",
+                                     param_hint="'--sample'")
+        if epoch is not None and epoch > options["epochs"]:
+            raise click.BadParameter(f"the run has {options['epochs']:,} epochs, so --epoch must be at most "
+                                     f"{options['epochs']:,}", param_hint="'--epoch'")
+    history = obtain_history(ctx, options, "backprop")
+    if sample is not None and sample >= len(history.X_train):
+        raise click.BadParameter(f"there are {len(history.X_train)} training samples, so --sample must be below "
+                                 f"{len(history.X_train)}", param_hint="'--sample'")
+    if epoch is not None and epoch > history.epochs:
+        raise click.BadParameter(f"the run has {history.epochs:,} epochs, so --epoch must be at most "
+                                 f"{history.epochs:,}", param_hint="'--epoch'")
+    render_video("BackpropScene", history, options, sample=sample, epoch=epoch)
+
+
 @render.command("training")
 @render_options
 @click.option("--duration", type=FiniteFloat("--duration", 3, 600), default=12.0, show_default=True,

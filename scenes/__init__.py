@@ -1,7 +1,8 @@
 """Manim scenes and mobjects that replay a recorded nnscratch run."""
+from scenes.backprop import BackpropScene
 from scenes.forward_pass import ForwardPassScene
 from scenes.network_mobject import NetworkMobject
 from scenes.network_scene import NetworkScene
 from scenes.training import TrainingScene
 
-__all__ = ["ForwardPassScene", "NetworkMobject", "NetworkScene", "TrainingScene"]
+__all__ = ["BackpropScene", "ForwardPassScene", "NetworkMobject", "NetworkScene", "TrainingScene"]

@@ -12,13 +12,13 @@ from typing import Sequence
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, WHITE, AnimationGroup, BackgroundRectangle, Brace, Circle, Dot, Line, ManimColor,
+    DOWN, LEFT, RIGHT, UP, WHITE, AnimationGroup, Arrow, BackgroundRectangle, Brace, Circle, Dot, Line, ManimColor,
     ShowPassingFlash, Text, UpdateFromAlphaFunc, VGroup, VMobject, config, interpolate_color,
 )
 
 from scenes.style import (
     ACTIVATION_LOOKS, EDGE_MAX_WIDTH, HIDDEN_RIM, INPUT_LEVELS, INPUT_RIM, LABEL, MAX_DRAWN_NEURONS, MUTED,
-    NEGATIVE, NEURON_RADIUS, OUTPUT_RIM, POSITIVE, edge_min_width, edge_styles, neuron_colors,
+    NEGATIVE, NEURON_RADIUS, OUTPUT_RIM, POSITIVE, WEIGHT_PALETTE, edge_min_width, edge_styles, neuron_colors,
 )
 
 
@@ -163,19 +163,46 @@ class NetworkMobject(VGroup):
         return np.concatenate([np.asarray(W)[np.ix_(self.indices[layer + 1], self.indices[layer])].ravel()
                                for layer, W in enumerate(weights)])
 
-    def set_weights(self, weights: Sequence[np.ndarray], scale: float | None = None) -> "NetworkMobject":
+    def set_weights(self, weights: Sequence[np.ndarray], scale: float | None = None,
+                    palette: tuple = WEIGHT_PALETTE) -> "NetworkMobject":
         """Colour every drawn edge by its weight; widths are relative to ``scale`` (the run's largest |w|,
-        so one weight looks the same in every scene; default: the largest |w| drawn)."""
-        return self.set_drawn_weights(self.drawn_weights(weights), scale)
+        so one weight looks the same in every scene; default: the largest |w| drawn). Gradients
+        take ``palette=GRADIENT_PALETTE``."""
+        return self.set_drawn_weights(self.drawn_weights(weights), scale, palette)
 
-    def set_drawn_weights(self, flat: np.ndarray, scale: float | None = None) -> "NetworkMobject":
+    def set_drawn_weights(self, flat: np.ndarray, scale: float | None = None,
+                          palette: tuple = WEIGHT_PALETTE) -> "NetworkMobject":
         """As ``set_weights``, from the drawn edges' weights alone (see ``drawn_weights``)."""
         if scale is None:
             scale = float(np.abs(flat).max())
-        self.edge_rgbas, self.edge_widths = edge_styles(flat, scale, self.max_edge_width, self.min_edge_width)
+        self.edge_rgbas, self.edge_widths = edge_styles(flat, scale, self.max_edge_width, self.min_edge_width,
+                                                        palette)
         if self.canvas is None:
             self._write_edges()
         return self
+
+    def recolour(self, values: Sequence[np.ndarray], scale: float, palette: tuple = WEIGHT_PALETTE,
+                 run_time: float = 1.5, layers: Sequence[int] | None = None) -> UpdateFromAlphaFunc:
+        """The edges changing from how they look now to ``values`` (weights or gradients, one array per
+        layer; only the edge groups ``layers``, if given), all in one animation: colours and widths are
+        interpolated as arrays."""
+        start_rgbas, start_widths = self.edge_rgbas.copy(), self.edge_widths.copy()
+        end_rgbas, end_widths = edge_styles(self.drawn_weights(values), scale, self.max_edge_width,
+                                            self.min_edge_width, palette)
+        if layers is not None:
+            bounds = np.cumsum([0] + [len(group) for group in self.edges])
+            keep = np.ones(len(start_widths), dtype=bool)
+            for layer in layers:
+                keep[bounds[layer]:bounds[layer + 1]] = False
+            end_rgbas[keep], end_widths[keep] = start_rgbas[keep], start_widths[keep]
+
+        def step(_, alpha: float) -> None:
+            self.edge_rgbas = start_rgbas + alpha * (end_rgbas - start_rgbas)
+            self.edge_widths = start_widths + alpha * (end_widths - start_widths)
+            if self.canvas is None:
+                self._write_edges()
+
+        return UpdateFromAlphaFunc(self.edges, step, run_time=run_time)
 
     def _write_edges(self) -> None:
         for line, rgba, width in zip(self._edge_flat, self.edge_rgbas, self.edge_widths):
@@ -261,6 +288,23 @@ class NetworkMobject(VGroup):
                     pulse.reverse_points()
                 flashes.append(ShowPassingFlash(pulse, time_width=0.45))
         return AnimationGroup(*flashes, run_time=run_time)
+
+    def wish_arrows(self, layer: int, values: np.ndarray, color, longest: float | None = None) -> VGroup:
+        """An arrow beside each drawn neuron of ``layer``, up for a positive value and down for a
+        negative one, as long as the value is large against the layer's largest (3Blue1Brown's nudges)."""
+        values = np.asarray(values, dtype=float)[self.indices[layer]]
+        longest = longest or max(0.35, min(0.9, 1.6 * self.spacing))
+        top = float(np.abs(values).max()) or 1.0
+        arrows = VGroup()
+        for value, neuron in zip(values, self.neurons[layer]):
+            length = longest * abs(value) / top
+            if length < 0.06:
+                continue
+            start = neuron.get_center() + RIGHT * (self.radius + 0.12)
+            end = start + (UP if value > 0 else DOWN) * length
+            arrows.add(Arrow(start - (end - start) * 0.5, end - (end - start) * 0.5, buff=0, color=color,
+                             stroke_width=4, max_tip_length_to_length_ratio=0.35, tip_length=0.14))
+        return arrows
 
     def layer_center(self, layer: int) -> np.ndarray:
         return self.neurons[layer].get_center()

@@ -14,6 +14,12 @@ OUTPUT_RIM = ManimColor(GREEN)
 HIDDEN_RIM = ManimColor("#8A9BA8")
 LABEL = ManimColor("#DDDDDD")
 MUTED = ManimColor("#9A9A9A")
+# Gradients get colours of their own, so a gradient is never read as a weight: magenta where the
+# cost rises with the weight (lower it), green where it falls (raise it).
+GRADIENT_POSITIVE = ManimColor("#D77BE3")
+GRADIENT_NEGATIVE = ManimColor("#7FD17A")
+WEIGHT_PALETTE = (POSITIVE, NEGATIVE)
+GRADIENT_PALETTE = (GRADIENT_POSITIVE, GRADIENT_NEGATIVE)
 HIGHLIGHT = ManimColor("#F4F46A")  # what the narration points at: a lemon yellow, unlike amber
 
 # Neuron fill: dark when quiet, then brighter and more saturated with the size of the
@@ -80,13 +86,14 @@ def edge_min_width(pixel_height: int, frame_height: float = 8.0) -> float:
     return EDGE_MIN_PIXELS / (0.01 * pixel_height / frame_height)
 
 
-def edge_styles(weights: np.ndarray, scale: float, max_width: float, min_width: float) -> tuple[np.ndarray, np.ndarray]:
-    """Stroke RGBA rows and widths for weights: blue positive, red negative, width and opacity
-    growing with |w| / scale (the largest |w| of the whole run, so one weight looks the same in
-    every scene of it)."""
+def edge_styles(weights: np.ndarray, scale: float, max_width: float, min_width: float,
+                palette: tuple = WEIGHT_PALETTE) -> tuple[np.ndarray, np.ndarray]:
+    """Stroke RGBA rows and widths for weights (or gradients, in GRADIENT_PALETTE): the palette's
+    first colour for positive values, its second for negative, width and opacity growing with
+    |w| / scale (the largest |w| of the whole run, so one weight looks the same in every scene of it)."""
     weights = np.asarray(weights, dtype=float)
     strength = np.clip(np.abs(weights) / scale, 0.0, 1.0) if scale > 0 else np.zeros_like(weights)
-    rgb = np.where((weights >= 0)[:, None], np.array(POSITIVE.to_rgb()), np.array(NEGATIVE.to_rgb()))
+    rgb = np.where((weights >= 0)[:, None], np.array(palette[0].to_rgb()), np.array(palette[1].to_rgb()))
     opacity = EDGE_MIN_OPACITY + (1.0 - EDGE_MIN_OPACITY) * np.sqrt(strength)
     widths = min_width + (max(max_width, min_width) - min_width) * strength
     return np.column_stack([rgb, opacity]), widths

@@ -52,3 +52,73 @@ def test_the_chain_rule_for_one_weight_multiplies_to_its_gradient():
         a_prev, slope, want, product = explained.chain_rule(layer, row, col)
         assert product == pytest.approx(explained.gradients.weights[layer - 1][row, col], rel=1e-12)
         assert a_prev == explained.a[layer - 1][col] and slope == explained.a[layer][row] * (1 - explained.a[layer][row])
+
+
+# -- the scene ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def run():
+    return record_run(RunSpec(epochs=200))
+
+
+def test_every_number_the_backprop_scene_says_is_the_examples(run):
+    from scenes import BackpropScene
+    from scenes.forward_pass import number
+
+    scene = BackpropScene(history=run, sample=7, epoch=30)
+    scene.prepare()
+    said = " ".join(beat.caption for beat in scene.script())
+    snapshot = int(np.argmin(np.abs(run.snapshot_epochs - 30)))
+    network = run.network_at(snapshot)
+    x, y = run.X_train[7].astype(float), run.y_train[7].astype(float)
+    loss, _, gradients = network.loss_and_gradients(x[None], y[None])  # computed again, independently
+    assert f"epoch {run.snapshot_epochs[snapshot]:,}" in said
+    assert f"C = {number(loss, 3)}" in said
+    output = network.forward(x[None])[0, 0]
+    assert f"answers {number(output, 3)}" in said
+    assert f"dC/db = δ = {number(gradients.biases[-1][0], 3)}" in said
+    layer, row, col = 2, *scene.chain_weight(2)
+    trace = network.trace(x[None])
+    a_prev = trace.a[1][0][col]
+    slope = trace.a[2][0][row] * (1 - trace.a[2][0][row])
+    want = (gradients.biases[1][row]) / slope  # dC/da = delta / f'(z)
+    product = gradients.weights[1][row, col]
+    assert f"dC/dw = {number(a_prev, 3)} × {number(slope, 3)} × {number(want, 3)} = {number(product, 4)}" in said
+    batch = run.weight_grads[1][snapshot][row, col]
+    assert f"{number(batch, 4)} against this sample's {number(product, 4)}" in said
+    w = network.weights[1][row, col]
+    assert f"{number(w)} − 1 × {number(batch, 4)} = {number(w - batch)}" in said
+    after = run.network_at(snapshot + 1).loss(x[None], y[None])
+    assert f"to {number(after, 3)}" in said
+    # Full-batch SGD: one epoch is one step, so the next snapshot is the step written out.
+    assert run.weights[1][snapshot + 1][row, col] == pytest.approx(w - batch, abs=1e-5)
+
+
+@pytest.mark.slow
+def test_the_gradient_palette_follows_the_gradients_sign_on_the_edges(run, tmp_path):
+    from PIL import Image
+
+    from scenes import BackpropScene
+    from scenes.render import render_still
+    from scenes.style import GRADIENT_PALETTE
+    from tests.frames import most_colourful, to_pixel
+
+    class UntilTheBatch(BackpropScene):
+        def script(self):
+            beats = super().script()
+            return beats[:next(i for i, beat in enumerate(beats) if beat.caption.startswith("That is one")) + 1]
+
+    scene = render_still(UntilTheBatch, tmp_path / "b.png", resolution=(1280, 720), history=run, epoch=30)
+    frame = np.asarray(Image.open(tmp_path / "b.png").convert("RGB"))
+    net = scene.network_mob
+    flat = net.drawn_weights([g[scene.snapshot] for g in run.weight_grads])
+    lines = [line for group in net.edges for line in group]
+    magenta, green = (np.array(c.to_rgb()) * 255 for c in GRADIENT_PALETTE)
+    checked = 0
+    for index in np.argsort(-np.abs(flat))[:6]:
+        line = lines[index]
+        point = line.get_start() + 0.5 * (line.get_end() - line.get_start())
+        seen = most_colourful(frame, *to_pixel(point, 1280, 720), radius=1).astype(float)
+        wanted, other = (magenta, green) if flat[index] > 0 else (green, magenta)
+        checked += np.linalg.norm(seen - wanted) < np.linalg.norm(seen - other)
+    assert checked >= 5

@@ -16,7 +16,7 @@ from nnscratch.recorder import DIVERGENCE_FACTOR, EXPLOSION_FACTOR, DivergenceWa
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMMANDS = {"train": ["train"], "network": ["render", "network"], "forward": ["render", "forward"],
-            "training": ["render", "training"]}
+            "training": ["render", "training"], "backprop": ["render", "backprop"]}
 
 BAD_TRAINING_OPTIONS = [
     (["--lr", "nan"], "the learning rate must be a finite number > 0, got nan"),
@@ -97,6 +97,9 @@ BAD_RENDER_OPTIONS = {
                 (["--input", "1,2,3,4", "--sample", "1"], "not both"),
                 (["--sample", "160"], "so --sample must be below 160"),
                 (["--sample", "1_0"], "'1_0' is not a whole number written in digits")],
+    "backprop": [(["--sample", "160"], "so --sample must be below 160"),
+                 (["--epoch", "4_0"], "'4_0' is not a whole number written in digits"),
+                 (["--epoch", "501"], "the run has 500 epochs, so --epoch must be at most 500")],
     "training": [(["--duration", "nan"], "--duration must be a finite number between 3 and 600, got nan"),
                  (["--duration", "2"], "--duration must be a finite number between 3 and 600, got 2")],
 }

@@ -724,6 +724,21 @@ def render_backprop(ctx: click.Context, sample: int | None, epoch: int | None, *
     render_video("BackpropScene", history, options, sample=sample, epoch=epoch)
 
 
+@render.command("descent")
+@render_options
+@click.version_option(nnscratch.__version__, prog_name="nnscratch")
+@click.pass_context
+def render_descent(ctx: click.Context, **options) -> None:
+    """Gradient descent on the real loss surface: the run's path on the plane its weights moved most in.
+
+    \b
+    Example:
+      nnscratch render descent --dataset moons
+    """
+    history = obtain_history(ctx, options, "descent")
+    render_video("GradientDescentScene", history, options)
+
+
 @render.command("training")
 @render_options
 @click.option("--duration", type=FiniteFloat("--duration", 3, 600), default=12.0, show_default=True,

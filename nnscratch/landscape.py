@@ -65,12 +65,14 @@ def principal_plane(history: TrainingHistory) -> tuple[np.ndarray, tuple[float, 
 
 
 def loss_landscape(history: TrainingHistory, resolution: int = 61, margin: float = 0.25) -> Landscape:
-    """The training loss on a ``resolution`` x ``resolution`` grid in the run's principal plane,
-    covering its projected path and ``margin`` of its span more on each side."""
+    """The training loss on a ``resolution`` x ``resolution`` grid in the run's principal plane: a
+    square, with one scale along both directions, round the projected path and ``margin`` of its
+    span more on each side (a path that runs along one direction still shows the loss across it)."""
     directions, explained, path = principal_plane(history)
-    span = np.maximum(path.max(axis=0) - path.min(axis=0), 1e-3)
-    low, high = path.min(axis=0) - margin * span, path.max(axis=0) + margin * span
-    alphas, betas = np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution)
+    middle = (path.max(axis=0) + path.min(axis=0)) / 2
+    half = max(float((path.max(axis=0) - path.min(axis=0)).max()), 1e-3) * (0.5 + margin)
+    alphas = np.linspace(middle[0] - half, middle[0] + half, resolution)
+    betas = np.linspace(middle[1] - half, middle[1] + half, resolution)
     grid = np.stack(np.meshgrid(alphas, betas), axis=-1).reshape(-1, 2)
     losses = losses_at(history, flat_parameters(history)[-1], directions, grid)
     return Landscape(directions, explained, path, alphas, betas, losses.reshape(resolution, resolution))

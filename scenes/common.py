@@ -21,9 +21,9 @@ def default_history() -> TrainingHistory:
 
 def loss_number(value: float) -> str:
     """A loss as captions and readouts show it: four decimals, or three significant digits when
-    that would read 0.0000 (``3.17e−4``)."""
+    that would keep fewer than two (``3.17e−4``)."""
     value = float(value)
-    if value >= 0.01 or value == 0:
+    if value >= 0.001 or value == 0:
         return f"{value:.4f}"
     mantissa, exponent = f"{value:.2e}".split("e")
     return f"{mantissa}e{int(exponent)}".replace("-", "−")

@@ -12,11 +12,14 @@ from __future__ import annotations
 import math
 
 import cairo
+import numpy as np
 from manim import Camera, VMobject
 
 from scenes.network_mobject import NetworkCanvas, NetworkMobject
 from scenes.readout import ReadoutGlyphs
 from scenes.revealed_curve import RevealedCurve
+from scenes.style import HIGHLIGHT
+from scenes.surface import LossSurface
 
 
 class NetworkCamera(Camera):
@@ -27,6 +30,9 @@ class NetworkCamera(Camera):
     def display_vectorized(self, vmobject: VMobject, ctx: cairo.Context):
         if isinstance(vmobject, NetworkCanvas):
             draw_network(vmobject.network_mob, ctx, self.cairo_line_width_multiple)
+            return self
+        if isinstance(vmobject, LossSurface):
+            draw_surface(vmobject, ctx, self.cairo_line_width_multiple)
             return self
         if isinstance(vmobject, RevealedCurve):
             self.draw_revealed_curve(vmobject, ctx)
@@ -134,4 +140,48 @@ def draw_network(network_mob: NetworkMobject, ctx: cairo.Context, line_width_mul
         ctx.fill_preserve()
         ctx.set_source_rgba(sb, sg, sr, sa * opacity)
         ctx.set_line_width(rim * line_width_multiple)
+        ctx.stroke()
+
+
+def draw_surface(surface: LossSurface, ctx: cairo.Context, line_width_multiple: float) -> None:
+    """The surface's quads back to front, then its contour lines, the path so far and the ball."""
+    opacity = surface.opacity
+    if opacity <= 0:
+        return
+    corners, colours = surface.faces()
+    ctx.set_line_join(cairo.LINE_JOIN_ROUND)
+    ctx.set_line_width(0.6 * line_width_multiple)
+    ctx.new_path()
+    for quad, (r, g, b) in zip(corners.tolist(), colours.tolist()):
+        ctx.move_to(*quad[0])
+        for x, y in quad[1:]:
+            ctx.line_to(x, y)
+        ctx.close_path()
+        ctx.set_source_rgba(b, g, r, opacity)
+        ctx.fill_preserve()  # the same colour round the edge closes the hairline seams between quads
+        ctx.stroke()
+    if surface.contour_opacity > 0 and surface.contours:
+        segments = surface.to_scene(surface.rotated(np.array(surface.contours)))
+        ctx.set_source_rgba(1.0, 1.0, 1.0, 0.55 * surface.contour_opacity * opacity)
+        ctx.set_line_width(1.5 * line_width_multiple)
+        for (x0, y0), (x1, y1) in segments.tolist():
+            ctx.move_to(x0, y0)
+            ctx.line_to(x1, y1)
+        ctx.stroke()
+    if surface.progress > 0:
+        path = surface.shown_path()
+        r, g, b = HIGHLIGHT.to_rgb()
+        ctx.set_source_rgba(b, g, r, opacity)
+        ctx.set_line_width(3.0 * line_width_multiple)
+        ctx.move_to(*path[0])
+        for x, y in path[1:].tolist():
+            ctx.line_to(x, y)
+        ctx.stroke()
+        x, y = path[-1]
+        ctx.arc(x, y, 0.09, 0.0, 2 * math.pi)
+        ctx.close_path()
+        ctx.set_source_rgba(1.0, 1.0, 1.0, opacity)
+        ctx.fill_preserve()
+        ctx.set_source_rgba(0.1, 0.1, 0.1, opacity)
+        ctx.set_line_width(2.0 * line_width_multiple)
         ctx.stroke()

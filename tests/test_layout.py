@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from nnscratch import NeuralNetwork, RunSpec, record_run, train
-from scenes import ForwardPassScene, NetworkScene, TrainingScene
+from scenes import BackpropScene, ForwardPassScene, GradientDescentScene, NetworkScene, TrainingScene
 from scenes.layout import boxes_overlap
 from tests.layout import describe, final_state, labels
 
@@ -36,7 +36,8 @@ SHAPES = {
     "784,16,16,10": lambda: classes_run((784, 16, 16, 10)),
     "50,000 epochs": lambda: record_run(RunSpec(epochs=50_000)),
 }
-SCENES = {"network": NetworkScene, "forward": ForwardPassScene, "training": TrainingScene}
+SCENES = {"network": NetworkScene, "forward": ForwardPassScene, "training": TrainingScene,
+          "backprop": BackpropScene, "descent": GradientDescentScene}
 
 
 @pytest.fixture(scope="module")

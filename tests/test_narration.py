@@ -8,7 +8,7 @@ import srt
 from manim import Circle, Create
 
 from nnscratch import RunSpec, record_run
-from scenes import ForwardPassScene, NetworkScene, TrainingScene
+from scenes import BackpropScene, ForwardPassScene, GradientDescentScene, NetworkScene, TrainingScene
 from scenes.common import HistoryScene
 from scenes.narration import MIN_BEAT, PAUSE, READING_SPEED, Beat, reading_seconds
 from scenes.render import render
@@ -86,8 +86,9 @@ def runs():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("shape", SHAPES)
-@pytest.mark.parametrize("scene_class", [NetworkScene, ForwardPassScene, TrainingScene],
-                         ids=["network", "forward", "training"])
+@pytest.mark.parametrize("scene_class", [NetworkScene, ForwardPassScene, TrainingScene, BackpropScene,
+                                         GradientDescentScene],
+                         ids=["network", "forward", "training", "backprop", "descent"])
 def test_every_caption_can_be_read_on_every_shape(runs, tmp_path, shape, scene_class):
     extra = {"duration": 4.0} if scene_class is TrainingScene else {}
     video = render(scene_class, tmp_path / "v.mp4", resolution=(160, 90), fps=5, progress=False,

@@ -1,0 +1,187 @@
+"""GradientDescentScene: the real loss surface of a run, in its principal plane, and the run rolling down it.
+
+The surface is ``nnscratch.landscape.loss_landscape`` of the recorded run (Li et al.
+2018): the loss evaluated on a grid through the final weights, along the two directions
+the weights moved most in. The ball sits at the recorded loss of each snapshot; the
+step-size slice is the loss along the recorded gradient of one snapshot.
+"""
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Axes, Create, Dot, FadeIn, Text, UpdateFromAlphaFunc, VGroup, Write
+from manim import linear, smooth
+
+from nnscratch.landscape import gradient_slice, loss_landscape
+from scenes.backprop import default_snapshot
+from scenes.common import HistoryScene, loss_number
+from scenes.layout import GAP, fit, safe_area
+from scenes.narration import Beat
+from scenes.plot import labelled
+from scenes.readout import Readout
+from scenes.style import HIGHLIGHT, LABEL, MUTED, NEGATIVE, OUTPUT_RIM
+from scenes.surface import LossSurface
+
+COLUMN_WIDTH = 5.4
+REPLAY_SECONDS = 8.0  # the ball's roll, at least
+
+
+class GradientDescentScene(HistoryScene):
+    """The loss surface in 3-D with a turning view, the run's path rolling down it, the same surface as
+    a contour map from above, and the loss along one gradient with the step the learning rate takes."""
+
+    def __init__(self, history=None, **kwargs) -> None:
+        super().__init__(history, **kwargs)
+        h = self.history
+        self.landscape = loss_landscape(h)
+        self.path_losses = h.train_loss[h.snapshot_epochs].astype(float)
+        self.slice_snapshot = default_snapshot(h) if h.n_snapshots > 1 else 0
+        self.slice_t, self.slice_losses = gradient_slice(h, self.slice_snapshot)
+
+    def prepare(self) -> None:
+        area, h = safe_area(), self.history
+        self.title = Text("Gradient descent", font_size=38, color=LABEL)
+        fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
+        content = area.below(self.title.get_bottom()[1] - GAP)
+        self.column = content.right_of(content.right - COLUMN_WIDTH)
+        room = content.left_of(self.column.left - GAP)
+        size = min(room.width, room.height)
+        self.surface = LossSurface(self.landscape, self.path_losses, size, room.center)
+        self.surface.opacity = 0.0
+        share = sum(self.landscape.explained)
+        self.share_text = f"{share:.1%}" if share < 0.999 else f"{share:.2%}"
+        self.facts = VGroup(Text(f"{h.network_at().n_parameters:,} weights and biases", font_size=22, color=LABEL),
+                            Text(f"2-D slice: {self.share_text} of the path", font_size=22, color=MUTED))
+        self.facts.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        fit(self.facts, self.column.below(self.column.top).above(self.column.top - self.facts.height), UP + LEFT)
+        self.epoch_readout = Readout(len(f"{h.epochs:,}"), font_size=26, color=LABEL)
+        self.loss_readout = Readout(9, font_size=26, color=HIGHLIGHT)
+        self.readouts = VGroup(labelled(Text("epoch", font_size=26, color=MUTED), self.epoch_readout),
+                               labelled(Text("loss", font_size=26, color=MUTED), self.loss_readout))
+        self.readouts.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        top = self.facts.get_bottom()[1] - 0.4
+        fit(self.readouts, self.column.below(top).above(top - self.readouts.height), UP + LEFT)
+        self.slice_region = self.column.below(self.readouts.get_bottom()[1] - 0.5)
+        self.show_epoch(0.0)
+
+    def show_epoch(self, progress: float) -> None:
+        """Readouts for the snapshot the ball has reached at ``progress`` of the path."""
+        h = self.history
+        index = min(int(round(progress * (h.n_snapshots - 1))), h.n_snapshots - 1)
+        self.epoch_readout.set_text(f"{int(h.snapshot_epochs[index]):,}")
+        self.loss_readout.set_text(loss_number(self.path_losses[index]))
+
+    # -- what is said -------------------------------------------------------------------
+
+    def script(self) -> list[Beat]:
+        h, share = self.history, sum(self.landscape.explained)
+        n = h.network_at().n_parameters
+        leaves = ("It stays in this slice almost everywhere." if share >= 0.99 else
+                  f"The slice holds {share:.0%} of the path's spread, so where the path leaves it, "
+                  "the ball floats above or below the surface.")
+        return [
+            Beat(f"Gradient descent, on the real loss. This network has {n:,} weights and biases, so its loss "
+                 f"is a surface over {n:,} dimensions.", self.show_surface),
+            Beat("We slice it along the two directions its weights moved most in; they hold "
+                 f"{self.share_text} of the path's spread.", lambda: self.turn(azimuth=-25, run_time=2.5)),
+            Beat("Height is the loss: valleys are good weights, high ground is bad.",
+                 lambda: self.turn(elevation=42, run_time=2.0)),
+            Beat(f"Training starts here, at epoch 0, with the loss at {loss_number(self.path_losses[0])}.",
+                 self.show_start),
+            Beat(f"Each step goes downhill, and the run rolls to a loss of {loss_number(self.path_losses[-1])} "
+                 f"by epoch {h.epochs:,}.", self.show_roll),
+            Beat(leaves, lambda: self.turn(azimuth=-100, run_time=2.5)),
+            Beat("From above, the same surface is a contour map: each line is one level of the loss.",
+                 self.show_contours),
+            Beat(self.slice_caption(), self.show_slice),
+            Beat(f"After {h.epochs:,} epochs the loss is {loss_number(self.path_losses[-1])}.", lambda: None),
+        ]
+
+    def slice_caption(self) -> str:
+        h = self.history
+        rate = float(h.metadata["learning_rate"])
+        epoch = int(h.snapshot_epochs[self.slice_snapshot])
+        start, step, big = self.slice_value(0), self.slice_value(rate), self.slice_value(10 * rate)
+        if big > start:
+            verdict = "past the valley, higher than it started"
+        elif big > step:
+            verdict = "past the lowest point, but still below the start"
+        else:
+            verdict = "lower still: here a bigger step would have helped"
+        return (f"At epoch {epoch:,}, along the gradient, a step of the learning rate, {rate:g}, takes the loss "
+                f"from {loss_number(start)} to {loss_number(step)}; ten times that lands at {loss_number(big)}, "
+                f"{verdict}.")
+
+    def slice_value(self, t: float) -> float:
+        return float(np.interp(t, self.slice_t, self.slice_losses))
+
+    # -- beats --------------------------------------------------------------------------
+
+    def turn(self, elevation: float | None = None, azimuth: float | None = None, run_time: float = 2.0) -> None:
+        surface = self.surface
+        start = (surface.elevation, surface.azimuth)
+        end = (start[0] if elevation is None else elevation, start[1] if azimuth is None else azimuth)
+
+        def step(_, alpha: float) -> None:
+            surface.elevation = start[0] + alpha * (end[0] - start[0])
+            surface.azimuth = start[1] + alpha * (end[1] - start[1])
+
+        self.play(UpdateFromAlphaFunc(surface, step), run_time=run_time, rate_func=smooth)
+
+    def show_surface(self) -> None:
+        self.play(Write(self.title), run_time=0.8)
+        self.add(self.surface)
+        self.play(UpdateFromAlphaFunc(self.surface, lambda s, alpha: setattr(s, "opacity", alpha)),
+                  FadeIn(self.facts), run_time=1.5)
+
+    def show_start(self) -> None:
+        self.surface.progress = 1e-9
+        self.play(FadeIn(self.readouts), UpdateFromAlphaFunc(self.surface, lambda s, a: None), run_time=1.0)
+
+    def show_roll(self) -> None:
+        surface = self.surface
+        azimuth = surface.azimuth
+
+        def step(_, alpha: float) -> None:
+            surface.progress = max(alpha, 1e-9)
+            surface.azimuth = azimuth + 25 * alpha
+            self.show_epoch(alpha)
+
+        self.play(UpdateFromAlphaFunc(surface, step), run_time=max(REPLAY_SECONDS, self.beat_seconds()),
+                  rate_func=linear)
+
+    def show_contours(self) -> None:
+        surface = self.surface
+        start = (surface.elevation, surface.azimuth)
+
+        def step(_, alpha: float) -> None:
+            surface.elevation = start[0] + alpha * (89.9 - start[0])
+            surface.azimuth = start[1] + alpha * (0.0 - start[1])
+            surface.contour_opacity = alpha
+
+        self.play(UpdateFromAlphaFunc(surface, step), run_time=2.5, rate_func=smooth)
+
+    def show_slice(self) -> None:
+        h, region = self.history, self.slice_region
+        rate = float(h.metadata["learning_rate"])
+        # The loss axis spans what the slice reaches, not from 0: a gentle slope must still show.
+        low, high = float(self.slice_losses.min()), float(self.slice_losses.max())
+        pad = max(high - low, 1e-6 * max(high, 1e-12)) * 0.1
+        bottom, top = low - pad, high + pad
+        axes = Axes(x_range=[0, float(self.slice_t[-1]), float(self.slice_t[-1])], y_range=[bottom, top, top - bottom],
+                    x_length=region.width - 1.0, y_length=max(1.2, region.height - 0.9), tips=False,
+                    axis_config={"color": MUTED, "stroke_width": 2, "include_ticks": False})
+        curve = axes.plot_line_graph(self.slice_t, self.slice_losses, add_vertex_dots=False,
+                                     line_color=LABEL, stroke_width=3)
+        marks = VGroup(*(Dot(axes.c2p(t, self.slice_value(t)), radius=0.07, color=color)
+                         for t, color in ((0.0, LABEL), (rate, OUTPUT_RIM), (10 * rate, NEGATIVE))))
+        labels = VGroup(Text("step along the gradient", font_size=16, color=MUTED).next_to(
+                            axes.c2p(self.slice_t[-1] / 2, bottom), DOWN, buff=0.08),
+                        Text(loss_number(top), font_size=16, color=MUTED).next_to(axes.c2p(0, top), LEFT, buff=0.08),
+                        Text(loss_number(bottom), font_size=16, color=MUTED).next_to(axes.c2p(0, bottom), LEFT,
+                                                                                     buff=0.08),
+                        Text("η", font_size=18, color=OUTPUT_RIM).next_to(marks[1], UP, buff=0.08),
+                        Text("10 η", font_size=18, color=NEGATIVE).next_to(marks[2], UP, buff=0.08))
+        panel = VGroup(axes, curve, marks, labels)
+        fit(panel, region, UP + LEFT)
+        self.play(Create(axes), Create(curve), run_time=1.5)
+        self.play(FadeIn(marks), FadeIn(labels), run_time=1.0)

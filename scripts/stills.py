@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nnscratch import RunSpec, record_run  # noqa: E402
-from scenes import ForwardPassScene, NetworkScene, TrainingScene  # noqa: E402
+from scenes import BackpropScene, ForwardPassScene, GradientDescentScene, NetworkScene, TrainingScene  # noqa: E402
 from scenes.render import render, render_still  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
@@ -43,6 +43,9 @@ def main() -> None:
         "forward_prediction.png": (ForwardPassScene, default, {}),
         "training_end.png": (TrainingScene, default, {"duration": 6.0}),
         "training_spiral.png": (TrainingScene, spiral, {"duration": 6.0}),
+        "backprop.png": (until(BackpropScene, "For one weight"), default, {}),
+        "descent.png": (until(GradientDescentScene, "Each step goes downhill"), spiral, {}),
+        "descent_slice.png": (GradientDescentScene, default, {}),
     }
     for name, (scene_class, history, extra) in stills.items():
         render_still(scene_class, IMAGES / name, resolution=SIZE, history=history, **extra)

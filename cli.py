@@ -157,10 +157,11 @@ class OutputFile(click.ParamType):
     def convert(self, value, param, ctx) -> Path:
         if isinstance(value, Path) and value is getattr(param, "default", None):
             return value
-        suffix = self.suffix or f".{ctx.params.get('video_format', 'mp4')}"
+        still = ctx.params.get("still", False)
+        suffix = self.suffix or (".png" if still else f".{ctx.params.get('video_format', 'mp4')}")
         try:
             path = check_output_path(value, suffix)
-            if self.captions:
+            if self.captions and not still:
                 check_output_path(path.with_suffix(".srt"))
         except OutputPathError as error:
             self.fail(str(error), param, ctx)
@@ -505,6 +506,10 @@ def render_options(command):
                      help="Frames per second (default: the quality's; a GIF plays 10, 20, 25 or 50)."),
         click.option("--format", "video_format", type=click.Choice(["mp4", "gif", "webm"]), default="mp4",
                      show_default=True, is_eager=True),  # eager: --output's check reads it
+        click.option("--still", is_flag=True, is_eager=True,
+                     help="Write one frame as a PNG instead of the video, in seconds: the last one, or --at's."),
+        click.option("--at", type=FiniteFloat("--at", 0), default=None,
+                     help="With --still: the frame that ends the sentence on screen at this many seconds."),
         click.option("--output", type=OutputFile(captions=True), default=None,
                      help="Where to write the video, a new file or a regular file ending in the --format "
                           "(default: media/videos/<scene>.<format>); its captions go beside it as .srt."),
@@ -528,8 +533,11 @@ def obtain_history(ctx: click.Context, options: dict, default_stem: str) -> nnsc
     if run_file is not None and explicit:
         raise click.BadParameter(f"--run replays a saved run, so {flag(explicit[0])} has no effect; "
                                  "leave it out or drop --run", param_hint=f"'{flag(explicit[0])}'")
+    if options["at"] is not None and not options["still"]:
+        raise click.BadParameter("--at picks the frame of a still; add --still", param_hint="'--at'")
     if options["output"] is None:
-        options["output"] = Path("media") / "videos" / f"{default_stem}.{options['video_format']}"
+        options["output"] = (Path("media") / "images" / f"{default_stem}.png" if options["still"] else
+                             Path("media") / "videos" / f"{default_stem}.{options['video_format']}")
         try:
             check_output_folder(options["output"].parent)
             if options["output"].parent.is_dir():
@@ -605,7 +613,16 @@ def render_video(scene_name: str, history, options: dict, **scene_kwargs) -> Non
     """Render one scene of ``history`` and report the file in one line."""
     output = options["output"]
     scenes = import_scenes()  # manim loads only when a video is asked for
-    from scenes.render import render
+    from scenes.render import render, render_still
+
+    if options["still"]:
+        started = time.perf_counter()
+        with written(output), new_folders(output.parent):
+            scene = render_still(getattr(scenes, scene_name), output, quality=options["quality"], at=options["at"],
+                                 history=history, **scene_kwargs)
+        click.echo(f"wrote {one_line(str(output))} (the frame at {scene.time:.1f} s, "
+                   f"{scene.camera.pixel_width}x{scene.camera.pixel_height}) in {time.perf_counter() - started:.1f} s")
+        return
 
     scene_class = getattr(scenes, scene_name)
     started = time.perf_counter()

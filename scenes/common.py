@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from manim import Scene
+from manim import FadeTransform, Mobject, Scene
 
 from nnscratch import RunSpec, TrainingHistory, record_run
 from nnscratch.datasets import class_names
@@ -62,11 +62,13 @@ class HistoryScene(Scene):
 
     ending_hold = 1.0  # seconds of stillness after the last beat, so the video does not end mid-thought
 
-    def __init__(self, history: TrainingHistory | None = None, narration: Narration | None = None, **kwargs) -> None:
+    def __init__(self, history: TrainingHistory | None = None, narration: Narration | None = None,
+                 stop_at: float | None = None, **kwargs) -> None:
         kwargs.setdefault("camera_class", NetworkCamera)
         super().__init__(**kwargs)
         self.history = history if history is not None else default_history()
         self.narration = narration if narration is not None else Narration()
+        self.stop_at = stop_at  # seconds: end with the beat on screen then (for a still of that moment)
         self.current_beat: Beat | None = None
         # Edge widths are relative to the run's largest |w|, so one weight looks the same in every scene.
         self.weight_scale = max(float(np.abs(W).max()) for W in self.history.weights)
@@ -76,6 +78,8 @@ class HistoryScene(Scene):
         beats = self.script()
         self.narration.prefetch(beats)
         for beat in beats:
+            if self.stop_at is not None and self.time > self.stop_at:
+                return
             self.play_beat(beat)
         self.wait(self.ending_hold)
 
@@ -95,6 +99,15 @@ class HistoryScene(Scene):
         for cue in timed_parts(beat.caption, start, self.time):
             self.add_subcaption(cue.text, duration=cue.end - cue.start, offset=cue.start - self.time)
         self.current_beat = None
+
+    def swap(self, old: Mobject, new: Mobject, run_time: float = 0.6) -> None:
+        """``old`` turning into ``new``. A still skips every animation to its end, where Manim would
+        still deep-copy both formulas to build the transform (a second each): it swaps them instead."""
+        if self.renderer.skip_animations:
+            self.remove(old)
+            self.add(new)
+        else:
+            self.play(FadeTransform(old, new), run_time=run_time)
 
     def hold(self, seconds: float) -> None:
         """Wait ``seconds`` if that makes at least one frame (Manim warns of shorter waits)."""

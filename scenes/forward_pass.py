@@ -6,7 +6,7 @@ from typing import Sequence
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, BackgroundRectangle, Create, FadeIn, FadeOut, FadeTransform, Indicate, LaggedStart,
+    DOWN, LEFT, RIGHT, UP, BackgroundRectangle, Create, FadeIn, FadeOut, Indicate, LaggedStart,
     MathTypst, SurroundingRectangle, Text, VGroup, Write,
 )
 
@@ -220,7 +220,7 @@ class ForwardPassScene(HistoryScene):
         """The equation for ``layer`` and the signal pulsing along the edges into it."""
         if layer > 1:
             equation = self.place_equation(self.equation(layer))
-            self.play(FadeTransform(self.current_equation, equation), run_time=0.3 if quick else 0.6)
+            self.swap(self.current_equation, equation, run_time=0.3 if quick else 0.6)
             self.current_equation = equation
         self.play(self.network_mob.forward_flash(layer - 1, run_time=0.8 if quick else 1.3))
 
@@ -316,11 +316,11 @@ class ForwardPassScene(HistoryScene):
         neuron = net.neurons[layer][list(net.indices[layer]).index(row)]
         edge_look = (edge.get_stroke_color(), edge.stroke_width, edge.get_stroke_opacity())
         rim_look = (neuron.get_stroke_color(), neuron.stroke_width)
-        self.play(FadeTransform(self.product, self.product_boxed),
-                  edge.animate.set_stroke(color=HIGHLIGHT, width=max(3 * edge_look[1], 6), opacity=1.0),
+        self.swap(self.product, self.product_boxed, run_time=0.4)
+        self.play(edge.animate.set_stroke(color=HIGHLIGHT, width=max(3 * edge_look[1], 6), opacity=1.0),
                   neuron.animate.set_stroke(color=HIGHLIGHT, width=4), run_time=0.8)
         self.product = self.product_boxed
-        self.hold(self.beat_seconds() - 1.6)
+        self.hold(self.beat_seconds() - 2.0)
         self.play(edge.animate.set_stroke(color=edge_look[0], width=edge_look[1], opacity=edge_look[2]),
                   neuron.animate.set_stroke(color=rim_look[0], width=rim_look[1]), run_time=0.8)
 

@@ -132,9 +132,12 @@ def render(scene_class: type[manim.Scene], output: Path, *, quality: str = "high
 
 
 def render_still(scene_class: type[manim.Scene], output: Path, *, quality: str = "high",
-                 resolution: tuple[int, int] | None = None, **scene_kwargs) -> manim.Scene:
+                 resolution: tuple[int, int] | None = None, at: float | None = None, **scene_kwargs) -> manim.Scene:
     """The scene's last frame as a PNG at ``output``, in seconds: every animation is skipped
-    (Manim jumps each one to its end) and nothing is encoded. Returns the scene in its final state."""
+    (Manim jumps each one to its end) and nothing is encoded. With ``at``, the frame that ends the
+    beat on screen at ``at`` seconds. Returns the scene in the state drawn."""
+    if at is not None:
+        scene_kwargs["stop_at"] = at
     width, height, fps = QUALITIES[quality]
     if resolution is not None:
         width, height = resolution

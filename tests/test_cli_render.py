@@ -1,4 +1,5 @@
 """`nnscratch render` end to end through CliRunner, bad inputs included."""
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -89,3 +90,41 @@ def test_render_help_has_examples_and_version(runner, command):
     result = runner.invoke(main, [*command, "--help"])
     assert result.exit_code == 0 and "Example:" in result.output
     assert runner.invoke(main, [*command, "--version"]).output.strip() == "nnscratch, version 0.1.0"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scene", ["network", "forward", "training", "backprop", "descent"])
+def test_still_writes_one_frame_as_a_png(runner, run_file, tmp_path, scene):
+    from PIL import Image
+
+    out = tmp_path / f"{scene}.png"
+    result = runner.invoke(main, ["render", scene, "--run", str(run_file), "--still", "--quality", "low",
+                                  "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"wrote {out} (the frame at ")
+    with Image.open(out) as image:
+        assert image.size == (854, 480)
+        assert np.asarray(image.convert("L")).mean() > 2  # something is drawn
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{scene}.png"]
+
+
+@pytest.mark.slow
+def test_still_at_a_time_stops_with_the_sentence_then_on_screen(runner, run_file, tmp_path):
+    early = tmp_path / "early.png"
+    result = runner.invoke(main, ["render", "network", "--run", str(run_file), "--still", "--at", "3",
+                                  "--quality", "low", "--output", str(early)])
+    assert result.exit_code == 0, result.output
+    seconds = float(result.stdout.split("the frame at ")[1].split(" s")[0])
+    assert 3 <= seconds < 12  # the end of the first sentence, well before the video's end
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--still", "--output", "x.mp4"], "x.mp4: the file name must end in .png"),
+    (["--at", "3"], "--at picks the frame of a still; add --still"),
+    (["--still", "--at", "nan"], "--at must be a finite number >= 0, got nan"),
+])
+def test_bad_still_options_exit_2(runner, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["render", "network", *args])
+    assert result.exit_code == 2 and message in result.output
+    assert list(tmp_path.iterdir()) == []

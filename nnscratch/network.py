@@ -187,6 +187,14 @@ class NeuralNetwork:
     def accuracy(self, X: np.ndarray, y: np.ndarray) -> float:
         return self.evaluate(X, y)[1]
 
+    def costs(self, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Each sample's cost, the loss of that sample alone without regularization: their mean
+        plus the penalty is ``loss(X, y)``."""
+        X = self._as_inputs(X)
+        y = self._as_targets(y, len(X))
+        z = self.trace(X).z[-1]
+        return np.array([self.output_layer.loss(z[i:i + 1], y[i:i + 1]) for i in range(len(X))])
+
     def evaluate(self, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         """Loss (regularization included) and accuracy on ``(X, y)`` from one forward pass."""
         X = self._as_inputs(X)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+from typing import Protocol
 
 import numpy as np
 from manim import FadeTransform, Mobject, Scene
@@ -9,8 +10,16 @@ from manim import FadeTransform, Mobject, Scene
 from nnscratch import RunSpec, TrainingHistory, record_run
 from nnscratch.datasets import class_names
 from scenes.fast_drawing import NetworkCamera
-from scenes.narration import Beat, Narration, timed_parts
+from scenes.narration import Beat, Narration, reading_seconds, timed_parts
 from scenes.network_mobject import NetworkMobject
+
+
+class Progress(Protocol):
+    """Told how far a render is, in seconds of video: what to expect, then what is done."""
+
+    def planned(self, seconds: float) -> None: ...
+
+    def done(self, seconds: float) -> None: ...
 
 
 @functools.lru_cache(maxsize=1)
@@ -27,6 +36,17 @@ def loss_number(value: float) -> str:
         return f"{value:.4f}"
     mantissa, exponent = f"{value:.2e}".split("e")
     return f"{mantissa}e{int(exponent)}".replace("-", "−")
+
+
+def loss_change(first: float, last: float) -> str:
+    """How a loss moved, in words: "98 times lower", "35% lower", "about where it started"."""
+    if last <= first / 10:
+        return f"{first / max(last, 1e-30):,.0f} times lower"
+    if last <= first * 0.9:
+        return f"{(first - last) / first:.0%} lower"
+    if last <= first * 1.1:
+        return "about where it started"
+    return f"{(last - first) / first:.0%} higher" if last < 2 * first else f"{last / first:,.1f} times higher"
 
 
 def class_labels(history: TrainingHistory) -> tuple[str, ...]:
@@ -47,6 +67,22 @@ def output_names(history: TrainingHistory) -> list[str]:
     return [f"y{k + 1}" if n_out > 1 else "y" for k in range(n_out)]
 
 
+def data_words(history: TrainingHistory) -> str:
+    """What the run learned from, in a few words for a caption."""
+    name = history.metadata.get("dataset", {}).get("name")
+    sizes = history.layer_sizes
+    classes = sizes[-1] if sizes[-1] > 1 else 2
+    return {
+        "sample": f"two blobs of points, {sizes[0]} numbers each",
+        "xor": "points in the plane, by whether their two coordinates share a sign",
+        "circles": "points in the plane, a ring around a disc",
+        "moons": "points in the plane, two interleaved half-moons",
+        "spiral": f"points in the plane, {classes} spiral arms",
+        "gaussians": f"points in the plane, {classes} clusters",
+        "digits": "handwritten digits of 28 × 28 pixels",
+    }.get(name, f"examples of {sizes[0]} numbers each")
+
+
 def input_kind(history: TrainingHistory) -> str:
     X = history.X_train
     return "unit" if X.min() >= 0 and X.max() <= 1 else "real"
@@ -63,12 +99,15 @@ class HistoryScene(Scene):
     ending_hold = 1.0  # seconds of stillness after the last beat, so the video does not end mid-thought
 
     def __init__(self, history: TrainingHistory | None = None, narration: Narration | None = None,
-                 stop_at: float | None = None, **kwargs) -> None:
+                 stop_at: float | None = None, progress: Progress | None = None, brief: bool = False,
+                 **kwargs) -> None:
         kwargs.setdefault("camera_class", NetworkCamera)
         super().__init__(**kwargs)
         self.history = history if history is not None else default_history()
         self.narration = narration if narration is not None else Narration()
         self.stop_at = stop_at  # seconds: end with the beat on screen then (for a still of that moment)
+        self.progress = progress
+        self.brief = brief  # tell the beats marked as details without their words
         self.current_beat: Beat | None = None
         # Edge widths are relative to the run's largest |w|, so one weight looks the same in every scene.
         self.weight_scale = max(float(np.abs(W).max()) for W in self.history.weights)
@@ -76,12 +115,30 @@ class HistoryScene(Scene):
     def construct(self) -> None:
         self.prepare()
         beats = self.script()
-        self.narration.prefetch(beats)
+        said = [beat for beat in beats if not (self.brief and beat.detail)]
+        self.narration.prefetch(said)
+        if self.progress is not None:
+            # The words' reading time: the length to expect before any speech is synthesized.
+            self.progress.planned(sum(reading_seconds(beat.caption) for beat in said) + self.ending_hold)
         for beat in beats:
             if self.stop_at is not None and self.time > self.stop_at:
                 return
-            self.play_beat(beat)
+            if self.brief and beat.detail:
+                beat.show()
+            else:
+                self.play_beat(beat)
+        if self.stop_at is not None and self.time > self.stop_at:
+            return  # the moment asked for is in the last beat: keep its picture
+        self.finish()
+
+    def finish(self) -> None:
+        """End the video: by default a moment of stillness after the last beat."""
         self.wait(self.ending_hold)
+
+    def play(self, *animations, **kwargs) -> None:
+        super().play(*animations, **kwargs)  # Manim's wait() plays a Wait, so this sees every frame
+        if self.progress is not None:
+            self.progress.done(self.time)
 
     def prepare(self) -> None:
         """Build and place the mobjects the beats will show (nothing is added or played here)."""
@@ -115,8 +172,9 @@ class HistoryScene(Scene):
             self.wait(seconds)
 
     def beat_seconds(self) -> float:
-        """How long the current beat needs for its words: an animation can be stretched to it."""
-        return self.narration.seconds(self.current_beat)
+        """How long the current beat needs for its words: an animation can be stretched to it
+        (0 for a detail told without words)."""
+        return self.narration.seconds(self.current_beat) if self.current_beat is not None else 0.0
 
     def make_network(self, **layout) -> NetworkMobject:
         meta = self.history.metadata

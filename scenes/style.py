@@ -55,20 +55,27 @@ def _real(values: np.ndarray) -> np.ndarray:
 @dataclass(frozen=True)
 class ActivationLook:
     """How the scenes show an activation function: its name in a formula (Typst; empty for
-    identity), its definition, and how its values map to a level in [-1, 1] for a neuron's fill."""
+    identity), its definition, how its values map to a level in [-1, 1] for a neuron's fill,
+    and what it does to a neuron's sum z, in words."""
 
     symbol: str
     formula: str
     levels: Callable[[np.ndarray], np.ndarray]
+    says: str
 
 
 ACTIVATION_LOOKS: dict[str, ActivationLook] = {
-    "sigmoid": ActivationLook("sigma", "sigma(z) = 1 / (1 + e^(-z))", _unit),
-    "relu": ActivationLook('op("relu")', 'op("relu")(z) = max(0, z)', _positive),
-    "tanh": ActivationLook("tanh", "tanh(z) = (e^z - e^(-z)) / (e^z + e^(-z))", _signed),
-    "leaky_relu": ActivationLook('op("leaky")', 'op("leaky")(z) = max(0.01 z, z)', _real),
-    "softmax": ActivationLook('op("softmax")', 'op("softmax")(z)_i = e^(z_i) / sum_j e^(z_j)', _unit),
-    "identity": ActivationLook("", "f(z) = z", _real),
+    "sigmoid": ActivationLook("sigma", "sigma(z) = 1 / (1 + e^(-z))", _unit,
+                              "squashes z into an activation between 0 and 1"),
+    "relu": ActivationLook('op("relu")', 'op("relu")(z) = max(0, z)', _positive,
+                           "keeps z where it is positive and makes it 0 where it is not"),
+    "tanh": ActivationLook("tanh", "tanh(z) = (e^z - e^(-z)) / (e^z + e^(-z))", _signed,
+                           "squashes z into an activation between −1 and 1"),
+    "leaky_relu": ActivationLook('op("leaky")', 'op("leaky")(z) = max(0.01 z, z)', _real,
+                                 "keeps z where it is positive and shrinks it a hundredfold where it is not"),
+    "softmax": ActivationLook('op("softmax")', 'op("softmax")(z)_i = e^(z_i) / sum_j e^(z_j)', _unit,
+                              "turns the outputs' sums into probabilities that add up to 1"),
+    "identity": ActivationLook("", "f(z) = z", _real, "passes z on as it is"),
 }
 INPUT_LEVELS = {"unit": _unit, "real": _real}  # inputs scaled to [0, 1], or not
 

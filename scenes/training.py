@@ -10,7 +10,7 @@ from manim import (
 )
 
 from nnscratch import judge
-from scenes.common import HistoryScene, loss_number
+from scenes.common import HistoryScene, loss_change, loss_number
 from scenes.layout import GAP, Region, fit, fit_network, safe_area
 from scenes.narration import Beat
 from scenes.plot import EpochAxis, MetricPlot, labelled
@@ -90,10 +90,9 @@ class TrainingScene(HistoryScene):
         if not learned:
             change = f"The loss goes from {loss_number(first)} to {loss_number(last)}"
         elif first >= 10 * last:
-            change = (f"The loss falls from {loss_number(first)} to {loss_number(last)}, "
-                      f"{first / max(last, 1e-30):,.0f} times lower")
+            change = f"The loss falls from {loss_number(first)} to {loss_number(last)}, {loss_change(first, last)}"
         else:
-            change = f"The loss falls from {loss_number(first)} to {loss_number(last)} ({(first - last) / first:.0%} lower)"
+            change = f"The loss falls from {loss_number(first)} to {loss_number(last)} ({loss_change(first, last)})"
         if math.isnan(h.train_accuracy[0]):
             return change + "."
         before, after = h.train_accuracy[0], h.train_accuracy[-1]

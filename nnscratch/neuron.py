@@ -1,0 +1,75 @@
+"""One neuron's forward step in numbers: its inputs, weights, bias, weighted sum and activation.
+
+What the neuron video shows: ``z = w · a_prev + b`` written out term by term (the largest
+terms when there are too many to write), then ``a = f(z)``, with the curve of ``f`` around it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnscratch.network import NeuralNetwork
+
+
+@dataclass(frozen=True)
+class NeuronSum:
+    """Neuron ``neuron`` of layer ``layer`` (1 is the first hidden layer) for one input.
+
+    ``inputs`` are the activations it receives (the data for layer 1), ``weights`` its row of
+    W, ``terms`` the indices of the inputs written out, in order; ``rest`` is the sum of the
+    products not written. ``z`` and ``a`` are the forward pass's own values.
+    """
+
+    layer: int
+    neuron: int
+    inputs: np.ndarray
+    weights: np.ndarray
+    bias: float
+    z: float
+    a: float
+    terms: np.ndarray
+    rest: float
+    layer_z: np.ndarray  # the whole layer's sums: softmax needs them to say what one z does
+    is_output: bool
+    network: NeuralNetwork
+
+    @property
+    def products(self) -> np.ndarray:
+        return self.weights * self.inputs
+
+    def response(self, t: np.ndarray) -> np.ndarray:
+        """The neuron's activation were its sum ``t`` instead of ``z``, everything else as it is."""
+        t = np.atleast_1d(np.asarray(t, dtype=float))
+        z = np.repeat(self.layer_z[None, :], len(t), axis=0)
+        z[:, self.neuron] = t
+        function = (self.network.output_layer.activation if self.is_output
+                    else self.network.activation.function)
+        return function(z)[:, self.neuron]
+
+
+def explain_neuron(network: NeuralNetwork, x: np.ndarray, layer: int = 1, neuron: int | None = None,
+                   shown: int = 4) -> NeuronSum:
+    """The numbers of one neuron for input ``x``; ``neuron`` None picks the liveliest of the layer
+    (see :func:`liveliest`). At most ``shown`` terms are written, the largest by |w a|."""
+    if not 1 <= layer < len(network.layer_sizes):
+        raise ValueError(f"layer must be between 1 and {len(network.layer_sizes) - 1}, got {layer}")
+    trace = network.trace(x)
+    z_layer, a_layer = trace.z[layer][0], trace.a[layer][0]
+    if neuron is None:
+        neuron = liveliest(a_layer)
+    if not 0 <= neuron < len(z_layer):
+        raise ValueError(f"layer {layer} has {len(z_layer)} neurons, so no neuron {neuron}")
+    inputs = trace.a[layer - 1][0]
+    weights = network.weights[layer - 1][neuron].astype(float)
+    products = weights * inputs
+    terms = np.sort(np.argsort(-np.abs(products), kind="stable")[:shown])
+    rest = float(products.sum() - products[terms].sum())
+    return NeuronSum(layer, int(neuron), inputs, weights, float(network.biases[layer - 1][neuron]),
+                     float(z_layer[neuron]), float(a_layer[neuron]), terms, rest, z_layer.astype(float),
+                     layer == len(network.layer_sizes) - 1, network)
+
+
+def liveliest(activations: np.ndarray) -> int:
+    """The neuron with the largest |a|: the one this input makes fire most (amber or blue)."""
+    return int(np.argmax(np.abs(activations)))

@@ -1,0 +1,94 @@
+"""One neuron's numbers and the cost table, against independent recomputations from the weights."""
+import numpy as np
+import pytest
+
+from nnscratch import NeuralNetwork, RunSpec, record_run
+from nnscratch.neuron import explain_neuron
+
+
+@pytest.fixture(scope="module")
+def run():
+    return record_run(RunSpec(epochs=200))
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu"])
+def test_a_neurons_sum_and_activation_are_its_weights_times_its_inputs(activation):
+    network = NeuralNetwork([5, 4, 2], activation=activation, seed=3)
+    x = np.random.default_rng(1).normal(size=5)
+    step = explain_neuron(network, x, layer=1, neuron=2, shown=3)
+    z = float(network.weights[0][2] @ x + network.biases[0][2])
+    a = {"sigmoid": 1 / (1 + np.exp(-z)), "tanh": np.tanh(z), "relu": max(z, 0.0),
+         "leaky_relu": z if z > 0 else 0.01 * z}[activation]
+    assert step.z == pytest.approx(z, abs=1e-12)
+    assert step.a == pytest.approx(a, abs=1e-12)
+    # The terms written out are the three largest |w x|, in input order, and the rest sums the others.
+    products = network.weights[0][2] * x
+    assert list(step.terms) == sorted(np.argsort(-np.abs(products))[:3])
+    assert step.rest == pytest.approx(products.sum() - products[step.terms].sum(), abs=1e-12)
+    assert products[step.terms].sum() + step.rest + step.bias == pytest.approx(z, abs=1e-12)
+    assert step.response(np.array([z]))[0] == pytest.approx(a, abs=1e-12)
+
+
+def test_the_default_neuron_is_the_one_that_fires_most_and_softmax_responds_to_the_others():
+    network = NeuralNetwork([3, 3], seed=0, output="softmax")
+    x = np.array([0.2, -1.0, 0.5])
+    step = explain_neuron(network, x)
+    z = network.weights[0] @ x + network.biases[0]
+    output = np.exp(z) / np.exp(z).sum()
+    assert step.neuron == int(np.argmax(output)) and step.is_output
+    # softmax of this neuron's z with the others held: e^t / (e^t + the others' sum)
+    others = np.exp(np.delete(z, step.neuron)).sum()
+    t = np.array([-2.0, 0.0, 3.0])
+    assert np.allclose(step.response(t), np.exp(t) / (np.exp(t) + others))
+
+
+def test_explain_neuron_refuses_a_layer_or_neuron_that_is_not_there():
+    network = NeuralNetwork([2, 3, 1])
+    with pytest.raises(ValueError, match="layer must be between 1 and 2"):
+        explain_neuron(network, np.zeros(2), layer=3)
+    with pytest.raises(ValueError, match="no neuron 3"):
+        explain_neuron(network, np.zeros(2), neuron=3)
+
+
+@pytest.mark.parametrize("spec", [RunSpec(epochs=50), RunSpec(epochs=50, l2=0.01),
+                                  RunSpec(dataset="gaussians", layers=(2, 4, 2), epochs=30)])
+def test_the_costs_average_to_the_recorded_loss(spec):
+    run = record_run(spec)
+    for snapshot, epoch in ((0, 0), (-1, run.epochs)):
+        network = run.network_at(snapshot)
+        costs = network.costs(run.X_train, run.y_train)
+        assert len(costs) == len(run.X_train) and (costs >= 0).all()
+        assert costs.mean() + network._penalty() == pytest.approx(float(run.train_loss[epoch]), rel=1e-5)
+
+
+def test_a_cost_is_minus_the_log_of_the_probability_given_to_the_right_class(run):
+    network = run.network_at(-1)
+    p = network.forward(run.X_train[:5].astype(float))[:, 0]
+    y = run.y_train[:5, 0]
+    right = np.where(y == 1, p, 1 - p)
+    assert np.allclose(network.costs(run.X_train[:5], run.y_train[:5]), -np.log(right))
+
+
+def test_the_cost_scene_shows_the_recorded_losses_and_each_rows_own_cost(run):
+    from scenes import CostScene
+
+    scene = CostScene(history=run)
+    assert scene.loss_of(scene.trained, scene.costs) == pytest.approx(float(run.train_loss[-1]), rel=1e-5)
+    assert scene.loss_of(scene.initial, scene.costs_before) == pytest.approx(float(run.train_loss[0]), rel=1e-5)
+    assert scene.rows[-1] == int(np.argmax(scene.costs))  # the worst is shown, last
+    assert run.metadata["probe_index"] in scene.rows
+    assert np.all(np.diff(scene.costs[scene.rows]) >= 0)  # easiest first
+    p = run.network_at(-1).forward(run.X_train[scene.rows[0]].astype(float))[0, 0]
+    label = run.y_train[scene.rows[0], 0]
+    assert scene.answer_of(scene.trained, scene.rows[0]) == pytest.approx(p if label == 1 else 1 - p)
+
+
+def test_the_summary_says_the_runs_own_numbers(run):
+    from scenes import SummaryScene
+
+    scene = SummaryScene(history=run)
+    facts = " / ".join(f"{text} {detail}" for text, detail in scene.fact_texts())
+    assert f"{run.train_loss[0]:.4f} → {run.train_loss[-1]:.4f}" in facts
+    assert f"accuracy {run.test_accuracy[-1]:.1%} on test examples" in facts
+    assert f"{len(run.X_train)} to train on, {len(run.X_test)} to test" in facts
+    assert "63 weights and biases" in facts  # 4*6+6 + 6*4+4 + 4*1+1

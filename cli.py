@@ -609,37 +609,62 @@ def voice_failures():
         raise click.ClickException(f"{error}; try --voice espeak or --voice none") from None
 
 
+@contextlib.contextmanager
+def frame_bar():
+    """One progress bar for a whole render on a terminal: frames done of those expected, and the
+    time left. None when stderr is not a terminal: piped into a log, a redrawn bar is noise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=1, label="rendering", file=sys.stderr, show_pos=True, show_eta=True) as bar:
+        def show(done: int, total: int) -> None:
+            bar.length = max(total, done, 1)
+            bar.update(done - bar.pos)
+
+        yield show
+
+
 def render_video(scene_name: str, history, options: dict, **scene_kwargs) -> None:
-    """Render one scene of ``history`` and report the file in one line."""
+    """Render one scene of ``history`` (or, for "explainer", its chapters) and report the file in one line."""
     output = options["output"]
     scenes = import_scenes()  # manim loads only when a video is asked for
+    from scenes.parallel import render_explainer, render_explainer_still
     from scenes.render import render, render_still
 
+    explainer = scene_name == "explainer"
     if options["still"]:
         started = time.perf_counter()
         with written(output), new_folders(output.parent):
-            scene = render_still(getattr(scenes, scene_name), output, quality=options["quality"], at=options["at"],
-                                 history=history, **scene_kwargs)
-        click.echo(f"wrote {one_line(str(output))} (the frame at {scene.time:.1f} s, "
-                   f"{scene.camera.pixel_width}x{scene.camera.pixel_height}) in {time.perf_counter() - started:.1f} s")
+            if explainer:
+                scene = render_explainer_still(history, output, quality=options["quality"], at=options["at"],
+                                               **scene_kwargs)
+            else:
+                scene = render_still(getattr(scenes, scene_name), output, quality=options["quality"],
+                                     at=options["at"], history=history, **scene_kwargs)
+        moment = f"the frame at {scene.time:.1f} s" if not explainer or options["at"] is None else \
+            f"the frame at {options['at']:.1f} s"
+        click.echo(f"wrote {one_line(str(output))} ({moment}, {scene.camera.pixel_width}x{scene.camera.pixel_height})"
+                   f" in {time.perf_counter() - started:.1f} s")
         return
 
-    scene_class = getattr(scenes, scene_name)
     started = time.perf_counter()
-    with written(output), voice_failures(), new_folders(output.parent):
-        # Manim's per-animation progress bars redraw with carriage returns: on a terminal they
-        # tell how far a render is; piped into a log they are thousands of lines of noise.
-        video = render(scene_class, output, quality=options["quality"], fps=options["fps"],
-                       video_format=options["video_format"], progress=sys.stderr.isatty(), history=history,
-                       voice=options["voice"].voice, **scene_kwargs)
+    settings = {"quality": options["quality"], "fps": options["fps"], "video_format": options["video_format"],
+                "voice": options["voice"].voice}
+    with written(output), voice_failures(), new_folders(output.parent), frame_bar() as progress:
+        if explainer:
+            video = render_explainer(history, output, progress=progress, **settings, **scene_kwargs)
+        else:
+            video = render(getattr(scenes, scene_name), output, progress=progress, history=history, **settings,
+                           **scene_kwargs)
     elapsed = time.perf_counter() - started
     if video.voice is not None:
         spoken = f"; voice: {video.voice}"
     else:
         spoken = "; " + (NO_VOICE if options["voice"].asked == "auto" else "voice: none, captions only")
     captions = f"; captions {one_line(str(video.subtitles))}" if video.subtitles else ""
-    click.echo(f"wrote {one_line(str(video.path))} ({video.duration:.1f} s, {video.width}x{video.height} at {video.fps} fps) "
-               f"in {elapsed:.1f} s{spoken}{captions}")
+    chapters = f", {len(video.chapters)} chapters" if video.chapters else ""
+    click.echo(f"wrote {one_line(str(video.path))} ({video.duration:.1f} s{chapters}, {video.width}x{video.height} "
+               f"at {video.fps} fps) in {elapsed:.1f} s{spoken}{captions}")
     if options["preview"] and click.launch(str(video.path)) != 0:
         click.echo("warning: no program could open the video here (is there a display?)", err=True)
 
@@ -754,6 +779,105 @@ def render_descent(ctx: click.Context, **options) -> None:
     """
     history = obtain_history(ctx, options, "descent")
     render_video("GradientDescentScene", history, options)
+
+
+def check_sample(options: dict, sample: int | None, history=None) -> None:
+    """--sample names a training sample: checked before training from the options, and after it."""
+    count = len(history.X_train) if history is not None else (
+        train_size(options["samples"], options["test_fraction"]) if options["run_file"] is None else None)
+    if sample is not None and count is not None and sample >= count:
+        raise click.BadParameter(f"there are {count} training samples, so --sample must be below {count}",
+                                 param_hint="'--sample'")
+
+
+@render.command("neuron")
+@render_options
+@click.option("--sample", type=WholeNumber(0), default=None,
+              help="The training sample to feed it (default: the run's probe sample).")
+@click.version_option(nnscratch.__version__, prog_name="nnscratch")
+@click.pass_context
+def render_neuron(ctx: click.Context, sample: int | None, **options) -> None:
+    """One neuron up close: its inputs times its weights, plus its bias, and the activation curve at z.
+
+    \b
+    Example:
+      nnscratch render neuron --sample 3
+    """
+    check_sample(options, sample)
+    history = obtain_history(ctx, options, "neuron")
+    check_sample(options, sample, history)
+    render_video("NeuronScene", history, options, sample=sample)
+
+
+@render.command("cost")
+@render_options
+@click.version_option(nnscratch.__version__, prog_name="nnscratch")
+@click.pass_context
+def render_cost(ctx: click.Context, **options) -> None:
+    """The cost: how wrong the network is on each example, before and after training, and the loss as their average.
+
+    \b
+    Example:
+      nnscratch render cost --dataset digits
+    """
+    history = obtain_history(ctx, options, "cost")
+    render_video("CostScene", history, options)
+
+
+@render.command("summary")
+@render_options
+@click.version_option(nnscratch.__version__, prog_name="nnscratch")
+@click.pass_context
+def render_summary(ctx: click.Context, **options) -> None:
+    """The run in its final numbers: data, network, training, loss and accuracy, and whether it learned.
+
+    \b
+    Example:
+      nnscratch render summary --run run.npz
+    """
+    history = obtain_history(ctx, options, "summary")
+    render_video("SummaryScene", history, options)
+
+
+class ChapterNames(click.ParamType):
+    """``"neuron,cost"``: chapters of the explainer by name."""
+
+    name = "names"
+
+    def convert(self, value, param, ctx) -> list[str]:
+        if isinstance(value, list):
+            return value
+        from scenes.explainer import CHAPTER_NAMES
+
+        names = [part.strip() for part in str(value).split(",")]
+        for name in names:
+            if name not in CHAPTER_NAMES:
+                self.fail(f"no chapter {shown(name)}; choose from {', '.join(CHAPTER_NAMES)}", param, ctx)
+        if len(set(names)) != len(names):
+            self.fail(f"{shown(value)} names a chapter twice", param, ctx)
+        return names
+
+
+@render.command("explainer")
+@render_options
+@click.option("--chapters", type=ChapterNames(), default=None,
+              help="Only these chapters, comma-separated, in the story's order whatever the order given "
+                   "(default: all of them).")
+@click.version_option(nnscratch.__version__, prog_name="nnscratch")
+@click.pass_context
+def render_explainer(ctx: click.Context, chapters: list[str] | None, **options) -> None:
+    """The whole story of one run in one chaptered, narrated video: the network, one neuron, the forward
+    pass, the cost, backpropagation, gradient descent, training and a summary. Chapters render in
+    parallel, one process per core.
+
+    \b
+    Example:
+      nnscratch render explainer
+      nnscratch render explainer --dataset digits --quality low
+      nnscratch render explainer --chapters neuron,cost --run run.npz
+    """
+    history = obtain_history(ctx, options, "explainer")
+    render_video("explainer", history, options, chapters=chapters)
 
 
 @render.command("training")

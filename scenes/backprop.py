@@ -123,7 +123,7 @@ class BackpropScene(HistoryScene):
             *self.backward_beats(),
             Beat(self.batch_caption(), self.show_batch),
             Beat(self.step_caption(), self.show_step),
-            Beat(self.after_caption(), self.show_after),
+            Beat(self.after_caption(), self.show_after, detail=True),
         ]
 
     def cost_caption(self) -> str:
@@ -155,7 +155,7 @@ class BackpropScene(HistoryScene):
             caption = (f"Back to hidden layer {layer}: each neuron's error is δ = f'(z) × dC/da, what it wants "
                        f"times how much it can move; its weights' gradients are a × δ." if first else
                        f"Back to hidden layer {layer}: the same, one layer further from the output.")
-            beats.append(Beat(caption, lambda layer=layer: self.show_backward(layer)))
+            beats.append(Beat(caption, lambda layer=layer: self.show_backward(layer), detail=not first))
             if first:
                 beats.append(Beat(self.chain_caption(layer), lambda layer=layer: self.show_chain(layer)))
         return beats

@@ -89,11 +89,12 @@ class GradientDescentScene(HistoryScene):
                  self.show_start),
             Beat(f"Each step goes downhill, and the run rolls to a loss of {loss_number(self.path_losses[-1])} "
                  f"by epoch {h.epochs:,}.", self.show_roll),
-            Beat(leaves, lambda: self.turn(azimuth=-100, run_time=2.5)),
+            Beat(leaves, lambda: self.turn(azimuth=-100, run_time=2.5), detail=share >= 0.99),
             Beat("From above, the same surface is a contour map: each line is one level of the loss.",
                  self.show_contours),
             Beat(self.slice_caption(), self.show_slice),
-            Beat(f"After {h.epochs:,} epochs the loss is {loss_number(self.path_losses[-1])}.", lambda: None),
+            Beat(f"After {h.epochs:,} epochs the loss is {loss_number(self.path_losses[-1])}.", lambda: None,
+                 detail=True),
         ]
 
     def slice_caption(self) -> str:

@@ -134,7 +134,7 @@ class ForwardPassScene(HistoryScene):
             Beat("Let's push one input through it, layer by layer, with the real numbers.", self.show_equation),
             Beat(f"{self.origin.capitalize()}: {shown}. Each input neuron's brightness is its value.",
                  self.show_input),
-            Beat(self.sum_caption(1), lambda: self.show_sum(1)),
+            Beat(self.sum_caption(1), lambda: self.show_sum(1), detail=True),
             *self.product_beats(1),
         ]
         last = len(sizes) - 1
@@ -298,10 +298,10 @@ class ForwardPassScene(HistoryScene):
         return [
             Beat(f"In numbers: W is {W.shape[0]} by {W.shape[1]}{shows}. Blue entries are positive, red negative.",
                  lambda: self.show_product()),
-            Beat(weight, lambda: self.show_weight(layer, row, col)),
+            Beat(weight, lambda: self.show_weight(layer, row, col), detail=True),
             Beat(f"Then {self._function_word(layer)} squashes {sums}: {squash}.", lambda: self.show_squash(layer)),
             Beat(f"So {self.layer_name(layer)} takes its {'value' if len(z) == 1 else 'values'}: "
-                 f"{self.highlight(layer)}.", lambda: self.show_activation(layer)),
+                 f"{self.highlight(layer)}.", lambda: self.show_activation(layer), detail=True),
         ]
 
     def show_product(self) -> None:

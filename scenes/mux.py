@@ -91,12 +91,66 @@ def finish_video(
                          f"chapters; use one of {', '.join(FAMILIES)}")
     if audio is not None and (np.ndim(audio) != 1 or sample_rate <= 0):
         raise ValueError("audio must be a 1-D (mono) array with a positive sample_rate")
-    duration = _video_end_of(video_in)
+    duration = video_end(video_in)
     kept_cues, kept_chapters = _clip(cues or (), duration), _clip(chapters or (), duration)
     _remux(video_in, video_out, family, duration, audio, sample_rate, kept_cues, kept_chapters)
 
 
-def _video_end_of(path: Path) -> Fraction:
+def join_videos(pieces: Sequence[Path], joined: Path, fps: int) -> list[int]:
+    """Write ``pieces`` one after the other into ``joined`` without re-encoding, and return each
+    one's number of frames. The pieces must share their encoder's settings (Manim made them with
+    the same ones): packets are copied, and every frame is stamped anew at exactly 1/fps after the
+    one before, so no seam (nor any join inside a piece) gains or loses time."""
+    period = Fraction(1, fps)
+    stamps = [_stamps(Path(piece)) for piece in pieces]
+    with av.open(str(joined), "w") as out:
+        stream, shape, base = None, None, 0
+        for piece, (ranks, delay) in zip(pieces, stamps):
+            with av.open(str(piece)) as source:
+                source_stream = source.streams.video[0]
+                context = source_stream.codec_context
+                if stream is None:
+                    stream = out.add_stream_from_template(source_stream)
+                    shape = (context.name, context.width, context.height, context.pix_fmt)
+                elif (context.name, context.width, context.height, context.pix_fmt) != shape:
+                    raise ValueError(f"{piece} is {context.name} {context.width}x{context.height}, "
+                                     f"unlike the first piece's {shape[0]} {shape[1]}x{shape[2]}")
+                packets = (packet for packet in source.demux(source_stream) if packet.dts is not None)
+                for index, (packet, rank) in enumerate(zip(packets, ranks)):
+                    # Frame ``rank`` in showing order is packet ``index`` in decoding order; an encoder
+                    # that reorders frames decodes each ``delay`` frames before it shows the first.
+                    packet.time_base = period
+                    packet.pts, packet.dts, packet.duration = base + rank, base + index - delay, 1
+                    packet.stream = stream
+                    out.mux(packet)
+            base += len(ranks)
+    return [len(ranks) for ranks, _ in stamps]
+
+
+def _stamps(path: Path) -> tuple[list[int], int]:
+    """Each packet's place in showing order, in decoding order, and the decoder's delay in frames."""
+    with av.open(str(path)) as source:
+        stream = source.streams.video[0]
+        times = [(packet.pts, packet.dts) for packet in source.demux(stream) if packet.dts is not None]
+    if not times:
+        raise ValueError(f"{path} holds no video frames")
+    order = sorted(range(len(times)), key=lambda index: times[index][0])
+    ranks = [0] * len(times)
+    for rank, index in enumerate(order):
+        ranks[index] = rank
+    # The first packet is decoded this many frame periods before the first frame is shown.
+    first_shown = times[order[0]][0]
+    delay = max(0, round((first_shown - times[0][1]) / _median_step(sorted(pts for pts, _ in times))))
+    return ranks, delay
+
+
+def _median_step(shown: list[int]) -> int:
+    steps = sorted(b - a for a, b in zip(shown, shown[1:]))
+    return max(1, steps[len(steps) // 2]) if steps else 1
+
+
+def video_end(path: Path) -> Fraction:
+    """When the video of ``path`` ends: its last frame's time plus that frame's duration."""
     with av.open(str(path)) as container:
         return _video_end(container, container.streams.video[0])
 

@@ -27,11 +27,14 @@ class Beat:
 
     ``spoken`` is what the voice says when it should differ from the caption
     ("minus two point one four" for "−2.14"); by default it is made from the caption.
+    A ``detail`` is left unsaid in a brief telling (the explainer's, where another chapter
+    said it already): its animations play, its words are skipped.
     """
 
     caption: str
     show: Callable[[], None] = lambda: None
     spoken: str | None = None
+    detail: bool = False
 
 
 @dataclass(frozen=True)
@@ -154,10 +157,14 @@ class Narration:
         """One track of ``duration`` seconds with each beat's speech at its start, or None without a voice."""
         if self.speech is None:
             return None
-        rate = self.speech.sample_rate
-        track = np.zeros(int(round(duration * rate)), dtype=np.float32)
-        for start, samples in self.clips:
-            first = int(round(start * rate))
-            piece = samples[: max(0, len(track) - first)]
-            track[first:first + len(piece)] += piece
-        return track
+        return mix(self.clips, duration, self.speech.sample_rate)
+
+
+def mix(clips: list[tuple[float, np.ndarray]], duration: float, rate: int) -> np.ndarray:
+    """One track of ``duration`` seconds at ``rate`` with each clip's samples from its start (seconds)."""
+    track = np.zeros(int(round(duration * rate)), dtype=np.float32)
+    for start, samples in clips:
+        first = int(round(start * rate))
+        piece = samples[: max(0, len(track) - first)]
+        track[first:first + len(piece)] += piece
+    return track

@@ -65,9 +65,9 @@ class NetworkScene(HistoryScene):
             Beat("Each circle is a neuron. Information flows from left to right.", self.show_layers),
             Beat(signs, self.show_edges),
             Beat(self.roles_caption(), self.show_layer_labels),
-            Beat(self.activation_caption(), self.show_activation),
+            Beat(self.activation_caption(), self.show_activation, detail=True),
             Beat(f"Training tunes {n_weights + n_biases:,} numbers: {counted(n_weights, 'weight')} and "
-                 f"{counted(n_biases, 'bias', 'biases')}.", self.show_parameter_count),
+                 f"{counted(n_biases, 'bias', 'biases')}.", self.show_parameter_count, detail=True),
             Beat("Thicker edges are larger weights, and a brighter neuron fires more strongly"
                  + ("; an amber one is negative." if signed else "."), self.show_legend),
         ]

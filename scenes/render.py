@@ -5,14 +5,15 @@ import contextlib
 import errno
 import logging
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 from xml.etree.ElementTree import ParseError
 
 import manim
 
 from nnscratch.files import check_output_path, publish, work_folder
-from scenes.mux import finish_video, to_gif
+from scenes.mux import Chapter, finish_video, to_gif
 from scenes.narration import Narration
 from scenes.speech import Narrator, Voice
 
@@ -42,8 +43,7 @@ ENCODERS: dict[str, dict] = {
 }
 
 
-def render_settings(width: int, height: int, fps: int, video_format: str, media_dir: Path, output_stem: str,
-                    progress: bool) -> dict:
+def render_settings(width: int, height: int, fps: int, video_format: str, media_dir: Path, output_stem: str) -> dict:
     """The one mapping of Manim config keys this project sets. ``tempconfig`` silently drops
     unknown keys, so a test checks each of these against ``manim.config``."""
     return {
@@ -56,7 +56,8 @@ def render_settings(width: int, height: int, fps: int, video_format: str, media_
         "preview": False,
         # Hashing every play() for the cache costs far more than it saves here (manim issue 2710).
         "disable_caching": True,
-        "progress_bar": "display" if progress else "none",
+        # Manim draws a bar per animation; nnscratch draws one for the whole render (FrameProgress).
+        "progress_bar": "none",
         "verbosity": "WARNING",
         **ENCODERS[video_format],
     }
@@ -70,23 +71,39 @@ class RenderedVideo:
     height: int
     fps: int
     duration: float
-    scene: manim.Scene  # kept so callers (and tests) can read the layout that was drawn
+    scene: manim.Scene | None  # kept so callers (and tests) can read the layout that was drawn; None when joined
     voice: str | None = None  # the voice that speaks the narration, None for captions only
+    chapters: list[Chapter] = field(default_factory=list)  # the chapters of a joined video, in order
 
 
-def render(scene_class: type[manim.Scene], output: Path, *, quality: str = "high", fps: int | None = None,
-           video_format: str = "mp4", resolution: tuple[int, int] | None = None, progress: bool = True,
-           voice: Voice | None = None, **scene_kwargs) -> RenderedVideo:
-    """Render ``scene_class(**scene_kwargs)`` to ``output`` (and its captions beside it as ``.srt``).
+class ShowProgress(Protocol):
+    """Shows how far a render is: frames done, of the total expected (which may be revised)."""
 
-    The narration's captions go into the video as a soft subtitle track, and with a
-    ``voice`` its speech as an audio track (MP4 and WebM; a GIF carries neither).
-    Speech is synthesized in the background while the frames render.
+    def __call__(self, done: int, total: int) -> None: ...
 
-    The video is made in a temporary folder beside ``output`` and moved into place only
-    when complete, so an interrupted render never leaves a truncated file at ``output``;
-    ``output`` must be a path ``nnscratch.files`` allows (OutputPathError otherwise).
-    """
+
+class FrameProgress:
+    """A scene's ``Progress`` in seconds of video, shown as frames through ``show``."""
+
+    def __init__(self, fps: int, show: ShowProgress) -> None:
+        self.fps, self.show = fps, show
+        self.expected = self.seconds = 0.0
+
+    def planned(self, seconds: float) -> None:
+        self.expected = seconds
+        self.show(self.frames(self.seconds), self.frames(max(self.expected, self.seconds)))
+
+    def done(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.show(self.frames(seconds), self.frames(max(self.expected, seconds)))
+
+    def frames(self, seconds: float) -> int:
+        return int(round(seconds * self.fps))
+
+
+def frame_settings(quality: str, fps: int | None, video_format: str,
+                   resolution: tuple[int, int] | None) -> tuple[int, int, int]:
+    """Width, height and frame rate of a video: the quality's, with ``fps`` and ``resolution`` if given."""
     if quality not in QUALITIES:
         raise ValueError(f"unknown quality {quality!r}; choose one of {', '.join(QUALITIES)}")
     if video_format not in FORMATS:
@@ -97,20 +114,47 @@ def render(scene_class: type[manim.Scene], output: Path, *, quality: str = "high
     fps = fps or (GIF_DEFAULT_RATES[quality] if video_format == "gif" else preset_fps)
     if video_format == "gif" and fps not in GIF_RATES:
         raise ValueError(f"a GIF plays {', '.join(map(str, GIF_RATES))} frames a second, not {fps}")
-    output = Path(output)
+    return width, height, fps
+
+
+def check_outputs(output: Path, video_format: str) -> None:
+    """Refuse before any work an output (or its .srt) nnscratch may not write, or a disk too full."""
     check_output_path(output, f".{video_format}")
     check_output_path(output.with_suffix(".srt"))
     _check_free_space(output.absolute().parent)
+
+
+def render(scene_class: type[manim.Scene], output: Path, *, quality: str = "high", fps: int | None = None,
+           video_format: str = "mp4", resolution: tuple[int, int] | None = None, progress: ShowProgress | None = None,
+           voice: Voice | None = None, **scene_kwargs) -> RenderedVideo:
+    """Render ``scene_class(**scene_kwargs)`` to ``output`` (and its captions beside it as ``.srt``).
+
+    The narration's captions go into the video as a soft subtitle track, and with a
+    ``voice`` its speech as an audio track (MP4 and WebM; a GIF carries neither).
+    Speech is synthesized in the background while the frames render.
+
+    The video is made in a temporary folder beside ``output`` and moved into place only
+    when complete, so an interrupted render never leaves a truncated file at ``output``;
+    ``output`` must be a path ``nnscratch.files`` allows (OutputPathError otherwise).
+    ``progress`` is shown the frames done and expected as the render goes.
+    """
+    width, height, fps = frame_settings(quality, fps, video_format, resolution)
+    output = Path(output)
+    check_outputs(output, video_format)
+    if progress:
+        scene_kwargs["progress"] = FrameProgress(fps, progress)
     narrator = Narrator(voice) if voice is not None else None
     narration = Narration(speech=narrator)
     try:
         with work_folder(output) as workdir:
-            settings = render_settings(width, height, fps, video_format, workdir, output.stem, progress)
-            with _without_webm_warning(), manim.tempconfig(settings):
+            settings = render_settings(width, height, fps, video_format, workdir, output.stem)
+            with without_webm_warning(), manim.tempconfig(settings):
                 scene = scene_class(narration=narration, **scene_kwargs)
-                _render_scene(scene, workdir)
+                run_scene(scene, workdir)
                 plan = scene.renderer.file_writer.output_plan
                 duration = float(scene.time)
+            if progress:
+                progress(round(duration * fps), round(duration * fps))
             video, finished = Path(plan.primary_artifact), workdir / f"finished.{video_format}"
             if video_format == "gif":
                 to_gif(video, finished, fps)
@@ -144,11 +188,11 @@ def render_still(scene_class: type[manim.Scene], output: Path, *, quality: str =
     output = Path(output)
     check_output_path(output, ".png")
     with work_folder(output) as workdir:
-        settings = {**render_settings(width, height, fps, "mp4", workdir, output.stem, False),
+        settings = {**render_settings(width, height, fps, "mp4", workdir, output.stem),
                     "save_last_frame": True, "format": "png"}
         with manim.tempconfig(settings):
             scene = scene_class(**scene_kwargs)
-            _render_scene(scene, workdir)
+            run_scene(scene, workdir)
             frame = Path(scene.renderer.file_writer.output_plan.primary_artifact)
         publish((frame, output))
     return scene
@@ -160,7 +204,7 @@ class _WebmWarning(logging.Filter):
 
 
 @contextlib.contextmanager
-def _without_webm_warning():
+def without_webm_warning():
     """Manim warns that WebM "can be slower" whenever the format is set: ENCODERS already makes
     it fast, so the warning would only worry the user."""
     quiet = _WebmWarning()
@@ -171,7 +215,8 @@ def _without_webm_warning():
         logging.getLogger("manim").removeFilter(quiet)
 
 
-def _render_scene(scene: manim.Scene, workdir: Path) -> None:
+def run_scene(scene: manim.Scene, workdir: Path) -> None:
+    """Render ``scene`` with Manim, a full disk or a refused write said as such."""
     try:
         scene.render()
     except ParseError:

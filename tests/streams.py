@@ -8,7 +8,7 @@ from typing import Any
 import av
 import numpy as np
 
-from scenes.mux import Chapter, _video_end_of
+from scenes.mux import Chapter, video_end
 from scenes.narration import Cue
 
 
@@ -59,7 +59,7 @@ def _read_video(path: Path) -> dict[str, Any]:
     return {
         "codec": stream.codec_context.name,
         "packets": packets,
-        "duration": float(_video_end_of(path)),
+        "duration": float(video_end(path)),
     }
 
 

@@ -5,7 +5,10 @@ import numpy as np
 import pytest
 
 from nnscratch import NeuralNetwork, RunSpec, record_run, train
-from scenes import BackpropScene, ForwardPassScene, GradientDescentScene, NetworkScene, TrainingScene
+from scenes import (
+    BackpropScene, CostScene, ForwardPassScene, GradientDescentScene, NetworkScene, NeuronScene, SummaryScene,
+    TrainingScene,
+)
 from scenes.layout import boxes_overlap
 from tests.layout import describe, final_state, labels
 
@@ -37,7 +40,8 @@ SHAPES = {
     "50,000 epochs": lambda: record_run(RunSpec(epochs=50_000)),
 }
 SCENES = {"network": NetworkScene, "forward": ForwardPassScene, "training": TrainingScene,
-          "backprop": BackpropScene, "descent": GradientDescentScene}
+          "backprop": BackpropScene, "descent": GradientDescentScene, "neuron": NeuronScene, "cost": CostScene,
+          "summary": SummaryScene}
 
 
 @pytest.fixture(scope="module")

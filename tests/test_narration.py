@@ -43,7 +43,7 @@ class Scripted(HistoryScene):
 
 def test_a_beat_lasts_as_long_as_its_animation_its_reading_and_its_speech(tmp_path):
     voice = FixedVoice({"short long speech": 6.0})
-    video = render(Scripted, tmp_path / "beats.mp4", resolution=(160, 90), fps=FPS, progress=False, voice=voice)
+    video = render(Scripted, tmp_path / "beats.mp4", resolution=(160, 90), fps=FPS, voice=voice)
     narration = video.scene.narration
     cues = narration.cues
     first, second, third = (cue.end - cue.start for cue in cues)
@@ -91,7 +91,7 @@ def runs():
                          ids=["network", "forward", "training", "backprop", "descent"])
 def test_every_caption_can_be_read_on_every_shape(runs, tmp_path, shape, scene_class):
     extra = {"duration": 4.0} if scene_class is TrainingScene else {}
-    video = render(scene_class, tmp_path / "v.mp4", resolution=(160, 90), fps=5, progress=False,
+    video = render(scene_class, tmp_path / "v.mp4", resolution=(160, 90), fps=5,
                    history=runs[shape], **extra)
     cues = list(srt.parse(video.subtitles.read_text()))
     assert len(cues) >= 3
@@ -110,7 +110,7 @@ def test_each_layer_lights_while_its_caption_is_up(tmp_path):
     caption that says so."""
     history = record_run(RunSpec(epochs=300))
     width, height = 320, 180
-    video = render(ForwardPassScene, tmp_path / "f.mp4", resolution=(width, height), fps=FPS, progress=False,
+    video = render(ForwardPassScene, tmp_path / "f.mp4", resolution=(width, height), fps=FPS,
                    history=history)
     frames, _, _, _ = read_video(video.path)
     cues = list(srt.parse(video.subtitles.read_text()))
@@ -137,7 +137,7 @@ def test_each_layer_lights_while_its_caption_is_up(tmp_path):
 @pytest.mark.parametrize("video_format, audio, subtitles", [("mp4", "aac", "mov_text"), ("webm", "opus", "webvtt")])
 def test_a_voiced_video_speaks_through_every_beat(tmp_path, video_format, audio, subtitles):
     voice = PiperTTS() if video_format == "mp4" else EspeakTTS()
-    video = render(NetworkScene, tmp_path / f"n.{video_format}", resolution=(160, 90), fps=FPS, progress=False,
+    video = render(NetworkScene, tmp_path / f"n.{video_format}", resolution=(160, 90), fps=FPS,
                    video_format=video_format, voice=voice, history=record_run(RunSpec(epochs=20)))
     info = read_back(video.path)
     kinds = {(stream["type"], stream["codec"]) for stream in info["streams"]}
@@ -155,7 +155,7 @@ def test_a_voiced_video_speaks_through_every_beat(tmp_path, video_format, audio,
 
 @pytest.mark.slow
 def test_without_a_voice_there_is_no_audio_stream_but_the_subtitles_are_in(tmp_path):
-    video = render(NetworkScene, tmp_path / "n.mp4", resolution=(160, 90), fps=FPS, progress=False,
+    video = render(NetworkScene, tmp_path / "n.mp4", resolution=(160, 90), fps=FPS,
                    history=record_run(RunSpec(epochs=20)))
     info = read_back(video.path)
     assert info["audio"] is None and [stream["type"] for stream in info["streams"]] == ["video", "subtitle"]
@@ -178,10 +178,10 @@ class CountingVoice:
 def test_a_second_render_synthesizes_nothing(tmp_path):
     history = record_run(RunSpec(epochs=20))
     voice = CountingVoice()
-    first = render(NetworkScene, tmp_path / "a.mp4", resolution=(160, 90), fps=FPS, progress=False,
+    first = render(NetworkScene, tmp_path / "a.mp4", resolution=(160, 90), fps=FPS,
                    voice=voice, history=history)
     said = list(voice.calls)
-    second = render(NetworkScene, tmp_path / "b.mp4", resolution=(160, 90), fps=FPS, progress=False,
+    second = render(NetworkScene, tmp_path / "b.mp4", resolution=(160, 90), fps=FPS,
                     voice=voice, history=history)
     assert len(said) == len(first.scene.narration.captions) and voice.calls == said
     np.testing.assert_array_equal(read_back(first.path)["audio"]["samples"], read_back(second.path)["audio"]["samples"])

@@ -52,7 +52,7 @@ def hue_kept(frame, drawn, pairs, width, height) -> float:
 @pytest.mark.slow
 @pytest.mark.parametrize("resolution", [(854, 480), (1280, 720)])
 def test_faint_edges_keep_their_hue_in_the_encoded_video(history, tmp_path, resolution):
-    video = render(NetworkScene, tmp_path / "n.mp4", resolution=resolution, fps=5, progress=False, history=history)
+    video = render(NetworkScene, tmp_path / "n.mp4", resolution=resolution, fps=5, history=history)
     drawn = video.scene.renderer.get_frame()[..., :3]  # the camera's last frame, before encoding
     frames, _, width, height = read_video(video.path)  # decoded from yuv420p H.264, as a player shows it
     pairs = faint_edges(video.scene)
@@ -65,7 +65,7 @@ def test_faint_edges_keep_their_hue_in_the_encoded_video(history, tmp_path, reso
 @pytest.mark.slow
 def test_a_gif_plays_at_its_rate_with_solid_lines(history, tmp_path):
     video = render(NetworkScene, tmp_path / "n.gif", resolution=(854, 480), fps=20, video_format="gif",
-                   progress=False, history=history)
+                   history=history)
     with av.open(str(video.path)) as container:
         stream = container.streams.video[0]
         packets = [packet for packet in container.demux(stream) if packet.size]
@@ -81,7 +81,7 @@ def test_a_gif_plays_at_its_rate_with_solid_lines(history, tmp_path):
 @pytest.mark.slow
 def test_a_webm_renders_without_manims_warning(history, tmp_path, capsys, caplog):
     video = render(TrainingScene, tmp_path / "t.webm", resolution=(320, 180), fps=5, video_format="webm",
-                   progress=False, history=history, duration=3.0)
+                   history=history, duration=3.0)
     with av.open(str(video.path)) as container:
         assert container.streams.video[0].codec_context.name == "vp9"
     assert "slower" not in caplog.text and "slower" not in capsys.readouterr().err

@@ -91,14 +91,14 @@ def test_the_cli_warns_in_one_line(tmp_path, args, warnings):
 
 @pytest.mark.slow
 def test_a_stuck_run_says_so_in_its_captions_and_its_forward_pass_is_undecided(stuck, tmp_path):
-    video = render(TrainingScene, tmp_path / "t.mp4", resolution=(160, 90), fps=5, progress=False, history=stuck,
+    video = render(TrainingScene, tmp_path / "t.mp4", resolution=(160, 90), fps=5, history=stuck,
                    duration=3.0)
     captions = video.scene.narration.captions
     assert not any("climbs" in caption or "falls" in caption for caption in captions)
     assert f"This run did not learn: {judge(stuck).why_not}." in captions
     assert f"This run did not learn: {judge(stuck).why_not}." in caption_text(video.subtitles.read_text())
     assert video.scene.warnings[0].text.replace(" ", "").startswith("didnotlearn")
-    forward = render(ForwardPassScene, tmp_path / "f.mp4", resolution=(160, 90), fps=5, progress=False,
+    forward = render(ForwardPassScene, tmp_path / "f.mp4", resolution=(160, 90), fps=5,
                      history=stuck)
     output = forward.scene.trace.a[-1][0][0]
     last = forward.scene.narration.captions[-1]
@@ -109,7 +109,7 @@ def test_a_stuck_run_says_so_in_its_captions_and_its_forward_pass_is_undecided(s
 
 @pytest.mark.slow
 def test_an_overfitting_run_is_named_in_its_ending(overfitting, tmp_path):
-    video = render(TrainingScene, tmp_path / "t.mp4", resolution=(160, 90), fps=5, progress=False,
+    video = render(TrainingScene, tmp_path / "t.mp4", resolution=(160, 90), fps=5,
                    history=overfitting, duration=3.0)
     said = f"And it overfits: {judge(overfitting).overfit}."
     assert said in video.scene.narration.captions and said in caption_text(video.subtitles.read_text())

@@ -25,7 +25,7 @@ def history():
 
 
 def test_every_render_setting_is_a_real_manim_key(tmp_path):
-    settings = render_settings(320, 180, 10, "mp4", tmp_path, "x", progress=False)
+    settings = render_settings(320, 180, 10, "mp4", tmp_path, "x")
     unknown = [key for key in settings if key not in manim.config]
     assert unknown == []
 
@@ -51,7 +51,7 @@ def assert_edges_show_signs(frame, pairs):
 
 def test_training_video_has_its_frames_and_ends_on_the_final_weights(history, tmp_path):
     video = render(TrainingScene, tmp_path / "training.mp4", resolution=(WIDTH, HEIGHT), fps=FPS,
-                   progress=False, history=history, duration=6.0)
+                   history=history, duration=6.0)
     frames, fps, width, height = read_video(video.path)
     assert (width, height) == (WIDTH, HEIGHT) and fps == pytest.approx(FPS, abs=0.01)
     assert abs(len(frames) - video.duration * FPS) <= 2
@@ -83,7 +83,7 @@ def test_training_video_has_its_frames_and_ends_on_the_final_weights(history, tm
 def test_training_video_length_does_not_follow_epochs(tmp_path):
     lengths = []
     for epochs in (300, 3000):
-        video = render(TrainingScene, tmp_path / f"run{epochs}.mp4", resolution=(320, 180), fps=5, progress=False,
+        video = render(TrainingScene, tmp_path / f"run{epochs}.mp4", resolution=(320, 180), fps=5,
                        history=record_run(RunSpec(epochs=epochs)), duration=6.0)
         frames, _, _, _ = read_video(video.path)
         lengths.append(len(frames) / 5)
@@ -94,7 +94,7 @@ def test_training_video_length_does_not_follow_epochs(tmp_path):
 def test_forward_video_lights_the_output_to_its_true_activation(history, tmp_path):
     x = [0.9, 0.8, 0.85, 0.95]
     video = render(ForwardPassScene, tmp_path / "forward.mp4", resolution=(WIDTH, HEIGHT), fps=FPS,
-                   progress=False, history=history, input_values=x)
+                   history=history, input_values=x)
     frames, fps, width, height = read_video(video.path)
     assert (width, height) == (WIDTH, HEIGHT)
     assert abs(len(frames) - video.duration * FPS) <= 2
@@ -112,7 +112,7 @@ def test_forward_video_lights_the_output_to_its_true_activation(history, tmp_pat
 
 
 def test_forward_video_of_a_sample_marks_the_prediction(history, tmp_path):
-    video = render(ForwardPassScene, tmp_path / "sample.mp4", resolution=(320, 180), fps=5, progress=False,
+    video = render(ForwardPassScene, tmp_path / "sample.mp4", resolution=(320, 180), fps=5,
                    history=history, sample=3)
     captions = caption_text(video.subtitles.read_text())
     label = int(history.y_train[3, 0])
@@ -124,7 +124,7 @@ def test_forward_video_of_a_sample_marks_the_prediction(history, tmp_path):
 
 
 def test_network_video_draws_the_initial_weights(history, tmp_path):
-    video = render(NetworkScene, tmp_path / "network.mp4", resolution=(WIDTH, HEIGHT), fps=FPS, progress=False,
+    video = render(NetworkScene, tmp_path / "network.mp4", resolution=(WIDTH, HEIGHT), fps=FPS,
                    history=history)
     frames, _, _, _ = read_video(video.path)
     assert_edges_show_signs(frames[-1], strong_edges(video.scene, [W[0] for W in history.weights]))
@@ -134,7 +134,7 @@ def test_network_video_draws_the_initial_weights(history, tmp_path):
 
 def test_gif_output(history, tmp_path):
     video = render(TrainingScene, tmp_path / "t.gif", resolution=(160, 90), fps=5, video_format="gif",
-                   progress=False, history=history, duration=4.0)
+                   history=history, duration=4.0)
     frames, _, width, height = read_video(video.path)
     assert (width, height) == (160, 90) and len(frames) > 10
 
@@ -145,7 +145,7 @@ def test_interrupted_render_leaves_no_file(history, tmp_path, monkeypatch):
 
     monkeypatch.setattr(TrainingScene, "show_ending", interrupt)
     with pytest.raises(KeyboardInterrupt):
-        render(TrainingScene, tmp_path / "cut.mp4", resolution=(160, 90), fps=5, progress=False,
+        render(TrainingScene, tmp_path / "cut.mp4", resolution=(160, 90), fps=5,
                history=history, duration=4.0)
     assert list(tmp_path.iterdir()) == []
 

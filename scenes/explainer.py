@@ -1,0 +1,95 @@
+"""The explainer: one run's whole story, told by the scenes in order, each a chapter.
+
+A chapter is a scene that opens on a title card and closes with a fade to black, so the
+chapters join without a cut mid-picture. ``CHAPTERS`` is the story's order; ``--chapters``
+picks from it by name.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from manim import DOWN, FadeIn, FadeOut, Mobject, Text, UpdateFromAlphaFunc, VGroup
+
+import scenes
+from scenes.common import HistoryScene
+from scenes.narration import Beat
+from scenes.style import LABEL, MUTED
+
+CARD_FADE = 0.6  # seconds for the title card to come and go
+CLOSING_FADE = 0.8  # a chapter's last picture fading to black
+BLACK_HOLD = 0.25  # then black, for a frame or more
+
+
+@dataclass(frozen=True)
+class ChapterSpec:
+    """How to make one chapter: its name for ``--chapters``, its title on the card and in the
+    player's chapter list, and the scene (a name in ``scenes``) with its options."""
+
+    name: str
+    title: str
+    scene: str
+    options: dict = field(default_factory=lambda: {"brief": True})
+    weight: float = 1.0  # its rendering time against the others', so the longest start first
+
+
+CHAPTERS: tuple[ChapterSpec, ...] = (
+    ChapterSpec("network", "The network", "NetworkScene"),
+    ChapterSpec("neuron", "One neuron", "NeuronScene"),
+    ChapterSpec("forward", "The forward pass", "ForwardPassScene", weight=1.5),
+    ChapterSpec("cost", "The cost", "CostScene"),
+    ChapterSpec("backprop", "Backpropagation", "BackpropScene", weight=1.5),
+    ChapterSpec("descent", "Gradient descent", "GradientDescentScene", weight=2.0),
+    ChapterSpec("training", "Training", "TrainingScene", {"duration": 16.0, "brief": True}, weight=2.0),
+    ChapterSpec("summary", "Summing up", "SummaryScene"),
+)
+CHAPTER_NAMES = tuple(spec.name for spec in CHAPTERS)
+
+
+def chapter_specs(names: list[str] | None = None) -> list[ChapterSpec]:
+    """The chapters called ``names``, in the story's order (all of them for None)."""
+    if names is None:
+        return list(CHAPTERS)
+    unknown = [name for name in names if name not in CHAPTER_NAMES]
+    if unknown:
+        raise ValueError(f"no chapter {unknown[0]!r}; choose from {', '.join(CHAPTER_NAMES)}")
+    if not names:
+        raise ValueError("name at least one chapter")
+    return [spec for spec in CHAPTERS if spec.name in names]
+
+
+def fade_painted(scene: HistoryScene) -> UpdateFromAlphaFunc:
+    """What the camera paints from arrays (a fast-drawn network, the loss surface) fading out with
+    the mobjects: FadeOut would fade only their invisible outlines."""
+    painted = [(part, part.opacity) for part in scene.get_mobject_family_members()
+               if isinstance(getattr(part, "opacity", None), float)]
+
+    def fade(_, alpha: float) -> None:
+        for part, start in painted:
+            part.opacity = start * (1 - alpha)
+
+    return UpdateFromAlphaFunc(Mobject(), fade)
+
+
+def chapter_scene(spec: ChapterSpec, number: int) -> type[HistoryScene]:
+    """``spec``'s scene as chapter ``number``: a title card first, a fade to black last."""
+    base = getattr(scenes, spec.scene)
+
+    class Chapter(base):
+        def script(self) -> list[Beat]:
+            return [Beat(f"Part {number}: {spec.title}.", self.show_card), *super().script()]
+
+        def show_card(self) -> None:
+            card = VGroup(Text(f"Part {number}", font_size=30, color=MUTED),
+                          Text(spec.title, font_size=60, color=LABEL)).arrange(DOWN, buff=0.3)
+            self.play(FadeIn(card, shift=DOWN * 0.15), run_time=CARD_FADE)
+            self.hold(self.beat_seconds() - 2 * CARD_FADE)
+            self.play(FadeOut(card), run_time=CARD_FADE)
+
+        def finish(self) -> None:
+            self.hold(self.ending_hold)
+            if self.mobjects:
+                self.play(FadeOut(*self.mobjects), fade_painted(self), run_time=CLOSING_FADE)
+            self.hold(BLACK_HOLD)  # a fade's last frame is not yet black: the seam falls in black
+
+    Chapter.__name__ = Chapter.__qualname__ = f"{base.__name__}Chapter"
+    return Chapter

@@ -9,4 +9,12 @@ from scenes.neuron import NeuronScene
 from scenes.summary import SummaryScene
 from scenes.training import TrainingScene
 
-__all__ = ["BackpropScene", "CostScene", "GradientDescentScene", "ForwardPassScene", "NetworkMobject", "NetworkScene", "NeuronScene", "SummaryScene", "TrainingScene"]
+# Each scene by the name ``nnscratch render`` gives it.
+SCENES = {"network": NetworkScene, "neuron": NeuronScene, "forward": ForwardPassScene, "cost": CostScene,
+          "backprop": BackpropScene, "descent": GradientDescentScene, "training": TrainingScene,
+          "summary": SummaryScene}
+
+from scenes.notebook import show  # noqa: E402  (it reads SCENES when called)
+
+__all__ = ["BackpropScene", "CostScene", "ForwardPassScene", "GradientDescentScene", "NetworkMobject",
+           "NetworkScene", "NeuronScene", "SCENES", "SummaryScene", "TrainingScene", "show"]

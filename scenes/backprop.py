@@ -121,7 +121,7 @@ class BackpropScene(HistoryScene):
             Beat("Third, the activations before it, in proportion to the weights: dC/da = w × δ. "
                  "These wishes travel backwards.", self.show_previous),
             *self.backward_beats(),
-            Beat(self.batch_caption(), self.show_batch),
+            Beat(self.batch_caption(), self.show_batch, detail=True),
             Beat(self.step_caption(), self.show_step),
             Beat(self.after_caption(), self.show_after, detail=True),
         ]
@@ -210,7 +210,7 @@ class BackpropScene(HistoryScene):
         w = float(self.network.weights[layer - 1][row, col])
         g = self.batch[layer - 1][row, col]
         plain = h.metadata["optimizer"] == "sgd" and h.metadata.get("batch_size") is None
-        said = (f"Gradient descent steps against it: w becomes w − η dC/dw, with η = {rate:g}: "
+        said = (f"Gradient descent steps against the whole set's gradient: w becomes w − η dC/dw, with η = {rate:g}: "
                 f"{number(w)} − {rate:g} × {number(g, 4)} = {number(w - rate * g)}.")
         if not plain:
             nxt = float(h.weights[layer - 1][self.snapshot + 1][row, col])

@@ -168,7 +168,7 @@ class CostScene(HistoryScene):
                                              if penalty else "."))
         return [
             Beat("How good are the network's answers? The cost puts how wrong it is on one example in one number.",
-                 self.show_title),
+                 self.show_title, detail=True),
             Beat(rule, self.show_formula),
             Beat(probe_said, self.show_rows),
             Beat(f"These {len(self.rows)} examples run from the easiest to the hardest: the worst, sample "

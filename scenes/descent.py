@@ -91,7 +91,7 @@ class GradientDescentScene(HistoryScene):
                  f"by epoch {h.epochs:,}.", self.show_roll),
             Beat(leaves, lambda: self.turn(azimuth=-100, run_time=2.5), detail=share >= 0.99),
             Beat("From above, the same surface is a contour map: each line is one level of the loss.",
-                 self.show_contours),
+                 self.show_contours, detail=True),
             Beat(self.slice_caption(), self.show_slice),
             Beat(f"After {h.epochs:,} epochs the loss is {loss_number(self.path_losses[-1])}.", lambda: None,
                  detail=True),

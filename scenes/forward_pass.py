@@ -131,7 +131,8 @@ class ForwardPassScene(HistoryScene):
                    f"Here is a network trained for {h.epochs:,} epochs that did not learn: {verdict.why_not}.")
         beats = [
             Beat(trained, self.show_network),
-            Beat("Let's push one input through it, layer by layer, with the real numbers.", self.show_equation),
+            Beat("Let's push one input through it, layer by layer, with the real numbers.", self.show_equation,
+                 detail=True),
             Beat(f"{self.origin.capitalize()}: {shown}. Each input neuron's brightness is its value.",
                  self.show_input),
             Beat(self.sum_caption(1), lambda: self.show_sum(1), detail=True),

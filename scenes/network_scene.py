@@ -62,7 +62,7 @@ class NetworkScene(HistoryScene):
         return [
             Beat(f"This network has {len(sizes)} layers: {', '.join(map(str, sizes))} neurons, left to right.",
                  self.show_title),
-            Beat("Each circle is a neuron. Information flows from left to right.", self.show_layers),
+            Beat("Each circle is a neuron. Information flows from left to right.", self.show_layers, detail=True),
             Beat(signs, self.show_edges),
             Beat(self.roles_caption(), self.show_layer_labels),
             Beat(self.activation_caption(), self.show_activation, detail=True),

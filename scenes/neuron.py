@@ -196,7 +196,7 @@ class NeuronScene(HistoryScene):
         sign = "positive" if step.z >= 0 else "negative"
         return [
             Beat(f"Let's look at one neuron up close: {self.neuron_name()}, for training sample {self.sample}.",
-                 self.show_neuron),
+                 self.show_neuron, detail=True),
             Beat(inputs, self.show_inputs),
             Beat("Each input is multiplied by the weight on its edge: blue weights are positive, red ones negative.",
                  self.show_weights),
@@ -206,7 +206,7 @@ class NeuronScene(HistoryScene):
             Beat(f"At z = {number(step.z)} it gives a = {number(step.a)}: how strongly this neuron fires, "
                  "its brightness in the drawings.", self.show_activation),
             Beat("Every neuron does this with its own weights and bias; a network is many of them, "
-                 "layer after layer.", self.show_all),
+                 "layer after layer.", self.show_all, detail=True),
         ]
 
     def function_name(self) -> str:

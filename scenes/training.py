@@ -71,9 +71,10 @@ class TrainingScene(HistoryScene):
                  self.show_start),
             Beat(weights, lambda: self.replay_part(0)),
             Beat("The neurons glow with the activations of one training sample"
-                 + (": blue when positive, amber when negative." if signed else "."), lambda: self.replay_part(1)),
+                 + (": blue when positive, amber when negative." if signed else "."), lambda: self.replay_part(1),
+                 detail=not signed),
             Beat(self.outcome_caption(), lambda: self.replay_part(2)),
-            Beat(self.summary_text() + ".", self.show_ending),
+            Beat(self.summary_text() + ".", self.show_ending, detail=True),
         ]
         if not self.verdict.learned:
             beats.append(Beat(f"This run did not learn: {self.verdict.why_not}.",

@@ -1,0 +1,34 @@
+"""In a notebook: scenes.show renders a scene and returns what Jupyter displays as a player."""
+import base64
+import re
+import subprocess
+import sys
+
+import pytest
+
+from nnscratch import RunSpec, record_run
+from scenes import show
+
+
+def test_show_returns_a_player_with_the_video_and_its_captions_embedded(tmp_path):
+    shown = show("network", epochs=20, output=tmp_path / "n.mp4")
+    page = shown._repr_html_()
+    assert page.startswith("<video controls")
+    video = re.search(r'src="data:video/mp4;base64,([^"]+)"', page).group(1)
+    assert base64.b64decode(video) == (tmp_path / "n.mp4").read_bytes()
+    track = base64.b64decode(re.search(r'src="data:text/vtt;base64,([^"]+)"', page).group(1)).decode()
+    assert track.startswith("WEBVTT")
+    assert "00:00:00.000 -->" in track  # the timestamps in WebVTT's form ...
+    assert "This network has 4 layers: 4, 6, 4, 1" in track.replace("\n", " ")  # ... the captions' commas kept
+
+
+def test_show_refuses_an_unknown_scene_and_options_that_cannot_change_a_recorded_run():
+    with pytest.raises(ValueError, match="no scene 'nope'"):
+        show("nope")
+    with pytest.raises(ValueError, match="epochs cannot change it"):
+        show("forward", record_run(RunSpec(epochs=5)), epochs=10)
+
+
+def test_importing_the_core_does_not_load_manim():
+    code = "import sys, nnscratch; print('manim' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"

@@ -38,7 +38,7 @@ class TrainingScene(HistoryScene):
         super().__init__(history, **kwargs)
         if not (math.isfinite(duration) and duration >= 3):
             raise ValueError(f"duration must be at least 3 s, got {duration}")
-        self.duration = duration
+        self.replay_seconds = duration
         self.keys = self.history.keyframes(max(2, int(duration * 6)))
         self.verdict = judge(self.history)
 
@@ -189,7 +189,7 @@ class TrainingScene(HistoryScene):
         if part == 0:
             self.start_replay()
         begin = sum(REPLAY_SHARES[:part])
-        seconds = max(self.duration * REPLAY_SHARES[part], self.beat_seconds())
+        seconds = max(self.replay_seconds * REPLAY_SHARES[part], self.beat_seconds())
         # Each play ends by draining the encoder with nothing drawn beside it, so a part is one play.
         self.play(self.tracker.animate.set_value(begin + REPLAY_SHARES[part]), run_time=seconds, rate_func=linear)
         if part == len(REPLAY_SHARES) - 1:

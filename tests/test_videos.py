@@ -91,6 +91,18 @@ def test_training_video_length_does_not_follow_epochs(tmp_path):
     assert abs(lengths[0] - lengths[1]) < 1.0
 
 
+def test_training_replay_lasts_as_long_as_asked(history, tmp_path):
+    # Manim's Scene.play writes its own ``duration``; the replay's length must survive it.
+    lengths = []
+    for seconds in (40.0, 70.0):
+        video = render(TrainingScene, tmp_path / f"replay{seconds:.0f}.mp4", resolution=(320, 180), fps=5,
+                       history=history, duration=seconds)
+        frames, _, _, _ = read_video(video.path)
+        lengths.append(len(frames) / 5)
+    # Sentences stretch a short replay, not one this long: 30 s more asked is 30 s more shown.
+    assert lengths[1] - lengths[0] == pytest.approx(30.0, abs=0.5), lengths
+
+
 def test_forward_video_lights_the_output_to_its_true_activation(history, tmp_path):
     x = [0.9, 0.8, 0.85, 0.95]
     video = render(ForwardPassScene, tmp_path / "forward.mp4", resolution=(WIDTH, HEIGHT), fps=FPS,

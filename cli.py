@@ -34,7 +34,9 @@ import click
 import nnscratch
 from nnscratch import checks
 from nnscratch.activations import HIDDEN_ACTIVATIONS
-from nnscratch.datasets import DATASETS, MAX_SAMPLES, TWO_D_DATASETS, train_size
+from nnscratch.datasets import (
+    DATASETS, IMAGE_SHAPES, MANY_CLASS_NAMES, MAX_CLASSES, MAX_SAMPLES, TWO_D_DATASETS, image_shape_of, train_size,
+)
 from nnscratch.files import OutputPathError, check_output_folder, check_output_path
 from nnscratch.initializers import INITIALIZERS
 from nnscratch.optimizers import OPTIMIZERS
@@ -199,7 +201,7 @@ def with_dataset_defaults(command):
     @functools.wraps(command)
     def run(*args, **options):
         ctx = click.get_current_context()
-        for field, value in nnscratch.DATASET_DEFAULTS[options["dataset"]].items():
+        for field, value in nnscratch.dataset_defaults(options["dataset"], options.get("classes")).items():
             if ctx.get_parameter_source(field) is click.core.ParameterSource.DEFAULT:
                 options[field] = value
         return command(*args, **options)
@@ -207,9 +209,9 @@ def with_dataset_defaults(command):
     return run
 
 
-def training_options(command):
+def training_options(command, dataset: str = DEFAULTS.dataset):
     """The options that pick the architecture, the data and the training, shared by train and render;
-    the command sees the chosen dataset's defaults for the ones left out."""
+    the command sees the chosen dataset's defaults for the ones left out. ``dataset`` is the default one."""
     options = [
         click.option("--layers", type=LayerSizes(), default=",".join(map(str, DEFAULTS.layers)),
                      help="Neurons per layer, input first." + shown_default("layers")),
@@ -217,10 +219,13 @@ def training_options(command):
                      help="Activation of the hidden layers." + shown_default("activation")),
         click.option("--init", "weight_init", type=click.Choice(list(INITIALIZERS)), default=DEFAULTS.weight_init,
                      show_default=True, help="Weight initializer."),
-        click.option("--dataset", type=click.Choice(list(DATASETS)), default=DEFAULTS.dataset, show_default=True,
+        click.option("--dataset", type=click.Choice(list(DATASETS)), default=dataset, show_default=True,
                      help="'sample' is two Gaussian blobs with one feature per input neuron; 'digits' is 10,000 "
                           "handwritten MNIST digits of 28x28 pixels; the others are 2-D. The options left out "
                           "take the dataset's defaults."),
+        click.option("--classes", type=WholeNumber(2, MAX_CLASSES), default=None,
+                     help=f"Number of classes for {' and '.join(MANY_CLASS_NAMES)} (arms, clusters), 2 to "
+                          f"{MAX_CLASSES}; the output layer left out follows it.  [default: 2]"),
         click.option("--samples", type=WholeNumber(4, MAX_SAMPLES), default=DEFAULTS.samples,
                      help="Number of samples, train and test together." + shown_default("samples")),
         click.option("--noise", type=FiniteFloat("--noise", 0, 5), default=DEFAULTS.noise,
@@ -437,6 +442,7 @@ def info(run: Path) -> None:
         raise click.ClickException(str(error)) from None
     meta = history.metadata
     dataset = meta.get("dataset", {})
+    classes = f" ({dataset['classes']} classes)" if "classes" in dataset else ""
     first = f"loss {history.train_loss[0]:.4f}" + (f", accuracy {history.train_accuracy[0]:.1%}"
                                                    if not math.isnan(history.train_accuracy[0]) else "")
     rows = [
@@ -446,7 +452,7 @@ def info(run: Path) -> None:
         ("init", meta["weight_init"]),
         ("training", f"{meta['optimizer']}, lr {meta.get('learning_rate')}, "
                      f"batch {meta.get('batch_size') or 'full'}, l1 {meta['l1']}, l2 {meta['l2']}, seed {meta['seed']}"),
-        ("data", f"{dataset.get('name', '?')}: {len(history.X_train)} train, {len(history.X_test)} test, "
+        ("data", f"{dataset.get('name', '?')}{classes}: {len(history.X_train)} train, {len(history.X_test)} test, "
                  f"noise {dataset.get('noise', '?')}"),
         ("epochs", f"{history.epochs} ({history.n_snapshots} snapshots)"),
         ("first", first),
@@ -495,8 +501,9 @@ def resolve_voice(ctx: click.Context, param: click.Parameter, name: str) -> Voic
         raise click.BadParameter(str(error)) from None
 
 
-def render_options(command):
-    """Where the run comes from and how the video is written, shared by every render command."""
+def render_options(command, dataset: str = DEFAULTS.dataset):
+    """Where the run comes from and how the video is written, shared by every render command;
+    ``dataset`` is the one trained on when none is given."""
     options = [
         click.option("--run", "run_file", type=click.Path(path_type=Path), default=None,
                      help="Replay a saved run (from `nnscratch train --out`) instead of training."),
@@ -521,18 +528,20 @@ def render_options(command):
     ]
     for option in reversed(options):
         command = option(command)
-    return training_options(command)
+    return training_options(command, dataset)
 
 
-def obtain_history(ctx: click.Context, options: dict, default_stem: str) -> nnscratch.TrainingHistory:
-    """Check every option, then load the --run file or train as the options say, before any rendering."""
+def obtain_history(ctx: click.Context, options: dict, default_stem: str,
+                   check_run=None) -> nnscratch.TrainingHistory:
+    """Check every option, then load the --run file or train as the options say, before any rendering.
+    ``check_run(history)`` may refuse a loaded run (BadParameter) before anything is said about it."""
     run_file = options.pop("run_file")
-    spec = run_spec(options)
     explicit = [name for name in nnscratch.RunSpec.__dataclass_fields__
                 if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE]
-    if run_file is not None and explicit:
+    if run_file is not None and explicit:  # said first: the spec's own checks would judge a run not made
         raise click.BadParameter(f"--run replays a saved run, so {flag(explicit[0])} has no effect; "
                                  "leave it out or drop --run", param_hint=f"'{flag(explicit[0])}'")
+    spec = run_spec(options)
     if options["at"] is not None and not options["still"]:
         raise click.BadParameter("--at picks the frame of a still; add --still", param_hint="'--at'")
     if options["output"] is None:
@@ -557,6 +566,8 @@ def obtain_history(ctx: click.Context, options: dict, default_stem: str) -> nnsc
         history = nnscratch.TrainingHistory.load(run_file)
     except nnscratch.RunFileError as error:
         raise click.ClickException(str(error)) from None
+    if check_run is not None:
+        check_run(history)
     warn_about(history)
     return history
 
@@ -672,14 +683,31 @@ def render_video(scene_name: str, history, options: dict, **scene_kwargs) -> Non
 @main.group()
 @click.version_option(nnscratch.__version__, prog_name="nnscratch")
 def render() -> None:
-    """Render a video of a network: its architecture, a forward pass, or its training.
+    """Render a video of a network: the whole story (explainer), or one part of it.
 
     \b
     Example:
+      nnscratch render explainer
       nnscratch render forward
       nnscratch render training --epochs 500 --quality low
       nnscratch render forward --run run.npz --input 0.5,0.8,0.2,0.9
     """
+
+
+@render.command("data")
+@render_options
+@click.version_option(nnscratch.__version__, prog_name="nnscratch")
+@click.pass_context
+def render_data(ctx: click.Context, **options) -> None:
+    """The task: the run's examples (digits, points in the plane or rows of numbers), their labels,
+    the example the other scenes follow, and the test examples kept apart.
+
+    \b
+    Example:
+      nnscratch render data --dataset spiral --classes 3
+    """
+    history = obtain_history(ctx, options, "data")
+    render_video("DataScene", history, options)
 
 
 @render.command("network")
@@ -866,9 +894,9 @@ class ChapterNames(click.ParamType):
 @click.version_option(nnscratch.__version__, prog_name="nnscratch")
 @click.pass_context
 def render_explainer(ctx: click.Context, chapters: list[str] | None, **options) -> None:
-    """The whole story of one run in one chaptered, narrated video: the network, one neuron, the forward
-    pass, the cost, backpropagation, gradient descent, training and a summary. Chapters render in
-    parallel, one process per core.
+    """The whole story of one run in one chaptered, narrated video: the task and its data, the network,
+    one neuron, the forward pass, the cost, backpropagation, gradient descent, training, what the first
+    layer looks for (on images) and a summary. Chapters render in parallel, one process per core.
 
     \b
     Example:
@@ -876,7 +904,19 @@ def render_explainer(ctx: click.Context, chapters: list[str] | None, **options) 
       nnscratch render explainer --dataset digits --quality low
       nnscratch render explainer --chapters neuron,cost --run run.npz
     """
-    history = obtain_history(ctx, options, "explainer")
+    from scenes.explainer import chapter_specs
+
+    def chapters_fit(history: nnscratch.TrainingHistory) -> None:
+        try:
+            chapter_specs(chapters, history)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="'--chapters'") from None
+
+    if options["run_file"] is None and options["dataset"] not in IMAGE_SHAPES:  # refused before training
+        for spec in chapter_specs(chapters):
+            if chapters and spec.needs_images:
+                raise click.BadParameter(spec.refusal(), param_hint="'--chapters'")
+    history = obtain_history(ctx, options, "explainer", chapters_fit)
     render_video("explainer", history, options, chapters=chapters)
 
 
@@ -897,6 +937,30 @@ def render_training(ctx: click.Context, duration: float, **options) -> None:
     """
     history = obtain_history(ctx, options, "training")
     render_video("TrainingScene", history, options, duration=duration)
+
+
+@render.command("features")
+@functools.partial(render_options, dataset="digits")
+@click.version_option(nnscratch.__version__, prog_name="nnscratch")
+@click.pass_context
+def render_features(ctx: click.Context, **options) -> None:
+    """What each first-layer neuron looks for: its weights drawn as an image, one per pixel (image inputs only).
+
+    \b
+    Example:
+      nnscratch render features
+      nnscratch render features --run digits.npz --quality low
+    """
+    needs = "draws each first-layer neuron's weights as an image, so it needs image inputs (--dataset digits)"
+    if options["run_file"] is None and options["dataset"] not in IMAGE_SHAPES:
+        raise click.BadParameter(f"render features {needs}, not {options['dataset']}", param_hint="'--dataset'")
+
+    def images_only(history: nnscratch.TrainingHistory) -> None:
+        name = history.metadata.get("dataset", {}).get("name", "unnamed")
+        if image_shape_of(name, history.layer_sizes[0]) is None:
+            raise click.BadParameter(f"render features {needs}; this run is on {name} data", param_hint="'--run'")
+
+    render_video("FeaturesScene", obtain_history(ctx, options, "features", images_only), options)
 
 
 if __name__ == "__main__":

@@ -62,23 +62,42 @@ def _moons(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, 
     return X + rng.normal(0.0, noise, size=X.shape), (~upper).astype(float)
 
 
-def _spiral(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    second = np.arange(n) >= n // 2
+def _spiral(n: int, noise: float, rng: np.random.Generator, classes: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    # One arm per class, as in CS231n's notes: arm k starts turned by 2 pi k / classes.
+    labels = _labels_in_order(n, classes)
     t = rng.uniform(0.0, 1.0, n)
     radius = 0.05 + 0.95 * t
-    angle = 1.75 * 2 * np.pi * t + np.where(second, np.pi, 0.0)
+    angle = 1.75 * 2 * np.pi * t + 2 * np.pi * labels / classes
     X = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
-    return X + rng.normal(0.0, noise, size=X.shape), second.astype(float)
+    return X + rng.normal(0.0, noise, size=X.shape), labels.astype(float)
 
 
-def _gaussians(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    second = np.arange(n) >= n // 2
-    centre = np.where(second, 0.5, -0.5)[:, None]
-    X = centre + rng.normal(0.0, 0.2 + noise, size=(n, 2))
-    return X, second.astype(float)
+def _gaussians(n: int, noise: float, rng: np.random.Generator, classes: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    labels = _labels_in_order(n, classes)
+    X = cluster_centres(classes)[labels] + rng.normal(0.0, 0.2 + noise, size=(n, 2))
+    return X, labels.astype(float)
 
 
-TWO_D_DATASETS: dict[str, Callable[[int, float, np.random.Generator], tuple[np.ndarray, np.ndarray]]] = {
+def _labels_in_order(n: int, classes: int) -> np.ndarray:
+    """Labels 0 .. classes - 1 in runs of n / classes (class k from sample k n // classes on), so two
+    classes split at n // 2 as they always have."""
+    starts = [k * n // classes for k in range(1, classes)]
+    return np.searchsorted(starts, np.arange(n), side="right")
+
+
+def cluster_angles(classes: int) -> np.ndarray:
+    """Where the gaussians' clusters sit around the origin, in radians: evenly spaced from the lower left."""
+    return 1.25 * np.pi + 2 * np.pi * np.arange(classes) / classes
+
+
+def cluster_centres(classes: int) -> np.ndarray:
+    """The clusters' centres, on the circle through (-0.5, -0.5) and (0.5, 0.5). Rounded to 12 decimals
+    so that two clusters sit exactly there, where they always have (the same run, byte for byte)."""
+    angles = cluster_angles(classes)
+    return np.round(np.sqrt(0.5) * np.column_stack([np.cos(angles), np.sin(angles)]), 12)
+
+
+TWO_D_DATASETS: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {  # (n, noise, rng) -> X, y
     "xor": _xor,
     "circles": _circles,
     "moons": _moons,
@@ -93,19 +112,38 @@ DIGIT_IMAGES = 10_000
 DIGIT_PIXELS = 28 * 28
 
 DATASETS = ("sample", *TWO_D_DATASETS, "digits")
-# What each label means, in words a caption can use (label k is CLASS_NAMES[name][k]).
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
+COMPASS = ("right", "upper-right", "upper", "upper-left", "left", "lower-left", "lower", "lower-right")
+
+
+def _spiral_names(classes: int) -> tuple[str, ...]:
+    return tuple(f"{ordinal} arm" for ordinal in ORDINALS[:classes])
+
+
+def _cluster_names(classes: int) -> tuple[str, ...]:
+    # Each cluster by the direction of its centre: eighths of a turn, which name 2 to 6 clusters apart.
+    eighths = np.round(np.degrees(cluster_angles(classes)) / 45).astype(int) % 8
+    return tuple(f"{COMPASS[eighth]} cluster" for eighth in eighths)
+
+
+# Datasets made with any number of classes from 2 to MAX_CLASSES (``classes=``), and their names for K of them.
+MANY_CLASS_NAMES: dict[str, Callable[[int], tuple[str, ...]]] = {"spiral": _spiral_names, "gaussians": _cluster_names}
+MAX_CLASSES = len(ORDINALS)
+# What each label means, in words a caption can use (label k is CLASS_NAMES[name][k]), with the
+# number of classes each dataset has unless told otherwise.
 CLASS_NAMES = {
     "sample": ("low blob", "high blob"),
     "xor": ("same signs", "opposite signs"),
     "circles": ("outer ring", "inner disc"),
     "moons": ("upper moon", "lower moon"),
-    "spiral": ("first arm", "second arm"),
-    "gaussians": ("lower-left cluster", "upper-right cluster"),
+    **{name: names(2) for name, names in MANY_CLASS_NAMES.items()},
     "digits": tuple(str(digit) for digit in range(10)),
 }
 CLASS_COUNTS = {name: len(names) for name, names in CLASS_NAMES.items()}
 # Features a sample has; the sample blobs have as many as the input layer asks for.
 FEATURES = {**{name: 2 for name in TWO_D_DATASETS}, "digits": DIGIT_PIXELS}
+# Datasets whose samples are images: rows and columns of pixels, row by row in a sample.
+IMAGE_SHAPES = {"digits": (28, 28)}
 # The digits are real scans: nnscratch adds no noise to them, so theirs is 0.
 DEFAULT_NOISE = {"sample": 0.5, "xor": 0.05, "circles": 0.05, "moons": 0.05, "spiral": 0.02, "gaussians": 0.1,
                  "digits": 0.0}
@@ -133,8 +171,30 @@ class Dataset:
 
 def class_names(dataset: str | None, n_classes: int) -> tuple[str, ...]:
     """The names of a dataset's classes, label order; "class k" for data nnscratch did not make."""
+    if dataset in MANY_CLASS_NAMES and 2 <= n_classes <= MAX_CLASSES:
+        return MANY_CLASS_NAMES[dataset](n_classes)
     names = CLASS_NAMES.get(dataset or "")
     return names if names is not None and len(names) == n_classes else tuple(f"class {k}" for k in range(n_classes))
+
+
+def image_shape_of(dataset: str | None, n_inputs: int) -> tuple[int, int] | None:
+    """Rows and columns of pixels when inputs of ``dataset`` with ``n_inputs`` features are images, else None."""
+    shape = IMAGE_SHAPES.get(dataset or "")
+    return shape if shape is not None and shape[0] * shape[1] == n_inputs else None
+
+
+def checked_classes(name: str, classes) -> int:
+    """The number of classes to make dataset ``name`` with: its own when None; only the datasets
+    of MANY_CLASS_NAMES take another."""
+    if classes is None:
+        return CLASS_COUNTS[name]
+    if name in MANY_CLASS_NAMES:
+        return checks.whole_number("the number of classes", classes, 2, MAX_CLASSES)
+    classes = checks.whole_number("the number of classes", classes, 1)
+    if classes != CLASS_COUNTS[name]:
+        raise ValueError(f"the {name} dataset has {CLASS_COUNTS[name]} classes; only "
+                         f"{' and '.join(MANY_CLASS_NAMES)} take another number, got {classes}")
+    return classes
 
 
 def fitting_outputs(n_classes: int) -> tuple[int, ...]:
@@ -176,11 +236,13 @@ def make_dataset(
     test_fraction: float = 0.2,
     seed: int = 42,
     n_features: int = 4,
+    classes: int | None = None,
 ) -> Dataset:
     """Make a named dataset and split it into train and test parts.
 
     ``sample`` is the seed's blobs with ``n_features`` features and ``noise`` as
-    their standard deviation; the 2-D sets ignore ``n_features``. ``digits`` is a
+    their standard deviation; the 2-D sets ignore ``n_features``. ``spiral`` and
+    ``gaussians`` take ``classes`` (2 to MAX_CLASSES; default 2). ``digits`` is a
     subset of the shipped MNIST digits (see :func:`stratified_digits`), pixels
     scaled to [0, 1], labels 0-9; it takes no noise.
     """
@@ -189,6 +251,7 @@ def make_dataset(
     noise = checked_noise(name, noise)
     test_fraction = checks.finite_number("the test fraction", test_fraction, 0, 1, high_open=True)
     n_features = checks.whole_number("n_features", n_features, 1)
+    classes = checked_classes(name, classes)
     rng = np.random.default_rng(seed)
     split = train_size(n_samples, test_fraction)
     if name == "digits":
@@ -196,7 +259,8 @@ def make_dataset(
     if name == "sample":
         X, y = _blobs(n_samples, n_features, noise, rng)
     else:
-        X, y = TWO_D_DATASETS[name](n_samples, noise, rng)
+        many = {"classes": classes} if name in MANY_CLASS_NAMES else {}
+        X, y = TWO_D_DATASETS[name](n_samples, noise, rng, **many)
         order = rng.permutation(n_samples)
         X, y = X[order], y[order][:, None]
     return Dataset(name, X[:split], y[:split], X[split:], y[split:], float(noise))

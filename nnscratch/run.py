@@ -7,8 +7,8 @@ from typing import Callable
 from nnscratch import checks
 from nnscratch.activations import HIDDEN_ACTIVATIONS
 from nnscratch.datasets import (
-    CLASS_COUNTS, DATASETS, FEATURES, TWO_D_DATASETS, checked_noise, checked_samples, fitting_outputs, make_dataset,
-    train_size,
+    CLASS_COUNTS, DATASETS, FEATURES, MAX_CLASSES, TWO_D_DATASETS, checked_classes, checked_noise, checked_samples,
+    fitting_outputs, make_dataset, train_size,
 )
 from nnscratch.history import TrainingHistory
 from nnscratch.initializers import INITIALIZERS
@@ -40,11 +40,22 @@ DATASET_DEFAULTS: dict[str, dict[str, object]] = {
 }
 
 
+def dataset_defaults(dataset: str, classes: int | None = None) -> dict[str, object]:
+    """DATASET_DEFAULTS[dataset], with an output layer that fits ``classes`` classes when they are given
+    (``--dataset spiral --classes 3`` trains 2-8-8-3)."""
+    defaults = dict(DATASET_DEFAULTS[dataset])
+    if classes is not None and "layers" in defaults and isinstance(classes, int) and 2 <= classes <= MAX_CLASSES:
+        defaults["layers"] = (*defaults["layers"][:-1], fitting_outputs(classes)[0])
+    return defaults
+
+
 @dataclass(frozen=True)
 class RunSpec:
     """Architecture, data and training of one run; the defaults make the built-in default video.
 
     ``RunSpec.for_dataset("digits", epochs=10)`` takes the digits' own defaults for the rest.
+    ``classes`` is for the datasets that can be made with 2 to 6 classes (spiral, gaussians);
+    None is the dataset's own number.
     """
 
     layers: tuple[int, ...] = (4, 6, 4, 1)
@@ -62,12 +73,13 @@ class RunSpec:
     l2: float = 0.0
     probe: int = 0
     seed: int = 42
+    classes: int | None = None
 
     @classmethod
     def for_dataset(cls, dataset: str, **given) -> "RunSpec":
         """A spec for ``dataset``: the fields ``given``, else the dataset's (DATASET_DEFAULTS), else RunSpec's."""
         checks.one_of("dataset", dataset, DATASETS)
-        return cls(dataset=dataset, **{**DATASET_DEFAULTS[dataset], **given})
+        return cls(dataset=dataset, **{**dataset_defaults(dataset, given.get("classes")), **given})
 
     def check(self) -> "RunSpec":
         """Return the spec if the run can be made, else raise SpecError naming the field to change.
@@ -78,7 +90,7 @@ class RunSpec:
         """
         for field in fields(self):
             value = getattr(self, field.name)
-            if value is None and field.name in ("noise", "batch_size"):
+            if value is None and field.name in ("noise", "batch_size", "classes"):
                 continue
             try:
                 FIELD_CHECKS[field.name](value)
@@ -89,7 +101,10 @@ class RunSpec:
         if features is not None and n_in != features:
             raise SpecError("layers", f"the {self.dataset} dataset has {features} features, so the input layer "
                                       f"must be {features} (got {n_in})")
-        classes = CLASS_COUNTS[self.dataset]
+        try:
+            classes = checked_classes(self.dataset, self.classes)
+        except ValueError as error:
+            raise SpecError("classes", str(error)) from None
         fits = fitting_outputs(classes)
         if n_out not in fits:
             choices = " or ".join(f"{size} ({'sigmoid' if size == 1 else 'softmax'})" for size in fits)
@@ -126,6 +141,7 @@ FIELD_CHECKS: dict[str, Callable] = {
     "l2": lambda v: checks.regularization("l2", v),
     "probe": lambda v: checks.whole_number("the probe sample", v, 0),
     "seed": lambda v: checks.whole_number("the seed", v, 0, 2**32 - 1),
+    "classes": lambda v: checks.whole_number("the number of classes", v, 2),
 }
 
 
@@ -133,11 +149,14 @@ def record_run(spec: RunSpec = RunSpec(), on_epoch: Callable[[int, float, float]
     """Make the dataset, build the network and train it as ``spec`` says, recording the run."""
     spec.check()
     data = make_dataset(spec.dataset, spec.samples, spec.noise, spec.test_fraction, spec.seed,
-                        n_features=spec.layers[0])
+                        n_features=spec.layers[0], classes=spec.classes)
     network = NeuralNetwork(list(spec.layers), activation=spec.activation, weight_init=spec.weight_init,
                             optimizer=spec.optimizer, l1=spec.l1, l2=spec.l2, seed=spec.seed)
     dataset_info = {"dataset": {"name": data.name, "samples": spec.samples, "noise": data.noise,
                                 "test_fraction": spec.test_fraction}}
+    classes = checked_classes(spec.dataset, spec.classes)
+    if classes != CLASS_COUNTS[spec.dataset]:  # recorded when it is not the dataset's own, so older runs stay as they were
+        dataset_info["dataset"]["classes"] = classes
     return train(network, data.X_train, data.y_train, epochs=spec.epochs, learning_rate=spec.learning_rate,
                  batch_size=spec.batch_size, X_test=data.X_test, y_test=data.y_test, probe_index=spec.probe,
                  on_epoch=on_epoch, metadata=dataset_info)

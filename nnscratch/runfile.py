@@ -24,7 +24,7 @@ import numpy as np
 
 from nnscratch import checks
 from nnscratch.activations import HIDDEN_ACTIVATIONS
-from nnscratch.datasets import DATASETS
+from nnscratch.datasets import DATASETS, MANY_CLASS_NAMES, MAX_CLASSES
 from nnscratch.files import atomic_file
 from nnscratch.initializers import INITIALIZERS
 from nnscratch.losses import OUTPUT_LAYERS
@@ -60,13 +60,19 @@ def _dataset(value) -> dict:
         "samples": lambda v: checks.whole_number("samples", v, 4, checks.MAX_SAMPLES),
         "noise": lambda v: checks.finite_number("noise", v, 0, 5),
         "test_fraction": lambda v: checks.finite_number("test_fraction", v, 0, 1, high_open=True),
+        # Recorded only when it is not the dataset's own number (runs of two classes stay as they were).
+        "classes": lambda v: checks.whole_number("classes", v, 3, MAX_CLASSES),
     }
     unknown = sorted(set(value) - set(fields))
     if unknown:
         raise ValueError(f"has an unknown field {unknown[0]!r}")
     if "name" not in value:
         raise ValueError("has no name")
-    return {name: fields[name](item) for name, item in value.items()}
+    checked = {name: fields[name](item) for name, item in value.items()}
+    if "classes" in checked and checked["name"] not in MANY_CLASS_NAMES:
+        raise ValueError(f"gives {checked['classes']} classes, but the {checked['name']} dataset is made with "
+                         "its own number of them")
+    return checked
 
 
 METADATA_SCHEMA: dict[str, Callable] = {
@@ -107,6 +113,10 @@ def check_metadata(metadata) -> dict:
     if checked["loss"] != OUTPUT_LAYERS[checked["output"]].loss_name:
         raise RunFileError(f"metadata entry 'loss': {checked['loss']!r} is not the loss of a "
                            f"{checked['output']} output")
+    classes = checked.get("dataset", {}).get("classes")
+    if classes is not None and (checked["output"] != "softmax" or checked["layer_sizes"][-1] != classes):
+        raise RunFileError(f"metadata entry 'dataset': {classes} classes need an output layer of {classes} "
+                           f"softmax neurons, not {checked['layer_sizes'][-1]} {checked['output']}")
     return checked
 
 

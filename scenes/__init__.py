@@ -1,7 +1,9 @@
 """Manim scenes and mobjects that replay a recorded nnscratch run."""
 from scenes.backprop import BackpropScene
 from scenes.cost import CostScene
+from scenes.data import DataScene
 from scenes.descent import GradientDescentScene
+from scenes.features import FeaturesScene
 from scenes.forward_pass import ForwardPassScene
 from scenes.network_mobject import NetworkMobject
 from scenes.network_scene import NetworkScene
@@ -10,11 +12,11 @@ from scenes.summary import SummaryScene
 from scenes.training import TrainingScene
 
 # Each scene by the name ``nnscratch render`` gives it.
-SCENES = {"network": NetworkScene, "neuron": NeuronScene, "forward": ForwardPassScene, "cost": CostScene,
+SCENES = {"data": DataScene, "network": NetworkScene, "neuron": NeuronScene, "forward": ForwardPassScene, "cost": CostScene,
           "backprop": BackpropScene, "descent": GradientDescentScene, "training": TrainingScene,
-          "summary": SummaryScene}
+          "summary": SummaryScene, "features": FeaturesScene}
 
 from scenes.notebook import show  # noqa: E402  (it reads SCENES when called)
 
-__all__ = ["BackpropScene", "CostScene", "ForwardPassScene", "GradientDescentScene", "NetworkMobject",
-           "NetworkScene", "NeuronScene", "SCENES", "SummaryScene", "TrainingScene", "show"]
+__all__ = ["BackpropScene", "CostScene", "DataScene", "FeaturesScene", "ForwardPassScene", "GradientDescentScene",
+           "NetworkMobject", "NetworkScene", "NeuronScene", "SCENES", "SummaryScene", "TrainingScene", "show"]

@@ -8,7 +8,7 @@ import numpy as np
 from manim import FadeTransform, Mobject, Scene
 
 from nnscratch import RunSpec, TrainingHistory, record_run
-from nnscratch.datasets import class_names
+from nnscratch.datasets import class_names, image_shape_of
 from scenes.fast_drawing import NetworkCamera
 from scenes.narration import Beat, Narration, reading_seconds, timed_parts
 from scenes.network_mobject import NetworkMobject
@@ -26,6 +26,12 @@ class Progress(Protocol):
 def default_history() -> TrainingHistory:
     """The built-in run that ``manim scenes/x.py Scene`` replays: the CLI's defaults, trained in a fraction of a second."""
     return record_run(RunSpec())
+
+
+@functools.lru_cache(maxsize=1)
+def default_image_history() -> TrainingHistory:
+    """The built-in run of a scene that needs images: the digits' defaults on a fifth of them, in a second."""
+    return record_run(RunSpec.for_dataset("digits", samples=2000, epochs=10))
 
 
 def loss_number(value: float) -> str:
@@ -81,6 +87,11 @@ def data_words(history: TrainingHistory) -> str:
         "gaussians": f"points in the plane, {classes} clusters",
         "digits": "handwritten digits of 28 × 28 pixels",
     }.get(name, f"examples of {sizes[0]} numbers each")
+
+
+def image_shape(history: TrainingHistory) -> tuple[int, int] | None:
+    """Rows and columns of pixels when the run's inputs are images (the digits), else None."""
+    return image_shape_of(history.metadata.get("dataset", {}).get("name"), history.layer_sizes[0])
 
 
 def input_kind(history: TrainingHistory) -> str:

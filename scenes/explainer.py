@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from manim import DOWN, FadeIn, FadeOut, Mobject, Text, UpdateFromAlphaFunc, VGroup
 
 import scenes
-from scenes.common import HistoryScene
+from nnscratch import TrainingHistory
+from scenes.common import HistoryScene, image_shape
 from scenes.narration import Beat
 from scenes.style import LABEL, MUTED
 
@@ -30,9 +31,19 @@ class ChapterSpec:
     scene: str
     options: dict = field(default_factory=lambda: {"brief": True})
     weight: float = 1.0  # its rendering time against the others', so the longest start first
+    needs_images: bool = False  # told only of a run on images
+
+    def tells(self, history: TrainingHistory) -> bool:
+        """Whether this chapter has something to show of ``history``."""
+        return not self.needs_images or image_shape(history) is not None
+
+    def refusal(self) -> str:
+        """Why this chapter cannot tell a run that is not on images."""
+        return f"the {self.name} chapter draws weights as images, so it needs a run on images (--dataset digits)"
 
 
 CHAPTERS: tuple[ChapterSpec, ...] = (
+    ChapterSpec("data", "The task", "DataScene"),
     ChapterSpec("network", "The network", "NetworkScene"),
     ChapterSpec("neuron", "One neuron", "NeuronScene"),
     ChapterSpec("forward", "The forward pass", "ForwardPassScene", weight=1.5),
@@ -40,15 +51,22 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec("backprop", "Backpropagation", "BackpropScene", weight=1.5),
     ChapterSpec("descent", "Gradient descent", "GradientDescentScene", weight=2.0),
     ChapterSpec("training", "Training", "TrainingScene", {"duration": 16.0, "brief": True}, weight=2.0),
+    # For 2-D data the training chapter already shows what each neuron answers across the plane.
+    ChapterSpec("features", "What it looks for", "FeaturesScene", needs_images=True),
     ChapterSpec("summary", "Summing up", "SummaryScene"),
 )
 CHAPTER_NAMES = tuple(spec.name for spec in CHAPTERS)
 
 
-def chapter_specs(names: list[str] | None = None) -> list[ChapterSpec]:
-    """The chapters called ``names``, in the story's order (all of them for None)."""
+def chapter_specs(names: list[str] | None = None, history: TrainingHistory | None = None) -> list[ChapterSpec]:
+    """The chapters called ``names``, in the story's order (for None, all that ``history`` has
+    something for). A chapter named that cannot tell ``history`` is refused (ValueError)."""
     if names is None:
-        return list(CHAPTERS)
+        return [spec for spec in CHAPTERS if history is None or spec.tells(history)]
+    if history is not None:
+        for spec in CHAPTERS:
+            if spec.name in names and not spec.tells(history):
+                raise ValueError(spec.refusal())
     unknown = [name for name in names if name not in CHAPTER_NAMES]
     if unknown:
         raise ValueError(f"no chapter {unknown[0]!r}; choose from {', '.join(CHAPTER_NAMES)}")

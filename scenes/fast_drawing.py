@@ -16,6 +16,7 @@ import numpy as np
 from manim import Camera, VMobject
 
 from scenes.network_mobject import NetworkCanvas, NetworkMobject
+from scenes.raster import CairoPainted
 from scenes.readout import ReadoutGlyphs
 from scenes.revealed_curve import RevealedCurve
 from scenes.style import HIGHLIGHT
@@ -36,6 +37,9 @@ class NetworkCamera(Camera):
             return self
         if isinstance(vmobject, RevealedCurve):
             self.draw_revealed_curve(vmobject, ctx)
+            return self
+        if isinstance(vmobject, CairoPainted):  # images and marks that paint themselves from arrays
+            vmobject.paint(ctx, self.cairo_line_width_multiple)
             return self
         if isinstance(vmobject, ReadoutGlyphs) and self.draw_readout(vmobject, ctx):
             return self

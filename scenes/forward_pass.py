@@ -11,9 +11,10 @@ from manim import (
 )
 
 from nnscratch.verdict import decision, judge
-from scenes.common import HistoryScene, class_labels
+from scenes.common import HistoryScene, class_labels, image_shape
 from scenes.layout import GAP, fit, fit_network, safe_area
-from scenes.narration import Beat
+from scenes.narration import Beat, counted
+from scenes.pixel_image import PixelImage
 from scenes.style import ACTIVATION_LOOKS, HIGHLIGHT, LABEL, MUTED, NEGATIVE, OUTPUT_RIM, POSITIVE
 
 MAX_TOLD_LAYERS = 3  # hidden layers after the first told one by one; more are told together
@@ -22,6 +23,8 @@ MIN_LABEL_GAP = 1.2  # and the columns this far apart, so labels do not crowd th
 COLUMN_WIDTH = 6.8  # the right column: equations, the numbers of W a + b, the prediction
 WINDOW_ROWS, WINDOW_COLUMNS = 8, 4  # of W shown in numbers; a larger W shows a corner of itself
 PRODUCT_FONT = 24  # digits about 0.18 units tall: 16 px at 720p, 24 at 1080p
+IMAGE_SHARE = 0.28  # of the network's region, for an input image left of the network (its side at most)
+IMAGE_GAP = 0.35  # between the image and the network
 
 
 def number(value: float, digits: int = 2) -> str:
@@ -115,7 +118,16 @@ class ForwardPassScene(HistoryScene):
             self.title.get_bottom()[1] - 0.2 - self.origin_caption.height), UP + LEFT)
         self.column = area.right_of(area.right - COLUMN_WIDTH).below(self.title.get_bottom()[1] - GAP)
         region = area.left_of(self.column.left - 2 * GAP).below(self.origin_caption.get_bottom()[1] - GAP)
+        self.image = None
         inputs = [number(value) for value in self.x]
+        shape = image_shape(h)
+        if shape is not None:
+            # The picture at the left, its pixels numbered in the column they unroll into.
+            side = min(IMAGE_SHARE * region.width, region.height)
+            self.image = PixelImage(self.x, shape, side)
+            self.image.move_to([region.left + side / 2, (region.top + region.bottom) / 2, 0])
+            region = region.right_of(region.left + side + IMAGE_GAP)
+            inputs = [f"#{index + 1}" for index in range(len(self.x))]
         self.network_mob = fit_network(lambda **size: self.make_network(input_labels=inputs, **size), region)
         self.network_mob.set_weights(self.weights_at(-1), scale=self.weight_scale)
         self.product_layer = 1
@@ -133,8 +145,7 @@ class ForwardPassScene(HistoryScene):
             Beat(trained, self.show_network),
             Beat("Let's push one input through it, layer by layer, with the real numbers.", self.show_equation,
                  detail=True),
-            Beat(f"{self.origin.capitalize()}: {shown}. Each input neuron's brightness is its value.",
-                 self.show_input),
+            *self.input_beats(shown),
             Beat(self.sum_caption(1), lambda: self.show_sum(1), detail=True),
             *self.product_beats(1),
         ]
@@ -153,6 +164,24 @@ class ForwardPassScene(HistoryScene):
         return beats
 
     # -- what is said ---------------------------------------------------------------
+
+    def input_beats(self, shown: str) -> list[Beat]:
+        """The input: its values, or for an image its picture, then its pixels unrolled into the input column."""
+        if self.image is None:
+            return [Beat(f"{self.origin.capitalize()}: {shown}. Each input neuron's brightness is its value.",
+                         self.show_input)]
+        (rows, columns), names = self.image.shape, class_labels(self.history)
+        truth = self.answer()[2]
+        what = f"a handwritten {names[truth]}" if truth is not None else "an image"
+        drawn = len(self.network_mob.indices[0])
+        hidden = len(self.x) - drawn
+        return [
+            Beat(f"{self.origin.capitalize()} is {what}: {rows} by {columns} pixels, each a grey level from 0 "
+                 "for black to 1 for white.", self.show_image),
+            Beat(f"Row by row, its {len(self.x)} pixels become the input neurons, each as bright as its pixel. "
+                 f"{drawn // 2} at each end are drawn; the other {counted(hidden, 'pixel')} go into the dots.",
+                 self.show_unroll),
+        ]
 
     def layer_name(self, layer: int) -> str:
         return "the output layer" if layer == len(self.history.layer_sizes) - 1 else f"hidden layer {layer}"
@@ -208,6 +237,15 @@ class ForwardPassScene(HistoryScene):
         self.play(FadeIn(self.origin_caption),
                   LaggedStart(*(FadeIn(label, shift=RIGHT * 0.2) for label in net.input_labels), lag_ratio=0.15),
                   net.light_layer(0, self.x), run_time=1.5)
+
+    def show_image(self) -> None:
+        self.play(FadeIn(self.origin_caption), FadeIn(self.image), run_time=1.2)
+
+    def show_unroll(self) -> None:
+        net = self.network_mob
+        self.play(self.image.unroll_into(net), run_time=2.5)
+        self.play(LaggedStart(*(FadeIn(label, shift=RIGHT * 0.2) for label in net.input_labels), lag_ratio=0.1),
+                  net.light_layer(0, self.x), run_time=1.2)
 
     def equation(self, layer: int) -> MathTypst:
         last = len(self.history.layer_sizes) - 1

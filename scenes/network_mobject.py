@@ -13,7 +13,7 @@ from typing import Sequence
 import numpy as np
 from manim import (
     DOWN, LEFT, RIGHT, UP, WHITE, AnimationGroup, Arrow, BackgroundRectangle, Brace, Circle, Dot, Line, ManimColor,
-    ShowPassingFlash, Text, UpdateFromAlphaFunc, VGroup, VMobject, config, interpolate_color,
+    ShowPassingFlash, Square, Text, UpdateFromAlphaFunc, VGroup, VMobject, config, interpolate_color,
 )
 
 from scenes.style import (
@@ -41,6 +41,9 @@ class NetworkMobject(VGroup):
     input_kind : brightness mapping of the input values ('unit' for data in [0, 1], else 'real').
     output_labels : one label per output neuron (class names), or None for none.
     input_labels : one text per input neuron, shown left of it on a dark plate (the input's values).
+    max_radius : the largest neuron radius, where there is room for it (larger to hold a map inside).
+    output_colors : one colour per output neuron, shown as a swatch beside it instead of its label
+        (where a legend elsewhere names the colours: the classes of the plane).
 
     ``width`` and ``height`` are the spans of the neuron centres; braces and labels stick
     out beyond them (``scenes.layout.fit_network`` sizes a network to a region, all included).
@@ -58,6 +61,8 @@ class NetworkMobject(VGroup):
         output_labels: Sequence[str] | None = None,
         max_edge_width: float | None = None,
         input_labels: Sequence[str] | None = None,
+        max_radius: float = NEURON_RADIUS,
+        output_colors: Sequence[ManimColor] | None = None,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
@@ -68,7 +73,7 @@ class NetworkMobject(VGroup):
         slots = max(len(idx) + (1 if size > len(idx) else 0) for idx, size in zip(self.indices, self.layer_sizes))
         self.spacing = min(0.8, height / max(slots - 1, 1))
         column_gap = width / max(len(self.layer_sizes) - 1, 1)
-        self.radius = min(NEURON_RADIUS, 0.36 * self.spacing, 0.3 * column_gap)
+        self.radius = min(max_radius, 0.36 * self.spacing, 0.3 * column_gap)
         xs = np.linspace(-width / 2, width / 2, len(self.layer_sizes))
         self.positions = [self._column(x, size, len(idx)) for x, size, idx in zip(xs, self.layer_sizes, self.indices)]
         n_edges = max(len(a) * len(b) for a, b in zip(self.indices, self.indices[1:]))
@@ -82,7 +87,8 @@ class NetworkMobject(VGroup):
                                  if self.layer_sizes[layer] > len(self.indices[layer])))
         self.size_braces = VGroup(*(self._size_brace(layer) for layer in range(len(self.layer_sizes))
                                     if self.layer_sizes[layer] > len(self.indices[layer])))
-        self.output_labels = self._output_labels(output_labels) if output_labels else VGroup()
+        self.output_labels = (self._output_swatches(output_colors) if output_colors is not None
+                              else self._output_labels(output_labels) if output_labels else VGroup())
         self.add(self.edges, self.neurons, self.ellipses, self.size_braces, self.output_labels, self.input_labels)
         self._edge_flat = [line for group in self.edges for line in group]
         self._circles = [circle for column in self.neurons for circle in column]
@@ -150,6 +156,12 @@ class NetworkMobject(VGroup):
             text.scale(min(1.0, 1.6 * self.radius / text.height)).next_to(neuron, LEFT, buff=0.12)
             labels.add(VGroup(BackgroundRectangle(text, fill_opacity=0.85, buff=0.03), text))
         return labels
+
+    def _output_swatches(self, colors: Sequence[ManimColor]) -> VGroup:
+        side = min(0.2, 1.2 * self.radius)
+        drawn = [colors[i] for i in self.indices[-1]]
+        return VGroup(*(Square(side, stroke_width=0, fill_color=color, fill_opacity=1.0).next_to(neuron, RIGHT, buff=0.15)
+                        for color, neuron in zip(drawn, self.neurons[-1])))
 
     def _output_labels(self, names: Sequence[str]) -> VGroup:
         drawn = [names[i] for i in self.indices[-1]]

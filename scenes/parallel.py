@@ -77,7 +77,7 @@ def render_explainer(history: TrainingHistory, output: Path, chapters: list[str]
     one video at ``output`` with chapter marks, captions beside it and the voice's narration.
     Chapters render in up to ``workers`` processes (default: one per core); the output is written
     as ``render.render`` writes it: all at once, or not at all."""
-    specs = chapter_specs(chapters)
+    specs = chapter_specs(chapters, history)
     width, height, fps = frame_settings(quality, fps, video_format, resolution)
     output = Path(output)
     check_outputs(output, video_format)
@@ -127,7 +127,7 @@ def render_explainer_still(history: TrainingHistory, output: Path, chapters: lis
     """A PNG at ``output`` of the explainer: the last chapter's final picture (the video itself ends
     on black), or with ``at`` the frame that ends the sentence on screen at ``at`` seconds, found
     chapter by chapter with every animation skipped. Returns the scene drawn."""
-    specs = chapter_specs(chapters)
+    specs = chapter_specs(chapters, history)
     output = Path(output)
     check_output_path(output, ".png")
     with work_folder(output) as workdir:

@@ -90,13 +90,17 @@ class MetricPlot(VGroup):
         # The epoch numbers under the axis, and on a log axis its name on a row of its own below them.
         bottom = (epoch_name.height + 0.14) * (2 if axis.log else 1)
         head = self.heading.height + 0.15
+        keys_below = self.heading.width + self.keys.width + 0.3 > region.width  # a narrow plot: keys on a row below
+        if keys_below:
+            head += self.keys.height + 0.1
         self.axes = Axes(x_range=[0, 1, 1], y_range=[0, top, top], x_length=region.width - left - 0.05,
                          y_length=max(0.5, region.height - head - bottom), tips=False,
                          axis_config={"color": MUTED, "stroke_width": 2, "include_ticks": False})
         self.axes.move_to([region.left + left + self.axes.width / 2, region.bottom + bottom + self.axes.height / 2, 0])
         origin, corner = self.axes.c2p(0, 0), self.axes.c2p(1, top)
         self.heading.move_to([region.left, region.top, 0], UP + LEFT)
-        self.keys.move_to([region.right, self.heading.get_center()[1], 0], RIGHT)
+        keys_y = self.heading.get_bottom()[1] - 0.1 - self.keys.height / 2 if keys_below else self.heading.get_center()[1]
+        self.keys.move_to([region.right, keys_y, 0], RIGHT)
         value_labels[0].next_to(self.axes.c2p(0, top), LEFT, buff=0.1)
         value_labels[1].next_to(origin, LEFT, buff=0.1)
         epoch_labels = [Text(f"{axis.epochs:,}", font_size=SMALL, color=MUTED).next_to(self.axes.c2p(1, 0), DOWN,
@@ -126,9 +130,17 @@ class MetricPlot(VGroup):
         x = self.axes.c2p(float(self.axis.position(epoch)), 0)[0]
         line = DashedLine([x, self.axes.c2p(0, 0)[1], 0], [x, self.axes.c2p(0, self.top)[1], 0], color=MUTED,
                           stroke_width=2, dash_length=0.06)
-        # Inside the axes, beside the line's top: above it run the heading and the legend.
+        # Inside the axes, beside the line's top: above it run the heading and the legend. On the
+        # side with more room; on two lines, or smaller, when one line does not fit there.
+        room_right = self.axes.c2p(1, 0)[0] - x - 0.08
+        room_left = x - self.axes.c2p(0, 0)[0] - 0.08
+        right = room_right >= room_left
+        room = room_right if right else room_left
         label = Text(text, font_size=SMALL, color=MUTED)
-        right = x + 0.08 + label.width <= self.axes.c2p(1, 0)[0]
+        if label.width > room and ", " in text:
+            label = Text(text.replace(", ", "\n", 1), font_size=SMALL, color=MUTED, line_spacing=0.8)
+        if label.width > room:
+            label.scale(max(room, 0.1) / label.width)
         label.move_to(line.get_end() + (RIGHT * 0.08 if right else LEFT * 0.08), UP + (LEFT if right else RIGHT))
         return VGroup(line, label)
 

@@ -104,3 +104,47 @@ def edge_styles(weights: np.ndarray, scale: float, max_width: float, min_width: 
     opacity = EDGE_MIN_OPACITY + (1.0 - EDGE_MIN_OPACITY) * np.sqrt(strength)
     widths = min_width + (max(max_width, min_width) - min_width) * strength
     return np.column_stack([rgb, opacity]), widths
+
+
+# -- data views: classes in the plane, pixels, weights as images --------------------------------
+
+# One colour per class, as TensorFlow Playground colours its two (orange and blue), then four more
+# hues that stay apart from them and from each other on black.
+CLASS_COLORS = tuple(ManimColor(hex_code) for hex_code in
+                     ("#FF9F43", "#3FA7F5", "#6FD08C", "#F06EAA", "#B28DFF", "#E8D44D"))
+RIGHT = OUTPUT_RIM  # an answer that matches its label, as the forward pass marks it
+WRONG = NEGATIVE
+PLANE_BRIGHTNESS = 0.55  # the plane's colours at most this bright, so the points in full colour stand out
+PLANE_UNDECIDED = 0.2  # the share of that brightness left where the network cannot decide: a dark seam
+
+
+def class_rgbs(n_classes: int) -> np.ndarray:
+    """RGB rows in [0, 1] of the first ``n_classes`` class colours."""
+    if not 1 <= n_classes <= len(CLASS_COLORS):
+        raise ValueError(f"there are colours for {len(CLASS_COLORS)} classes, not {n_classes}")
+    return np.array([color.to_rgb() for color in CLASS_COLORS[:n_classes]])
+
+
+def plane_colors(probabilities: np.ndarray) -> np.ndarray:
+    """RGB in [0, 1] for class probabilities of shape (..., K): the class colours mixed by probability,
+    dimmer the less sure the network is, so the decision boundary shows as a dark seam."""
+    probabilities = np.asarray(probabilities, dtype=float)
+    n_classes = probabilities.shape[-1]
+    sure = (probabilities.max(axis=-1, keepdims=True) - 1 / n_classes) / (1 - 1 / n_classes)
+    brightness = PLANE_BRIGHTNESS * (PLANE_UNDECIDED + (1 - PLANE_UNDECIDED) * sure)
+    return probabilities @ class_rgbs(n_classes) * brightness
+
+
+def pixel_greys(values: np.ndarray) -> np.ndarray:
+    """RGB in [0, 1] for pixel values in [0, 1]: black ink-free paper at 0, white at 1, as the scans are."""
+    values = np.clip(np.asarray(values, dtype=float), 0.0, 1.0)
+    return np.repeat(values[..., None], 3, axis=-1)
+
+
+def weight_image_colors(weights: np.ndarray, scale: float) -> np.ndarray:
+    """RGB in [0, 1] for weights drawn as an image: blue positive, red negative, as bright as |w| / scale
+    (black at 0, full colour at the largest |w|), as 3Blue1Brown draws a neuron's weights."""
+    weights = np.asarray(weights, dtype=float)
+    strength = np.clip(np.abs(weights) / scale, 0.0, 1.0) if scale > 0 else np.zeros_like(weights)
+    hue = np.where((weights >= 0)[..., None], np.array(POSITIVE.to_rgb()), np.array(NEGATIVE.to_rgb()))
+    return hue * strength[..., None]

@@ -10,17 +10,23 @@ from manim import (
 )
 
 from nnscratch import judge
-from scenes.common import HistoryScene, loss_change, loss_number
+from scenes.common import HistoryScene, class_labels, image_shape, loss_change, loss_number
+from scenes.digit_grid import DigitGrid
 from scenes.layout import GAP, Region, fit, fit_network, safe_area
 from scenes.narration import Beat
+from scenes.neuron_maps import MAP_NEURON_RADIUS, mapped_neurons, neuron_maps, room_for_maps
+from scenes.plane_maps import PlaneMaps
+from scenes.plane_panel import PlanePanel
 from scenes.plot import EpochAxis, MetricPlot, labelled
 from scenes.readout import Readout
-from scenes.style import LABEL, MUTED, NEGATIVE
+from scenes.style import CLASS_COLORS, LABEL, MUTED, NEGATIVE, NEURON_RADIUS
 
 LOSS_COLOR = "#FFD95E"
 ACCURACY_COLOR = "#83C167"
 TEST_COLOR = "#C8A2E8"  # lavender: unlike the train curves of both plots
 PANEL_SHARE = 0.44  # of the width below the title, for the plots
+SIDE_SHARE = 0.31  # of that width, for a panel of what the network answers (the plane, or digits)
+SIDE_PLOTS_SHARE = 0.29  # for the plots, beside such a panel
 SUMMARY_FONT = 20
 REPLAY_SHARES = (0.35, 0.3, 0.35)  # of the replay, for each of its three sentences
 
@@ -32,48 +38,87 @@ class TrainingScene(HistoryScene):
     between them is interpolated, so 500 and 50,000 epochs make replays of one length.
     ``duration`` is the replay's length; a part of it lasts longer when its sentence
     needs more time to be read or spoken.
+
+    Beside the network, a panel shows what the network answers as it learns: for 2-D
+    data the plane (the points over the output's heatmap, and a map inside each neuron
+    of a narrow network), for images a grid of digits marked right or wrong.
+    ``answers=False`` leaves the panel out.
     """
 
-    def __init__(self, history=None, duration: float = 12.0, **kwargs) -> None:
+    def __init__(self, history=None, duration: float = 12.0, answers: bool = True, **kwargs) -> None:
         super().__init__(history, **kwargs)
         if not (math.isfinite(duration) and duration >= 3):
             raise ValueError(f"duration must be at least 3 s, got {duration}")
         self.replay_seconds = duration
         self.keys = self.history.keyframes(max(2, int(duration * 6)))
         self.verdict = judge(self.history)
+        self.answers_kind = answers_kind(self.history) if answers else None
+        self.plane = self.neuron_maps = self.digits = None
+        self.mapped: list[tuple[int, int]] = []  # (layer, neuron) of each neuron that shows a map
 
     def prepare(self) -> None:
         area = safe_area()
         self.build_header(area)
         content = area.below(self.title.get_bottom()[1] - GAP)
-        panel = content.right_of(content.right - PANEL_SHARE * content.width)
+        share = PANEL_SHARE if self.answers_kind is None else SIDE_PLOTS_SHARE
+        panel = content.right_of(content.right - share * content.width)
         self.build_panel(panel)
         left = content.left_of(panel.left - 2 * GAP)
         # Room at the bottom left for the summary and up to two warnings, one line each.
         line = Text("Ag", font_size=SUMMARY_FONT).height
         self.text_band = left.below(left.bottom + 3 * line + 2 * 0.12)
-        self.network_mob = fit_network(self.make_network, left.above(self.text_band.top + GAP))
+        upper = left.above(self.text_band.top + GAP)
+        side = None
+        if self.answers_kind is not None:
+            side = upper.right_of(upper.right - SIDE_SHARE * content.width)
+            upper = upper.left_of(side.left - 2 * GAP)
+        mapped = mapped_neurons(self.history.layer_sizes) if self.answers_kind == "plane" else []
+        layout = {"max_radius": MAP_NEURON_RADIUS if mapped else NEURON_RADIUS}
+        if self.answers_kind == "plane" and self.history.metadata["output"] == "softmax":
+            # The plane's legend names the classes: a swatch of each colour beside its output neuron
+            # ties the two together and leaves the network the room the names would take.
+            layout["output_colors"] = CLASS_COLORS[:self.history.layer_sizes[-1]]
+        self.network_mob = fit_network(lambda **size: self.make_network(**layout, **size), upper)
         self.prepare_keyframes()
+        if self.answers_kind == "plane":
+            self.mapped = mapped if room_for_maps(self.network_mob) else []  # (layer, neuron) of each map
+            self.build_plane(side, self.mapped)
+        elif self.answers_kind == "digits":
+            self.digits = DigitGrid(self.history, self.keys, image_shape(self.history), class_labels(self.history),
+                                    side)
+
+    def build_plane(self, region: Region, mapped: list[tuple[int, int]]) -> None:
+        """The plane panel in ``region``, and maps inside the ``mapped`` neurons, from one batched pass."""
+        levels = {layer: self.network_mob.level_functions[layer] for layer, _ in mapped}
+        self.plane_maps = PlaneMaps(self.history, self.keys, mapped, levels)
+        self.plane = PlanePanel(self.history, self.plane_maps, class_labels(self.history), region)
+        if mapped:
+            self.neuron_maps = neuron_maps(self.network_mob, mapped, self.plane_maps.maps[0])
 
     def script(self) -> list[Beat]:
         h, meta = self.history, self.history.metadata
         dataset = meta.get("dataset", {}).get("name", "its")
         moved = np.abs(self.key_weights[-1] - self.key_weights[0]).mean() / max(self.weight_scale, 1e-12)
-        weights = ("Each frame shows the real weights at that epoch: edges recolour and thicken as they change."
-                   if moved >= 0.05 else "Each frame shows the real weights at that epoch: here they hardly change.")
+        follow = {None: "", "plane": ", and the boundary moves with them", "digits": ", and the answers with them"}
+        weights = (f"Each frame shows the real weights at that epoch: edges recolour and thicken as they change"
+                   f"{follow[self.answers_kind]}." if moved >= 0.05
+                   else "Each frame shows the real weights at that epoch: here they hardly change.")
         signed = meta["activation"] in ("tanh", "leaky_relu")
         beats = [
             Beat(f"We train a {'-'.join(map(str, h.layer_sizes))} network on {dataset} data, with "
                  f"{meta['optimizer']} at learning rate {meta['learning_rate']:g}.", self.show_intro),
             Beat(f"The loss measures how wrong its answers are; an epoch is one pass over the "
                  f"{len(h.X_train):,} training samples.", self.show_measures),
+            *self.answers_beats(),
             Beat(f"At the start the weights are random, and the loss is {loss_number(h.train_loss[0])}.",
                  self.show_start),
             Beat(weights, lambda: self.replay_part(0)),
-            Beat("The neurons glow with the activations of one training sample"
+            Beat("The neurons glow" + (", around their maps," if self.neuron_maps is not None else "")
+                 + " with the activations of one training sample"
                  + (": blue when positive, amber when negative." if signed else "."), lambda: self.replay_part(1),
                  detail=not signed),
             Beat(self.outcome_caption(), lambda: self.replay_part(2)),
+            *self.digits_ending_beats(),
             Beat(self.summary_text() + ".", self.show_ending, detail=True),
         ]
         if not self.verdict.learned:
@@ -82,6 +127,32 @@ class TrainingScene(HistoryScene):
         if self.verdict.overfit:
             beats.append(Beat(f"And it overfits: {self.verdict.overfit}.", self.show_overfit))
         return beats
+
+    def answers_beats(self) -> list[Beat]:
+        """What the panel beside the network shows, said before the replay starts."""
+        beats = []
+        if self.plane is not None:
+            marked = (", which mark the output neurons too" if self.history.metadata["output"] == "softmax" else "")
+            beats += [Beat("Beside the network, the plane of the data: training points filled, test points "
+                           f"hollow, in their classes' colours{marked}.", self.show_plane),
+                      Beat("Behind them, the network's answer at every point of the plane; the dark seam is "
+                           "where it cannot decide.", self.show_plane_answer)]
+        if self.neuron_maps is not None:
+            signed = self.history.metadata["activation"] in ("tanh", "leaky_relu")
+            beats.append(Beat("Inside each neuron, a map of its own output over the same plane"
+                              + (": blue where positive, amber where negative." if signed
+                                 else ", brighter where it fires."), self.show_neuron_maps))
+        if self.digits is not None:
+            grid = self.digits
+            beats.append(Beat(f"Beside the network, {len(grid.labels_true)} {grid.source} digits with its answer "
+                              "under each: framed green when right, red when wrong.", self.show_digits))
+        return beats
+
+    def digits_ending_beats(self) -> list[Beat]:
+        if self.digits is None:
+            return []
+        right, count = int(self.digits.right[-1].sum()), len(self.digits.labels_true)
+        return [Beat(f"At the end it reads {right} of these {count} digits right.", self.show_digits_count)]
 
     def outcome_caption(self) -> str:
         """What the loss and accuracy did, said as it was: a fall only when they fell."""
@@ -112,15 +183,20 @@ class TrainingScene(HistoryScene):
         self.key_activations = np.stack([net.drawn_activations([h.probe_input] + [A[k] for A in h.probe_a])
                                          for k in self.keys])
 
+    def key_position(self, progress: float) -> tuple[int, float]:
+        """The keyframe at or before ``progress`` in [0, 1] of the replay, and how far it is towards the next."""
+        position = progress * (len(self.keys) - 1)
+        low = max(0, min(int(position), len(self.keys) - 2))
+        return low, position - low
+
     def state_at(self, progress: float) -> tuple[float, np.ndarray, np.ndarray]:
         """Epoch, drawn weights and drawn probe activations at ``progress`` in [0, 1] of the replay."""
-        position = progress * (len(self.keys) - 1)
-        low = min(int(position), len(self.keys) - 2)
-        t = position - low
+        low, t = self.key_position(progress)
         mix = lambda values: (1 - t) * values[low] + t * values[low + 1]  # noqa: E731
         return float(mix(self.key_epochs)), mix(self.key_weights), mix(self.key_activations)
 
     def apply_state(self, progress: float) -> None:
+        self.show_answers(*self.key_position(progress))
         epoch, weights, activations = self.state_at(progress)
         self.network_mob.set_drawn_weights(weights, scale=self.weight_scale)
         self.network_mob.set_drawn_activations(activations)
@@ -132,6 +208,16 @@ class TrainingScene(HistoryScene):
         self.loss_readout.set_text(loss_number(h.train_loss[shown_epoch]))
         if not math.isnan(h.train_accuracy[shown_epoch]):
             self.accuracy_readout.set_text(f"{100 * h.train_accuracy[shown_epoch]:.1f}%")
+
+    def show_answers(self, low: int, t: float) -> None:
+        """The panel beside the network at ``t`` of the way from keyframe ``low`` to the next: images
+        blend, and the digits take the nearer keyframe's answers (an answer is right or wrong, not between)."""
+        if self.plane is not None:
+            self.plane.show_at(low, t)
+        if self.neuron_maps is not None:
+            self.neuron_maps.set_bytes(self.plane_maps.maps_at(low, t))
+        if self.digits is not None:
+            self.digits.show_key(low + int(t >= 0.5))
 
     # -- layout ------------------------------------------------------------------
 
@@ -181,6 +267,26 @@ class TrainingScene(HistoryScene):
         self.play(Indicate(self.plots[0].heading, color=LOSS_COLOR), Indicate(self.readouts, color=LABEL),
                   run_time=1.5)
 
+    def show_plane(self) -> None:
+        plane = self.plane
+        self.play(FadeIn(plane.frame), FadeIn(plane.labels), FadeIn(plane.dots), run_time=1.2)
+
+    def show_plane_answer(self) -> None:
+        # Under the points, which stay on top.
+        self.play(FadeIn(self.plane.square), run_time=1.2)
+        self.add(self.plane.dots)
+
+    def show_neuron_maps(self) -> None:
+        self.play(FadeIn(self.neuron_maps), run_time=1.2)
+
+    def show_digits(self) -> None:
+        grid = self.digits
+        self.play(FadeIn(grid.heading), FadeIn(grid.images), run_time=1.0)
+        self.play(FadeIn(grid.boxes), FadeIn(grid.answer_readouts), run_time=0.8)
+
+    def show_digits_count(self) -> None:
+        self.play(Indicate(self.digits.heading, color=LABEL), run_time=1.2)
+
     def show_start(self) -> None:
         self.play(Indicate(self.loss_readout, color=LOSS_COLOR), run_time=1.0)
 
@@ -203,12 +309,21 @@ class TrainingScene(HistoryScene):
         # labels, and what changes goes after the driver.
         self.driver = VMobject(stroke_width=0)  # drives, draws nothing
         self.driver.add_updater(lambda _: self.apply_state(self.tracker.get_value()))
-        self.add(self.driver, self.network_mob.canvas, *self.curves, self.epoch_readout,
+        self.add(self.driver, self.network_mob.canvas, *self.changing_answers(), *self.curves, self.epoch_readout,
                  self.loss_readout, self.accuracy_readout)
         # Manim calls update() down every family each frame; only the driver has anything to do.
         self.still = [mobject for mobject in self.mobjects if mobject is not self.driver]
         for mobject in self.still:
             mobject.suspend_updating()
+
+    def changing_answers(self) -> list:
+        """What the replay redraws of the panel beside the network, in drawing order."""
+        parts = [self.neuron_maps] if self.neuron_maps is not None else []
+        if self.plane is not None:
+            parts += [self.plane.square, self.plane.dots]
+        if self.digits is not None:
+            parts += [self.digits.boxes, *self.digits.answer_readouts, self.digits.count_readout]
+        return parts
 
     def end_replay(self) -> None:
         self.driver.clear_updaters()
@@ -241,3 +356,15 @@ class TrainingScene(HistoryScene):
         fit(warning, self.text_band.above(bottom).below(bottom + warning.height), DOWN + LEFT)
         self.warnings.append(warning)
         self.play(FadeIn(warning, shift=UP * 0.2), run_time=0.8)
+
+
+def answers_kind(history) -> str | None:
+    """Which panel shows the network's answers: "plane" for classes of 2-D points, "digits" for
+    classes of images, None for anything else (real-valued outputs, other inputs)."""
+    if history.metadata["output"] == "identity":
+        return None
+    if history.layer_sizes[0] == 2:
+        return "plane"
+    if image_shape(history) is not None:
+        return "digits"
+    return None

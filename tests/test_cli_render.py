@@ -85,7 +85,8 @@ def test_unwritable_output_folder_exits_2(runner, run_file, tmp_path):
     assert result.exit_code == 2 and "does not exist" in result.output
 
 
-@pytest.mark.parametrize("command", [["render"], ["render", "network"], ["render", "forward"], ["render", "training"]])
+@pytest.mark.parametrize("command", [["render"], ["render", "network"], ["render", "forward"], ["render", "training"],
+                                     ["render", "features"]])
 def test_render_help_has_examples_and_version(runner, command):
     result = runner.invoke(main, [*command, "--help"])
     assert result.exit_code == 0 and "Example:" in result.output

@@ -38,6 +38,21 @@ def test_chapters_are_picked_by_name_in_the_storys_order():
         chapter_specs(["nope"])
 
 
+def test_the_features_chapter_is_told_only_of_a_run_on_images(history):
+    digits = record_run(RunSpec.for_dataset("digits", samples=100, epochs=1))
+    assert [spec.name for spec in chapter_specs(None, digits)] == list(CHAPTER_NAMES)
+    assert [spec.name for spec in chapter_specs(None, history)] == [n for n in CHAPTER_NAMES if n != "features"]
+    with pytest.raises(ValueError, match="needs a run on images"):
+        chapter_specs(["data", "features"], history)
+
+
+def test_the_features_chapter_of_points_is_refused_before_training(tmp_path):
+    result = CliRunner().invoke(main, ["render", "explainer", "--chapters", "features", "--dataset", "moons",
+                                       "--epochs", "100000", "--output", str(tmp_path / "e.mp4")])
+    assert result.exit_code == 2 and "needs a run on images (--dataset digits)" in result.output, result.output
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_tracker_counts_frames_of_all_chapters_as_one():
     shown = []
     tracker = Tracker(3, fps=10, show=lambda done, total: shown.append((done, total)))
@@ -79,7 +94,7 @@ class TestTheWholeExplainer:
 
     def test_every_chapter_is_there_in_order_and_marked_where_it_begins(self, video):
         streams = read_back(video.path)
-        titles = [spec.title for spec in CHAPTERS]
+        titles = [spec.title for spec in CHAPTERS if spec.name != "features"]  # a run not on images
         assert [chapter.title for chapter in streams["chapters"]] == titles
         starts = [chapter.start for chapter in streams["chapters"]]
         ends = [chapter.end for chapter in streams["chapters"]]
@@ -87,9 +102,9 @@ class TestTheWholeExplainer:
         assert ends[:-1] == pytest.approx(starts[1:], abs=1e-3)
         assert [m.start for m in video.chapters] == pytest.approx(starts, abs=1e-3)
         # Each chapter opens on its title card: the first caption of each is "Part n: title."
-        for number, (spec, start) in enumerate(zip(CHAPTERS, starts), start=1):
+        for number, (title, start) in enumerate(zip(titles, starts), start=1):
             first = min((cue for cue in streams["cues"] if cue.start >= start - 1e-3), key=lambda cue: cue.start)
-            assert first.text == f"Part {number}: {spec.title}." and first.start == pytest.approx(start, abs=0.01)
+            assert first.text == f"Part {number}: {title}." and first.start == pytest.approx(start, abs=0.01)
 
     def test_the_seams_fall_on_black_and_no_frame_is_lost(self, video):
         frames, times = frames_of(video.path)

@@ -6,8 +6,8 @@ import pytest
 
 from nnscratch import NeuralNetwork, RunSpec, record_run, train
 from scenes import (
-    BackpropScene, CostScene, ForwardPassScene, GradientDescentScene, NetworkScene, NeuronScene, SummaryScene,
-    TrainingScene,
+    BackpropScene, CostScene, DataScene, FeaturesScene, ForwardPassScene, GradientDescentScene, NetworkScene,
+    NeuronScene, SummaryScene, TrainingScene,
 )
 from scenes.layout import boxes_overlap
 from tests.layout import describe, final_state, labels
@@ -38,10 +38,17 @@ SHAPES = {
     "32 layers": lambda: record_run(RunSpec(layers=(2,) + (3,) * 30 + (1,), dataset="moons", epochs=20)),
     "784,16,16,10": lambda: classes_run((784, 16, 16, 10)),
     "50,000 epochs": lambda: record_run(RunSpec(epochs=50_000)),
+    # The panels beside the training replay: digits marked right or wrong, the plane with six classes
+    # and a map in every neuron, and digits with no hidden layer (its pictures are the output layer's).
+    "digits": lambda: record_run(RunSpec.for_dataset("digits", samples=500, epochs=3)),
+    "digits 784,10": lambda: record_run(RunSpec.for_dataset("digits", layers=(784, 10), samples=300, epochs=2)),
+    "gaussians 6 classes": lambda: record_run(RunSpec.for_dataset("gaussians", classes=6, layers=(2, 8, 8, 8, 6),
+                                                                  epochs=300)),
 }
-SCENES = {"network": NetworkScene, "forward": ForwardPassScene, "training": TrainingScene,
+SCENES = {"data": DataScene, "network": NetworkScene, "forward": ForwardPassScene, "training": TrainingScene,
           "backprop": BackpropScene, "descent": GradientDescentScene, "neuron": NeuronScene, "cost": CostScene,
           "summary": SummaryScene}
+IMAGE_SHAPES = ["digits", "digits 784,10"]  # runs on images, which FeaturesScene draws
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +67,18 @@ def run_of(runs, shape):
 @pytest.mark.parametrize("scene", SCENES)
 def test_every_label_is_inside_the_frame_and_clear_of_the_others(runs, scene, shape, quality):
     extra = {"duration": 3.0} if scene == "training" else {}
+    assert_clean_layout(SCENES[scene], runs, shape, quality, **extra)
+
+
+@pytest.mark.parametrize("quality", QUALITIES)
+@pytest.mark.parametrize("shape", IMAGE_SHAPES)
+def test_the_features_scene_lays_out_cleanly(runs, shape, quality):
+    assert_clean_layout(FeaturesScene, runs, shape, quality)
+
+
+def assert_clean_layout(scene_class, runs, shape, quality, **extra):
     width, height = QUALITIES[quality]
-    drawn, frame = final_state(SCENES[scene], width, height, history=run_of(runs, shape), **extra)
+    drawn, frame = final_state(scene_class, width, height, history=run_of(runs, shape), **extra)
     found = labels(drawn)
     assert len(found) >= 4
     half_w, half_h = drawn.camera.frame_width / 2 - INSIDE, drawn.camera.frame_height / 2 - INSIDE

@@ -22,6 +22,7 @@ COMMANDS = {
     "network": (["render", "network", "--epochs", "5", "--quality", "low"], "--output", ".mp4"),
     "forward": (["render", "forward", "--epochs", "5", "--quality", "low"], "--output", ".mp4"),
     "training": (["render", "training", "--epochs", "5", "--quality", "low"], "--output", ".mp4"),
+    "data": (["render", "data", "--epochs", "5", "--quality", "low"], "--output", ".mp4"),
 }
 
 

@@ -164,7 +164,8 @@ def test_interrupted_render_leaves_no_file(history, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("path, scene", [("scenes/network_scene.py", "NetworkScene"),
                                          ("scenes/forward_pass.py", "ForwardPassScene"),
-                                         ("scenes/training.py", "TrainingScene")])
+                                         ("scenes/training.py", "TrainingScene"),
+                                         ("scenes/features.py", "FeaturesScene")])
 def test_each_scene_renders_with_the_plain_manim_command(tmp_path, path, scene):
     result = subprocess.run(
         [sys.executable, "-m", "manim", "render", "-r", "160,90", "--fps", "5", "--disable_caching",

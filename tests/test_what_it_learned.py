@@ -1,0 +1,154 @@
+"""What a network on images learned, on real frames: the input digit's pixels, the test digits marked
+right or wrong, and the first layer's weights drawn as pictures."""
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from nnscratch import RunSpec, record_run
+from scenes import FeaturesScene, ForwardPassScene, TrainingScene
+from scenes.network_mobject import NetworkMobject
+from scenes.pixel_image import PixelImage
+from scenes.raster import rgba_bytes
+from scenes.style import OUTPUT_RIM, WRONG, weight_image_colors
+from tests.frames import most_colourful, to_pixel
+from tests.layout import final_state
+
+WIDTH, HEIGHT = 1280, 720
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return record_run(RunSpec.for_dataset("digits", samples=600, epochs=2))
+
+
+def cell_centres(box, rows: int, columns: int) -> np.ndarray:
+    """Scene points at the centre of each pixel of an image drawn in ``box`` (left, bottom, width, height),
+    row by row from the top left."""
+    left, bottom, width, height = box
+    xs, ys = np.meshgrid(left + (np.arange(columns) + 0.5) * width / columns,
+                         bottom + height - (np.arange(rows) + 0.5) * height / rows)
+    return np.column_stack([xs.ravel(), ys.ravel()])
+
+
+def until(scene_class, caption_start: str):
+    class Until(scene_class):
+        def script(self):
+            beats = super().script()
+            return beats[:next(i for i, beat in enumerate(beats) if beat.caption.startswith(caption_start)) + 1]
+    return Until
+
+
+# -- the input image ---------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_the_input_image_shows_the_samples_pixel_values(digits):
+    scene, frame = final_state(until(ForwardPassScene, "Training sample"), WIDTH, HEIGHT, history=digits, sample=5)
+    values = digits.X_train[5]
+    assert "Training sample 5 is a handwritten " + str(int(digits.y_train[5].argmax())) in scene.narration.captions[-1]
+    for point, value in zip(cell_centres(scene.image.picture.box, 28, 28), values):
+        seen = frame[to_pixel(point, WIDTH, HEIGHT)][:3].astype(int)
+        assert np.abs(seen - round(value * 255)).max() <= 2, (point, seen, value)
+
+
+def test_unrolled_pixels_fly_to_their_own_neuron_or_into_the_dots():
+    values = np.zeros(784)
+    values[[0, 400, 783]] = [0.5, 1.0, 0.25]  # the first drawn neuron, the elided middle, the last drawn
+    network = NetworkMobject([784, 16, 10], width=4.0, height=5.0).shift(np.array([2.0, 0.0, 0.0]))
+    image = PixelImage(values, (28, 28), 2.0).shift(np.array([-4.0, 0.0, 0.0]))
+    flight = image.unroll_into(network)
+    movers, targets = flight.mobject, flight.target_mobject
+    assert len(movers) == 3  # blank pixels stay: nothing to see fly
+    np.testing.assert_allclose(movers[0].get_center(), image.pixels[0].get_center())
+    np.testing.assert_allclose(targets[0].get_center(), network.neurons[0][0].get_center(), atol=1e-9)
+    np.testing.assert_allclose(targets[1].get_center(), network.ellipses[0].get_center(), atol=1e-9)
+    np.testing.assert_allclose(targets[2].get_center(), network.neurons[0][-1].get_center(), atol=1e-9)
+    assert [m.get_fill_opacity() for m in movers] == pytest.approx([0.5, 1.0, 0.25])
+
+
+# -- the digits grid of the training replay ----------------------------------------------------
+
+@pytest.mark.slow
+def test_the_digits_grid_marks_each_answer_of_the_final_weights_right_or_wrong(digits):
+    scene, frame = final_state(TrainingScene, WIDTH, HEIGHT, history=digits, duration=3.0)
+    grid = scene.digits
+    shown = len(grid.labels_true)
+    assert shown == 24
+    answers = digits.network_at(-1).predict(digits.X_test[:shown])  # the final weights, the core's own path
+    truth = digits.y_test[:shown].argmax(axis=1)
+    assert 0 < (answers == truth).sum() < shown, "a run with both right and wrong answers tests both marks"
+    left, bottom, width, _ = grid.boxes.box
+    for index, (answer, label) in enumerate(zip(answers, truth)):
+        dx, dy, w, h = grid.boxes.relative[index]
+        top_middle = (left + dx + w / 2, bottom + dy + h)
+        r, g, b = most_colourful(frame, *to_pixel(top_middle, WIDTH, HEIGHT), radius=2)
+        if answer == label:
+            assert g > r + 60, (index, (r, g, b))
+        else:
+            assert r > g + 60, (index, (r, g, b))
+        assert grid.answer_readouts[index].text == str(answer)
+        readout_colour = grid.answer_readouts[index].glyphs.get_fill_color().to_hex()
+        assert readout_colour == (OUTPUT_RIM if answer == label else WRONG).to_hex()
+    assert grid.count_readout.text == str(int((answers == truth).sum()))
+    # the digits themselves are the test images' pixels
+    image = grid.images[0]
+    for point, value in zip(cell_centres(image.box, 28, 28)[::7], digits.X_test[0][::7]):
+        seen = frame[to_pixel(point, WIDTH, HEIGHT)][:3].astype(int)
+        assert np.abs(seen - round(value * 255)).max() <= 3
+
+
+# -- the first layer's weights as pictures -----------------------------------------------------
+
+@pytest.mark.slow
+def test_each_feature_picture_is_that_neurons_weights_as_an_image(digits):
+    scene, frame = final_state(FeaturesScene, WIDTH, HEIGHT, history=digits)
+    W = digits.weights[0]
+    scale = max(np.abs(W[0]).max(), np.abs(W[-1]).max())
+    assert scene.scale == pytest.approx(scale)
+    for neuron in (0, 7, 15):
+        colours = weight_image_colors(W[-1][neuron].reshape(28, 28), scale)
+        np.testing.assert_array_equal(scene.pictures[neuron].pixels, rgba_bytes(colours))
+        for point, want in zip(cell_centres(scene.pictures[neuron].box, 28, 28), colours.reshape(-1, 3) * 255):
+            seen = frame[to_pixel(point, WIDTH, HEIGHT)][:3].astype(float)
+            assert np.abs(seen - want).max() <= 2, (neuron, point, seen, want)
+    # The neuron it points at is the one whose mean activation differs most between digits, from the core.
+    hidden = digits.network_at(-1).trace(digits.X_test).a[1]
+    labels = digits.y_test.argmax(axis=1)
+    means = np.array([hidden[labels == d].mean(axis=0) for d in range(10)])
+    neuron = int(np.argmax(means.max(axis=0) - means.min(axis=0)))
+    best = int(np.argmax(means[:, neuron]))
+    assert scene.narration.captions[-1].startswith(f"Neuron {neuron + 1} fires most for {best}s, "
+                                                   f"{means[best, neuron]:.2f} on average")
+
+
+def test_weights_as_an_image_are_blue_positive_red_negative_and_as_bright_as_their_size():
+    colours = weight_image_colors(np.array([[1.0, -0.5, 0.0, 2.0]]), 2.0)
+    np.testing.assert_allclose(colours[0, 3], np.array([0x58, 0xC4, 0xDD]) / 255)
+    np.testing.assert_allclose(colours[0, 0], np.array([0x58, 0xC4, 0xDD]) / 255 / 2)
+    np.testing.assert_allclose(colours[0, 1], np.array([0xFC, 0x62, 0x55]) / 255 / 4)
+    np.testing.assert_array_equal(colours[0, 2], [0, 0, 0])
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--dataset", "moons"], "'--dataset': render features draws each first-layer neuron's weights as an image, "
+                             "so it needs image inputs (--dataset digits), not moons"),
+    (["--dataset", "sample", "--layers", "784,16,1"], "not sample"),
+])
+def test_features_of_data_that_are_not_images_are_refused_in_one_line(args, message, tmp_path):
+    result = CliRunner().invoke(main, ["render", "features", *args, "--voice", "none",
+                                       "--output", str(tmp_path / "f.mp4")])
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_features_of_a_saved_run_that_is_not_images_are_refused_in_one_line(tmp_path):
+    run = tmp_path / "moons.npz"
+    record_run(RunSpec.for_dataset("moons", epochs=5)).save(run)
+    result = CliRunner().invoke(main, ["render", "features", "--run", str(run), "--voice", "none",
+                                       "--output", str(tmp_path / "f.mp4")])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == ("Error: Invalid value for '--run': render features draws each first-layer "
+                                     "neuron's weights as an image, so it needs image inputs (--dataset digits); "
+                                     "this run is on moons data")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["moons.npz"]

@@ -35,7 +35,7 @@ import nnscratch
 from nnscratch import checks
 from nnscratch.activations import HIDDEN_ACTIVATIONS
 from nnscratch.datasets import (
-    DATASETS, IMAGE_SHAPES, MANY_CLASS_NAMES, MAX_CLASSES, MAX_SAMPLES, TWO_D_DATASETS, image_shape_of, train_size,
+    DATASETS, MANY_CLASS_NAMES, MAX_CLASSES, MAX_SAMPLES, TWO_D_DATASETS, train_size, what_it_learned,
 )
 from nnscratch.files import OutputPathError, check_output_folder, check_output_path
 from nnscratch.initializers import INITIALIZERS
@@ -912,9 +912,9 @@ def render_explainer(ctx: click.Context, chapters: list[str] | None, **options) 
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="'--chapters'") from None
 
-    if options["run_file"] is None and options["dataset"] not in IMAGE_SHAPES:  # refused before training
+    if options["run_file"] is None and chapters:  # refused before training
         for spec in chapter_specs(chapters):
-            if chapters and spec.needs_images:
+            if spec.needs_learned and what_it_learned(options["dataset"], options["layers"]) is None:
                 raise click.BadParameter(spec.refusal(), param_hint="'--chapters'")
     history = obtain_history(ctx, options, "explainer", chapters_fit)
     render_video("explainer", history, options, chapters=chapters)
@@ -944,23 +944,29 @@ def render_training(ctx: click.Context, duration: float, **options) -> None:
 @click.version_option(nnscratch.__version__, prog_name="nnscratch")
 @click.pass_context
 def render_features(ctx: click.Context, **options) -> None:
-    """What each first-layer neuron looks for: its weights drawn as an image, one per pixel (image inputs only).
+    """What the network learned: for images, each first-layer neuron's weights drawn as a picture; for
+    points in the plane, each hidden neuron's answer across the plane, and the output's.
 
     \b
     Example:
       nnscratch render features
+      nnscratch render features --dataset moons --quality low
       nnscratch render features --run digits.npz --quality low
     """
-    needs = "draws each first-layer neuron's weights as an image, so it needs image inputs (--dataset digits)"
-    if options["run_file"] is None and options["dataset"] not in IMAGE_SHAPES:
-        raise click.BadParameter(f"render features {needs}, not {options['dataset']}", param_hint="'--dataset'")
+    needs = ("draws what the network learned for images (--dataset digits) or points in the plane with a "
+             "hidden layer")
+    if options["run_file"] is None and what_it_learned(options["dataset"], options["layers"]) is None:
+        raise click.BadParameter(f"render features {needs}, not {options['dataset']} data into "
+                                 f"{','.join(map(str, options['layers']))}", param_hint="'--dataset'")
 
-    def images_only(history: nnscratch.TrainingHistory) -> None:
+    def drawable(history: nnscratch.TrainingHistory) -> None:
         name = history.metadata.get("dataset", {}).get("name", "unnamed")
-        if image_shape_of(name, history.layer_sizes[0]) is None:
+        if what_it_learned(name, history.layer_sizes) is None:
             raise click.BadParameter(f"render features {needs}; this run is on {name} data", param_hint="'--run'")
 
-    render_video("FeaturesScene", obtain_history(ctx, options, "features", images_only), options)
+    history = obtain_history(ctx, options, "features", drawable)
+    kind = what_it_learned(history.metadata.get("dataset", {}).get("name"), history.layer_sizes)
+    render_video(import_scenes().LEARNED_SCENES[kind].__name__, history, options)
 
 
 if __name__ == "__main__":

@@ -183,6 +183,17 @@ def image_shape_of(dataset: str | None, n_inputs: int) -> tuple[int, int] | None
     return shape if shape is not None and shape[0] * shape[1] == n_inputs else None
 
 
+def what_it_learned(dataset: str | None, layer_sizes) -> str | None:
+    """How what a network learned can be drawn: "images" (the first layer's weights as pictures, for
+    image inputs), "plane" (each hidden neuron's map of the plane, for 2-D inputs and at least one
+    hidden layer), or None."""
+    if image_shape_of(dataset, layer_sizes[0]) is not None:
+        return "images"
+    if layer_sizes[0] == 2 and len(layer_sizes) > 2:
+        return "plane"
+    return None
+
+
 def checked_classes(name: str, classes) -> int:
     """The number of classes to make dataset ``name`` with: its own when None; only the datasets
     of MANY_CLASS_NAMES take another."""

@@ -6,8 +6,6 @@ the recorded run: the full-batch gradient and the weights one snapshot later.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Indicate, LaggedStart, Line, MathTypst, Text, VGroup, Write
 
@@ -74,7 +72,7 @@ class BackpropScene(HistoryScene):
     # -- layout -----------------------------------------------------------------------
 
     def prepare(self) -> None:
-        area, h = safe_area(), self.history
+        area = safe_area()
         self.title = Text("Backpropagation", font_size=38, color=LABEL)
         fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
         self.subtitle = Text(f"training sample {self.sample} at epoch {self.epoch:,}", font_size=22, color=MUTED)
@@ -108,7 +106,7 @@ class BackpropScene(HistoryScene):
     # -- what is said -------------------------------------------------------------------
 
     def script(self) -> list[Beat]:
-        h, ex = self.history, self.example
+        ex = self.example
         return [
             Beat(f"Backpropagation: how one training example, sample {self.sample}, would change every weight. "
                  f"We look at epoch {self.epoch:,}, early in training.", self.show_network),

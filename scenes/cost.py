@@ -6,7 +6,7 @@ and after it; their average plus the regularization penalty is the recorded loss
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Indicate, LaggedStart, Rectangle, SurroundingRectangle, Text, VGroup, Write
+from manim import LEFT, RIGHT, UP, FadeIn, Indicate, LaggedStart, Rectangle, SurroundingRectangle, Text, VGroup, Write
 
 from scenes.common import HistoryScene, class_labels, loss_number
 from scenes.forward_pass import Formula, number

@@ -14,21 +14,21 @@ from manim import (
 
 from scenes.common import HistoryScene, class_labels, data_words, image_shape
 from scenes.forward_pass import number
-from scenes.layout import GAP, Region, fit, safe_area
+from scenes.layout import GAP, fit, safe_area
 from scenes.narration import Beat, counted
 from scenes.pixel_image import PixelImage
 from scenes.plane_maps import Plane
 from scenes.plane_panel import DOT_SHARE, class_of
 from scenes.raster import Raster, ScatterPoints
-from scenes.style import HIGHLIGHT, LABEL, MUTED, class_rgbs, pixel_greys
+from scenes.style import CLASS_COLORS, HIGHLIGHT, LABEL, MUTED, class_rgbs, pixel_greys
 
 SHOWN_DIGITS = 24  # training digits in the grid
 GRID_COLUMNS = 6
-TABLE_ROWS = 6  # examples in the table of numbers
+TABLE_ROWS = 8  # examples in the table of numbers
 TABLE_COLUMNS = 6  # input columns shown at most; wider inputs end in "…"
 PICTURE_SHARE = 0.55  # of the width, for the picture of the data
 FONT = 22
-TABLE_FONT = 28
+TABLE_FONT = 34
 
 
 def with_article(name: str) -> str:
@@ -190,7 +190,7 @@ class DataScene(HistoryScene):
         fit(self.test_note, self.side_region.below(self.probe_group.get_bottom()[1] - 0.4), UP + LEFT)
 
     def class_colour(self, row: int):
-        if not self.names:
+        if not self.names or len(self.names) > len(CLASS_COLORS):
             return LABEL
         return ManimColor(class_rgbs(len(self.names))[int(self.classes[row])])
 

@@ -8,7 +8,7 @@ step-size slice is the loss along the recorded gradient of one snapshot.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Axes, Create, Dot, FadeIn, Text, UpdateFromAlphaFunc, VGroup, Write
+from manim import DOWN, LEFT, UP, Axes, Create, Dot, FadeIn, Text, UpdateFromAlphaFunc, VGroup, Write
 from manim import linear, smooth
 
 from nnscratch.landscape import gradient_slice, loss_landscape

@@ -12,7 +12,8 @@ from manim import DOWN, FadeIn, FadeOut, Mobject, Text, UpdateFromAlphaFunc, VGr
 
 import scenes
 from nnscratch import TrainingHistory
-from scenes.common import HistoryScene, image_shape
+from nnscratch.datasets import what_it_learned
+from scenes.common import HistoryScene
 from scenes.narration import Beat
 from scenes.style import LABEL, MUTED
 
@@ -31,15 +32,25 @@ class ChapterSpec:
     scene: str
     options: dict = field(default_factory=lambda: {"brief": True})
     weight: float = 1.0  # its rendering time against the others', so the longest start first
-    needs_images: bool = False  # told only of a run on images
+    needs_learned: bool = False  # told only of a run whose learning can be drawn (what_it_learned)
 
     def tells(self, history: TrainingHistory) -> bool:
         """Whether this chapter has something to show of ``history``."""
-        return not self.needs_images or image_shape(history) is not None
+        return not self.needs_learned or learned_kind(history) is not None
 
     def refusal(self) -> str:
-        """Why this chapter cannot tell a run that is not on images."""
-        return f"the {self.name} chapter draws weights as images, so it needs a run on images (--dataset digits)"
+        """Why this chapter cannot tell a run whose learning cannot be drawn."""
+        return (f"the {self.name} chapter draws what the network learned, so it needs images (--dataset digits) "
+                "or points in the plane with a hidden layer")
+
+    def scene_class(self, history: TrainingHistory) -> type[HistoryScene]:
+        if self.needs_learned:
+            return scenes.LEARNED_SCENES[learned_kind(history)]
+        return getattr(scenes, self.scene)
+
+
+def learned_kind(history: TrainingHistory) -> str | None:
+    return what_it_learned(history.metadata.get("dataset", {}).get("name"), history.layer_sizes)
 
 
 CHAPTERS: tuple[ChapterSpec, ...] = (
@@ -51,8 +62,7 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec("backprop", "Backpropagation", "BackpropScene", weight=1.5),
     ChapterSpec("descent", "Gradient descent", "GradientDescentScene", weight=2.0),
     ChapterSpec("training", "Training", "TrainingScene", {"duration": 16.0, "brief": True}, weight=2.0),
-    # For 2-D data the training chapter already shows what each neuron answers across the plane.
-    ChapterSpec("features", "What it looks for", "FeaturesScene", needs_images=True),
+    ChapterSpec("features", "What it learned", "FeaturesScene", needs_learned=True),
     ChapterSpec("summary", "Summing up", "SummaryScene"),
 )
 CHAPTER_NAMES = tuple(spec.name for spec in CHAPTERS)
@@ -88,9 +98,9 @@ def fade_painted(scene: HistoryScene) -> UpdateFromAlphaFunc:
     return UpdateFromAlphaFunc(Mobject(), fade)
 
 
-def chapter_scene(spec: ChapterSpec, number: int) -> type[HistoryScene]:
-    """``spec``'s scene as chapter ``number``: a title card first, a fade to black last."""
-    base = getattr(scenes, spec.scene)
+def chapter_scene(spec: ChapterSpec, number: int, history: TrainingHistory) -> type[HistoryScene]:
+    """``spec``'s scene of ``history`` as chapter ``number``: a title card first, a fade to black last."""
+    base = spec.scene_class(history)
 
     class Chapter(base):
         def script(self) -> list[Beat]:

@@ -28,7 +28,6 @@ from nnscratch.files import check_output_path, publish, work_folder
 from scenes.explainer import ChapterSpec, chapter_scene, chapter_specs
 from scenes.mux import Chapter, finish_video, join_videos, to_gif
 from scenes.narration import Cue, Narration, mix
-import scenes
 from scenes.render import (
     RenderedVideo, ShowProgress, check_outputs, frame_settings, render_settings, render_still, run_scene,
     without_webm_warning,
@@ -134,12 +133,12 @@ def render_explainer_still(history: TrainingHistory, output: Path, chapters: lis
         still = workdir / "still.png"
         if at is None:
             spec = specs[-1]
-            scene = render_still(getattr(scenes, spec.scene), still, quality=quality, resolution=resolution,
+            scene = render_still(spec.scene_class(history), still, quality=quality, resolution=resolution,
                                  history=history, **spec.options)
         else:
             remaining = at
             for number, spec in enumerate(specs, start=1):
-                scene = render_still(chapter_scene(spec, number), still, quality=quality, resolution=resolution,
+                scene = render_still(chapter_scene(spec, number, history), still, quality=quality, resolution=resolution,
                                      at=remaining, history=history, **spec.options)
                 if scene.time > remaining:
                     break
@@ -165,7 +164,7 @@ def render_piece(job: PieceJob, progress=None) -> Piece:
     try:
         settings = render_settings(job.width, job.height, job.fps, job.video_format, folder, job.chapter)
         with without_webm_warning(), manim.tempconfig(settings):
-            scene = chapter_scene(spec, job.number)(history=history, narration=narration,
+            scene = chapter_scene(spec, job.number, history)(history=history, narration=narration,
                                                     progress=progress, **spec.options)
             run_scene(scene, folder)
             video = scene.renderer.file_writer.output_plan.primary_artifact

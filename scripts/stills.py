@@ -12,7 +12,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nnscratch import RunSpec, record_run  # noqa: E402
-from scenes import BackpropScene, ForwardPassScene, GradientDescentScene, NetworkScene, TrainingScene  # noqa: E402
+from scenes import (  # noqa: E402
+    BackpropScene, CostScene, DataScene, FeaturesScene, ForwardPassScene, GradientDescentScene, NetworkScene,
+    NeuronScene, SummaryScene, TrainingScene,
+)
+from scenes.explainer import chapter_specs  # noqa: E402
 from scenes.render import render, render_still  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
@@ -36,7 +40,18 @@ def main() -> None:
                                 learning_rate=0.02, epochs=2000))
     deep = record_run(RunSpec(dataset="moons", layers=(2, 8, 8, 8, 8, 8, 8, 1), activation="tanh",
                               learning_rate=0.5, epochs=1000))
+    digits = record_run(RunSpec.for_dataset("digits"))
+    moons = record_run(RunSpec.for_dataset("moons", epochs=1000))
     stills = {
+        "data_digits.png": (DataScene, digits, {}),
+        "data_moons.png": (DataScene, moons, {}),
+        "neuron.png": (NeuronScene, default, {}),
+        "cost.png": (CostScene, default, {}),
+        "summary.png": (SummaryScene, digits, {}),
+        "forward_digits.png": (until(ForwardPassScene, "Row by row"), digits, {}),
+        "training_digits.png": (TrainingScene, digits, {"duration": 6.0}),
+        "training_moons.png": (TrainingScene, moons, {"duration": 6.0}),
+        "features.png": (FeaturesScene, digits, {}),
         "network.png": (NetworkScene, default, {}),
         "network_deep.png": (NetworkScene, deep, {"snapshot": -1}),
         "forward_product.png": (until(ForwardPassScene, "In numbers"), default, {}),
@@ -51,9 +66,33 @@ def main() -> None:
         render_still(scene_class, IMAGES / name, resolution=SIZE, history=history, **extra)
         print("wrote", IMAGES / name)
     gif = render(TrainingScene, IMAGES / "training.gif", resolution=(640, 360), fps=10, video_format="gif",
-                 progress=False, history=default, duration=10.0)
+                 history=default, duration=10.0)
     gif.subtitles.unlink(missing_ok=True)
     print("wrote", gif.path)
+    explainer_mosaic(digits, IMAGES / "explainer.png")
+
+
+def explainer_mosaic(history, path: Path, columns: int = 4, size: tuple[int, int] = (480, 270)) -> None:
+    """Every chapter of the explainer of ``history``, a still of each (its last frame before the fade),
+    in a grid with the chapter's number and title under it."""
+    from PIL import Image, ImageDraw
+
+    specs = chapter_specs(None, history)
+    rows = -(-len(specs) // columns)
+    caption = 30
+    sheet = Image.new("RGB", (columns * size[0], rows * (size[1] + caption)), "black")
+    draw = ImageDraw.Draw(sheet)
+    for index, spec in enumerate(specs):
+        still = path.with_name(f"chapter_{spec.name}.png")
+        options = {key: value for key, value in spec.options.items() if key != "brief"}
+        # The scene's own last frame: its chapter would end on black.
+        render_still(spec.scene_class(history), still, resolution=size, history=history, **options)
+        x, y = index % columns * size[0], index // columns * (size[1] + caption)
+        sheet.paste(Image.open(still).convert("RGB"), (x, y))
+        still.unlink()
+        draw.text((x + 8, y + size[1] + 6), f"{index + 1}. {spec.title}", fill=(220, 220, 220))
+    sheet.save(path)
+    print("wrote", path)
 
 
 if __name__ == "__main__":

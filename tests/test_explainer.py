@@ -1,6 +1,4 @@
 """The explainer: chapters in order, marked where they begin, joined without a glitch, narrated throughout."""
-from fractions import Fraction
-
 import av
 import numpy as np
 import pytest
@@ -38,18 +36,27 @@ def test_chapters_are_picked_by_name_in_the_storys_order():
         chapter_specs(["nope"])
 
 
-def test_the_features_chapter_is_told_only_of_a_run_on_images(history):
+def test_the_features_chapter_is_told_of_images_and_of_the_plane(history):
+    from scenes import FeaturesScene, PlaneFeaturesScene
+
     digits = record_run(RunSpec.for_dataset("digits", samples=100, epochs=1))
+    moons = record_run(RunSpec.for_dataset("moons", epochs=5))
+    flat = record_run(RunSpec.for_dataset("moons", layers=(2, 1), epochs=5))  # no hidden neuron to draw
     assert [spec.name for spec in chapter_specs(None, digits)] == list(CHAPTER_NAMES)
-    assert [spec.name for spec in chapter_specs(None, history)] == [n for n in CHAPTER_NAMES if n != "features"]
-    with pytest.raises(ValueError, match="needs a run on images"):
-        chapter_specs(["data", "features"], history)
+    assert [spec.name for spec in chapter_specs(None, moons)] == list(CHAPTER_NAMES)
+    for run in (history, flat):
+        assert [spec.name for spec in chapter_specs(None, run)] == [n for n in CHAPTER_NAMES if n != "features"]
+        with pytest.raises(ValueError, match="needs images"):
+            chapter_specs(["data", "features"], run)
+    features = next(spec for spec in CHAPTERS if spec.name == "features")
+    assert features.scene_class(digits) is FeaturesScene and features.scene_class(moons) is PlaneFeaturesScene
 
 
-def test_the_features_chapter_of_points_is_refused_before_training(tmp_path):
-    result = CliRunner().invoke(main, ["render", "explainer", "--chapters", "features", "--dataset", "moons",
+def test_the_features_chapter_of_data_it_cannot_draw_is_refused_before_training(tmp_path):
+    result = CliRunner().invoke(main, ["render", "explainer", "--chapters", "features", "--dataset", "sample",
                                        "--epochs", "100000", "--output", str(tmp_path / "e.mp4")])
-    assert result.exit_code == 2 and "needs a run on images (--dataset digits)" in result.output, result.output
+    assert result.exit_code == 2 and "needs images (--dataset digits) or points in the plane" in result.output, \
+        result.output
     assert list(tmp_path.iterdir()) == []
 
 
@@ -94,7 +101,7 @@ class TestTheWholeExplainer:
 
     def test_every_chapter_is_there_in_order_and_marked_where_it_begins(self, video):
         streams = read_back(video.path)
-        titles = [spec.title for spec in CHAPTERS if spec.name != "features"]  # a run not on images
+        titles = [spec.title for spec in CHAPTERS if spec.name != "features"]  # a run neither images nor 2-D
         assert [chapter.title for chapter in streams["chapters"]] == titles
         starts = [chapter.start for chapter in streams["chapters"]]
         ends = [chapter.end for chapter in streams["chapters"]]

@@ -7,7 +7,7 @@ import pytest
 from nnscratch import NeuralNetwork, RunSpec, record_run, train
 from scenes import (
     BackpropScene, CostScene, DataScene, FeaturesScene, ForwardPassScene, GradientDescentScene, NetworkScene,
-    NeuronScene, SummaryScene, TrainingScene,
+    NeuronScene, PlaneFeaturesScene, SummaryScene, TrainingScene,
 )
 from scenes.layout import boxes_overlap
 from tests.layout import describe, final_state, labels
@@ -49,6 +49,7 @@ SCENES = {"data": DataScene, "network": NetworkScene, "forward": ForwardPassScen
           "backprop": BackpropScene, "descent": GradientDescentScene, "neuron": NeuronScene, "cost": CostScene,
           "summary": SummaryScene}
 IMAGE_SHAPES = ["digits", "digits 784,10"]  # runs on images, which FeaturesScene draws
+PLANE_SHAPES = ["2,3,1", "2,8,8,1", "32 layers", "gaussians 6 classes"]  # 2-D runs, for PlaneFeaturesScene
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +75,12 @@ def test_every_label_is_inside_the_frame_and_clear_of_the_others(runs, scene, sh
 @pytest.mark.parametrize("shape", IMAGE_SHAPES)
 def test_the_features_scene_lays_out_cleanly(runs, shape, quality):
     assert_clean_layout(FeaturesScene, runs, shape, quality)
+
+
+@pytest.mark.parametrize("quality", QUALITIES)
+@pytest.mark.parametrize("shape", PLANE_SHAPES)
+def test_the_plane_features_scene_lays_out_cleanly(runs, shape, quality):
+    assert_clean_layout(PlaneFeaturesScene, runs, shape, quality)
 
 
 def assert_clean_layout(scene_class, runs, shape, quality, **extra):

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scenes import mux, speech
+from scenes import speech
 from scenes.mux import Chapter, finish_video
 from scenes.narration import Cue
 from tests.streams import read_back

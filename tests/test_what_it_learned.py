@@ -130,11 +130,13 @@ def test_weights_as_an_image_are_blue_positive_red_negative_and_as_bright_as_the
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--dataset", "moons"], "'--dataset': render features draws each first-layer neuron's weights as an image, "
-                             "so it needs image inputs (--dataset digits), not moons"),
-    (["--dataset", "sample", "--layers", "784,16,1"], "not sample"),
+    (["--dataset", "sample"], "'--dataset': render features draws what the network learned for images "
+                              "(--dataset digits) or points in the plane with a hidden layer, not sample data "
+                              "into 4,6,4,1"),
+    (["--dataset", "sample", "--layers", "784,16,1"], "not sample data into 784,16,1"),
+    (["--dataset", "moons", "--layers", "2,1"], "not moons data into 2,1"),
 ])
-def test_features_of_data_that_are_not_images_are_refused_in_one_line(args, message, tmp_path):
+def test_features_of_data_it_cannot_draw_are_refused_in_one_line(args, message, tmp_path):
     result = CliRunner().invoke(main, ["render", "features", *args, "--voice", "none",
                                        "--output", str(tmp_path / "f.mp4")])
     assert result.exit_code == 2 and message in result.output, result.output
@@ -142,13 +144,13 @@ def test_features_of_data_that_are_not_images_are_refused_in_one_line(args, mess
     assert list(tmp_path.iterdir()) == []
 
 
-def test_features_of_a_saved_run_that_is_not_images_are_refused_in_one_line(tmp_path):
-    run = tmp_path / "moons.npz"
-    record_run(RunSpec.for_dataset("moons", epochs=5)).save(run)
+def test_features_of_a_saved_run_it_cannot_draw_are_refused_in_one_line(tmp_path):
+    run = tmp_path / "sample.npz"
+    record_run(RunSpec(epochs=5)).save(run)
     result = CliRunner().invoke(main, ["render", "features", "--run", str(run), "--voice", "none",
                                        "--output", str(tmp_path / "f.mp4")])
     assert result.exit_code == 2, result.output
-    assert result.output.strip() == ("Error: Invalid value for '--run': render features draws each first-layer "
-                                     "neuron's weights as an image, so it needs image inputs (--dataset digits); "
-                                     "this run is on moons data")
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["moons.npz"]
+    assert result.output.strip() == ("Error: Invalid value for '--run': render features draws what the network "
+                                     "learned for images (--dataset digits) or points in the plane with a hidden "
+                                     "layer; this run is on sample data")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["sample.npz"]

@@ -85,23 +85,28 @@ def losses_at(history: TrainingHistory, origin: np.ndarray, directions: np.ndarr
     X, y = history.X_train.astype(float), history.y_train.astype(float)
     base = unflatten(network, origin)
     moves = [unflatten(network, direction) for direction in directions]
-    widest = max(network.layer_sizes)
+    # The first layer's weights are base + alpha * move0 + beta * move1, so its product with the data
+    # is three matrix products for every point of the grid: made once here, not once per chunk.
+    products = [X @ W[0].T for W in (base[0], moves[0][0], moves[1][0])]
+    widest = max(network.layer_sizes[1:])  # the activations held at once; the inputs are not
     chunk = max(1, CHUNK_VALUES // (len(X) * widest))
     out = np.empty(len(points))
     for start in range(0, len(points), chunk):
-        out[start:start + chunk] = _chunk_losses(network, X, y, base, moves, points[start:start + chunk])
+        out[start:start + chunk] = _chunk_losses(network, products, y, base, moves, points[start:start + chunk])
     return out
 
 
-def _chunk_losses(network: NeuralNetwork, X: np.ndarray, y: np.ndarray, base, moves, points: np.ndarray) -> np.ndarray:
-    """Losses at a few grid points at once: each layer's weights are base + alpha * move0 + beta * move1,
-    so the first layer's product with the data needs three matrix products whatever the number of points."""
+def _chunk_losses(network: NeuralNetwork, products: list[np.ndarray], y: np.ndarray, base, moves,
+                  points: np.ndarray) -> np.ndarray:
+    """Losses at a few grid points at once: each layer's weights are base + alpha * move0 + beta * move1;
+    ``products`` are the data times the first layer's base and moves."""
     (W0, b0), ((D0, d0), (E0, e0)) = (base[0], base[1]), (moves[0], moves[1])
     alpha, beta = points[:, 0][:, None, None], points[:, 1][:, None, None]
     last = len(W0) - 1
     weights_at = [W0[l] + alpha * D0[l] + beta * E0[l] for l in range(len(W0))]  # (g, out, in)
     biases_at = [b0[l] + points[:, :1] * d0[l] + points[:, 1:] * e0[l] for l in range(len(W0))]  # (g, out)
-    z = (X @ W0[0].T)[None] + alpha * (X @ D0[0].T)[None] + beta * (X @ E0[0].T)[None] + biases_at[0][:, None, :]
+    XW, XD, XE = products
+    z = XW[None] + alpha * XD[None] + beta * XE[None] + biases_at[0][:, None, :]
     for layer in range(len(W0)):
         if layer > 0:
             z = np.einsum("gni,goi->gno", a, weights_at[layer]) + biases_at[layer][:, None, :]

@@ -109,18 +109,22 @@ class BackpropScene(HistoryScene):
         ex = self.example
         return [
             Beat(f"Backpropagation: how one training example, sample {self.sample}, would change every weight. "
-                 f"We look at epoch {self.epoch:,}, early in training.", self.show_network),
+                 f"We look at epoch {self.epoch:,}, early in training.", self.show_network,
+                 brief=f"How would sample {self.sample} change every weight? We look at epoch {self.epoch:,}."),
             Beat(self.cost_caption(), self.show_cost),
             Beat(self.wish_caption(), self.show_wishes),
             Beat(f"To move this output, there are three ways. First, its bias: dC/db = δ = "
-                 f"{number(ex.deltas[self.output][self.focus], 3)}, the neuron's error dC/dz.", self.show_bias),
+                 f"{number(ex.deltas[self.output][self.focus], 3)}, the neuron's error dC/dz.", self.show_bias,
+                 brief=f"Three ways move this output. First, its bias: dC/db = δ = "
+                       f"{number(ex.deltas[self.output][self.focus], 3)}."),
             Beat("Second, its weights, each in proportion to the activation it comes from: dC/dw = a × δ. "
-                 "Magenta edges would lower the cost by shrinking, green ones by growing.", self.show_weights),
+                 "Magenta edges would lower the cost by shrinking, green ones by growing.", self.show_weights,
+                 brief="Second, its weights: dC/dw = a × δ. Magenta edges want to shrink, green ones to grow."),
             Beat("Third, the activations before it, in proportion to the weights: dC/da = w × δ. "
                  "These wishes travel backwards.", self.show_previous),
             *self.backward_beats(),
             Beat(self.batch_caption(), self.show_batch, detail=True),
-            Beat(self.step_caption(), self.show_step),
+            Beat(self.step_caption(), self.show_step, brief=self.step_caption(brief=True)),
             Beat(self.after_caption(), self.show_after, detail=True),
         ]
 
@@ -153,7 +157,9 @@ class BackpropScene(HistoryScene):
             caption = (f"Back to hidden layer {layer}: each neuron's error is δ = f'(z) × dC/da, what it wants "
                        f"times how much it can move; its weights' gradients are a × δ." if first else
                        f"Back to hidden layer {layer}: the same, one layer further from the output.")
-            beats.append(Beat(caption, lambda layer=layer: self.show_backward(layer), detail=not first))
+            beats.append(Beat(caption, lambda layer=layer: self.show_backward(layer), detail=not first,
+                              brief=f"Back to hidden layer {layer}: each error is δ = f'(z) × dC/da." if first
+                              else None))
             if first:
                 beats.append(Beat(self.chain_caption(layer), lambda layer=layer: self.show_chain(layer)))
         return beats
@@ -201,13 +207,16 @@ class BackpropScene(HistoryScene):
         others = [(layer, row, col) for _, layer, row, col in sorted(found, reverse=True) if (layer, row, col) != first]
         return [first] + others[:2]
 
-    def step_caption(self) -> str:
+    def step_caption(self, brief: bool = False) -> str:
         h = self.history
         rate = float(h.metadata["learning_rate"])
         layer, row, col = self.step_weights()[0]
         w = float(self.network.weights[layer - 1][row, col])
         g = self.batch[layer - 1][row, col]
         plain = h.metadata["optimizer"] == "sgd" and h.metadata.get("batch_size") is None
+        if brief:
+            return (f"Then each weight steps against the whole set's gradient, η = {rate:g} times it: "
+                    f"{number(w)} − {rate:g} × {number(g, 4)} = {number(w - rate * g)}.")
         said = (f"Gradient descent steps against the whole set's gradient: w becomes w − η dC/dw, with η = {rate:g}: "
                 f"{number(w)} − {rate:g} × {number(g, 4)} = {number(w - rate * g)}.")
         if not plain:

@@ -125,7 +125,7 @@ class HistoryScene(Scene):
 
     def construct(self) -> None:
         self.prepare()
-        beats = self.script()
+        beats = [beat.told_briefly() for beat in self.script()] if self.brief else self.script()
         said = [beat for beat in beats if not (self.brief and beat.detail)]
         self.narration.prefetch(said)
         if self.progress is not None:

@@ -174,7 +174,7 @@ class CostScene(HistoryScene):
             Beat(f"These {len(self.rows)} examples run from the easiest to the hardest: the worst, sample "
                  f"{self.worst}, costs {loss_number(self.costs[self.worst])}.", self.show_worst, detail=True),
             Beat(average, self.show_average),
-            Beat(self.before_caption(loss, loss_before), self.show_before),
+            Beat(self.before_caption(loss, loss_before), self.show_before, detail=True),
             Beat("Training searches for the weights that make this average small; backpropagation tells it "
                  "which way to move each one.", self.show_goal),
         ]

@@ -236,7 +236,7 @@ class DataScene(HistoryScene):
                     "only memorised.")
         return [
             Beat(first, self.show_examples),
-            Beat(labelled, self.show_labels),
+            Beat(labelled, self.show_labels, detail=True),
             Beat(what, self.show_probe),
             Beat(test, self.show_test),
         ]

@@ -80,7 +80,8 @@ class GradientDescentScene(HistoryScene):
                   "the ball floats above or below the surface.")
         return [
             Beat(f"Gradient descent, on the real loss. This network has {n:,} weights and biases, so its loss "
-                 f"is a surface over {n:,} dimensions.", self.show_surface),
+                 f"is a surface over {n:,} dimensions.", self.show_surface,
+                 brief=f"With {n:,} weights and biases, the loss is a surface over {n:,} dimensions."),
             Beat("We slice it along the two directions its weights moved most in; they hold "
                  f"{self.share_text} of the path's spread.", lambda: self.turn(azimuth=-25, run_time=2.5)),
             Beat("Height is the loss: valleys are good weights, high ground is bad.",
@@ -89,15 +90,15 @@ class GradientDescentScene(HistoryScene):
                  self.show_start),
             Beat(f"Each step goes downhill, and the run rolls to a loss of {loss_number(self.path_losses[-1])} "
                  f"by epoch {h.epochs:,}.", self.show_roll),
-            Beat(leaves, lambda: self.turn(azimuth=-100, run_time=2.5), detail=share >= 0.99),
+            Beat(leaves, lambda: self.turn(azimuth=-100, run_time=2.5), detail=share >= 0.99 or self.brief),
             Beat("From above, the same surface is a contour map: each line is one level of the loss.",
                  self.show_contours, detail=True),
-            Beat(self.slice_caption(), self.show_slice),
+            Beat(self.slice_caption(), self.show_slice, brief=self.slice_caption(brief=True)),
             Beat(f"After {h.epochs:,} epochs the loss is {loss_number(self.path_losses[-1])}.", lambda: None,
                  detail=True),
         ]
 
-    def slice_caption(self) -> str:
+    def slice_caption(self, brief: bool = False) -> str:
         h = self.history
         rate = float(h.metadata["learning_rate"])
         epoch = int(h.snapshot_epochs[self.slice_snapshot])
@@ -108,6 +109,9 @@ class GradientDescentScene(HistoryScene):
             verdict = "past the lowest point, but still below the start"
         else:
             verdict = "lower still: here a bigger step would have helped"
+        if brief:
+            return (f"Along the gradient, a step of {rate:g} takes the loss from {loss_number(start)} to "
+                    f"{loss_number(step)}; ten times that, to {loss_number(big)}.")
         return (f"At epoch {epoch:,}, along the gradient, a step of the learning rate, {rate:g}, takes the loss "
                 f"from {loss_number(start)} to {loss_number(step)}; ten times that lands at {loss_number(big)}, "
                 f"{verdict}.")

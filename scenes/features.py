@@ -147,7 +147,9 @@ class FeaturesScene(HistoryScene):
             Beat(f"Each neuron of {self.layer_name()} has {pixels:,} incoming weights, one for each pixel of "
                  "the image.", self.show_title),
             Beat(f"Laid out as the image is, {rows} by {columns}, a neuron's weights become a picture: blue where "
-                 "ink raises its sum, red where ink lowers it.", self.show_legend),
+                 "ink raises its sum, red where ink lowers it.", self.show_legend,
+                 brief=f"Laid out {rows} by {columns}, they make a picture: blue where ink raises the sum, red "
+                       "where it lowers it."),
             Beat("Before training the weights are random, so every picture is noise.", self.show_before),
             Beat(f"After {h.epochs:,} epochs of training, here is what each one looks for.", self.show_after),
             Beat(f"{self.neuron_name(r['neuron']).capitalize()} fires most for {names[r['most']]}s, "

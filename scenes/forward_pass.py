@@ -177,10 +177,10 @@ class ForwardPassScene(HistoryScene):
         hidden = len(self.x) - drawn
         return [
             Beat(f"{self.origin.capitalize()} is {what}: {rows} by {columns} pixels, each a grey level from 0 "
-                 "for black to 1 for white.", self.show_image),
+                 "for black to 1 for white.", self.show_image, brief=f"{self.origin.capitalize()} is {what}."),
             Beat(f"Row by row, its {len(self.x)} pixels become the input neurons, each as bright as its pixel. "
                  f"{drawn // 2} at each end are drawn; the other {counted(hidden, 'pixel')} go into the dots.",
-                 self.show_unroll),
+                 self.show_unroll, brief=f"Row by row, its {len(self.x)} pixels become the input neurons."),
         ]
 
     def layer_name(self, layer: int) -> str:
@@ -336,9 +336,11 @@ class ForwardPassScene(HistoryScene):
             + (", and so on" if len(z) > 3 else "")
         return [
             Beat(f"In numbers: W is {W.shape[0]} by {W.shape[1]}{shows}. Blue entries are positive, red negative.",
-                 lambda: self.show_product()),
+                 lambda: self.show_product(),
+                 brief=f"A whole layer at once is W a + b, with W {W.shape[0]} by {W.shape[1]}."),
             Beat(weight, lambda: self.show_weight(layer, row, col), detail=True),
-            Beat(f"Then {self._function_word(layer)} squashes {sums}: {squash}.", lambda: self.show_squash(layer)),
+            Beat(f"Then {self._function_word(layer)} squashes {sums}: {squash}.", lambda: self.show_squash(layer),
+                 detail=True),
             Beat(f"So {self.layer_name(layer)} takes its {'value' if len(z) == 1 else 'values'}: "
                  f"{self.highlight(layer)}.", lambda: self.show_activation(layer), detail=True),
         ]

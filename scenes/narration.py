@@ -8,7 +8,7 @@ is known, and synthesized in the background while the frames render.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace, field
 from typing import Callable, Protocol
 
 import numpy as np
@@ -28,13 +28,19 @@ class Beat:
     ``spoken`` is what the voice says when it should differ from the caption
     ("minus two point one four" for "−2.14"); by default it is made from the caption.
     A ``detail`` is left unsaid in a brief telling (the explainer's, where another chapter
-    said it already): its animations play, its words are skipped.
+    said it already): its animations play, its words are skipped. ``brief``, if given, is
+    what a brief telling says instead of the caption.
     """
 
     caption: str
     show: Callable[[], None] = lambda: None
     spoken: str | None = None
     detail: bool = False
+    brief: str | None = None
+
+    def told_briefly(self) -> "Beat":
+        """This beat as a brief telling says it."""
+        return replace(self, caption=self.brief, spoken=None) if self.brief is not None else self
 
 
 @dataclass(frozen=True)

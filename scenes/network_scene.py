@@ -64,7 +64,7 @@ class NetworkScene(HistoryScene):
                  self.show_title),
             Beat("Each circle is a neuron. Information flows from left to right.", self.show_layers, detail=True),
             Beat(signs, self.show_edges),
-            Beat(self.roles_caption(), self.show_layer_labels),
+            Beat(self.roles_caption(), self.show_layer_labels, detail=True),
             Beat(self.activation_caption(), self.show_activation, detail=True),
             Beat(f"Training tunes {n_weights + n_biases:,} numbers: {counted(n_weights, 'weight')} and "
                  f"{counted(n_biases, 'bias', 'biases')}.", self.show_parameter_count, detail=True),

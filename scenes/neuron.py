@@ -199,12 +199,13 @@ class NeuronScene(HistoryScene):
                  self.show_neuron, detail=True),
             Beat(inputs, self.show_inputs),
             Beat("Each input is multiplied by the weight on its edge: blue weights are positive, red ones negative.",
-                 self.show_weights),
+                 self.show_weights, brief="Each input is multiplied by the weight on its edge."),
             Beat(f"The neuron adds up the products and its bias, {number(step.bias)}: "
                  f"the weighted sum z is {number(step.z)}, {sign}.", self.show_sum),
             Beat(f"Then {self.function_name()} {self.look.says}.", self.show_curve),
             Beat(f"At z = {number(step.z)} it gives a = {number(step.a)}: how strongly this neuron fires, "
-                 "its brightness in the drawings.", self.show_activation),
+                 "its brightness in the drawings.", self.show_activation,
+                 brief=f"At z = {number(step.z)} it gives a = {number(step.a)}: how strongly it fires."),
             Beat("Every neuron does this with its own weights and bias; a network is many of them, "
                  "layer after layer.", self.show_all, detail=True),
         ]

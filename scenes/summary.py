@@ -80,10 +80,11 @@ class SummaryScene(HistoryScene):
         verdict = judge(h)
         first, last = float(h.train_loss[0]), float(h.train_loss[-1])
         beats = [
-            Beat("To sum up, with the run's own numbers.", self.show_title),
+            Beat("To sum up, with the run's own numbers.", self.show_title, detail=True),
             Beat(f"The data: {data_words(h)}; {len(h.X_train):,} examples to learn from and "
-                 f"{len(h.X_test):,} kept apart to test.", lambda: self.show_fact(0)),
-            Beat(f"The network: {len(h.layer_sizes)} layers, {self.facts_text(1)}.", lambda: self.show_fact(1)),
+                 f"{len(h.X_test):,} kept apart to test.", lambda: self.show_fact(0), detail=True),
+            Beat(f"The network: {len(h.layer_sizes)} layers, {self.facts_text(1)}.", lambda: self.show_fact(1),
+                 detail=True),
             Beat(f"It trained for {h.epochs:,} epochs, and the loss went from {loss_number(first)} to "
                  f"{loss_number(last)}.", lambda: (self.show_fact(2), self.show_fact(3))),
         ]

@@ -106,9 +106,12 @@ class TrainingScene(HistoryScene):
         signed = meta["activation"] in ("tanh", "leaky_relu")
         beats = [
             Beat(f"We train a {'-'.join(map(str, h.layer_sizes))} network on {dataset} data, with "
-                 f"{meta['optimizer']} at learning rate {meta['learning_rate']:g}.", self.show_intro),
+                 f"{meta['optimizer']} at learning rate {meta['learning_rate']:g}.", self.show_intro,
+                 brief=f"Now the whole training, with {meta['optimizer']} at learning rate "
+                       f"{meta['learning_rate']:g}."),
             Beat(f"The loss measures how wrong its answers are; an epoch is one pass over the "
-                 f"{len(h.X_train):,} training samples.", self.show_measures),
+                 f"{len(h.X_train):,} training samples.", self.show_measures,
+                 brief=f"An epoch is one pass over the {len(h.X_train):,} training samples."),
             *self.answers_beats(),
             Beat(f"At the start the weights are random, and the loss is {loss_number(h.train_loss[0])}.",
                  self.show_start),

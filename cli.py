@@ -887,7 +887,7 @@ class ChapterNames(click.ParamType):
 
 
 @render.command("explainer")
-@render_options
+@functools.partial(render_options, dataset=nnscratch.video_dataset("explainer"))
 @click.option("--chapters", type=ChapterNames(), default=None,
               help="Only these chapters, comma-separated, in the story's order whatever the order given "
                    "(default: all of them).")
@@ -940,7 +940,7 @@ def render_training(ctx: click.Context, duration: float, **options) -> None:
 
 
 @render.command("features")
-@functools.partial(render_options, dataset="digits")
+@functools.partial(render_options, dataset=nnscratch.video_dataset("features"))
 @click.version_option(nnscratch.__version__, prog_name="nnscratch")
 @click.pass_context
 def render_features(ctx: click.Context, **options) -> None:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from nnscratch import RunSpec, TrainingHistory, record_run
+from nnscratch import RunSpec, TrainingHistory, record_run, video_dataset
 from scenes.render import RenderedVideo, render
 
 MEDIA = Path("media") / "videos" / "notebook"
@@ -59,7 +59,7 @@ def show(scene: str = "forward", history: TrainingHistory | None = None, *, qual
     if scene != "explainer" and scene not in SCENES:
         raise ValueError(f"no scene {scene!r}; choose one of {', '.join([*SCENES, 'explainer'])}")
     if history is None:
-        history = record_run(RunSpec.for_dataset(run_options.pop("dataset", "sample"), **run_options))
+        history = record_run(RunSpec.for_dataset(run_options.pop("dataset", video_dataset(scene)), **run_options))
     elif run_options:
         raise ValueError(f"a recorded run is shown as it is, so {', '.join(run_options)} cannot change it")
     output = Path(output) if output is not None else MEDIA / f"{scene}.mp4"

@@ -17,7 +17,7 @@ from nnscratch.recorder import DIVERGENCE_FACTOR, EXPLOSION_FACTOR, DivergenceWa
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMMANDS = {"train": ["train"], "network": ["render", "network"], "forward": ["render", "forward"],
             "training": ["render", "training"], "backprop": ["render", "backprop"], "data": ["render", "data"],
-            "explainer": ["render", "explainer"]}
+            "explainer": ["render", "explainer", "--dataset", "sample"]}  # its own default is the digits
 
 BAD_TRAINING_OPTIONS = [
     (["--lr", "nan"], "the learning rate must be a finite number > 0, got nan"),

@@ -175,7 +175,12 @@ class NeuronScene(HistoryScene):
         self.z_mark = Text(f"z = {number(step.z)}", font_size=20, color=HIGHLIGHT).scale(shrink)
         self.z_mark.next_to(base, DOWN if step.a >= 0 else UP, buff=0.1)
         self.a_mark = NeuronDiagram.plate(f"a = {number(step.a)}", HIGHLIGHT)
-        self.a_mark.scale(20 / 24 * shrink).next_to(point, UP + LEFT, buff=0.08)
+        self.a_mark.scale(20 / 24 * shrink)
+        # Above the dot and to its left, unless the plot's name is there (a near the top): then under it.
+        for side in (UP + LEFT, DOWN + LEFT, DOWN + RIGHT):
+            self.a_mark.next_to(point, side, buff=0.08)
+            if not boxes_overlap(self.a_mark, axis_names[1]):
+                break
         # A number the marks would cover is read from the marks instead.
         for tick in list(ticks):
             if boxes_overlap(tick, self.z_mark) or boxes_overlap(tick, self.a_mark):

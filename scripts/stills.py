@@ -1,4 +1,4 @@
-"""Remake the README's pictures from real runs: `.venv/bin/python scripts/stills.py` (about a minute).
+"""Remake the README's pictures from real runs: `.venv/bin/python scripts/stills.py` (a few minutes).
 
 Each is a scene's last frame (or the frame of one beat) at 1280x720, or a short GIF,
 written to docs/images/.
@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT))
 from nnscratch import RunSpec, record_run  # noqa: E402
 from scenes import (  # noqa: E402
     BackpropScene, CostScene, DataScene, FeaturesScene, ForwardPassScene, GradientDescentScene, NetworkScene,
-    NeuronScene, SummaryScene, TrainingScene,
+    NeuronScene, PlaneFeaturesScene, SummaryScene, TrainingScene,
 )
 from scenes.explainer import chapter_specs  # noqa: E402
 from scenes.render import render, render_still  # noqa: E402
@@ -52,6 +52,7 @@ def main() -> None:
         "training_digits.png": (TrainingScene, digits, {"duration": 6.0}),
         "training_moons.png": (TrainingScene, moons, {"duration": 6.0}),
         "features.png": (FeaturesScene, digits, {}),
+        "features_moons.png": (PlaneFeaturesScene, moons, {}),
         "network.png": (NetworkScene, default, {}),
         "network_deep.png": (NetworkScene, deep, {"snapshot": -1}),
         "forward_product.png": (until(ForwardPassScene, "In numbers"), default, {}),

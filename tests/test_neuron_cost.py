@@ -92,3 +92,21 @@ def test_the_summary_says_the_runs_own_numbers(run):
     assert f"accuracy {run.test_accuracy[-1]:.1%} on test examples" in facts
     assert f"{len(run.X_train)} to train on, {len(run.X_test)} to test" in facts
     assert "63 weights and biases" in facts  # 4*6+6 + 6*4+4 + 4*1+1
+
+
+@pytest.mark.slow
+def test_a_saturated_neurons_marks_stay_clear_of_the_plots_name():
+    from scenes import NeuronScene
+    from scenes.layout import boxes_overlap
+    from tests.layout import final_state
+
+    # The largest sum of a first-layer neuron over some digits: its mark sits at the top right of the curve.
+    digits = record_run(RunSpec.for_dataset("digits", samples=2000, epochs=40))
+    network = digits.network_at(-1)
+    z = network.trace(digits.X_train[:100].astype(float)).z[1]
+    sample, neuron = np.unravel_index(np.argmax(z), z.shape)
+    scene, _ = final_state(NeuronScene, 1280, 720, history=digits, sample=int(sample), neuron=int(neuron))
+    assert scene.step.a > 0.99
+    name = next(text for text in scene.plot[2] if text.text.startswith("a="))
+    assert not boxes_overlap(scene.a_mark, name)
+    assert not boxes_overlap(scene.z_mark, scene.plot[2][0])  # nor the z axis's name

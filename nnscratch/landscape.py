@@ -109,7 +109,8 @@ def _chunk_losses(network: NeuralNetwork, products: list[np.ndarray], y: np.ndar
     z = XW[None] + alpha * XD[None] + beta * XE[None] + biases_at[0][:, None, :]
     for layer in range(len(W0)):
         if layer > 0:
-            z = np.einsum("gni,goi->gno", a, weights_at[layer]) + biases_at[layer][:, None, :]
+            # A batched matmul goes through BLAS; einsum here does not, and took 6x longer.
+            z = a @ weights_at[layer].transpose(0, 2, 1) + biases_at[layer][:, None, :]
         a = network.output_layer.activation(z) if layer == last else network.activation.function(z)
     losses = np.array([network.output_layer.loss(z[g], y) for g in range(len(points))])
     if network.l1:

@@ -965,8 +965,7 @@ def render_features(ctx: click.Context, **options) -> None:
             raise click.BadParameter(f"render features {needs}; this run is on {name} data", param_hint="'--run'")
 
     history = obtain_history(ctx, options, "features", drawable)
-    kind = what_it_learned(history.metadata.get("dataset", {}).get("name"), history.layer_sizes)
-    render_video(import_scenes().LEARNED_SCENES[kind].__name__, history, options)
+    render_video(import_scenes().scene_for("features", history).__name__, history, options)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,8 @@
 """Manim scenes and mobjects that replay a recorded nnscratch run."""
+from nnscratch import TrainingHistory
+from nnscratch.datasets import what_it_learned
 from scenes.backprop import BackpropScene
+from scenes.common import HistoryScene
 from scenes.cost import CostScene
 from scenes.data import DataScene
 from scenes.descent import GradientDescentScene
@@ -12,15 +15,26 @@ from scenes.plane_features import PlaneFeaturesScene
 from scenes.summary import SummaryScene
 from scenes.training import TrainingScene
 
-# Each scene by the name ``nnscratch render`` gives it.
-SCENES = {"data": DataScene, "network": NetworkScene, "neuron": NeuronScene, "forward": ForwardPassScene, "cost": CostScene,
-          "backprop": BackpropScene, "descent": GradientDescentScene, "training": TrainingScene,
+# Each scene by the name ``nnscratch render`` gives it ("features" by the run's data: scene_for).
+SCENES = {"data": DataScene, "network": NetworkScene, "neuron": NeuronScene, "forward": ForwardPassScene,
+          "cost": CostScene, "backprop": BackpropScene, "descent": GradientDescentScene, "training": TrainingScene,
           "summary": SummaryScene, "features": FeaturesScene}
 
 # What a network learned, drawn by the kind of its data (``nnscratch.datasets.what_it_learned``).
 LEARNED_SCENES = {"images": FeaturesScene, "plane": PlaneFeaturesScene}
 
+
+def scene_for(name: str, history: TrainingHistory) -> type[HistoryScene]:
+    """The scene ``nnscratch render NAME`` draws of ``history``: for "features", the one its data has."""
+    if name != "features":
+        return SCENES[name]
+    kind = what_it_learned(history.metadata.get("dataset", {}).get("name"), history.layer_sizes)
+    if kind is None:
+        raise ValueError("features are drawn for images or for points in the plane with a hidden layer")
+    return LEARNED_SCENES[kind]
+
 from scenes.notebook import show  # noqa: E402  (it reads SCENES when called)
 
 __all__ = ["BackpropScene", "CostScene", "DataScene", "FeaturesScene", "ForwardPassScene", "GradientDescentScene",
-           "NetworkMobject", "NetworkScene", "NeuronScene", "PlaneFeaturesScene", "LEARNED_SCENES", "SCENES", "SummaryScene", "TrainingScene", "show"]
+           "LEARNED_SCENES", "NetworkMobject", "NetworkScene", "NeuronScene", "PlaneFeaturesScene", "SCENES",
+           "SummaryScene", "TrainingScene", "scene_for", "show"]

@@ -44,9 +44,7 @@ class ChapterSpec:
                 "or points in the plane with a hidden layer")
 
     def scene_class(self, history: TrainingHistory) -> type[HistoryScene]:
-        if self.needs_learned:
-            return scenes.LEARNED_SCENES[learned_kind(history)]
-        return getattr(scenes, self.scene)
+        return scenes.scene_for("features", history) if self.needs_learned else getattr(scenes, self.scene)
 
 
 def learned_kind(history: TrainingHistory) -> str | None:

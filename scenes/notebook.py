@@ -52,7 +52,7 @@ def show(scene: str = "forward", history: TrainingHistory | None = None, *, qual
     It is written to ``output`` (default: media/videos/notebook/<scene>.mp4). ``voice`` is
     "none" by default, as a notebook plays muted; "auto", "piper" or "espeak" speak it.
     """
-    from scenes import SCENES
+    from scenes import SCENES, scene_for
     from scenes.parallel import render_explainer
     from scenes.speech import choose_voice
 
@@ -68,5 +68,5 @@ def show(scene: str = "forward", history: TrainingHistory | None = None, *, qual
     if scene == "explainer":
         video = render_explainer(history, output, quality=quality, voice=spoken)
     else:
-        video = render(SCENES[scene], output, quality=quality, voice=spoken, history=history)
+        video = render(scene_for(scene, history), output, quality=quality, voice=spoken, history=history)
     return InlineVideo(video)

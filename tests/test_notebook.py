@@ -32,3 +32,19 @@ def test_show_refuses_an_unknown_scene_and_options_that_cannot_change_a_recorded
 def test_importing_the_core_does_not_load_manim():
     code = "import sys, nnscratch; print('manim' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_features_are_drawn_as_the_runs_data_allows():
+    from scenes import FeaturesScene, PlaneFeaturesScene, scene_for
+
+    assert scene_for("features", record_run(RunSpec.for_dataset("digits", samples=100, epochs=1))) is FeaturesScene
+    moons = record_run(RunSpec.for_dataset("moons", epochs=5))
+    assert scene_for("features", moons) is PlaneFeaturesScene
+    with pytest.raises(ValueError, match="images or for points in the plane"):
+        scene_for("features", record_run(RunSpec(epochs=5)))
+
+
+@pytest.mark.slow
+def test_show_draws_the_features_of_points_in_the_plane(tmp_path):
+    shown = show("features", dataset="moons", epochs=50, output=tmp_path / "f.mp4")
+    assert type(shown.video.scene).__name__ == "PlaneFeaturesScene"

@@ -152,9 +152,11 @@ class CostScene(HistoryScene):
         h = self.history
         loss, loss_before = self.loss_of(self.trained, self.costs), self.loss_of(self.initial, self.costs_before)
         probe = self.probe
+        brief_rule = None
         if self.classes:
             rule = ("For an example of a class, the cost is minus the log of the probability the network gives "
                     "the right class: a sure right answer costs 0, a sure wrong one a lot.")
+            brief_rule = "An example's cost is minus the log of the probability the network gives its right class."
             probe_said = (f"Sample {probe}, the one we followed, is labelled {self.label_of(probe)}: the "
                           f"network gives that class {self.answer_text(self.trained, probe)}, a cost of "
                           f"{loss_number(self.costs[probe])}.")
@@ -169,7 +171,7 @@ class CostScene(HistoryScene):
         return [
             Beat("How good are the network's answers? The cost puts how wrong it is on one example in one number.",
                  self.show_title, detail=True),
-            Beat(rule, self.show_formula),
+            Beat(rule, self.show_formula, brief=brief_rule),
             Beat(probe_said, self.show_rows),
             Beat(f"These {len(self.rows)} examples run from the easiest to the hardest: the worst, sample "
                  f"{self.worst}, costs {loss_number(self.costs[self.worst])}.", self.show_worst, detail=True),

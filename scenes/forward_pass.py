@@ -142,7 +142,8 @@ class ForwardPassScene(HistoryScene):
                    if verdict.learned else
                    f"Here is a network trained for {h.epochs:,} epochs that did not learn: {verdict.why_not}.")
         beats = [
-            Beat(trained, self.show_network),
+            Beat(trained, self.show_network,
+                 brief=f"Now the network trained for {h.epochs:,} epochs." if verdict.learned else None),
             Beat("Let's push one input through it, layer by layer, with the real numbers.", self.show_equation,
                  detail=True),
             *self.input_beats(shown),
@@ -157,9 +158,10 @@ class ForwardPassScene(HistoryScene):
                               f"in the last of them, {self.highlight(middle[-1])}.",
                               lambda: [self.show_layer(layer, quick=True) for layer in middle]))
         else:
-            beats += [Beat(self.brief_caption(layer), lambda layer=layer: self.show_layer(layer)) for layer in middle]
-        if last > 1:
-            beats.append(Beat(self.brief_caption(last), lambda: self.show_layer(last)))
+            beats += [Beat(self.brief_caption(layer), lambda layer=layer: self.show_layer(layer),
+                           brief=f"Then hidden layer {layer}: {self.highlight(layer)}.") for layer in middle]
+        if last > 1:  # the outputs' values are said next, in a brief telling only there
+            beats.append(Beat(self.brief_caption(last), lambda: self.show_layer(last), detail=True))
         beats.append(Beat(self.prediction_caption(), self.show_prediction))
         return beats
 

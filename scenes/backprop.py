@@ -215,8 +215,12 @@ class BackpropScene(HistoryScene):
         g = self.batch[layer - 1][row, col]
         plain = h.metadata["optimizer"] == "sgd" and h.metadata.get("batch_size") is None
         if brief:
-            return (f"Then each weight steps against the whole set's gradient, η = {rate:g} times it: "
+            said = (f"Then each weight steps against the whole set's gradient, η = {rate:g} times it: "
                     f"{number(w)} − {rate:g} × {number(g, 4)} = {number(w - rate * g)}.")
+            if not plain:  # the run itself stepped on batches: say where this weight really went
+                nxt = float(h.weights[layer - 1][self.snapshot + 1][row, col])
+                said += f" This run stepped on batches, and reached {number(nxt)}."
+            return said
         said = (f"Gradient descent steps against the whole set's gradient: w becomes w − η dC/dw, with η = {rate:g}: "
                 f"{number(w)} − {rate:g} × {number(g, 4)} = {number(w - rate * g)}.")
         if not plain:

@@ -110,9 +110,9 @@ class GradientDescentScene(HistoryScene):
         else:
             verdict = "lower still: here a bigger step would have helped"
         if brief:
-            return (f"Along the gradient, a step of {rate:g} takes the loss from {loss_number(start)} to "
-                    f"{loss_number(step)}; ten times that, to {loss_number(big)}.")
-        return (f"At epoch {epoch:,}, along the gradient, a step of the learning rate, {rate:g}, takes the loss "
+            return (f"At epoch {epoch:,}, a step of {rate:g} downhill, against the gradient, takes the loss from "
+                    f"{loss_number(start)} to {loss_number(step)}; ten times that, to {loss_number(big)}.")
+        return (f"At epoch {epoch:,}, against the gradient, a step of the learning rate, {rate:g}, takes the loss "
                 f"from {loss_number(start)} to {loss_number(step)}; ten times that lands at {loss_number(big)}, "
                 f"{verdict}.")
 
@@ -179,7 +179,7 @@ class GradientDescentScene(HistoryScene):
                                      line_color=LABEL, stroke_width=3)
         marks = VGroup(*(Dot(axes.c2p(t, self.slice_value(t)), radius=0.07, color=color)
                          for t, color in ((0.0, LABEL), (rate, OUTPUT_RIM), (10 * rate, NEGATIVE))))
-        labels = VGroup(Text("step along the gradient", font_size=16, color=MUTED).next_to(
+        labels = VGroup(Text("step against the gradient", font_size=16, color=MUTED).next_to(
                             axes.c2p(self.slice_t[-1] / 2, bottom), DOWN, buff=0.08),
                         Text(loss_number(top), font_size=16, color=MUTED).next_to(axes.c2p(0, top), LEFT, buff=0.08),
                         Text(loss_number(bottom), font_size=16, color=MUTED).next_to(axes.c2p(0, bottom), LEFT,

@@ -197,7 +197,7 @@ class NeuronScene(HistoryScene):
                       if n_inputs > 1 else f"Its input is the example's one value, {values}.")
         else:
             inputs = (f"It takes all {n_inputs:,} of the example's values; here are the "
-                      f"{len(step.terms)} that weigh most: {values}.")
+                      f"{len(step.terms)} that count most, by weight times value: {values}.")
         sign = "positive" if step.z >= 0 else "negative"
         return [
             Beat(f"Let's look at one neuron up close: {self.neuron_name()}, for training sample {self.sample}.",

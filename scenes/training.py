@@ -267,8 +267,9 @@ class TrainingScene(HistoryScene):
         self.add(*self.curves)
 
     def show_measures(self) -> None:
-        self.play(Indicate(self.plots[0].heading, color=LOSS_COLOR), Indicate(self.readouts, color=LABEL),
-                  run_time=1.5)
+        # The readouts sit at the frame's right edge: they flash without growing, or they would cross it.
+        self.play(Indicate(self.plots[0].heading, color=LOSS_COLOR),
+                  Indicate(self.readouts, color=LABEL, scale_factor=1.0), run_time=1.5)
 
     def show_plane(self) -> None:
         plane = self.plane

@@ -215,3 +215,10 @@ def _process_alive(pid: int) -> bool:
     except (PermissionError, OverflowError):
         return True  # someone else's process: leave its files alone
     return True
+
+
+def cache_dir(kind: str) -> Path:
+    """Where nnscratch keeps what it has computed of ``kind`` (``speech``, ``landscapes``):
+    under ``$XDG_CACHE_HOME``, or ``~/.cache``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "nnscratch" / kind

@@ -13,7 +13,7 @@ from nnscratch.backprop import explain_example
 from scenes.common import HistoryScene, class_labels
 from scenes.forward_pass import Formula, number
 from scenes.layout import GAP, fit, fit_network, safe_area
-from scenes.narration import Beat
+from scenes.narration import Beat, Brief
 from scenes.style import GRADIENT_PALETTE, HIGHLIGHT, LABEL, MUTED, WEIGHT_PALETTE
 
 COLUMN_WIDTH = 6.0
@@ -111,38 +111,48 @@ class BackpropScene(HistoryScene):
             Beat(f"Backpropagation: how one training example, sample {self.sample}, would change every weight. "
                  f"We look at epoch {self.epoch:,}, early in training.", self.show_network,
                  brief=f"How would sample {self.sample} change every weight? We look at epoch {self.epoch:,}."),
-            Beat(self.cost_caption(), self.show_cost),
-            Beat(self.wish_caption(), self.show_wishes),
+            Beat(self.cost_caption(), self.show_cost, brief=self.cost_caption(brief=True)),
+            Beat(self.wish_caption(), self.show_wishes, brief=self.wish_caption(brief=True)),
             Beat(f"To move this output, there are three ways. First, its bias: dC/db = δ = "
                  f"{number(ex.deltas[self.output][self.focus], 3)}, the neuron's error dC/dz.", self.show_bias,
-                 brief=f"Three ways move this output. First, its bias: dC/db = δ = "
+                 brief=f"Three ways move this output. Its bias: dC/db = δ = "
                        f"{number(ex.deltas[self.output][self.focus], 3)}."),
             Beat("Second, its weights, each in proportion to the activation it comes from: dC/dw = a × δ. "
                  "Magenta edges would lower the cost by shrinking, green ones by growing.", self.show_weights,
-                 brief="Second, its weights: dC/dw = a × δ. Magenta edges want to shrink, green ones to grow."),
+                 brief="Its weights: dC/dw = a × δ; magenta edges want to shrink, green ones to grow."),
             Beat("Third, the activations before it, in proportion to the weights: dC/da = w × δ. "
-                 "These wishes travel backwards.", self.show_previous),
+                 "These wishes travel backwards.", self.show_previous,
+                 brief="And the activations before it: dC/da = w × δ. These wishes travel backwards."),
             *self.backward_beats(),
-            Beat(self.batch_caption(), self.show_batch, detail=True),
+            # A brief telling recolours the edges with the whole set's gradient as the step is said.
+            Beat(self.batch_caption(), self.show_batch, in_brief=Brief.WITH_NEXT),
             Beat(self.step_caption(), self.show_step, brief=self.step_caption(brief=True)),
-            Beat(self.after_caption(), self.show_after, detail=True),
+            Beat(self.after_caption(), self.show_after, in_brief=Brief.LEFT_OUT),
         ]
 
-    def cost_caption(self) -> str:
+    def cost_caption(self, brief: bool = False) -> str:
         ex, names = self.example, class_labels(self.history)
         output = ex.a[-1]
+        cost = (f"a cost of C = {number(ex.loss, 3)}." if brief else
+                f"The cost of this example is C = {number(ex.loss, 3)}.")
         if self.history.metadata["output"] == "sigmoid":
             return (f"The network answers {number(output[0], 3)} for {names[1]}; the label says "
-                    f"{int(ex.target[0])}. The cost of this example is C = {number(ex.loss, 3)}.")
+                    f"{int(ex.target[0])}{': ' if brief else '. '}{cost}")
         if self.history.metadata["output"] == "softmax":
             truth = int(np.argmax(ex.target))
-            return (f"The network gives the right class, {names[truth]}, a probability of {number(output[truth], 3)}. "
-                    f"The cost of this example is C = {number(ex.loss, 3)}.")
-        return f"The network answers {number(output[0], 3)}; the target is {number(ex.target[0], 3)}. " \
-               f"The cost is C = {number(ex.loss, 3)}."
+            return (f"It gives the right class, {names[truth]}, a probability of {number(output[truth], 3)}: {cost}"
+                    if brief else
+                    f"The network gives the right class, {names[truth]}, a probability of {number(output[truth], 3)}. "
+                    f"{cost}")
+        return (f"The network answers {number(output[0], 3)}; the target is {number(ex.target[0], 3)}"
+                f"{': ' if brief else '. '}{cost}")
 
-    def wish_caption(self) -> str:
+    def wish_caption(self, brief: bool = False) -> str:
         wants = self.example.wants[self.output]
+        if brief and len(wants) > 1:
+            return "To lower the cost, the outputs want to move along the arrows: the right class up, the rest down."
+        if len(wants) == 1 and brief:
+            return f"To lower the cost, the output wants to go {'up' if wants[0] < 0 else 'down'}, along the arrow."
         if len(wants) == 1:
             direction = "up" if wants[0] < 0 else "down"
             return (f"To lower the cost, the output would like to go {direction}: dC/da = {number(wants[0], 3)}, "
@@ -157,11 +167,12 @@ class BackpropScene(HistoryScene):
             caption = (f"Back to hidden layer {layer}: each neuron's error is δ = f'(z) × dC/da, what it wants "
                        f"times how much it can move; its weights' gradients are a × δ." if first else
                        f"Back to hidden layer {layer}: the same, one layer further from the output.")
-            beats.append(Beat(caption, lambda layer=layer: self.show_backward(layer), detail=not first,
+            beats.append(Beat(caption, lambda layer=layer: self.show_backward(layer),
                               brief=f"Back to hidden layer {layer}: each error is δ = f'(z) × dC/da." if first
-                              else None))
+                              else f"And on, to hidden layer {layer}."))
             if first:
-                beats.append(Beat(self.chain_caption(layer), lambda layer=layer: self.show_chain(layer)))
+                beats.append(Beat(self.chain_caption(layer), lambda layer=layer: self.show_chain(layer),
+                                  brief=self.chain_caption(layer, brief=True)))
         return beats
 
     def chain_weight(self, layer: int) -> tuple[int, int]:
@@ -171,11 +182,14 @@ class BackpropScene(HistoryScene):
         row, col = divmod(int(np.argmax(gradient)), len(cols))
         return int(rows[row]), int(cols[col])
 
-    def chain_caption(self, layer: int) -> str:
+    def chain_caption(self, layer: int, brief: bool = False) -> str:
         row, col = self.chain_weight(layer)
         a_prev, slope, want, product = self.example.chain_rule(layer, row, col)
+        if brief:  # the factors are on screen, in the formula
+            return f"For one weight, the chain rule multiplies the three: dC/dw ≈ {number(product, 4)}."
+        # ≈: the product is of the unrounded factors, so it may differ from the shown ones' in its last digit.
         return (f"For one weight, from neuron {col + 1} to neuron {row + 1}, the chain rule in numbers: "
-                f"dC/dw = {number(a_prev, 3)} × {number(slope, 3)} × {number(want, 3)} = {number(product, 4)}.")
+                f"dC/dw = {number(a_prev, 3)} × {number(slope, 3)} × {number(want, 3)} ≈ {number(product, 4)}.")
 
     def batch_caption(self) -> str:
         h = self.history
@@ -215,18 +229,26 @@ class BackpropScene(HistoryScene):
         g = self.batch[layer - 1][row, col]
         plain = h.metadata["optimizer"] == "sgd" and h.metadata.get("batch_size") is None
         if brief:
-            said = (f"Then each weight steps against the whole set's gradient, η = {rate:g} times it: "
-                    f"{number(w)} − {rate:g} × {number(g, 4)} = {number(w - rate * g)}.")
-            if not plain:  # the run itself stepped on batches: say where this weight really went
+            said = (f"Each weight steps against the whole set's gradient, times η = {rate:g}: this one from "
+                    f"{number(w)} to {number(w - rate * g)}")
+            if not plain:  # the run itself stepped otherwise: say how, and where this weight really went
                 nxt = float(h.weights[layer - 1][self.snapshot + 1][row, col])
-                said += f" This run stepped on batches, and reached {number(nxt)}."
-            return said
+                said += f"; {self.how_it_stepped()}, this run took it to {number(nxt)}"
+            return said + "."
+
         said = (f"Gradient descent steps against the whole set's gradient: w becomes w − η dC/dw, with η = {rate:g}: "
                 f"{number(w)} − {rate:g} × {number(g, 4)} = {number(w - rate * g)}.")
         if not plain:
             nxt = float(h.weights[layer - 1][self.snapshot + 1][row, col])
             said += f" This run uses {h.metadata['optimizer']} on its batches, so it reached {number(nxt)}."
         return said
+
+    def how_it_stepped(self) -> str:
+        """How the run's own steps differ from plain gradient descent on the whole set, in a few words."""
+        meta = self.history.metadata
+        batches = f"on batches of {meta['batch_size']:,}" if meta.get("batch_size") is not None else ""
+        optimizer = f"with {meta['optimizer']}" if meta["optimizer"] != "sgd" else ""
+        return " ".join(part for part in (optimizer, batches) if part)
 
     # -- beats --------------------------------------------------------------------------
 
@@ -300,7 +322,7 @@ class BackpropScene(HistoryScene):
         row, col = self.chain_weight(layer)
         a_prev, slope, want, product = self.example.chain_rule(layer, row, col)
         lines = ["(partial C) / (partial w) = a^((l-1)) dot f'(z) dot (partial C) / (partial a)",
-                 f"= {signed(a_prev, 3)} dot {signed(slope, 3)} dot {signed(want, 3)} = {product:.4f}"]
+                 f"= {signed(a_prev, 3)} dot {signed(slope, 3)} dot {signed(want, 3)} approx {product:.4f}"]
         net = self.network_mob
         edge = net.edges[layer - 1][list(net.indices[layer]).index(row) * len(net.indices[layer - 1])
                                     + list(net.indices[layer - 1]).index(col)]

@@ -9,9 +9,11 @@ from manim import FadeTransform, Mobject, Scene
 
 from nnscratch import RunSpec, TrainingHistory, record_run
 from nnscratch.datasets import class_names, image_shape_of
+from scenes import still
 from scenes.fast_drawing import NetworkCamera
-from scenes.narration import Beat, Narration, reading_seconds, timed_parts
+from scenes.narration import Beat, Brief, Narration, reading_seconds, timed_parts, told_briefly
 from scenes.network_mobject import NetworkMobject
+from scenes.style import MAX_DRAWN_NEURONS
 
 
 class Progress(Protocol):
@@ -35,11 +37,13 @@ def default_image_history() -> TrainingHistory:
 
 
 def loss_number(value: float) -> str:
-    """A loss as captions and readouts show it: four decimals, or three significant digits when
-    that would keep fewer than two (``3.17e−4``)."""
+    """A loss as captions and readouts show it: three significant digits (``2.55``, ``0.0684``),
+    whole above 100 (``1,234``), and ``3.17e−4`` below 0.001, where zeros would crowd out the digits."""
     value = float(value)
+    if value >= 100:
+        return f"{value:,.0f}"
     if value >= 0.001 or value == 0:
-        return f"{value:.4f}"
+        return f"{value:#.3g}".rstrip(".") if value else "0"
     mantissa, exponent = f"{value:.2e}".split("e")
     return f"{mantissa}e{int(exponent)}".replace("-", "−")
 
@@ -94,6 +98,16 @@ def image_shape(history: TrainingHistory) -> tuple[int, int] | None:
     return image_shape_of(history.metadata.get("dataset", {}).get("name"), history.layer_sizes[0])
 
 
+def drawn_pixels(history: TrainingHistory) -> np.ndarray | None:
+    """The input neurons drawn of a run on images: the pixels whose values vary most over the training
+    images, in reading order (the first and last pixels, drawn by default, are blank in every digit),
+    or None for other inputs."""
+    if image_shape(history) is None or history.layer_sizes[0] <= MAX_DRAWN_NEURONS:
+        return None
+    spread = history.X_train.astype(np.float32).var(axis=0)
+    return np.sort(np.argsort(-spread, kind="stable")[:MAX_DRAWN_NEURONS])
+
+
 def input_kind(history: TrainingHistory) -> str:
     X = history.X_train
     return "unit" if X.min() >= 0 and X.max() <= 1 else "real"
@@ -118,15 +132,16 @@ class HistoryScene(Scene):
         self.narration = narration if narration is not None else Narration()
         self.stop_at = stop_at  # seconds: end with the beat on screen then (for a still of that moment)
         self.progress = progress
-        self.brief = brief  # tell the beats marked as details without their words
+        self.brief = brief  # told as the explainer tells it: see narration.Brief
         self.current_beat: Beat | None = None
+        self.beat_start = 0.0  # when the current beat began, in seconds of video
         # Edge widths are relative to the run's largest |w|, so one weight looks the same in every scene.
         self.weight_scale = max(float(np.abs(W).max()) for W in self.history.weights)
 
     def construct(self) -> None:
         self.prepare()
-        beats = [beat.told_briefly() for beat in self.script()] if self.brief else self.script()
-        said = [beat for beat in beats if not (self.brief and beat.detail)]
+        beats = told_briefly(self.script()) if self.brief else self.script()
+        said = [beat for beat in beats if beat.in_brief is not Brief.SILENT or not self.brief]
         self.narration.prefetch(said)
         if self.progress is not None:
             # The words' reading time: the length to expect before any speech is synthesized.
@@ -134,7 +149,7 @@ class HistoryScene(Scene):
         for beat in beats:
             if self.stop_at is not None and self.time > self.stop_at:
                 return
-            if self.brief and beat.detail:
+            if self.brief and beat.in_brief is Brief.SILENT:
                 beat.show()
             else:
                 self.play_beat(beat)
@@ -147,9 +162,27 @@ class HistoryScene(Scene):
         self.wait(self.ending_hold)
 
     def play(self, *animations, **kwargs) -> None:
-        super().play(*animations, **kwargs)  # Manim's wait() plays a Wait, so this sees every frame
+        if self.drawing_a_still:
+            self.jump_to_end(*animations, **kwargs)
+        else:
+            super().play(*animations, **kwargs)  # Manim's wait() plays a Wait, so this sees every frame
         if self.progress is not None:
             self.progress.done(self.time)
+
+    @property
+    def drawing_a_still(self) -> bool:
+        """Whether this render makes one still frame (``--still``), not a video."""
+        return self.renderer.file_writer.output_spec.is_still
+
+    def jump_to_end(self, *animations, **kwargs) -> None:
+        """Play ``animations`` in no time, to their last state: a still draws no frame before its last."""
+        self.animations = self.compile_animations(*animations, **kwargs)
+        self.add_mobjects_from_animations(self.animations)
+        self.duration = self.get_run_time(self.animations)
+        for animation in self.animations:
+            still.jump_to_end(self, animation)
+        self.renderer.time += self.duration
+        self.renderer.num_plays += 1
 
     def prepare(self) -> None:
         """Build and place the mobjects the beats will show (nothing is added or played here)."""
@@ -159,7 +192,8 @@ class HistoryScene(Scene):
 
     def play_beat(self, beat: Beat) -> None:
         """Play ``beat``'s animations, then hold until its words are read and spoken; caption it throughout."""
-        start, self.current_beat = self.time, beat
+        start = self.beat_start = self.time
+        self.current_beat = beat
         beat.show()
         self.hold(self.narration.seconds(beat) - (self.time - start))
         self.narration.played(beat, start, self.time)
@@ -171,7 +205,7 @@ class HistoryScene(Scene):
     def swap(self, old: Mobject, new: Mobject, run_time: float = 0.6) -> None:
         """``old`` turning into ``new``. A still skips every animation to its end, where Manim would
         still deep-copy both formulas to build the transform (a second each): it swaps them instead."""
-        if self.renderer.skip_animations:
+        if self.drawing_a_still:
             self.remove(old)
             self.add(new)
         else:
@@ -183,15 +217,17 @@ class HistoryScene(Scene):
             self.wait(seconds)
 
     def beat_seconds(self) -> float:
-        """How long the current beat needs for its words: an animation can be stretched to it
-        (0 for a detail told without words)."""
-        return self.narration.seconds(self.current_beat) if self.current_beat is not None else 0.0
+        """How much longer the current beat needs for its words: an animation can be stretched to it
+        (0 for a beat told without words, or once its words have had their time)."""
+        if self.current_beat is None:
+            return 0.0
+        return max(0.0, self.narration.seconds(self.current_beat) - (self.time - self.beat_start))
 
     def make_network(self, **layout) -> NetworkMobject:
         meta = self.history.metadata
         return NetworkMobject(self.history.layer_sizes, activation=meta["activation"], output=meta["output"],
                               input_kind=input_kind(self.history), output_labels=output_names(self.history),
-                              **layout)
+                              input_indices=drawn_pixels(self.history), **layout)
 
     def weights_at(self, snapshot: int) -> list[np.ndarray]:
         return [W[snapshot] for W in self.history.weights]

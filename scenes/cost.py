@@ -11,7 +11,7 @@ from manim import LEFT, RIGHT, UP, FadeIn, Indicate, LaggedStart, Rectangle, Sur
 from scenes.common import HistoryScene, class_labels, loss_number
 from scenes.forward_pass import Formula, number
 from scenes.layout import GAP, fit, safe_area
-from scenes.narration import Beat
+from scenes.narration import Beat, Brief
 from scenes.style import HIGHLIGHT, LABEL, MUTED
 
 QUANTILES = (0.25, 0.5, 0.75, 0.95)  # of the trained costs: the rows besides the probe and the worst
@@ -153,32 +153,40 @@ class CostScene(HistoryScene):
         loss, loss_before = self.loss_of(self.trained, self.costs), self.loss_of(self.initial, self.costs_before)
         probe = self.probe
         brief_rule = None
+        cost = loss_number(self.costs[probe])
         if self.classes:
             rule = ("For an example of a class, the cost is minus the log of the probability the network gives "
                     "the right class: a sure right answer costs 0, a sure wrong one a lot.")
-            brief_rule = "An example's cost is minus the log of the probability the network gives its right class."
+            brief_rule = "An example's cost is minus the log of the probability given to its right class."
             probe_said = (f"Sample {probe}, the one we followed, is labelled {self.label_of(probe)}: the "
-                          f"network gives that class {self.answer_text(self.trained, probe)}, a cost of "
-                          f"{loss_number(self.costs[probe])}.")
+                          f"network gives that class {self.answer_text(self.trained, probe)}, a cost of {cost}.")
+            probe_brief = (f"Sample {probe}, labelled {self.label_of(probe)}, gets "
+                           f"{self.answer_text(self.trained, probe)} for its class: a cost of {cost}.")
         else:
             rule = "For a number, the cost is the squared difference between the output and the target."
             probe_said = (f"Sample {probe}, the one we followed, has the target {self.label_of(probe)}: the network "
-                          f"answers {self.answer_text(self.trained, probe)}, a cost of {loss_number(self.costs[probe])}.")
+                          f"answers {self.answer_text(self.trained, probe)}, a cost of {cost}.")
+            probe_brief = (f"Sample {probe}, target {self.label_of(probe)}, gets "
+                           f"{self.answer_text(self.trained, probe)}: a cost of {cost}.")
         penalty = self.trained._penalty()
         average = (f"The loss is the average cost over all {len(h.X_train):,} training examples: "
                    f"{loss_number(loss)}" + (f", with the regularization penalty of {loss_number(penalty)} added."
                                              if penalty else "."))
         return [
             Beat("How good are the network's answers? The cost puts how wrong it is on one example in one number.",
-                 self.show_title, detail=True),
+                 self.show_title, in_brief=Brief.WITH_NEXT),
             Beat(rule, self.show_formula, brief=brief_rule),
-            Beat(probe_said, self.show_rows),
+            Beat(probe_said, self.show_rows, brief=probe_brief),
             Beat(f"These {len(self.rows)} examples run from the easiest to the hardest: the worst, sample "
-                 f"{self.worst}, costs {loss_number(self.costs[self.worst])}.", self.show_worst, detail=True),
-            Beat(average, self.show_average),
-            Beat(self.before_caption(loss, loss_before), self.show_before, detail=True),
+                 f"{self.worst}, costs {loss_number(self.costs[self.worst])}.", self.show_worst,
+                 in_brief=Brief.LEFT_OUT),
+            Beat(average, self.show_average, brief=average.replace("The loss is the average cost over", "The loss is "
+                                                                   "their average over")),
+            Beat(self.before_caption(loss, loss_before), self.show_before, in_brief=Brief.LEFT_OUT),
             Beat("Training searches for the weights that make this average small; backpropagation tells it "
-                 "which way to move each one.", self.show_goal),
+                 "which way to move each one.", self.show_goal,
+                 brief="Training seeks the weights that make this average small; backpropagation says which way "
+                       "to move each."),
         ]
 
     def before_caption(self, loss: float, loss_before: float) -> str:

@@ -15,7 +15,7 @@ from manim import (
 from scenes.common import HistoryScene, class_labels, data_words, image_shape
 from scenes.forward_pass import number
 from scenes.layout import GAP, fit, safe_area
-from scenes.narration import Beat, counted
+from scenes.narration import Beat, Brief, counted
 from scenes.pixel_image import PixelImage
 from scenes.plane_maps import Plane
 from scenes.plane_panel import DOT_SHARE, class_of
@@ -214,31 +214,37 @@ class DataScene(HistoryScene):
                         else f"Each comes labelled with what it is, one of {len(self.names)} classes.")
         else:
             labelled = "Each comes with the number the network should answer."
+        brief_what = None
         if self.shape is not None:
             rows, columns = self.shape
             first = f"The task: {counted(len(h.X_train), 'training example')}, {words}."
             what = (f"To the network an image is {n_inputs:,} numbers, one per pixel, from 0 for black to 1 for "
                     f"white. We will follow this one, {with_article(self.probe_class())}.")
+            brief_what = (f"To the network an image is {n_inputs:,} numbers, from 0 for black to 1 for white. "
+                          f"We follow this {self.probe_class()}.")
         elif n_inputs == 2:
-            first = f"The task: {counted(len(h.X_train), 'training point')}, {words}."
-            what = (f"Each point is two numbers, its x₁ and x₂. We will follow this one, which is "
+            where = words.removeprefix("points in the plane, ")
+            first = (f"The task: {counted(len(h.X_train), 'training point')} in the plane, {where}." if where != words
+                     else f"The task: {counted(len(h.X_train), 'training point')}, {words}.")
+            what = (f"Each point is two numbers, its x₁ and x₂. We will follow this one, labelled "
                     f"{self.probe_class()}.")
         else:
             first = f"The task: {counted(len(h.X_train), 'training example')}, {words}."
-            what = f"Each example is {counted(n_inputs, 'number')}. We will follow the one boxed, " \
-                   f"{self.probe_class()}."
+            what = (f"Each example is {counted(n_inputs, 'number')}. We will follow the one boxed, "
+                    f"{'labelled' if self.names else 'whose target is'} {self.probe_class()}.")
         if not h.has_test:
-            test = "No examples are kept apart to test it, so only the training data can judge it."
+            test = brief_test = "No examples are kept apart to test it, so only the training data can judge it."
         else:
             kept = (f"The {len(h.X_test):,} rings are points" if n_inputs == 2 and self.shape is None
                     else f"{counted(len(h.X_test), 'more example')} are")
             test = (f"{kept} kept apart: the network never trains on them, so they show whether it learned or "
                     "only memorised.")
+            brief_test = f"{kept} kept apart, to test whether it learned or only memorised."
         return [
             Beat(first, self.show_examples),
-            Beat(labelled, self.show_labels, detail=True),
-            Beat(what, self.show_probe),
-            Beat(test, self.show_test),
+            Beat(labelled, self.show_labels, in_brief=Brief.WITH_PREVIOUS),
+            Beat(what, self.show_probe, brief=brief_what),
+            Beat(test, self.show_test, brief=brief_test),
         ]
 
     def show_examples(self) -> None:

@@ -11,11 +11,12 @@ import numpy as np
 from manim import DOWN, LEFT, UP, Axes, Create, Dot, FadeIn, Text, UpdateFromAlphaFunc, VGroup, Write
 from manim import linear, smooth
 
-from nnscratch.landscape import gradient_slice, loss_landscape
+from nnscratch.landscape import gradient_slice
 from scenes.backprop import default_snapshot
 from scenes.common import HistoryScene, loss_number
+from scenes.landscape_cache import cached_landscape
 from scenes.layout import GAP, fit, safe_area
-from scenes.narration import Beat
+from scenes.narration import Beat, Brief
 from scenes.plot import labelled
 from scenes.readout import Readout
 from scenes.style import HIGHLIGHT, LABEL, MUTED, NEGATIVE, OUTPUT_RIM
@@ -32,7 +33,7 @@ class GradientDescentScene(HistoryScene):
     def __init__(self, history=None, **kwargs) -> None:
         super().__init__(history, **kwargs)
         h = self.history
-        self.landscape = loss_landscape(h)
+        self.landscape = cached_landscape(h)
         self.path_losses = h.train_loss[h.snapshot_epochs].astype(float)
         self.slice_snapshot = default_snapshot(h) if h.n_snapshots > 1 else 0
         self.slice_t, self.slice_losses = gradient_slice(h, self.slice_snapshot)
@@ -83,19 +84,24 @@ class GradientDescentScene(HistoryScene):
                  f"is a surface over {n:,} dimensions.", self.show_surface,
                  brief=f"With {n:,} weights and biases, the loss is a surface over {n:,} dimensions."),
             Beat("We slice it along the two directions its weights moved most in; they hold "
-                 f"{self.share_text} of the path's spread.", lambda: self.turn(azimuth=-25, run_time=2.5)),
+                 f"{self.share_text} of the path's spread.", lambda: self.turn(azimuth=-25, run_time=2.5),
+                 brief=f"We slice it along the two directions the weights moved most in, {self.share_text} of "
+                       "the path's spread."),
             Beat("Height is the loss: valleys are good weights, high ground is bad.",
                  lambda: self.turn(elevation=42, run_time=2.0)),
             Beat(f"Training starts here, at epoch 0, with the loss at {loss_number(self.path_losses[0])}.",
-                 self.show_start),
+                 self.show_start, in_brief=Brief.WITH_NEXT),
             Beat(f"Each step goes downhill, and the run rolls to a loss of {loss_number(self.path_losses[-1])} "
-                 f"by epoch {h.epochs:,}.", self.show_roll),
-            Beat(leaves, lambda: self.turn(azimuth=-100, run_time=2.5), detail=share >= 0.99 or self.brief),
+                 f"by epoch {h.epochs:,}.", self.show_roll,
+                 brief=f"From a loss of {loss_number(self.path_losses[0])} at epoch 0, each step goes downhill: the "
+                       f"run rolls to {loss_number(self.path_losses[-1])} by epoch {h.epochs:,}."),
+            Beat(leaves, lambda: self.turn(azimuth=-100, run_time=2.5), in_brief=Brief.LEFT_OUT),
+            # A brief telling turns the surface to the contour map as the step is said.
             Beat("From above, the same surface is a contour map: each line is one level of the loss.",
-                 self.show_contours, detail=True),
+                 self.show_contours, in_brief=Brief.WITH_NEXT),
             Beat(self.slice_caption(), self.show_slice, brief=self.slice_caption(brief=True)),
-            Beat(f"After {h.epochs:,} epochs the loss is {loss_number(self.path_losses[-1])}.", lambda: None,
-                 detail=True),
+            Beat(f"After {h.epochs:,} epochs the loss is {loss_number(self.path_losses[-1])}.", self.show_end,
+                 in_brief=Brief.LEFT_OUT),
         ]
 
     def slice_caption(self, brief: bool = False) -> str:
@@ -110,7 +116,7 @@ class GradientDescentScene(HistoryScene):
         else:
             verdict = "lower still: here a bigger step would have helped"
         if brief:
-            return (f"At epoch {epoch:,}, a step of {rate:g} downhill, against the gradient, takes the loss from "
+            return (f"At epoch {epoch:,}, a step of {rate:g} against the gradient takes the loss from "
                     f"{loss_number(start)} to {loss_number(step)}; ten times that, to {loss_number(big)}.")
         return (f"At epoch {epoch:,}, against the gradient, a step of the learning rate, {rate:g}, takes the loss "
                 f"from {loss_number(start)} to {loss_number(step)}; ten times that lands at {loss_number(big)}, "
@@ -165,7 +171,23 @@ class GradientDescentScene(HistoryScene):
 
         self.play(UpdateFromAlphaFunc(surface, step), run_time=2.5, rate_func=smooth)
 
+    def back_to(self, snapshot: int, run_time: float = 0.8) -> None:
+        """The ball and the readouts back (or on) to ``snapshot``, the path behind it with them."""
+        surface, start = self.surface, self.surface.progress
+        end = max(snapshot / max(self.history.n_snapshots - 1, 1), 1e-9)
+
+        def step(_, alpha: float) -> None:
+            surface.progress = start + alpha * (end - start)
+            self.show_epoch(surface.progress)
+
+        self.play(UpdateFromAlphaFunc(surface, step), run_time=run_time)
+
+    def show_end(self) -> None:
+        self.back_to(self.history.n_snapshots - 1)
+
     def show_slice(self) -> None:
+        # The step is taken at the slice's snapshot: the ball and the readouts go back there.
+        self.back_to(self.slice_snapshot)
         h, region = self.history, self.slice_region
         rate = float(h.metadata["learning_rate"])
         # The loss axis spans what the slice reaches, not from 0: a gentle slope must still show.

@@ -18,7 +18,7 @@ from scenes.narration import Beat
 from scenes.style import LABEL, MUTED
 
 CARD_FADE = 0.6  # seconds for the title card to come and go
-CLOSING_FADE = 0.8  # a chapter's last picture fading to black
+CLOSING_FADE = 0.6  # a chapter's last picture fading to black
 BLACK_HOLD = 0.25  # then black, for a frame or more
 
 
@@ -59,7 +59,7 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec("cost", "The cost", "CostScene"),
     ChapterSpec("backprop", "Backpropagation", "BackpropScene", weight=1.5),
     ChapterSpec("descent", "Gradient descent", "GradientDescentScene", weight=2.0),
-    ChapterSpec("training", "Training", "TrainingScene", {"duration": 16.0, "brief": True}, weight=2.0),
+    ChapterSpec("training", "Training", "TrainingScene", {"duration": 12.0, "brief": True}, weight=2.0),
     ChapterSpec("features", "What it learned", "FeaturesScene", needs_learned=True),
     ChapterSpec("summary", "Summing up", "SummaryScene"),
 )
@@ -101,6 +101,8 @@ def chapter_scene(spec: ChapterSpec, number: int, history: TrainingHistory) -> t
     base = spec.scene_class(history)
 
     class Chapter(base):
+        ending_hold = 0.4  # the fade to black that follows is pause enough
+
         def script(self) -> list[Beat]:
             return [Beat(f"Part {number}: {spec.title}.", self.show_card), *super().script()]
 
@@ -108,7 +110,7 @@ def chapter_scene(spec: ChapterSpec, number: int, history: TrainingHistory) -> t
             card = VGroup(Text(f"Part {number}", font_size=30, color=MUTED),
                           Text(spec.title, font_size=60, color=LABEL)).arrange(DOWN, buff=0.3)
             self.play(FadeIn(card, shift=DOWN * 0.15), run_time=CARD_FADE)
-            self.hold(self.beat_seconds() - 2 * CARD_FADE)
+            self.hold(self.beat_seconds() - CARD_FADE)
             self.play(FadeOut(card), run_time=CARD_FADE)
 
         def finish(self) -> None:

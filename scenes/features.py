@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Create, FadeIn, Rectangle, SurroundingRectangle, Text, UpdateFromAlphaFunc, VGroup, Write,
+    DOWN, LEFT, RIGHT, UP, Create, FadeIn, Indicate, Rectangle, SurroundingRectangle, Text, UpdateFromAlphaFunc, VGroup, Write,
 )
 
 from nnscratch import judge
@@ -143,14 +143,18 @@ class FeaturesScene(HistoryScene):
         verdict = judge(h)
         pixels = h.layer_sizes[0]
         rows, columns = self.shape
+        faint = float(np.abs(self.before).max()) < 0.5 * self.scale  # on the scale the trained weights set
+        noise = ("Before training the weights are small and random, so every picture is faint noise." if faint
+                 else "Before training the weights are random, so every picture is noise.")
         beats = [
             Beat(f"Each neuron of {self.layer_name()} has {pixels:,} incoming weights, one for each pixel of "
-                 "the image.", self.show_title),
+                 "the image.", self.show_title,
+                 brief=f"Each neuron of {self.layer_name()} has {pixels:,} weights, one per pixel."),
             Beat(f"Laid out as the image is, {rows} by {columns}, a neuron's weights become a picture: blue where "
                  "ink raises its sum, red where ink lowers it.", self.show_legend,
                  brief=f"Laid out {rows} by {columns}, they make a picture: blue where ink raises the sum, red "
                        "where it lowers it."),
-            Beat("Before training the weights are random, so every picture is noise.", self.show_before),
+            Beat(noise, self.show_noise, brief="At first they are faint noise." if faint else "At first they are noise."),
             Beat(f"After {h.epochs:,} epochs of training, here is what each one looks for.", self.show_after),
             Beat(f"{self.neuron_name(r['neuron']).capitalize()} fires most for {names[r['most']]}s, "
                  f"{number(r['most_mean'])} on average, and least for {names[r['least']]}s, "
@@ -166,10 +170,12 @@ class FeaturesScene(HistoryScene):
         self.play(Create(self.frames, lag_ratio=0.05), FadeIn(self.numbers), run_time=1.2)
 
     def show_legend(self) -> None:
+        """The colour scale, and the pictures the sentence speaks of: the weights before training."""
         self.play(FadeIn(self.legend, shift=UP * 0.2), run_time=1.0)
-
-    def show_before(self) -> None:
         self.play(FadeIn(self.pictures, lag_ratio=0.05), run_time=1.5)
+
+    def show_noise(self) -> None:
+        self.play(Indicate(self.frames, color=HIGHLIGHT, scale_factor=1.0), run_time=1.0)
 
     def show_after(self) -> None:
         def morph(_, alpha: float) -> None:

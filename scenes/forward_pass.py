@@ -13,7 +13,7 @@ from manim import (
 from nnscratch.verdict import decision, judge
 from scenes.common import HistoryScene, class_labels, image_shape
 from scenes.layout import GAP, fit, fit_network, safe_area
-from scenes.narration import Beat, counted
+from scenes.narration import Beat, Brief, counted
 from scenes.pixel_image import PixelImage
 from scenes.style import ACTIVATION_LOOKS, HIGHLIGHT, LABEL, MUTED, NEGATIVE, OUTPUT_RIM, POSITIVE
 
@@ -141,13 +141,15 @@ class ForwardPassScene(HistoryScene):
         trained = (f"Here is a network trained for {h.epochs:,} epochs; its loss fell to {h.train_loss[-1]:.3g}."
                    if verdict.learned else
                    f"Here is a network trained for {h.epochs:,} epochs that did not learn: {verdict.why_not}.")
+        brief = f"Now the network trained for {h.epochs:,} epochs" if verdict.learned else None
+        if brief and self.image is not None:  # a brief telling shows the picture as it names it
+            brief += f", and {self.origin}, {self.image_words()}"
         beats = [
-            Beat(trained, self.show_network,
-                 brief=f"Now the network trained for {h.epochs:,} epochs." if verdict.learned else None),
+            Beat(trained, self.show_network, brief=brief and brief + "."),
             Beat("Let's push one input through it, layer by layer, with the real numbers.", self.show_equation,
-                 detail=True),
+                 in_brief=Brief.WITH_PREVIOUS),
             *self.input_beats(shown),
-            Beat(self.sum_caption(1), lambda: self.show_sum(1), detail=True),
+            Beat(self.sum_caption(1), lambda: self.show_sum(1), in_brief=Brief.WITH_NEXT),
             *self.product_beats(1),
         ]
         last = len(sizes) - 1
@@ -160,8 +162,8 @@ class ForwardPassScene(HistoryScene):
         else:
             beats += [Beat(self.brief_caption(layer), lambda layer=layer: self.show_layer(layer),
                            brief=f"Then hidden layer {layer}: {self.highlight(layer)}.") for layer in middle]
-        if last > 1:  # the outputs' values are said next, in a brief telling only there
-            beats.append(Beat(self.brief_caption(last), lambda: self.show_layer(last), detail=True))
+        if last > 1:  # a brief telling lights the outputs under the prediction's sentence
+            beats.append(Beat(self.brief_caption(last), lambda: self.show_layer(last), in_brief=Brief.WITH_NEXT))
         beats.append(Beat(self.prediction_caption(), self.show_prediction))
         return beats
 
@@ -172,18 +174,25 @@ class ForwardPassScene(HistoryScene):
         if self.image is None:
             return [Beat(f"{self.origin.capitalize()}: {shown}. Each input neuron's brightness is its value.",
                          self.show_input)]
-        (rows, columns), names = self.image.shape, class_labels(self.history)
-        truth = self.answer()[2]
-        what = f"a handwritten {names[truth]}" if truth is not None else "an image"
+        rows, columns = self.image.shape
+        what = self.image_words()
         drawn = len(self.network_mob.indices[0])
         hidden = len(self.x) - drawn
+        learned = judge(self.history).learned  # a brief telling names the picture with the trained network
         return [
             Beat(f"{self.origin.capitalize()} is {what}: {rows} by {columns} pixels, each a grey level from 0 "
-                 "for black to 1 for white.", self.show_image, brief=f"{self.origin.capitalize()} is {what}."),
+                 "for black to 1 for white.", self.show_image, brief=f"{self.origin.capitalize()} is {what}.",
+                 in_brief=Brief.WITH_PREVIOUS if learned else Brief.SAID),
             Beat(f"Row by row, its {len(self.x)} pixels become the input neurons, each as bright as its pixel. "
-                 f"{drawn // 2} at each end are drawn; the other {counted(hidden, 'pixel')} go into the dots.",
+                 f"The {drawn} drawn are where digits differ most; the other {counted(hidden, 'pixel')} go into "
+                 "the dots.",
                  self.show_unroll, brief=f"Row by row, its {len(self.x)} pixels become the input neurons."),
         ]
+
+    def image_words(self) -> str:
+        """What the input picture is, in a few words: "a handwritten 3"."""
+        truth, names = self.answer()[2], class_labels(self.history)
+        return f"a handwritten {names[truth]}" if truth is not None else "an image"
 
     def layer_name(self, layer: int) -> str:
         return "the output layer" if layer == len(self.history.layer_sizes) - 1 else f"hidden layer {layer}"
@@ -336,15 +345,20 @@ class ForwardPassScene(HistoryScene):
         sums = "the sum" if len(z) == 1 else "each sum"
         squash = ", ".join(f"{number(zi)} → {number(ai)}" for zi, ai in zip(z[:3], a[:3])) \
             + (", and so on" if len(z) > 3 else "")
+        function = self._function_word(layer)
+        whole = (f"{self.layer_name(layer).capitalize()} computes {function} of W a + b, with W {W.shape[0]} by "
+                 f"{W.shape[1]}: {self.highlight(layer)}." if function != "nothing more (identity)"
+                 else f"{self.layer_name(layer).capitalize()} computes W a + b, with W {W.shape[0]} by "
+                      f"{W.shape[1]}: {self.highlight(layer)}.")
         return [
+            # A brief telling says the whole layer in one sentence, under its product, squash and light.
             Beat(f"In numbers: W is {W.shape[0]} by {W.shape[1]}{shows}. Blue entries are positive, red negative.",
-                 lambda: self.show_product(),
-                 brief=f"A whole layer at once is W a + b, with W {W.shape[0]} by {W.shape[1]}."),
-            Beat(weight, lambda: self.show_weight(layer, row, col), detail=True),
-            Beat(f"Then {self._function_word(layer)} squashes {sums}: {squash}.", lambda: self.show_squash(layer),
-                 detail=True),
+                 lambda: self.show_product(), brief=whole, brief_show=lambda: self.show_whole_layer(layer)),
+            Beat(weight, lambda: self.show_weight(layer, row, col), in_brief=Brief.LEFT_OUT),
+            Beat(f"Then {function} squashes {sums}: {squash}.", lambda: self.show_squash(layer),
+                 in_brief=Brief.LEFT_OUT),
             Beat(f"So {self.layer_name(layer)} takes its {'value' if len(z) == 1 else 'values'}: "
-                 f"{self.highlight(layer)}.", lambda: self.show_activation(layer), detail=True),
+                 f"{self.highlight(layer)}.", lambda: self.show_activation(layer), in_brief=Brief.LEFT_OUT),
         ]
 
     def show_product(self) -> None:
@@ -363,14 +377,25 @@ class ForwardPassScene(HistoryScene):
         self.play(edge.animate.set_stroke(color=HIGHLIGHT, width=max(3 * edge_look[1], 6), opacity=1.0),
                   neuron.animate.set_stroke(color=HIGHLIGHT, width=4), run_time=0.8)
         self.product = self.product_boxed
-        self.hold(self.beat_seconds() - 2.0)
+        self.hold(self.beat_seconds() - 0.8)
         self.play(edge.animate.set_stroke(color=edge_look[0], width=edge_look[1], opacity=edge_look[2]),
                   neuron.animate.set_stroke(color=rim_look[0], width=rim_look[1]), run_time=0.8)
 
     def show_squash(self, layer: int) -> None:
         self.play(FadeIn(self.product_result, shift=DOWN * 0.2), run_time=0.8)
-        self.hold(self.beat_seconds() - 1.4)
+        self.clear_product()
+
+    def clear_product(self) -> None:
+        """The numbers of W a + b held until the sentence is said, then gone."""
+        self.hold(self.beat_seconds() - 0.6)
         self.play(FadeOut(self.product), FadeOut(self.product_result), run_time=0.6)
+
+    def show_whole_layer(self, layer: int) -> None:
+        """A layer in one beat: W a + b in numbers, a = f(z), the layer lighting up."""
+        self.show_product()
+        self.play(FadeIn(self.product_result, shift=DOWN * 0.2), run_time=0.8)
+        self.show_activation(layer)
+        self.clear_product()
 
     # -- the answer -----------------------------------------------------------------
 
@@ -390,8 +415,11 @@ class ForwardPassScene(HistoryScene):
         output = self.trace.a[-1][0]
         names = class_labels(self.history)
         predicted, undecided, truth = self.answer()
-        reads = (f"The output neuron{'s' if len(output) > 1 else ''} read{'' if len(output) > 1 else 's'} "
-                 + ", ".join(number(v, 3) for v in output[:4]) + (", …" if len(output) > 4 else ""))
+        if len(output) > 1 and names:  # the class the outputs pick, named by its own neuron as the screen shows it
+            reads = f"At the output, {self.highlight(len(self.history.layer_sizes) - 1)}"
+        else:
+            reads = (f"The output neuron{'s' if len(output) > 1 else ''} read{'' if len(output) > 1 else 's'} "
+                     + ", ".join(number(v, 3) for v in output[:4]) + (", …" if len(output) > 4 else ""))
         if predicted is None:
             return reads + "."
         if undecided:

@@ -9,6 +9,7 @@ is known, and synthesized in the background while the frames render.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace, field
+from enum import Enum
 from typing import Callable, Protocol
 
 import numpy as np
@@ -21,26 +22,68 @@ PAUSE = 0.6  # seconds after a sentence, before the next one
 MIN_BEAT = 1.8  # seconds: shorter captions flash by, however few their words
 
 
+class Brief(Enum):
+    """What a brief telling (the explainer's, where another chapter said it already) does with a beat."""
+
+    SAID = "said"  # told: its caption, or its ``brief`` words when it has them
+    SILENT = "silent"  # its animations play with no caption
+    WITH_PREVIOUS = "with previous"  # its animations play after the beat before's, under that caption
+    WITH_NEXT = "with next"  # its animations play before the next beat's, under that caption
+    LEFT_OUT = "left out"  # neither its words nor its animations: nothing after may need what it shows
+
+
 @dataclass
 class Beat:
     """A sentence and what shows it: ``show`` plays the animations (it may play none).
 
     ``spoken`` is what the voice says when it should differ from the caption
     ("minus two point one four" for "−2.14"); by default it is made from the caption.
-    A ``detail`` is left unsaid in a brief telling (the explainer's, where another chapter
-    said it already): its animations play, its words are skipped. ``brief``, if given, is
-    what a brief telling says instead of the caption.
+    ``in_brief`` says what a brief telling does with the beat (see ``Brief``); ``brief``,
+    if given, is what a brief telling says instead of the caption, and ``brief_show`` what it
+    plays instead of ``show`` (a beat that says, briefly, what several beats show).
     """
 
     caption: str
     show: Callable[[], None] = lambda: None
     spoken: str | None = None
-    detail: bool = False
+    in_brief: Brief = Brief.SAID
     brief: str | None = None
+    brief_show: Callable[[], None] | None = None
 
-    def told_briefly(self) -> "Beat":
-        """This beat as a brief telling says it."""
-        return replace(self, caption=self.brief, spoken=None) if self.brief is not None else self
+
+def _in_turn(*shows: Callable[[], None]) -> Callable[[], None]:
+    def show() -> None:
+        for part in shows:
+            part()
+    return show
+
+
+def told_briefly(beats: list[Beat]) -> list[Beat]:
+    """``beats`` as a brief telling plays them: each said beat with its ``brief`` words, the beats
+    that join a neighbour folded into its animations, the rest silent or left out. The result
+    holds only said beats (``Brief.SAID``) and silent ones (``Brief.SILENT``)."""
+    told: list[Beat] = []
+    waiting: list[Callable[[], None]] = []  # the shows of beats that join the next said one
+    for beat in beats:
+        mode = beat.in_brief
+        if mode is Brief.LEFT_OUT:
+            continue
+        show = beat.brief_show or beat.show
+        if mode is Brief.WITH_NEXT:
+            waiting.append(show)
+        elif mode is Brief.WITH_PREVIOUS and told:
+            told[-1] = replace(told[-1], show=_in_turn(told[-1].show, *waiting, show))
+            waiting = []
+        elif mode is Brief.SAID:
+            words = {"caption": beat.brief, "spoken": None} if beat.brief is not None else {}
+            told.append(replace(beat, show=_in_turn(*waiting, show), brief=None, brief_show=None, **words))
+            waiting = []
+        else:  # silent, or joining a previous beat there is none of
+            told.append(replace(beat, show=_in_turn(*waiting, show), brief_show=None, in_brief=Brief.SILENT))
+            waiting = []
+    if waiting:  # nothing said after them: they play on their own
+        told.append(Beat("", _in_turn(*waiting), in_brief=Brief.SILENT))
+    return told
 
 
 @dataclass(frozen=True)
@@ -125,6 +168,7 @@ class Narration:
     spoken_text: Callable[[str], str] = spoken
     cues: list[Cue] = field(default_factory=list)  # the captions as subtitles show them: in parts, wrapped
     captions: list[str] = field(default_factory=list)  # each beat's whole caption, in order
+    spans: list[tuple[float, float]] = field(default_factory=list)  # each beat's start and end, in seconds
     clips: list[tuple[float, np.ndarray]] = field(default_factory=list)  # (start, samples)
     _pending: dict[int, object] = field(default_factory=dict)
 
@@ -155,6 +199,7 @@ class Narration:
         """Record that ``beat`` was on screen from ``start`` to ``end``."""
         self.cues += timed_parts(beat.caption, start, end)
         self.captions.append(beat.caption)
+        self.spans.append((start, end))
         samples = self.samples(beat)
         if samples is not None:
             self.clips.append((start, samples))

@@ -44,6 +44,8 @@ class NetworkMobject(VGroup):
     max_radius : the largest neuron radius, where there is room for it (larger to hold a map inside).
     output_colors : one colour per output neuron, shown as a swatch beside it instead of its label
         (where a legend elsewhere names the colours: the classes of the plane).
+    input_indices : which input neurons to draw of a layer too tall for all (the pixels of an image
+        that vary, say), in order; by default the first and last ones.
 
     ``width`` and ``height`` are the spans of the neuron centres; braces and labels stick
     out beyond them (``scenes.layout.fit_network`` sizes a network to a region, all included).
@@ -63,6 +65,7 @@ class NetworkMobject(VGroup):
         input_labels: Sequence[str] | None = None,
         max_radius: float = NEURON_RADIUS,
         output_colors: Sequence[ManimColor] | None = None,
+        input_indices: Sequence[int] | None = None,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
@@ -70,6 +73,12 @@ class NetworkMobject(VGroup):
         self.level_functions = ([INPUT_LEVELS[input_kind]] + [ACTIVATION_LOOKS[activation].levels] *
                                 (len(layer_sizes) - 2) + [ACTIVATION_LOOKS[output].levels])
         self.indices = [drawn_indices(size) for size in self.layer_sizes]
+        if input_indices is not None and self.layer_sizes[0] > MAX_DRAWN_NEURONS:
+            chosen = np.unique(np.asarray(input_indices, dtype=int))
+            if len(chosen) != MAX_DRAWN_NEURONS or chosen[0] < 0 or chosen[-1] >= self.layer_sizes[0]:
+                raise ValueError(f"input_indices must be {MAX_DRAWN_NEURONS} different inputs of the "
+                                 f"{self.layer_sizes[0]}")
+            self.indices[0] = chosen
         slots = max(len(idx) + (1 if size > len(idx) else 0) for idx, size in zip(self.indices, self.layer_sizes))
         self.spacing = min(0.8, height / max(slots - 1, 1))
         column_gap = width / max(len(self.layer_sizes) - 1, 1)

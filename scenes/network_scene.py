@@ -8,7 +8,7 @@ from manim import (
 
 from scenes.common import HistoryScene
 from scenes.layout import GAP, Region, boxes_overlap, fit, fit_network, safe_area, short_sizes
-from scenes.narration import Beat, counted
+from scenes.narration import Beat, Brief, counted
 from scenes.network_mobject import NetworkMobject
 from scenes.style import ACTIVATION_LOOKS, LABEL, MUTED
 
@@ -62,12 +62,14 @@ class NetworkScene(HistoryScene):
         return [
             Beat(f"This network has {len(sizes)} layers: {', '.join(map(str, sizes))} neurons, left to right.",
                  self.show_title),
-            Beat("Each circle is a neuron. Information flows from left to right.", self.show_layers, detail=True),
-            Beat(signs, self.show_edges),
-            Beat(self.roles_caption(), self.show_layer_labels, detail=True),
-            Beat(self.activation_caption(), self.show_activation, detail=True),
+            # A brief telling draws the layers and their labels while the sentence above is said.
+            Beat("Each circle is a neuron. Information flows from left to right.", self.show_layers,
+                 in_brief=Brief.WITH_PREVIOUS),
+            Beat(self.roles_caption(), self.show_layer_labels, in_brief=Brief.WITH_PREVIOUS),
+            Beat(signs, self.show_edges, brief=signs.replace(", drawn blue,", ", blue,").replace(" are negative, drawn red", " negative, red")),
+            Beat(self.activation_caption(), self.show_activation, in_brief=Brief.WITH_PREVIOUS),
             Beat(f"Training tunes {n_weights + n_biases:,} numbers: {counted(n_weights, 'weight')} and "
-                 f"{counted(n_biases, 'bias', 'biases')}.", self.show_parameter_count, detail=True),
+                 f"{counted(n_biases, 'bias', 'biases')}.", self.show_parameter_count, in_brief=Brief.WITH_PREVIOUS),
             Beat("Thicker edges are larger weights, and a brighter neuron fires more strongly"
                  + ("; an amber one is negative." if signed else "."), self.show_legend),
         ]

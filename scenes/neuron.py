@@ -15,7 +15,7 @@ from nnscratch.neuron import explain_neuron
 from scenes.common import HistoryScene, input_kind
 from scenes.forward_pass import Formula, number, typst_number
 from scenes.layout import GAP, Region, boxes_overlap, fit, safe_area
-from scenes.narration import Beat, counted
+from scenes.narration import Beat, Brief, counted
 from scenes.style import (
     ACTIVATION_LOOKS, EDGE_MAX_WIDTH, HIDDEN_RIM, HIGHLIGHT, INPUT_LEVELS, INPUT_RIM, LABEL, MUTED, NEGATIVE,
     OUTPUT_RIM, POSITIVE, edge_min_width, edge_styles, neuron_colors,
@@ -198,21 +198,26 @@ class NeuronScene(HistoryScene):
         else:
             inputs = (f"It takes all {n_inputs:,} of the example's values; here are the "
                       f"{len(step.terms)} that count most, by weight times value: {values}.")
+        brief_inputs = inputs if len(step.terms) == n_inputs else \
+            f"It takes all {n_inputs:,} of the example's values; here are the {len(step.terms)} that count most."
         sign = "positive" if step.z >= 0 else "negative"
         return [
             Beat(f"Let's look at one neuron up close: {self.neuron_name()}, for training sample {self.sample}.",
-                 self.show_neuron, detail=True),
-            Beat(inputs, self.show_inputs),
+                 self.show_neuron, in_brief=Brief.WITH_NEXT),
+            Beat(inputs, self.show_inputs, brief=brief_inputs),
+            # A brief telling says the weighted sum in one sentence, and the activation in another.
             Beat("Each input is multiplied by the weight on its edge: blue weights are positive, red ones negative.",
-                 self.show_weights, brief="Each input is multiplied by the weight on its edge."),
+                 self.show_weights, brief=f"Each is multiplied by the weight on its edge; with the bias, "
+                                          f"{number(step.bias)}, they add up to z = {number(step.z)}."),
             Beat(f"The neuron adds up the products and its bias, {number(step.bias)}: "
-                 f"the weighted sum z is {number(step.z)}, {sign}.", self.show_sum),
-            Beat(f"Then {self.function_name()} {self.look.says}.", self.show_curve),
+                 f"the weighted sum z is {number(step.z)}, {sign}.", self.show_sum, in_brief=Brief.WITH_PREVIOUS),
+            Beat(f"Then {self.function_name()} {self.look.says}.", self.show_curve,
+                 brief=f"Then {self.function_name()} {self.look.says}: at z = {number(step.z)} it gives "
+                       f"a = {number(step.a)}, how strongly it fires."),
             Beat(f"At z = {number(step.z)} it gives a = {number(step.a)}: how strongly this neuron fires, "
-                 "its brightness in the drawings.", self.show_activation,
-                 brief=f"At z = {number(step.z)} it gives a = {number(step.a)}: how strongly it fires."),
+                 "its brightness in the drawings.", self.show_activation, in_brief=Brief.WITH_PREVIOUS),
             Beat("Every neuron does this with its own weights and bias; a network is many of them, "
-                 "layer after layer.", self.show_all, detail=True),
+                 "layer after layer.", self.show_all, in_brief=Brief.LEFT_OUT),
         ]
 
     def function_name(self) -> str:

@@ -117,7 +117,8 @@ class PlaneFeaturesScene(HistoryScene):
         hidden = len(h.layer_sizes) - 2
         beats = [
             Beat(f"Each hidden neuron gives a value at every point of the plane. Here is each one's, after "
-                 f"training: {colours}.", self.show_first_row),
+                 f"training: {colours}.", self.show_first_row,
+                 brief=f"Here is each hidden neuron's value over the plane, after training: {colours}."),
             Beat("In hidden layer 1, a neuron's sum is a weighted sum of x₁ and x₂, so each one divides the plane "
                  "along a straight line.", lambda: self.indicate_row(0)),
         ]
@@ -131,7 +132,7 @@ class PlaneFeaturesScene(HistoryScene):
         names = class_labels(h)
         answer = f"its answer, {' or '.join(names)}" if names else "its answer"
         beats.append(Beat(f"The output combines the last layer's regions into {answer}: the dark seam is where it "
-                          "cannot decide.", self.show_output))
+                          "cannot decide.", self.show_output, brief=f"The output combines them into {answer}."))
         verdict = judge(h)
         if not verdict.learned:
             beats.append(Beat(f"But this run did not learn: {verdict.why_not}.", lambda: None))

@@ -11,7 +11,6 @@ import importlib.metadata
 import importlib.util
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -24,7 +23,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from nnscratch.files import atomic_file
+from nnscratch.files import atomic_file, cache_dir
 
 VOICES = ("auto", "piper", "espeak", "none")
 
@@ -203,8 +202,7 @@ def choose_voice(name: str) -> Voice | None:
 # -- cache ---------------------------------------------------------------------------
 
 def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "nnscratch" / "speech"
+    return cache_dir("speech")
 
 
 class SpeechCache:

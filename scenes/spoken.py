@@ -30,7 +30,13 @@ _SYMBOLS = {
     "Σ": "sum",
     "η": "eta",
     "λ": "lambda",
+    "δ": "delta",
 }
+
+# "dC/dw": a derivative, read "d C by d w" (a voice would read the slash, or nothing).
+_DERIVATIVE = re.compile(r"(?<!\w)d([A-Za-z])/d([A-Za-z])(?!\w)")
+# "f'(z)": read "f prime of z".
+_PRIME = re.compile(r"(?<!\w)([A-Za-z])'\(([A-Za-z])\)")
 
 # "4-6-4-1": three or more integers joined by hyphens name layer sizes.
 _ARCHITECTURE = re.compile(r"(?<![\w.\-−])\d+(?:-\d+){2,}(?![\w.]|-\d)")
@@ -111,10 +117,13 @@ def spoken(text: str) -> str:
     "ninety-three point five percent"); decimals read every shown digit
     ("0.80" -> "zero point eight zero"); three or more hyphen-joined integers
     are layer sizes ("4-6-4-1" -> "four, six, four, one"); two are a range
-    ("3-5" -> "three to five"); a few math symbols become words ("→" -> "to").
+    ("3-5" -> "three to five"); a few math symbols become words ("→" -> "to"), derivatives are
+    read as people say them ("dC/dw" -> "d C by d w", "f'(z)" -> "f prime of z").
     """
+    out = _DERIVATIVE.sub(r"d \1 by d \2", text)
+    out = _PRIME.sub(r"\1 prime of \2", out)
     out = _ARCHITECTURE.sub(
-        lambda m: _pad(m, ", ".join(integer_words(int(p)) for p in m[0].split("-"))), text
+        lambda m: _pad(m, ", ".join(integer_words(int(p)) for p in m[0].split("-"))), out
     )
     out = _RANGE.sub(lambda m: _pad(m, f"{integer_words(int(m[1]))} to {integer_words(int(m[2]))}"), out)
     out = _SCIENTIFIC.sub(_scientific_words, out)

@@ -96,11 +96,13 @@ def edge_min_width(pixel_height: int, frame_height: float = 8.0) -> float:
 def edge_styles(weights: np.ndarray, scale: float, max_width: float, min_width: float,
                 palette: tuple = WEIGHT_PALETTE) -> tuple[np.ndarray, np.ndarray]:
     """Stroke RGBA rows and widths for weights (or gradients, in GRADIENT_PALETTE): the palette's
-    first colour for positive values, its second for negative, width and opacity growing with
-    |w| / scale (the largest |w| of the whole run, so one weight looks the same in every scene of it)."""
+    first colour for positive values, its second for negative, grey for an exact zero (a gradient
+    that asks nothing has no direction to show), width and opacity growing with |w| / scale (the
+    largest |w| of the whole run, so one weight looks the same in every scene of it)."""
     weights = np.asarray(weights, dtype=float)
     strength = np.clip(np.abs(weights) / scale, 0.0, 1.0) if scale > 0 else np.zeros_like(weights)
-    rgb = np.where((weights >= 0)[:, None], np.array(palette[0].to_rgb()), np.array(palette[1].to_rgb()))
+    rgb = np.where((weights > 0)[:, None], np.array(palette[0].to_rgb()),
+                   np.where((weights < 0)[:, None], np.array(palette[1].to_rgb()), np.array(MUTED.to_rgb())))
     opacity = EDGE_MIN_OPACITY + (1.0 - EDGE_MIN_OPACITY) * np.sqrt(strength)
     widths = min_width + (max(max_width, min_width) - min_width) * strength
     return np.column_stack([rgb, opacity]), widths

@@ -8,7 +8,7 @@ from manim import DOWN, LEFT, UP, FadeIn, Text, VGroup, Write
 from nnscratch.verdict import judge
 from scenes.common import HistoryScene, data_words, loss_change, loss_number
 from scenes.layout import GAP, fit, fit_network, safe_area, short_sizes
-from scenes.narration import Beat
+from scenes.narration import Beat, Brief
 from scenes.style import LABEL, MUTED, NEGATIVE
 
 FACT_FONT = 28
@@ -79,20 +79,23 @@ class SummaryScene(HistoryScene):
         h = self.history
         verdict = judge(h)
         first, last = float(h.train_loss[0]), float(h.train_loss[-1])
-        beats = [
-            Beat("To sum up, with the run's own numbers.", self.show_title, detail=True),
-            Beat(f"The data: {data_words(h)}; {len(h.X_train):,} examples to learn from and "
-                 f"{len(h.X_test):,} kept apart to test.", lambda: self.show_fact(0), detail=True),
-            Beat(f"The network: {len(h.layer_sizes)} layers, {self.facts_text(1)}.", lambda: self.show_fact(1),
-                 detail=True),
-            Beat(f"It trained for {h.epochs:,} epochs, and the loss went from {loss_number(first)} to "
-                 f"{loss_number(last)}.", lambda: (self.show_fact(2), self.show_fact(3))),
-        ]
         accuracy = self.accuracy_text()
+        beats = [
+            # A brief telling puts up the data's and the network's facts as the training's are said.
+            Beat("To sum up, with the run's own numbers.", self.show_title, in_brief=Brief.WITH_NEXT),
+            Beat(f"The data: {data_words(h)}; {len(h.X_train):,} examples to learn from and "
+                 f"{len(h.X_test):,} kept apart to test.", lambda: self.show_fact(0), in_brief=Brief.WITH_NEXT),
+            Beat(f"The network: {len(h.layer_sizes)} layers, {self.facts_text(1)}.", lambda: self.show_fact(1),
+                 in_brief=Brief.WITH_NEXT),
+            # The training chapter said how the loss went: a brief telling puts it up under the accuracy.
+            Beat(f"It trained for {h.epochs:,} epochs, and the loss went from {loss_number(first)} to "
+                 f"{loss_number(last)}.", lambda: (self.show_fact(2), self.show_fact(3)),
+                 in_brief=Brief.WITH_NEXT if accuracy else Brief.SAID),
+        ]
         if accuracy:
             said = (f"It gets {accuracy[0].removeprefix('accuracy ')}; {accuracy[1]}." if h.has_test else
                     f"It gets {accuracy[0].removeprefix('accuracy ')}.")
-            beats.append(Beat(said, lambda: self.show_fact(4)))
+            beats.append(Beat(said, lambda: self.show_fact(4), brief=f"After {h.epochs:,} epochs, i{said[1:]}"))
         if not verdict.learned:
             beats.append(Beat(f"This network did not learn: {verdict.why_not}.", self.show_verdict))
         elif verdict.overfit:

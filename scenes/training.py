@@ -13,7 +13,7 @@ from nnscratch import judge
 from scenes.common import HistoryScene, class_labels, image_shape, loss_change, loss_number
 from scenes.digit_grid import DigitGrid
 from scenes.layout import GAP, Region, fit, fit_network, safe_area
-from scenes.narration import Beat
+from scenes.narration import Beat, Brief, counted
 from scenes.neuron_maps import MAP_NEURON_RADIUS, mapped_neurons, neuron_maps, room_for_maps
 from scenes.plane_maps import PlaneMaps
 from scenes.plane_panel import PlanePanel
@@ -103,26 +103,29 @@ class TrainingScene(HistoryScene):
         weights = (f"Each frame shows the real weights at that epoch: edges recolour and thicken as they change"
                    f"{follow[self.answers_kind]}." if moved >= 0.05
                    else "Each frame shows the real weights at that epoch: here they hardly change.")
+        brief_weights = (f"Each frame shows the real weights at that epoch{follow[self.answers_kind]}."
+                         if moved >= 0.05 else None)
         signed = meta["activation"] in ("tanh", "leaky_relu")
         beats = [
             Beat(f"We train a {'-'.join(map(str, h.layer_sizes))} network on {dataset} data, with "
                  f"{meta['optimizer']} at learning rate {meta['learning_rate']:g}.", self.show_intro,
-                 brief=f"Now the whole training, with {meta['optimizer']} at learning rate "
-                       f"{meta['learning_rate']:g}."),
+                 brief=f"Now the training: {counted(h.epochs, 'epoch')}, each a pass over the "
+                       f"{len(h.X_train):,} samples, at learning rate {meta['learning_rate']:g}"
+                       + (f" with {meta['optimizer']}." if meta["optimizer"] != "sgd" else ".")),
             Beat(f"The loss measures how wrong its answers are; an epoch is one pass over the "
-                 f"{len(h.X_train):,} training samples.", self.show_measures,
-                 brief=f"An epoch is one pass over the {len(h.X_train):,} training samples."),
+                 f"{len(h.X_train):,} training samples.", self.show_measures, in_brief=Brief.WITH_PREVIOUS),
             *self.answers_beats(),
             Beat(f"At the start the weights are random, and the loss is {loss_number(h.train_loss[0])}.",
-                 self.show_start),
-            Beat(weights, lambda: self.replay_part(0)),
+                 self.show_start, in_brief=Brief.WITH_NEXT if brief_weights else Brief.SAID),
+            Beat(weights, lambda: self.replay_part(0),
+                 brief=f"From random weights on, e{brief_weights[1:]}" if brief_weights else None),
             Beat("The neurons glow" + (", around their maps," if self.neuron_maps is not None else "")
                  + " with the activations of one training sample"
                  + (": blue when positive, amber when negative." if signed else "."), lambda: self.replay_part(1),
-                 detail=not signed),
-            Beat(self.outcome_caption(), lambda: self.replay_part(2)),
+                 in_brief=Brief.WITH_NEXT, brief_show=lambda: self.replay_part(1, stretch=False)),
+            Beat(self.outcome_caption(), lambda: self.replay_part(2), brief=self.outcome_caption(brief=True)),
             *self.digits_ending_beats(),
-            Beat(self.summary_text() + ".", self.show_ending, detail=True),
+            Beat(self.summary_text() + ".", self.show_ending, in_brief=Brief.WITH_PREVIOUS),
         ]
         if not self.verdict.learned:
             beats.append(Beat(f"This run did not learn: {self.verdict.why_not}.",
@@ -137,18 +140,25 @@ class TrainingScene(HistoryScene):
         if self.plane is not None:
             marked = (", which mark the output neurons too" if self.history.metadata["output"] == "softmax" else "")
             beats += [Beat("Beside the network, the plane of the data: training points filled, test points "
-                           f"hollow, in their classes' colours{marked}.", self.show_plane),
+                           f"hollow, in their classes' colours{marked}.", self.show_plane,
+                           brief="Beside it, the plane of the data: training points filled, test points hollow."),
                       Beat("Behind them, the network's answer at every point of the plane; the dark seam is "
-                           "where it cannot decide.", self.show_plane_answer)]
+                           "where it cannot decide.", self.show_plane_answer,
+                           brief="Behind them, its answer at every point; the dark seam is where it cannot decide.")]
         if self.neuron_maps is not None:
             signed = self.history.metadata["activation"] in ("tanh", "leaky_relu")
             beats.append(Beat("Inside each neuron, a map of its own output over the same plane"
                               + (": blue where positive, amber where negative." if signed
-                                 else ", brighter where it fires."), self.show_neuron_maps))
+                                 else ", brighter where it fires."), self.show_neuron_maps,
+                              brief="Inside each neuron, a map of its own output"
+                                    + (": blue where positive, amber where negative." if signed
+                                       else ", brighter where it fires.")))
         if self.digits is not None:
             grid = self.digits
             beats.append(Beat(f"Beside the network, {len(grid.labels_true)} {grid.source} digits with its answer "
-                              "under each: framed green when right, red when wrong.", self.show_digits))
+                              "under each: framed green when right, red when wrong.", self.show_digits,
+                              brief=f"Beside it, {len(grid.labels_true)} {grid.source} digits and its answers: green "
+                                    "when right, red when wrong."))
         return beats
 
     def digits_ending_beats(self) -> list[Beat]:
@@ -157,13 +167,15 @@ class TrainingScene(HistoryScene):
         right, count = int(self.digits.right[-1].sum()), len(self.digits.labels_true)
         return [Beat(f"At the end it reads {right} of these {count} digits right.", self.show_digits_count)]
 
-    def outcome_caption(self) -> str:
+    def outcome_caption(self, brief: bool = False) -> str:
         """What the loss and accuracy did, said as it was: a fall only when they fell."""
         h = self.history
         first, last = float(h.train_loss[0]), float(h.train_loss[-1])
         learned = self.verdict.learned
         if not learned:
             change = f"The loss goes from {loss_number(first)} to {loss_number(last)}"
+        elif brief:
+            change = f"The loss falls from {loss_number(first)} to {loss_number(last)}"
         elif first >= 10 * last:
             change = f"The loss falls from {loss_number(first)} to {loss_number(last)}, {loss_change(first, last)}"
         else:
@@ -171,9 +183,14 @@ class TrainingScene(HistoryScene):
         if math.isnan(h.train_accuracy[0]):
             return change + "."
         before, after = h.train_accuracy[0], h.train_accuracy[-1]
+        test = (f", test accuracy to {h.test_accuracy[-1]:.0%}" if brief else
+                f"; on the test set, {h.test_accuracy[-1]:.0%}") \
+            if h.has_test and not math.isnan(h.test_accuracy[-1]) else ""
         if learned and after > before:
-            return change + f", and accuracy climbs from {before:.0%} to {after:.0%}."
-        return change + f", and accuracy ends at {after:.0%}."
+            return change + f"{';' if brief else ', and'} training accuracy climbs from {before:.0%} to {after:.0%}{test}."
+        if brief:
+            test = test.replace(", test accuracy to", ", test accuracy")
+        return change + f", and training accuracy ends at {after:.0%}{test}."
 
     # -- state at a point of the replay --------------------------------------------
 
@@ -294,12 +311,13 @@ class TrainingScene(HistoryScene):
     def show_start(self) -> None:
         self.play(Indicate(self.loss_readout, color=LOSS_COLOR), run_time=1.0)
 
-    def replay_part(self, part: int) -> None:
-        """One sentence's share of the replay, stretched if the sentence needs longer."""
+    def replay_part(self, part: int, stretch: bool = True) -> None:
+        """One sentence's share of the replay, stretched if the sentence needs longer (unless
+        ``stretch`` is False: a part played under another's sentence leaves the stretching to it)."""
         if part == 0:
             self.start_replay()
         begin = sum(REPLAY_SHARES[:part])
-        seconds = max(self.replay_seconds * REPLAY_SHARES[part], self.beat_seconds())
+        seconds = max(self.replay_seconds * REPLAY_SHARES[part], self.beat_seconds() if stretch else 0.0)
         # Each play ends by draining the encoder with nothing drawn beside it, so a part is one play.
         self.play(self.tracker.animate.set_value(begin + REPLAY_SHARES[part]), run_time=seconds, rate_func=linear)
         if part == len(REPLAY_SHARES) - 1:

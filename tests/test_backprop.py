@@ -83,7 +83,7 @@ def test_every_number_the_backprop_scene_says_is_the_examples(run):
     slope = trace.a[2][0][row] * (1 - trace.a[2][0][row])
     want = (gradients.biases[1][row]) / slope  # dC/da = delta / f'(z)
     product = gradients.weights[1][row, col]
-    assert f"dC/dw = {number(a_prev, 3)} × {number(slope, 3)} × {number(want, 3)} = {number(product, 4)}" in said
+    assert f"dC/dw = {number(a_prev, 3)} × {number(slope, 3)} × {number(want, 3)} ≈ {number(product, 4)}" in said
     batch = run.weight_grads[1][snapshot][row, col]
     assert f"{number(batch, 4)} against this sample's {number(product, 4)}" in said
     w = network.weights[1][row, col]

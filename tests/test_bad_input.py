@@ -131,8 +131,8 @@ def run_cli(*args, cwd):
 @pytest.mark.parametrize("args, message", [
     (["--lr", "1e6"], "training diverged at epoch 1: the loss exploded to 8.132e+04, over 100 times the 0.7525 "
                       "it started at; try a smaller learning rate than 1e+06"),
-    (["--lr", "100"], "training diverged at epoch 493: the loss climbed above 4 times the 0.7525 it started at "
-                      "and stayed there, ending at 8.036 after epoch 500; try a smaller learning rate than 100"),
+    (["--lr", "100"], "training diverged at epoch 500: the loss climbed above 4 times the 0.7525 it started at "
+                      "and stayed there, ending at 21.34 after epoch 500; try a smaller learning rate than 100"),
     (["--l2", "1000"], "training diverged at epoch 1: the regularization penalty exploded to 3.071e+09, over 100 "
                        "times the 3078 it started at; try a smaller l1 or l2, or a smaller learning rate than 1"),
 ])
@@ -188,9 +188,9 @@ def test_an_explosion_stops_at_once():
 
 
 def test_real_runs_that_learn_with_spikes_are_not_stopped():
-    # RMSprop on mini-batches spikes past 4 times its starting loss here, then learns the spiral.
+    # RMSprop on mini-batches spikes to 8 times its starting loss here, then learns the spiral.
     history = record_run(RunSpec(dataset="spiral", layers=(2, 16, 16, 1), activation="relu", optimizer="rmsprop",
-                                 learning_rate=0.02, epochs=2000, batch_size=16))
+                                 learning_rate=0.02, epochs=2000, batch_size=16, seed=1))
     assert history.train_loss.max() > DIVERGENCE_FACTOR * history.train_loss[0]
     assert history.train_accuracy[-1] > 0.95
 

@@ -168,3 +168,18 @@ def test_the_cli_renders_chosen_chapters_and_a_still(tmp_path):
 
     frame = np.asarray(Image.open(tmp_path / "e.png").convert("RGB"))
     assert frame.shape == (1080, 1920, 3) and frame.max() > 100  # the first chapter's card, drawn
+
+
+@pytest.mark.slow
+def test_the_default_explainer_tells_its_story_in_three_to_six_minutes(tmp_path):
+    """The digits' default run, narrated by the voice the README's set-up installs, at the length a
+    class can watch: the brief telling leaves out what an earlier chapter said."""
+    from nnscratch import video_dataset
+    from scenes.speech import choose_voice
+
+    run = record_run(RunSpec.for_dataset(video_dataset("explainer")))
+    video = render_explainer(run, tmp_path / "explainer.mp4", resolution=SIZE, fps=FPS,
+                             voice=choose_voice("piper"), workers=2)
+    lengths = {mark.title: round(mark.end - mark.start, 1) for mark in video.chapters}
+    assert len(lengths) == len(CHAPTERS)
+    assert 180 <= video.duration <= 360, lengths

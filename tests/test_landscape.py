@@ -46,7 +46,8 @@ def test_each_grid_loss_is_the_networks_loss_there(history, landscape):
         theta = origin + landscape.alphas[i] * landscape.directions[0] + landscape.betas[j] * landscape.directions[1]
         weights, biases = unflatten(network, theta)
         network.copy_parameters_from(weights, biases)
-        assert landscape.losses[j, i] == pytest.approx(network.loss(history.X_train, history.y_train), rel=1e-9)
+        # The grid is computed in float32, to a drawing's precision.
+        assert landscape.losses[j, i] == pytest.approx(network.loss(history.X_train, history.y_train), rel=1e-6)
 
 
 def test_the_gradient_slice_starts_at_the_snapshot_and_falls_at_first(history):

@@ -10,7 +10,7 @@ from manim import Circle, Create
 from nnscratch import RunSpec, record_run
 from scenes import BackpropScene, ForwardPassScene, GradientDescentScene, NetworkScene, TrainingScene
 from scenes.common import HistoryScene
-from scenes.narration import MIN_BEAT, PAUSE, READING_SPEED, Beat, reading_seconds
+from scenes.narration import MIN_BEAT, PAUSE, READING_SPEED, Beat, Brief, reading_seconds, told_briefly
 from scenes.render import render
 from scenes.speech import EspeakTTS, PiperTTS
 from tests.frames import luminance, read_video, to_pixel
@@ -65,6 +65,63 @@ def test_a_beat_lasts_as_long_as_its_animation_its_reading_and_its_speech(tmp_pa
 
 def test_a_caption_shorter_than_the_minimum_still_stays_up():
     assert reading_seconds("Hi.") == MIN_BEAT
+
+
+def test_a_brief_telling_folds_beats_into_their_neighbours_and_leaves_some_out():
+    played = []
+    shown = lambda name: lambda: played.append(name)  # noqa: E731
+    beats = [
+        Beat("Opening.", shown("open")),
+        Beat("Joins the opening.", shown("after open"), in_brief=Brief.WITH_PREVIOUS),
+        Beat("Left out.", shown("never"), in_brief=Brief.LEFT_OUT),
+        Beat("Joins what follows.", shown("before next"), in_brief=Brief.WITH_NEXT),
+        Beat("Said at length, with numbers 1.5.", shown("said"), brief="Said briefly, 1.5.",
+             spoken="said at length"),
+        Beat("Shown in silence.", shown("silent"), in_brief=Brief.SILENT),
+        Beat("Shown another way.", shown("long way"), brief_show=shown("short way")),
+        Beat("Nothing after it.", shown("last"), in_brief=Brief.WITH_NEXT),
+    ]
+    told = told_briefly(beats)
+    assert [(beat.caption, beat.in_brief) for beat in told] == [
+        ("Opening.", Brief.SAID), ("Said briefly, 1.5.", Brief.SAID), ("Shown in silence.", Brief.SILENT),
+        ("Shown another way.", Brief.SAID), ("", Brief.SILENT)]
+    assert told[1].spoken is None  # the brief words are spoken as they are written
+    for beat in told:
+        beat.show()
+    assert played == ["open", "after open", "before next", "said", "silent", "short way", "last"]
+    # A beat that joins the one before, with none before it, plays on its own, silent.
+    lone = told_briefly([Beat("First of all.", shown("lone"), in_brief=Brief.WITH_PREVIOUS)])
+    assert [beat.in_brief for beat in lone] == [Brief.SILENT]
+    # The full telling is the script itself: nothing folded, nothing left out.
+    assert [beat.caption for beat in beats] == [
+        "Opening.", "Joins the opening.", "Left out.", "Joins what follows.", "Said at length, with numbers 1.5.",
+        "Shown in silence.", "Shown another way.", "Nothing after it."]
+
+
+class Folded(HistoryScene):
+    """A beat that stretches its animation to its words, and one folded after it in a brief telling."""
+
+    def script(self) -> list[Beat]:
+        return [
+            Beat("Stretched.", lambda: self.play(Create(Circle()), run_time=max(1.0, self.beat_seconds())),
+                 spoken="stretched"),
+            Beat("Folded after it.", lambda: self.play(Create(Circle()), run_time=1.0), spoken="folded",
+                 in_brief=Brief.WITH_PREVIOUS),
+            Beat("Then a stretch that starts late.", lambda: (
+                self.play(Create(Circle()), run_time=1.0), self.hold(self.beat_seconds())), spoken="late"),
+        ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("brief", [False, True], ids=["full", "brief"])
+def test_an_animation_stretches_to_what_is_left_of_its_beats_words(tmp_path, brief):
+    voice = FixedVoice({"stretched": 3.0, "folded": 2.0, "late": 4.0})
+    video = render(Folded, tmp_path / "f.mp4", resolution=(160, 90), fps=FPS, voice=voice, brief=brief)
+    lengths = [cue.end - cue.start for cue in video.scene.narration.cues]
+    if brief:  # the folded animation plays after the stretched one: the beat is its words and a second
+        assert lengths == [pytest.approx(3.0 + PAUSE + 1.0, abs=1 / FPS), pytest.approx(4.0 + PAUSE, abs=1 / FPS)]
+    else:
+        assert lengths == [pytest.approx(seconds + PAUSE, abs=1 / FPS) for seconds in (3.0, 2.0, 4.0)]
 
 
 SHAPES = {

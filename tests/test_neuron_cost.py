@@ -88,7 +88,7 @@ def test_the_summary_says_the_runs_own_numbers(run):
 
     scene = SummaryScene(history=run)
     facts = " / ".join(f"{text} {detail}" for text, detail in scene.fact_texts())
-    assert f"{run.train_loss[0]:.4f} → {run.train_loss[-1]:.4f}" in facts
+    assert f"{run.train_loss[0]:#.3g} → {run.train_loss[-1]:#.3g}" in facts
     assert f"accuracy {run.test_accuracy[-1]:.1%} on test examples" in facts
     assert f"{len(run.X_train)} to train on, {len(run.X_test)} to test" in facts
     assert "63 weights and biases" in facts  # 4*6+6 + 6*4+4 + 4*1+1

@@ -25,6 +25,9 @@ CASES = [
     ("The cost fell to 0.07.", "The cost fell to zero point zero seven."),
     ("w = -0.5, b = 2", "w equals minus zero point five, b equals two"),
     ("no numbers here", "no numbers here"),
+    ("dC/dw = a × δ", "d C by d w equals a times delta"),
+    ("δ = f'(z) × dC/da", "delta equals f prime of z times d C by d a"),
+    ("and/or", "and/or"),
 ]
 
 

@@ -63,8 +63,8 @@ def test_training_video_has_its_frames_and_ends_on_the_final_weights(history, tm
     seen = frames[-1][to_pixel(circle.get_center(), WIDTH, HEIGHT)]
     assert np.abs(seen.astype(float) - expected).max() < 25
     captions = video.subtitles.read_text()
-    assert f"{history.train_loss[-1]:.4f}" in caption_text(captions)
-    assert f"{history.train_loss[0]:.3f}" in caption_text(captions)
+    assert f"{history.train_loss[-1]:#.3g}" in caption_text(captions)  # three significant digits
+    assert f"{history.train_loss[0]:#.3g}" in caption_text(captions)
     # One caption after another, with no gap: each beat's caption is up exactly while it plays.
     cues = list(srt.parse(captions))
     assert all(before.end == after.start for before, after in zip(cues, cues[1:]))

@@ -1,0 +1,47 @@
+"""A still's animations, jumped to their last state without playing them.
+
+A still (``--still``) draws one frame, after every animation before it. Manim skips an
+animation by beginning it all the same: it deep-copies the mobjects every transform and
+fade starts from, sorts the moving mobjects from the still ones and paints the still ones,
+at every play; that is nearly all of a still's time and none of its picture. Each kind of
+animation the scenes use has a known last state, set here directly; any other kind is
+begun and finished as Manim would.
+"""
+from __future__ import annotations
+
+from manim import (
+    Animation, AnimationGroup, FadeTransform, Scene, Transform, UpdateFromAlphaFunc, UpdateFromFunc, Wait,
+)
+from manim.animation.transform import _MethodAnimation
+
+
+def jump_to_end(scene: Scene, animation: Animation) -> None:
+    """Leave ``scene`` as it is once ``animation`` has played: its mobjects added, changed or removed."""
+    if isinstance(animation, Wait):
+        return
+    if isinstance(animation, AnimationGroup):  # LaggedStart and Succession too
+        for part in animation.animations:
+            jump_to_end(scene, part)
+        return
+    mobject = animation.mobject
+    if animation.is_remover():  # FadeOut and passing flashes are gone, left as they were before
+        scene.remove(mobject)
+    elif animation.is_introducer():  # FadeIn, Create, Write, GrowFromCenter: the mobject as it is
+        scene.add(mobject)
+    elif isinstance(animation, _MethodAnimation):  # mobject.animate.method(...): the method, applied
+        for call in animation.methods:
+            call.method.__func__(mobject, *call.args, **call.kwargs)
+    elif isinstance(animation, UpdateFromAlphaFunc):
+        animation.update_function(mobject, animation.rate_func(1.0))
+    elif isinstance(animation, UpdateFromFunc):
+        animation.update_function(mobject)
+    elif isinstance(animation, FadeTransform):
+        scene.remove(mobject)
+        scene.add(animation.to_add_on_completion)
+    elif isinstance(animation, Transform) and animation.rate_func(1.0) == 0.0:
+        return  # there and back (Indicate): it ends as it began
+    else:
+        animation._setup_scene(scene)
+        animation.begin()
+        animation.finish()
+        animation.clean_up_from_scene(scene)

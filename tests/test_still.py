@@ -1,0 +1,39 @@
+"""A still is the video's own frame: animations jumped to their ends draw what playing them draws."""
+import numpy as np
+import pytest
+from PIL import Image
+
+from nnscratch import RunSpec, record_run
+from scenes import SCENES, scene_for
+from scenes.render import render, render_still
+from tests.frames import read_video
+
+SIZE, FPS = (320, 180), 5
+
+
+@pytest.fixture(scope="module")
+def run():
+    # Points in the plane: every scene has something to draw of them, the training's plane and maps included.
+    return record_run(RunSpec.for_dataset("moons", epochs=200))
+
+
+def differs(frame: np.ndarray, still: np.ndarray) -> float:
+    """The share of pixels that differ by more than the video's compression does."""
+    return float((np.abs(frame.astype(int) - still[..., :3].astype(int)).max(axis=2) > 80).mean())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [*SCENES, "features"])
+def test_a_still_is_the_videos_frame_at_the_end_and_mid_way(run, tmp_path, name):
+    scene_class = scene_for(name, run)
+    options = {"duration": 4.0} if name == "training" else {}
+    video = render(scene_class, tmp_path / "v.mp4", resolution=SIZE, fps=FPS, history=run, **options)
+    frames = read_video(video.path)[0]
+    # A still at a moment shows the picture that ends the sentence on screen then.
+    start, end = video.scene.narration.spans[len(video.scene.narration.spans) // 2]
+    for at, frame in ((None, frames[-1]), ((start + end) / 2, frames[round(end * FPS) - 1])):
+        path = tmp_path / f"still-{at}.png"
+        render_still(scene_class, path, resolution=SIZE, at=at, history=run, **options)
+        still = np.asarray(Image.open(path).convert("RGB"))
+        assert still.shape == frame.shape
+        assert differs(frame, still) < 0.002, (name, at)

@@ -246,6 +246,9 @@ def training_options(command, dataset: str = DEFAULTS.dataset):
                      help="L1 regularization strength."),
         click.option("--l2", type=FiniteFloat("--l2", 0, checks.MAX_REGULARIZATION), default=DEFAULTS.l2,
                      help="L2 regularization strength."),
+        click.option("--dropout", type=FiniteFloat("--dropout", 0, 1, high_open=True), default=DEFAULTS.dropout,
+                     help="Share of hidden neurons each training step silences at random (0 to under 1); "
+                          "evaluation uses them all."),
         click.option("--probe", type=WholeNumber(0), default=DEFAULTS.probe, show_default=True,
                      help="Training sample whose activations are recorded."),
         click.option("--seed", type=WholeNumber(0, 2**32 - 1), default=DEFAULTS.seed, show_default=True),
@@ -451,12 +454,14 @@ def info(run: Path) -> None:
         ("activation", f"{meta['activation']} hidden, {meta['output']} output, {meta.get('loss', '?')} loss"),
         ("init", meta["weight_init"]),
         ("training", f"{meta['optimizer']}, lr {meta.get('learning_rate')}, "
-                     f"batch {meta.get('batch_size') or 'full'}, l1 {meta['l1']}, l2 {meta['l2']}, seed {meta['seed']}"),
+                     f"batch {meta.get('batch_size') or 'full'}, l1 {meta['l1']}, l2 {meta['l2']}, "
+                     f"dropout {meta.get('dropout', 0)}, seed {meta['seed']}"),
         ("data", f"{dataset.get('name', '?')}{classes}: {len(history.X_train)} train, {len(history.X_test)} test, "
                  f"noise {dataset.get('noise', '?')}"),
         ("epochs", f"{history.epochs} ({history.n_snapshots} snapshots)"),
         ("first", first),
         ("final", describe_metrics(history)),
+        *([("diverged", one_line(meta["diverged"]["cause"]))] if "diverged" in meta else []),
     ]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:

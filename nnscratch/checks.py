@@ -93,6 +93,10 @@ def learning_rate(value) -> float:
 MAX_REGULARIZATION = 1000.0  # past this the penalty alone swamps any data, and its steps overflow
 
 
+def dropout(value) -> float:
+    return finite_number("dropout", value, 0, 1, high_open=True)
+
+
 def regularization(name: str, value) -> float:
     return finite_number(name, value, low=0, high=MAX_REGULARIZATION)
 

@@ -21,11 +21,14 @@ class ForwardTrace:
     """Everything one forward pass computed.
 
     ``z[l]`` and ``a[l]`` for ``l = 1..L`` are arrays of shape ``(n_samples, n_l)``;
-    ``a[0]`` is the input and ``z[0]`` is None.
+    ``a[0]`` is the input and ``z[0]`` is None. With dropout, ``masks[l - 1]`` multiplied the
+    activations of hidden layer ``l`` (0 for a dropped neuron, 1 / (1 - p) for a kept one), and
+    ``a[l]`` is what went on, after the mask.
     """
 
     z: list[np.ndarray | None]
     a: list[np.ndarray]
+    masks: list[np.ndarray] | None = None
 
     @property
     def output(self) -> np.ndarray:
@@ -71,6 +74,9 @@ class NeuralNetwork:
         Each follows torch.optim's formula and defaults (see ``nnscratch.optimizers``).
     l1, l2 : float
         Regularization strengths, added to the loss as ``l1 * sum|W| + l2/2 * sum W^2``.
+    dropout : float
+        The share of hidden neurons each training step silences (inverted dropout: the kept ones
+        are scaled by 1 / (1 - dropout)), drawn from the network's generator; evaluation keeps them all.
     seed : int or None
         Seeds the network's own generator, used for the initial weights and mini-batch order.
     optimizer_options : dict or None
@@ -89,6 +95,7 @@ class NeuralNetwork:
         l2: float = 0.0,
         seed: int | None = 42,
         optimizer_options: dict | None = None,
+        dropout: float = 0.0,
     ) -> None:
         self.layer_sizes = checks.layer_sizes(layer_sizes)
         self.activation_name = checks.one_of("activation", activation, HIDDEN_ACTIVATIONS)
@@ -106,6 +113,7 @@ class NeuralNetwork:
         self.output_name = output or ("sigmoid" if self.layer_sizes[-1] == 1 else "softmax")
         self.l1 = checks.regularization("l1", l1)
         self.l2 = checks.regularization("l2", l2)
+        self.dropout = checks.dropout(dropout)
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.weights = [initializer(n_in, n_out, self.rng) for n_in, n_out in zip(self.layer_sizes, self.layer_sizes[1:])]
@@ -131,8 +139,9 @@ class NeuralNetwork:
             raise ValueError("inputs must be finite numbers")
         return X
 
-    def trace(self, X: np.ndarray) -> ForwardTrace:
-        """Run a forward pass and keep every layer's ``z`` and ``a``."""
+    def trace(self, X: np.ndarray, masks: Sequence[np.ndarray] | None = None) -> ForwardTrace:
+        """Run a forward pass and keep every layer's ``z`` and ``a``; ``masks`` (from
+        ``dropout_masks``) drop hidden neurons as a training step does."""
         a = self._as_inputs(X)
         zs: list[np.ndarray | None] = [None]
         activations = [a]
@@ -140,9 +149,19 @@ class NeuralNetwork:
         for layer, (W, b) in enumerate(zip(self.weights, self.biases)):
             z = a @ W.T + b
             a = self.output_layer.activation(z) if layer == last else self.activation.function(z)
+            if masks is not None and layer < last:
+                a = a * masks[layer]
             zs.append(z)
             activations.append(a)
-        return ForwardTrace(zs, activations)
+        return ForwardTrace(zs, activations, None if masks is None else list(masks))
+
+    def dropout_masks(self, n_samples: int) -> list[np.ndarray] | None:
+        """One training step's dropout: for each hidden layer, 0 where a neuron is dropped and
+        1 / (1 - dropout) where it is kept, per sample; None without dropout."""
+        if not self.dropout:
+            return None
+        keep = 1.0 - self.dropout
+        return [(self.rng.random((n_samples, size)) < keep) / keep for size in self.layer_sizes[1:-1]]
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Network output of shape ``(n_samples, n_outputs)`` for inputs ``(n_samples, n_inputs)``."""
@@ -222,14 +241,21 @@ class NeuralNetwork:
             if deltas is not None:
                 deltas.append(delta)
             if layer > 0:
-                delta = (delta @ W) * self.activation.derivative(trace.z[layer], trace.a[layer])
+                if trace.masks is None:
+                    delta = (delta @ W) * self.activation.derivative(trace.z[layer], trace.a[layer])
+                else:  # the derivative wants f(z) itself; a dropped neuron passes nothing back
+                    z = trace.z[layer]
+                    delta = (delta @ W) * self.activation.derivative(z, self.activation.function(z)) \
+                        * trace.masks[layer - 1]
         return Gradients(weight_grads, bias_grads)
 
-    def loss_and_gradients(self, X: np.ndarray, y: np.ndarray) -> tuple[float, float, Gradients]:
-        """Loss, accuracy and gradients at the current weights, changing nothing."""
+    def loss_and_gradients(self, X: np.ndarray, y: np.ndarray,
+                           masks: Sequence[np.ndarray] | None = None) -> tuple[float, float, Gradients]:
+        """Loss, accuracy and gradients at the current weights, changing nothing; with dropout
+        ``masks``, of the network those masks leave."""
         X = self._as_inputs(X)
         y = self._as_targets(y, len(X))
-        trace = self.trace(X)
+        trace = self.trace(X, masks)
         loss = self.output_layer.loss(trace.z[-1], y) + self._penalty()
         return loss, accuracy(trace.output, y), self.backward(trace, y)
 
@@ -237,9 +263,11 @@ class NeuralNetwork:
         self.optimizer.step(self.weights + self.biases, gradients.weights + gradients.biases, learning_rate)
 
     def train_step(self, X: np.ndarray, y: np.ndarray, learning_rate: float = 0.1) -> tuple[float, float]:
-        """One gradient step on ``(X, y)``; returns the loss and accuracy before the step."""
+        """One gradient step on ``(X, y)``, with fresh dropout masks if the network has dropout;
+        returns the loss and accuracy before the step (of the network the masks left)."""
         learning_rate = checks.learning_rate(learning_rate)
-        loss, acc, gradients = self.loss_and_gradients(X, y)
+        X = self._as_inputs(X)
+        loss, acc, gradients = self.loss_and_gradients(X, y, self.dropout_masks(len(X)))
         self.apply_gradients(gradients, learning_rate)
         return loss, acc
 

@@ -48,6 +48,7 @@ def train(
     max_snapshots: int = DEFAULT_MAX_SNAPSHOTS,
     on_epoch: Callable[[int, float, float], None] | None = None,
     metadata: dict | None = None,
+    keep_diverged: bool = False,
 ) -> TrainingHistory:
     """Train ``network`` in place for ``epochs`` epochs and return what happened.
 
@@ -58,7 +59,9 @@ def train(
     ``metadata`` adds entries to the run's metadata (``{"dataset": {...}}``).
 
     Raises DivergenceError naming the epoch and the cause when the run diverges
-    (see :class:`DivergenceWatch`).
+    (see :class:`DivergenceWatch`). With ``keep_diverged`` (to compare runs, one of which may
+    diverge) a diverged run is returned instead, ended at its last epoch before the divergence,
+    with ``metadata["diverged"]`` saying when and why; one that diverges at its first step still raises.
     """
     data = _checked_data(network, X, y, X_test, y_test, probe_index)
     epochs = checks.whole_number("epochs", epochs, 1, checks.MAX_EPOCHS)
@@ -70,8 +73,14 @@ def train(
     checks.memory_budget(network.layer_sizes, len(data.X) + len(data.X_test), batch_size, len(schedule))
     # Overflow and NaN are caught by the divergence check, in words; numpy's warnings would only add noise.
     with np.errstate(all="ignore"):
-        metrics, recorder = _run_epochs(network, data, epochs, learning_rate, None if full_batch else batch_size,
-                                        schedule, probe_index, on_epoch)
+        metrics, recorder, diverged = _run_epochs(network, data, epochs, learning_rate,
+                                                  None if full_batch else batch_size, schedule, probe_index,
+                                                  on_epoch, keep_diverged)
+    schedule = np.array(recorder.epochs, dtype=np.int64)
+    epochs = int(schedule[-1])  # fewer than asked for when a kept diverged run stopped early
+    metrics = metrics[:, :epochs + 1]
+    if diverged is not None:
+        metadata = {**(metadata or {}), "diverged": diverged}
     run_metadata = _run_metadata(network, epochs, learning_rate, None if full_batch else batch_size, probe_index,
                                  metadata)
     empty = np.zeros(0, dtype=np.float32)
@@ -117,37 +126,68 @@ def _checked_data(network: NeuralNetwork, X, y, X_test, y_test, probe_index: int
 
 
 def _run_epochs(network: NeuralNetwork, data: _Data, epochs: int, learning_rate: float, batch_size: int | None,
-                schedule: np.ndarray, probe_index: int, on_epoch) -> tuple[np.ndarray, "_SnapshotRecorder"]:
-    """The training loop: metrics every epoch, a snapshot at the scheduled ones, a step in between."""
+                schedule: np.ndarray, probe_index: int, on_epoch,
+                keep_diverged: bool) -> tuple[np.ndarray, "_SnapshotRecorder", dict | None]:
+    """The training loop: metrics every epoch, a snapshot at the scheduled ones, a step in between.
+    Returns the metrics, the snapshots and, for a diverged run kept, when and why it diverged."""
     is_snapshot = np.zeros(epochs + 1, dtype=bool)
     is_snapshot[schedule] = True
     metrics = np.full((4, epochs + 1), np.nan)
     recorder = _SnapshotRecorder(network, len(schedule), data.X[probe_index])
     watch = DivergenceWatch(network, learning_rate)
+    last_good = None  # the state before the latest step, to end a kept diverged run on
     for epoch in range(epochs + 1):
         loss, acc, gradients = network.loss_and_gradients(data.X, data.y)
-        watch.check(epoch, loss)
+        try:
+            watch.check(epoch, loss)
+            if is_snapshot[epoch] and not recorder.fits(gradients):
+                cause = ("try a smaller learning rate than " f"{learning_rate:g}" if epoch else
+                         "before any step, so the initial weights, the data or l1 and l2 are too large")
+                raise DivergenceError(f"training diverged at epoch {epoch}: the weights or their gradients grew "
+                                      f"past what float32 holds; {cause}")
+        except DivergenceError as error:
+            if not keep_diverged:
+                raise
+            test = network.evaluate(data.X_test, data.y_test) if data.has_test else (0.0, 0.0)
+            if all(np.isfinite(value) and value <= MAX_LOSS for value in (loss, test[0])) \
+                    and recorder.fits(gradients):  # the run ends on the epoch it diverged at, its jump drawn
+                metrics[:, epoch] = loss, acc, *test
+                recorder.record(gradients, epoch)
+            elif last_good is not None and epoch >= 2:  # or on the one before, the last it could record
+                weights, biases, good_gradients = last_good
+                network.copy_parameters_from(weights, biases)
+                if recorder.epochs[-1] != epoch - 1:
+                    recorder.record(good_gradients, epoch - 1)
+            else:
+                raise
+            return metrics, recorder, {"epoch": epoch, "cause": str(error)}
         metrics[0, epoch], metrics[1, epoch] = loss, acc
         if data.has_test:
             metrics[2, epoch], metrics[3, epoch] = network.evaluate(data.X_test, data.y_test)
-        if is_snapshot[epoch] and not recorder.record(gradients):
-            cause = ("try a smaller learning rate than " f"{learning_rate:g}" if epoch else
-                     "before any step, so the initial weights, the data or l1 and l2 are too large")
-            raise DivergenceError(f"training diverged at epoch {epoch}: the weights or their gradients grew past "
-                                  f"what float32 holds; {cause}")
+        if is_snapshot[epoch]:
+            recorder.record(gradients, epoch)
         if epoch > 0 and on_epoch is not None:
             on_epoch(epoch, loss, acc)
         if epoch == epochs:
-            watch.finish(epoch, loss)
+            try:
+                watch.finish(epoch, loss)
+            except DivergenceError as error:
+                if not keep_diverged:
+                    raise
+                return metrics, recorder, {"epoch": watch.above_since, "cause": str(error)}
             break
-        if batch_size is None:
+        if keep_diverged:
+            last_good = ([W.copy() for W in network.weights], [b.copy() for b in network.biases], gradients)
+        if batch_size is None and not network.dropout:
             network.apply_gradients(gradients, learning_rate)
+        elif batch_size is None:  # dropout draws its masks for the step: the gradient above has none
+            network.train_step(data.X, data.y, learning_rate)
         else:
             order = network.rng.permutation(len(data.X))
             for start in range(0, len(data.X), batch_size):
                 batch = order[start:start + batch_size]
                 network.train_step(data.X[batch], data.y[batch], learning_rate)
-    return metrics, recorder
+    return metrics, recorder, None
 
 
 class DivergenceWatch:
@@ -226,6 +266,8 @@ def _run_metadata(network: NeuralNetwork, epochs: int, learning_rate: float, bat
         "seed": network.seed,
         "epochs": epochs,
         "probe_index": int(probe_index),
+        # Recorded only when used, so the runs made before dropout existed read as they were.
+        **({"dropout": network.dropout} if network.dropout else {}),
         **(extra or {}),
     })
 
@@ -235,6 +277,7 @@ class _SnapshotRecorder:
 
     def __init__(self, network: NeuralNetwork, n_snapshots: int, probe: np.ndarray) -> None:
         self.network, self.probe, self.count = network, probe, 0
+        self.epochs: list[int] = []  # of the rows recorded
         shapes = [W.shape for W in network.weights]
         self.arrays = {
             "weights": [np.empty((n_snapshots, *shape), np.float32) for shape in shapes],
@@ -243,15 +286,19 @@ class _SnapshotRecorder:
         for name in ("biases", "bias_grads", "probe_z", "probe_a"):
             self.arrays[name] = [np.empty((n_snapshots, shape[0]), np.float32) for shape in shapes]
 
-    def record(self, gradients) -> bool:
-        """Copy the network's state into the next row; False if it does not fit in float32."""
+    def fits(self, gradients) -> bool:
+        """Whether the network's state, and ``gradients``, fit in float32."""
+        limit = np.finfo(np.float32).max
+        parts = [*self.network.weights, *self.network.biases, *gradients.weights, *gradients.biases]
         trace = self.network.trace(self.probe)
-        row = self.count
-        with np.errstate(over="ignore"):
-            self._copy_row(row, gradients, trace)
+        return all(np.isfinite(part).all() and np.abs(part).max(initial=0.0) <= limit
+                   for part in parts + trace.z[1:] + trace.a[1:])
+
+    def record(self, gradients, epoch: int) -> None:
+        """Copy the network's state at ``epoch`` into the next row (``fits`` said it fits)."""
+        self._copy_row(self.count, gradients, self.network.trace(self.probe))
         self.count += 1
-        return all(np.isfinite(arrays[layer][row]).all() for arrays in self.arrays.values()
-                   for layer in range(len(arrays)))
+        self.epochs.append(epoch)
 
     def _copy_row(self, row: int, gradients, trace) -> None:
         for layer in range(len(self.network.weights)):
@@ -263,4 +310,5 @@ class _SnapshotRecorder:
             self.arrays["probe_a"][layer][row] = trace.a[layer + 1][0]
 
     def layer_arrays(self) -> dict[str, list[np.ndarray]]:
-        return self.arrays
+        """The rows recorded (fewer than planned when a kept diverged run ended early)."""
+        return {name: [array[:self.count] for array in arrays] for name, arrays in self.arrays.items()}

@@ -84,6 +84,7 @@ class RunSpec:
     probe: int = 0
     seed: int = 42
     classes: int | None = None
+    dropout: float = 0.0
 
     @classmethod
     def for_dataset(cls, dataset: str, **given) -> "RunSpec":
@@ -152,16 +153,19 @@ FIELD_CHECKS: dict[str, Callable] = {
     "probe": lambda v: checks.whole_number("the probe sample", v, 0),
     "seed": lambda v: checks.whole_number("the seed", v, 0, 2**32 - 1),
     "classes": lambda v: checks.whole_number("the number of classes", v, 2),
+    "dropout": checks.dropout,
 }
 
 
-def record_run(spec: RunSpec = RunSpec(), on_epoch: Callable[[int, float, float], None] | None = None) -> TrainingHistory:
-    """Make the dataset, build the network and train it as ``spec`` says, recording the run."""
+def record_run(spec: RunSpec = RunSpec(), on_epoch: Callable[[int, float, float], None] | None = None,
+               keep_diverged: bool = False) -> TrainingHistory:
+    """Make the dataset, build the network and train it as ``spec`` says, recording the run
+    (a diverged run raises DivergenceError, or with ``keep_diverged`` ends where it diverged)."""
     spec.check()
     data = make_dataset(spec.dataset, spec.samples, spec.noise, spec.test_fraction, spec.seed,
                         n_features=spec.layers[0], classes=spec.classes)
     network = NeuralNetwork(list(spec.layers), activation=spec.activation, weight_init=spec.weight_init,
-                            optimizer=spec.optimizer, l1=spec.l1, l2=spec.l2, seed=spec.seed)
+                            optimizer=spec.optimizer, l1=spec.l1, l2=spec.l2, seed=spec.seed, dropout=spec.dropout)
     dataset_info = {"dataset": {"name": data.name, "samples": spec.samples, "noise": data.noise,
                                 "test_fraction": spec.test_fraction}}
     classes = checked_classes(spec.dataset, spec.classes)
@@ -169,4 +173,4 @@ def record_run(spec: RunSpec = RunSpec(), on_epoch: Callable[[int, float, float]
         dataset_info["dataset"]["classes"] = classes
     return train(network, data.X_train, data.y_train, epochs=spec.epochs, learning_rate=spec.learning_rate,
                  batch_size=spec.batch_size, X_test=data.X_test, y_test=data.y_test, probe_index=spec.probe,
-                 on_epoch=on_epoch, metadata=dataset_info)
+                 on_epoch=on_epoch, metadata=dataset_info, keep_diverged=keep_diverged)

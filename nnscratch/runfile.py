@@ -75,6 +75,15 @@ def _dataset(value) -> dict:
     return checked
 
 
+def _diverged(value) -> dict:
+    if not isinstance(value, dict) or set(value) != {"epoch", "cause"}:
+        raise ValueError(f"must be a mapping of epoch and cause, got {str(value)[:60]!r}")
+    cause = value["cause"]
+    if not isinstance(cause, str) or not 0 < len(cause) <= 400:
+        raise ValueError("its cause must be a text of 1 to 400 characters")
+    return {"epoch": checks.whole_number("epoch", value["epoch"], 1, checks.MAX_EPOCHS), "cause": cause}
+
+
 METADATA_SCHEMA: dict[str, Callable] = {
     "layer_sizes": checks.layer_sizes,
     "activation": lambda v: checks.one_of("activation", v, HIDDEN_ACTIVATIONS),
@@ -90,8 +99,11 @@ METADATA_SCHEMA: dict[str, Callable] = {
     "epochs": lambda v: checks.whole_number("epochs", v, 1, checks.MAX_EPOCHS),
     "probe_index": lambda v: checks.whole_number("probe_index", v, 0, checks.MAX_SAMPLES - 1),
     "dataset": _dataset,
+    "dropout": checks.dropout,
+    # A run kept to be compared though it diverged: the epoch it diverged at, and why.
+    "diverged": _diverged,
 }
-OPTIONAL_METADATA = ("dataset",)
+OPTIONAL_METADATA = ("dataset", "dropout", "diverged")
 
 
 def check_metadata(metadata) -> dict:

@@ -48,7 +48,10 @@ def judge(history: TrainingHistory) -> Verdict:
     first, last = float(history.train_loss[0]), float(history.train_loss[-1])
     accuracy = float(history.train_accuracy[-1])
     why_not = None
-    if chance is not None and not np.isnan(accuracy) and accuracy <= chance + CHANCE_MARGIN:
+    diverged = history.metadata.get("diverged")
+    if diverged is not None:
+        why_not = f"it diverged at epoch {diverged['epoch']:,}"
+    elif chance is not None and not np.isnan(accuracy) and accuracy <= chance + CHANCE_MARGIN:
         why_not = (f"accuracy {accuracy:.0%}, what guessing gets" if accuracy >= chance - CHANCE_MARGIN
                    else f"accuracy {accuracy:.0%}, worse than guessing ({chance:.0%})")
     elif last >= LOSS_MOVED * first:

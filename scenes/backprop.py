@@ -227,7 +227,8 @@ class BackpropScene(HistoryScene):
         layer, row, col = self.step_weights()[0]
         w = float(self.network.weights[layer - 1][row, col])
         g = self.batch[layer - 1][row, col]
-        plain = h.metadata["optimizer"] == "sgd" and h.metadata.get("batch_size") is None
+        plain = h.metadata["optimizer"] == "sgd" and h.metadata.get("batch_size") is None \
+            and not h.metadata.get("dropout")
         if brief:
             said = (f"Each weight steps against the whole set's gradient, times η = {rate:g}: this one from "
                     f"{number(w)} to {number(w - rate * g)}")
@@ -240,7 +241,7 @@ class BackpropScene(HistoryScene):
                 f"{number(w)} − {rate:g} × {number(g, 4)} = {number(w - rate * g)}.")
         if not plain:
             nxt = float(h.weights[layer - 1][self.snapshot + 1][row, col])
-            said += f" This run uses {h.metadata['optimizer']} on its batches, so it reached {number(nxt)}."
+            said += f" This run stepped {self.how_it_stepped()}, so it reached {number(nxt)}."
         return said
 
     def how_it_stepped(self) -> str:
@@ -248,7 +249,8 @@ class BackpropScene(HistoryScene):
         meta = self.history.metadata
         batches = f"on batches of {meta['batch_size']:,}" if meta.get("batch_size") is not None else ""
         optimizer = f"with {meta['optimizer']}" if meta["optimizer"] != "sgd" else ""
-        return " ".join(part for part in (optimizer, batches) if part)
+        dropout = f"dropping {meta['dropout']:.0%} of its hidden neurons" if meta.get("dropout") else ""
+        return " ".join(part for part in (optimizer, batches, dropout) if part)
 
     # -- beats --------------------------------------------------------------------------
 

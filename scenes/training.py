@@ -121,8 +121,10 @@ class TrainingScene(HistoryScene):
                  brief=f"From random weights on, e{brief_weights[1:]}" if brief_weights else None),
             Beat("The neurons glow" + (", around their maps," if self.neuron_maps is not None else "")
                  + " with the activations of one training sample"
-                 + (": blue when positive, amber when negative." if signed else "."), lambda: self.replay_part(1),
-                 in_brief=Brief.WITH_NEXT, brief_show=lambda: self.replay_part(1, stretch=False)),
+                 + (": blue when positive, amber when negative." if signed else ".") + self.dropout_words(),
+                 lambda: self.replay_part(1), in_brief=Brief.SAID if meta.get("dropout") else Brief.WITH_NEXT,
+                 brief_show=None if meta.get("dropout") else lambda: self.replay_part(1, stretch=False),
+                 brief=self.dropout_words().strip() or None),
             Beat(self.outcome_caption(), lambda: self.replay_part(2), brief=self.outcome_caption(brief=True)),
             *self.digits_ending_beats(),
             Beat(self.summary_text() + ".", self.show_ending, in_brief=Brief.WITH_PREVIOUS),
@@ -133,6 +135,14 @@ class TrainingScene(HistoryScene):
         if self.verdict.overfit:
             beats.append(Beat(f"And it overfits: {self.verdict.overfit}.", self.show_overfit))
         return beats
+
+    def dropout_words(self) -> str:
+        """What the glow leaves out of a run with dropout, said: the replay shows the evaluated network."""
+        dropout = self.history.metadata.get("dropout")
+        if not dropout:
+            return ""
+        return (f" Each training step silenced a random {dropout:.0%} of the hidden neurons; the glow shows "
+                "them all, as the network is evaluated.")
 
     def answers_beats(self) -> list[Beat]:
         """What the panel beside the network shows, said before the replay starts."""

@@ -228,3 +228,26 @@ def test_change_per_interval_weighs_weight_movement_and_loss_change_equally():
     loss_change = np.abs(np.diff(history.train_loss[history.snapshot_epochs].astype(float)))
     expected = (movement / movement.sum() + loss_change / loss_change.sum()) / 2
     np.testing.assert_allclose(history.change_per_interval(), expected, rtol=1e-6)
+
+
+def test_a_diverged_run_kept_for_a_comparison_ends_where_it_diverged(tmp_path):
+    from nnscratch import RunSpec, judge, record_run
+
+    with pytest.raises(DivergenceError, match="diverged at epoch 1: the loss exploded"):
+        record_run(RunSpec(learning_rate=3000))
+    exploded = record_run(RunSpec(learning_rate=3000), keep_diverged=True)
+    assert exploded.metadata["diverged"]["epoch"] == 1 and "exploded" in exploded.metadata["diverged"]["cause"]
+    # It ends on the epoch it diverged at, its jump recorded: loss, weights and all.
+    assert exploded.epochs == 1 and list(exploded.snapshot_epochs) == [0, 1]
+    assert exploded.train_loss[1] > 100 * exploded.train_loss[0]
+    assert judge(exploded).why_not == "it diverged at epoch 1"
+    # One that climbs and stays high keeps its whole run, marked from the epoch it stayed above.
+    climbed = record_run(RunSpec(learning_rate=300), keep_diverged=True)
+    assert climbed.epochs == 500 and climbed.snapshot_epochs[-1] == 500
+    assert climbed.train_loss[climbed.metadata["diverged"]["epoch"]:].min() > 4 * climbed.train_loss[0]
+    climbed.save(tmp_path / "run.npz")
+    assert TrainingHistory.load(tmp_path / "run.npz").metadata["diverged"] == climbed.metadata["diverged"]
+    # A run that did not diverge is the same run either way.
+    calm, kept = record_run(RunSpec(epochs=50)), record_run(RunSpec(epochs=50), keep_diverged=True)
+    assert "diverged" not in kept.metadata
+    np.testing.assert_array_equal(calm.weights[0], kept.weights[0])

@@ -44,12 +44,19 @@ def typst_number(value: float, colored: bool = False) -> str:
     return f'#text(fill: rgb("{color}"))[${text}$] '
 
 
-def window(count: int, limit: int) -> list[int | None]:
-    """The indices shown of ``count`` entries in at most ``limit`` places: all of them, or the first
-    ones, a gap (None, drawn as dots), and the last."""
+def window_of(drawn, count: int, limit: int) -> list[int | None]:
+    """The indices shown of ``count`` entries in at most about ``limit`` places, taken from ``drawn``
+    (the ones the network draws, in order): all of them, or the first ones and the last, with a gap
+    (None, drawn as dots) wherever the entries shown are not neighbours."""
     if count <= limit:
         return list(range(count))
-    return list(range(limit - 2)) + [None, count - 1]
+    shown, previous = [], -1
+    for index in [*drawn[:max(limit - 2, 1)], drawn[-1]]:
+        if index != previous + 1:
+            shown.append(None)
+        shown.append(int(index))
+        previous = index
+    return shown + ([None] if previous != count - 1 else [])
 
 
 def product_code(W: np.ndarray, a_prev: np.ndarray, b: np.ndarray, z: np.ndarray, rows: list, cols: list,
@@ -308,9 +315,9 @@ class ForwardPassScene(HistoryScene):
         W = self.network.weights[layer - 1]
         b, a_prev = self.network.biases[layer - 1], self.trace.a[layer - 1][0]
         z, a = self.trace.z[layer][0], self.trace.a[layer][0]
-        rows = window(W.shape[0], WINDOW_ROWS)
+        rows = window_of(self.network_mob.indices[layer], W.shape[0], WINDOW_ROWS)
         for shown in range(WINDOW_COLUMNS, 2, -1):
-            cols = window(W.shape[1], shown)
+            cols = window_of(self.network_mob.indices[layer - 1], W.shape[1], shown)
             self.product = Formula(product_code(W, a_prev, b, z, rows, cols), font_size=PRODUCT_FONT, color=LABEL)
             if self.product.width <= self.column.width:
                 break

@@ -506,12 +506,13 @@ def resolve_voice(ctx: click.Context, param: click.Parameter, name: str) -> Voic
         raise click.BadParameter(str(error)) from None
 
 
-def render_options(command, dataset: str = DEFAULTS.dataset):
+def render_options(command, dataset: str = DEFAULTS.dataset, replay: bool = True):
     """Where the run comes from and how the video is written, shared by every render command;
-    ``dataset`` is the one trained on when none is given."""
+    ``dataset`` is the one trained on when none is given; ``replay`` adds --run."""
     options = [
-        click.option("--run", "run_file", type=click.Path(path_type=Path), default=None,
-                     help="Replay a saved run (from `nnscratch train --out`) instead of training."),
+        *([click.option("--run", "run_file", type=click.Path(path_type=Path), default=None,
+                        help="Replay a saved run (from `nnscratch train --out`) instead of training.")]
+          if replay else []),
         click.option("--quality", type=click.Choice(["low", "medium", "high", "4k"]), default="high",
                      show_default=True, help="low is 480p15 for drafts, medium 720p30, high 1080p60, 4k 2160p60."),
         click.option("--fps", type=WholeNumber(1, 120), default=None, callback=check_fps,
@@ -547,18 +548,7 @@ def obtain_history(ctx: click.Context, options: dict, default_stem: str,
         raise click.BadParameter(f"--run replays a saved run, so {flag(explicit[0])} has no effect; "
                                  "leave it out or drop --run", param_hint=f"'{flag(explicit[0])}'")
     spec = run_spec(options)
-    if options["at"] is not None and not options["still"]:
-        raise click.BadParameter("--at picks the frame of a still; add --still", param_hint="'--at'")
-    if options["output"] is None:
-        options["output"] = (Path("media") / "images" / f"{default_stem}.png" if options["still"] else
-                             Path("media") / "videos" / f"{default_stem}.{options['video_format']}")
-        try:
-            check_output_folder(options["output"].parent)
-            if options["output"].parent.is_dir():
-                OutputFile(captions=True).convert(str(options["output"]), None, ctx)
-        except (OutputPathError, click.BadParameter) as error:
-            message = error.message if isinstance(error, click.BadParameter) else str(error)
-            raise click.BadParameter(message, param_hint="'--output'") from None
+    settle_output(ctx, options, default_stem)
     if run_file is not None:
         for written_path in (options["output"], options["output"].with_suffix(".srt")):
             if same_file(run_file, written_path):
@@ -575,6 +565,23 @@ def obtain_history(ctx: click.Context, options: dict, default_stem: str,
         check_run(history)
     warn_about(history)
     return history
+
+
+def settle_output(ctx: click.Context, options: dict, default_stem: str) -> None:
+    """Check --at, and set --output to its default when it was left out (BadParameter if that
+    default cannot be written)."""
+    if options["at"] is not None and not options["still"]:
+        raise click.BadParameter("--at picks the frame of a still; add --still", param_hint="'--at'")
+    if options["output"] is None:
+        options["output"] = (Path("media") / "images" / f"{default_stem}.png" if options["still"] else
+                             Path("media") / "videos" / f"{default_stem}.{options['video_format']}")
+        try:
+            check_output_folder(options["output"].parent)
+            if options["output"].parent.is_dir():
+                OutputFile(captions=True).convert(str(options["output"]), None, ctx)
+        except (OutputPathError, click.BadParameter) as error:
+            message = error.message if isinstance(error, click.BadParameter) else str(error)
+            raise click.BadParameter(message, param_hint="'--output'") from None
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -942,6 +949,147 @@ def render_training(ctx: click.Context, duration: float, **options) -> None:
     """
     history = obtain_history(ctx, options, "training")
     render_video("TrainingScene", history, options, duration=duration)
+
+
+class Variation(click.ParamType):
+    """``"lr=0.01,0.1,1"``: the option the runs of a comparison differ in, and its values."""
+
+    name = "OPTION=V1,V2"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        from nnscratch.comparison import parse_variation
+
+        try:
+            return parse_variation(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+class RunFiles(click.ParamType):
+    """``"a.npz,b.npz"``: 2 to 4 saved runs, to be replayed side by side."""
+
+    name = "files"
+
+    def convert(self, value, param, ctx) -> list[Path]:
+        if isinstance(value, list):
+            return value
+        from nnscratch.comparison import MAX_RUNS, MIN_RUNS
+
+        parts = [part.strip() for part in str(value).split(",")]
+        if any(not part for part in parts):
+            self.fail(f"{shown(value)} has an empty file name; write a.npz,b.npz", param, ctx)
+        if not MIN_RUNS <= len(parts) <= MAX_RUNS:
+            self.fail(f"give {MIN_RUNS} to {MAX_RUNS} run files to compare, got {len(parts)}", param, ctx)
+        return [Path(part) for part in parts]
+
+
+def comparable(histories: list, paths: list[Path]) -> None:
+    """Saved runs compared must share their network's shape and their data (BadParameter otherwise)."""
+    first = histories[0]
+    for history, path in zip(histories[1:], paths[1:]):
+        if history.layer_sizes != first.layer_sizes:
+            raise click.BadParameter(f"{one_line(str(path))} has layers {history.layer_sizes}, {paths[0]} "
+                                     f"{first.layer_sizes}: compared runs share their network", param_hint="'--runs'")
+        if history.metadata.get("dataset") != first.metadata.get("dataset") or \
+                not np_equal(history.X_train, first.X_train):
+            raise click.BadParameter(f"{one_line(str(path))} was trained on other data than {paths[0]}: compared "
+                                     "runs share their data", param_hint="'--runs'")
+
+
+def np_equal(a, b) -> bool:
+    return a.shape == b.shape and bool((a == b).all())
+
+
+@render.command("compare")
+@functools.partial(render_options, replay=False)
+@click.option("--vary", type=Variation(), default=None,
+              help="The option the runs differ in and its 2 to 4 values, e.g. lr=0.01,0.1,1 or "
+                   "activation=sigmoid,tanh,relu; one of activation, init, lr, optimizer, dropout, batch-size, "
+                   "l1, l2. Every other training option is shared.")
+@click.option("--runs", "run_files", type=RunFiles(), default=None,
+              help="Replay 2 to 4 saved runs of one network on the same data instead of training, e.g. "
+                   "a.npz,b.npz.")
+@click.option("--out-dir", type=click.Path(path_type=Path), default=None,
+              help="Save each run trained for --vary in this folder, as OPTION-VALUE.npz.")
+@click.option("--duration", type=FiniteFloat("--duration", 3, 600), default=12.0, show_default=True,
+              help="Length of the replay in seconds, whatever the number of epochs.")
+@click.version_option(nnscratch.__version__, prog_name="nnscratch")
+@click.pass_context
+def render_compare(ctx: click.Context, vary, run_files: list[Path] | None, out_dir: Path | None, duration: float,
+                   **options) -> None:
+    """Runs that differ in one choice, side by side: their networks recolouring in step, their curves
+    on one axis, and how each ended, diverged or did not learn included. Each value trains its own run
+    from the same data and seed, in parallel when the machine has the cores.
+
+    \b
+    Example:
+      nnscratch render compare --vary lr=0.01,0.1,1,10
+      nnscratch render compare --vary activation=sigmoid,tanh,relu --dataset moons --quality low
+      nnscratch render compare --vary init=random,xavier,he --layers 2,16,16,16,16,1 --dataset moons --activation sigmoid --optimizer sgd --lr 1
+      nnscratch render compare --runs a.npz,b.npz
+    """
+    from nnscratch.comparison import record_runs, varied_in, varied_specs
+
+    if vary is None and run_files is None:
+        raise click.BadParameter("say what the runs differ in, e.g. --vary lr=0.01,0.1,1, or give saved runs "
+                                 "with --runs", param_hint="'--vary'")
+    if vary is not None and run_files is not None:
+        raise click.BadParameter("--vary trains new runs and --runs replays saved ones: give one of them",
+                                 param_hint="'--runs'")
+    explicit = [name for name in nnscratch.RunSpec.__dataclass_fields__
+                if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE]
+    if run_files is not None:
+        if explicit:
+            raise click.BadParameter(f"--runs replays saved runs, so {flag(explicit[0])} has no effect; leave it out",
+                                     param_hint=f"'{flag(explicit[0])}'")
+        if out_dir is not None:
+            raise click.BadParameter("--out-dir saves runs trained for --vary; --runs are saved already",
+                                     param_hint="'--out-dir'")
+    else:
+        variable, values = vary
+        if variable.field in explicit:
+            raise click.BadParameter(f"--vary {variable.option} sets {flag(variable.field)} of each run; leave "
+                                     f"{flag(variable.field)} out", param_hint=f"'{flag(variable.field)}'")
+    base = run_spec(options)
+    settle_output(ctx, options, "compare")
+    if run_files is not None:
+        for path in run_files:
+            for written_path in (options["output"], options["output"].with_suffix(".srt")):
+                if same_file(path, written_path):
+                    raise click.BadParameter(f"{one_line(str(written_path))} is a run file being replayed",
+                                             param_hint="'--output'")
+        try:
+            histories = [nnscratch.TrainingHistory.load(path) for path in run_files]
+        except nnscratch.RunFileError as error:
+            raise click.ClickException(str(error)) from None
+        comparable(histories, run_files)
+        variable, values = varied_in(histories)
+        option = variable.option if variable is not None else None
+    else:
+        try:
+            specs = varied_specs(base, variable, values)
+        except nnscratch.SpecError as error:
+            raise click.BadParameter(str(error), param_hint="'--vary'") from None
+        saved = []
+        if out_dir is not None:
+            saved = [out_dir / f"{variable.option}-{value:g}.npz" if isinstance(value, float) else
+                     out_dir / f"{variable.option}-{value}.npz" for value in values]
+            try:
+                check_output_folder(out_dir)
+                for path in saved if out_dir.is_dir() else []:
+                    check_output_path(path, ".npz")
+            except OutputPathError as error:
+                raise click.BadParameter(str(error), param_hint="'--out-dir'") from None
+        histories = record_runs(specs)
+        if saved:
+            with written(out_dir), new_folders(out_dir):
+                for history, path in zip(histories, saved):
+                    history.save(path)
+        option = variable.option
+    render_video("CompareScene", None, options, histories=histories, option=option, values=values,
+                 duration=duration)
 
 
 @render.command("features")

@@ -3,6 +3,7 @@ from nnscratch import TrainingHistory
 from nnscratch.datasets import what_it_learned
 from scenes.backprop import BackpropScene
 from scenes.common import HistoryScene
+from scenes.compare import CompareScene
 from scenes.cost import CostScene
 from scenes.data import DataScene
 from scenes.descent import GradientDescentScene
@@ -35,6 +36,6 @@ def scene_for(name: str, history: TrainingHistory) -> type[HistoryScene]:
 
 from scenes.notebook import show  # noqa: E402  (it reads SCENES when called)
 
-__all__ = ["BackpropScene", "CostScene", "DataScene", "FeaturesScene", "ForwardPassScene", "GradientDescentScene",
+__all__ = ["BackpropScene", "CompareScene", "CostScene", "DataScene", "FeaturesScene", "ForwardPassScene", "GradientDescentScene",
            "LEARNED_SCENES", "NetworkMobject", "NetworkScene", "NeuronScene", "PlaneFeaturesScene", "SCENES",
            "SummaryScene", "TrainingScene", "scene_for", "show"]

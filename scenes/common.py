@@ -98,14 +98,14 @@ def image_shape(history: TrainingHistory) -> tuple[int, int] | None:
     return image_shape_of(history.metadata.get("dataset", {}).get("name"), history.layer_sizes[0])
 
 
-def drawn_pixels(history: TrainingHistory) -> np.ndarray | None:
-    """The input neurons drawn of a run on images: the pixels whose values vary most over the training
-    images, in reading order (the first and last pixels, drawn by default, are blank in every digit),
-    or None for other inputs."""
-    if image_shape(history) is None or history.layer_sizes[0] <= MAX_DRAWN_NEURONS:
+def drawn_pixels(history: TrainingHistory, count: int = MAX_DRAWN_NEURONS) -> np.ndarray | None:
+    """The ``count`` input neurons drawn of a run on images: the pixels whose values vary most over the
+    training images, in reading order (the first and last pixels, drawn by default, are blank in every
+    digit), or None for other inputs."""
+    if image_shape(history) is None or history.layer_sizes[0] <= count:
         return None
     spread = history.X_train.astype(np.float32).var(axis=0)
-    return np.sort(np.argsort(-spread, kind="stable")[:MAX_DRAWN_NEURONS])
+    return np.sort(np.argsort(-spread, kind="stable")[:count])
 
 
 def input_kind(history: TrainingHistory) -> str:
@@ -181,6 +181,7 @@ class HistoryScene(Scene):
         self.duration = self.get_run_time(self.animations)
         for animation in self.animations:
             still.jump_to_end(self, animation)
+        self.update_mobjects(0)  # what updaters draw (a replay's driver) follows the animations' ends
         self.renderer.time += self.duration
         self.renderer.num_plays += 1
 
@@ -223,11 +224,14 @@ class HistoryScene(Scene):
             return 0.0
         return max(0.0, self.narration.seconds(self.current_beat) - (self.time - self.beat_start))
 
-    def make_network(self, **layout) -> NetworkMobject:
-        meta = self.history.metadata
-        return NetworkMobject(self.history.layer_sizes, activation=meta["activation"], output=meta["output"],
-                              input_kind=input_kind(self.history), output_labels=output_names(self.history),
-                              input_indices=drawn_pixels(self.history), **layout)
+    def make_network(self, history: TrainingHistory | None = None, **layout) -> NetworkMobject:
+        """A drawing of the network of ``history`` (default: the scene's run)."""
+        history = history if history is not None else self.history
+        meta = history.metadata
+        drawn = layout.get("max_drawn", MAX_DRAWN_NEURONS)
+        layout.setdefault("output_labels", output_names(history))
+        return NetworkMobject(history.layer_sizes, activation=meta["activation"], output=meta["output"],
+                              input_kind=input_kind(history), input_indices=drawn_pixels(history, drawn), **layout)
 
     def weights_at(self, snapshot: int) -> list[np.ndarray]:
         return [W[snapshot] for W in self.history.weights]

@@ -46,6 +46,7 @@ class NetworkMobject(VGroup):
         (where a legend elsewhere names the colours: the classes of the plane).
     input_indices : which input neurons to draw of a layer too tall for all (the pixels of an image
         that vary, say), in order; by default the first and last ones.
+    max_drawn : the most neurons drawn of a layer (small networks side by side draw fewer).
 
     ``width`` and ``height`` are the spans of the neuron centres; braces and labels stick
     out beyond them (``scenes.layout.fit_network`` sizes a network to a region, all included).
@@ -66,18 +67,18 @@ class NetworkMobject(VGroup):
         max_radius: float = NEURON_RADIUS,
         output_colors: Sequence[ManimColor] | None = None,
         input_indices: Sequence[int] | None = None,
+        max_drawn: int = MAX_DRAWN_NEURONS,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
         self.layer_sizes = [int(size) for size in layer_sizes]
         self.level_functions = ([INPUT_LEVELS[input_kind]] + [ACTIVATION_LOOKS[activation].levels] *
                                 (len(layer_sizes) - 2) + [ACTIVATION_LOOKS[output].levels])
-        self.indices = [drawn_indices(size) for size in self.layer_sizes]
-        if input_indices is not None and self.layer_sizes[0] > MAX_DRAWN_NEURONS:
+        self.indices = [drawn_indices(size, max_drawn) for size in self.layer_sizes]
+        if input_indices is not None and self.layer_sizes[0] > max_drawn:
             chosen = np.unique(np.asarray(input_indices, dtype=int))
-            if len(chosen) != MAX_DRAWN_NEURONS or chosen[0] < 0 or chosen[-1] >= self.layer_sizes[0]:
-                raise ValueError(f"input_indices must be {MAX_DRAWN_NEURONS} different inputs of the "
-                                 f"{self.layer_sizes[0]}")
+            if len(chosen) != max_drawn or chosen[0] < 0 or chosen[-1] >= self.layer_sizes[0]:
+                raise ValueError(f"input_indices must be {max_drawn} different inputs of the {self.layer_sizes[0]}")
             self.indices[0] = chosen
         slots = max(len(idx) + (1 if size > len(idx) else 0) for idx, size in zip(self.indices, self.layer_sizes))
         self.spacing = min(0.8, height / max(slots - 1, 1))

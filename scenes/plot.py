@@ -70,7 +70,8 @@ class MetricPlot(VGroup):
     """Axes of one metric over epochs filling ``region``, with its curves (revealed up to an epoch
     during a replay), a heading that carries a live readout, and its labels.
 
-    ``series`` holds (values per epoch, colour, name) for each curve; an empty one is left out.
+    ``series`` holds (values per epoch, colour, name) for each curve; an empty one is left out, and
+    one shorter than the axis (a run that stopped early) ends where its values do.
     ``stacked_labels`` lists the value-axis labels of every plot stacked with this one, so all of
     their axes start at one x.
     """
@@ -117,10 +118,14 @@ class MetricPlot(VGroup):
                 epoch_labels.append(label)
         self.labels = VGroup(self.heading, self.keys, *value_labels, *epoch_labels, epoch_name)
         epochs = axis.samples()
-        xs = origin[0] + axis.position(epochs) * (corner[0] - origin[0])
         self.curves = []
         for values, color, _ in series:
-            ys = origin[1] + np.clip(np.asarray(values, dtype=float)[epochs], 0, top) / top * (corner[1] - origin[1])
+            values = np.asarray(values, dtype=float)
+            shown = epochs[epochs < len(values)]
+            if shown[-1] != len(values) - 1:
+                shown = np.append(shown, len(values) - 1)
+            xs = origin[0] + axis.position(shown) * (corner[0] - origin[0])
+            ys = origin[1] + np.clip(values[shown], 0, top) / top * (corner[1] - origin[1])
             self.curves.append(RevealedCurve(np.column_stack([xs, ys, np.zeros_like(xs)]), stroke_color=color,
                                              stroke_width=3))
         self.add(self.axes, self.labels)
@@ -145,7 +150,7 @@ class MetricPlot(VGroup):
         return VGroup(line, label)
 
     def reveal(self, epoch: float) -> None:
-        """Show the curves up to ``epoch``."""
-        fraction = float(self.axis.position(epoch))
+        """Show the curves up to ``epoch`` (a curve that ends before it, whole)."""
+        x = self.axes.c2p(float(self.axis.position(epoch)), 0)[0]
         for curve in self.curves:
-            curve.set_fraction(fraction)
+            curve.reveal_to(x)

@@ -32,7 +32,11 @@ class RevealedCurve(VMobject):
     def set_fraction(self, fraction: float) -> "RevealedCurve":
         """Show the curve from its first corner to ``fraction`` of the way along x."""
         first, final = self.xs[0], self.xs[-1]
-        self.reveal_x = first + min(max(fraction, 0.0), 1.0) * (final - first)
+        return self.reveal_to(first + min(max(fraction, 0.0), 1.0) * (final - first))
+
+    def reveal_to(self, x: float) -> "RevealedCurve":
+        """Show the curve from its first corner up to the scene's ``x`` (all of it past its last corner)."""
+        self.reveal_x = min(max(x, self.xs[0]), self.xs[-1])
         whole = bisect.bisect_right(self.xs, self.reveal_x) - 1  # segments shown whole
         if whole >= len(self.xs) - 1:
             self.points = self.full_points

@@ -346,14 +346,17 @@ class CompareScene(HistoryScene):
     def activation_beats(self) -> list[Beat]:
         names = [str(value) for value in self.values]
         slopes = {name: self.slope_peak(name) for name in names}
-        steepest = max(names, key=lambda name: slopes[name])
-        flattest = min(names, key=lambda name: slopes[name])
+        top, bottom = max(slopes.values()), min(slopes.values())
+        steepest = [name for name in names if slopes[name] >= top - 1e-3]
+        flattest = [name for name in names if slopes[name] <= bottom + 1e-3]
+        compared = (f"Their slopes reach at most {top:.2f}, all of them" if top - bottom < 1e-3 else
+                    f"{joined(steepest)} {'reaches' if len(steepest) == 1 else 'reach'} a slope of {top:.2f}; "
+                    f"{joined(flattest)}, at most {bottom:.2f}")
         return [
             Beat("Each activation's curve, solid, and its slope, dashed: the slope is how much of an error "
                  "passes back through a neuron.", self.show_functions,
                  brief="Each activation, solid, and its slope, dashed."),
-            Beat(f"The steepest slope is {steepest}'s, up to {slopes[steepest]:.2f}; the flattest, {flattest}'s, "
-                 f"up to {slopes[flattest]:.2f}.", lambda: None),
+            Beat(compared[0].upper() + compared[1:] + ".", lambda: None),
             Beat("Now the training itself.", self.hide_special, in_brief=Brief.WITH_NEXT),
         ]
 

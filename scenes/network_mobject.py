@@ -141,7 +141,9 @@ class NetworkMobject(VGroup):
         circles = [Circle(radius=self.radius, stroke_color=rim, stroke_width=rim_width,
                           fill_color=neuron_colors(np.zeros(1))[0], fill_opacity=1.0).move_to(point)
                    for point in self.positions[layer]]
-        return VGroup(*circles)
+        # Above whatever else is drawn on the edges: a pulse travelling along them passes under its
+        # neurons, not over them as a blob where a dozen edges meet.
+        return VGroup(*circles).set_z_index(1)
 
     def _ellipsis(self, layer: int) -> VGroup:
         x = self.positions[layer][0, 0]

@@ -1,4 +1,5 @@
-"""Remake the README's pictures from real runs: `.venv/bin/python scripts/stills.py` (a few minutes).
+"""Remake the README's pictures from real runs: `.venv/bin/python scripts/stills.py` (a few minutes;
+`--only compare` for the comparisons alone).
 
 Each is a scene's last frame (or the frame of one beat) at 1280x720, or a short GIF,
 written to docs/images/.
@@ -12,8 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nnscratch import RunSpec, record_run  # noqa: E402
+from nnscratch.comparison import VARIABLES, record_runs, varied_specs  # noqa: E402
 from scenes import (  # noqa: E402
-    BackpropScene, CostScene, DataScene, FeaturesScene, ForwardPassScene, GradientDescentScene, NetworkScene,
+    BackpropScene, CompareScene, CostScene, DataScene, FeaturesScene, ForwardPassScene, GradientDescentScene, NetworkScene,
     NeuronScene, PlaneFeaturesScene, SummaryScene, TrainingScene,
 )
 from scenes.explainer import chapter_specs  # noqa: E402
@@ -34,7 +36,32 @@ def until(scene_class, caption_start: str):
     return Until
 
 
+# The comparisons the README shows: what varies, its values, the rest of the run, and the beat to stop after.
+COMPARISONS = {
+    "compare_lr.png": ("lr", [0.002, 0.02, 0.2, 2.0], RunSpec.for_dataset("moons"), None),
+    "compare_init.png": ("init", ["random", "xavier", "he"],
+                         RunSpec.for_dataset("moons", layers=(2, 16, 16, 16, 16, 1), activation="sigmoid",
+                                             optimizer="sgd", learning_rate=1.0), "In the last hidden layer"),
+    "compare_activation.png": ("activation", ["sigmoid", "tanh", "relu"], RunSpec.for_dataset("moons"),
+                               "Each activation's curve"),
+    "compare_dropout.png": ("dropout", [0.0, 0.2, 0.5], RunSpec.for_dataset("spiral", layers=(2, 32, 32, 1),
+                                                                            epochs=2000), None),
+}
+
+
+def comparisons() -> None:
+    for name, (option, values, base, stop) in COMPARISONS.items():
+        runs = record_runs(varied_specs(base, VARIABLES[option], values))
+        scene = until(CompareScene, stop) if stop else CompareScene
+        render_still(scene, IMAGES / name, resolution=SIZE, histories=runs, option=option, values=values)
+        print("wrote", IMAGES / name)
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--only", "compare"]:
+        comparisons()
+        return
+    comparisons()
     default = record_run(RunSpec())
     spiral = record_run(RunSpec(dataset="spiral", layers=(2, 8, 8, 1), activation="tanh", optimizer="adam",
                                 learning_rate=0.02, epochs=2000))

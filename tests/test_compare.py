@@ -150,3 +150,19 @@ def test_each_curve_is_drawn_in_its_legends_colour(tmp_path):
         assert seen.max() - seen.min() > 40 and nearest == index, (index, seen)
         key = plot.keys[index][0]  # the legend's line for this run
         assert np.allclose(key.get_stroke_color().to_rgb(), RUN_COLORS[index].to_rgb())
+
+
+@pytest.mark.slow
+def test_a_still_of_a_comparison_is_its_videos_last_frame(tmp_path):
+    from PIL import Image
+
+    from scenes.compare import CompareScene
+    from scenes.render import render, render_still
+    from tests.test_still import differs
+
+    runs = record_runs(varied_specs(RunSpec(epochs=100), VARIABLES["activation"], ["sigmoid", "tanh"]), workers=1)
+    options = {"histories": runs, "option": "activation", "values": ["sigmoid", "tanh"], "duration": 3.0}
+    video = render(CompareScene, tmp_path / "c.mp4", resolution=(320, 180), fps=5, **options)
+    render_still(CompareScene, tmp_path / "c.png", resolution=(320, 180), **options)
+    still = np.asarray(Image.open(tmp_path / "c.png").convert("RGB"))
+    assert differs(read_video(video.path)[0][-1], still) < 0.002

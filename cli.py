@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import click
+import numpy
 
 import nnscratch
 from nnscratch import checks
@@ -993,13 +994,9 @@ def comparable(histories: list, paths: list[Path]) -> None:
             raise click.BadParameter(f"{one_line(str(path))} has layers {history.layer_sizes}, {paths[0]} "
                                      f"{first.layer_sizes}: compared runs share their network", param_hint="'--runs'")
         if history.metadata.get("dataset") != first.metadata.get("dataset") or \
-                not np_equal(history.X_train, first.X_train):
+                not numpy.array_equal(history.X_train, first.X_train):
             raise click.BadParameter(f"{one_line(str(path))} was trained on other data than {paths[0]}: compared "
                                      "runs share their data", param_hint="'--runs'")
-
-
-def np_equal(a, b) -> bool:
-    return a.shape == b.shape and bool((a == b).all())
 
 
 @render.command("compare")

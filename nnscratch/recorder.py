@@ -140,19 +140,18 @@ def _run_epochs(network: NeuralNetwork, data: _Data, epochs: int, learning_rate:
         loss, acc, gradients = network.loss_and_gradients(data.X, data.y)
         try:
             watch.check(epoch, loss)
-            if is_snapshot[epoch] and not recorder.fits(gradients):
+            if is_snapshot[epoch] and not recorder.record(gradients, epoch):
                 cause = ("try a smaller learning rate than " f"{learning_rate:g}" if epoch else
                          "before any step, so the initial weights, the data or l1 and l2 are too large")
                 raise DivergenceError(f"training diverged at epoch {epoch}: the weights or their gradients grew "
                                       f"past what float32 holds; {cause}")
         except DivergenceError as error:
-            if not keep_diverged:
+            if not keep_diverged or epoch == 0:
                 raise
             test = network.evaluate(data.X_test, data.y_test) if data.has_test else (0.0, 0.0)
             if all(np.isfinite(value) and value <= MAX_LOSS for value in (loss, test[0])) \
-                    and recorder.fits(gradients):  # the run ends on the epoch it diverged at, its jump drawn
-                metrics[:, epoch] = loss, acc, *test
-                recorder.record(gradients, epoch)
+                    and recorder.record(gradients, epoch):
+                metrics[:, epoch] = loss, acc, *test  # the run ends on the epoch it diverged at, its jump drawn
             elif last_good is not None and epoch >= 2:  # or on the one before, the last it could record
                 weights, biases, good_gradients = last_good
                 network.copy_parameters_from(weights, biases)
@@ -164,8 +163,6 @@ def _run_epochs(network: NeuralNetwork, data: _Data, epochs: int, learning_rate:
         metrics[0, epoch], metrics[1, epoch] = loss, acc
         if data.has_test:
             metrics[2, epoch], metrics[3, epoch] = network.evaluate(data.X_test, data.y_test)
-        if is_snapshot[epoch]:
-            recorder.record(gradients, epoch)
         if epoch > 0 and on_epoch is not None:
             on_epoch(epoch, loss, acc)
         if epoch == epochs:
@@ -286,19 +283,18 @@ class _SnapshotRecorder:
         for name in ("biases", "bias_grads", "probe_z", "probe_a"):
             self.arrays[name] = [np.empty((n_snapshots, shape[0]), np.float32) for shape in shapes]
 
-    def fits(self, gradients) -> bool:
-        """Whether the network's state, and ``gradients``, fit in float32."""
-        limit = np.finfo(np.float32).max
-        parts = [*self.network.weights, *self.network.biases, *gradients.weights, *gradients.biases]
-        trace = self.network.trace(self.probe)
-        return all(np.isfinite(part).all() and np.abs(part).max(initial=0.0) <= limit
-                   for part in parts + trace.z[1:] + trace.a[1:])
-
-    def record(self, gradients, epoch: int) -> None:
-        """Copy the network's state at ``epoch`` into the next row (``fits`` said it fits)."""
-        self._copy_row(self.count, gradients, self.network.trace(self.probe))
+    def record(self, gradients, epoch: int) -> bool:
+        """Copy the network's state at ``epoch`` into the next row; False, and the row not kept,
+        if it does not fit in float32."""
+        row = self.count
+        with np.errstate(over="ignore"):
+            self._copy_row(row, gradients, self.network.trace(self.probe))
+        if not all(np.isfinite(arrays[layer][row]).all() for arrays in self.arrays.values()
+                   for layer in range(len(arrays))):
+            return False
         self.count += 1
         self.epochs.append(epoch)
+        return True
 
     def _copy_row(self, row: int, gradients, trace) -> None:
         for layer in range(len(self.network.weights)):

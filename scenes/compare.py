@@ -23,7 +23,7 @@ from nnscratch.activations import HIDDEN_ACTIVATIONS
 from nnscratch.comparison import VARIABLES, activation_spread, record_runs, varied_specs
 from scenes.common import HistoryScene, loss_number
 from scenes.layout import GAP, Region, fit, fit_network, safe_area, short_sizes
-from scenes.narration import Beat, Brief, counted
+from scenes.narration import Beat, Brief
 from scenes.plot import EpochAxis, MetricPlot, labelled
 from scenes.readout import Readout
 from scenes.style import CLASS_COLORS, HIGHLIGHT, LABEL, MUTED, NEGATIVE
@@ -174,7 +174,6 @@ class CompareScene(HistoryScene):
                                          [(h.train_accuracy, colour, label) for h, colour, label in runs], 1.0,
                                          tops[1], self.axis, tops))
         self.curves = [curve for plot in self.plots for curve in plot.curves]
-        self.loss_top = loss_top
 
     def prepare_states(self) -> None:
         """Each run's drawn weights and probe activations at every snapshot, once: a frame then
@@ -220,7 +219,6 @@ class CompareScene(HistoryScene):
     # -- what is said -------------------------------------------------------------------
 
     def script(self) -> list[Beat]:
-        h = self.history
         noun = self.variable.noun[:-1] if self.variable is not None else None
         names = joined(self.labels)
         intro = (f"{len(self.histories)} runs of one network on the same data from the same seed, with one thing "
@@ -326,9 +324,7 @@ class CompareScene(HistoryScene):
     def spread_beats(self) -> list[Beat]:
         spreads = [activation_spread(history) for history in self.histories]
         last = len(self.history.layer_sizes) - 2
-        deviations = [float(np.sqrt(np.average(((edges[:-1] + edges[1:]) / 2 - np.average(
-            (edges[:-1] + edges[1:]) / 2, weights=counts)) ** 2, weights=counts))) if counts.sum() else 0.0
-                      for counts, edges in (spread[-1] for spread in spreads)]
+        deviations = [histogram_deviation(*spread[-1]) for spread in spreads]
         self.spreads = spreads
         widest, narrowest = int(np.argmax(deviations)), int(np.argmin(deviations))
         layers = "hidden layer 1" if last == 1 else f"hidden layers 1 to {last}"
@@ -502,3 +498,12 @@ class CompareScene(HistoryScene):
 def joined(names: Sequence[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
+def histogram_deviation(counts: np.ndarray, edges: np.ndarray) -> float:
+    """The standard deviation of the values a histogram holds, each at the middle of its bin."""
+    if not counts.sum():
+        return 0.0
+    middles = (edges[:-1] + edges[1:]) / 2
+    mean = np.average(middles, weights=counts)
+    return float(np.sqrt(np.average((middles - mean) ** 2, weights=counts)))

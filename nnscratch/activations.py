@@ -20,8 +20,14 @@ class Activation(NamedTuple):
 def sigmoid(z: np.ndarray) -> np.ndarray:
     # e^-z overflows to infinity below z = -709 (-88 in float32), and 1 / infinity is the 0 the
     # sigmoid tends to; numpy's exp is three times faster than its tanh, the other way to write it.
+    # Each step writes into one new array: temporaries cost as much as the exp (loss surfaces).
+    z = np.asarray(z)
+    a = np.negative(z, out=np.empty(z.shape, np.result_type(z.dtype, np.float16)))
     with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-z))
+        np.exp(a, out=a)
+    a += 1.0
+    np.reciprocal(a, out=a)
+    return a if a.ndim else a[()]
 
 
 def sigmoid_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:

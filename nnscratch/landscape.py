@@ -17,6 +17,9 @@ from nnscratch.history import TrainingHistory
 from nnscratch.network import NeuralNetwork
 
 CHUNK_VALUES = 1_000_000  # floats of activations evaluated at once: 4 MB, near the caches
+# Grid points per side: 30 cells, as many as the surface draws (scenes.surface), and contours as
+# smooth to the eye as from twice as many; each point is a forward pass over all the training data.
+RESOLUTION = 31
 
 
 @dataclass
@@ -64,7 +67,7 @@ def principal_plane(history: TrainingHistory) -> tuple[np.ndarray, tuple[float, 
     return directions, (shares[0], shares[1]), centred @ directions.T
 
 
-def loss_landscape(history: TrainingHistory, resolution: int = 61, margin: float = 0.25) -> Landscape:
+def loss_landscape(history: TrainingHistory, resolution: int = RESOLUTION, margin: float = 0.25) -> Landscape:
     """The training loss on a ``resolution`` x ``resolution`` grid in the run's principal plane: a
     square, with one scale along both directions, round the projected path and ``margin`` of its
     span more on each side (a path that runs along one direction still shows the loss across it)."""

@@ -7,11 +7,12 @@ the recorded run: the full-batch gradient and the weights one snapshot later.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Indicate, LaggedStart, Line, MathTypst, Text, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Indicate, LaggedStart, Line, VGroup, Write
 
 from nnscratch.backprop import explain_example
 from scenes.common import HistoryScene, class_labels
-from scenes.forward_pass import Formula, number
+from scenes.glyphs import Formula, Label
+from scenes.forward_pass import number
 from scenes.layout import GAP, fit, fit_network, safe_area
 from scenes.narration import Beat, Brief
 from scenes.style import GRADIENT_PALETTE, HIGHLIGHT, LABEL, MUTED, WEIGHT_PALETTE
@@ -73,9 +74,9 @@ class BackpropScene(HistoryScene):
 
     def prepare(self) -> None:
         area = safe_area()
-        self.title = Text("Backpropagation", font_size=38, color=LABEL)
+        self.title = Label("Backpropagation", font_size=38, color=LABEL)
         fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
-        self.subtitle = Text(f"training sample {self.sample} at epoch {self.epoch:,}", font_size=22, color=MUTED)
+        self.subtitle = Label(f"training sample {self.sample} at epoch {self.epoch:,}", font_size=22, color=MUTED)
         fit(self.subtitle, area.below(self.title.get_bottom()[1] - 0.15).above(
             self.title.get_bottom()[1] - 0.15 - self.subtitle.height), UP + LEFT)
         self.column = area.right_of(area.right - COLUMN_WIDTH).below(self.title.get_bottom()[1] - GAP)
@@ -100,7 +101,7 @@ class BackpropScene(HistoryScene):
         self.lines.append(group)
         return group
 
-    def formula(self, code: str) -> MathTypst:
+    def formula(self, code: str) -> Formula:
         return Formula(code, font_size=FORMULA_FONT, color=LABEL)
 
     # -- what is said -------------------------------------------------------------------
@@ -292,7 +293,7 @@ class BackpropScene(HistoryScene):
     def show_weights(self) -> None:
         net = self.network_mob
         self.gradient_legend = VGroup(*(VGroup(Line(LEFT * 0.25, RIGHT * 0.25, stroke_color=color, stroke_width=5),
-                                               Text(text, font_size=20, color=LABEL)).arrange(RIGHT, buff=0.15)
+                                               Label(text, font_size=20, color=LABEL)).arrange(RIGHT, buff=0.15)
                                         for color, text in ((GRADIENT_PALETTE[0], "dC/dw > 0: lower this weight"),
                                                             (GRADIENT_PALETTE[1], "dC/dw < 0: raise it"))))
         self.gradient_legend.arrange(DOWN, aligned_edge=LEFT, buff=0.12)

@@ -179,8 +179,7 @@ class HistoryScene(Scene):
         self.animations = self.compile_animations(*animations, **kwargs)
         self.add_mobjects_from_animations(self.animations)
         self.duration = self.get_run_time(self.animations)
-        for animation in self.animations:
-            still.jump_to_end(self, animation)
+        still.jump_to_end(self, *self.animations)
         self.update_mobjects(0)  # what updaters draw (a replay's driver) follows the animations' ends
         self.renderer.time += self.duration
         self.renderer.num_plays += 1

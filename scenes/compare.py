@@ -15,13 +15,14 @@ from typing import Sequence
 import numpy as np
 from manim import (
     DOWN, LEFT, RIGHT, UP, Axes, Create, DashedVMobject, FadeIn, FadeOut, Indicate, LaggedStart, Line, Rectangle,
-    Text, ValueTracker, VGroup, VMobject, Write, linear,
+    ValueTracker, VGroup, VMobject, Write, linear,
 )
 
 from nnscratch import RunSpec, TrainingHistory, judge
 from nnscratch.activations import HIDDEN_ACTIVATIONS
 from nnscratch.comparison import VARIABLES, activation_spread, record_runs, varied_specs
 from scenes.common import HistoryScene, loss_number
+from scenes.glyphs import Label
 from scenes.layout import GAP, Region, fit, fit_network, safe_area, short_sizes
 from scenes.narration import Beat, Brief
 from scenes.plot import EpochAxis, MetricPlot, labelled
@@ -102,16 +103,16 @@ class CompareScene(HistoryScene):
     def prepare(self) -> None:
         area, h = safe_area(), self.history
         noun = self.variable.noun if self.variable is not None else "runs"
-        self.title = Text(f"Comparing {noun}", font_size=38, color=LABEL)
+        self.title = Label(f"Comparing {noun}", font_size=38, color=LABEL)
         fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
         same = f"the same {short_sizes(h.layer_sizes)} network, data and seed"
-        self.subtitle = Text(same + (f"; only the {noun[:-1]} changes" if self.variable else ""), font_size=22,
+        self.subtitle = Label(same + (f"; only the {noun[:-1]} changes" if self.variable else ""), font_size=22,
                              color=MUTED)
         fit(self.subtitle, area.below(self.title.get_bottom()[1] - 0.12).above(
             self.title.get_bottom()[1] - 0.12 - self.subtitle.height), UP + LEFT)
         self.epoch_readout = Readout(len(f"{self.epochs:,}"), font_size=28, color=LABEL)
-        self.readouts = labelled(Text("epoch", font_size=28, color=MUTED), self.epoch_readout,
-                                 Text(f"/ {self.epochs:,}", font_size=28, color=MUTED))
+        self.readouts = labelled(Label("epoch", font_size=28, color=MUTED), self.epoch_readout,
+                                 Label(f"/ {self.epochs:,}", font_size=28, color=MUTED))
         self.readouts.move_to([area.right, 0, 0], RIGHT).align_to(self.title, DOWN)
         if self.readouts.get_left()[0] < self.title.get_right()[0] + GAP:  # a long title: the readout below it
             self.readouts.next_to(self.subtitle, RIGHT, buff=0.4).align_to(self.subtitle, DOWN)
@@ -128,14 +129,14 @@ class CompareScene(HistoryScene):
         """A column per run: its name in its colour, its network, and a line for how it ends."""
         count = len(self.histories)
         width = (region.width - (count - 1) * 2 * GAP) / count
-        label_height = Text("Ag", font_size=24).height
-        status_height = Text("Ag", font_size=18).height
+        label_height = Label("Ag", font_size=24).height
+        status_height = Label("Ag", font_size=18).height
         self.network_mobs, self.name_texts, self.status_texts, self.columns = [], VGroup(), [], []
         for index, history in enumerate(self.histories):
             left = region.left + index * (width + 2 * GAP)
             column = Region(left, left + width, region.bottom, region.top)
             self.columns.append(column)
-            name = Text(self.labels[index], font_size=24, color=RUN_COLORS[index])
+            name = Label(self.labels[index], font_size=24, color=RUN_COLORS[index])
             fit(name, column.above(column.top - label_height), UP)
             self.name_texts.add(name)
             body = column.below(name.get_bottom()[1] - 0.12).above(column.bottom + status_height + 0.12)
@@ -148,10 +149,10 @@ class CompareScene(HistoryScene):
             self.network_mobs.append(network)
             self.status_texts.append(self.status(index, ""))
 
-    def status(self, index: int, text: str, colour=MUTED) -> Text:
+    def status(self, index: int, text: str, colour=MUTED) -> Label:
         """The line under run ``index``'s network, placed in its column."""
         column = self.columns[index]
-        line = Text(text or " ", font_size=18, color=colour)
+        line = Label(text or " ", font_size=18, color=colour)
         return fit(line, column.above(column.bottom).below(column.bottom + line.height + 0.02), DOWN)
 
     def build_plots(self, region: Region) -> None:
@@ -232,7 +233,7 @@ class CompareScene(HistoryScene):
                                                       "their names.")
         beats += [
             Beat(keys, self.show_plots),
-            Beat(f"Each frame shows every run's real weights at the same epoch, and its curve up to there.",
+            Beat("Each frame shows every run's real weights at the same epoch, and its curve up to there.",
                  lambda: self.replay_part(0), brief="Each frame shows every run's real weights at the same epoch."),
             Beat(self.events_caption(), lambda: self.replay_part(1)),
             Beat(self.outcome_caption(), lambda: self.replay_part(2)),
@@ -368,17 +369,17 @@ class CompareScene(HistoryScene):
         region = self.lower
         small = 16
         layers = len(self.spreads[0])
-        name_width = max(Text(label, font_size=18).width for label in self.labels) + 0.2
+        name_width = max(Label(label, font_size=18).width for label in self.labels) + 0.2
         cell = (region.width - name_width - (layers - 1) * GAP) / layers
         lefts = [region.left + name_width + layer * (cell + GAP) for layer in range(layers)]
-        headings = VGroup(*(Text(f"hidden layer {layer + 1}", font_size=small, color=MUTED) for layer in range(layers)))
+        headings = VGroup(*(Label(f"hidden layer {layer + 1}", font_size=small, color=MUTED) for layer in range(layers)))
         for heading, left in zip(headings, lefts):
             heading.move_to([left + cell / 2, region.top - heading.height / 2, 0])
         edges = self.spreads[0][0][1]
         ends = VGroup()
         for left in lefts:
-            ends.add(Text(f"{edges[0]:g}", font_size=small, color=MUTED).move_to([left, 0, 0], LEFT),
-                     Text(f"{edges[-1]:g}", font_size=small, color=MUTED).move_to([left + cell, 0, 0], RIGHT))
+            ends.add(Label(f"{edges[0]:g}", font_size=small, color=MUTED).move_to([left, 0, 0], LEFT),
+                     Label(f"{edges[-1]:g}", font_size=small, color=MUTED).move_to([left + cell, 0, 0], RIGHT))
         top = headings.get_bottom()[1] - 0.1
         bottom = region.bottom + ends.height + 0.08
         ends.set_y(region.bottom + ends.height / 2)
@@ -387,7 +388,7 @@ class CompareScene(HistoryScene):
         rows = VGroup(headings, ends)
         for index, spread in enumerate(self.spreads):
             row_top = top - index * (row_height + GAP)
-            name = Text(self.labels[index], font_size=18, color=RUN_COLORS[index])
+            name = Label(self.labels[index], font_size=18, color=RUN_COLORS[index])
             name.move_to([region.left + name.width / 2, row_top - row_height / 2, 0])
             row = VGroup(name)
             peak = max(float(counts.max()) for counts, _ in spread) or 1.0
@@ -426,7 +427,7 @@ class CompareScene(HistoryScene):
             slope_line = axes.plot_line_graph(z, np.clip(slope, low, high), add_vertex_dots=False,
                                               line_color=RUN_COLORS[index], stroke_width=2)
             dashed = DashedVMobject(slope_line["line_graph"], num_dashes=28)
-            title = Text(f"{name} and its slope", font_size=18, color=RUN_COLORS[index])
+            title = Label(f"{name} and its slope", font_size=18, color=RUN_COLORS[index])
             group = VGroup(axes, curve, dashed)
             fit(group, region.below(region.top - 0.35), DOWN)
             title.next_to(group, UP, buff=0.08)

@@ -6,10 +6,11 @@ and after it; their average plus the regularization penalty is the recorded loss
 from __future__ import annotations
 
 import numpy as np
-from manim import LEFT, RIGHT, UP, FadeIn, Indicate, LaggedStart, Rectangle, SurroundingRectangle, Text, VGroup, Write
+from manim import LEFT, RIGHT, UP, FadeIn, Indicate, LaggedStart, Rectangle, SurroundingRectangle, VGroup, Write
 
 from scenes.common import HistoryScene, class_labels, loss_number
-from scenes.forward_pass import Formula, number
+from scenes.glyphs import Formula, Label
+from scenes.forward_pass import number
 from scenes.layout import GAP, fit, safe_area
 from scenes.narration import Beat, Brief
 from scenes.style import HIGHLIGHT, LABEL, MUTED
@@ -72,9 +73,9 @@ class CostScene(HistoryScene):
 
     def prepare(self) -> None:
         area, h = safe_area(), self.history
-        self.title = Text("The cost", font_size=38, color=LABEL)
+        self.title = Label("The cost", font_size=38, color=LABEL)
         fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
-        self.subtitle = Text(f"how wrong the network is, on {len(h.X_train):,} training examples", font_size=22,
+        self.subtitle = Label(f"how wrong the network is, on {len(h.X_train):,} training examples", font_size=22,
                              color=MUTED)
         fit(self.subtitle, area.below(self.title.get_bottom()[1] - 0.15).above(
             self.title.get_bottom()[1] - 0.15 - self.subtitle.height), UP + LEFT)
@@ -122,8 +123,8 @@ class CostScene(HistoryScene):
         self.header, self.body, self.average = rows[0], VGroup(*rows[1:-1]), rows[-1]
         left = VGroup(self.header[2], self.header[3])
         right = VGroup(self.header[4], self.header[5])
-        self.after_heading = Text(f"after {h.epochs:,} epochs", font_size=CELL_FONT, color=LABEL).next_to(left, UP, 0.15)
-        self.before_heading = Text("before training", font_size=CELL_FONT, color=LABEL).next_to(right, UP, 0.15)
+        self.after_heading = Label(f"after {h.epochs:,} epochs", font_size=CELL_FONT, color=LABEL).next_to(left, UP, 0.15)
+        self.before_heading = Label("before training", font_size=CELL_FONT, color=LABEL).next_to(right, UP, 0.15)
         self.rule = Rectangle(width=xs[-1] + widths[-1], height=0.01, stroke_width=0, fill_color=MUTED,
                               fill_opacity=1).move_to([(xs[-1] + widths[-1]) / 2, self.average.get_top()[1] + 0.17, 0])
         self.after_columns = VGroup(self.after_heading, self.header[2], self.header[3],
@@ -133,13 +134,13 @@ class CostScene(HistoryScene):
         return VGroup(self.after_heading, self.before_heading, rows, self.rule)
 
     @staticmethod
-    def cell(text: str, colour) -> Text:
-        return Text(text, font_size=CELL_FONT, color=colour)
+    def cell(text: str, colour) -> Label:
+        return Label(text, font_size=CELL_FONT, color=colour)
 
     def bar(self, cost: float, scale: float) -> VGroup:
         length = max(0.02, BAR_LENGTH * min(1.0, cost / scale))
         bar = Rectangle(width=length, height=0.18, stroke_width=0, fill_color=MUTED, fill_opacity=1)
-        text = Text(loss_number(cost), font_size=CELL_FONT, color=LABEL)
+        text = Label(loss_number(cost), font_size=CELL_FONT, color=LABEL)
         slot = Rectangle(width=BAR_LENGTH, height=0.18, stroke_opacity=0, fill_opacity=0)
         bar.align_to(slot, LEFT)
         drawn = VGroup(text, VGroup(slot, bar)).arrange(RIGHT, buff=0.2)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Circle, ManimColor, Create, FadeIn, Rectangle, Square, SurroundingRectangle, Text, VGroup, Write,
+    DOWN, LEFT, RIGHT, UP, Circle, ManimColor, Create, FadeIn, Rectangle, Square, SurroundingRectangle, VGroup, Write,
 )
 
 from scenes.common import HistoryScene, class_labels, data_words, image_shape
 from scenes.forward_pass import number
+from scenes.glyphs import Label
 from scenes.layout import GAP, fit, safe_area
 from scenes.narration import Beat, Brief, counted
 from scenes.pixel_image import PixelImage
@@ -42,7 +43,7 @@ class DataScene(HistoryScene):
     def prepare(self) -> None:
         h = self.history
         area = safe_area()
-        self.title = Text("The task", font_size=38, color=LABEL)
+        self.title = Label("The task", font_size=38, color=LABEL)
         fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
         content = area.below(self.title.get_bottom()[1] - 2 * GAP)
         self.picture_region = content.left_of(content.left + PICTURE_SHARE * content.width)
@@ -75,7 +76,7 @@ class DataScene(HistoryScene):
         h, region = self.history, self.picture_region
         count = min(SHOWN_DIGITS, len(h.X_train))
         rows = -(-count // GRID_COLUMNS)
-        label_height = Text("0", font_size=18).height + 0.08
+        label_height = Label("0", font_size=18).height + 0.08
         side = min((region.width - (GRID_COLUMNS - 1) * 0.12) / GRID_COLUMNS,
                    (region.height - rows * label_height - (rows - 1) * 0.12) / rows)
         self.examples, self.labels = VGroup(), VGroup()
@@ -86,13 +87,13 @@ class DataScene(HistoryScene):
             image = Raster(pixel_greys(h.X_train[index].astype(float).reshape(self.shape)), side, side, smooth=False)
             self.examples.add(image.move_to([x, y, 0]))
             label = self.names[self.classes[index]] if self.names else ""
-            self.labels.add(Text(label, font_size=18, color=MUTED).next_to(image, DOWN, buff=0.06))
+            self.labels.add(Label(label, font_size=18, color=MUTED).next_to(image, DOWN, buff=0.06))
         side_region = self.side_region
         big = min(side_region.width, side_region.height * 0.55)
         self.probe_mob = PixelImage(h.probe_input.astype(float), self.shape, big)
-        self.probe_label = Text(f"labelled {self.probe_class()}", font_size=FONT, color=LABEL)
+        self.probe_label = Label(f"labelled {self.probe_class()}", font_size=FONT, color=LABEL)
         rows_, columns_ = self.shape
-        self.probe_numbers = Text(f"{rows_} × {columns_} = {rows_ * columns_} numbers", font_size=FONT,
+        self.probe_numbers = Label(f"{rows_} × {columns_} = {rows_ * columns_} numbers", font_size=FONT,
                                   color=MUTED)
         self.probe_group = VGroup(self.probe_mob, self.probe_label, self.probe_numbers).arrange(
             DOWN, aligned_edge=LEFT, buff=0.15)
@@ -119,8 +120,8 @@ class DataScene(HistoryScene):
 
         self.examples, positions = points(h.X_train, h.y_train, True)
         self.tests = points(h.X_test, h.y_test, False)[0] if h.has_test else VGroup()
-        axes = VGroup(Text("x₁", font_size=18, color=MUTED).next_to(self.frame, DOWN, buff=0.08),
-                      Text("x₂", font_size=18, color=MUTED).next_to(self.frame, LEFT, buff=0.08))
+        axes = VGroup(Label("x₁", font_size=18, color=MUTED).next_to(self.frame, DOWN, buff=0.08),
+                      Label("x₂", font_size=18, color=MUTED).next_to(self.frame, LEFT, buff=0.08))
         self.frame_group = VGroup(self.frame, axes)
         self.labels = self.legend(rgbs) if self.names else VGroup()
         fit(self.labels, self.side_region.above(self.side_region.top - self.labels.height), UP + LEFT)
@@ -128,7 +129,7 @@ class DataScene(HistoryScene):
         self.probe_mob = Circle(radius=3 * DOT_SHARE * side, color=HIGHLIGHT, stroke_width=3)
         self.probe_mob.move_to([*ring_at, 0])
         x, y = h.probe_input.astype(float)
-        self.probe_label = Text(f"({number(x)}, {number(y)}): {self.probe_class()}", font_size=FONT, color=HIGHLIGHT)
+        self.probe_label = Label(f"({number(x)}, {number(y)}): {self.probe_class()}", font_size=FONT, color=HIGHLIGHT)
         self.probe_numbers = VGroup()
         self.probe_group = VGroup(self.probe_label)
         fit(self.probe_group, self.side_region.below(self.labels.get_bottom()[1] - 0.4), UP + LEFT)
@@ -137,7 +138,7 @@ class DataScene(HistoryScene):
 
     def legend(self, rgbs: np.ndarray) -> VGroup:
         keys = VGroup(*(VGroup(Square(0.18, stroke_width=0, fill_color=rgb, fill_opacity=1.0),
-                               Text(name, font_size=FONT, color=LABEL)).arrange(RIGHT, buff=0.12)
+                               Label(name, font_size=FONT, color=LABEL)).arrange(RIGHT, buff=0.12)
                         for rgb, name in zip(rgbs, self.names)))
         return keys.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
 
@@ -152,14 +153,14 @@ class DataScene(HistoryScene):
         self.table_rows = rows
         header = [f"x{i + 1}" for i in range(shown_columns)] + (["…"] if shown_columns < n_inputs else []) + \
             ["class" if self.names else "target"]
-        cells = [[Text(text, font_size=TABLE_FONT, color=MUTED) for text in header]]
+        cells = [[Label(text, font_size=TABLE_FONT, color=MUTED) for text in header]]
         for row in rows:
             values = [number(v) for v in h.X_train[row, :shown_columns].astype(float)]
             values += ["…"] if shown_columns < n_inputs else []
             target = h.y_train[row:row + 1]
             values.append(self.names[int(class_of(target)[0])] if self.names else number(float(target[0, 0])))
             colours = [LABEL] * (len(values) - 1) + [self.class_colour(row)]
-            cells.append([Text(value, font_size=TABLE_FONT, color=colour) for value, colour in zip(values, colours)])
+            cells.append([Label(value, font_size=TABLE_FONT, color=colour) for value, colour in zip(values, colours)])
         widths = [max(line[c].width for line in cells) for c in range(len(header))]
         table = VGroup()
         for line in cells:
@@ -182,7 +183,7 @@ class DataScene(HistoryScene):
         probe_row = rows.index(self.probe) + 1 if self.probe in rows else None
         if probe_row is not None:
             self.probe_mob = SurroundingRectangle(table[probe_row], color=HIGHLIGHT, buff=0.08)
-        self.probe_label = Text(f"the example we follow: {self.probe_class()}", font_size=FONT, color=HIGHLIGHT)
+        self.probe_label = Label(f"the example we follow: {self.probe_class()}", font_size=FONT, color=HIGHLIGHT)
         self.probe_numbers = VGroup()
         self.probe_group = VGroup(self.probe_label)
         fit(self.probe_group, self.side_region, UP + LEFT)
@@ -198,7 +199,7 @@ class DataScene(HistoryScene):
         h = self.history
         lines = [f"{len(h.X_train):,} to train on"]
         lines.append(f"{len(h.X_test):,} kept apart to test" if h.has_test else "none kept apart to test")
-        return VGroup(*(Text(line, font_size=FONT, color=LABEL if i == 0 else MUTED)
+        return VGroup(*(Label(line, font_size=FONT, color=LABEL if i == 0 else MUTED)
                         for i, line in enumerate(lines))).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
 
     # -- the story ------------------------------------------------------------------

@@ -8,12 +8,13 @@ step-size slice is the loss along the recorded gradient of one snapshot.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, UP, Axes, Create, Dot, FadeIn, Text, UpdateFromAlphaFunc, VGroup, Write
+from manim import DOWN, LEFT, UP, Axes, Create, Dot, FadeIn, UpdateFromAlphaFunc, VGroup, Write
 from manim import linear, smooth
 
 from nnscratch.landscape import gradient_slice
 from scenes.backprop import default_snapshot
 from scenes.common import HistoryScene, loss_number
+from scenes.glyphs import Label
 from scenes.landscape_cache import cached_landscape
 from scenes.layout import GAP, fit, safe_area
 from scenes.narration import Beat, Brief
@@ -40,7 +41,7 @@ class GradientDescentScene(HistoryScene):
 
     def prepare(self) -> None:
         area, h = safe_area(), self.history
-        self.title = Text("Gradient descent", font_size=38, color=LABEL)
+        self.title = Label("Gradient descent", font_size=38, color=LABEL)
         fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
         content = area.below(self.title.get_bottom()[1] - GAP)
         self.column = content.right_of(content.right - COLUMN_WIDTH)
@@ -50,14 +51,14 @@ class GradientDescentScene(HistoryScene):
         self.surface.opacity = 0.0
         share = sum(self.landscape.explained)
         self.share_text = f"{share:.1%}" if share < 0.999 else f"{share:.2%}"
-        self.facts = VGroup(Text(f"{h.network_at().n_parameters:,} weights and biases", font_size=22, color=LABEL),
-                            Text(f"2-D slice: {self.share_text} of the path", font_size=22, color=MUTED))
+        self.facts = VGroup(Label(f"{h.network_at().n_parameters:,} weights and biases", font_size=22, color=LABEL),
+                            Label(f"2-D slice: {self.share_text} of the path", font_size=22, color=MUTED))
         self.facts.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         fit(self.facts, self.column.below(self.column.top).above(self.column.top - self.facts.height), UP + LEFT)
         self.epoch_readout = Readout(len(f"{h.epochs:,}"), font_size=26, color=LABEL)
         self.loss_readout = Readout(9, font_size=26, color=HIGHLIGHT)
-        self.readouts = VGroup(labelled(Text("epoch", font_size=26, color=MUTED), self.epoch_readout),
-                               labelled(Text("loss", font_size=26, color=MUTED), self.loss_readout))
+        self.readouts = VGroup(labelled(Label("epoch", font_size=26, color=MUTED), self.epoch_readout),
+                               labelled(Label("loss", font_size=26, color=MUTED), self.loss_readout))
         self.readouts.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         top = self.facts.get_bottom()[1] - 0.4
         fit(self.readouts, self.column.below(top).above(top - self.readouts.height), UP + LEFT)
@@ -201,13 +202,13 @@ class GradientDescentScene(HistoryScene):
                                      line_color=LABEL, stroke_width=3)
         marks = VGroup(*(Dot(axes.c2p(t, self.slice_value(t)), radius=0.07, color=color)
                          for t, color in ((0.0, LABEL), (rate, OUTPUT_RIM), (10 * rate, NEGATIVE))))
-        labels = VGroup(Text("step against the gradient", font_size=16, color=MUTED).next_to(
+        labels = VGroup(Label("step against the gradient", font_size=16, color=MUTED).next_to(
                             axes.c2p(self.slice_t[-1] / 2, bottom), DOWN, buff=0.08),
-                        Text(loss_number(top), font_size=16, color=MUTED).next_to(axes.c2p(0, top), LEFT, buff=0.08),
-                        Text(loss_number(bottom), font_size=16, color=MUTED).next_to(axes.c2p(0, bottom), LEFT,
+                        Label(loss_number(top), font_size=16, color=MUTED).next_to(axes.c2p(0, top), LEFT, buff=0.08),
+                        Label(loss_number(bottom), font_size=16, color=MUTED).next_to(axes.c2p(0, bottom), LEFT,
                                                                                      buff=0.08),
-                        Text("η", font_size=18, color=OUTPUT_RIM).next_to(marks[1], UP, buff=0.08),
-                        Text("10 η", font_size=18, color=NEGATIVE).next_to(marks[2], UP, buff=0.08))
+                        Label("η", font_size=18, color=OUTPUT_RIM).next_to(marks[1], UP, buff=0.08),
+                        Label("10 η", font_size=18, color=NEGATIVE).next_to(marks[2], UP, buff=0.08))
         panel = VGroup(axes, curve, marks, labels)
         fit(panel, region, UP + LEFT)
         self.play(Create(axes), Create(curve), run_time=1.5)

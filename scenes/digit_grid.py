@@ -8,10 +8,11 @@ image, green when it matches the label and red when not. A heading counts them.
 from __future__ import annotations
 
 import numpy as np
-from manim import LEFT, UP, Text, VGroup
+from manim import LEFT, UP, VGroup
 
 from nnscratch import TrainingHistory
 from nnscratch.snapshot_outputs import activations_at, predictions
+from scenes.glyphs import Label
 from scenes.layout import Region
 from scenes.plot import labelled
 from scenes.raster import BoxOutlines, Raster
@@ -54,8 +55,8 @@ class DigitGrid(VGroup):
         self.right = self.answers == self.labels_true  # (keyframes, count)
         self.names = class_names
         self.count_readout = Readout(len(str(count)), font_size=24, color=RIGHT_COLOR)
-        self.heading = labelled(Text(f"{self.source} digits", font_size=24, color=LABEL), self.count_readout,
-                                Text(f"/ {count} right", font_size=24, color=MUTED))
+        self.heading = labelled(Label(f"{self.source} digits", font_size=24, color=LABEL), self.count_readout,
+                                Label(f"/ {count} right", font_size=24, color=MUTED))
         self.heading.move_to([region.left, region.top, 0], UP + LEFT)
         template = Readout(max(len(name) for name in class_names), font_size=LABEL_FONT, color=LABEL)
         label_height = template.height

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from manim import DOWN, FadeIn, FadeOut, Mobject, Text, UpdateFromAlphaFunc, VGroup
+from manim import DOWN, FadeIn, FadeOut, Mobject, UpdateFromAlphaFunc, VGroup
 
 import scenes
 from nnscratch import TrainingHistory
 from nnscratch.datasets import what_it_learned
 from scenes.common import HistoryScene
+from scenes.glyphs import Label
 from scenes.narration import Beat
 from scenes.style import LABEL, MUTED
 
@@ -107,8 +108,8 @@ def chapter_scene(spec: ChapterSpec, number: int, history: TrainingHistory) -> t
             return [Beat(f"Part {number}: {spec.title}.", self.show_card), *super().script()]
 
         def show_card(self) -> None:
-            card = VGroup(Text(f"Part {number}", font_size=30, color=MUTED),
-                          Text(spec.title, font_size=60, color=LABEL)).arrange(DOWN, buff=0.3)
+            card = VGroup(Label(f"Part {number}", font_size=30, color=MUTED),
+                          Label(spec.title, font_size=60, color=LABEL)).arrange(DOWN, buff=0.3)
             self.play(FadeIn(card, shift=DOWN * 0.15), run_time=CARD_FADE)
             self.hold(self.beat_seconds() - CARD_FADE)
             self.play(FadeOut(card), run_time=CARD_FADE)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Create, FadeIn, Indicate, Rectangle, SurroundingRectangle, Text, UpdateFromAlphaFunc, VGroup, Write,
+    DOWN, LEFT, RIGHT, UP, Create, FadeIn, Indicate, Rectangle, SurroundingRectangle, UpdateFromAlphaFunc, VGroup, Write,
 )
 
 from nnscratch import judge
 from nnscratch.snapshot_outputs import activations_at
 from scenes.common import HistoryScene, class_labels, default_image_history, image_shape
 from scenes.forward_pass import number
+from scenes.glyphs import Label
 from scenes.layout import GAP, Region, fit, safe_area
 from scenes.narration import Beat, counted
 from scenes.pixel_image import PixelImage
@@ -62,9 +63,9 @@ class FeaturesScene(HistoryScene):
 
     def prepare(self) -> None:
         area = safe_area()
-        self.title = fit(Text(f"What {self.layer_name()} looks for", font_size=38, color=LABEL),
+        self.title = fit(Label(f"What {self.layer_name()} looks for", font_size=38, color=LABEL),
                          area.above(area.top - 0.7), UP + LEFT)
-        self.subtitle = Text(f"{counted(self.n_neurons, 'neuron')}, {self.history.layer_sizes[0]:,} weights each"
+        self.subtitle = Label(f"{counted(self.n_neurons, 'neuron')}, {self.history.layer_sizes[0]:,} weights each"
                              + (f": the first {self.shown}" if self.shown < self.n_neurons else ""),
                              font_size=22, color=MUTED)
         fit(self.subtitle, area.below(self.title.get_bottom()[1] - 0.15).above(
@@ -78,7 +79,7 @@ class FeaturesScene(HistoryScene):
 
     def build_grid(self, region: Region) -> None:
         """One picture per neuron, numbered under it, in the rows and columns that make them largest."""
-        label_height = Text("0", font_size=NUMBER_FONT).height + 0.06
+        label_height = Label("0", font_size=NUMBER_FONT).height + 0.06
         best = None
         for columns in range(1, self.shown + 1):
             rows = -(-self.shown // columns)
@@ -96,7 +97,7 @@ class FeaturesScene(HistoryScene):
             picture = Raster(self.colors(self.before[index]), side, side, smooth=False).move_to([x, y, 0])
             self.pictures.add(picture)
             self.frames.add(Rectangle(width=side, height=side, stroke_color=MUTED, stroke_width=1).move_to(picture))
-            number_text = Text(self.names[index], font_size=NUMBER_FONT, color=MUTED)
+            number_text = Label(self.names[index], font_size=NUMBER_FONT, color=MUTED)
             self.numbers.add(number_text.next_to(picture, DOWN, buff=0.06))
 
     def colors(self, weights: np.ndarray) -> np.ndarray:
@@ -105,11 +106,11 @@ class FeaturesScene(HistoryScene):
 
     def build_legend(self, column: Region) -> None:
         """The colour scale: a strip from the most negative weight to the most positive, with its numbers."""
-        heading = Text("each pixel's weight", font_size=22, color=LABEL)
+        heading = Label("each pixel's weight", font_size=22, color=LABEL)
         strip = Raster(weight_image_colors(np.linspace(-self.scale, self.scale, 129)[None, :], self.scale),
                        min(3.0, column.width), 0.22, smooth=True)
-        ends = VGroup(Text(number(-self.scale), font_size=18, color=MUTED), Text("0", font_size=18, color=MUTED),
-                      Text("+" + number(self.scale), font_size=18, color=MUTED))
+        ends = VGroup(Label(number(-self.scale), font_size=18, color=MUTED), Label("0", font_size=18, color=MUTED),
+                      Label("+" + number(self.scale), font_size=18, color=MUTED))
         self.legend = VGroup(heading, VGroup(strip, ends)).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         ends[0].next_to(strip, DOWN, buff=0.08).align_to(strip, LEFT)
         ends[1].next_to(strip, DOWN, buff=0.08)
@@ -197,8 +198,8 @@ class FeaturesScene(HistoryScene):
         average = PixelImage(r["average"], self.shape, side)
         names = class_labels(self.history)
         pair = VGroup(weights, average).arrange(RIGHT, buff=0.3)
-        captions = VGroup(Text(self.neuron_name(index), font_size=18, color=LABEL).next_to(weights, DOWN, buff=0.1),
-                          Text(f"average of {r['count']:,} {r['source']} {names[r['most']]}s", font_size=18,
+        captions = VGroup(Label(self.neuron_name(index), font_size=18, color=LABEL).next_to(weights, DOWN, buff=0.1),
+                          Label(f"average of {r['count']:,} {r['source']} {names[r['most']]}s", font_size=18,
                                color=LABEL).next_to(average, DOWN, buff=0.1))
         zoom = VGroup(pair, captions)
         fit(zoom, region.above(region.top - zoom.height), UP + LEFT)

@@ -7,11 +7,12 @@ from typing import Sequence
 import numpy as np
 from manim import (
     DOWN, LEFT, RIGHT, UP, BackgroundRectangle, Create, FadeIn, FadeOut, Indicate, LaggedStart,
-    MathTypst, SurroundingRectangle, Text, VGroup, Write,
+    SurroundingRectangle, VGroup, Write,
 )
 
 from nnscratch.verdict import decision, judge
 from scenes.common import HistoryScene, class_labels, image_shape
+from scenes.glyphs import Formula, Label
 from scenes.layout import GAP, fit, fit_network, safe_area
 from scenes.narration import Beat, Brief, counted
 from scenes.pixel_image import PixelImage
@@ -79,14 +80,6 @@ def vector_code(values: np.ndarray, shown: list) -> str:
     return 'vec(delim: "[", ' + ", ".join("dots.v" if i is None else typst_number(values[i]) for i in shown) + ")"
 
 
-class Formula(MathTypst):
-    """MathTypst with a short repr: Manim names each progress bar after its animation's mobject,
-    and a matrix of coloured numbers makes a repr of several hundred characters."""
-
-    def __repr__(self) -> str:
-        return "Formula"
-
-
 class ForwardPassScene(HistoryScene):
     """Light each layer of the trained network to its true activations for one input.
 
@@ -114,13 +107,13 @@ class ForwardPassScene(HistoryScene):
 
     def prepare(self) -> None:
         h, area = self.history, safe_area()
-        self.title = Text("Forward pass", font_size=38, color=LABEL)
+        self.title = Label("Forward pass", font_size=38, color=LABEL)
         fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
-        self.subtitle = Text(f"trained for {h.epochs:,} epochs: loss {h.train_loss[-1]:.3g}", font_size=22,
+        self.subtitle = Label(f"trained for {h.epochs:,} epochs: loss {h.train_loss[-1]:.3g}", font_size=22,
                              color=MUTED)
         fit(self.subtitle, area.right_of(self.title.get_right()[0] + 0.4).above(self.title.get_bottom()[1]),
             DOWN + LEFT)
-        self.origin_caption = Text(self.origin, font_size=22, color=MUTED)
+        self.origin_caption = Label(self.origin, font_size=22, color=MUTED)
         fit(self.origin_caption, area.below(self.title.get_bottom()[1] - 0.2).above(
             self.title.get_bottom()[1] - 0.2 - self.origin_caption.height), UP + LEFT)
         self.column = area.right_of(area.right - COLUMN_WIDTH).below(self.title.get_bottom()[1] - GAP)
@@ -243,7 +236,7 @@ class ForwardPassScene(HistoryScene):
                   run_time=1.5)
         self.bring_to_front(self.network_mob.neurons)
 
-    def place_equation(self, equation: MathTypst) -> MathTypst:
+    def place_equation(self, equation: Formula) -> Formula:
         return fit(equation, self.column.above(self.column.top - equation.height), UP + LEFT)
 
     def show_equation(self) -> None:
@@ -265,7 +258,7 @@ class ForwardPassScene(HistoryScene):
         self.play(LaggedStart(*(FadeIn(label, shift=RIGHT * 0.2) for label in net.input_labels), lag_ratio=0.1),
                   net.light_layer(0, self.x), run_time=1.2)
 
-    def equation(self, layer: int) -> MathTypst:
+    def equation(self, layer: int) -> Formula:
         last = len(self.history.layer_sizes) - 1
         activation = self.history.metadata["output"] if layer == last else self.history.metadata["activation"]
         f = ACTIVATION_LOOKS[activation].symbol
@@ -303,7 +296,7 @@ class ForwardPassScene(HistoryScene):
     def value_labels(self, layer: int, values: np.ndarray) -> VGroup:
         labels = VGroup()
         for value, circle in zip(values[self.network_mob.indices[layer]], self.network_mob.neurons[layer]):
-            text = Text(number(value), font_size=16, color=LABEL)
+            text = Label(number(value), font_size=16, color=LABEL)
             # Just off the circle's upper right, so the neuron itself stays in full view.
             text.move_to(circle.get_corner(UP + RIGHT) + np.array([0.02, -0.02, 0]), DOWN + LEFT)
             labels.add(VGroup(BackgroundRectangle(text, fill_opacity=0.85, buff=0.03), text))
@@ -446,19 +439,19 @@ class ForwardPassScene(HistoryScene):
         predicted, undecided, truth = self.answer()
         lines = VGroup()
         if predicted is None:
-            lines.add(Text("output = " + ", ".join(number(v, 3) for v in output[:4]), font_size=30, color=LABEL))
+            lines.add(Label("output = " + ", ".join(number(v, 3) for v in output[:4]), font_size=30, color=LABEL))
         else:
             p = output[0] if len(output) == 1 else output[predicted]
             shown = f"p({names[1]}) = {p:.3f}" if len(output) == 1 else f"p({names[predicted]}) = {p:.3f}"
-            lines.add(Text(shown, font_size=30, color=LABEL))
-            lines.add(Text("undecided" if undecided else f"prediction: {names[predicted]}", font_size=30,
+            lines.add(Label(shown, font_size=30, color=LABEL))
+            lines.add(Label("undecided" if undecided else f"prediction: {names[predicted]}", font_size=30,
                            color=HIGHLIGHT if undecided else LABEL))
         color = HIGHLIGHT
         if truth is not None:
             right = truth == predicted
             verdict = f"label: {names[truth]}" + ("" if undecided else f"  {'✓ right' if right else '✗ wrong'}")
             color = HIGHLIGHT if undecided else OUTPUT_RIM if right else NEGATIVE
-            lines.add(Text(verdict, font_size=30, color=color))
+            lines.add(Label(verdict, font_size=30, color=color))
         lines.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         fit(lines, self.column.below(self.current_equation.get_bottom()[1] - 0.8), UP + LEFT)
         # The box marks the neuron that answers: the predicted class's, or the single output.

@@ -73,12 +73,13 @@ def fit(mobject: Mobject, region: Region, align: np.ndarray | None = None) -> Mo
 def fit_network(make: Callable[..., Mobject], region: Region, align: np.ndarray | None = None) -> Mobject:
     """A network built by ``make(width=, height=)`` so that it fills ``region`` with its braces and
     labels included: built once to measure what sticks out past its neuron centres, then again
-    with the spans that leave room for it."""
-    first = make(width=region.width, height=region.height)
+    with the spans that leave room for it. Edges never reach past the neurons, so the measured one
+    has none (a third of a large network's build)."""
+    first = make(width=region.width, height=region.height, draw_edges=False)
     width = region.width - _grid_overhang(first, 0)
     height = region.height - _grid_overhang(first, 1)
     if width <= 0.2 or height <= 0.2:  # labels alone fill the region: shrink the whole instead
-        return fit(first, region, align)
+        width, height = region.width, region.height
     return fit(make(width=width, height=height), region, align)
 
 

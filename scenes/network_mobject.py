@@ -13,9 +13,10 @@ from typing import Sequence
 import numpy as np
 from manim import (
     DOWN, LEFT, RIGHT, UP, WHITE, AnimationGroup, Arrow, BackgroundRectangle, Brace, Circle, Dot, Line, ManimColor,
-    ShowPassingFlash, Square, Text, UpdateFromAlphaFunc, VGroup, VMobject, config, interpolate_color,
+    ShowPassingFlash, Square, UpdateFromAlphaFunc, VGroup, VMobject, config, interpolate_color,
 )
 
+from scenes.glyphs import Label
 from scenes.style import (
     ACTIVATION_LOOKS, EDGE_MAX_WIDTH, HIDDEN_RIM, INPUT_LEVELS, INPUT_RIM, LABEL, MAX_DRAWN_NEURONS, MUTED,
     NEGATIVE, NEURON_RADIUS, OUTPUT_RIM, POSITIVE, WEIGHT_PALETTE, edge_min_width, edge_styles, neuron_colors,
@@ -47,6 +48,7 @@ class NetworkMobject(VGroup):
     input_indices : which input neurons to draw of a layer too tall for all (the pixels of an image
         that vary, say), in order; by default the first and last ones.
     max_drawn : the most neurons drawn of a layer (small networks side by side draw fewer).
+    draw_edges : False for a network only measured, never shown (see ``fit_network``).
 
     ``width`` and ``height`` are the spans of the neuron centres; braces and labels stick
     out beyond them (``scenes.layout.fit_network`` sizes a network to a region, all included).
@@ -68,6 +70,7 @@ class NetworkMobject(VGroup):
         output_colors: Sequence[ManimColor] | None = None,
         input_indices: Sequence[int] | None = None,
         max_drawn: int = MAX_DRAWN_NEURONS,
+        draw_edges: bool = True,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
@@ -90,7 +93,7 @@ class NetworkMobject(VGroup):
         self.max_edge_width = max_edge_width or float(np.clip(40.0 / np.sqrt(n_edges), 1.5, EDGE_MAX_WIDTH))
         self.min_edge_width = edge_min_width(config.pixel_height, config.frame_height)
 
-        self.edges = VGroup(*(self._edge_group(layer) for layer in range(len(self.layer_sizes) - 1)))
+        self.edges = VGroup(*(self._edge_group(layer) for layer in range(len(self.layer_sizes) - 1) if draw_edges))
         self.neurons = VGroup(*(self._neuron_column(layer) for layer in range(len(self.layer_sizes))))
         self.input_labels = self._input_labels(input_labels) if input_labels is not None else VGroup()
         self.ellipses = VGroup(*(self._ellipsis(layer) for layer in range(len(self.layer_sizes))
@@ -157,14 +160,14 @@ class NetworkMobject(VGroup):
         # Left of the input labels, if there are any, rather than through them.
         gap = 0.08 + (self.input_labels.width + 0.1 if layer == 0 and len(self.input_labels) else 0.0)
         brace = Brace(column, LEFT, buff=gap, color=MUTED, sharpness=1.0)
-        label = Text(f"{self.layer_sizes[layer]:,}", font_size=18, color=LABEL)
+        label = Label(f"{self.layer_sizes[layer]:,}", font_size=18, color=LABEL)
         brace.put_at_tip(label, buff=0.06)
         return VGroup(brace, label)
 
     def _input_labels(self, texts: Sequence[str]) -> VGroup:
         labels = VGroup()
         for index, neuron in zip(self.indices[0], self.neurons[0]):
-            text = Text(texts[index], font_size=20, color=LABEL)
+            text = Label(texts[index], font_size=20, color=LABEL)
             text.scale(min(1.0, 1.6 * self.radius / text.height)).next_to(neuron, LEFT, buff=0.12)
             labels.add(VGroup(BackgroundRectangle(text, fill_opacity=0.85, buff=0.03), text))
         return labels
@@ -177,7 +180,7 @@ class NetworkMobject(VGroup):
 
     def _output_labels(self, names: Sequence[str]) -> VGroup:
         drawn = [names[i] for i in self.indices[-1]]
-        return VGroup(*(Text(str(name), font_size=20, color=LABEL).next_to(neuron, RIGHT, buff=0.25)
+        return VGroup(*(Label(str(name), font_size=20, color=LABEL).next_to(neuron, RIGHT, buff=0.25)
                         for name, neuron in zip(drawn, self.neurons[-1])))
 
     # -- state ------------------------------------------------------------------
@@ -340,14 +343,14 @@ class NetworkMobject(VGroup):
         for color, width, text in ((POSITIVE, 4, "positive weight"), (NEGATIVE, 4, "negative weight"),
                                    (LABEL, 1, "thin: small |w|"), (LABEL, 5, "thick: large |w|")):
             rows.append(VGroup(Line(LEFT * 0.3, RIGHT * 0.3, stroke_color=color, stroke_width=width),
-                               Text(text, font_size=font_size, color=LABEL)).arrange(RIGHT, buff=0.2))
+                               Label(text, font_size=font_size, color=LABEL)).arrange(RIGHT, buff=0.2))
         levels = ((0.0, "quiet neuron"), (1.0, "firing neuron")) + (((-1.0, "negative activation"),) if signed else ())
         for level, text in levels:
             # An invisible line as wide as the edge samples keeps the texts aligned.
             slot = Line(LEFT * 0.3, RIGHT * 0.3, stroke_opacity=0)
             dot = Circle(radius=0.12, stroke_color=HIDDEN_RIM, stroke_width=1.5,
                          fill_color=neuron_colors(np.array([level]))[0], fill_opacity=1).move_to(slot)
-            rows.append(VGroup(VGroup(slot, dot), Text(text, font_size=font_size, color=LABEL)).arrange(RIGHT, buff=0.2))
+            rows.append(VGroup(VGroup(slot, dot), Label(text, font_size=font_size, color=LABEL)).arrange(RIGHT, buff=0.2))
         legend = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         return legend
 

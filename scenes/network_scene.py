@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, GrowFromCenter, LaggedStart, Line, MathTypst, Text, VGroup,
+    DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, GrowFromCenter, LaggedStart, Line, VGroup,
     Write,
 )
 
 from scenes.common import HistoryScene
+from scenes.glyphs import Formula, Label
 from scenes.layout import GAP, Region, boxes_overlap, fit, fit_network, safe_area, short_sizes
 from scenes.narration import Beat, Brief, counted
 from scenes.network_mobject import NetworkMobject
@@ -26,7 +27,7 @@ class NetworkScene(HistoryScene):
 
     def prepare(self) -> None:
         area, sizes = safe_area(), self.history.layer_sizes
-        self.title = fit(Text(f"A {len(sizes)}-layer network: {short_sizes(sizes)}", font_size=34, color=LABEL),
+        self.title = fit(Label(f"A {len(sizes)}-layer network: {short_sizes(sizes)}", font_size=34, color=LABEL),
                          area.above(area.top - 0.6), UP)
         content = area.below(self.title.get_bottom()[1] - GAP)
         self.facts = self.make_facts()
@@ -129,17 +130,17 @@ class NetworkScene(HistoryScene):
         return labels, boxes_overlap(ends[0], ends[1], -GAP / 2)
 
     def _label(self, name: str, size: str) -> VGroup:
-        return VGroup(Text(name, font_size=22, color=LABEL), Text(size, font_size=20, color=MUTED)).arrange(DOWN, buff=0.08)
+        return VGroup(Label(name, font_size=22, color=LABEL), Label(size, font_size=20, color=MUTED)).arrange(DOWN, buff=0.08)
 
     def make_facts(self) -> VGroup:
         meta, sizes = self.history.metadata, self.history.layer_sizes
         n_weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
         n_biases = sum(sizes[1:])
         facts = VGroup(
-            Text(f"hidden activation: {meta['activation']}", font_size=24, color=LABEL),
-            MathTypst(ACTIVATION_LOOKS[meta["activation"]].formula, font_size=28, color=LABEL),
-            Text(f"{n_weights + n_biases:,} parameters", font_size=24, color=LABEL),
-            Text(f"= {n_weights:,} weights + {n_biases:,} biases", font_size=20, color=MUTED),
+            Label(f"hidden activation: {meta['activation']}", font_size=24, color=LABEL),
+            Formula(ACTIVATION_LOOKS[meta["activation"]].formula, font_size=28, color=LABEL),
+            Label(f"{n_weights + n_biases:,} parameters", font_size=24, color=LABEL),
+            Label(f"= {n_weights:,} weights + {n_biases:,} biases", font_size=20, color=MUTED),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
         facts[1].shift(RIGHT * 0.2)
         return facts

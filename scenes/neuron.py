@@ -8,12 +8,13 @@ from __future__ import annotations
 import numpy as np
 from manim import (
     DOWN, LEFT, RIGHT, UP, Axes, BackgroundRectangle, Circle, Create, DashedLine, Dot, FadeIn, LaggedStart, Line,
-    ManimColor, Text, VGroup, Write,
+    ManimColor, VGroup, Write,
 )
 
 from nnscratch.neuron import explain_neuron
 from scenes.common import HistoryScene, input_kind
-from scenes.forward_pass import Formula, number, typst_number
+from scenes.glyphs import Formula, Label
+from scenes.forward_pass import number, typst_number
 from scenes.layout import GAP, Region, boxes_overlap, fit, safe_area
 from scenes.narration import Beat, Brief, counted
 from scenes.style import (
@@ -55,7 +56,7 @@ class NeuronDiagram(VGroup):
                                 stroke_color=ManimColor.from_rgb(rgba[:3]), stroke_opacity=rgba[3]))
         self.values = VGroup(*(self.plate(number(inputs[i]), LABEL).next_to(circle, LEFT, buff=0.12)
                                for i, circle in zip(terms, self.inputs)))
-        self.names = VGroup(*(Text(names[i], font_size=22, color=MUTED).next_to(value, LEFT, buff=0.12)
+        self.names = VGroup(*(Label(names[i], font_size=22, color=MUTED).next_to(value, LEFT, buff=0.12)
                               for i, value in zip(terms, self.values)))
         self.weight_labels = VGroup()
         for i, edge in zip(terms, self.edges):
@@ -63,13 +64,13 @@ class NeuronDiagram(VGroup):
             self.weight_labels.add(self.plate(number(weights[i]), colour).move_to(edge.point_from_proportion(0.42)))
         self.more = VGroup()
         if hidden:
-            self.more = Text(f"+ {hidden:,} more inputs", font_size=22, color=MUTED).next_to(
+            self.more = Label(f"+ {hidden:,} more inputs", font_size=22, color=MUTED).next_to(
                 VGroup(self.inputs, self.values, self.names), DOWN, buff=0.3)
         self.add(self.edges, self.inputs, self.values, self.names, self.neuron, self.weight_labels, self.more)
 
     @staticmethod
     def plate(text: str, colour) -> VGroup:
-        label = Text(text, font_size=24, color=colour)
+        label = Label(text, font_size=24, color=colour)
         return VGroup(BackgroundRectangle(label, fill_opacity=0.85, buff=0.05), label)
 
 
@@ -95,9 +96,9 @@ class NeuronScene(HistoryScene):
 
     def prepare(self) -> None:
         area, step = safe_area(), self.step
-        self.title = Text("One neuron", font_size=38, color=LABEL)
+        self.title = Label("One neuron", font_size=38, color=LABEL)
         fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
-        self.subtitle = Text(f"{self.neuron_name()} · training sample {self.sample} · trained weights",
+        self.subtitle = Label(f"{self.neuron_name()} · training sample {self.sample} · trained weights",
                              font_size=22, color=MUTED)
         fit(self.subtitle, area.below(self.title.get_bottom()[1] - 0.15).above(
             self.title.get_bottom()[1] - 0.15 - self.subtitle.height), UP + LEFT)
@@ -158,11 +159,11 @@ class NeuronScene(HistoryScene):
         self.curve = self.axes.plot(lambda t: float(step.response(t)[0]), x_range=[-span, span],
                                     color=LABEL, stroke_width=3)
         name = self.activation_name if self.look.symbol else "f"
-        axis_names = VGroup(Text("z", font_size=22, color=MUTED).next_to(self.axes.x_axis, RIGHT, buff=0.1),
-                            Text(f"a = {name}(z)", font_size=22, color=MUTED).next_to(self.axes.y_axis, UP, buff=0.1))
-        ticks = VGroup(*(Text(number(t, 0), font_size=18, color=MUTED).next_to(self.axes.c2p(t, 0), DOWN, buff=0.1)
+        axis_names = VGroup(Label("z", font_size=22, color=MUTED).next_to(self.axes.x_axis, RIGHT, buff=0.1),
+                            Label(f"a = {name}(z)", font_size=22, color=MUTED).next_to(self.axes.y_axis, UP, buff=0.1))
+        ticks = VGroup(*(Label(number(t, 0), font_size=18, color=MUTED).next_to(self.axes.c2p(t, 0), DOWN, buff=0.1)
                          for t in (-span, span)),
-                       *(Text(number(v, 0), font_size=18, color=MUTED).next_to(self.axes.c2p(-span, v), LEFT, buff=0.1)
+                       *(Label(number(v, 0), font_size=18, color=MUTED).next_to(self.axes.c2p(-span, v), LEFT, buff=0.1)
                          for v in (low, high)))
         plot = VGroup(self.axes, self.curve, axis_names, ticks)
         natural = plot.width
@@ -172,7 +173,7 @@ class NeuronScene(HistoryScene):
         self.drop = DashedLine(base, point, color=HIGHLIGHT, stroke_width=2)
         self.across = DashedLine(point, self.axes.c2p(0, step.a), color=HIGHLIGHT, stroke_width=2)
         self.dot = Dot(point, radius=0.08, color=HIGHLIGHT)
-        self.z_mark = Text(f"z = {number(step.z)}", font_size=20, color=HIGHLIGHT).scale(shrink)
+        self.z_mark = Label(f"z = {number(step.z)}", font_size=20, color=HIGHLIGHT).scale(shrink)
         self.z_mark.next_to(base, DOWN if step.a >= 0 else UP, buff=0.1)
         self.a_mark = NeuronDiagram.plate(f"a = {number(step.a)}", HIGHLIGHT)
         self.a_mark.scale(20 / 24 * shrink)

@@ -9,7 +9,7 @@ black it is its grey, and a blank pixel is nothing that could hide what it passe
 from __future__ import annotations
 
 import numpy as np
-from manim import WHITE, Rectangle, Square, Transform, VGroup, VMobject
+from manim import LEFT, UP, WHITE, Rectangle, Square, Transform, VGroup, VMobject
 
 from scenes.network_mobject import NetworkMobject
 from scenes.raster import Raster
@@ -28,26 +28,25 @@ class PixelImage(VGroup):
         self.shape = shape
         cell = side / max(rows, columns)
         self.picture = Raster(pixel_greys(self.values.reshape(shape)), columns * cell, rows * cell, smooth=False)
-        # The pixels one by one, for the flight only: squares side by side show seams where they meet.
-        self.pixels = VGroup()
-        for index, value in enumerate(self.values):
-            row, column = divmod(index, columns)
-            square = Square(cell, stroke_width=0, fill_color=WHITE, fill_opacity=float(value))
-            square.move_to([(column + 0.5) * cell - columns * cell / 2, rows * cell / 2 - (row + 0.5) * cell, 0])
-            self.pixels.add(square)
         self.frame = Rectangle(width=columns * cell, height=rows * cell, stroke_color=MUTED, stroke_width=1.5)
         self.add(self.picture, self.frame)
 
     def unroll_into(self, network_mob: NetworkMobject, run_time: float = 2.5) -> Transform:
         """Copies of the inked pixels flying, in reading order, to their input neurons: into the drawn
-        neuron of the same index, or into the dots that stand for the undrawn ones."""
+        neuron of the same index, or into the dots that stand for the undrawn ones. The pixels are
+        squares made for the flight only (side by side they would show seams where they meet), where
+        the picture is now and as large."""
+        columns = self.shape[1]
+        cell = self.picture.width / columns
+        corner = self.picture.get_corner(UP + LEFT)
         drawn = {int(index): slot for slot, index in enumerate(network_mob.indices[0])}
         dots = network_mob.ellipses[0].get_center() if len(network_mob.ellipses) else None
         movers, targets = VGroup(), VGroup()
-        self.pixels.replace(self.picture)  # where the picture is now, as large
         for index in np.flatnonzero(self.values > 0):
-            pixel = self.pixels[index]
-            movers.add(pixel.copy())
+            row, column = divmod(int(index), columns)
+            pixel = Square(cell, stroke_width=0, fill_color=WHITE, fill_opacity=float(self.values[index]))
+            pixel.move_to(corner + [(column + 0.5) * cell, -(row + 0.5) * cell, 0])
+            movers.add(pixel)
             if index in drawn:
                 neuron = network_mob.neurons[0][drawn[index]]
                 target = Square(neuron.width * 0.7, stroke_width=0, fill_color=WHITE,

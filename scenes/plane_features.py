@@ -9,11 +9,12 @@ curved regions, and the output's map is the decision. All from the final weights
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, Indicate, Rectangle, Text, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, Indicate, Rectangle, VGroup, Write
 
 from nnscratch import judge
 from nnscratch.snapshot_outputs import activations_at, class_probabilities
 from scenes.common import HistoryScene, class_labels
+from scenes.glyphs import Label
 from scenes.layout import GAP, fit, safe_area
 from scenes.narration import Beat, counted
 from scenes.plane_maps import HEAT_GRID, Plane
@@ -51,18 +52,18 @@ class PlaneFeaturesScene(HistoryScene):
 
     def prepare(self) -> None:
         area, sizes = safe_area(), self.history.layer_sizes
-        self.title = Text("What the hidden neurons learned", font_size=38, color=LABEL)
+        self.title = Label("What the hidden neurons learned", font_size=38, color=LABEL)
         fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
         content = area.below(self.title.get_bottom()[1] - 2 * GAP)
         maps_region = content.left_of(content.left + MAPS_SHARE * content.width)
-        heading_height = Text("hidden layer 1", font_size=22).height + 0.1
+        heading_height = Label("hidden layer 1", font_size=22).height + 0.1
         side, columns = self.map_size(maps_region.width, maps_region.height, heading_height)
         self.rows = []
         top = maps_region.top
         for layer in self.layers:
             shown = len(self.pictures[layer])
             more = f", the first {shown} of {sizes[layer]}" if shown < sizes[layer] else ""
-            heading = Text(f"hidden layer {layer}{more}", font_size=22, color=MUTED)
+            heading = Label(f"hidden layer {layer}{more}", font_size=22, color=MUTED)
             heading.move_to([maps_region.left, top, 0], UP + LEFT)
             maps = VGroup()
             for index, rgb in enumerate(self.pictures[layer]):
@@ -92,10 +93,10 @@ class PlaneFeaturesScene(HistoryScene):
 
     def build_output(self, region) -> None:
         h = self.history
-        heading = Text("the output", font_size=22, color=MUTED)
+        heading = Label("the output", font_size=22, color=MUTED)
         names = class_labels(h)
         legend = VGroup(*(VGroup(Rectangle(width=0.16, height=0.16, stroke_width=0, fill_color=rgb, fill_opacity=1.0),
-                                 Text(name, font_size=18, color=MUTED)).arrange(RIGHT, buff=0.1)
+                                 Label(name, font_size=18, color=MUTED)).arrange(RIGHT, buff=0.1)
                           for rgb, name in zip(class_rgbs(len(names)), names))).arrange(DOWN, aligned_edge=LEFT,
                                                                                       buff=0.08)
         side = max(0.5, min(region.width, region.height - heading.height - legend.height - 0.4))

@@ -8,9 +8,10 @@ names it with the dot keys, and a legend under the square names the classes.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Circle, Rectangle, Square, Text, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Circle, Rectangle, Square, VGroup
 
 from nnscratch import TrainingHistory
+from scenes.glyphs import Label
 from scenes.layout import Region
 from scenes.plane_maps import PlaneMaps
 from scenes.raster import Raster, ScatterPoints
@@ -34,7 +35,7 @@ class PlanePanel(VGroup):
                  **kwargs) -> None:
         super().__init__(**kwargs)
         self.maps = maps
-        self.heading = Text("output", font_size=HEADING_FONT, color=LABEL)
+        self.heading = Label("output", font_size=HEADING_FONT, color=LABEL)
         self.keys = VGroup(self._key(True, "train"), self._key(False, "test")).arrange(RIGHT, buff=0.25)
         self.legend = self._legend(class_names, region.width)
         head = self.heading.height + 0.15
@@ -59,12 +60,12 @@ class PlanePanel(VGroup):
     def _key(self, filled: bool, name: str) -> VGroup:
         dot = Circle(radius=0.06, stroke_color=LABEL, stroke_width=2.5 if not filled else 0,
                      fill_color=LABEL, fill_opacity=1.0 if filled else 0.0)
-        return VGroup(dot, Text(name, font_size=KEY_FONT, color=MUTED)).arrange(RIGHT, buff=0.08)
+        return VGroup(dot, Label(name, font_size=KEY_FONT, color=MUTED)).arrange(RIGHT, buff=0.08)
 
     def _legend(self, names: tuple[str, ...], width: float) -> VGroup:
         """One swatch and name per class, in as many columns as fit ``width``."""
         entries = [VGroup(Square(0.16, stroke_width=0, fill_color=rgb, fill_opacity=1.0),
-                          Text(name, font_size=KEY_FONT, color=MUTED)).arrange(RIGHT, buff=0.1)
+                          Label(name, font_size=KEY_FONT, color=MUTED)).arrange(RIGHT, buff=0.1)
                    for rgb, name in zip(class_rgbs(len(names)), names)]
         widest = max(entry.width for entry in entries)
         columns = max(1, min(len(entries), int((width + LEGEND_GAP) // (widest + LEGEND_GAP))))

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Axes, DashedLine, Line, Text, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Axes, DashedLine, Line, VGroup
 
+from scenes.glyphs import Label
 from scenes.layout import Region
 from scenes.readout import Readout
 from scenes.revealed_curve import RevealedCurve
@@ -59,7 +60,7 @@ def labelled(*parts) -> VGroup:
     row = VGroup(*parts).arrange(RIGHT, buff=0.18)
     baseline = next(part for part in parts if isinstance(part, Readout)).frame.get_bottom()[1]
     for part in parts:
-        if isinstance(part, Text):
+        if isinstance(part, Label):
             digit_or_letter = next(glyph for glyph, char in zip(part, part.text.replace(" ", ""))
                                    if char.isalnum() and char not in "gjpqy")
             part.shift(UP * (baseline - digit_or_letter.get_bottom()[1]))
@@ -80,14 +81,14 @@ class MetricPlot(VGroup):
                  top_label: str, axis: EpochAxis, stacked_labels: Sequence[str] = (), **kwargs) -> None:
         super().__init__(**kwargs)
         self.axis, self.top = axis, top
-        self.heading = labelled(Text(name, font_size=24, color=LABEL), readout)
+        self.heading = labelled(Label(name, font_size=24, color=LABEL), readout)
         series = [entry for entry in series if len(entry[0])]
         self.keys = VGroup(*(VGroup(Line(LEFT * 0.15, RIGHT * 0.15, stroke_color=color, stroke_width=3),
-                                    Text(label, font_size=SMALL, color=MUTED)).arrange(RIGHT, buff=0.08)
+                                    Label(label, font_size=SMALL, color=MUTED)).arrange(RIGHT, buff=0.08)
                              for _, color, label in series)).arrange(RIGHT, buff=0.25) if len(series) > 1 else VGroup()
-        value_labels = [Text(top_label, font_size=SMALL, color=MUTED), Text("0", font_size=SMALL, color=MUTED)]
-        epoch_name = Text("epoch (log scale)" if axis.log else "epoch", font_size=SMALL, color=MUTED)
-        left = max(Text(text, font_size=SMALL).width for text in [top_label, "0", *stacked_labels]) + 0.12
+        value_labels = [Label(top_label, font_size=SMALL, color=MUTED), Label("0", font_size=SMALL, color=MUTED)]
+        epoch_name = Label("epoch (log scale)" if axis.log else "epoch", font_size=SMALL, color=MUTED)
+        left = max(Label(text, font_size=SMALL).width for text in [top_label, "0", *stacked_labels]) + 0.12
         # The epoch numbers under the axis, and on a log axis its name on a row of its own below them.
         bottom = (epoch_name.height + 0.14) * (2 if axis.log else 1)
         head = self.heading.height + 0.15
@@ -104,14 +105,14 @@ class MetricPlot(VGroup):
         self.keys.move_to([region.right, keys_y, 0], RIGHT)
         value_labels[0].next_to(self.axes.c2p(0, top), LEFT, buff=0.1)
         value_labels[1].next_to(origin, LEFT, buff=0.1)
-        epoch_labels = [Text(f"{axis.epochs:,}", font_size=SMALL, color=MUTED).next_to(self.axes.c2p(1, 0), DOWN,
+        epoch_labels = [Label(f"{axis.epochs:,}", font_size=SMALL, color=MUTED).next_to(self.axes.c2p(1, 0), DOWN,
                                                                                        buff=0.08)]
         epoch_labels[0].align_to(self.axes.c2p(1, 0), RIGHT)  # its right end at the axis end, not past it
         epoch_name.next_to(self.axes.c2p(0.5, 0), DOWN, buff=0.08)
         if axis.log:
             epoch_name.next_to(epoch_labels[0], DOWN, buff=0.06).set_x(self.axes.c2p(0.5, 0)[0])
         for tick in axis.ticks():
-            label = Text(f"{tick:,}", font_size=SMALL, color=MUTED).next_to(
+            label = Label(f"{tick:,}", font_size=SMALL, color=MUTED).next_to(
                 self.axes.c2p(float(axis.position(tick)), 0), DOWN, buff=0.08)
             if all(label.get_right()[0] + 0.1 < other.get_left()[0] or other.get_right()[0] + 0.1 < label.get_left()[0]
                    for other in epoch_labels):
@@ -141,9 +142,9 @@ class MetricPlot(VGroup):
         room_left = x - self.axes.c2p(0, 0)[0] - 0.08
         right = room_right >= room_left
         room = room_right if right else room_left
-        label = Text(text, font_size=SMALL, color=MUTED)
+        label = Label(text, font_size=SMALL, color=MUTED)
         if label.width > room and ", " in text:
-            label = Text(text.replace(", ", "\n", 1), font_size=SMALL, color=MUTED, line_spacing=0.8)
+            label = Label(text.replace(", ", "\n", 1), font_size=SMALL, color=MUTED, line_spacing=0.8)
         if label.width > room:
             label.scale(max(room, 0.1) / label.width)
         label.move_to(line.get_end() + (RIGHT * 0.08 if right else LEFT * 0.08), UP + (LEFT if right else RIGHT))

@@ -12,8 +12,9 @@ building.
 from __future__ import annotations
 
 import numpy as np
-from manim import Text, VGroup, VMobject
+from manim import VGroup, VMobject
 
+from scenes.glyphs import Label
 from scenes.path_cache import PathCache
 
 CHARACTERS = "0123456789.,%−-+e"
@@ -47,8 +48,8 @@ class Readout(VGroup):
     def __init__(self, width: int, font_size: float = 24, color=None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.width_in_chars = width
-        # One Text holds every character on one baseline: the bottom of its "0".
-        sample = Text(CHARACTERS, font_size=font_size, color=color)
+        # One Label holds every character on one baseline: the bottom of its "0".
+        sample = Label(CHARACTERS, font_size=font_size, color=color)
         baseline = sample[0].get_bottom()[1]
         self.outlines = {char: glyph.points - glyph.get_center() for char, glyph in zip(CHARACTERS, sample)}
         self.heights = {char: glyph.get_center()[1] - baseline for char, glyph in zip(CHARACTERS, sample)}

@@ -15,17 +15,28 @@ from manim import (
 from manim.animation.transform import _MethodAnimation
 
 
-def jump_to_end(scene: Scene, animation: Animation) -> None:
-    """Leave ``scene`` as it is once ``animation`` has played: its mobjects added, changed or removed."""
+def jump_to_end(scene: Scene, *animations: Animation) -> None:
+    """Leave ``scene`` as it is once ``animations``, played together, have ended: their mobjects
+    added, changed or removed. What they remove goes in one call at the end, as Manim's play does:
+    a call per flash across hundreds of edges would restructure the scene's list each time."""
+    removed: list = []
+    added_last: list = []
+    for animation in animations:
+        _jump(scene, animation, removed, added_last)
+    scene.remove(*removed)
+    scene.add(*added_last)
+
+
+def _jump(scene: Scene, animation: Animation, removed: list, added_last: list) -> None:
     if isinstance(animation, Wait):
         return
     if isinstance(animation, AnimationGroup):  # LaggedStart and Succession too
         for part in animation.animations:
-            jump_to_end(scene, part)
+            _jump(scene, part, removed, added_last)
         return
     mobject = animation.mobject
     if animation.is_remover():  # FadeOut and passing flashes are gone, left as they were before
-        scene.remove(mobject)
+        removed.append(mobject)
     elif animation.is_introducer():  # FadeIn, Create, Write, GrowFromCenter: the mobject as it is
         scene.add(mobject)
     elif isinstance(animation, _MethodAnimation):  # mobject.animate.method(...): the method, applied
@@ -36,8 +47,8 @@ def jump_to_end(scene: Scene, animation: Animation) -> None:
     elif isinstance(animation, UpdateFromFunc):
         animation.update_function(mobject)
     elif isinstance(animation, FadeTransform):
-        scene.remove(mobject)
-        scene.add(animation.to_add_on_completion)
+        removed.append(mobject)
+        added_last.append(animation.to_add_on_completion)
     elif isinstance(animation, Transform) and animation.rate_func(1.0) == 0.0:
         return  # there and back (Indicate): it ends as it began
     else:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import math
 
-from manim import DOWN, LEFT, UP, FadeIn, Text, VGroup, Write
+from manim import DOWN, LEFT, UP, FadeIn, VGroup, Write
 
 from nnscratch.verdict import judge
 from scenes.common import HistoryScene, data_words, loss_change, loss_number
+from scenes.glyphs import Label
 from scenes.layout import GAP, fit, fit_network, safe_area, short_sizes
 from scenes.narration import Beat, Brief
 from scenes.style import LABEL, MUTED, NEGATIVE
@@ -20,7 +21,7 @@ class SummaryScene(HistoryScene):
 
     def prepare(self) -> None:
         area, h = safe_area(), self.history
-        self.title = Text("What the network learned", font_size=38, color=LABEL)
+        self.title = Label("What the network learned", font_size=38, color=LABEL)
         fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
         top = self.title.get_bottom()[1] - 2 * GAP
         column = area.below(top).right_of(area.right - COLUMN_SHARE * area.width)
@@ -39,9 +40,9 @@ class SummaryScene(HistoryScene):
 
     @staticmethod
     def fact(text: str, detail: str, colour=LABEL) -> VGroup:
-        lines = VGroup(Text(text, font_size=FACT_FONT, color=colour))
+        lines = VGroup(Label(text, font_size=FACT_FONT, color=colour))
         if detail:
-            lines.add(Text(detail, font_size=FACT_FONT - 6, color=MUTED))
+            lines.add(Label(detail, font_size=FACT_FONT - 6, color=MUTED))
         return lines.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
 
     def fact_texts(self) -> list[tuple[str, str]]:

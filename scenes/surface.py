@@ -18,7 +18,7 @@ from nnscratch.landscape import Landscape
 # Low loss dark and cool, high loss bright and warm.
 HEIGHT_COLOURS = np.array([[0x1B, 0x2A, 0x49], [0x2E, 0x6F, 0x8E], [0x6F, 0xB9, 0x8F], [0xE9, 0xD7, 0x58],
                            [0xF2, 0x8F, 0x3B]]) / 255.0
-DRAWN_CELLS = 30  # quads per side drawn (the grid itself is finer: contours use all of it)
+DRAWN_CELLS = 30  # quads per side drawn at most (a finer grid is drawn every other point; contours use all of it)
 LIGHT = np.array([-0.3, -0.5, 0.8]) / np.linalg.norm([-0.3, -0.5, 0.8])
 
 

@@ -5,13 +5,14 @@ import math
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Axes, Create, FadeIn, Indicate, LaggedStart, Text, ValueTracker, VMobject, Write,
+    DOWN, LEFT, RIGHT, UP, Axes, Create, FadeIn, Indicate, LaggedStart, ValueTracker, VMobject, Write,
     linear,
 )
 
 from nnscratch import judge
 from scenes.common import HistoryScene, class_labels, image_shape, loss_change, loss_number
 from scenes.digit_grid import DigitGrid
+from scenes.glyphs import Label
 from scenes.layout import GAP, Region, fit, fit_network, safe_area
 from scenes.narration import Beat, Brief, counted
 from scenes.neuron_maps import MAP_NEURON_RADIUS, mapped_neurons, neuron_maps, room_for_maps
@@ -65,7 +66,7 @@ class TrainingScene(HistoryScene):
         self.build_panel(panel)
         left = content.left_of(panel.left - 2 * GAP)
         # Room at the bottom left for the summary and up to two warnings, one line each.
-        line = Text("Ag", font_size=SUMMARY_FONT).height
+        line = Label("Ag", font_size=SUMMARY_FONT).height
         self.text_band = left.below(left.bottom + 3 * line + 2 * 0.12)
         upper = left.above(self.text_band.top + GAP)
         side = None
@@ -253,11 +254,11 @@ class TrainingScene(HistoryScene):
 
     def build_header(self, area: Region) -> None:
         h = self.history
-        self.title = Text("Training", font_size=38, color=LABEL)
+        self.title = Label("Training", font_size=38, color=LABEL)
         fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
         self.epoch_readout = Readout(len(f"{h.epochs:,}"), font_size=28, color=LABEL)
-        self.readouts = labelled(Text("epoch", font_size=28, color=MUTED), self.epoch_readout,
-                                 Text(f"/ {h.epochs:,}", font_size=28, color=MUTED))
+        self.readouts = labelled(Label("epoch", font_size=28, color=MUTED), self.epoch_readout,
+                                 Label(f"/ {h.epochs:,}", font_size=28, color=MUTED))
         self.readouts.move_to([area.right, 0, 0], RIGHT).align_to(self.title, DOWN)
 
     def build_panel(self, panel: Region) -> None:
@@ -370,7 +371,7 @@ class TrainingScene(HistoryScene):
                 + (f" (test {h.test_accuracy[-1]:.1%})" if h.has_test and not math.isnan(h.test_accuracy[-1]) else ""))
 
     def show_ending(self) -> None:
-        self.summary = Text(self.summary_text(), font_size=SUMMARY_FONT, color=LABEL)
+        self.summary = Label(self.summary_text(), font_size=SUMMARY_FONT, color=LABEL)
         fit(self.summary, self.text_band.below(self.text_band.bottom + self.summary.height), DOWN + LEFT)
         self.warnings = []
         self.play(FadeIn(self.summary, shift=UP * 0.2), run_time=1.2)
@@ -383,7 +384,7 @@ class TrainingScene(HistoryScene):
 
     def show_warning(self, text: str) -> None:
         """A failure named on screen in the warning colour, above the summary."""
-        warning = Text(text, font_size=SUMMARY_FONT, color=NEGATIVE)
+        warning = Label(text, font_size=SUMMARY_FONT, color=NEGATIVE)
         bottom = (self.warnings[-1] if self.warnings else self.summary).get_top()[1] + 0.12
         fit(warning, self.text_band.above(bottom).below(bottom + warning.height), DOWN + LEFT)
         self.warnings.append(warning)

@@ -3,7 +3,9 @@ import numpy as np
 import pytest
 
 from nnscratch import RunSpec, record_run
-from nnscratch.landscape import flat_parameters, gradient_slice, loss_landscape, losses_at, principal_plane, unflatten
+from nnscratch.landscape import (
+    RESOLUTION, flat_parameters, gradient_slice, loss_landscape, losses_at, principal_plane, unflatten,
+)
 
 
 @pytest.fixture(scope="module")
@@ -32,17 +34,23 @@ def test_the_directions_are_orthonormal_and_explain_the_path(history, landscape)
 
 def test_the_grid_near_each_snapshot_has_about_its_recorded_loss(history, landscape):
     assert sum(landscape.explained) > 0.95  # the plane holds nearly all of this run's path
-    i = np.abs(landscape.alphas[None, :] - landscape.path[:, :1]).argmin(axis=1)
-    j = np.abs(landscape.betas[None, :] - landscape.path[:, 1:]).argmin(axis=1)
+    # The surface between grid points, as it is drawn: bilinear in the cell round each snapshot.
+    x = np.interp(landscape.path[:, 0], landscape.alphas, np.arange(RESOLUTION))
+    y = np.interp(landscape.path[:, 1], landscape.betas, np.arange(RESOLUTION))
+    i, j = np.minimum(x.astype(int), RESOLUTION - 2), np.minimum(y.astype(int), RESOLUTION - 2)
+    u, v = x - i, y - j
+    grid = landscape.losses
+    between = ((1 - u) * (1 - v) * grid[j, i] + u * (1 - v) * grid[j, i + 1]
+               + (1 - u) * v * grid[j + 1, i] + u * v * grid[j + 1, i + 1])
     recorded = history.train_loss[history.snapshot_epochs].astype(float)
-    assert np.max(np.abs(landscape.losses[j, i] - recorded) / recorded) < 0.2
-    assert landscape.losses.shape == (61, 61) and np.isfinite(landscape.losses).all()
+    assert np.max(np.abs(between - recorded) / recorded) < 0.2
+    assert landscape.losses.shape == (RESOLUTION, RESOLUTION) and np.isfinite(landscape.losses).all()
 
 
 def test_each_grid_loss_is_the_networks_loss_there(history, landscape):
     origin = flat_parameters(history)[-1]
     network = history.network_at(-1)
-    for j, i in [(0, 0), (30, 45), (60, 13)]:
+    for j, i in [(0, 0), (RESOLUTION // 2, 3 * RESOLUTION // 4), (RESOLUTION - 1, RESOLUTION // 5)]:
         theta = origin + landscape.alphas[i] * landscape.directions[0] + landscape.betas[j] * landscape.directions[1]
         weights, biases = unflatten(network, theta)
         network.copy_parameters_from(weights, biases)

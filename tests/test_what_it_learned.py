@@ -59,7 +59,11 @@ def test_unrolled_pixels_fly_to_their_own_neuron_or_into_the_dots():
     flight = image.unroll_into(network)
     movers, targets = flight.mobject, flight.target_mobject
     assert len(movers) == 3  # blank pixels stay: nothing to see fly
-    np.testing.assert_allclose(movers[0].get_center(), image.pixels[0].get_center())
+    cell = 2.0 / 28  # each pixel leaves from its own place in the picture: row, column of its index
+    for mover, index in zip(movers, [0, 400, 783]):
+        row, column = divmod(index, 28)
+        np.testing.assert_allclose(mover.get_center(), [-5.0 + (column + 0.5) * cell, 1.0 - (row + 0.5) * cell, 0])
+        assert mover.width == pytest.approx(cell)
     np.testing.assert_allclose(targets[0].get_center(), network.neurons[0][0].get_center(), atol=1e-9)
     np.testing.assert_allclose(targets[1].get_center(), network.ellipses[0].get_center(), atol=1e-9)
     np.testing.assert_allclose(targets[2].get_center(), network.neurons[0][-1].get_center(), atol=1e-9)

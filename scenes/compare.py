@@ -233,8 +233,9 @@ class CompareScene(HistoryScene):
                                                       "their names.")
         beats += [
             Beat(keys, self.show_plots),
-            Beat("Each frame shows every run's real weights at the same epoch, and its curve up to there.",
-                 lambda: self.replay_part(0), brief="Each frame shows every run's real weights at the same epoch."),
+            Beat("Each frame shows every run's real weights at the same epoch, and its curve up to there."
+                 + self.dropout_words(), lambda: self.replay_part(0),
+                 brief="Each frame shows every run's real weights at the same epoch." + self.dropout_words(brief=True)),
             Beat(self.events_caption(), lambda: self.replay_part(1)),
             Beat(self.outcome_caption(), lambda: self.replay_part(2)),
         ]
@@ -243,6 +244,16 @@ class CompareScene(HistoryScene):
             beats.append(Beat(failed, self.flash_failed))
         beats.append(Beat(self.ranking_caption(), self.show_ranking))
         return beats
+
+    def dropout_words(self, brief: bool = False) -> str:
+        """What a run with dropout shows, said: its glow and curves are the whole network, evaluated,
+        not the thinned networks its steps trained."""
+        if not any(history.metadata.get("dropout") for history in self.histories):
+            return ""
+        if brief:
+            return " Runs with dropout are shown whole, as evaluated."
+        return (" A run with dropout silenced random hidden neurons at each training step; its glow and curves "
+                "are the whole network, as it is evaluated.")
 
     def failed(self) -> list[int]:
         """The runs that did not learn without diverging."""

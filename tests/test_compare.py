@@ -166,3 +166,21 @@ def test_a_still_of_a_comparison_is_its_videos_last_frame(tmp_path):
     render_still(CompareScene, tmp_path / "c.png", resolution=(320, 180), **options)
     still = np.asarray(Image.open(tmp_path / "c.png").convert("RGB"))
     assert differs(read_video(video.path)[0][-1], still) < 0.002
+
+
+def test_a_comparison_with_dropout_says_its_runs_are_shown_whole():
+    from manim import tempconfig
+
+    from scenes.compare import CompareScene
+
+    def said(variable, values):
+        runs = record_runs(varied_specs(RunSpec(epochs=20), VARIABLES[variable], values), workers=1)
+        with tempconfig({"pixel_width": 160, "pixel_height": 90}):
+            scene = CompareScene(histories=runs, option=variable, values=values)
+            scene.prepare()
+            return " ".join(beat.caption + " " + (beat.brief or "") for beat in scene.script())
+
+    whole = "A run with dropout silenced random hidden neurons at each training step; its glow and curves are"
+    dropout = said("dropout", [0.0, 0.5])
+    assert whole in dropout and "Runs with dropout are shown whole, as evaluated." in dropout  # and in brief
+    assert "dropout" not in said("lr", [0.1, 1.0])

@@ -8,7 +8,7 @@
 Each render is a fresh CLI process, as a user runs it; the run is trained once and replayed
 with --run, so training (about 10 s for the digits) is not in the ratios.
 
-    .venv/bin/python benchmarks/explainer_speed.py [--qualities low,high] [--skip-stills]
+    .venv/bin/python benchmarks/explainer_speed.py [--qualities low,high] [--skip-stills | --only-stills]
 """
 from __future__ import annotations
 
@@ -38,13 +38,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--qualities", default="low,high")
     parser.add_argument("--skip-stills", action="store_true")
+    parser.add_argument("--only-stills", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         run = Path(folder) / "digits.npz"
         _, seconds = cli("train", "--dataset", "digits", "--out", str(run))
         print(f"trained the digits' default run in {seconds:.1f} s")
         env = {**os.environ, "XDG_CACHE_HOME": str(Path(folder) / "cache")}  # starts empty
-        for quality, cache in [("low", "empty"), *((quality, "cached") for quality in args.qualities.split(","))]:
+        renders = [("low", "empty"), *((quality, "cached") for quality in args.qualities.split(","))]
+        for quality, cache in [] if args.only_stills else renders:
             output = Path(folder) / f"explainer-{quality}.mp4"
             said, seconds = cli("render", "explainer", "--run", str(run), "--quality", quality, "--voice", "piper",
                                 "--output", str(output), env=env)

@@ -29,11 +29,11 @@ import warnings
 from pathlib import Path
 from typing import NamedTuple
 
+import nnscratch  # first: it sets numpy's BLAS threads before numpy loads  # noqa: I001
 import click
 import numpy
 
-import nnscratch
-from nnscratch import checks
+from nnscratch import checks, landscape_cache
 from nnscratch.activations import HIDDEN_ACTIVATIONS
 from nnscratch.datasets import (
     DATASETS, MANY_CLASS_NAMES, MAX_CLASSES, MAX_SAMPLES, TWO_D_DATASETS, train_size, what_it_learned,
@@ -482,10 +482,12 @@ def import_scenes():
 
 
 def check_fps(ctx: click.Context, param: click.Parameter, fps: int | None) -> int | None:
-    import_scenes()
+    if fps is None or ctx.params.get("video_format") != "gif":
+        return fps
+    import_scenes()  # only here: Manim's import is a second and a half a still need not wait for yet
     from scenes.render import GIF_RATES
 
-    if fps is not None and ctx.params.get("video_format") == "gif" and fps not in GIF_RATES:
+    if fps not in GIF_RATES:
         raise click.BadParameter(f"a GIF counts time in hundredths of a second, so it plays {fps} frames a second "
                                  f"only roughly; choose {', '.join(map(str, GIF_RATES))}")
     return fps
@@ -497,7 +499,10 @@ class VoiceChoice(NamedTuple):
 
 
 def resolve_voice(ctx: click.Context, param: click.Parameter, name: str) -> VoiceChoice:
-    """The voice for ``--voice``, or None for captions only; an engine that cannot run is exit 2."""
+    """The voice for ``--voice``, or None for captions only; an engine that cannot run is exit 2. A still
+    (``--still``, eager) says nothing, and does not wait for Manim's import here."""
+    if ctx.params.get("still"):
+        return VoiceChoice(name, None)
     import_scenes()
     from scenes.speech import VoiceUnavailable, choose_voice
 
@@ -819,6 +824,7 @@ def render_descent(ctx: click.Context, **options) -> None:
       nnscratch render descent --dataset moons
     """
     history = obtain_history(ctx, options, "descent")
+    landscape_cache.prefetch(history)  # computed while the renderer loads
     render_video("GradientDescentScene", history, options)
 
 
@@ -930,6 +936,8 @@ def render_explainer(ctx: click.Context, chapters: list[str] | None, **options) 
             if spec.needs_learned and what_it_learned(options["dataset"], options["layers"]) is None:
                 raise click.BadParameter(spec.refusal(), param_hint="'--chapters'")
     history = obtain_history(ctx, options, "explainer", chapters_fit)
+    if any(spec.name == "descent" for spec in chapter_specs(chapters, history)):
+        landscape_cache.prefetch(history)  # on disk before the descent's chapter asks for it
     render_video("explainer", history, options, chapters=chapters)
 
 

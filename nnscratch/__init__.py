@@ -3,6 +3,16 @@
 Importing this package never imports manim: the scenes depend on the core,
 not the other way round.
 """
+import os
+
+# One BLAS thread a process, unless the user chose otherwise; set before numpy loads OpenBLAS where
+# this package is imported first (the nnscratch command), and inherited by every process it starts.
+# nnscratch runs processes side by side (an explainer's chapters, a comparison's runs, a loss surface
+# beside the renderer), and OpenBLAS's threads, spinning between calls, took the cores from each
+# other: two loss surfaces at once took 7.8 s each, not 2.3 s. Alone, one thread is as fast for
+# these small matrices (training the digits: 7.9 s either way).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 from nnscratch.datasets import DATASETS, Dataset, create_sample_data, make_dataset
 from nnscratch.history import TrainingHistory
 from nnscratch.runfile import RunFileError

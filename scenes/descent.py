@@ -15,7 +15,7 @@ from nnscratch.landscape import gradient_slice
 from scenes.backprop import default_snapshot
 from scenes.common import HistoryScene, loss_number
 from scenes.glyphs import Label
-from scenes.landscape_cache import cached_landscape
+from nnscratch.landscape_cache import cached_landscape
 from scenes.layout import GAP, fit, safe_area
 from scenes.narration import Beat, Brief
 from scenes.plot import labelled

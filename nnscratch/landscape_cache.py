@@ -4,18 +4,28 @@ The surface of the 8,000 digits is 961 forward passes over every training sample
 that every render and still of the descent scene of that run would repeat. The key is a hash of
 everything the surface depends on, so a changed run never finds a stale surface; a file that does
 not read back as one is a miss, and a cache that cannot be written only makes the next render slower.
+
+``prefetch`` starts the computation in a process of its own (forked, so the run is not copied),
+to run while the renderer loads on the other core: Manim's import is the other second and a half
+of a still, and a thread would wait for the interpreter that the import holds. ``cached_landscape``
+then takes the prefetched surface rather than starting again.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import signal
+import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from nnscratch import TrainingHistory
 from nnscratch.files import atomic_file, cache_dir
+from nnscratch.history import TrainingHistory
 from nnscratch.landscape import Landscape, loss_landscape
+
+_computing: dict[Path, tuple] = {}  # prefetches under way: (process, the end of its pipe), by cache file
 
 FORMAT = 2  # bumped whenever the surface would be computed differently
 
@@ -35,11 +45,59 @@ def run_key(history: TrainingHistory) -> str:
 
 
 def cached_landscape(history: TrainingHistory, folder: Path | None = None) -> Landscape:
-    """``loss_landscape(history)``, from the cache when it holds it."""
-    path = (folder if folder is not None else cache_dir("landscapes")) / f"{run_key(history)}.npz"
-    found = _read(path, history)
-    if found is not None:
-        return found
+    """``loss_landscape(history)``, from the cache when it holds it (or from a prefetch under way)."""
+    path = _path(history, folder)
+    prefetched = _collect(path)
+    if prefetched is not None:
+        return prefetched
+    return _read(path, history) or _compute(history, path)
+
+
+def prefetch(history: TrainingHistory, folder: Path | None = None) -> None:
+    """Start computing the surface of ``history`` in another process, unless the cache holds it."""
+    path = _path(history, folder)
+    if path in _computing or path.exists():
+        return
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    process = context.Process(target=_prefetched, args=(history, path, sending), name="loss surface", daemon=True)
+    process.start()
+    sending.close()
+    _computing[path] = (process, receiving)
+
+
+def _prefetched(history: TrainingHistory, path: Path, sending) -> None:
+    # Quiet whatever happens: a Ctrl-C stops the command itself, and a surface that fails here is
+    # computed again by the renderer, which says why if it fails there too.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)
+    try:
+        sending.send(_compute(history, path))
+    except Exception:
+        pass
+
+
+def _collect(path: Path) -> Landscape | None:
+    """The surface a prefetch computed, once it has; None if there was none or it failed (the caller
+    computes it then, and says why it fails)."""
+    if path not in _computing:
+        return None
+    process, receiving = _computing.pop(path)
+    try:
+        return receiving.recv()
+    except (EOFError, OSError):
+        return None
+    finally:
+        receiving.close()
+        process.join()
+
+
+def _path(history: TrainingHistory, folder: Path | None) -> Path:
+    return (folder if folder is not None else cache_dir("landscapes")) / f"{run_key(history)}.npz"
+
+
+def _compute(history: TrainingHistory, path: Path) -> Landscape:
     landscape = loss_landscape(history)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -56,7 +114,7 @@ def _read(path: Path, history: TrainingHistory) -> Landscape | None:
     try:
         with np.load(path, allow_pickle=False) as stored:
             arrays = {name: stored[name] for name in ("directions", "explained", "path", "alphas", "betas", "losses")}
-    except (OSError, ValueError, KeyError, EOFError):
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None  # no file, or a foreign or damaged one: computed again, and overwritten
     shapes = {"directions": (2, n_parameters), "explained": (2,), "path": (history.n_snapshots, 2)}
     if any(arrays[name].shape != shape for name, shape in shapes.items()) or arrays["losses"].ndim != 2 \

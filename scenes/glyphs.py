@@ -21,6 +21,7 @@ from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 _PAINT_KEYS = ("fill", "fill-opacity", "stroke", "stroke-opacity", "stroke-width")
+_NUMBER_KEYS = ("fill-opacity", "stroke-opacity", "stroke-width")
 _INERT_KEYS = {"id", "class", "version", "overflow", "x", "y", "transform", "d", "width", "height", "viewBox",
                "fill-rule", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", _XLINK_HREF}
 _OUTLINES: dict[str, np.ndarray] = {}  # a path's d -> Manim's points for it, shared by every import
@@ -115,6 +116,8 @@ def placed_paths(root: ET.Element, paint: Paint) -> list[tuple[str, np.ndarray, 
         if declared is None or set(attributes) - _INERT_KEYS - set(_PAINT_KEYS):
             return False
         paint = {**paint, **{key: attributes[key] for key in _PAINT_KEYS if key in attributes}, **declared}
+        if not all(_is_number(paint[key]) for key in _NUMBER_KEYS if key in paint):
+            return False  # a width with units ("1.5pt"), say
         matrix = matrix @ _matrix(element.get("transform"))
         if tag in ("svg", "g"):
             return all(walk(child, matrix, paint) for child in element)
@@ -143,6 +146,14 @@ def _declarations(style: str) -> Paint | None:
         elif key not in _INERT_KEYS:
             return None
     return paint
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _matrix(transform: str | None) -> np.ndarray:

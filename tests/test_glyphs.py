@@ -76,5 +76,6 @@ def test_an_svg_with_anything_but_placed_glyphs_is_left_to_manim():
     assert d == "M 0 0 L 1 0 L 1 1 Z" and paint_ == {"fill": "#ff0000"}
     np.testing.assert_allclose(matrix @ [0, 0, 1], [3, 3, 1])
     for other in ('<image href="x.png" width="1" height="1"/>', '<circle r="1"/>', '<g opacity="0.5"/>',
-                  '<g style="filter:blur(1px)"/>', '<g clip-path="url(#c)"/>', '<use xlink:href="#missing"/>'):
+                  '<g style="filter:blur(1px)"/>', '<g clip-path="url(#c)"/>', '<use xlink:href="#missing"/>',
+                  '<path d="M 0 0 L 1 1" stroke="#fff" stroke-width="2pt"/>'):
         assert placed_paths(ET.fromstring(svg.format(other)), {}) is None, other

@@ -45,6 +45,13 @@ install_project() {
     echo "$wanted" > "$stamp"
 }
 
+compile_project() {
+    # An editable install leaves the project's own modules to be compiled at first import, and
+    # never if PYTHONDONTWRITEBYTECODE is set: 0.2 s of every command and still. Up-to-date ones are skipped.
+    "$VENV/bin/python" -m compileall -q "$NNSCRATCH_ROOT/nnscratch" "$NNSCRATCH_ROOT/scenes" "$NNSCRATCH_ROOT/cli.py" >/dev/null
+}
+
 install_system_packages
 install_project
+compile_project
 export PATH="$VENV/bin:$PATH"

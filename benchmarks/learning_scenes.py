@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nnscratch import RunSpec, record_run  # noqa: E402
-from nnscratch.landscape import loss_landscape  # noqa: E402
+from nnscratch.landscape import RESOLUTION, loss_landscape  # noqa: E402
 
 
 def grid_seconds(spec: RunSpec) -> float:
@@ -47,7 +47,7 @@ def main() -> None:
     args = parser.parse_args()
     default = [grid_seconds(RunSpec()) for _ in range(args.runs)]
     digits = [grid_seconds(RunSpec.for_dataset("digits", samples=2500, epochs=5)) for _ in range(args.runs)]
-    print(f"loss grid 61x61: default network {statistics.median(default):.2f} s (target <= 1), "
+    print(f"loss grid {RESOLUTION}x{RESOLUTION}: default network {statistics.median(default):.2f} s (target <= 1), "
           f"784-16-16-10 on 2,000 digits {statistics.median(digits):.1f} s (target <= 20)")
     for scene in ("backprop", "descent"):
         for quality, target in (("low", 0.5), ("high", 2.0)):

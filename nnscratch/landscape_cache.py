@@ -56,6 +56,8 @@ def cached_landscape(history: TrainingHistory, folder: Path | None = None) -> La
 def prefetch(history: TrainingHistory, folder: Path | None = None) -> None:
     """Start computing the surface of ``history`` in another process, unless the cache holds it."""
     path = _path(history, folder)
+    for done in [key for key, (process, _) in _computing.items() if not process.is_alive()]:
+        _collect(done)  # prefetches nobody asked for (an explainer's chapters read the file): reaped
     if path in _computing or path.exists():
         return
     context = multiprocessing.get_context("fork")

@@ -60,13 +60,14 @@ def test_another_run_never_finds_this_runs_surface(history):
 
 
 def test_a_prefetched_surface_is_the_one_computed_here(history, expected, tmp_path, monkeypatch):
+    path = tmp_path / f"{run_key(history)}.npz"
     prefetch(history, tmp_path)  # forked now, with the real computation
+    assert path in landscape_cache._computing
     no_computing(monkeypatch)
     assert_same(cached_landscape(history, tmp_path), expected)
-    assert (tmp_path / f"{run_key(history)}.npz").exists()
-    assert not landscape_cache._computing
+    assert path.exists() and path not in landscape_cache._computing
     prefetch(history, tmp_path)  # on disk: nothing to start
-    assert not landscape_cache._computing
+    assert path not in landscape_cache._computing
 
 
 def test_a_failed_prefetch_is_computed_here(history, expected, tmp_path, monkeypatch):
@@ -76,4 +77,15 @@ def test_a_failed_prefetch_is_computed_here(history, expected, tmp_path, monkeyp
     prefetch(history, tmp_path)
     monkeypatch.setattr(landscape_cache, "loss_landscape", loss_landscape)
     assert_same(cached_landscape(history, tmp_path), expected)
-    assert not landscape_cache._computing
+    assert tmp_path / f"{run_key(history)}.npz" not in landscape_cache._computing
+
+
+def test_a_prefetch_nobody_collected_is_reaped_by_the_next(history, tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    prefetch(history, first)
+    process, _ = landscape_cache._computing[first / f"{run_key(history)}.npz"]
+    process.join()
+    prefetch(history, second)
+    assert first / f"{run_key(history)}.npz" not in landscape_cache._computing
+    assert (first / f"{run_key(history)}.npz").exists() and not process.is_alive()
+    assert_same(cached_landscape(history, second), loss_landscape(history))

@@ -22,7 +22,7 @@ MAX_TOLD_LAYERS = 3  # hidden layers after the first told one by one; more are t
 MAX_VALUE_LABELS = 10  # value labels beside neurons only where a column is this short
 MIN_LABEL_GAP = 1.2  # and the columns this far apart, so labels do not crowd the next layer's edges
 COLUMN_WIDTH = 6.8  # the right column: equations, the numbers of W a + b, the prediction
-WINDOW_ROWS, WINDOW_COLUMNS = 8, 4  # of W shown in numbers; a larger W shows a corner of itself
+WINDOW_ROWS, WINDOW_COLUMNS = 8, 4  # of W shown in numbers; a larger W shows some of its rows and the columns of drawn inputs
 PRODUCT_FONT = 24  # digits about 0.18 units tall: 16 px at 720p, 24 at 1080p
 IMAGE_SHARE = 0.28  # of the network's region, for an input image left of the network (its side at most)
 IMAGE_GAP = 0.35  # between the image and the network
@@ -336,7 +336,7 @@ class ForwardPassScene(HistoryScene):
         W = self.network.weights[layer - 1]
         z, a = self.trace.z[layer][0], self.trace.a[layer][0]
         row, col = self.strongest
-        shows = "" if self.product_whole else ", too big to show whole, so here is a corner of it"
+        shows = "" if self.product_whole else ", too big to show whole, so here are some of its rows and columns"
         if W.size == 1:
             weight = f"Its one weight, {number(W[row, col])}, links the input to the neuron."
         else:

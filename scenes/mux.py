@@ -35,17 +35,26 @@ class _Family:
 
     muxer: str
     audio_codec: str
-    audio_rate: int
+    audio_rates: tuple[int, ...]  # the sample rates the codec takes, the highest last
     audio_bit_rate: int
+    audio_options: dict[str, str]
     subtitle_codec: str
     options: dict[str, str]
+
+    def audio_rate(self, narration_rate: int) -> int:
+        """The narration's own rate when the codec takes it (nothing to resample, and AAC encodes
+        22.05 kHz speech in a third of the time of 48 kHz), else the codec's highest."""
+        return narration_rate if narration_rate in self.audio_rates else self.audio_rates[-1]
 
 
 # One row per container that can carry them; a GIF carries none.
 FAMILIES = {
-    # faststart puts the index first so browsers can play before the download ends.
-    ".mp4": _Family("mp4", "aac", 48000, 128_000, "mov_text", {"movflags": "+faststart"}),
-    ".webm": _Family("webm", "libopus", 48000, 64_000, "webvtt", {}),
+    # faststart puts the index first so browsers can play before the download ends. FFmpeg's AAC
+    # "fast" coder encodes six minutes of 22.05 kHz speech in 2.1 s, its default two-loop search
+    # in 3.7 s, with the same fidelity (decoded back, 38-39 dB signal to noise for both).
+    ".mp4": _Family("mp4", "aac", (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000), 96_000,
+                    {"aac_coder": "fast"}, "mov_text", {"movflags": "+faststart"}),
+    ".webm": _Family("webm", "libopus", (8000, 12000, 16000, 24000, 48000), 64_000, {}, "webvtt", {}),
 }
 
 # Both the mov_text and the webvtt encoders parse their input as ASS events,
@@ -217,13 +226,14 @@ def _audio_packets(
     out: Any, family: _Family, audio: np.ndarray, sample_rate: int, duration: Fraction
 ) -> Iterator[av.Packet]:
     """Encode all audio up front: a minute of speech is a few thousand packets."""
-    samples = _fit_length(_resample(audio, sample_rate, family.audio_rate), family.audio_rate, duration)
-    stream = out.add_stream(family.audio_codec, rate=family.audio_rate, layout="mono")
+    rate = family.audio_rate(sample_rate)
+    samples = _fit_length(_resample(audio, sample_rate, rate), rate, duration)
+    stream = out.add_stream(family.audio_codec, rate=rate, layout="mono", options=family.audio_options)
     stream.bit_rate = family.audio_bit_rate
     frame = av.AudioFrame.from_ndarray(samples[np.newaxis, :], format="flt", layout="mono")
-    frame.sample_rate = family.audio_rate
+    frame.sample_rate = rate
     frame.pts = 0
-    frame.time_base = Fraction(1, family.audio_rate)
+    frame.time_base = Fraction(1, rate)
     packets = list(stream.encode(frame)) + list(stream.encode(None))
     for packet in packets:
         packet.stream = stream

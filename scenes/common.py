@@ -5,11 +5,12 @@ import functools
 from typing import Protocol
 
 import numpy as np
-from manim import FadeTransform, Mobject, Scene
+from manim import FadeTransform, Mobject
 
 from nnscratch import RunSpec, TrainingHistory, record_run
 from nnscratch.datasets import class_names, image_shape_of
 from scenes import still
+from scenes.batched_lists import BatchedLists
 from scenes.fast_drawing import NetworkCamera
 from scenes.narration import Beat, Brief, Narration, reading_seconds, timed_parts, told_briefly
 from scenes.network_mobject import NetworkMobject
@@ -113,7 +114,7 @@ def input_kind(history: TrainingHistory) -> str:
     return "unit" if X.min() >= 0 and X.max() <= 1 else "real"
 
 
-class HistoryScene(Scene):
+class HistoryScene(BatchedLists):
     """A scene that replays a recorded run; with no run it trains the built-in default.
 
     A subclass lays out what it needs in ``prepare`` and tells its story in ``script``:

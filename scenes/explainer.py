@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from manim import DOWN, FadeIn, FadeOut, Mobject, UpdateFromAlphaFunc, VGroup
+from manim import DOWN, FadeIn, FadeOut, Rectangle, VGroup, config
 
 import scenes
 from nnscratch import TrainingHistory
@@ -32,7 +32,9 @@ class ChapterSpec:
     title: str
     scene: str
     options: dict = field(default_factory=lambda: {"brief": True})
-    weight: float = 1.0  # its rendering time against the others', so the longest start first
+    # Seconds to render it at 480p15 (the digits' default run, its speech cached): the chapters'
+    # processes take the longest first, so no process is left with a long one at the end.
+    weight: float = 5.0
     needs_learned: bool = False  # told only of a run whose learning can be drawn (what_it_learned)
 
     def tells(self, history: TrainingHistory) -> bool:
@@ -53,16 +55,16 @@ def learned_kind(history: TrainingHistory) -> str | None:
 
 
 CHAPTERS: tuple[ChapterSpec, ...] = (
-    ChapterSpec("data", "The task", "DataScene"),
-    ChapterSpec("network", "The network", "NetworkScene"),
-    ChapterSpec("neuron", "One neuron", "NeuronScene"),
-    ChapterSpec("forward", "The forward pass", "ForwardPassScene", weight=1.5),
-    ChapterSpec("cost", "The cost", "CostScene"),
-    ChapterSpec("backprop", "Backpropagation", "BackpropScene", weight=1.5),
-    ChapterSpec("descent", "Gradient descent", "GradientDescentScene", weight=2.0),
-    ChapterSpec("training", "Training", "TrainingScene", {"duration": 12.0, "brief": True}, weight=2.0),
-    ChapterSpec("features", "What it learned", "FeaturesScene", needs_learned=True),
-    ChapterSpec("summary", "Summing up", "SummaryScene"),
+    ChapterSpec("data", "The task", "DataScene", weight=3),
+    ChapterSpec("network", "The network", "NetworkScene", weight=10),
+    ChapterSpec("neuron", "One neuron", "NeuronScene", weight=6),
+    ChapterSpec("forward", "The forward pass", "ForwardPassScene", weight=22),
+    ChapterSpec("cost", "The cost", "CostScene", weight=6),
+    ChapterSpec("backprop", "Backpropagation", "BackpropScene", weight=39),
+    ChapterSpec("descent", "Gradient descent", "GradientDescentScene", weight=14),
+    ChapterSpec("training", "Training", "TrainingScene", {"duration": 12.0, "brief": True}, weight=15),
+    ChapterSpec("features", "What it learned", "FeaturesScene", needs_learned=True, weight=5),
+    ChapterSpec("summary", "Summing up", "SummaryScene", weight=8),
 )
 CHAPTER_NAMES = tuple(spec.name for spec in CHAPTERS)
 
@@ -84,17 +86,15 @@ def chapter_specs(names: list[str] | None = None, history: TrainingHistory | Non
     return [spec for spec in CHAPTERS if spec.name in names]
 
 
-def fade_painted(scene: HistoryScene) -> UpdateFromAlphaFunc:
-    """What the camera paints from arrays (a fast-drawn network, the loss surface) fading out with
-    the mobjects: FadeOut would fade only their invisible outlines."""
-    painted = [(part, part.opacity) for part in scene.get_mobject_family_members()
-               if isinstance(getattr(part, "opacity", None), float)]
-
-    def fade(_, alpha: float) -> None:
-        for part, start in painted:
-            part.opacity = start * (1 - alpha)
-
-    return UpdateFromAlphaFunc(Mobject(), fade)
+def blackout(scene: HistoryScene) -> Rectangle:
+    """A sheet of the background's colour over the whole frame and above all of ``scene`` (the
+    neurons are drawn above their edges), to fade in over a chapter's last picture: a film's fade
+    to black. Fading every mobject out instead redraws them all at every frame (two seconds of
+    480p for the nine frames of the backprop chapter's thousand glyphs), and shows what overlaps
+    through what lies on it as they fade."""
+    top = max(mobject.z_index for mobject in scene.get_mobject_family_members())
+    return Rectangle(width=config.frame_width + 1, height=config.frame_height + 1, stroke_width=0,
+                     fill_color=config.background_color, fill_opacity=1).set_z_index(top + 1)
 
 
 def chapter_scene(spec: ChapterSpec, number: int, history: TrainingHistory) -> type[HistoryScene]:
@@ -117,7 +117,7 @@ def chapter_scene(spec: ChapterSpec, number: int, history: TrainingHistory) -> t
         def finish(self) -> None:
             self.hold(self.ending_hold)
             if self.mobjects:
-                self.play(FadeOut(*self.mobjects), fade_painted(self), run_time=CLOSING_FADE)
+                self.play(FadeIn(blackout(self)), run_time=CLOSING_FADE)
             self.hold(BLACK_HOLD)  # a fade's last frame is not yet black: the seam falls in black
 
     Chapter.__name__ = Chapter.__qualname__ = f"{base.__name__}Chapter"

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from cli import main
 from nnscratch import RunSpec, record_run
-from scenes.explainer import CHAPTER_NAMES, CHAPTERS, chapter_specs
+from scenes.explainer import CHAPTER_NAMES, CHAPTERS, CLOSING_FADE, chapter_specs
 from scenes.mux import join_videos
 from scenes.narration import READING_SPEED
 from scenes.parallel import Tracker, render_explainer
@@ -122,6 +122,21 @@ class TestTheWholeExplainer:
             # The chapter before has faded to black; this one begins dark, its card fading in.
             assert frames[seam - 1].max() < 30, chapter.title
             assert frames[seam].mean() < 10, chapter.title
+
+    def test_each_chapter_fades_to_black_as_a_film_does(self, video):
+        # Every pixel of the last picture dims by one factor, to black: nothing stays lit above the
+        # fading sheet (the neurons are drawn above their edges), nothing shows through what lies on it.
+        frames, _ = frames_of(video.path)
+        fading = round(CLOSING_FADE * FPS)
+        for end in [round(chapter.start * FPS) for chapter in video.chapters[1:]] + [len(frames)]:
+            last = frames[end - 1 - fading].astype(float)
+            assert last.max() > 100
+            factors = []
+            for frame in frames[end - fading:end].astype(float):
+                factor = (frame * last).sum() / (last * last).sum()
+                assert np.percentile(np.abs(frame - factor * last), 99) < 4 + 12 * factor
+                factors.append(factor)
+            assert factors == sorted(factors, reverse=True) and factors[0] < 0.95 and factors[-1] < 0.01
 
     def test_the_narration_runs_the_whole_video_and_falls_silent_at_each_seam(self, video):
         streams = read_back(video.path)

@@ -116,11 +116,11 @@ class BackpropScene(HistoryScene):
             Beat(self.wish_caption(), self.show_wishes, brief=self.wish_caption(brief=True)),
             Beat(f"To move this output, there are three ways. First, its bias: dC/db = δ = "
                  f"{number(ex.deltas[self.output][self.focus], 3)}, the neuron's error dC/dz.", self.show_bias,
-                 brief=f"Three ways move this output. Its bias: dC/db = δ = "
+                 brief=f"Three things move this output. First its bias: dC/db = δ = "
                        f"{number(ex.deltas[self.output][self.focus], 3)}."),
             Beat("Second, its weights, each in proportion to the activation it comes from: dC/dw = a × δ. "
-                 "Magenta edges would lower the cost by shrinking, green ones by growing.", self.show_weights,
-                 brief="Its weights: dC/dw = a × δ; magenta edges want to shrink, green ones to grow."),
+                 "Magenta weights would lower the cost by going down, green ones by going up.", self.show_weights,
+                 brief="Its weights: dC/dw = a × δ; magenta ones want to go down, green ones up."),
             Beat("Third, the activations before it, in proportion to the weights: dC/da = w × δ. "
                  "These wishes travel backwards.", self.show_previous,
                  brief="And the activations before it: dC/da = w × δ. These wishes travel backwards."),
@@ -148,18 +148,32 @@ class BackpropScene(HistoryScene):
         return (f"The network answers {number(output[0], 3)}; the target is {number(ex.target[0], 3)}"
                 f"{': ' if brief else '. '}{cost}")
 
+    def output_wishes(self) -> np.ndarray:
+        """Which way, and how hard, each output would move to lower the cost: against dC/da, or for a
+        softmax against dC/dz = a − y. A softmax's cost, −ln a_y, depends on the right class's output
+        alone, so dC/da is 0 for every other: they go down only through z, by their probabilities."""
+        if self.history.metadata["output"] == "softmax":
+            return -self.example.deltas[self.output]
+        return -self.example.wants[self.output]
+
     def wish_caption(self, brief: bool = False) -> str:
         wants = self.example.wants[self.output]
-        if brief and len(wants) > 1:
-            return "To lower the cost, the outputs want to move along the arrows: the right class up, the rest down."
+        if self.history.metadata["output"] == "softmax":
+            if brief:
+                return ("To lower the cost, the outputs' sums z want to move along the arrows: the right class "
+                        "up, every other down by its probability.")
+            return ("To lower the cost, each output's sum z would like to move along its arrow, against "
+                    "dC/dz = a − y: up for the right class, down for every other, by its probability.")
         if len(wants) == 1 and brief:
             return f"To lower the cost, the output wants to go {'up' if wants[0] < 0 else 'down'}, along the arrow."
         if len(wants) == 1:
             direction = "up" if wants[0] < 0 else "down"
             return (f"To lower the cost, the output would like to go {direction}: dC/da = {number(wants[0], 3)}, "
                     f"and the arrow points against it.")
+        if brief:
+            return "To lower the cost, the outputs want to move along the arrows, against dC/da."
         return ("To lower the cost, each output would like to move along its arrow, against dC/da: "
-                "up for the right class, down for the others.")
+                "up where it is below its target, down where it is above.")
 
     def backward_beats(self) -> list[Beat]:
         beats = []
@@ -279,7 +293,7 @@ class BackpropScene(HistoryScene):
                   FadeIn(self.write(*(self.formula(line) for line in lines))), run_time=1.5)
 
     def show_wishes(self) -> None:
-        self.output_arrows = self.network_mob.wish_arrows(self.output, -self.example.wants[self.output], HIGHLIGHT)
+        self.output_arrows = self.network_mob.wish_arrows(self.output, self.output_wishes(), HIGHLIGHT)
         self.play(LaggedStart(*(FadeIn(arrow, shift=UP * 0.1) for arrow in self.output_arrows), lag_ratio=0.2),
                   run_time=1.2)
 

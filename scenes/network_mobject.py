@@ -318,9 +318,10 @@ class NetworkMobject(VGroup):
 
     def wish_arrows(self, layer: int, values: np.ndarray, color, longest: float | None = None) -> VGroup:
         """An arrow beside each drawn neuron of ``layer``, up for a positive value and down for a
-        negative one, as long as the value is large against the layer's largest (3Blue1Brown's nudges)."""
+        negative one, as long as the value is large against the layer's largest (3Blue1Brown's nudges).
+        The longest stays within its neuron's slot, so no arrow reaches a neighbour it could be read as."""
         values = np.asarray(values, dtype=float)[self.indices[layer]]
-        longest = longest or max(0.35, min(0.9, 1.6 * self.spacing))
+        longest = longest or 0.9 * self.spacing
         top = float(np.abs(values).max()) or 1.0
         arrows = VGroup()
         for value, neuron in zip(values, self.neurons[layer]):

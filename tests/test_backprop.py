@@ -122,3 +122,30 @@ def test_the_gradient_palette_follows_the_gradients_sign_on_the_edges(run, tmp_p
         wanted, other = (magenta, green) if flat[index] > 0 else (green, magenta)
         checked += np.linalg.norm(seen - wanted) < np.linalg.norm(seen - other)
     assert checked >= 5
+
+
+def test_a_softmax_runs_outputs_want_what_their_sums_want():
+    # −ln a_y moves with the right class's output alone, so dC/da is 0 for the others; the arrows and
+    # the words are of dC/dz = a − y: the right class up, every other down by its probability.
+    from scenes import BackpropScene
+
+    run = record_run(RunSpec.for_dataset("gaussians", classes=3, epochs=20, samples=300))
+    scene = BackpropScene(history=run, sample=4, epoch=0)
+    scene.prepare()
+    x, y = run.X_train[4].astype(float), run.y_train[4].astype(float)
+    a = run.network_at(scene.snapshot).forward(x[None])[0]  # computed again, independently
+    assert np.allclose(scene.output_wishes(), y - a)
+    truth = int(np.argmax(y))
+    assert np.count_nonzero(scene.example.wants[scene.output]) == 1  # why dC/da would show one arrow
+    arrows = scene.network_mob.wish_arrows(scene.output, scene.output_wishes(), "#ffff00")
+    ups = [arrow.get_end()[1] > arrow.get_start()[1] for arrow in arrows]
+    assert len(arrows) >= 2 and ups.count(True) == 1
+    up = arrows[ups.index(True)]
+    neurons = scene.network_mob.neurons[scene.output]
+    nearest = int(np.argmin([abs(n.get_center()[1] - up.get_center()[1]) for n in neurons]))
+    assert nearest == truth
+    # Each arrow stays in its neuron's slot: it cannot be read as a neighbour's.
+    spacing = abs(neurons[0].get_center()[1] - neurons[1].get_center()[1])
+    assert all(arrow.height <= 0.9 * spacing + 1e-6 for arrow in arrows)
+    said = " ".join(beat.caption for beat in scene.script())
+    assert "dC/dz = a − y: up for the right class, down for every other, by its probability" in said

@@ -92,10 +92,7 @@ class GradientDescentScene(HistoryScene):
                  lambda: self.turn(elevation=42, run_time=2.0)),
             Beat(f"Training starts here, at epoch 0, with the loss at {loss_number(self.path_losses[0])}.",
                  self.show_start, in_brief=Brief.WITH_NEXT),
-            Beat(f"Each step goes downhill, and the run rolls to a loss of {loss_number(self.path_losses[-1])} "
-                 f"by epoch {h.epochs:,}.", self.show_roll,
-                 brief=f"From a loss of {loss_number(self.path_losses[0])} at epoch 0, each step goes downhill: the "
-                       f"run rolls to {loss_number(self.path_losses[-1])} by epoch {h.epochs:,}."),
+            Beat(self.roll_caption(), self.show_roll, brief=self.roll_caption(brief=True)),
             Beat(leaves, lambda: self.turn(azimuth=-100, run_time=2.5), in_brief=Brief.LEFT_OUT),
             # A brief telling turns the surface to the contour map as the step is said.
             Beat("From above, the same surface is a contour map: each line is one level of the loss.",
@@ -104,6 +101,26 @@ class GradientDescentScene(HistoryScene):
             Beat(f"After {h.epochs:,} epochs the loss is {loss_number(self.path_losses[-1])}.", self.show_end,
                  in_brief=Brief.LEFT_OUT),
         ]
+
+    def roll_caption(self, brief: bool = False) -> str:
+        """The ball's way down, as the recorded losses went: downhill at every snapshot, or not."""
+        h, losses = self.history, self.path_losses
+        first, last = loss_number(losses[0]), loss_number(losses[-1])
+        rises, moves = int(np.sum(np.diff(losses) > 0)), len(losses) - 1
+        if not rises:
+            if brief:
+                return f"From a loss of {first} at epoch 0, each step goes downhill: the run rolls to {last} by " \
+                       f"epoch {h.epochs:,}."
+            return f"Each step goes downhill, and the run rolls to a loss of {last} by epoch {h.epochs:,}."
+        ups = "one of its moves goes" if rises == 1 else f"{rises} of its {moves} moves go"
+        if brief:
+            return f"From a loss of {first} at epoch 0 the run rolls down to {last} by epoch {h.epochs:,}; {ups} " \
+                   "up a little."
+        batch = h.metadata.get("batch_size")
+        why = (f"each training step follows a batch of {batch} examples, not the whole set" if batch else
+               "a step of this size can overshoot")
+        return (f"The run rolls down to a loss of {last} by epoch {h.epochs:,}, though {ups} up a little: "
+                f"{why}.")
 
     def slice_caption(self, brief: bool = False) -> str:
         h = self.history

@@ -69,3 +69,21 @@ def test_a_single_direction_run_still_has_a_plane():
     history = record_run(RunSpec(layers=(1, 1), epochs=3))
     directions, explained, path = principal_plane(history)
     assert directions.shape == (2, 2) and np.isfinite(path).all()
+
+
+@pytest.mark.parametrize("batch_size, rose", [(None, False), (8, True)])
+def test_the_descent_says_downhill_only_of_a_run_whose_loss_fell_at_every_snapshot(batch_size, rose):
+    from scenes import GradientDescentScene
+
+    run = record_run(RunSpec(epochs=60, batch_size=batch_size))  # small batches: a noisy way down
+    scene = GradientDescentScene(history=run)
+    losses = run.train_loss[run.snapshot_epochs]
+    rises = int(np.sum(losses[1:] > losses[:-1]))
+    assert (rises > 0) == rose
+    said = scene.roll_caption()
+    if rises:
+        assert "Each step goes downhill" not in said and "up a little" in said
+        assert (f"{rises} of its {len(losses) - 1} moves go" if rises > 1 else "one of its moves goes") in said
+    else:
+        assert said.startswith("Each step goes downhill")
+    assert scene.roll_caption(brief=True).count("downhill") == (0 if rises else 1)

@@ -49,6 +49,21 @@ def loss_number(value: float) -> str:
     return f"{mantissa}e{int(exponent)}".replace("-", "−")
 
 
+def neuron_words(meta: dict) -> str:
+    """A run's neurons in words: "sigmoid neurons", and its output's kind where that differs
+    ("sigmoid neurons, a softmax output")."""
+    hidden, output = meta["activation"], meta["output"]
+    if output == hidden:
+        return f"{hidden} neurons"
+    return f"{hidden} neurons, {'a linear' if output == 'identity' else f'a {output}'} output"
+
+
+def accuracy_number(value: float) -> str:
+    """An accuracy as captions and readouts show it, to a tenth of a percent (``92.8%``): a caption
+    rounding it to ``93%`` would say another number than the one on screen."""
+    return f"{float(value):.1%}"
+
+
 def loss_change(first: float, last: float) -> str:
     """How a loss moved, in words: "98 times lower", "35% lower", "about where it started"."""
     if last <= first / 10:

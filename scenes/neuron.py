@@ -127,7 +127,7 @@ class NeuronScene(HistoryScene):
     def formula_codes(self) -> list[str]:
         step = self.step
         symbolic = " + ".join(f"w_{i + 1} x_{i + 1}" for i in step.terms)
-        products = [f"{typst_number(step.weights[i], colored=True)} dot {self.factor(step.inputs[i])}"
+        products = [f"{self.factor(step.weights[i], colored=True)} dot {self.factor(step.inputs[i])}"
                     for i in step.terms]
         if len(step.terms) < len(step.inputs):
             hidden = len(step.inputs) - len(step.terms)
@@ -144,8 +144,10 @@ class NeuronScene(HistoryScene):
         return [f"z = {symbolic} + b", numeric, f"z = {typst_number(step.z)}", result]
 
     @staticmethod
-    def factor(value: float) -> str:
-        return f"({typst_number(value)})" if value < 0 else typst_number(value)
+    def factor(value: float, colored: bool = False) -> str:
+        """A number in a sum of products: in parentheses when negative, as one writes 2 + (−0.41) · 1."""
+        code = typst_number(value, colored=colored)
+        return f"({code})" if value < 0 else code
 
     def make_plot(self, region: Region) -> VGroup:
         step = self.step

@@ -6,7 +6,7 @@ import math
 from manim import DOWN, LEFT, UP, FadeIn, VGroup, Write
 
 from nnscratch.verdict import judge
-from scenes.common import HistoryScene, data_words, loss_change, loss_number
+from scenes.common import HistoryScene, accuracy_number, data_words, loss_change, loss_number, neuron_words
 from scenes.glyphs import Label
 from scenes.layout import GAP, fit, fit_network, safe_area, short_sizes
 from scenes.narration import Beat, Brief
@@ -53,7 +53,7 @@ class SummaryScene(HistoryScene):
         first, last = float(h.train_loss[0]), float(h.train_loss[-1])
         facts = [
             (data_words(h), f"{len(h.X_train):,} to train on, {len(h.X_test):,} to test"),
-            (f"a {short_sizes(sizes)} network of {meta['activation']} neurons",
+            (f"a {short_sizes(sizes)} network of {neuron_words(meta)}",
              f"{n_parameters:,} weights and biases"),
             (f"{h.epochs:,} epochs of {meta['optimizer']}, learning rate {meta['learning_rate']:g}",
              f"batches of {batch}" if batch else "the whole training set each step"),
@@ -71,8 +71,8 @@ class SummaryScene(HistoryScene):
             return None
         test = float(h.test_accuracy[-1]) if h.has_test else math.nan
         if math.isnan(test):
-            return f"accuracy {train:.0%} on the training set", "no test set was kept"
-        return f"accuracy {test:.1%} on test examples", f"{train:.1%} on the training set"
+            return f"accuracy {accuracy_number(train)} on the training set", "no test set was kept"
+        return f"accuracy {accuracy_number(test)} on test examples", f"{accuracy_number(train)} on the training set"
 
     # -- what is said -------------------------------------------------------------------
 

@@ -10,7 +10,9 @@ from manim import (
 )
 
 from nnscratch import judge
-from scenes.common import HistoryScene, class_labels, image_shape, loss_change, loss_number
+from scenes.common import (
+    HistoryScene, accuracy_number, class_labels, image_shape, loss_change, loss_number,
+)
 from scenes.digit_grid import DigitGrid
 from scenes.glyphs import Label
 from scenes.layout import GAP, Region, fit, fit_network, safe_area
@@ -194,14 +196,15 @@ class TrainingScene(HistoryScene):
         if math.isnan(h.train_accuracy[0]):
             return change + "."
         before, after = h.train_accuracy[0], h.train_accuracy[-1]
-        test = (f", test accuracy to {h.test_accuracy[-1]:.0%}" if brief else
-                f"; on the test set, {h.test_accuracy[-1]:.0%}") \
+        test = (f", test accuracy to {accuracy_number(h.test_accuracy[-1])}" if brief else
+                f"; on the test set, {accuracy_number(h.test_accuracy[-1])}") \
             if h.has_test and not math.isnan(h.test_accuracy[-1]) else ""
         if learned and after > before:
-            return change + f"{';' if brief else ', and'} training accuracy climbs from {before:.0%} to {after:.0%}{test}."
+            return (change + f"{';' if brief else ', and'} training accuracy climbs from "
+                    f"{accuracy_number(before)} to {accuracy_number(after)}{test}.")
         if brief:
             test = test.replace(", test accuracy to", ", test accuracy")
-        return change + f", and training accuracy ends at {after:.0%}{test}."
+        return change + f", and training accuracy ends at {accuracy_number(after)}{test}."
 
     # -- state at a point of the replay --------------------------------------------
 
@@ -367,8 +370,8 @@ class TrainingScene(HistoryScene):
     def summary_text(self) -> str:
         h = self.history
         return (f"After {h.epochs:,} epochs: loss {loss_number(h.train_loss[-1])}"
-                + (f", accuracy {h.train_accuracy[-1]:.1%}" if not math.isnan(h.train_accuracy[-1]) else "")
-                + (f" (test {h.test_accuracy[-1]:.1%})" if h.has_test and not math.isnan(h.test_accuracy[-1]) else ""))
+                + (f", accuracy {accuracy_number(h.train_accuracy[-1])}" if not math.isnan(h.train_accuracy[-1]) else "")
+                + (f" (test {accuracy_number(h.test_accuracy[-1])})" if h.has_test and not math.isnan(h.test_accuracy[-1]) else ""))
 
     def show_ending(self) -> None:
         self.summary = Label(self.summary_text(), font_size=SUMMARY_FONT, color=LABEL)

@@ -92,6 +92,21 @@ def test_the_summary_says_the_runs_own_numbers(run):
     assert f"accuracy {run.test_accuracy[-1]:.1%} on test examples" in facts
     assert f"{len(run.X_train)} to train on, {len(run.X_test)} to test" in facts
     assert "63 weights and biases" in facts  # 4*6+6 + 6*4+4 + 4*1+1
+    assert "network of sigmoid neurons 63 weights" in facts  # its output is a sigmoid too: nothing more to name
+
+
+def test_the_summary_names_a_softmax_output_beside_its_hidden_neurons_and_says_accuracy_as_shown():
+    from scenes import SummaryScene, TrainingScene
+
+    run = record_run(RunSpec.for_dataset("gaussians", classes=3, epochs=20, samples=300))
+    assert run.metadata["output"] == "softmax"
+    facts = " / ".join(f"{text} {detail}" for text, detail in SummaryScene(history=run).fact_texts())
+    assert f"network of {run.metadata['activation']} neurons, a softmax output" in facts
+    training = TrainingScene(history=run)
+    training.prepare()
+    said = " ".join(beat.caption for beat in training.script())
+    # The same tenth of a percent the readouts show, never a rounder number.
+    assert f"{run.train_accuracy[-1]:.1%}" in said and f"{run.test_accuracy[-1]:.1%}" in said
 
 
 @pytest.mark.slow
@@ -110,3 +125,20 @@ def test_a_saturated_neurons_marks_stay_clear_of_the_plots_name():
     name = next(text for text in scene.plot[2] if text.text.startswith("a="))
     assert not boxes_overlap(scene.a_mark, name)
     assert not boxes_overlap(scene.z_mark, scene.plot[2][0])  # nor the z axis's name
+
+
+def test_a_negative_number_in_the_neurons_sum_is_in_parentheses():
+    # "+ (−0.41) · 1.00", as one writes it, never "+ −0.41 · 1.00".
+    import re
+
+    from scenes import NeuronScene
+
+    scene = NeuronScene(history=record_run(RunSpec(epochs=30)))
+    scene.prepare()
+    step = scene.step
+    numeric = scene.formula_codes()[1]
+    factors = [step.weights[i] for i in step.terms] + [step.inputs[i] for i in step.terms] + [step.bias]
+    assert any(value < 0 for value in factors)
+    colour = r'(?:#text\(fill: rgb\("#\w+"\)\)\[\$)?'  # a weight's number comes coloured
+    negatives = re.findall(colour + r"-\d", numeric)
+    assert len(negatives) == len(re.findall(r"\(" + colour + r"-\d", numeric)) >= 1

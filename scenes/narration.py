@@ -128,13 +128,22 @@ def caption_parts(caption: str, limit: int = 2 * LINE_CHARS) -> list[str]:
 
 
 def wrapped(text: str, width: int = LINE_CHARS) -> str:
-    """``text`` on lines of at most ``width`` characters (two, for a caption part), broken near the middle."""
+    """``text`` on lines of at most ``width`` characters (two, for a caption part), broken near the middle,
+    and not between a number and what names it ("a = 1.00", "neuron 4") when another space fits."""
     if len(text) <= width:
         return text
     spaces = [index for index, char in enumerate(text) if char == " "]
     fitting = [at for at in spaces if at <= width and len(text) - at - 1 <= width] or spaces or [width]
-    at = min(fitting, key=lambda index: abs(index - len(text) / 2))
+    loose = [at for at in fitting if not _binds(text, at)]
+    at = min(loose or fitting, key=lambda index: abs(index - len(text) / 2))
     return text[:at] + "\n" + text[at + 1:].strip()
+
+
+def _binds(text: str, at: int) -> bool:
+    """Whether the space at ``at`` holds a number to its name or a formula together: a number, a
+    sign or an operator follows, or an operator comes before."""
+    following, before = text[at + 1:at + 2], text[at - 1:at]
+    return following.isdigit() or following in "−-=+×≈·" or before in "=+×≈·"
 
 
 def timed_parts(caption: str, start: float, end: float) -> list[Cue]:

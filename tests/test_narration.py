@@ -242,3 +242,19 @@ def test_a_second_render_synthesizes_nothing(tmp_path):
                     voice=voice, history=history)
     assert len(said) == len(first.scene.narration.captions) and voice.calls == said
     np.testing.assert_array_equal(read_back(first.path)["audio"]["samples"], read_back(second.path)["audio"]["samples"])
+
+
+@pytest.mark.parametrize("part", [
+    "Then sigmoid squashes z into an activation between 0 and 1: a = 1.00",
+    "Hidden layer 2 computes sigmoid of W a + b; neuron 4 ends highest, at 0.89.",
+    "To move this output, there are three ways. First, its bias: dC/db = δ = −0.919",
+    "How would sample 0 change every weight? We look at epoch 0.",
+])
+def test_a_caption_line_never_parts_a_number_from_what_names_it(part):
+    from scenes.narration import LINE_CHARS, wrapped
+
+    lines = wrapped(part).split("\n")
+    assert len(lines) == 2 and " ".join(lines) == part
+    assert all(len(line) <= LINE_CHARS for line in lines)
+    assert not lines[1][0].isdigit() and lines[1][0] not in "−-=+×≈"
+    assert lines[0][-1] not in "=+×≈"

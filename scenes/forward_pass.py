@@ -6,7 +6,7 @@ from typing import Sequence
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, BackgroundRectangle, Create, FadeIn, FadeOut, Indicate, LaggedStart,
+    DOWN, LEFT, RIGHT, UP, BackgroundRectangle, Circle, Create, FadeIn, FadeOut, Indicate, LaggedStart,
     SurroundingRectangle, VGroup, Write,
 )
 
@@ -131,6 +131,7 @@ class ForwardPassScene(HistoryScene):
         self.network_mob = fit_network(lambda **size: self.make_network(input_labels=inputs, **size), region)
         self.network_mob.set_weights(self.weights_at(-1), scale=self.weight_scale)
         self.product_layer = 1
+        self.named_value: VGroup | None = None  # a crowded hidden layer's value the caption says, while said
         self.first_equation = self.place_equation(self.equation(1))
         self.current_equation_bottom = self.first_equation.get_bottom()[1]
 
@@ -268,6 +269,9 @@ class ForwardPassScene(HistoryScene):
 
     def show_sum(self, layer: int, quick: bool = False) -> None:
         """The equation for ``layer`` and the signal pulsing along the edges into it."""
+        if self.named_value is not None:
+            self.play(FadeOut(self.named_value), run_time=0.3)
+            self.named_value = None
         if layer > 1:
             equation = self.place_equation(self.equation(layer))
             self.swap(self.current_equation, equation, run_time=0.3 if quick else 0.6)
@@ -276,22 +280,33 @@ class ForwardPassScene(HistoryScene):
 
     def show_layer(self, layer: int, quick: bool = False) -> None:
         self.show_sum(layer, quick)
-        self.show_activation(layer, quick)
+        self.show_activation(layer, quick, name=True)
 
-    def show_activation(self, layer: int, quick: bool = False) -> None:
+    def show_activation(self, layer: int, quick: bool = False, name: bool = False) -> None:
         """The neurons of ``layer`` lighting to their true activations, with their values beside them,
-        and the neuron the caption names pointed at."""
+        and the neuron the caption names pointed at; with ``name``, a hidden layer too crowded for
+        labels has the value the caption says written under its equation."""
         net, sizes = self.network_mob, self.history.layer_sizes
         values = self.trace.a[layer][0]
         self.play(net.light_layer(layer, values), run_time=0.5 if quick else 0.8)
         column_gap = net.positions[1][0, 0] - net.positions[0][0, 0]
-        if layer < len(sizes) - 1 and len(net.indices[layer]) <= MAX_VALUE_LABELS and column_gap >= MIN_LABEL_GAP:
+        hidden = layer < len(sizes) - 1
+        labelled = hidden and len(net.indices[layer]) <= MAX_VALUE_LABELS and column_gap >= MIN_LABEL_GAP
+        if labelled:
             self.play(FadeIn(self.value_labels(layer, values)), run_time=0.4)
         drawn = list(net.indices[layer])
         strongest = int(np.argmax(values))
         if len(values) > 1 and strongest in drawn and not quick:
-            self.play(Indicate(net.neurons[layer][drawn.index(strongest)], color=HIGHLIGHT, scale_factor=1.3),
-                      run_time=1.0)
+            neuron = net.neurons[layer][drawn.index(strongest)]
+            named = []
+            if name and hidden and not labelled:
+                said = Label(f"neuron {strongest + 1}: {number(values[strongest])}", font_size=30, color=HIGHLIGHT)
+                top = self.current_equation.get_bottom()[1] - 0.8
+                fit(said, self.column.below(top).above(top - said.height), UP + LEFT)
+                ring = Circle(radius=neuron.width / 2 + 0.05, color=HIGHLIGHT, stroke_width=3).move_to(neuron)
+                self.named_value = VGroup(said, ring)
+                named = [FadeIn(self.named_value)]
+            self.play(Indicate(neuron, color=HIGHLIGHT, scale_factor=1.3), *named, run_time=1.0)
 
     def value_labels(self, layer: int, values: np.ndarray) -> VGroup:
         labels = VGroup()

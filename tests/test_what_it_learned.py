@@ -158,3 +158,26 @@ def test_features_of_a_saved_run_it_cannot_draw_are_refused_in_one_line(tmp_path
                                      "learned for images (--dataset digits) or points in the plane with a hidden "
                                      "layer; this run is on sample data")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["sample.npz"]
+
+
+@pytest.mark.slow
+def test_a_hidden_layer_too_crowded_for_labels_shows_the_value_its_caption_says(digits):
+    from scenes.forward_pass import number
+    from scenes.layout import boxes_overlap
+
+    scene, frame = final_state(until(ForwardPassScene, "Hidden layer 2"), WIDTH, HEIGHT, history=digits)
+    # Layer 2 of 784-16-16-10 again, from the final weights: sigmoid(W2 sigmoid(W1 x + b1) + b2).
+    W1, W2 = (w[-1].astype(float) for w in digits.weights[:2])
+    b1, b2 = (b[-1].astype(float) for b in digits.biases[:2])
+    a1 = 1 / (1 + np.exp(-(W1 @ scene.x + b1)))
+    a2 = 1 / (1 + np.exp(-(W2 @ a1 + b2)))
+    strongest = int(np.argmax(a2))
+    words = f"neuron {strongest + 1} ends highest, at {number(a2[strongest])}"
+    assert words in scene.narration.captions[-1]
+    said, ring = scene.named_value
+    assert said.text == f"neuron{strongest + 1}:{number(a2[strongest])}"
+    neuron = scene.network_mob.neurons[2][list(scene.network_mob.indices[2]).index(strongest)]
+    np.testing.assert_allclose(ring.get_center(), neuron.get_center(), atol=1e-9)
+    assert not boxes_overlap(said, scene.network_mob) and not boxes_overlap(said, scene.current_equation)
+    row, column = to_pixel(said.get_center(), WIDTH, HEIGHT)
+    assert frame[row - 8:row + 8, column - 40:column + 40, :3].max() > 200  # drawn, not only placed

@@ -60,8 +60,9 @@ def neuron_words(meta: dict) -> str:
 
 def accuracy_number(value: float) -> str:
     """An accuracy as captions and readouts show it, to a tenth of a percent (``92.8%``): a caption
-    rounding it to ``93%`` would say another number than the one on screen."""
-    return f"{float(value):.1%}"
+    rounding it to ``93%`` would say another number than the one on screen. All or none is ``100%``, ``0%``."""
+    value = float(value)
+    return f"{value:.0%}" if value in (0.0, 1.0) else f"{value:.1%}"
 
 
 def loss_change(first: float, last: float) -> str:

@@ -112,10 +112,10 @@ class GradientDescentScene(HistoryScene):
                 return f"From a loss of {first} at epoch 0, each step goes downhill: the run rolls to {last} by " \
                        f"epoch {h.epochs:,}."
             return f"Each step goes downhill, and the run rolls to a loss of {last} by epoch {h.epochs:,}."
-        ups = "one of its moves goes" if rises == 1 else f"{rises} of its {moves} moves go"
         if brief:
-            return f"From a loss of {first} at epoch 0 the run rolls down to {last} by epoch {h.epochs:,}; {ups} " \
-                   "up a little."
+            return f"From a loss of {first} at epoch 0 the run rolls down to {last} by epoch {h.epochs:,}, " \
+                   "though not every step is downhill."
+        ups = "one of its moves goes" if rises == 1 else f"{rises} of its {moves} moves go"
         batch = h.metadata.get("batch_size")
         why = (f"each training step follows a batch of {batch} examples, not the whole set" if batch else
                "a step of this size can overshoot")

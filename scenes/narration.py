@@ -118,7 +118,8 @@ def caption_parts(caption: str, limit: int = 2 * LINE_CHARS) -> list[str]:
         at = caption.find(mark)
         while at >= 0:
             cut = at + (1 if mark[0] in ".?!;:," else 0)
-            if min(cut, len(caption) - cut) >= 28:  # each piece stays up at least 28/15 s
+            inside = mark == " " and _binds(caption, at)  # "dC/dw = a × δ" is not cut, as a line is not
+            if not inside and min(cut, len(caption) - cut) >= 28:  # each piece stays up at least 28/15 s
                 # Even pieces, good breaks, and pieces that need no further cut.
                 overlong = (cut > limit) + (len(caption) - cut > limit)
                 candidates.append((abs(cut - len(caption) / 2) / len(caption) + 0.15 * cost + overlong, cut))

@@ -258,3 +258,13 @@ def test_a_caption_line_never_parts_a_number_from_what_names_it(part):
     assert all(len(line) <= LINE_CHARS for line in lines)
     assert not lines[1][0].isdigit() and lines[1][0] not in "−-=+×≈"
     assert lines[0][-1] not in "=+×≈"
+
+
+def test_a_caption_is_not_cut_into_cues_inside_a_formula():
+    from scenes.narration import caption_parts
+
+    caption = ("Second, its weights, each in proportion to the activation it comes from: dC/dw = a × δ. "
+               "Magenta weights would lower the cost by going down, green ones by going up.")
+    parts = caption_parts(caption)
+    assert len(parts) > 1 and " ".join(parts) == caption
+    assert not any(part[0] in "×=+−" or part[-1] in "×=+" for part in parts)

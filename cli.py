@@ -289,6 +289,8 @@ def warn_about(history: nnscratch.TrainingHistory) -> None:
     verdict = nnscratch.judge(history)
     if not verdict.learned:
         click.echo(f"warning: it did not learn: {verdict.why_not}", err=True)
+    if verdict.unstable:
+        click.echo(f"warning: it is unstable: {verdict.unstable}; a smaller learning rate would steady it", err=True)
     if verdict.overfit:
         click.echo(f"warning: it overfits: {verdict.overfit}", err=True)
 

@@ -9,6 +9,7 @@ from nnscratch import checks
 from nnscratch.history import TrainingHistory
 from nnscratch.network import NeuralNetwork
 from nnscratch.runfile import MAX_LOSS, check_metadata
+from nnscratch.verdict import distinct, tail_length
 
 DEFAULT_MAX_SNAPSHOTS = 400
 DIVERGENCE_FACTOR = 4.0
@@ -171,7 +172,7 @@ def _run_epochs(network: NeuralNetwork, data: _Data, epochs: int, learning_rate:
             except DivergenceError as error:
                 if not keep_diverged:
                     raise
-                return metrics, recorder, {"epoch": watch.above_since, "cause": str(error)}
+                return metrics, recorder, {"epoch": watch.diverged_since(), "cause": str(error)}
             break
         if keep_diverged:
             last_good = ([W.copy() for W in network.weights], [b.copy() for b in network.biases], gradients)
@@ -192,15 +193,18 @@ class DivergenceWatch:
 
     A run diverges when its loss stops being a finite number, when it explodes past
     EXPLOSION_FACTOR times its loss before the first step (training stops at once), or
-    when it ends above DIVERGENCE_FACTOR times that loss: gradient descent that works
-    lowers the loss, one that overshoots makes it grow. A spike that comes back down
-    (adaptive optimizers on mini-batches make them) is not divergence.
+    when it ends far above where it started: when its loss over the last tenth of its
+    epochs (``verdict.tail_length``) averages above DIVERGENCE_FACTOR times that loss.
+    The average is geometric, so a loss that alternates high and low is judged the same
+    whichever epoch the run ends on, and one spike that comes back down (adaptive optimizers
+    on mini-batches make them) weighs little. Gradient descent that works lowers the loss;
+    one that overshoots makes it grow.
     """
 
     def __init__(self, network: NeuralNetwork, learning_rate: float) -> None:
         self.network, self.learning_rate = network, learning_rate
         self.initial: float | None = None
-        self.above_since: int | None = None  # the epoch from which the loss has stayed above the line
+        self.losses: list[float] = []  # every epoch's loss so far, epoch 0 first
 
     def check(self, epoch: int, loss: float) -> None:
         """Raise DivergenceError if the loss after ``epoch`` epochs shows the run has diverged."""
@@ -217,6 +221,7 @@ class DivergenceWatch:
                 self._stop(epoch, f"the loss is {loss} before any training; "
                                   "the inputs or the initial weights are too large")
             self._stop(epoch, f"the loss became {loss}; {self._advice()}")
+        self.losses.append(float(loss))
         if self.initial is None:
             self.initial = loss
             return
@@ -225,17 +230,42 @@ class DivergenceWatch:
             self._stop(epoch, f"the {'regularization penalty' if penalized else 'loss'} exploded to {loss:.4g}, "
                               f"over {EXPLOSION_FACTOR:g} times the {self.initial:.4g} it started at; "
                               f"{self._advice(penalized)}")
-        if loss > DIVERGENCE_FACTOR * self.initial:
-            self.above_since = epoch if self.above_since is None else self.above_since
-        else:
-            self.above_since = None
+
+    def diverged_since(self) -> int | None:
+        """The epoch from which the loss has averaged above DIVERGENCE_FACTOR times its start, when the
+        run's last tenth does; None when the run ends below that line.
+
+        The first epoch above the line from which the loss to the end, and from every later epoch up
+        to the start of the last tenth, averages above it (geometrically)."""
+        epochs = len(self.losses) - 1
+        if epochs < 1:
+            return None
+        line = DIVERGENCE_FACTOR * self.initial
+        losses = np.asarray(self.losses[1:])  # epochs 1..end
+        logs = np.log(np.maximum(losses, 1e-300))
+        suffix_means = np.cumsum(logs[::-1])[::-1] / np.arange(epochs, 0, -1)  # of epochs e..end, e = 1..
+        above = suffix_means[:epochs - tail_length(epochs) + 1] > np.log(line)
+        if not above[-1]:
+            return None
+        below = np.flatnonzero(~above)
+        start = int(below[-1]) + 1 if len(below) else 0
+        return start + int(np.argmax(losses[start:] > line)) + 1
 
     def finish(self, epoch: int, loss: float) -> None:
         """Raise DivergenceError if the run ends far above where it started."""
-        if self.above_since is not None:
-            self._stop(self.above_since, f"the loss climbed above {DIVERGENCE_FACTOR:g} times the "
-                                         f"{self.initial:.4g} it started at and stayed there, ending at {loss:.4g} "
-                                         f"after epoch {epoch}; {self._advice()}")
+        since = self.diverged_since()
+        if since is None:
+            return
+        tail = np.asarray(self.losses[-tail_length(epoch):])
+        if (np.diff(tail) > 0).all():
+            end = "climbing from {} to {} in its last {:,} epochs".format(*distinct(tail[0], tail[-1]), len(tail))
+        elif tail.max() < 2 * tail.min():
+            end = f"ending at {loss:.4g} after epoch {epoch}"
+        else:
+            end = "jumping between {} and {} in its last {:,} epochs".format(*distinct(tail.min(), tail.max()),
+                                                                            len(tail))
+        self._stop(since, f"its loss has averaged over {DIVERGENCE_FACTOR:g} times the {self.initial:.4g} it "
+                          f"started at since then, {end}; {self._advice()}")
 
     def _advice(self, penalized: bool = False) -> str:
         if penalized:

@@ -86,12 +86,14 @@ class CompareScene(HistoryScene):
         accuracy = history.test_accuracy[-1] if history.has_test else history.train_accuracy[-1]
         if not math.isnan(accuracy):
             words += f", {accuracy:.0%} {'test' if history.has_test else 'train'}"
-        return words if verdict.learned else f"{words}: did not learn"
+        return (f"{words}: did not learn" if not verdict.learned else f"{words}: unstable" if verdict.unstable
+                else words)
 
     def status_colour(self, index: int):
         if self.diverged_at(index) is not None:
             return NEGATIVE
-        return LABEL if self.verdicts[index].learned else WARNING
+        verdict = self.verdicts[index]
+        return LABEL if verdict.learned and not verdict.unstable else WARNING
 
     def ranked(self) -> list[int]:
         """The runs that did not diverge, lowest final loss first."""
@@ -256,16 +258,18 @@ class CompareScene(HistoryScene):
                 "are the whole network, as it is evaluated.")
 
     def failed(self) -> list[int]:
-        """The runs that did not learn without diverging."""
-        return [i for i, verdict in enumerate(self.verdicts) if not verdict.learned and self.diverged_at(i) is None]
+        """The runs that did not learn, or are unstable, without diverging."""
+        return [i for i, verdict in enumerate(self.verdicts)
+                if (not verdict.learned or verdict.unstable) and self.diverged_at(i) is None]
 
     def failed_caption(self) -> str:
-        """The runs that did not learn, with why: one clause for each reason they share."""
+        """The runs that did not learn or are unstable, with why: one clause for each reason they share."""
         reasons: dict[str, list[int]] = {}
         for index in self.failed():
-            reasons.setdefault(self.verdicts[index].why_not, []).append(index)
-        clauses = [f"with {joined([self.labels[i] for i in runs])}, it did not learn: {why}"
-                   for why, runs in reasons.items()]
+            verdict = self.verdicts[index]
+            why = f"it did not learn: {verdict.why_not}" if not verdict.learned else f"it is unstable: {verdict.unstable}"
+            reasons.setdefault(why, []).append(index)
+        clauses = [f"with {joined([self.labels[i] for i in runs])}, {why}" for why, runs in reasons.items()]
         said = "; ".join(clauses)
         return "W" + said[1:] + "." if said else ""
 

@@ -28,8 +28,10 @@ class SummaryScene(HistoryScene):
         self.facts = [self.fact(text, detail) for text, detail in self.fact_texts()]
         verdict = judge(h)
         self.warning = None
-        if not verdict.learned or verdict.overfit:
-            self.warning = self.fact("it did not learn" if not verdict.learned else "it overfit", "", NEGATIVE)
+        failings = ([] if verdict.learned else ["it did not learn"]) + (["it is unstable"] if verdict.unstable else []) \
+            + (["it overfit"] if verdict.learned and verdict.overfit else [])
+        if failings:
+            self.warning = self.fact(", and ".join(failings), "", NEGATIVE)
             self.facts.append(self.warning)
         stack = VGroup(*self.facts).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
         fit(stack, column, UP + LEFT)
@@ -98,7 +100,11 @@ class SummaryScene(HistoryScene):
                     f"It gets {accuracy[0].removeprefix('accuracy ')}.")
             beats.append(Beat(said, lambda: self.show_fact(4), brief=f"After {h.epochs:,} epochs, i{said[1:]}"))
         if not verdict.learned:
-            beats.append(Beat(f"This network did not learn: {verdict.why_not}.", self.show_verdict))
+            unstable = f"; and it is unstable: {verdict.unstable}" if verdict.unstable else ""
+            beats.append(Beat(f"This network did not learn: {verdict.why_not}{unstable}.", self.show_verdict))
+        elif verdict.unstable:
+            overfit = f"; and it overfit: {verdict.overfit}" if verdict.overfit else ""
+            beats.append(Beat(f"It learned, but it is unstable: {verdict.unstable}{overfit}.", self.show_verdict))
         elif verdict.overfit:
             beats.append(Beat(f"It learned, then overfit: {verdict.overfit}.", self.show_verdict))
         beats.append(Beat("Every number and colour in this video came from this run, as it trained.",

@@ -135,6 +135,9 @@ class TrainingScene(HistoryScene):
         if not self.verdict.learned:
             beats.append(Beat(f"This run did not learn: {self.verdict.why_not}.",
                               lambda: self.show_warning(f"did not learn: {self.verdict.why_not}")))
+        if self.verdict.unstable:
+            beats.append(Beat(f"And it is unstable: {self.verdict.unstable}; a smaller learning rate would steady "
+                              "it.", lambda: self.show_warning("unstable: its loss still jumps")))
         if self.verdict.overfit:
             beats.append(Beat(f"And it overfits: {self.verdict.overfit}.", self.show_overfit))
         return beats
@@ -185,7 +188,7 @@ class TrainingScene(HistoryScene):
         h = self.history
         first, last = float(h.train_loss[0]), float(h.train_loss[-1])
         learned = self.verdict.learned
-        if not learned:
+        if not learned or last >= first:
             change = f"The loss goes from {loss_number(first)} to {loss_number(last)}"
         elif brief:
             change = f"The loss falls from {loss_number(first)} to {loss_number(last)}"

@@ -230,6 +230,16 @@ def test_change_per_interval_weighs_weight_movement_and_loss_change_equally():
     np.testing.assert_allclose(history.change_per_interval(), expected, rtol=1e-6)
 
 
+def climbing_run(**options) -> TrainingHistory:
+    """A run whose loss must climb: a line fitted by steps 2.05 / λ_max of the loss's curvature, so the
+    error along the steepest direction grows by 1.05 at every step (not a chaotic path: a linear map)."""
+    X = np.linspace(-1, 1, 20)[:, None]
+    y = 2 * X[:, 0] + 0.5
+    curvature = 2 / len(X) * np.array([[np.sum(X**2), np.sum(X)], [np.sum(X), len(X)]])
+    rate = 2.05 / np.linalg.eigvalsh(curvature).max()
+    return train(NeuralNetwork([1, 1], output="identity", seed=0), X, y, epochs=40, learning_rate=rate, **options)
+
+
 def test_a_diverged_run_kept_for_a_comparison_ends_where_it_diverged(tmp_path):
     from nnscratch import RunSpec, judge, record_run
 
@@ -241,10 +251,13 @@ def test_a_diverged_run_kept_for_a_comparison_ends_where_it_diverged(tmp_path):
     assert exploded.epochs == 1 and list(exploded.snapshot_epochs) == [0, 1]
     assert exploded.train_loss[1] > 100 * exploded.train_loss[0]
     assert judge(exploded).why_not == "it diverged at epoch 1"
-    # One that climbs and stays high keeps its whole run, marked from the epoch it stayed above.
-    climbed = record_run(RunSpec(learning_rate=300), keep_diverged=True)
-    assert climbed.epochs == 500 and climbed.snapshot_epochs[-1] == 500
-    assert climbed.train_loss[climbed.metadata["diverged"]["epoch"]:].min() > 4 * climbed.train_loss[0]
+    # One that ends far above where it started keeps its whole run, marked from the epoch it went above.
+    climbed = climbing_run(keep_diverged=True)
+    assert "climbing from" in climbed.metadata["diverged"]["cause"]
+    assert climbed.epochs == 40 and climbed.snapshot_epochs[-1] == 40
+    since = climbed.metadata["diverged"]["epoch"]
+    line = 4 * climbed.train_loss[0]
+    assert climbed.train_loss[since] > line and np.exp(np.log(climbed.train_loss[since:]).mean()) > line
     climbed.save(tmp_path / "run.npz")
     assert TrainingHistory.load(tmp_path / "run.npz").metadata["diverged"] == climbed.metadata["diverged"]
     # A run that did not diverge is the same run either way.

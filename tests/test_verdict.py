@@ -1,11 +1,13 @@
 """Failure shown as failure: runs that did not learn, runs that overfit, outputs too close to call."""
+import dataclasses
+
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from cli import main
 from nnscratch import RunSpec, judge, record_run
-from nnscratch.verdict import chance_accuracy, decision
+from nnscratch.verdict import chance_accuracy, decision, distinct
 from scenes import ForwardPassScene, TrainingScene
 from scenes.render import render
 from tests.frames import caption_text
@@ -33,8 +35,8 @@ def test_a_run_whose_loss_did_not_move_did_not_learn():
     history.train_accuracy[-1] = 0.9  # an accuracy that looks fine: the loss alone shows nothing was learned
     verdict = judge(history)
     assert not verdict.learned
-    assert verdict.why_not == (f"its loss hardly moved, from {history.train_loss[0]:.3f} "
-                               f"to {history.train_loss[-1]:.3f}")
+    assert verdict.why_not == "its loss hardly moved, from {} to {}".format(
+        *distinct(history.train_loss[0], history.train_loss[-1]))
 
 
 def test_worse_than_guessing_is_said_so():
@@ -58,8 +60,54 @@ def test_overfitting_is_named_with_the_epoch_the_test_loss_was_lowest(overfittin
     verdict = judge(overfitting)
     best = int(np.argmin(overfitting.test_loss))
     assert verdict.learned and verdict.best_test_epoch == best
-    assert verdict.overfit == (f"its test loss rose from {overfitting.test_loss[best]:.3f} at epoch {best:,} "
-                               f"to {overfitting.test_loss[-1]:.3f} while the training loss kept falling")
+    lowest, end = distinct(overfitting.test_loss[best], overfitting.test_loss[-1])
+    then, now = distinct(overfitting.train_loss[best], overfitting.train_loss[-1])
+    assert overfitting.train_loss[-1] < overfitting.train_loss[best]
+    assert verdict.overfit == (f"its test loss rose from {lowest} at epoch {best:,} to {end} while its training "
+                               f"loss fell from {then} to {now}")
+
+
+@pytest.mark.parametrize("a, b, digits, expected", [
+    (0.205, 0.206, 2, ("0.205", "0.206")),  # 0.20 to 0.21 would say ten times the change
+    (0.3146, 0.2141, 3, ("0.315", "0.214")),
+    (2.22, 19.78, 3, ("2.2", "19.8")),
+    (0.0244, 3.2e-5, 3, ("0.0244", "3.2e-05")),  # not "0.0000": it is not zero
+    (1.0, 1.0, 3, ("1.00", "1.00")),
+])
+def test_a_change_is_written_with_the_digits_that_show_it_truly(a, b, digits, expected):
+    assert distinct(a, b, digits) == expected
+    first, second = distinct(a, b, digits)
+    if a != b and "e" not in first + second:
+        assert abs((float(second) - float(first)) - (b - a)) <= 0.5 * abs(b - a)
+
+
+def with_losses(history, losses):
+    """``history`` with its training loss replaced, to judge a loss curve the rule must read."""
+    return dataclasses.replace(history, train_loss=np.asarray(losses, dtype=np.float32))
+
+
+def test_a_loss_that_still_jumps_at_the_end_is_unstable_whatever_its_last_value():
+    base = record_run(RunSpec(dataset="moons", layers=(2, 3, 1), epochs=200))
+    steady = judge(base)
+    assert steady.unstable is None and steady.learned
+    for last in (0.3, 1.85):  # moons at --lr 5: down to 0.22, up to 1.85, and so on to the end
+        losses = [0.69] + [0.3] * 150 + [0.22 if epoch % 3 else 1.85 for epoch in range(49)] + [last]
+        verdict = judge(with_losses(base, losses))
+        assert verdict.unstable == "its loss jumped between 0.22 and 1.85 in its last 20 epochs"
+        assert verdict.why_not is None  # not "its loss hardly moved, from 0.690 to 0.768": it moved, and jumps
+    # Small jumps near a loss of zero are no instability.
+    calm = [0.69] + [0.001 if epoch % 2 else 0.003 for epoch in range(200)]
+    assert judge(with_losses(base, calm)).unstable is None
+
+
+def test_the_command_line_calls_an_unstable_run_unstable(tmp_path, monkeypatch):
+    base = record_run(RunSpec(dataset="moons", layers=(2, 3, 1), epochs=200))
+    shaky = with_losses(base, [0.69] + [0.3] * 150 + [0.22 if epoch % 3 else 1.85 for epoch in range(50)])
+    shaky.save(tmp_path / "shaky.npz")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["render", "summary", "--run", "shaky.npz", "--still", "--quality", "low"])
+    assert result.exit_code == 0, result.output
+    assert "warning: it is unstable: its loss jumped between 0.22 and 1.85 in its last 20 epochs" in result.output
 
 
 def test_chance_of_one_hot_labels():

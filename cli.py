@@ -38,10 +38,11 @@ from nnscratch.activations import HIDDEN_ACTIVATIONS
 from nnscratch.datasets import (
     DATASETS, MANY_CLASS_NAMES, MAX_CLASSES, MAX_SAMPLES, TWO_D_DATASETS, train_size, what_it_learned,
 )
-from nnscratch.files import OutputPathError, check_output_folder, check_output_path
+from nnscratch.files import OutputPathError, check_output_folder, check_output_path, new_folders
 from nnscratch.initializers import INITIALIZERS
 from nnscratch.optimizers import OPTIMIZERS
 
+MAX_AT = 3600.0  # seconds: longer than any video nnscratch makes (an explainer lasts minutes)
 MAX_INPUT_MAGNITUDE = 100.0  # a custom input this far outside every dataset's range shows nothing the data can
 # The option that sets each RunSpec field, for messages that name what to change.
 FLAGS = {"weight_init": "--init", "learning_rate": "--lr"}
@@ -101,7 +102,7 @@ class WholeNumber(click.ParamType):
             text = str(value).strip()
             if not DIGITS.fullmatch(text):
                 self.fail(f"{shown(text)} is not a whole number written in digits", param, ctx)
-            if len(text) > 30:
+            if len(text.lstrip("0")) > 30:  # leading zeros are no size: 000...042 is 42
                 self.fail(f"{shown(text)} is far too large", param, ctx)
             number = int(text)
         if (self.low is not None and number < self.low) or (self.high is not None and number > self.high):
@@ -237,7 +238,8 @@ def training_options(command, dataset: str = DEFAULTS.dataset):
                      show_default=True, help="Share of samples held out for testing."),
         click.option("--epochs", type=WholeNumber(1, checks.MAX_EPOCHS), default=DEFAULTS.epochs,
                      help="Passes over the training samples." + shown_default("epochs")),
-        click.option("--lr", "learning_rate", type=FiniteFloat("the learning rate", 0, low_open=True),
+        click.option("--lr", "learning_rate", type=FiniteFloat("the learning rate", 0, checks.MAX_LEARNING_RATE,
+                                                             low_open=True),
                      default=DEFAULTS.learning_rate, help="Learning rate." + shown_default("learning_rate")),
         click.option("--batch-size", type=WholeNumber(1), default=DEFAULTS.batch_size,
                      help="Mini-batch size." + shown_default("batch_size")),
@@ -281,6 +283,8 @@ def run_training(spec: nnscratch.RunSpec) -> nnscratch.TrainingHistory:
             history = nnscratch.record_run(spec, on_epoch=(lambda *_: bar.update(1)) if progress else None)
         except nnscratch.DivergenceError as error:
             raise click.ClickException(str(error)) from None
+        except nnscratch.SpecError as error:  # what only the data made can show (one class drawn)
+            raise click.BadParameter(str(error), param_hint=f"'{flag(error.field)}'") from None
     warn_about(history)
     return history
 
@@ -343,9 +347,32 @@ def one_line(text: str) -> str:
     return text
 
 
+class OnceOnly(click.Command):
+    """A command whose options may each be given once: click keeps the last of ``--out a --out b``
+    silently, and a user who typed both meant something the command would not do."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        names = {name: param for param in self.params if isinstance(param, click.Option) and not param.multiple
+                 for name in param.opts + param.secondary_opts}
+        seen: dict[click.Option, str] = {}
+        for arg in args:
+            if arg == "--":
+                break
+            param = names.get(arg.split("=", 1)[0]) if arg.startswith("-") else None
+            if param is None:
+                continue
+            if param in seen:
+                raise click.UsageError(f"{seen[param]} is given twice; give it once", ctx)
+            seen[param] = arg.split("=", 1)[0]
+        return super().parse_args(ctx, args)
+
+
 class OneLineErrors(click.Group):
     """A group whose usage errors are one line (``Error: ...``) rather than usage, hint and error,
     and whose runs stop cleanly on SIGINT, SIGTERM and SIGHUP (exit 128 + the signal's number)."""
+
+    command_class = OnceOnly
+    group_class = type  # the render group is one of these too
 
     def invoke(self, ctx: click.Context):
         try:
@@ -529,7 +556,7 @@ def render_options(command, dataset: str = DEFAULTS.dataset, replay: bool = True
                      show_default=True, is_eager=True),  # eager: --output's check reads it
         click.option("--still", is_flag=True, is_eager=True,
                      help="Write one frame as a PNG instead of the video, in seconds: the last one, or --at's."),
-        click.option("--at", type=FiniteFloat("--at", 0), default=None,
+        click.option("--at", type=FiniteFloat("--at", 0, MAX_AT), default=None,
                      help="With --still: the frame that ends the sentence on screen at this many seconds."),
         click.option("--output", type=OutputFile(captions=True), default=None,
                      help="Where to write the video, a new file or a regular file ending in the --format "
@@ -580,6 +607,12 @@ def settle_output(ctx: click.Context, options: dict, default_stem: str) -> None:
     default cannot be written)."""
     if options["at"] is not None and not options["still"]:
         raise click.BadParameter("--at picks the frame of a still; add --still", param_hint="'--at'")
+    if options["still"]:  # a PNG has no frame rate, container, voice or player
+        for name, flag_name in (("fps", "--fps"), ("video_format", "--format"), ("voice", "--voice"),
+                                ("preview", "--preview")):
+            if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
+                raise click.BadParameter(f"{flag_name} has no effect on a still, which is one PNG; leave it out "
+                                         "or drop --still", param_hint=f"'{flag_name}'")
     if options["output"] is None:
         options["output"] = (Path("media") / "images" / f"{default_stem}.png" if options["still"] else
                              Path("media") / "videos" / f"{default_stem}.{options['video_format']}")
@@ -608,25 +641,6 @@ def written(path: Path):
         raise click.ClickException(f"{error} (it changed while nnscratch worked)") from None
     except OSError as error:
         raise click.ClickException(f"cannot write {path}: {error.strerror or error}") from None
-
-
-@contextlib.contextmanager
-def new_folders(folder: Path):
-    """Make ``folder`` (and its missing parents) for the block; if the block fails, take back
-    the ones it made, so a failed render leaves no empty media/videos behind."""
-    missing = []
-    probe = folder
-    while not os.path.lexists(probe) and probe != probe.parent:
-        missing.append(probe)
-        probe = probe.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
-        yield
-    except BaseException:
-        for made in missing:
-            with contextlib.suppress(OSError):
-                made.rmdir()
-        raise
 
 
 @contextlib.contextmanager
@@ -672,8 +686,7 @@ def render_video(scene_name: str, history, options: dict, **scene_kwargs) -> Non
             else:
                 scene = render_still(getattr(scenes, scene_name), output, quality=options["quality"],
                                      at=options["at"], history=history, **scene_kwargs)
-        moment = f"the frame at {scene.time:.1f} s" if not explainer or options["at"] is None else \
-            f"the frame at {options['at']:.1f} s"
+        moment = f"the frame at {getattr(scene, 'video_time', scene.time):.1f} s"
         click.echo(f"wrote {one_line(str(output))} ({moment}, {scene.camera.pixel_width}x{scene.camera.pixel_height})"
                    f" in {time.perf_counter() - started:.1f} s")
         return

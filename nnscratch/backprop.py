@@ -6,10 +6,12 @@ For layer ``l`` (1..L), with ``a[l] = f(z[l])`` and ``z[l] = W[l] a[l-1] + b[l]`
   the layer would like (the output's come from the loss; a hidden layer's are
   ``W[l+1]^T delta[l+1]``, the next layer's wishes sent back through the weights);
 - ``deltas[l]`` = dC/dz[l] = ``wants[l] * f'(z[l])`` (at the output, straight from the loss);
-- ``gradients`` = dC/dW[l] = ``delta[l] a[l-1]^T`` (plus the regularization terms), dC/db[l] = ``delta[l]``.
+- ``gradients`` = dC/dW[l] = ``delta[l] a[l-1]^T`` plus the penalty's, dC/db[l] = ``delta[l]``.
 
-These are the numbers ``NeuralNetwork.loss_and_gradients`` gives for the example alone; the
-chain rule for one weight reads ``dC/dw_jk = a_k[l-1] * f'(z_j[l]) * dC/da_j[l]``.
+C is the example's own cost, as the cost chapter defines it (−ln p for classes); a regularized run
+trains on C plus the penalty ``l1 sum|W| + l2/2 sum W^2``, whose gradient ``l1 sign(W) + l2 W`` the
+gradients include, as ``NeuralNetwork.loss_and_gradients`` gives them for the example alone. The
+chain rule for one weight, ``dC/dw_jk = a_k[l-1] * f'(z_j[l]) * dC/da_j[l]``, is the cost's part.
 """
 from __future__ import annotations
 
@@ -25,7 +27,8 @@ class ExampleBackprop:
     """One example's forward and backward pass. Lists are indexed by layer: entry 0 is the input
     (``z[0]``, ``wants[0]`` and ``deltas[0]`` are None)."""
 
-    loss: float
+    loss: float  # the example's cost C, without the penalty
+    penalty: float  # the regularization penalty of the whole network's weights (0 without l1, l2)
     target: np.ndarray
     z: list[np.ndarray | None]
     a: list[np.ndarray]
@@ -36,9 +39,15 @@ class ExampleBackprop:
 
     def chain_rule(self, layer: int, row: int, col: int) -> tuple[float, float, float, float]:
         """The three factors of dC/dw for the weight from neuron ``col`` of layer ``layer - 1`` to neuron
-        ``row`` of ``layer`` (a hidden layer, where f' is defined), and their product (regularization aside)."""
+        ``row`` of ``layer`` (a hidden layer, where f' is defined), and their product: the cost's part of
+        the gradient, to which ``penalty_gradient`` adds the rest."""
         a_prev, slope, want = self.a[layer - 1][col], self.derivatives[layer][row], self.wants[layer][row]
         return float(a_prev), float(slope), float(want), float(a_prev * slope * want)
+
+    def penalty_gradient(self, layer: int, row: int, col: int) -> float:
+        """The penalty's part of that weight's gradient, ``l1 sign(w) + l2 w``: the gradient less the chain rule's."""
+        total = float(self.gradients.weights[layer - 1][row, col])
+        return total - float(self.deltas[layer][row] * self.a[layer - 1][col])
 
 
 def explain_example(network: NeuralNetwork, x: np.ndarray, y: np.ndarray) -> ExampleBackprop:
@@ -46,7 +55,7 @@ def explain_example(network: NeuralNetwork, x: np.ndarray, y: np.ndarray) -> Exa
     X = network._as_inputs(x)
     Y = network._as_targets(np.asarray(y, dtype=float).reshape(1, -1) if np.ndim(y) else np.array([[y]]), 1)
     trace = network.trace(X)
-    loss = float(network.output_layer.loss(trace.z[-1], Y) + network._penalty())
+    loss = float(network.output_layer.loss(trace.z[-1], Y))
     recorded: list[np.ndarray] = []
     gradients = network.backward(trace, Y, deltas=recorded)
     n_layers = len(network.weights)
@@ -57,5 +66,6 @@ def explain_example(network: NeuralNetwork, x: np.ndarray, y: np.ndarray) -> Exa
     for layer in range(1, n_layers):
         derivatives[layer] = network.activation.derivative(trace.z[layer], trace.a[layer])[0]
         wants[layer] = deltas[layer + 1] @ network.weights[layer]
-    return ExampleBackprop(loss, Y[0], [None] + [z[0] for z in trace.z[1:]], [a[0] for a in trace.a],
+    return ExampleBackprop(loss, network._penalty(), Y[0], [None] + [z[0] for z in trace.z[1:]],
+                           [a[0] for a in trace.a],
                            derivatives, wants, deltas, gradients)

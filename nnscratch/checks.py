@@ -30,8 +30,14 @@ def finite_number(name: str, value, low: float | None = None, high: float | None
     too_high = high is not None and (value >= high if high_open else value > high)
     if not math.isfinite(value) or too_low or too_high:
         raise ValueError(f"{name} must be a finite number {_bounds(low, high, low_open, high_open)}, "
-                         f"got {value:.12g}")
+                         f"got {shortest(value)}")
     return value
+
+
+def shortest(value: float) -> str:
+    """A float as few digits as give it back exactly: 100.0000000000001 is not "100", and 3.0 is "3"."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
 
 
 def whole_number(name: str, value, low: int | None = None, high: int | None = None) -> int:
@@ -86,8 +92,13 @@ def parameter_count(sizes: Sequence[int]) -> int:
     return sum(int(n_in) * int(n_out) + int(n_out) for n_in, n_out in zip(sizes, sizes[1:]))
 
 
+# A step of a million gradients explodes any network at once; past it, the arithmetic of the scenes
+# (ten steps, a step's landing) leaves float64 (a run file's 1e308 did).
+MAX_LEARNING_RATE = 1e6
+
+
 def learning_rate(value) -> float:
-    return finite_number("the learning rate", value, low=0, low_open=True)
+    return finite_number("the learning rate", value, low=0, high=MAX_LEARNING_RATE, low_open=True)
 
 
 MAX_REGULARIZATION = 1000.0  # past this the penalty alone swamps any data, and its steps overflow

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -214,8 +215,25 @@ def fitting_outputs(n_classes: int) -> tuple[int, ...]:
 
 
 def train_size(n_samples: int, test_fraction: float) -> int:
-    """How many of ``n_samples`` go to training; at least two always do."""
-    return n_samples - min(int(round(n_samples * test_fraction)), n_samples - 2)
+    """How many of ``n_samples`` go to training (``checked_split`` refuses a split that leaves too few)."""
+    return n_samples - int(round(n_samples * test_fraction))
+
+
+def checked_split(n_samples: int, test_fraction: float, classes: int) -> int:
+    """The training part's size, if the split leaves at least two samples of every class to train on and,
+    when a test part is asked for, at least one to test; ValueError saying the minimum otherwise."""
+    n_train = train_size(n_samples, test_fraction)
+    least = 2 * classes
+    if n_train < least:
+        fewest = math.ceil(least / (1 - test_fraction)) if test_fraction < 1 else None
+        more = f"at least {fewest:,} samples" if fewest is not None and fewest <= MAX_SAMPLES else "more samples"
+        raise ValueError(f"a test fraction of {test_fraction:g} of {n_samples:,} samples leaves {n_train:,} to train "
+                         f"on, fewer than the {least} that {classes} classes need (2 each); use {more} or a "
+                         "smaller test fraction")
+    if test_fraction > 0 and n_train == n_samples:
+        raise ValueError(f"a test fraction of {test_fraction:g} of {n_samples:,} samples keeps none apart to test; "
+                         "use more samples, or a test fraction of 0 for no test part")
+    return n_train
 
 
 def checked_samples(name: str, n_samples) -> int:
@@ -264,7 +282,7 @@ def make_dataset(
     n_features = checks.whole_number("n_features", n_features, 1)
     classes = checked_classes(name, classes)
     rng = np.random.default_rng(seed)
-    split = train_size(n_samples, test_fraction)
+    split = checked_split(n_samples, test_fraction, classes)
     if name == "digits":
         return Dataset(name, *stratified_digits(split, n_samples - split, rng), noise)
     if name == "sample":

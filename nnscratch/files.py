@@ -217,6 +217,26 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+@contextlib.contextmanager
+def new_folders(folder: str | os.PathLike) -> Iterator[None]:
+    """Make ``folder`` (and its missing parents) for the block; if the block fails, take back
+    the ones it made, so a failed render leaves no empty media/videos behind."""
+    folder = Path(folder)
+    missing = []
+    probe = folder
+    while not os.path.lexists(probe) and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        yield
+    except BaseException:
+        for made in missing:
+            with contextlib.suppress(OSError):
+                made.rmdir()
+        raise
+
+
 def cache_dir(kind: str) -> Path:
     """Where nnscratch keeps what it has computed of ``kind`` (``speech``, ``landscapes``):
     under ``$XDG_CACHE_HOME``, or ``~/.cache``."""

@@ -4,11 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Callable
 
+import numpy as np
+
 from nnscratch import checks
 from nnscratch.activations import HIDDEN_ACTIVATIONS
 from nnscratch.datasets import (
     CLASS_COUNTS, DATASETS, FEATURES, MAX_CLASSES, TWO_D_DATASETS, checked_classes, checked_noise, checked_samples,
-    fitting_outputs, make_dataset, train_size,
+    checked_split, fitting_outputs, make_dataset,
 )
 from nnscratch.history import TrainingHistory
 from nnscratch.initializers import INITIALIZERS
@@ -126,7 +128,10 @@ class RunSpec:
                 check(self.dataset, getattr(self, field))
             except ValueError as error:
                 raise SpecError(field, str(error)) from None
-        n_train = train_size(self.samples, self.test_fraction)
+        try:
+            n_train = checked_split(self.samples, self.test_fraction, classes)
+        except ValueError as error:
+            raise SpecError("test_fraction", str(error)) from None
         if self.probe >= n_train:
             raise SpecError("probe", f"there are {n_train} training samples, so the probe must be below {n_train}")
         try:
@@ -169,6 +174,9 @@ def record_run(spec: RunSpec = RunSpec(), on_epoch: Callable[[int, float, float]
     dataset_info = {"dataset": {"name": data.name, "samples": spec.samples, "noise": data.noise,
                                 "test_fraction": spec.test_fraction}}
     classes = checked_classes(spec.dataset, spec.classes)
+    if len(np.unique(data.y_train)) < 2:
+        raise SpecError("samples", f"the {len(data.y_train):,} training samples drawn are all of one class, so there "
+                                   "is nothing to tell apart; use more samples or a smaller test fraction")
     if classes != CLASS_COUNTS[spec.dataset]:  # recorded when it is not the dataset's own, so older runs stay as they were
         dataset_info["dataset"]["classes"] = classes
     return train(network, data.X_train, data.y_train, epochs=spec.epochs, learning_rate=spec.learning_rate,

@@ -197,14 +197,28 @@ class BackpropScene(HistoryScene):
         row, col = divmod(int(np.argmax(gradient)), len(cols))
         return int(rows[row]), int(cols[col])
 
+    def penalized(self) -> bool:
+        meta = self.history.metadata
+        return bool(meta["l1"] or meta["l2"])
+
     def chain_caption(self, layer: int, brief: bool = False) -> str:
         row, col = self.chain_weight(layer)
         a_prev, slope, want, product = self.example.chain_rule(layer, row, col)
+        total = float(self.example.gradients.weights[layer - 1][row, col])
+        penalty = (f" The penalty adds {self.penalty_words()} = {number(total - product, 4)}: the step follows "
+                   f"{number(total, 4)}." if self.penalized() else "")
         if brief:  # the factors are on screen, in the formula
-            return f"For one weight, the chain rule multiplies the three: dC/dw ≈ {number(product, 4)}."
+            return (f"For one weight, the chain rule multiplies the three: dC/dw ≈ {number(product, 4)}"
+                    + (f", and {number(total, 4)} with the penalty." if self.penalized() else "."))
         # ≈: the product is of the unrounded factors, so it may differ from the shown ones' in its last digit.
         return (f"For one weight, from neuron {col + 1} to neuron {row + 1}, the chain rule in numbers: "
-                f"dC/dw = {number(a_prev, 3)} × {number(slope, 3)} × {number(want, 3)} ≈ {number(product, 4)}.")
+                f"dC/dw = {number(a_prev, 3)} × {number(slope, 3)} × {number(want, 3)} ≈ {number(product, 4)}."
+                + penalty)
+
+    def penalty_words(self) -> str:
+        """The penalty's gradient as a formula in words: l1·sign(w), l2·w, or both."""
+        meta = self.history.metadata
+        return " + ".join(term for term, strength in (("l1·sign(w)", meta["l1"]), ("l2·w", meta["l2"])) if strength)
 
     def batch_caption(self) -> str:
         h = self.history
@@ -276,8 +290,7 @@ class BackpropScene(HistoryScene):
 
     def show_cost(self) -> None:
         ex, kind = self.example, self.history.metadata["output"]
-        penalty = self.network._penalty()
-        data = ex.loss - penalty
+        data = ex.loss
         if kind == "sigmoid":
             a, y = ex.a[-1][0], ex.target[0]
             lines = ["C = -(y ln a + (1 - y) ln(1 - a))",
@@ -287,8 +300,6 @@ class BackpropScene(HistoryScene):
             lines = ["C = -ln a_y", f"= -ln {ex.a[-1][truth]:.3f} = {data:.3f}"]
         else:
             lines = ["C = \"mean\" (a - y)^2", f"= {data:.3f}"]
-        if penalty:
-            lines.append(f"+ {penalty:.3f} = {ex.loss:.3f}")  # the regularization penalty belongs to the cost
         self.play(Indicate(self.network_mob.neurons[-1], color=HIGHLIGHT),
                   FadeIn(self.write(*(self.formula(line) for line in lines))), run_time=1.5)
 
@@ -340,6 +351,11 @@ class BackpropScene(HistoryScene):
         a_prev, slope, want, product = self.example.chain_rule(layer, row, col)
         lines = ["(partial C) / (partial w) = a^((l-1)) dot f'(z) dot (partial C) / (partial a)",
                  f"= {signed(a_prev, 3)} dot {signed(slope, 3)} dot {signed(want, 3)} approx {product:.4f}"]
+        if self.penalized():  # what the run's step followed: the cost's gradient and the penalty's
+            total = float(self.example.gradients.weights[layer - 1][row, col])
+            terms = " + ".join(term for term, strength in (("l_1 \"sign\"(w)", self.history.metadata["l1"]),
+                                                           ("l_2 w", self.history.metadata["l2"])) if strength)
+            lines.append(f"+ {terms} = {total:.4f}")
         net = self.network_mob
         edge = net.edges[layer - 1][list(net.indices[layer]).index(row) * len(net.indices[layer - 1])
                                     + list(net.indices[layer - 1]).index(col)]

@@ -212,15 +212,19 @@ class GradientDescentScene(HistoryScene):
         low, high = float(self.slice_losses.min()), float(self.slice_losses.max())
         pad = max(high - low, 1e-6 * max(high, 1e-12)) * 0.1
         bottom, top = low - pad, high + pad
-        axes = Axes(x_range=[0, float(self.slice_t[-1]), float(self.slice_t[-1])], y_range=[bottom, top, top - bottom],
+        # Steps are measured in learning rates, so the axis is the same for η = 1e-300 and η = 1e6 (a range
+        # of 1e-299 scene units would underflow Manim's lengths).
+        steps = self.slice_t / rate
+        reach = float(steps[-1])
+        axes = Axes(x_range=[0, reach, reach], y_range=[bottom, top, top - bottom],
                     x_length=region.width - 1.0, y_length=max(1.2, region.height - 0.9), tips=False,
                     axis_config={"color": MUTED, "stroke_width": 2, "include_ticks": False})
-        curve = axes.plot_line_graph(self.slice_t, self.slice_losses, add_vertex_dots=False,
+        curve = axes.plot_line_graph(steps, self.slice_losses, add_vertex_dots=False,
                                      line_color=LABEL, stroke_width=3)
-        marks = VGroup(*(Dot(axes.c2p(t, self.slice_value(t)), radius=0.07, color=color)
-                         for t, color in ((0.0, LABEL), (rate, OUTPUT_RIM), (10 * rate, NEGATIVE))))
+        marks = VGroup(*(Dot(axes.c2p(multiple, self.slice_value(multiple * rate)), radius=0.07, color=color)
+                         for multiple, color in ((0.0, LABEL), (1.0, OUTPUT_RIM), (10.0, NEGATIVE))))
         labels = VGroup(Label("step against the gradient", font_size=16, color=MUTED).next_to(
-                            axes.c2p(self.slice_t[-1] / 2, bottom), DOWN, buff=0.08),
+                            axes.c2p(reach / 2, bottom), DOWN, buff=0.08),
                         Label(loss_number(top), font_size=16, color=MUTED).next_to(axes.c2p(0, top), LEFT, buff=0.08),
                         Label(loss_number(bottom), font_size=16, color=MUTED).next_to(axes.c2p(0, bottom), LEFT,
                                                                                      buff=0.08),

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nnscratch import RunSpec, TrainingHistory, record_run, video_dataset
-from scenes.render import RenderedVideo, render
+from nnscratch.files import new_folders
+from scenes.render import RenderedVideo, frame_settings, render
 
 MEDIA = Path("media") / "videos" / "notebook"
 
@@ -63,10 +64,11 @@ def show(scene: str = "forward", history: TrainingHistory | None = None, *, qual
     elif run_options:
         raise ValueError(f"a recorded run is shown as it is, so {', '.join(run_options)} cannot change it")
     output = Path(output) if output is not None else MEDIA / f"{scene}.mp4"
-    output.parent.mkdir(parents=True, exist_ok=True)
+    frame_settings(quality, None, output.suffix.lstrip(".") or "mp4", None)  # an unknown quality before any folder
     spoken = choose_voice(voice)
-    if scene == "explainer":
-        video = render_explainer(history, output, quality=quality, voice=spoken)
-    else:
-        video = render(scene_for(scene, history), output, quality=quality, voice=spoken, history=history)
+    with new_folders(output.parent):  # taken back if the render fails
+        if scene == "explainer":
+            video = render_explainer(history, output, quality=quality, voice=spoken)
+        else:
+            video = render(scene_for(scene, history), output, quality=quality, voice=spoken, history=history)
     return InlineVideo(video)

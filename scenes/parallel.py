@@ -136,13 +136,16 @@ def render_explainer_still(history: TrainingHistory, output: Path, chapters: lis
             scene = render_still(spec.scene_class(history), still, quality=quality, resolution=resolution,
                                  history=history, **spec.options)
         else:
-            remaining = at
+            elapsed = 0.0  # seconds of the chapters before this one
             for number, spec in enumerate(specs, start=1):
                 scene = render_still(chapter_scene(spec, number, history), still, quality=quality, resolution=resolution,
-                                     at=remaining, history=history, **spec.options)
-                if scene.time > remaining:
+                                     at=at - elapsed, history=history, **spec.options)
+                if scene.time > at - elapsed:
                     break
-                remaining -= scene.time
+                elapsed += scene.time
+            else:  # ``at`` is past the end: the last chapter's last frame
+                elapsed -= scene.time
+            scene.video_time = elapsed + scene.time  # where the frame is in the whole video
         publish((still, output))
     return scene
 

@@ -6,14 +6,17 @@ program. Everything runs offline; nothing is downloaded at run time.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import importlib.util
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 import wave
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -58,11 +61,29 @@ def _package_version(name: str) -> str:
         return "unknown"
 
 
+@contextlib.contextmanager
+def _private_temp_folder():
+    """TMPDIR pointed at a folder of our own for the block, then the folder removed: onnxruntime's
+    telemetry writes a ``.ses`` file into the temp folder when it is imported, and would leave it there."""
+    folder = tempfile.mkdtemp(prefix="nnscratch-onnxruntime-")
+    before = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = folder
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = before
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @lru_cache(maxsize=None)
 def _load_piper(model_path: str, config_path: str, threads: int) -> Any:
     """Load a piper model once per process (0.4-0.7 s, ~150 MB resident)."""
-    import onnxruntime
-    from piper import PiperConfig, PiperVoice
+    with _private_temp_folder():
+        import onnxruntime
+        from piper import PiperConfig, PiperVoice
 
     with open(config_path, encoding="utf-8") as f:
         config = PiperConfig.from_dict(json.load(f))

@@ -22,17 +22,24 @@ COMMANDS = {"train": ["train"], "network": ["render", "network"], "forward": ["r
             "explainer": ["render", "explainer", "--dataset", "sample"]}  # its own default is the digits
 
 BAD_TRAINING_OPTIONS = [
-    (["--lr", "nan"], "the learning rate must be a finite number > 0, got nan"),
-    (["--lr", "inf"], "the learning rate must be a finite number > 0, got inf"),
-    (["--lr", "-1"], "the learning rate must be a finite number > 0, got -1"),
-    (["--lr", "0"], "the learning rate must be a finite number > 0, got 0"),
+    (["--lr", "nan"], "the learning rate must be a finite number > 0 and <= 1e+06, got nan"),
+    (["--lr", "inf"], "the learning rate must be a finite number > 0 and <= 1e+06, got inf"),
+    (["--lr", "1e308"], "the learning rate must be a finite number > 0 and <= 1e+06, got 1e+308"),
+    (["--lr", "-1"], "the learning rate must be a finite number > 0 and <= 1e+06, got -1"),
+    (["--lr", "0"], "the learning rate must be a finite number > 0 and <= 1e+06, got 0"),
     (["--lr", "1_0"], "'1_0' is not a number"),
     (["--lr", "fast"], "'fast' is not a number"),
     (["--noise", "nan"], "--noise must be a finite number between 0 and 5, got nan"),
     (["--noise", "-inf"], "--noise must be a finite number between 0 and 5, got -inf"),
     (["--noise", "6"], "--noise must be a finite number between 0 and 5, got 6"),
+    (["--noise", "5.0000000000001"], "--noise must be a finite number between 0 and 5, got 5.0000000000001"),
     (["--test-fraction", "nan"], "--test-fraction must be a finite number >= 0 and < 1, got nan"),
     (["--test-fraction", "1"], "--test-fraction must be a finite number >= 0 and < 1, got 1"),
+    (["--samples", "4", "--test-fraction", "0.99"], "a test fraction of 0.99 of 4 samples leaves 0 to train on, "
+                                                    "fewer than the 4 that 2 classes need (2 each); use at least 400 "
+                                                    "samples or a smaller test fraction"),
+    (["--samples", "4", "--test-fraction", "0.1"], "a test fraction of 0.1 of 4 samples keeps none apart to test; "
+                                                   "use more samples, or a test fraction of 0 for no test part"),
     (["--l1", "nan"], "--l1 must be a finite number between 0 and 1000, got nan"),
     (["--l1", "inf"], "--l1 must be a finite number between 0 and 1000, got inf"),
     (["--l1", "1e38"], "--l1 must be a finite number between 0 and 1000, got 1e+38"),
@@ -86,13 +93,21 @@ BAD_TRAINING_OPTIONS = [
      "the sample dataset has 2 classes, so the output layer must be 1 (sigmoid) or 2 (softmax), got 10"),
     (["--layers", "10000,1999,1", "--epochs", "500"], "GiB of memory, more than the 4 GiB nnscratch allows"),
     (["--layers", "10000,1,1", "--samples", "100000"], "most of it is its data"),
+    (["--seed", "1", "--seed", "2"], "--seed is given twice; give it once"),
 ]
 BAD_RENDER_OPTIONS = {
     "network": [(["--quality", "8k"], "'8k' is not one of"), (["--fps", "0"], "--fps"),
                 (["--format", "avi"], "'avi' is not one of"),
                 (["--format", "gif", "--fps", "15"], "a GIF counts time in hundredths of a second"),
                 (["--format", "gif", "--fps", "101"], "a GIF counts time in hundredths of a second"),
-                (["--voice", "festival"], "'festival' is not one of")],
+                (["--voice", "festival"], "'festival' is not one of"),
+                (["--still", "--format", "gif"], "--format has no effect on a still, which is one PNG"),
+                (["--still", "--fps", "120"], "--fps has no effect on a still, which is one PNG"),
+                (["--still", "--voice", "piper"], "--voice has no effect on a still, which is one PNG"),
+                (["--still", "--preview"], "--preview has no effect on a still, which is one PNG"),
+                (["--still", "--at", "1e308"], "--at must be a finite number between 0 and 3600, got 1e+308"),
+                (["--output", "a.mp4", "--output", "b.mp4"], "--output is given twice; give it once"),
+                (["--quality", "low", "--quality=high"], "--quality is given twice; give it once")],
     "forward": [(["--input", "0.1,nan,0.3,0.4"], "each value must be a finite number between -100 and 100, got nan"),
                 (["--input", "1e308,0,0,0"], "each value must be a finite number between -100 and 100, got 1e+308"),
                 (["--input", "1,2,3"], "3 values for an input layer of 4"),
@@ -118,7 +133,8 @@ def test_bad_options_exit_2_with_one_line_before_any_work(tmp_path, monkeypatch,
         raise AssertionError("trained before refusing the options")
 
     monkeypatch.setattr(nnscratch, "record_run", no_training)
-    result = CliRunner().invoke(main, [*COMMANDS[command], *args])
+    prefix = COMMANDS[command][:2] if "--dataset" in args else COMMANDS[command]  # an option is given once
+    result = CliRunner().invoke(main, [*prefix, *args])
     assert result.exit_code == 2, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error:") and message in lines[0], result.output
@@ -169,6 +185,26 @@ def test_a_run_ending_far_above_its_start_exits_1_as_the_rule_says(tmp_path, arg
         assert result.returncode == 0, result.stderr
     else:
         assert result.returncode == 1 and "exploded" in result.stderr
+
+
+def test_a_training_part_of_one_class_is_refused_before_training(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    # 100 moons, 96 kept to test: the 4 to train on are all of one class for some seeds.
+    seeds = [seed for seed in range(100)
+             if len(np.unique(nnscratch.make_dataset("moons", 100, test_fraction=0.96, seed=seed).y_train)) == 1]
+    assert seeds, "no seed draws one class: the case cannot be shown this way"
+    result = CliRunner().invoke(main, ["train", "--dataset", "moons", "--samples", "100", "--test-fraction", "0.96",
+                                       "--seed", str(seeds[0])])
+    assert result.exit_code == 2 and os.listdir(tmp_path) == []
+    assert result.output.strip().splitlines() == [
+        "Error: Invalid value for '--samples': the 4 training samples drawn are all of one class, so there is "
+        "nothing to tell apart; use more samples or a smaller test fraction"]
+
+
+def test_leading_zeros_are_no_size(tmp_path):
+    result = run_cli("train", "--epochs", "2", "--seed", "0" * 40 + "42", "--out", "run.npz", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert nnscratch.TrainingHistory.load(tmp_path / "run.npz").metadata["seed"] == 42
 
 
 def test_minus_zero_is_zero(tmp_path):
@@ -272,3 +308,15 @@ def test_the_library_refuses_a_run_past_the_memory_limit():
     with pytest.raises(nnscratch.SpecError, match="more than the 4 GiB"):
         RunSpec(layers=(10000, 1999, 1), epochs=500).check()
     assert MEMORY_LIMIT == 4 * 2**30
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rate", ["1e-300", "5e-324"])
+def test_a_learning_rate_too_small_to_move_anything_is_drawn(tmp_path, monkeypatch, rate):
+    # The step-size plot measures its axis in learning rates: one of 1e-300 once made Manim divide by zero.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    result = CliRunner().invoke(main, ["render", "descent", "--lr", rate, "--epochs", "20", "--still",
+                                       "--quality", "low"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "media" / "images" / "descent.png").stat().st_size > 0

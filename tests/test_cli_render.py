@@ -122,7 +122,7 @@ def test_still_at_a_time_stops_with_the_sentence_then_on_screen(runner, run_file
 @pytest.mark.parametrize("args, message", [
     (["--still", "--output", "x.mp4"], "x.mp4: the file name must end in .png"),
     (["--at", "3"], "--at picks the frame of a still; add --still"),
-    (["--still", "--at", "nan"], "--at must be a finite number >= 0, got nan"),
+    (["--still", "--at", "nan"], "--at must be a finite number between 0 and 3600, got nan"),
 ])
 def test_bad_still_options_exit_2(runner, tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)

@@ -29,6 +29,22 @@ def test_show_refuses_an_unknown_scene_and_options_that_cannot_change_a_recorded
         show("forward", record_run(RunSpec(epochs=5)), epochs=10)
 
 
+def test_a_bad_quality_or_a_failed_render_leaves_no_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    history = record_run(RunSpec(epochs=5))
+    with pytest.raises(ValueError, match="unknown quality 'ultra'"):
+        show("network", history, quality="ultra")
+    assert list(tmp_path.iterdir()) == []
+
+    def fails(*_, **__):
+        raise RuntimeError("the render failed")
+
+    monkeypatch.setattr("scenes.notebook.render", fails)
+    with pytest.raises(RuntimeError, match="the render failed"):
+        show("network", history, output=tmp_path / "new" / "folder" / "n.mp4")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_importing_the_core_does_not_load_manim():
     code = "import sys, nnscratch; print('manim' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"

@@ -1,7 +1,10 @@
 """Offline voices: piper and espeak-ng speak, the cache spares a second synthesis, the narrator works aside."""
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -203,3 +206,15 @@ def test_narrator_with_piper_uses_cache(tmp_path: Path) -> None:
         samples = narrator.request("Hello.").result(timeout=60)
     assert rms(samples) > 0.02
     assert SpeechCache(tmp_path).get(voice, "Hello.") is not None
+
+
+def test_piper_leaves_the_temp_folder_as_it_found_it(tmp_path: Path) -> None:
+    # onnxruntime's telemetry writes a .ses file into TMPDIR when it is imported.
+    temp, cache = tmp_path / "temp", tmp_path / "cache"
+    temp.mkdir()
+    code = "from scenes.speech import choose_voice; print(len(choose_voice('piper').synthesize('Hello.')) > 0)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "TMPDIR": str(temp), "XDG_CACHE_HOME": str(cache)},
+                            cwd=Path(__file__).resolve().parent.parent)
+    assert result.stdout.strip() == "True", result.stderr
+    assert list(temp.iterdir()) == []

@@ -54,7 +54,9 @@ FAMILIES = {
     # in 3.7 s, with the same fidelity (decoded back, 38-39 dB signal to noise for both).
     ".mp4": _Family("mp4", "aac", (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000), 96_000,
                     {"aac_coder": "fast"}, "mov_text", {"movflags": "+faststart"}),
-    ".webm": _Family("webm", "libopus", (8000, 12000, 16000, 24000, 48000), 64_000, {}, "webvtt", {}),
+    # bitexact: Matroska would give each track a random number, so no two renders had the same bytes.
+    ".webm": _Family("webm", "libopus", (8000, 12000, 16000, 24000, 48000), 64_000, {}, "webvtt",
+                     {"fflags": "+bitexact"}),
 }
 
 # Both the mov_text and the webvtt encoders parse their input as ASS events,

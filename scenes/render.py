@@ -31,13 +31,18 @@ GIF_DEFAULT_RATES = {"low": 10, "medium": 25, "high": 50, "4k": 50}
 MIN_FREE_BYTES = 64 * 2**20  # a render's partial movies, text outlines and final file, with room to spare
 
 
+# The encoders' threads, fixed: x264 and VP9 cut the work by their thread count, so a count chosen
+# from the machine's cores (their default) gives other bytes, and frames that differ within the
+# encoder's noise, on a machine with other cores. Four keeps two cores busy with room to spare.
+ENCODER_THREADS = 4
 # How Manim encodes each format. MP4: x264's veryfast preset halves the encoding time of the
 # default at a similar file size. WebM: VP9 in its real-time mode, whose default is three times
 # slower than x264. GIF: Manim makes lossless RGB video first, which nnscratch turns into the GIF
 # itself (see mux.to_gif): Manim's own GIF is dithered from chroma-halved frames.
 ENCODERS: dict[str, dict] = {
-    "mp4": {"format": "mp4", "video_encoder_options": {"preset": "veryfast"}},
-    "webm": {"format": "webm", "video_encoder_options": {"deadline": "realtime", "cpu-used": "8", "row-mt": "1"}},
+    "mp4": {"format": "mp4", "video_encoder_options": {"preset": "veryfast", "threads": str(ENCODER_THREADS)}},
+    "webm": {"format": "webm", "video_encoder_options": {"deadline": "realtime", "cpu-used": "8", "row-mt": "1",
+                                                         "threads": str(ENCODER_THREADS)}},
     "gif": {"format": "mp4", "video_codec": "libx264rgb", "pixel_format": "rgb24",
             "video_encoder_options": {"crf": "0", "preset": "ultrafast"}},
 }

@@ -1,4 +1,5 @@
 """Whole scenes rendered to real video files, read back with PyAV and checked pixel by pixel."""
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -177,3 +178,29 @@ def test_each_scene_renders_with_the_plain_manim_command(tmp_path, path, scene):
     assert len(videos) == 1
     frames, _, width, height = read_video(videos[0])
     assert (width, height) == (160, 90) and len(frames) > 20
+
+
+RENDER_ON_CORES = """
+import os, sys
+from pathlib import Path
+os.sched_setaffinity(0, {int(core) for core in sys.argv[1].split(",")})
+from nnscratch import RunSpec, record_run
+from scenes import NetworkScene
+from scenes.render import render
+render(NetworkScene, Path(sys.argv[2]), quality="low", resolution=(256, 144), video_format=Path(sys.argv[2]).suffix[1:],
+       history=record_run(RunSpec(epochs=20)))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("suffix", [".mp4", ".webm"])
+def test_the_same_video_byte_for_byte_on_one_core_or_all(tmp_path, suffix):
+    # The encoders' threads are fixed, and WebM's track numbers too: a machine's core count changes nothing.
+    cores = sorted(os.sched_getaffinity(0))
+    videos = []
+    for chosen in ([cores[0]], cores):
+        video = tmp_path / f"on-{len(chosen)}{suffix}"
+        subprocess.run([sys.executable, "-c", RENDER_ON_CORES, ",".join(map(str, chosen)), str(video)], check=True,
+                       cwd=ROOT, timeout=300, capture_output=True)
+        videos.append(video.read_bytes())
+    assert len(videos[0]) > 1000 and videos[0] == videos[1]

@@ -325,18 +325,11 @@ def _chapter_entries(chapters: Sequence[Chapter]) -> list[dict[str, Any]]:
 def to_gif(video_in: Path, gif_out: Path, fps: int) -> None:
     """A GIF of ``video_in`` (lossless RGB frames) whose thin lines stay solid: one palette for the
     whole video, made in a first pass, and no dithering, which would break a line a pixel wide
-    into dots. Frames last exactly 1/``fps`` s, which must be a whole number of hundredths."""
+    into dots. Frames last exactly 1/``fps`` s, which must be a whole number of hundredths.
+    Frames are decoded, filtered and encoded one at a time, so memory stays flat however long the video."""
     if 100 % fps:
         raise ValueError(f"a GIF cannot play {fps} frames a second exactly; use a rate that divides 100")
-    with av.open(str(video_in)) as source:
-        stream = source.streams.video[0]
-        graph = av.filter.Graph()
-        graph.link_nodes(graph.add_buffer(template=stream), graph.add("palettegen", "stats_mode=full"),
-                         graph.add("buffersink")).configure()
-        for frame in source.decode(stream):
-            graph.push(frame)
-        graph.push(None)
-        palette = graph.pull()
+    palette = _palette(video_in)
     with av.open(str(video_in)) as source, av.open(str(gif_out), "w", format="gif") as out:
         stream = source.streams.video[0]
         gif = out.add_stream("gif", rate=fps)
@@ -355,20 +348,47 @@ def to_gif(video_in: Path, gif_out: Path, fps: int) -> None:
         count = 0
         for frame in source.decode(stream):
             frames.push(frame)
-            count = _drain(sink, gif, out, count, fps)
+            count = _encode(_pulled(sink), gif, out, count, fps)
         frames.push(None)
-        _drain(sink, gif, out, count, fps)
+        _encode(_pulled(sink), gif, out, count, fps)
         for packet in gif.encode(None):
             out.mux(packet)
 
 
-def _drain(sink, stream, out, count: int, fps: int) -> int:
+def _palette(video_in: Path) -> av.VideoFrame:
+    """The 256 colours that best draw every pixel of every frame of ``video_in``."""
+    with av.open(str(video_in)) as source:
+        stream = source.streams.video[0]
+        graph = av.filter.Graph()
+        sink = graph.add("buffersink")
+        graph.link_nodes(graph.add_buffer(template=stream), graph.add("palettegen", "stats_mode=full"),
+                         sink).configure()
+        palettes: list[av.VideoFrame] = []
+        for frame in source.decode(stream):
+            graph.push(frame)
+            palettes.extend(_pulled(sink))  # palettegen gives nothing before the end: this runs it
+        graph.push(None)
+        palettes.extend(_pulled(sink))
+    return palettes[-1]
+
+
+def _pulled(sink: Any) -> Iterator[av.VideoFrame]:
+    """The frames the filter graph of ``sink`` can give now. A push only queues its frame before
+    the graph; the filters run when the sink is pulled. So a graph must be pulled after each push,
+    even one that gives nothing yet, or every frame waits in memory (6 MB each at 1080p)."""
     while True:
         try:
-            frame = sink.pull()
+            yield sink.pull()
         except (av.error.BlockingIOError, av.error.EOFError):
-            return count
+            return
+
+
+def _encode(frames: Iterator[av.VideoFrame], stream: Any, out: Any, count: int, fps: int) -> int:
+    """Encode ``frames`` as frames ``count``, ``count`` + 1, ... of ``stream``, each 1/``fps`` s long;
+    returns the count after them."""
+    for frame in frames:
         frame.pts, frame.time_base = count, Fraction(1, fps)
         for packet in stream.encode(frame):
             out.mux(packet)
         count += 1
+    return count

@@ -1,6 +1,10 @@
 """Audio, soft subtitles and chapters muxed into real Manim videos, read back as a player would."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -198,3 +202,67 @@ def test_a_gif_cannot_carry_them(tmp_path: Path, manim_video: Path) -> None:
     with pytest.raises(ValueError, match="cannot carry audio"):
         finish_video(manim_video, tmp_path / "out.gif", audio=np.zeros(1, np.float32), sample_rate=8000, cues=None)
     assert list(tmp_path.iterdir()) == []
+
+
+def lossless_video(path: Path, frames: int, width: int, height: int) -> Path:
+    """``frames`` frames at 10 fps, encoded as Manim encodes a GIF's frames (lossless RGB): a dark
+    background and two blocks sliding across it, a few colours as in a scene."""
+    import av
+
+    from scenes.render import ENCODERS
+
+    settings = ENCODERS["gif"]
+    with av.open(str(path), "w", format=settings["format"]) as out:
+        stream = out.add_stream(settings["video_codec"], rate=10, options=settings["video_encoder_options"])
+        stream.width, stream.height, stream.pix_fmt = width, height, settings["pixel_format"]
+        for index in range(frames):
+            image = np.full((height, width, 3), (12, 16, 24), np.uint8)
+            x = index * 3 % (width - 40)
+            image[20:60, x:x + 40] = (220, 80, 60)
+            image[height - 60:height - 20, width - 40 - x:width - x] = (60, 120, 230)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return path
+
+
+# Run in a fresh process, since the frames live in FFmpeg's C memory, which tracemalloc does not see;
+# its peak is reset after the imports (whose own peak would hide a smaller one) and read in kilobytes.
+_GIF_PEAK = r"""
+import re, sys
+from pathlib import Path
+from scenes.mux import to_gif
+def kilobytes(field):
+    return int(re.search(field + r":\s+(\d+) kB", Path("/proc/self/status").read_text()).group(1))
+Path("/proc/self/clear_refs").write_text("5")
+start = kilobytes("VmRSS")
+to_gif(Path(sys.argv[1]), Path(sys.argv[2]), 10)
+print(kilobytes("VmHWM") - start)
+"""
+
+
+def gif_peak(video: Path, gif: Path) -> int:
+    """How many bytes making the GIF of ``video`` adds to a process's peak memory (Linux)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    result = subprocess.run([sys.executable, "-c", _GIF_PEAK, str(video), str(gif)], capture_output=True,
+                            text=True, check=True, env={**os.environ, "PYTHONPATH": root})
+    return int(result.stdout) * 1024
+
+
+def test_a_gifs_memory_is_flat_in_its_length(tmp_path: Path) -> None:
+    import av
+
+    width, height = 480, 270
+    frame_bytes = width * height * 3
+    short, long = (lossless_video(tmp_path / f"{frames}.mp4", frames, width, height) for frames in (60, 240))
+    short_peak, long_peak = gif_peak(short, tmp_path / "short.gif"), gif_peak(long, tmp_path / "long.gif")
+    # Each frame pushed into the palette pass and never pulled used to wait there until the end:
+    # the 180 frames more held 180 frames' worth more (70 MB here, 6 MB a frame at 1080p).
+    assert long_peak - short_peak < 8 * frame_bytes
+    assert long_peak < 240 * frame_bytes / 2  # far from holding the frames, however many
+    with av.open(str(tmp_path / "long.gif")) as container:
+        stream = container.streams.video[0]
+        delays = [packet.duration * packet.time_base for packet in container.demux(stream) if packet.size]
+    assert len(delays) == 240 and set(delays) == {Fraction(1, 10)}  # every frame kept, each 1/10 s
+

@@ -31,7 +31,6 @@ from typing import NamedTuple
 
 import nnscratch  # first: it sets numpy's BLAS threads before numpy loads  # noqa: I001
 import click
-import numpy
 
 from nnscratch import checks, landscape_cache
 from nnscratch.activations import HIDDEN_ACTIVATIONS
@@ -52,19 +51,12 @@ def flag(field: str) -> str:
     return FLAGS.get(field, "--" + field.replace("_", "-"))
 
 
-DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(nan|inf|infinity)", re.IGNORECASE)
-DIGITS = re.compile(r"[0-9]+")
-
-
-def shown(text: str, limit: int = 40) -> str:
-    """User input as it goes into a message: quoted, escaped, and cut when long."""
-    text = str(text)
-    return repr(text if len(text) <= limit else text[:limit] + "...")
+shown = checks.shown  # user input as it goes into a message
 
 
 class FiniteFloat(click.ParamType):
-    """A plain decimal number within bounds: nan, inf, Python's digit separators and digits
-    other than 0-9 are refused."""
+    """A plain decimal number within bounds, read as ``checks.parse_decimal`` reads one: nan, inf,
+    Python's digit separators and digits other than 0-9 are refused."""
 
     name = "number"
 
@@ -76,10 +68,10 @@ class FiniteFloat(click.ParamType):
         if isinstance(value, float):
             number = value
         else:
-            text = str(value).strip()
-            if not DECIMAL.fullmatch(text):
-                self.fail(f"{shown(text)} is not a number", param, ctx)
-            number = float(text)
+            try:
+                number = checks.parse_decimal(value)
+            except ValueError as error:
+                self.fail(str(error), param, ctx)
         low, high, low_open, high_open = self.bounds
         try:
             return checks.finite_number(self.what, number, low, high, low_open, high_open)
@@ -88,7 +80,7 @@ class FiniteFloat(click.ParamType):
 
 
 class WholeNumber(click.ParamType):
-    """A whole number written in plain digits 0-9, within bounds (``4_0``, ``+5`` and ``４`` are refused)."""
+    """A whole number written in plain digits 0-9 (``checks.parse_whole``), within bounds."""
 
     name = "integer"
 
@@ -99,12 +91,10 @@ class WholeNumber(click.ParamType):
         if isinstance(value, int) and not isinstance(value, bool):
             number = value
         else:
-            text = str(value).strip()
-            if not DIGITS.fullmatch(text):
-                self.fail(f"{shown(text)} is not a whole number written in digits", param, ctx)
-            if len(text.lstrip("0")) > 30:  # leading zeros are no size: 000...042 is 42
-                self.fail(f"{shown(text)} is far too large", param, ctx)
-            number = int(text)
+            try:
+                number = checks.parse_whole(value)
+            except ValueError as error:
+                self.fail(str(error), param, ctx)
         if (self.low is not None and number < self.low) or (self.high is not None and number > self.high):
             bounds = f"between {self.low:,} and {self.high:,}" if self.high is not None else f">= {self.low:,}"
             self.fail(f"{number:,} is not {bounds}", param, ctx)
@@ -999,27 +989,23 @@ class RunFiles(click.ParamType):
     def convert(self, value, param, ctx) -> list[Path]:
         if isinstance(value, list):
             return value
-        from nnscratch.comparison import MAX_RUNS, MIN_RUNS
+        from nnscratch.comparison import run_files
 
-        parts = [part.strip() for part in str(value).split(",")]
-        if any(not part for part in parts):
-            self.fail(f"{shown(value)} has an empty file name; write a.npz,b.npz", param, ctx)
-        if not MIN_RUNS <= len(parts) <= MAX_RUNS:
-            self.fail(f"give {MIN_RUNS} to {MAX_RUNS} run files to compare, got {len(parts)}", param, ctx)
-        return [Path(part) for part in parts]
+        try:
+            return run_files(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
 
 
-def comparable(histories: list, paths: list[Path]) -> None:
-    """Saved runs compared must share their network's shape and their data (BadParameter otherwise)."""
-    first = histories[0]
-    for history, path in zip(histories[1:], paths[1:]):
-        if history.layer_sizes != first.layer_sizes:
-            raise click.BadParameter(f"{one_line(str(path))} has layers {history.layer_sizes}, {paths[0]} "
-                                     f"{first.layer_sizes}: compared runs share their network", param_hint="'--runs'")
-        if history.metadata.get("dataset") != first.metadata.get("dataset") or \
-                not numpy.array_equal(history.X_train, first.X_train):
-            raise click.BadParameter(f"{one_line(str(path))} was trained on other data than {paths[0]}: compared "
-                                     "runs share their data", param_hint="'--runs'")
+@contextlib.contextmanager
+def comparable(option: str):
+    """A comparison its runs cannot make (ComparisonError) as one line naming ``option``, exit 2."""
+    from nnscratch.comparison import ComparisonError
+
+    try:
+        yield
+    except ComparisonError as error:
+        raise click.BadParameter(str(error), param_hint=f"'{option}'") from None
 
 
 @render.command("compare")
@@ -1050,7 +1036,7 @@ def render_compare(ctx: click.Context, vary, run_files: list[Path] | None, out_d
       nnscratch render compare --vary init=random,xavier,he --layers 2,16,16,16,16,1 --dataset moons --activation sigmoid --optimizer sgd --lr 1
       nnscratch render compare --runs a.npz,b.npz
     """
-    from nnscratch.comparison import record_runs, varied_in, varied_specs
+    from nnscratch.comparison import distinct_runs, record_runs, varied_in, varied_specs
 
     if vary is None and run_files is None:
         raise click.BadParameter("say what the runs differ in, e.g. --vary lr=0.01,0.1,1, or give saved runs "
@@ -1084,9 +1070,8 @@ def render_compare(ctx: click.Context, vary, run_files: list[Path] | None, out_d
             histories = [nnscratch.TrainingHistory.load(path) for path in run_files]
         except nnscratch.RunFileError as error:
             raise click.ClickException(str(error)) from None
-        comparable(histories, run_files)
-        variable, values = varied_in(histories)
-        option = variable.option if variable is not None else None
+        with comparable("--runs"):
+            variable, values = varied_in(histories, [str(path) for path in run_files])
     else:
         try:
             specs = varied_specs(base, variable, values)
@@ -1094,21 +1079,24 @@ def render_compare(ctx: click.Context, vary, run_files: list[Path] | None, out_d
             raise click.BadParameter(str(error), param_hint="'--vary'") from None
         saved = []
         if out_dir is not None:
-            saved = [out_dir / f"{variable.option}-{value:g}.npz" if isinstance(value, float) else
-                     out_dir / f"{variable.option}-{value}.npz" for value in values]
+            saved = [out_dir / name for name in variable.file_names(values)]
             try:
                 check_output_folder(out_dir)
                 for path in saved if out_dir.is_dir() else []:
                     check_output_path(path, ".npz")
             except OutputPathError as error:
                 raise click.BadParameter(str(error), param_hint="'--out-dir'") from None
-        histories = record_runs(specs)
+        try:
+            histories = record_runs(specs)
+        except nnscratch.SpecError as error:  # what only the data made can show (one class drawn)
+            raise click.BadParameter(str(error), param_hint=f"'{flag(error.field)}'") from None
+        with comparable("--vary"):  # values too close to change a step: told before anything is written
+            distinct_runs(histories, variable.labels(values))
         if saved:
             with written(out_dir), new_folders(out_dir):
                 for history, path in zip(histories, saved):
                     history.save(path)
-        option = variable.option
-    render_video("CompareScene", None, options, histories=histories, option=option, values=values,
+    render_video("CompareScene", None, options, histories=histories, option=variable.option, values=values,
                  duration=duration)
 
 

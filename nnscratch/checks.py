@@ -6,6 +6,7 @@ message that says what was wrong and what would be right.
 from __future__ import annotations
 
 import math
+import re
 from typing import Sequence
 
 import numpy as np
@@ -18,6 +19,41 @@ MAX_EPOCHS = 1_000_000
 # What a run may need in memory: its data, the network with its optimizer state, the
 # temporaries of one training step and the recorded snapshots (see training_memory).
 MEMORY_LIMIT = 4 * 2**30
+
+
+# The one grammar of numbers typed by a user. Python's float() and int() also read digit separators
+# (1_0), every script's digits (٣, ４) and superscripts (int() refuses ² only after isdigit() let it
+# through): none of them is a number anyone means to type, so only ASCII decimals are read. nan and
+# inf are read so that the bounds check refuses them by name ("must be a finite number ..., got nan").
+DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(nan|inf|infinity)", re.IGNORECASE)
+DIGITS = re.compile(r"[0-9]+")
+MAX_DIGITS = 30  # more is no count of anything here, and int() of thousands of digits is slow
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """User input as it goes into a message: quoted, escaped, and cut when long."""
+    text = str(text)
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
+def parse_decimal(text: str) -> float:
+    """The number a plain decimal text writes (``0.1``, ``-2``, ``1e-3``, ``.5``); ValueError for
+    anything else. The result may be nan or inf: check it with ``finite_number``."""
+    text = str(text).strip()
+    if not DECIMAL.fullmatch(text):
+        raise ValueError(f"{shown(text)} is not a number")
+    return float(text)
+
+
+def parse_whole(text: str) -> int:
+    """The whole number a text of plain digits 0-9 writes; ValueError for anything else (``4_0``,
+    ``+5``, ``4.0``, ``٣``, ``²``). Check its bounds with ``whole_number``."""
+    text = str(text).strip()
+    if not DIGITS.fullmatch(text):
+        raise ValueError(f"{shown(text)} is not a whole number written in digits")
+    if len(text.lstrip("0")) > MAX_DIGITS:
+        raise ValueError(f"{shown(text)} is far too large")
+    return int(text)
 
 
 def finite_number(name: str, value, low: float | None = None, high: float | None = None,

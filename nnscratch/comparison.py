@@ -7,17 +7,27 @@ comparison shows it. Several runs train in as many processes as there are cores.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
 
+from nnscratch import checks
+from nnscratch.checks import shown
+from nnscratch.datasets import train_size
 from nnscratch.history import TrainingHistory
-from nnscratch.run import RunSpec, record_run
+from nnscratch.run import FIELD_CHECKS, RunSpec, SpecError, record_run
 
 MIN_RUNS, MAX_RUNS = 2, 4
+FLOAT_DIGITS = 17  # significant digits that write any float exactly (read back, it is the same float)
+
+
+class ComparisonError(ValueError):
+    """Runs that cannot be compared side by side; the message says why and what would do."""
 
 
 @dataclass(frozen=True)
@@ -28,60 +38,110 @@ class Variable:
     option: str
     field: str
     metadata: str
-    parse: Callable[[str], object]
+    read: Callable[[str], object]  # the text's value in the one grammar of typed numbers, before its bounds
     noun: str  # "learning rates": what the title compares
-    label: Callable[[object], str]  # "lr 0.1": a run's name in the legend
+    label: str  # "lr {}": a run's name in the legend, around its value's text
+
+    def parse(self, text: str) -> object:
+        """The value ``text`` writes, checked as RunSpec checks its field: read once, at the boundary
+        (ValueError saying what is wrong)."""
+        return FIELD_CHECKS[self.field](self.read(text))
+
+    def labels(self, values: Sequence) -> list[str]:
+        """Each run's name in the legend and the captions ("lr 0.1", "tanh", "batch 1,000"), distinct
+        for distinct values; a run recorded with no batch size is "full batch"."""
+        return ["full batch" if value is None else self.label.format(f"{value:,}" if isinstance(value, int) else text)
+                for value, text in zip(values, value_texts(values))]
+
+    def file_names(self, values: Sequence) -> list[str]:
+        """The name each run is saved under, ``OPTION-VALUE.npz``, distinct for distinct values. Two
+        names cannot differ only in case either: the options are lower case, and a value is a number
+        (digits, ".", "-", "+" and :g's lower-case "e") or one of a table's lower-case names."""
+        return [f"{self.option}-{text}.npz" for text in value_texts(values)]
 
 
-def _number(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a number") from None
-    return value
+def value_texts(values: Sequence) -> list[str]:
+    """Each value as labels and file names write it, distinct for distinct values. A number is written
+    as :g writes it, six significant digits, unless another number of the comparison shares that
+    text: then with the fewest digits that read back as it exactly (1e-07 and 1.0000001e-07, 0.3 and
+    0.30000000000000004). Those exact texts differ from one another, and from any unshared :g text
+    (a number they read back as would share it). Anything else is its own text."""
+    numbers = [value for value in values if isinstance(value, float)]
+    texts = []
+    for value in values:
+        if not isinstance(value, float):
+            texts.append(str(value))
+        elif any(other != value and f"{other:g}" == f"{value:g}" for other in numbers):
+            texts.append(_exact(value))
+        else:
+            texts.append(f"{value:g}")
+    return texts
 
 
-def _whole(text: str) -> int:
-    if not text.isdigit():
-        raise ValueError(f"{text!r} is not a whole number written in digits")
-    return int(text)
+def _exact(value: float) -> str:
+    """``value`` in :g's style with the fewest significant digits that read back as it exactly."""
+    return next(text for digits in range(1, FLOAT_DIGITS + 1) if float(text := f"{value:.{digits}g}") == value)
 
 
 VARIABLES: dict[str, Variable] = {variable.option: variable for variable in (
-    Variable("activation", "activation", "activation", str, "activations", str),
-    Variable("init", "weight_init", "weight_init", str, "initializations", lambda value: f"{value} init"),
-    Variable("lr", "learning_rate", "learning_rate", _number, "learning rates", lambda value: f"lr {value:g}"),
-    Variable("optimizer", "optimizer", "optimizer", str, "optimizers", str),
-    Variable("dropout", "dropout", "dropout", _number, "dropout rates", lambda value: f"dropout {value:g}"),
-    Variable("batch-size", "batch_size", "batch_size", _whole, "batch sizes", lambda value: f"batch {value:,}"),
-    Variable("l1", "l1", "l1", _number, "L1 strengths", lambda value: f"l1 {value:g}"),
-    Variable("l2", "l2", "l2", _number, "L2 strengths", lambda value: f"l2 {value:g}"),
+    Variable("activation", "activation", "activation", str, "activations", "{}"),
+    Variable("init", "weight_init", "weight_init", str, "initializations", "{} init"),
+    Variable("lr", "learning_rate", "learning_rate", checks.parse_decimal, "learning rates", "lr {}"),
+    Variable("optimizer", "optimizer", "optimizer", str, "optimizers", "{}"),
+    Variable("dropout", "dropout", "dropout", checks.parse_decimal, "dropout rates", "dropout {}"),
+    Variable("batch-size", "batch_size", "batch_size", checks.parse_whole, "batch sizes", "batch {}"),
+    Variable("l1", "l1", "l1", checks.parse_decimal, "L1 strengths", "l1 {}"),
+    Variable("l2", "l2", "l2", checks.parse_decimal, "L2 strengths", "l2 {}"),
 )}
 
 
 def parse_variation(text: str) -> tuple[Variable, list]:
-    """``"lr=0.01,0.1,1"`` as the variable and its values; ValueError saying what is wrong."""
+    """``"lr=0.01,0.1,1"`` as the variable and its values, each checked as RunSpec checks it;
+    ValueError saying what is wrong."""
     option, equals, values = text.partition("=")
     option = option.strip()
     if not equals:
-        raise ValueError(f"write it as OPTION=V1,V2, e.g. lr=0.01,0.1,1; got {text[:40]!r}")
+        raise ValueError(f"write it as OPTION=V1,V2, e.g. lr=0.01,0.1,1; got {shown(text)}")
     if option not in VARIABLES:
-        raise ValueError(f"{option[:40]!r} cannot be varied; choose from {', '.join(VARIABLES)}")
+        raise ValueError(f"{shown(option)} cannot be varied; choose from {', '.join(VARIABLES)}")
     variable = VARIABLES[option]
     parts = [part.strip() for part in values.split(",")]
     if any(not part for part in parts):
-        raise ValueError(f"{text[:40]!r} has an empty value")
+        raise ValueError(f"{shown(text)} has an empty value")
     if not MIN_RUNS <= len(parts) <= MAX_RUNS:
         raise ValueError(f"give {MIN_RUNS} to {MAX_RUNS} values to compare, got {len(parts)}")
     parsed = [variable.parse(part) for part in parts]
-    if len(set(parsed)) != len(parsed):
-        raise ValueError(f"{text[:40]!r} gives a value twice")
+    for (i, a), (j, b) in itertools.combinations(enumerate(parsed), 2):
+        if a == b:  # 0.1 and 0.10, or 32 and 032: one run trained twice, under two names
+            same = f"{shown(parts[i])} twice" if parts[i] == parts[j] else \
+                f"{shown(parts[i])} and {shown(parts[j])} are one {variable.noun[:-1]}"
+            raise ValueError(f"{shown(text)} gives a value twice ({same}): give each value once")
     return variable, parsed
 
 
 def varied_specs(base: RunSpec, variable: Variable, values: Sequence) -> list[RunSpec]:
-    """``base`` with ``variable`` set to each value, each checked (SpecError names the field)."""
-    return [dataclasses.replace(base, **{variable.field: value}).check() for value in values]
+    """``base`` with ``variable`` set to each value, each checked, and no two of them the same run
+    (SpecError names the field)."""
+    specs = [dataclasses.replace(base, **{variable.field: value}).check() for value in values]
+    _train_apart(base, variable, values)
+    return specs
+
+
+def _train_apart(base: RunSpec, variable: Variable, values: Sequence) -> None:
+    """SpecError when values that differ would train the same run, said before any training."""
+    if variable.field == "batch_size":
+        # A batch as large as the training set is the whole set: the run is full batch (recorder.train).
+        samples = train_size(base.samples, base.test_fraction)
+        whole = [value for value in values if value >= samples]
+        if len(whole) > 1:
+            raise SpecError("batch_size", f"batch sizes {_listed([f'{value:,}' for value in whole])} each take all "
+                                          f"{samples:,} training samples at once, so their runs would be one: give at "
+                                          f"most one size of {samples:,} or more")
+    if variable.field in ("activation", "dropout") and len(base.layers) == 2:
+        # Both act on hidden neurons only: without any, every value trains the same run.
+        n_in, n_out = base.layers
+        raise SpecError("layers", f"a {n_in}-{n_out} network has no hidden layer, so its {variable.noun} would "
+                                  f"train the same run: compare them with one, e.g. layers {n_in},8,{n_out}")
 
 
 def _record(spec: RunSpec) -> TrainingHistory:
@@ -102,15 +162,110 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def varied_in(histories: Sequence[TrainingHistory]) -> tuple[Variable | None, list]:
-    """What saved runs differ in: the first variable whose recorded values differ, with each run's
-    value (None when they differ in none of them)."""
-    for variable in VARIABLES.values():
-        default = getattr(RunSpec, variable.field) if variable.metadata == "dropout" else None
-        values = [history.metadata.get(variable.metadata, default) for history in histories]
-        if len({repr(value) for value in values}) > 1:
-            return variable, values
-    return None, [None] * len(histories)
+def varied_in(histories: Sequence[TrainingHistory], names: Sequence[str] | None = None) -> tuple[Variable, list]:
+    """What saved runs differ in: the one variable whose recorded values differ, with each run's
+    value. ComparisonError, naming the runs (``names``, default "run 1", "run 2"...), when side by
+    side they would mislead: other networks or data, one run twice, runs that differ in none of the
+    variables, in more than one, or also in their seed or length."""
+    names = [shown(name) for name in names] if names is not None else \
+        [f"run {index + 1}" for index in range(len(histories))]
+    _shared_setup(histories, names)
+    distinct_runs(histories, names)
+    differing = _differing_settings(histories)
+    variables = [VARIABLES[setting] for setting in differing if setting in VARIABLES]
+    if not variables:
+        also = f" (only in {_listed(differing)})" if differing else ""
+        raise ComparisonError(f"{_listed(names)} differ in none of {', '.join(VARIABLES)}{also}: compare runs "
+                              "that differ in one of them")
+    if len(differing) > 1:
+        # The title would name one choice and the picture show the effect of several.
+        only = " or in ".join(f"{variable.option} only" for variable in variables)
+        raise ComparisonError(f"{_listed(names)} differ in {_listed(differing)}: compare runs that differ in {only}")
+    variable = variables[0]
+    values = [_recorded(history, variable) for history in histories]
+    for (i, a), (j, b) in itertools.combinations(enumerate(values), 2):
+        if a == b:
+            raise ComparisonError(f"{names[i]} and {names[j]} both have {variable.labels([a])[0]}: compare runs "
+                                  f"with a {variable.noun[:-1]} each")
+    return variable, values
+
+
+def _recorded(history: TrainingHistory, variable: Variable):
+    # Dropout is recorded only when a run has it, so the runs made before dropout existed read as they were.
+    default = getattr(RunSpec, variable.field) if variable.metadata == "dropout" else None
+    return history.metadata.get(variable.metadata, default)
+
+
+def _differing_settings(histories: Sequence[TrainingHistory]) -> list[str]:
+    """The variables (by option) and the other settings that shape a run (seed, epochs) whose recorded
+    values are not the same in every run. A run that diverged ends early, so its epochs say nothing."""
+    settings = {variable.option: [_recorded(history, variable) for history in histories]
+                for variable in VARIABLES.values()}
+    settings["seed"] = [history.metadata.get("seed") for history in histories]
+    settings["epochs"] = [history.epochs for history in histories if "diverged" not in history.metadata]
+    return [setting for setting, values in settings.items() if len({repr(value) for value in values}) > 1]
+
+
+def _shared_setup(histories: Sequence[TrainingHistory], names: Sequence[str]) -> None:
+    """Compared runs share their network's shape and their data (ComparisonError otherwise)."""
+    first = histories[0]
+    for history, name in zip(histories[1:], names[1:]):
+        if history.layer_sizes != first.layer_sizes:
+            raise ComparisonError(f"{name} has layers {history.layer_sizes}, {names[0]} {first.layer_sizes}: "
+                                  "compared runs share their network")
+        if history.metadata.get("dataset") != first.metadata.get("dataset") or \
+                not np.array_equal(history.X_train, first.X_train):
+            raise ComparisonError(f"{name} was trained on other data than {names[0]}: compared runs share their data")
+
+
+def distinct_runs(histories: Sequence[TrainingHistory], names: Sequence[str]) -> None:
+    """ComparisonError when two of the runs (named by ``names``) trained alike, step for step: side by
+    side they show nothing. Copies of one file, or values too close to matter (l1 0 and 1e-320)."""
+    for (i, a), (j, b) in itertools.combinations(enumerate(histories), 2):
+        if _same_training(a, b):
+            if a.metadata == b.metadata:
+                raise ComparisonError(f"{names[i]} and {names[j]} are copies of one run: compare runs that differ "
+                                      f"in one of {', '.join(VARIABLES)}")
+            raise ComparisonError(f"{names[i]} and {names[j]} trained alike, step for step: compare runs whose "
+                                  "difference changes the training")
+
+
+def _same_training(a: TrainingHistory, b: TrainingHistory) -> bool:
+    # The loss curves first: short, and all but always different; every array only if they agree.
+    if not np.array_equal(a.train_loss, b.train_loss):
+        return False
+    arrays_a, arrays_b = a.arrays(), b.arrays()
+    return arrays_a.keys() == arrays_b.keys() and all(np.array_equal(arrays_a[name], arrays_b[name])
+                                                      for name in arrays_a)
+
+
+def run_files(text: str) -> list[Path]:
+    """``"a.npz,b.npz"`` as the paths of 2 to 4 different files (ValueError saying what is wrong):
+    one run twice, by one name or two (./a.npz, a link), would be compared with itself."""
+    parts = [part.strip() for part in text.split(",")]
+    if any(not part for part in parts):
+        raise ValueError(f"{shown(text)} has an empty file name; write a.npz,b.npz")
+    if not MIN_RUNS <= len(parts) <= MAX_RUNS:
+        raise ValueError(f"give {MIN_RUNS} to {MAX_RUNS} run files to compare, got {len(parts)}")
+    paths = [Path(part) for part in parts]
+    for (i, a), (j, b) in itertools.combinations(enumerate(paths), 2):
+        if parts[i] == parts[j]:
+            raise ValueError(f"{shown(parts[i])} is given twice: compare different runs")
+        if a == b or _same_file(a, b):
+            raise ValueError(f"{shown(parts[i])} and {shown(parts[j])} are one file: compare different runs")
+    return paths
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # a file that is not there is no other file's name; loading it will say so
+        return False
+
+
+def _listed(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" and {items[-1]}"
 
 
 def activation_spread(history: TrainingHistory, bins: int = 24) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -62,7 +62,7 @@ class CompareScene(HistoryScene):
         self.histories = histories
         self.variable = VARIABLES.get(option) if option is not None else None
         self.values = list(values) if values is not None else [None] * len(histories)
-        self.labels = ([self.variable.label(value) for value in self.values] if self.variable is not None
+        self.labels = (self.variable.labels(self.values) if self.variable is not None
                        else [f"run {index + 1}" for index in range(len(histories))])
         self.replay_seconds = duration
         self.verdicts = [judge(history) for history in histories]

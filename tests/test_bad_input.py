@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import nnscratch
 from cli import main
-from nnscratch import DivergenceError, NeuralNetwork, RunSpec, record_run, train
+from nnscratch import DivergenceError, NeuralNetwork, RunSpec, checks, record_run, train
 from nnscratch.checks import MEMORY_LIMIT, training_memory
 from nnscratch.recorder import DIVERGENCE_FACTOR, EXPLOSION_FACTOR, DivergenceWatch, snapshot_schedule
 from nnscratch.verdict import tail_length
@@ -138,6 +138,36 @@ def test_bad_options_exit_2_with_one_line_before_any_work(tmp_path, monkeypatch,
     assert result.exit_code == 2, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error:") and message in lines[0], result.output
+    assert os.listdir(tmp_path) == []
+
+
+# Texts Python's float() or int() (after str.isdigit()) would read, and no one means as a number.
+NOT_DECIMALS = ["1_0", "\u0663", "\uff11", "\u00b2", "0x10", "1e", "--1", "\u0661.5", "one"]
+NOT_WHOLE = ["4_0", "\u0663", "\uff14", "\u00b2", "+5", "4.0", "1e3", "0x10", "9" * 31]
+
+
+@pytest.mark.parametrize(("option", "vary", "text"), [("--lr", "lr", text) for text in NOT_DECIMALS] +
+                         [("--dropout", "dropout", text) for text in NOT_DECIMALS[:4]] +
+                         [("--batch-size", "batch-size", text) for text in NOT_WHOLE])
+def test_one_grammar_of_numbers_for_an_option_and_for_vary(tmp_path, monkeypatch, option, vary, text):
+    monkeypatch.chdir(tmp_path)
+
+    def no_training(*_, **__):
+        raise AssertionError("trained before refusing the options")
+
+    monkeypatch.setattr(nnscratch, "record_run", no_training)
+    monkeypatch.setattr("nnscratch.comparison.record_runs", no_training)
+    monkeypatch.setattr("cli.render_video", no_training)
+    parse = checks.parse_whole if option == "--batch-size" else checks.parse_decimal
+    with pytest.raises(ValueError) as refused:
+        parse(text)
+    said = []
+    for args in (["train", option, text], ["render", "compare", "--vary", f"{vary}={text},4"]):
+        result = CliRunner().invoke(main, args)
+        lines = result.output.strip().splitlines()
+        assert result.exit_code == 2 and len(lines) == 1 and str(refused.value) in lines[0], result.output
+        said.append(lines[0].partition("': ")[2])
+    assert said[0] == said[1] == str(refused.value)
     assert os.listdir(tmp_path) == []
 
 

@@ -446,9 +446,9 @@ def train(out: Path, **options) -> None:
 
 
 @main.command()
-@click.argument("run", type=click.Path(path_type=Path))
+@click.argument("run", type=click.Path(path_type=str))  # a str: Path('') would be '.', not the '' given
 @click.version_option(nnscratch.__version__, prog_name="nnscratch")
-def info(run: Path) -> None:
+def info(run: str) -> None:
     """Describe what a run file holds.
 
     \b
@@ -456,7 +456,7 @@ def info(run: Path) -> None:
       nnscratch info run.npz
     """
     try:
-        size = f"{run.stat().st_size:,} bytes"
+        size = f"{os.stat(run).st_size:,} bytes"
     except OSError:
         size = "size unknown"
     try:
@@ -535,7 +535,7 @@ def render_options(command, dataset: str = DEFAULTS.dataset, replay: bool = True
     """Where the run comes from and how the video is written, shared by every render command;
     ``dataset`` is the one trained on when none is given; ``replay`` adds --run."""
     options = [
-        *([click.option("--run", "run_file", type=click.Path(path_type=Path), default=None,
+        *([click.option("--run", "run_file", type=click.Path(path_type=str), default=None,
                         help="Replay a saved run (from `nnscratch train --out`) instead of training.")]
           if replay else []),
         click.option("--quality", type=click.Choice(["low", "medium", "high", "4k"]), default="high",

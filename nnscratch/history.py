@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 
 from nnscratch.network import NeuralNetwork
-from nnscratch.runfile import FLAT_ARRAYS, LAYER_ARRAYS, RunFileError, check_metadata, check_values, read_run, write_run
+from nnscratch.runfile import (
+    FLAT_ARRAYS, LAYER_ARRAYS, RunFileError, check_metadata, check_shapes, check_values, read_run, write_run,
+)
 
 __all__ = ["RunFileError", "TrainingHistory"]
 
@@ -121,11 +123,14 @@ class TrainingHistory:
     def save(self, path: str | os.PathLike) -> Path:
         """Write the run to ``path`` atomically: a failed or interrupted write leaves no file.
 
-        The run is checked against the file's schema first, so what is saved can be loaded.
+        The run is checked as reading checks a file first (metadata, shapes, values), so what is saved
+        can be loaded.
         """
         metadata = check_metadata(dict(self.metadata))
-        check_values(metadata, self.arrays())
-        return write_run(path, self.metadata, self.arrays())
+        arrays = {name: np.asarray(array) for name, array in self.arrays().items()}
+        check_shapes(metadata, lambda name: (arrays[name].dtype, arrays[name].shape))
+        check_values(metadata, arrays)
+        return write_run(path, self.metadata, arrays)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "TrainingHistory":

@@ -11,7 +11,7 @@ from nnscratch.network import NeuralNetwork
 from nnscratch.runfile import MAX_LOSS, check_metadata
 from nnscratch.verdict import distinct, tail_length
 
-DEFAULT_MAX_SNAPSHOTS = 400
+DEFAULT_MAX_SNAPSHOTS = checks.MAX_SNAPSHOTS
 DIVERGENCE_FACTOR = 4.0
 EXPLOSION_FACTOR = 100.0
 
@@ -25,9 +25,12 @@ def snapshot_schedule(epochs: int, max_snapshots: int = DEFAULT_MAX_SNAPSHOTS) -
 
     Most of what a network learns changes early, so half the budget is spread
     geometrically (1, 2, 4, ... epochs) and half evenly. Always includes 0 and ``epochs``.
+    ``max_snapshots`` is at most checks.MAX_SNAPSHOTS, the most a run file holds.
     """
-    if max_snapshots < 2:
-        raise ValueError(f"max_snapshots must be at least 2, got {max_snapshots}")
+    max_snapshots = checks.whole_number("max_snapshots", max_snapshots, 2)
+    if max_snapshots > checks.MAX_SNAPSHOTS:  # a run recorded with more could be saved, but never read
+        raise ValueError(f"max_snapshots must be at most {checks.MAX_SNAPSHOTS}, the most a run file holds, "
+                         f"got {max_snapshots:,}")
     if epochs + 1 <= max_snapshots:
         return np.arange(epochs + 1)
     geometric = np.geomspace(1, epochs, max_snapshots // 2)
@@ -71,7 +74,7 @@ def train(
         batch_size = checks.whole_number("the batch size", batch_size, 1)
     full_batch = batch_size is None or batch_size >= len(data.X)
     schedule = snapshot_schedule(epochs, max_snapshots)
-    checks.memory_budget(network.layer_sizes, len(data.X) + len(data.X_test), batch_size, len(schedule))
+    checks.memory_budget(network.layer_sizes, len(data.X) + len(data.X_test), len(schedule), epochs)
     # Overflow and NaN are caught by the divergence check, in words; numpy's warnings would only add noise.
     with np.errstate(all="ignore"):
         metrics, recorder, diverged = _run_epochs(network, data, epochs, learning_rate,

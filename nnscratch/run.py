@@ -135,7 +135,7 @@ class RunSpec:
         if self.probe >= n_train:
             raise SpecError("probe", f"there are {n_train} training samples, so the probe must be below {n_train}")
         try:
-            checks.memory_budget(self.layers, self.samples, self.batch_size, len(snapshot_schedule(self.epochs)))
+            checks.memory_budget(self.layers, self.samples, len(snapshot_schedule(self.epochs)), self.epochs)
         except ValueError as error:
             raise SpecError("layers", str(error)) from None
         return self

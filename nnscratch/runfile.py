@@ -3,8 +3,11 @@
 Reading never trusts the file. Only the members this format defines are opened;
 the metadata is checked first, against one schema; from it follow the dtype and
 shape of every array, and each array's header is checked against them before a
-byte of its data is decompressed, so a file cannot make nnscratch spend more
-than a run of its declared shape would. Values are checked last: finite numbers,
+byte of its data is decompressed. The sizes a header may choose (snapshots,
+samples) are bounded by what a run of that metadata records: at most
+checks.MAX_SNAPSHOTS snapshots, the samples its dataset entry counts, and no more
+than training it could hold in checks.MEMORY_LIMIT. So a file cannot make
+nnscratch spend more than training the run it claims to be did. Values are checked last: finite numbers,
 accuracies in [0, 1], snapshot epochs in order, labels that fit the output.
 Anything else is a RunFileError naming the member.
 """
@@ -154,20 +157,59 @@ def array_layout(metadata: dict) -> dict[str, tuple[np.dtype, tuple]]:
     return layout
 
 
-def _free_size_bounds(metadata: dict) -> dict[str, Callable[[int], bool]]:
+def _free_size_bounds(metadata: dict) -> dict[str, tuple[Callable[[int], bool], str]]:
+    """For each free size, whether a run of this metadata can have it, and what it can have:
+    the recorder keeps at most MAX_SNAPSHOTS snapshots at distinct epochs from 0 to the last
+    (a kept diverged run fewer), and the dataset entry, when there is one, counts the samples."""
     epochs = metadata["epochs"]
+    snapshots = min(epochs + 1, checks.MAX_SNAPSHOTS)
+    samples = metadata.get("dataset", {}).get("samples", checks.MAX_SAMPLES)
     return {
-        "S": lambda n: 1 <= n <= epochs + 1,
-        "N": lambda n: 2 <= n <= checks.MAX_SAMPLES,
-        "M": lambda n: 0 <= n <= checks.MAX_SAMPLES,
-        "T": lambda n: n in (0, epochs + 1),
+        "S": (lambda n: 1 <= n <= snapshots, f"a run of {epochs:,} epochs records 1 to {snapshots} snapshots"),
+        "N": (lambda n: 2 <= n <= samples, f"a run has 2 to {samples:,} training samples"),
+        "M": (lambda n: 0 <= n <= samples, f"a run has at most {samples:,} test samples"),
+        "T": (lambda n: n in (0, epochs + 1), f"its test curves are empty or of {epochs + 1:,} epochs"),
     }
+
+
+def check_shapes(metadata: dict, described: Callable[[str], tuple[np.dtype, tuple]]) -> dict[str, tuple]:
+    """The shape of every array of ``array_layout(metadata)``, each as ``described(name)`` gives its
+    dtype and shape, if a run of this metadata can hold them all; RunFileError names the first array
+    or size none has. Reading checks a file's .npy headers with it before any data; saving, the arrays."""
+    layout, bounds, free, shapes = array_layout(metadata), _free_size_bounds(metadata), {}, {}
+    for name, (dtype, pattern) in layout.items():
+        found, shape = described(name)
+        if found != dtype:
+            raise RunFileError(f"array {name} holds {found}, expected {dtype}")
+        shapes[name] = _match_shape(name, shape, pattern, free, bounds)
+    _check_run_size(metadata, free, sum(int(np.prod(shape)) * layout[name][0].itemsize
+                                        for name, shape in shapes.items()))
+    return shapes
+
+
+def _check_run_size(metadata: dict, free: dict[str, int], declared: int) -> None:
+    """Refuse sizes that no run of this metadata recorded, taken together: samples other than the dataset
+    entry counts, or more than training could hold (recorder.train refuses a run whose
+    checks.training_memory passes MEMORY_LIMIT, and a kept diverged run's is smaller still). The arrays
+    are part of that memory, so this also bounds what reading them takes."""
+    samples = free["N"] + free["M"]
+    counted = metadata.get("dataset", {}).get("samples")
+    if counted is not None and counted != samples:
+        raise RunFileError(f"metadata entry 'dataset': {counted:,} samples, but the arrays hold {samples:,}")
+    need = checks.training_memory(metadata["layer_sizes"], samples, free["S"], metadata["epochs"])
+    if need > checks.MEMORY_LIMIT:
+        raise RunFileError(f"its arrays hold {free['S']:,} snapshots and {samples:,} samples "
+                           f"({declared / 2**30:.2f} GiB), which no run can record: training it would need "
+                           f"about {need / 2**30:.2f} GiB, more than the {checks.MEMORY_LIMIT / 2**30:.0f} GiB "
+                           "nnscratch allows")
 
 
 # -- reading ----------------------------------------------------------------------------------
 
 def read_run(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
     """The checked metadata and arrays of a run file; RunFileError (naming the file) if anything is off."""
+    if not os.fspath(path):  # Path('') is '.', the current folder: say what was given
+        raise RunFileError("an empty path is not a file name")
     path = Path(path)
     try:
         # Non-blocking, then fstat: a FIFO put in the file's place cannot make the open hang.
@@ -231,18 +273,7 @@ def _read_archive(archive: zipfile.ZipFile) -> tuple[dict, dict[str, np.ndarray]
     absent = sorted(name for name in layout if f"{name}.npy" not in members)
     if absent:
         raise RunFileError(f"arrays missing: {', '.join(absent[:5])}{' ...' if len(absent) > 5 else ''}")
-    bounds, free = _free_size_bounds(metadata), {}
-    headers = {}
-    for name, (dtype, pattern) in layout.items():
-        with archive.open(members[f"{name}.npy"]) as stream:
-            shape, found = _read_header(stream, name)
-        if found != dtype:
-            raise RunFileError(f"array {name} holds {found}, expected {dtype}")
-        headers[name] = _match_shape(name, shape, pattern, free, bounds)
-    total = sum(int(np.prod(shape)) * layout[name][0].itemsize for name, shape in headers.items())
-    if total > checks.MEMORY_LIMIT:
-        raise RunFileError(f"its arrays would take {total / 2**30:.1f} GiB, more than the "
-                           f"{checks.MEMORY_LIMIT / 2**30:.0f} GiB nnscratch allows")
+    headers = check_shapes(metadata, lambda name: _member_header(archive, members[f"{name}.npy"], name))
     arrays = {}
     for name, shape in headers.items():
         with archive.open(members[f"{name}.npy"]) as stream:
@@ -250,6 +281,12 @@ def _read_archive(archive: zipfile.ZipFile) -> tuple[dict, dict[str, np.ndarray]
             arrays[name] = _read_data(stream, name, layout[name][0], shape)
     check_values(metadata, arrays)
     return metadata, arrays
+
+
+def _member_header(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> tuple[np.dtype, tuple]:
+    with archive.open(info) as stream:
+        shape, dtype = _read_header(stream, name)
+    return dtype, shape
 
 
 def _read_metadata(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict:
@@ -308,8 +345,10 @@ def _match_shape(name: str, shape: tuple, pattern: tuple, free: dict[str, int], 
     if len(shape) == len(pattern):
         for size, want in zip(shape, pattern):
             if isinstance(want, str) and want not in free:
-                if not bounds[want](size):
-                    raise RunFileError(f"array {name} has shape {shape}, which no run of this metadata has")
+                fits, what = bounds[want]
+                if not fits(size):
+                    raise RunFileError(f"array {name} has shape {shape}, which no run of this metadata has "
+                                       f"({what})")
                 free[want] = size
     wanted = tuple(free.get(size, size) for size in pattern)
     if shape != wanted:
@@ -358,10 +397,6 @@ def check_values(metadata: dict, arrays: dict[str, np.ndarray]) -> None:
             raise RunFileError(f"array {name} is not training sample {metadata['probe_index']}")
     for name in ("y_train", "y_test"):
         _check_targets(name, arrays[name], metadata["output"])
-    dataset = metadata.get("dataset", {})
-    if "samples" in dataset and dataset["samples"] != n_train + len(arrays["X_test"]):
-        raise RunFileError(f"metadata entry 'dataset': {dataset['samples']} samples, but the arrays hold "
-                           f"{n_train + len(arrays['X_test'])}")
 
 
 def _check_targets(name: str, y: np.ndarray, output: str) -> None:

@@ -220,7 +220,7 @@ def test_a_digits_run_file_saves_and_loads(tmp_path):
 
 def test_the_memory_estimate_of_the_digits_defaults_is_sane():
     spec = RunSpec.for_dataset("digits")
-    estimate = training_memory(spec.layers, spec.samples, spec.batch_size, len(snapshot_schedule(spec.epochs)))
+    estimate = training_memory(spec.layers, spec.samples, len(snapshot_schedule(spec.epochs)), spec.epochs)
     # the data alone: float64 made and split (63 MB each), float32 in the history (31 MB)
     assert 150 * 2**20 < estimate < 1 * 2**30, estimate
 

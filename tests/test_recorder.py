@@ -50,6 +50,13 @@ def test_long_runs_keep_a_bounded_number_of_snapshots_dense_at_the_start():
     np.testing.assert_array_equal(snapshot_schedule(99, 400), np.arange(100))
 
 
+def test_no_run_records_more_snapshots_than_a_run_file_holds():
+    data = make_dataset("xor", 20)
+    with pytest.raises(ValueError, match="max_snapshots must be at most 400, the most a run file holds, got 401"):
+        train(NeuralNetwork([2, 2, 1]), data.X_train, data.y_train, epochs=1000, max_snapshots=401)
+    assert len(snapshot_schedule(10**6, 400)) <= 400
+
+
 def test_memory_of_a_long_run_is_bounded():
     _, _, short = small_run(epochs=500)
     _, _, long = small_run(epochs=5000)

@@ -2,6 +2,8 @@
 import io
 import json
 import os
+import time
+import tracemalloc
 import zipfile
 
 import numpy as np
@@ -9,7 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from nnscratch import RunFileError, RunSpec, TrainingHistory, record_run
+from nnscratch import RunFileError, RunSpec, TrainingHistory, record_run, snapshot_schedule
+from nnscratch.recorder import DivergenceError, DivergenceWatch
+from nnscratch.runfile import array_layout
 
 READERS = [["info"], ["render", "network", "--run"], ["render", "forward", "--run"], ["render", "training", "--run"]]
 
@@ -69,6 +73,22 @@ def array(name, edit):
 def raw(name, data):
     def change(metadata, arrays):
         return metadata, {k: v for k, v in arrays.items() if k != name}, {name: data}
+    return change
+
+
+def declaring(sizes, **changes):
+    """A small file declaring what it likes: every array of the shape a run of the changed metadata
+    has with the free sizes (S snapshots, N and M samples) ``sizes`` gives, as an .npy header with
+    zeros up to 1 MB and nothing after the header of a larger one (reading its data would allocate it)."""
+    def change(metadata, arrays):
+        metadata = {**metadata, **changes}
+        free = {"T": metadata["epochs"] + 1, **sizes}
+        raw = {}
+        for name, (dtype, pattern) in array_layout(metadata).items():
+            shape = tuple(free.get(size, size) for size in pattern)
+            size = int(np.prod(shape)) * dtype.itemsize
+            raw[name] = header_only(dtype.str, shape) + (bytes(size) if size <= 2**20 else b"")
+        return metadata, {}, raw
     return change
 
 
@@ -164,6 +184,22 @@ CRAFTED = {
                           "array weights_1 has no readable .npy header"),
     "missing array": (lambda m, a: (m, {k: v for k, v in a.items() if k != "probe_a_2"}, None),
                       "arrays missing: probe_a_2"),
+    # sizes that no run of the metadata has, each refused from the headers, before any data
+    "1001 snapshots": (declaring({"S": 1001, "N": 160, "M": 40}, epochs=1000),
+                       "array snapshot_epochs has shape (1001,), which no run of this metadata has (a run of "
+                       "1,000 epochs records 1 to 400 snapshots)"),
+    "samples past the dataset": (declaring({"S": 31, "N": 100_000, "M": 0}),
+                                 "array X_train has shape (100000, 4), which no run of this metadata has (a run "
+                                 "has 2 to 200 training samples)"),
+    "samples not the dataset's": (declaring({"S": 31, "N": 160, "M": 120}),
+                                  "metadata entry 'dataset': 200 samples, but the arrays hold 280"),
+    # 3.56 GiB of arrays, under the 4 GiB a file could declare before: a run of this network on
+    # 200,000 samples would need 25.6 GiB to train, and train() refuses it.
+    "3.56 GiB declared": (declaring({"S": 400, "N": 100_000, "M": 100_000}, layer_sizes=[784, 1250, 10],
+                                    epochs=1000, dataset={"name": "sample"}, output="softmax",  # no count
+                                    loss="cross-entropy"),
+                          "its arrays hold 400 snapshots and 200,000 samples (3.56 GiB), which no run can "
+                          "record: training it would need about 25.62 GiB, more than the 4 GiB nnscratch allows"),
 }
 
 
@@ -264,9 +300,86 @@ def test_a_run_that_is_not_a_regular_file_is_refused_without_reading(tmp_path, m
     assert result.output.strip() == f"Error: {path}: not a regular file, so not a run file"
 
 
+def test_a_small_file_declaring_gigabytes_is_refused_from_its_headers_without_allocating(crafted):
+    path = crafted["3.56 GiB declared"]
+    assert path.stat().st_size < 100_000
+    started = time.perf_counter()
+    tracemalloc.start()
+    try:
+        with pytest.raises(RunFileError, match="which no run can record"):
+            TrainingHistory.load(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * 2**20 and time.perf_counter() - started < 5, peak
+
+
+def diverging_at(epoch):
+    """DivergenceWatch.check as it is, but for a divergence at ``epoch``: a kept run then ends there."""
+    check = DivergenceWatch.check
+
+    def diverge(self, at, loss):
+        if at == epoch:
+            raise DivergenceError(f"training diverged at epoch {epoch}: the test says so")
+        check(self, at, loss)
+    return diverge
+
+
+REAL_RUNS = {
+    "default": (RunSpec(), None),
+    "400 snapshots": (RunSpec(epochs=399), None),
+    "digits": (RunSpec.for_dataset("digits", samples=2000, epochs=3), None),
+    "moons": (RunSpec.for_dataset("moons"), None),
+    "relu, dead neurons": (RunSpec(layers=(4, 32, 32, 1), activation="relu", weight_init="he", learning_rate=3), None),
+    "kept diverged, ended far above": (RunSpec(learning_rate=100), None),
+    "kept diverged, exploded": (RunSpec(learning_rate=3000), None),
+    # Stopped at 592 of 624 epochs: the snapshots of 624 epochs' schedule up to there are more than
+    # 592 epochs' own schedule has (284 to 269), so a file's snapshots are bounded by 400, not by that.
+    "kept diverged, stopped early": (RunSpec(epochs=624), 592),
+}
+
+
+@pytest.mark.parametrize("name", REAL_RUNS)
+def test_real_runs_load_as_they_were_saved(name, tmp_path, monkeypatch):
+    spec, diverge_at = REAL_RUNS[name]
+    if diverge_at is not None:
+        monkeypatch.setattr(DivergenceWatch, "check", diverging_at(diverge_at))
+    history = record_run(spec, keep_diverged=True)
+    if name.startswith("kept diverged"):
+        assert "diverged" in history.metadata
+    if name == "relu, dead neurons":  # every neuron dead by the end: its gradients are zeros, which compress most
+        assert not history.weight_grads[0][-1].any() and not history.weight_grads[1][-1].any()
+    if diverge_at is not None:
+        assert history.epochs == diverge_at and history.n_snapshots > len(snapshot_schedule(diverge_at))
+    loaded = TrainingHistory.load(history.save(tmp_path / "run.npz"))
+    assert loaded.metadata == json.loads(json.dumps(history.metadata))
+    for array_name, array in history.arrays().items():
+        np.testing.assert_array_equal(loaded.arrays()[array_name], array, err_msg=array_name)
+
+
+@pytest.mark.slow
+def test_the_default_digits_run_loads(tmp_path):
+    history = record_run(RunSpec.for_dataset("digits"))
+    loaded = TrainingHistory.load(history.save(tmp_path / "digits.npz"))
+    assert loaded.X_train.shape == (8000, 784) and loaded.n_snapshots == 41
+
+
+@pytest.mark.parametrize("command", [["info", ""], ["render", "network", "--run", ""]], ids=["info", "--run"])
+def test_an_empty_path_is_not_a_file_name(command, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # Path('') would be '.', this folder
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: an empty path is not a file name"
+    assert os.listdir(tmp_path) == []
+
+
 def test_saving_refuses_a_run_the_loader_would_refuse(tmp_path):
     history = record_run(RunSpec(epochs=5))
     history.train_loss[2] = np.nan
     with pytest.raises(RunFileError, match="array train_loss holds NaN"):
+        history.save(tmp_path / "run.npz")
+    history = record_run(RunSpec(epochs=5))
+    history.X_train = history.X_train.astype(np.float64)
+    with pytest.raises(RunFileError, match="array X_train holds float64, expected float32"):
         history.save(tmp_path / "run.npz")
     assert os.listdir(tmp_path) == []

@@ -20,7 +20,9 @@ import os
 import re
 import shutil
 import stat
+import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
@@ -242,3 +244,56 @@ def cache_dir(kind: str) -> Path:
     under ``$XDG_CACHE_HOME``, or ``~/.cache``."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "nnscratch" / kind
+
+
+def open_regular(path: str | os.PathLike) -> BinaryIO | None:
+    """``path`` opened for reading if it is a regular file, else None (nothing there, a folder, a
+    FIFO, a device, or unreadable). Opened non-blocking, then checked, as run files are: a FIFO
+    put at a cache's path must be a miss, not a read that waits for a writer forever."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        regular = stat.S_ISREG(os.fstat(descriptor).st_mode)
+    except OSError:
+        regular = False
+    if not regular:
+        os.close(descriptor)
+        return None
+    return os.fdopen(descriptor, "rb")
+
+
+def is_regular(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is a regular file (a link to one included), without opening it."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+_told: set[str] = set()
+_telling = threading.Lock()  # speech is cached from the narrator's thread
+
+
+def tell_once(topic: str, text: str) -> None:
+    """Say ``text`` on stderr, on one line, the first time ``topic`` comes up in this process: a cache
+    that cannot be used is worth one line, not one for every file it would have kept. The core says
+    it itself (it has no click), as the command's own warnings are said, on stderr."""
+    with _telling:
+        if topic in _told:
+            return
+        _told.add(topic)
+    line = text.replace("\r", "\\r").replace("\n", "\\n")
+    with contextlib.suppress(OSError, ValueError):  # a closed or broken stderr: the notice is not worth a failure
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+
+def why_unwritten(error: Exception) -> str:
+    """A write's failure in words: the system's reason and the path of an OSError, or the error's own
+    (OutputPathError says it in one line)."""
+    if not isinstance(error, OSError) or not error.strerror:
+        return str(error)
+    where = f"{error.filename}: " if error.filename else ""
+    return f"{where}{error.strerror[:1].lower()}{error.strerror[1:]}"

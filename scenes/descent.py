@@ -3,7 +3,9 @@
 The surface is ``nnscratch.landscape.loss_landscape`` of the recorded run (Li et al.
 2018): the loss evaluated on a grid through the final weights, along the two directions
 the weights moved most in. The ball sits at the recorded loss of each snapshot; the
-step-size slice is the loss along the recorded gradient of one snapshot.
+step-size slice is the loss along the recorded gradient of one snapshot. For a network too big
+to evaluate that often over all its training data, both are the loss over a fixed sample of it
+(and the grid may be coarser); the scene says so, on screen and in words.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import numpy as np
 from manim import DOWN, LEFT, UP, Axes, Create, Dot, FadeIn, UpdateFromAlphaFunc, VGroup, Write
 from manim import linear, smooth
 
-from nnscratch.landscape import gradient_slice
+from nnscratch.landscape import RESOLUTION, gradient_slice
 from scenes.backprop import default_snapshot
 from scenes.common import HistoryScene, loss_number
 from scenes.glyphs import Label
@@ -52,7 +54,9 @@ class GradientDescentScene(HistoryScene):
         share = sum(self.landscape.explained)
         self.share_text = f"{share:.1%}" if share < 0.999 else f"{share:.2%}"
         self.facts = VGroup(Label(f"{h.network_at().n_parameters:,} weights and biases", font_size=22, color=LABEL),
-                            Label(f"2-D slice: {self.share_text} of the path", font_size=22, color=MUTED))
+                            Label(f"2-D slice: {self.share_text} of the path" if self.moved() else
+                                  "the weights did not move", font_size=22, color=MUTED),
+                            *(Label(fact, font_size=22, color=MUTED) for fact in self.evaluation_facts()))
         self.facts.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         fit(self.facts, self.column.below(self.column.top).above(self.column.top - self.facts.height), UP + LEFT)
         self.epoch_readout = Readout(len(f"{h.epochs:,}"), font_size=26, color=LABEL)
@@ -64,6 +68,20 @@ class GradientDescentScene(HistoryScene):
         fit(self.readouts, self.column.below(top).above(top - self.readouts.height), UP + LEFT)
         self.slice_region = self.column.below(self.readouts.get_bottom()[1] - 0.5)
         self.show_epoch(0.0)
+
+    def moved(self) -> bool:
+        """Whether the recorded weights moved at all (steps too small for float32 leave them where they were)."""
+        return sum(self.landscape.explained) > 0
+
+    def evaluation_facts(self) -> list[str]:
+        """What the surface is evaluated on, when it is not all the training data on the full grid."""
+        h, landscape = self.history, self.landscape
+        facts = []
+        if landscape.n_samples < len(h.X_train):
+            facts.append(f"loss over {landscape.n_samples:,} of {len(h.X_train):,} examples")
+        if len(landscape.alphas) < RESOLUTION:
+            facts.append(f"grid of {len(landscape.betas)} × {len(landscape.alphas)} points")
+        return facts
 
     def show_epoch(self, progress: float) -> None:
         """Readouts for the snapshot the ball has reached at ``progress`` of the path."""
@@ -87,26 +105,42 @@ class GradientDescentScene(HistoryScene):
             Beat("We slice it along the two directions its weights moved most in; they hold "
                  f"{self.share_text} of the path's spread.", lambda: self.turn(azimuth=-25, run_time=2.5),
                  brief=f"We slice it along the two directions the weights moved most in, {self.share_text} of "
-                       "the path's spread."),
-            Beat("Height is the loss: valleys are good weights, high ground is bad.",
-                 lambda: self.turn(elevation=42, run_time=2.0)),
+                       "the path's spread.") if self.moved() else
+            Beat("But its weights did not move: every snapshot is the same point, so there is no direction to "
+                 "slice along, and around that point the loss is flat.", lambda: self.turn(azimuth=-25, run_time=2.5)),
+            Beat(self.height_caption(), lambda: self.turn(elevation=42, run_time=2.0)),
             Beat(f"Training starts here, at epoch 0, with the loss at {loss_number(self.path_losses[0])}.",
                  self.show_start, in_brief=Brief.WITH_NEXT),
             Beat(self.roll_caption(), self.show_roll, brief=self.roll_caption(brief=True)),
-            Beat(leaves, lambda: self.turn(azimuth=-100, run_time=2.5), in_brief=Brief.LEFT_OUT),
+            *([Beat(leaves, lambda: self.turn(azimuth=-100, run_time=2.5), in_brief=Brief.LEFT_OUT)]
+              if self.moved() else []),
             # A brief telling turns the surface to the contour map as the step is said.
-            Beat("From above, the same surface is a contour map: each line is one level of the loss.",
+            Beat("From above, the same surface is a contour map: each line is one level of the loss."
+                 if self.surface.contours else "From above, it is as flat: not one level line to draw.",
                  self.show_contours, in_brief=Brief.WITH_NEXT),
             Beat(self.slice_caption(), self.show_slice, brief=self.slice_caption(brief=True)),
             Beat(f"After {h.epochs:,} epochs the loss is {loss_number(self.path_losses[-1])}.", self.show_end,
                  in_brief=Brief.LEFT_OUT),
         ]
 
+    def height_caption(self) -> str:
+        """What the height is: the loss, and over which examples and points when not all of them."""
+        h, landscape = self.history, self.landscape
+        over = []
+        if landscape.n_samples < len(h.X_train):
+            over.append(f"over a sample of {landscape.n_samples:,} of the {len(h.X_train):,} training examples")
+        if len(landscape.alphas) < RESOLUTION:
+            over.append(f"at {len(landscape.betas)} by {len(landscape.alphas)} points")
+        loss = f"the loss, {' and '.join(over)}" if over else "the loss"
+        return f"Height is {loss}: valleys are good weights, high ground is bad."
+
     def roll_caption(self, brief: bool = False) -> str:
         """The ball's way down, as the recorded losses went: downhill at every snapshot, or not."""
         h, losses = self.history, self.path_losses
         first, last = loss_number(losses[0]), loss_number(losses[-1])
         rises, moves = int(np.sum(np.diff(losses) > 0)), len(losses) - 1
+        if not self.moved():
+            return f"The ball stays where it started: the loss is {first} at epoch 0 and {last} at epoch {h.epochs:,}."
         if not rises:
             if brief:
                 return f"From a loss of {first} at epoch 0, each step goes downhill: the run rolls to {last} by " \
@@ -127,16 +161,20 @@ class GradientDescentScene(HistoryScene):
         rate = float(h.metadata["learning_rate"])
         epoch = int(h.snapshot_epochs[self.slice_snapshot])
         start, step, big = self.slice_value(0), self.slice_value(rate), self.slice_value(10 * rate)
-        if big > start:
+        # The slice is over the surface's examples: a sample's loss is not the readout's.
+        loss = "the sample's loss" if self.landscape.n_samples < len(h.X_train) else "the loss"
+        if loss_number(big) == loss_number(start) == loss_number(step):
+            verdict = "no change either: a step this small moves nothing"
+        elif big > start:
             verdict = "past the valley, higher than it started"
         elif big > step:
             verdict = "past the lowest point, but still below the start"
         else:
             verdict = "lower still: here a bigger step would have helped"
         if brief:
-            return (f"At epoch {epoch:,}, a step of {rate:g} against the gradient takes the loss from "
+            return (f"At epoch {epoch:,}, a step of {rate:g} against the gradient takes {loss} from "
                     f"{loss_number(start)} to {loss_number(step)}; ten times that, to {loss_number(big)}.")
-        return (f"At epoch {epoch:,}, against the gradient, a step of the learning rate, {rate:g}, takes the loss "
+        return (f"At epoch {epoch:,}, against the gradient, a step of the learning rate, {rate:g}, takes {loss} "
                 f"from {loss_number(start)} to {loss_number(step)}; ten times that lands at {loss_number(big)}, "
                 f"{verdict}.")
 

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from nnscratch.files import atomic_file, cache_dir
+from nnscratch.files import atomic_file, cache_dir, check_output_folder, open_regular, tell_once, why_unwritten
 
 VOICES = ("auto", "piper", "espeak", "none")
 
@@ -238,25 +238,29 @@ class SpeechCache:
         return self.folder / f"{voice.name}-{digest[:32]}.npy"
 
     def get(self, voice: Voice, text: str) -> np.ndarray | None:
-        path = self.path_for(voice, text)
-        try:
-            return np.load(path, allow_pickle=False)
-        except FileNotFoundError:
+        stream = open_regular(self.path_for(voice, text))  # None for no file, and for a FIFO: a miss, never a wait
+        if stream is None:
             return None
-        except (ValueError, OSError):
+        try:
+            with stream:
+                return np.load(stream, allow_pickle=False)
+        except (ValueError, OSError, EOFError):
             # A foreign or damaged file under our name: a miss, overwritten by the next put().
             return None
 
     def put(self, voice: Voice, text: str, samples: np.ndarray) -> None:
-        """Store samples; a cache that cannot be written is only a slower next render, never an error."""
+        """Store samples; a cache that cannot be written is only a slower next render, never an error,
+        and is said once per process."""
         path = self.path_for(voice, text)
         try:
+            check_output_folder(self.folder)  # a file in the folder's way is said as such, not as "file exists"
             self.folder.mkdir(parents=True, exist_ok=True)
             # Atomic, so a concurrent render reads either no file or the whole file.
             with atomic_file(path) as stream:
                 np.save(stream, np.asarray(samples, dtype=np.float32), allow_pickle=False)
-        except (OSError, ValueError):
-            pass
+        except (OSError, ValueError) as error:  # OutputPathError is a ValueError
+            tell_once("speech", f"warning: speech is not cached ({why_unwritten(error)}); the next render "
+                                "synthesizes it again")
 
     def synthesize(self, voice: Voice, text: str) -> np.ndarray:
         """Cached samples for ``text``, synthesizing only on a miss."""

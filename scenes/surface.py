@@ -56,7 +56,9 @@ class LossSurface(VMobject):
         self.colours = height_colours(self._cell_means(self.drawn[..., 2]) / relief)
         path = self.unit(landscape.path)
         self.path = np.column_stack([path, self.height(path_losses)])
-        self.contours = contour_lines(self.grid, levels=8)
+        # A loss that varies only in its float32 rounding is flat: contours would draw the rounding.
+        flat = float(np.ptp(landscape.losses)) <= 1e-5 * max(abs(self.floor), 1.0)
+        self.contours = [] if flat else contour_lines(self.grid, levels=8)
         self.elevation, self.azimuth = 30.0, -60.0
         self.progress = 0.0  # of the path shown, 0..1 (the ball at its end)
         self.opacity = 1.0

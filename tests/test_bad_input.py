@@ -358,3 +358,14 @@ def test_a_learning_rate_too_small_to_move_anything_is_drawn(tmp_path, monkeypat
                                        "--quality", "low"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "media" / "images" / "descent.png").stat().st_size > 0
+
+
+def test_weights_that_did_not_move_are_said_not_to_have_and_the_surface_is_flat(tmp_path, monkeypatch):
+    from scenes import GradientDescentScene
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    scene = GradientDescentScene(history=record_run(RunSpec(learning_rate=1e-300, epochs=20)))
+    scene.prepare()
+    said = " ".join(beat.caption for beat in scene.script())
+    assert "its weights did not move" in said and "of the path's spread" not in said
+    assert scene.surface.contours == []  # not contours of float32 rounding

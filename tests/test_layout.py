@@ -78,6 +78,16 @@ def test_every_label_is_inside_the_frame_and_clear_of_the_others(runs, scene, sh
 
 
 @pytest.mark.parametrize("quality", QUALITIES)
+def test_the_descent_of_a_sampled_coarser_surface_lays_out_cleanly(runs, quality, monkeypatch, tmp_path):
+    import nnscratch.landscape as landscape
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    # 100 of the 160 examples on 20 x 20 points: two lines more under the facts, and longer captions.
+    monkeypatch.setattr(landscape, "GRID_BUDGET", landscape.surface_cost([4, 6, 4, 1], 100, 20**2) * 1.01)
+    assert_clean_layout(GradientDescentScene, runs, "4,6,4,1", quality)
+
+
+@pytest.mark.parametrize("quality", QUALITIES)
 @pytest.mark.parametrize("shape", IMAGE_SHAPES)
 def test_the_features_scene_lays_out_cleanly(runs, shape, quality):
     assert_clean_layout(FeaturesScene, runs, shape, quality)

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import nnscratch.files as files
 from scenes import speech
 from scenes.speech import EspeakTTS, Narrator, PiperTTS, SpeechCache, VoiceUnavailable, choose_voice
 
@@ -145,6 +146,31 @@ def test_an_unwritable_cache_only_costs_a_second_synthesis(tmp_path: Path) -> No
     assert cache.synthesize(voice, "still speaks").size == len("still speaks") * 10
     cache.synthesize(voice, "still speaks")
     assert voice.calls == ["still speaks", "still speaks"]
+
+
+def test_an_unwritable_cache_is_said_once(tmp_path: Path, capfd, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(files, "_told", set())
+    (tmp_path / "file").write_text("a file where the cache folder would go")
+    cache, voice = SpeechCache(tmp_path / "file" / "speech"), CountingVoice()
+    cache.synthesize(voice, "one")
+    cache.synthesize(voice, "two")
+    said = [line for line in capfd.readouterr().err.splitlines() if line]
+    assert said == [f"warning: speech is not cached (cannot write into {tmp_path / 'file' / 'speech'}: "
+                    f"{tmp_path / 'file'} is not a folder); the next render synthesizes it again"]
+
+
+def test_a_fifo_at_a_cache_path_is_a_miss_not_a_wait(tmp_path: Path) -> None:
+    voice, cache = CountingVoice(), SpeechCache(tmp_path)
+    path = cache.path_for(voice, "x")
+    os.mkfifo(path)
+    result = {}
+    reader = threading.Thread(target=lambda: result.setdefault("samples", cache.synthesize(voice, "x")), daemon=True)
+    reader.start()
+    reader.join(30)
+    if reader.is_alive():  # a regression: free the reader (opening to write releases it), then fail
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("the cache waited on a FIFO")
+    assert result["samples"].size == 10 and voice.calls == ["x"] and path.is_fifo()
 
 
 def test_damaged_cache_file_is_a_miss(tmp_path: Path) -> None:

@@ -504,7 +504,7 @@ def check_fps(ctx: click.Context, param: click.Parameter, fps: int | None) -> in
     if fps is None or ctx.params.get("video_format") != "gif":
         return fps
     import_scenes()  # only here: Manim's import is a second and a half a still need not wait for yet
-    from scenes.render import GIF_RATES
+    from scenes.output.render import GIF_RATES
 
     if fps not in GIF_RATES:
         raise click.BadParameter(f"a GIF counts time in hundredths of a second, so it plays {fps} frames a second "
@@ -514,7 +514,7 @@ def check_fps(ctx: click.Context, param: click.Parameter, fps: int | None) -> in
 
 class VoiceChoice(NamedTuple):
     asked: str
-    voice: object | None  # a scenes.speech.Voice, or None for captions only
+    voice: object | None  # a scenes.narration.speech.Voice, or None for captions only
 
 
 def resolve_voice(ctx: click.Context, param: click.Parameter, name: str) -> VoiceChoice:
@@ -523,7 +523,7 @@ def resolve_voice(ctx: click.Context, param: click.Parameter, name: str) -> Voic
     if ctx.params.get("still"):
         return VoiceChoice(name, None)
     import_scenes()
-    from scenes.speech import VoiceUnavailable, choose_voice
+    from scenes.narration.speech import VoiceUnavailable, choose_voice
 
     try:
         return VoiceChoice(name, choose_voice(name))
@@ -636,7 +636,7 @@ def written(path: Path):
 @contextlib.contextmanager
 def voice_failures():
     """A voice that fails mid-render (its model will not load) ends in one line (exit 1)."""
-    from scenes.speech import VoiceUnavailable
+    from scenes.narration.speech import VoiceUnavailable
 
     try:
         yield
@@ -663,8 +663,8 @@ def render_video(scene_name: str, history, options: dict, **scene_kwargs) -> Non
     """Render one scene of ``history`` (or, for "explainer", its chapters) and report the file in one line."""
     output = options["output"]
     scenes = import_scenes()  # manim loads only when a video is asked for
-    from scenes.parallel import render_explainer, render_explainer_still
-    from scenes.render import render, render_still
+    from scenes.output.parallel import render_explainer, render_explainer_still
+    from scenes.output.render import render, render_still
 
     explainer = scene_name == "explainer"
     if options["still"]:
@@ -899,7 +899,7 @@ class ChapterNames(click.ParamType):
     def convert(self, value, param, ctx) -> list[str]:
         if isinstance(value, list):
             return value
-        from scenes.explainer import CHAPTER_NAMES
+        from scenes.chapters.explainer import CHAPTER_NAMES
 
         names = [part.strip() for part in str(value).split(",")]
         for name in names:
@@ -928,7 +928,7 @@ def render_explainer(ctx: click.Context, chapters: list[str] | None, **options) 
       nnscratch render explainer --dataset digits --quality low
       nnscratch render explainer --chapters neuron,cost --run run.npz
     """
-    from scenes.explainer import chapter_specs
+    from scenes.chapters.explainer import chapter_specs
 
     def chapters_fit(history: nnscratch.TrainingHistory) -> None:
         try:

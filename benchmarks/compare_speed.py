@@ -40,7 +40,7 @@ def main() -> None:
           f"(x{one_by_one / parallel:.2f})")
 
     from scenes import CompareScene, TrainingScene
-    from scenes.render import render
+    from scenes.output.render import render
 
     with tempfile.TemporaryDirectory() as folder:
         for quality in args.qualities.split(","):

@@ -35,9 +35,9 @@ def replay_fps(history, width: int, height: int, fps: int, answers: bool) -> flo
     """Frames per second of the replay alone, with or without the panel of answers."""
     from manim import VGroup
 
-    from scenes.narration import Beat
-    from scenes.render import render
-    from scenes.training import TrainingScene
+    from scenes.narration.beats import Beat
+    from scenes.output.render import render
+    from scenes.chapters.training import TrainingScene
 
     class TimedReplay(TrainingScene):
         """The replay's three parts after a still start: everything it shows is on screen at once."""

@@ -75,8 +75,8 @@ def history_for(layers, epochs: int = 500):
 def replay_fps(history, width: int, height: int, fps: int) -> float:
     """Frames per second of the TrainingScene replay alone, encoding included."""
     import manim
-    from scenes.render import render_settings
-    from scenes.training import TrainingScene
+    from scenes.output.render import render_settings
+    from scenes.chapters.training import TrainingScene
 
     class ReplayOnly(TrainingScene):
         def construct(self) -> None:
@@ -100,9 +100,9 @@ def replay_fps(history, width: int, height: int, fps: int) -> float:
 
 
 def scene_fps(scene_name: str, history, width: int, height: int, fps: int) -> tuple[float, float]:
-    """Frames per second and seconds of a whole scene rendered through scenes.render."""
+    """Frames per second and seconds of a whole scene rendered through scenes.output.render."""
     import scenes
-    from scenes.render import render
+    from scenes.output.render import render
 
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
@@ -115,8 +115,8 @@ def scene_fps(scene_name: str, history, width: int, height: int, fps: int) -> tu
 def stock_manim_fps(history, width: int, height: int, fps: int) -> float:
     """The same network as plain Manim Lines and Circles, with an updater that changes nothing."""
     import manim
-    from scenes.network_mobject import NetworkMobject
-    from scenes.render import render_settings
+    from scenes.mobjects.network import NetworkMobject
+    from scenes.output.render import render_settings
 
     class StockFloor(manim.Scene):
         def construct(self) -> None:
@@ -167,7 +167,7 @@ def manimml_fps(layers, width: int, height: int, fps: int) -> float | None:
     import io
 
     import manim
-    from scenes.render import render_settings
+    from scenes.output.render import render_settings
 
     class ManimMLForward(manim.Scene):
         def construct(self) -> None:
@@ -199,8 +199,8 @@ def cairo_floor_fps(history, width: int, height: int, fps: int, threaded: bool =
 
     import av
     import cairo
-    from scenes.fast_drawing import draw_network
-    from scenes.network_mobject import NetworkMobject
+    from scenes.camera.painter import draw_network
+    from scenes.mobjects.network import NetworkMobject
 
     network = NetworkMobject(history.layer_sizes, width=5.0, height=5.0).shift([-3.55, -0.5, 0])
     network.use_fast_drawing()
@@ -260,7 +260,7 @@ MEMORY_SCRIPT = """
 import sys, tempfile, pathlib
 sys.path.insert(0, {root!r})
 import manim
-from scenes.render import render, render_settings
+from scenes.output.render import render, render_settings
 if {empty}:
     class Empty(manim.Scene):
         def construct(self):
@@ -269,7 +269,7 @@ if {empty}:
         Empty().render()
 else:
     from nnscratch import RunSpec, record_run
-    from scenes.training import TrainingScene
+    from scenes.chapters.training import TrainingScene
     history = record_run(RunSpec(layers={layers}, epochs=500, learning_rate=0.5))
     with tempfile.TemporaryDirectory() as folder:
         render(TrainingScene, pathlib.Path(folder) / "t.mp4", quality="low", progress=False, history=history)

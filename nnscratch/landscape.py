@@ -24,7 +24,7 @@ from nnscratch.history import TrainingHistory
 from nnscratch.network import NeuralNetwork
 
 CHUNK_VALUES = 1_000_000  # floats of activations evaluated at once: 4 MB, near the caches
-# Grid points per side: 30 cells, as many as the surface draws (scenes.surface), and contours as
+# Grid points per side: 30 cells, as many as the surface draws (scenes.mobjects.surface), and contours as
 # smooth to the eye as from twice as many; each point is a forward pass over the training data.
 RESOLUTION = 31
 # The surface's forward passes may cost this many element operations (see ``surface_cost``), about

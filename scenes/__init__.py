@@ -1,20 +1,20 @@
 """Manim scenes and mobjects that replay a recorded nnscratch run."""
 from nnscratch import TrainingHistory
 from nnscratch.datasets import what_it_learned
-from scenes.backprop import BackpropScene
-from scenes.common import HistoryScene
-from scenes.compare import CompareScene
-from scenes.cost import CostScene
-from scenes.data import DataScene
-from scenes.descent import GradientDescentScene
-from scenes.features import FeaturesScene
-from scenes.forward_pass import ForwardPassScene
-from scenes.network_mobject import NetworkMobject
-from scenes.network_scene import NetworkScene
-from scenes.neuron import NeuronScene
-from scenes.plane_features import PlaneFeaturesScene
-from scenes.summary import SummaryScene
-from scenes.training import TrainingScene
+from scenes.chapters.backprop import BackpropScene
+from scenes.chapters.base import HistoryScene
+from scenes.chapters.compare import CompareScene
+from scenes.chapters.cost import CostScene
+from scenes.chapters.data import DataScene
+from scenes.chapters.descent import GradientDescentScene
+from scenes.chapters.features import FeaturesScene
+from scenes.chapters.forward_pass import ForwardPassScene
+from scenes.mobjects.network import NetworkMobject
+from scenes.chapters.network import NetworkScene
+from scenes.chapters.neuron import NeuronScene
+from scenes.chapters.plane_features import PlaneFeaturesScene
+from scenes.chapters.summary import SummaryScene
+from scenes.chapters.training import TrainingScene
 
 # Each scene by the name ``nnscratch render`` gives it ("features" by the run's data: scene_for).
 SCENES = {"data": DataScene, "network": NetworkScene, "neuron": NeuronScene, "forward": ForwardPassScene,
@@ -34,7 +34,7 @@ def scene_for(name: str, history: TrainingHistory) -> type[HistoryScene]:
         raise ValueError("features are drawn for images or for points in the plane with a hidden layer")
     return LEARNED_SCENES[kind]
 
-from scenes.notebook import show  # noqa: E402  (it reads SCENES when called)
+from scenes.output.notebook import show  # noqa: E402  (it reads SCENES when called)
 
 __all__ = ["BackpropScene", "CompareScene", "CostScene", "DataScene", "FeaturesScene", "ForwardPassScene", "GradientDescentScene",
            "LEARNED_SCENES", "NetworkMobject", "NetworkScene", "NeuronScene", "PlaneFeaturesScene", "SCENES",

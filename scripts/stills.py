@@ -18,8 +18,8 @@ from scenes import (  # noqa: E402
     BackpropScene, CompareScene, CostScene, DataScene, FeaturesScene, ForwardPassScene, GradientDescentScene, NetworkScene,
     NeuronScene, PlaneFeaturesScene, SummaryScene, TrainingScene,
 )
-from scenes.explainer import chapter_specs  # noqa: E402
-from scenes.render import render, render_still  # noqa: E402
+from scenes.chapters.explainer import chapter_specs  # noqa: E402
+from scenes.output.render import render, render_still  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
 SIZE = (1280, 720)

@@ -9,8 +9,8 @@ import numpy as np
 from manim import Brace, MathTypst, Mobject, Text
 from PIL import Image
 
-from scenes.readout import Readout
-from scenes.render import render_still
+from scenes.mobjects.readout import Readout
+from scenes.output.render import render_still
 
 LABELS = (Text, MathTypst, Readout, Brace)  # what must sit inside the frame and clear of each other
 

@@ -8,8 +8,8 @@ from typing import Any
 import av
 import numpy as np
 
-from scenes.mux import Chapter, video_end
-from scenes.narration import Cue
+from scenes.output.mux import Chapter, video_end
+from scenes.narration.beats import Cue
 
 
 def read_back(path: Path) -> dict[str, Any]:

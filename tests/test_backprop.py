@@ -64,7 +64,7 @@ def run():
 
 def test_every_number_the_backprop_scene_says_is_the_examples(run):
     from scenes import BackpropScene
-    from scenes.forward_pass import number
+    from scenes.chapters.forward_pass import number
 
     scene = BackpropScene(history=run, sample=7, epoch=30)
     scene.prepare()
@@ -97,7 +97,7 @@ def test_every_number_the_backprop_scene_says_is_the_examples(run):
 
 def test_a_regularized_runs_cost_is_the_examples_and_its_gradient_adds_the_penalty():
     from scenes import BackpropScene
-    from scenes.forward_pass import number
+    from scenes.chapters.forward_pass import number
 
     # The run that showed 0.690 for an example whose cost the cost chapter gave as 0.629.
     run = record_run(RunSpec.for_dataset("moons", l1=0.001, l2=0.01, dropout=0.2, optimizer="momentum",
@@ -131,8 +131,8 @@ def test_the_gradient_palette_follows_the_gradients_sign_on_the_edges(run, tmp_p
     from PIL import Image
 
     from scenes import BackpropScene
-    from scenes.render import render_still
-    from scenes.style import GRADIENT_PALETTE
+    from scenes.output.render import render_still
+    from scenes.mobjects.style import GRADIENT_PALETTE
     from tests.frames import most_colourful, to_pixel
 
     class UntilTheBatch(BackpropScene):

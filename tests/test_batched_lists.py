@@ -11,8 +11,8 @@ from manim import (
     ShowPassingFlash, Square, Succession, VGroup, Wait, Write,
 )
 
-from scenes.batched_lists import BatchedLists
-from scenes.glyphs import Label
+from scenes.camera.batched_lists import BatchedLists
+from scenes.mobjects.glyphs import Label
 
 
 def story(scene: Scene) -> list[tuple[list[str], np.ndarray]]:

@@ -95,7 +95,7 @@ def test_a_k_class_run_records_k_and_reloads_it(name, tmp_path):
     loaded = TrainingHistory.load(history.save(tmp_path / "run.npz"))
     assert loaded.metadata["dataset"]["classes"] == 5 and loaded.metadata["output"] == "softmax"
     assert loaded.y_train.shape[1] == 5 and set(loaded.y_train.argmax(axis=1)) == set(range(5))
-    from scenes.common import class_labels
+    from scenes.chapters.base import class_labels
     assert class_labels(loaded) == class_names(name, 5)
 
 

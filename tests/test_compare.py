@@ -264,8 +264,8 @@ def test_the_diverged_run_is_said_and_shown_to_have_diverged(compared):
 
 @pytest.mark.slow
 def test_each_curve_is_drawn_in_its_legends_colour(tmp_path):
-    from scenes.compare import RUN_COLORS, CompareScene
-    from scenes.render import render
+    from scenes.chapters.compare import RUN_COLORS, CompareScene
+    from scenes.output.render import render
 
     runs = record_runs(varied_specs(RunSpec(epochs=200), VARIABLES["lr"], [0.1, 1.0, 5.0]), workers=1)
     video = render(CompareScene, tmp_path / "c.mp4", resolution=(640, 360), fps=5, histories=runs, option="lr",
@@ -296,8 +296,8 @@ def test_each_curve_is_drawn_in_its_legends_colour(tmp_path):
 def test_a_still_of_a_comparison_is_its_videos_last_frame(tmp_path):
     from PIL import Image
 
-    from scenes.compare import CompareScene
-    from scenes.render import render, render_still
+    from scenes.chapters.compare import CompareScene
+    from scenes.output.render import render, render_still
     from tests.test_still import differs
 
     runs = record_runs(varied_specs(RunSpec(epochs=100), VARIABLES["activation"], ["sigmoid", "tanh"]), workers=1)
@@ -311,7 +311,7 @@ def test_a_still_of_a_comparison_is_its_videos_last_frame(tmp_path):
 def test_a_comparison_with_dropout_says_its_runs_are_shown_whole():
     from manim import tempconfig
 
-    from scenes.compare import CompareScene
+    from scenes.chapters.compare import CompareScene
 
     def said(variable, values):
         runs = record_runs(varied_specs(RunSpec(epochs=20), VARIABLES[variable], values), workers=1)

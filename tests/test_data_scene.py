@@ -6,7 +6,7 @@ import pytest
 from nnscratch import RunSpec, record_run
 from nnscratch.datasets import class_names
 from scenes import DataScene
-from scenes.data import with_article
+from scenes.chapters.data import with_article
 from tests.frames import most_colourful, to_pixel
 from tests.layout import final_state
 from tests.test_what_it_learned import cell_centres

@@ -6,11 +6,11 @@ from click.testing import CliRunner
 
 from cli import main
 from nnscratch import RunSpec, record_run
-from scenes.explainer import CHAPTER_NAMES, CHAPTERS, CLOSING_FADE, chapter_specs
-from scenes.mux import join_videos
-from scenes.narration import READING_SPEED
-from scenes.parallel import Tracker, render_explainer
-from scenes.render import render
+from scenes.chapters.explainer import CHAPTER_NAMES, CHAPTERS, CLOSING_FADE, chapter_specs
+from scenes.output.mux import join_videos
+from scenes.narration.beats import READING_SPEED
+from scenes.output.parallel import Tracker, render_explainer
+from scenes.output.render import render
 from tests.streams import read_back
 
 FPS = 5
@@ -89,7 +89,7 @@ def test_videos_join_without_re_encoding_each_frame_one_period_after_the_last(tm
 @pytest.fixture(scope="module")
 def video(tmp_path_factory, history):
     """Every chapter, at a tiny resolution, narrated by espeak, in two processes."""
-    from scenes.speech import choose_voice
+    from scenes.narration.speech import choose_voice
 
     folder = tmp_path_factory.mktemp("explainer")
     return render_explainer(history, folder / "explainer.mp4", resolution=SIZE, fps=FPS,
@@ -190,7 +190,7 @@ def test_the_default_explainer_tells_its_story_in_three_to_six_minutes(tmp_path)
     """The digits' default run, narrated by the voice the README's set-up installs, at the length a
     class can watch: the brief telling leaves out what an earlier chapter said."""
     from nnscratch import video_dataset
-    from scenes.speech import choose_voice
+    from scenes.narration.speech import choose_voice
 
     run = record_run(RunSpec.for_dataset(video_dataset("explainer")))
     video = render_explainer(run, tmp_path / "explainer.mp4", resolution=SIZE, fps=FPS,

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from manim import BLUE, MathTypst, Text, tempconfig
 
-from scenes.forward_pass import product_code
-from scenes.glyphs import Formula, Label, placed_paths
-from scenes.style import LABEL, MUTED
+from scenes.chapters.forward_pass import product_code
+from scenes.mobjects.glyphs import Formula, Label, placed_paths
+from scenes.mobjects.style import LABEL, MUTED
 
 rng = np.random.default_rng(3)
 W, a, b = rng.normal(size=(3, 4)), rng.uniform(size=4), rng.normal(size=3)

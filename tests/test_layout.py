@@ -9,7 +9,7 @@ from scenes import (
     BackpropScene, CostScene, DataScene, FeaturesScene, ForwardPassScene, GradientDescentScene, NetworkScene,
     NeuronScene, PlaneFeaturesScene, SummaryScene, TrainingScene,
 )
-from scenes.layout import boxes_overlap
+from scenes.mobjects.layout import boxes_overlap
 from tests.layout import describe, final_state, labels
 
 pytestmark = pytest.mark.slow

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from scenes import speech
-from scenes.mux import Chapter, finish_video
-from scenes.narration import Cue
+from scenes.output.mux import Chapter, finish_video
+from scenes.narration.beats import Cue
 from tests.streams import read_back
 
 VIDEO_SECONDS = 4.0
@@ -209,7 +209,7 @@ def lossless_video(path: Path, frames: int, width: int, height: int) -> Path:
     background and two blocks sliding across it, a few colours as in a scene."""
     import av
 
-    from scenes.render import ENCODERS
+    from scenes.output.render import ENCODERS
 
     settings = ENCODERS["gif"]
     with av.open(str(path), "w", format=settings["format"]) as out:
@@ -232,7 +232,7 @@ def lossless_video(path: Path, frames: int, width: int, height: int) -> Path:
 _GIF_PEAK = r"""
 import re, sys
 from pathlib import Path
-from scenes.mux import to_gif
+from scenes.output.mux import to_gif
 def kilobytes(field):
     return int(re.search(field + r":\s+(\d+) kB", Path("/proc/self/status").read_text()).group(1))
 Path("/proc/self/clear_refs").write_text("5")

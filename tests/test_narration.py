@@ -9,10 +9,10 @@ from manim import Circle, Create
 
 from nnscratch import RunSpec, record_run
 from scenes import BackpropScene, ForwardPassScene, GradientDescentScene, NetworkScene, TrainingScene
-from scenes.common import HistoryScene
-from scenes.narration import MIN_BEAT, PAUSE, READING_SPEED, Beat, Brief, reading_seconds, told_briefly
-from scenes.render import render
-from scenes.speech import EspeakTTS, PiperTTS
+from scenes.chapters.base import HistoryScene
+from scenes.narration.beats import MIN_BEAT, PAUSE, READING_SPEED, Beat, Brief, reading_seconds, told_briefly
+from scenes.output.render import render
+from scenes.narration.speech import EspeakTTS, PiperTTS
 from tests.frames import luminance, read_video, to_pixel
 from tests.streams import read_back
 
@@ -251,7 +251,7 @@ def test_a_second_render_synthesizes_nothing(tmp_path):
     "How would sample 0 change every weight? We look at epoch 0.",
 ])
 def test_a_caption_line_never_parts_a_number_from_what_names_it(part):
-    from scenes.narration import LINE_CHARS, wrapped
+    from scenes.narration.beats import LINE_CHARS, wrapped
 
     lines = wrapped(part).split("\n")
     assert len(lines) == 2 and " ".join(lines) == part
@@ -261,7 +261,7 @@ def test_a_caption_line_never_parts_a_number_from_what_names_it(part):
 
 
 def test_a_caption_is_not_cut_into_cues_inside_a_formula():
-    from scenes.narration import caption_parts
+    from scenes.narration.beats import caption_parts
 
     caption = ("Second, its weights, each in proportion to the activation it comes from: dC/dw = a × δ. "
                "Magenta weights would lower the cost by going down, green ones by going up.")

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from scenes.network_mobject import NetworkMobject
+from scenes.mobjects.network import NetworkMobject
 from tests.frames import luminance, most_colourful, render_still, to_pixel
 
 WIDTH, HEIGHT = 640, 360
@@ -88,7 +88,7 @@ def test_neurons_are_drawn_over_edges_that_stop_at_their_rims():
 
 def test_fast_drawing_looks_like_the_manim_mobjects():
     """The replay's array drawing and Manim's own Lines and Circles give the same picture."""
-    from scenes.fast_drawing import NetworkCamera
+    from scenes.camera.painter import NetworkCamera
 
     rng = np.random.default_rng(3)
     sizes = [8, 16, 12, 8, 4, 1]
@@ -127,8 +127,8 @@ def test_revealed_curve_fast_drawing_matches_manim(fraction):
     """The clipped, cached-path drawing of a growing curve gives Manim's picture of its points."""
     import manim
 
-    from scenes.fast_drawing import NetworkCamera
-    from scenes.revealed_curve import RevealedCurve
+    from scenes.camera.painter import NetworkCamera
+    from scenes.mobjects.revealed_curve import RevealedCurve
 
     xs = np.linspace(-3, 3, 200)
     corners = np.column_stack([xs, np.sin(2 * xs), np.zeros_like(xs)])
@@ -149,8 +149,8 @@ def test_readout_fast_drawing_matches_manim(text):
     """Characters filled from cached per-character Cairo paths give Manim's picture of the readout's points."""
     import manim
 
-    from scenes.fast_drawing import NetworkCamera
-    from scenes.readout import Readout
+    from scenes.camera.painter import NetworkCamera
+    from scenes.mobjects.readout import Readout
 
     frames = []
     for camera in (manim.Camera, NetworkCamera):
@@ -167,8 +167,8 @@ def test_readout_moved_after_set_text_is_drawn_where_it_now_is():
     """A shift moves the points but not the placements: the camera must notice and follow the points."""
     import manim
 
-    from scenes.fast_drawing import NetworkCamera
-    from scenes.readout import Readout
+    from scenes.camera.painter import NetworkCamera
+    from scenes.mobjects.readout import Readout
 
     frames = []
     for camera in (manim.Camera, NetworkCamera):
@@ -183,9 +183,9 @@ def test_drawn_mobjects_can_still_be_copied():
     """Manim copies mobjects for animations; the cached Cairo paths must not make that fail."""
     import manim
 
-    from scenes.fast_drawing import NetworkCamera
-    from scenes.readout import Readout
-    from scenes.revealed_curve import RevealedCurve
+    from scenes.camera.painter import NetworkCamera
+    from scenes.mobjects.readout import Readout
+    from scenes.mobjects.revealed_curve import RevealedCurve
 
     readout = Readout(5, color=manim.WHITE).set_text("1.5")
     curve = RevealedCurve(np.array([[-1.0, 0, 0], [0, 1, 0], [1, 0, 0]]), stroke_width=4).set_fraction(0.8)

@@ -112,7 +112,7 @@ def test_the_summary_names_a_softmax_output_beside_its_hidden_neurons_and_says_a
 @pytest.mark.slow
 def test_a_saturated_neurons_marks_stay_clear_of_the_plots_name():
     from scenes import NeuronScene
-    from scenes.layout import boxes_overlap
+    from scenes.mobjects.layout import boxes_overlap
     from tests.layout import final_state
 
     # The largest sum of a first-layer neuron over some digits: its mark sits at the top right of the curve.

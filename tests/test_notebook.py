@@ -39,7 +39,7 @@ def test_a_bad_quality_or_a_failed_render_leaves_no_folder(tmp_path, monkeypatch
     def fails(*_, **__):
         raise RuntimeError("the render failed")
 
-    monkeypatch.setattr("scenes.notebook.render", fails)
+    monkeypatch.setattr("scenes.output.notebook.render", fails)
     with pytest.raises(RuntimeError, match="the render failed"):
         show("network", history, output=tmp_path / "new" / "folder" / "n.mp4")
     assert list(tmp_path.iterdir()) == []

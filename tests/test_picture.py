@@ -6,10 +6,10 @@ import pytest
 
 from nnscratch import RunSpec, record_run
 from scenes import NetworkScene, TrainingScene
-from scenes.layout import Region
-from scenes.plot import EpochAxis, MetricPlot
-from scenes.readout import Readout
-from scenes.render import render
+from scenes.mobjects.layout import Region
+from scenes.mobjects.plot import EpochAxis, MetricPlot
+from scenes.mobjects.readout import Readout
+from scenes.output.render import render
 from tests.frames import read_video, to_pixel
 
 

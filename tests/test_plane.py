@@ -6,10 +6,10 @@ import pytest
 from nnscratch import RunSpec, record_run
 from nnscratch.snapshot_outputs import activations_at, class_probabilities
 from scenes import TrainingScene
-from scenes.plane_maps import HEAT_GRID, MAP_GRID, Plane
-from scenes.raster import disk_alpha, masked_to_disk, rgba_bytes
-from scenes.render import render
-from scenes.style import class_rgbs, neuron_colors, plane_colors
+from scenes.mobjects.plane_maps import HEAT_GRID, MAP_GRID, Plane
+from scenes.mobjects.raster import disk_alpha, masked_to_disk, rgba_bytes
+from scenes.output.render import render
+from scenes.mobjects.style import class_rgbs, neuron_colors, plane_colors
 from tests.frames import read_video, to_pixel
 from tests.layout import final_state
 

@@ -5,8 +5,8 @@ import pytest
 
 from nnscratch import RunSpec, record_run
 from scenes import PlaneFeaturesScene
-from scenes.plane_features import MAP_GRID
-from scenes.style import ACTIVATION_LOOKS, class_rgbs, neuron_colors
+from scenes.chapters.plane_features import MAP_GRID
+from scenes.mobjects.style import ACTIVATION_LOOKS, class_rgbs, neuron_colors
 from tests.layout import final_state
 
 pytestmark = pytest.mark.slow

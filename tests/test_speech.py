@@ -14,7 +14,7 @@ import pytest
 
 import nnscratch.files as files
 from scenes import speech
-from scenes.speech import EspeakTTS, Narrator, PiperTTS, SpeechCache, VoiceUnavailable, choose_voice
+from scenes.narration.speech import EspeakTTS, Narrator, PiperTTS, SpeechCache, VoiceUnavailable, choose_voice
 
 SENTENCE = "The network has four inputs, six hidden units, and one output."
 
@@ -238,7 +238,7 @@ def test_piper_leaves_the_temp_folder_as_it_found_it(tmp_path: Path) -> None:
     # onnxruntime's telemetry writes a .ses file into TMPDIR when it is imported.
     temp, cache = tmp_path / "temp", tmp_path / "cache"
     temp.mkdir()
-    code = "from scenes.speech import choose_voice; print(len(choose_voice('piper').synthesize('Hello.')) > 0)"
+    code = "from scenes.narration.speech import choose_voice; print(len(choose_voice('piper').synthesize('Hello.')) > 0)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                             env={**os.environ, "TMPDIR": str(temp), "XDG_CACHE_HOME": str(cache)},
                             cwd=Path(__file__).resolve().parent.parent)

@@ -1,7 +1,7 @@
 """Captions turned into what a voice says: numbers and symbols read as a person reads them."""
 import pytest
 
-from scenes.spoken import integer_words, spoken
+from scenes.narration.spoken import integer_words, spoken
 
 CASES = [
     ("−2.14", "minus two point one four"),

@@ -5,7 +5,7 @@ from PIL import Image
 
 from nnscratch import RunSpec, record_run
 from scenes import SCENES, scene_for
-from scenes.render import render, render_still
+from scenes.output.render import render, render_still
 from tests.frames import read_video
 
 SIZE, FPS = (320, 180), 5

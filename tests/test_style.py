@@ -4,8 +4,8 @@ import pytest
 
 from nnscratch.activations import HIDDEN_ACTIVATIONS
 from nnscratch.losses import OUTPUT_LAYERS
-from scenes.network_mobject import drawn_indices
-from scenes.style import (
+from scenes.mobjects.network import drawn_indices
+from scenes.mobjects.style import (
     ACTIVATION_LOOKS, EDGE_MIN_OPACITY, EDGE_MIN_PIXELS, NEGATIVE, POSITIVE, edge_min_width, edge_styles,
     neuron_colors,
 )

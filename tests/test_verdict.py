@@ -9,7 +9,7 @@ from cli import main
 from nnscratch import RunSpec, judge, record_run
 from nnscratch.verdict import chance_accuracy, decision, distinct
 from scenes import ForwardPassScene, TrainingScene
-from scenes.render import render
+from scenes.output.render import render
 from tests.frames import caption_text
 
 

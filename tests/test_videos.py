@@ -11,8 +11,8 @@ import srt
 
 from nnscratch import RunSpec, record_run
 from scenes import ForwardPassScene, NetworkScene, TrainingScene
-from scenes.render import render, render_settings
-from scenes.style import neuron_colors
+from scenes.output.render import render, render_settings
+from scenes.mobjects.style import neuron_colors
 from tests.frames import caption_text, luminance, most_colourful, read_video, to_pixel
 
 pytestmark = pytest.mark.slow
@@ -163,10 +163,10 @@ def test_interrupted_render_leaves_no_file(history, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("path, scene", [("scenes/network_scene.py", "NetworkScene"),
-                                         ("scenes/forward_pass.py", "ForwardPassScene"),
-                                         ("scenes/training.py", "TrainingScene"),
-                                         ("scenes/features.py", "FeaturesScene")])
+@pytest.mark.parametrize("path, scene", [("scenes/chapters/network.py", "NetworkScene"),
+                                         ("scenes/chapters/forward_pass.py", "ForwardPassScene"),
+                                         ("scenes/chapters/training.py", "TrainingScene"),
+                                         ("scenes/chapters/features.py", "FeaturesScene")])
 def test_each_scene_renders_with_the_plain_manim_command(tmp_path, path, scene):
     result = subprocess.run(
         [sys.executable, "-m", "manim", "render", "-r", "160,90", "--fps", "5", "--disable_caching",
@@ -186,7 +186,7 @@ from pathlib import Path
 os.sched_setaffinity(0, {int(core) for core in sys.argv[1].split(",")})
 from nnscratch import RunSpec, record_run
 from scenes import NetworkScene
-from scenes.render import render
+from scenes.output.render import render
 render(NetworkScene, Path(sys.argv[2]), quality="low", resolution=(256, 144), video_format=Path(sys.argv[2]).suffix[1:],
        history=record_run(RunSpec(epochs=20)))
 """

@@ -7,10 +7,10 @@ from click.testing import CliRunner
 from cli import main
 from nnscratch import RunSpec, record_run
 from scenes import FeaturesScene, ForwardPassScene, TrainingScene
-from scenes.network_mobject import NetworkMobject
-from scenes.pixel_image import PixelImage
-from scenes.raster import rgba_bytes
-from scenes.style import OUTPUT_RIM, WRONG, weight_image_colors
+from scenes.mobjects.network import NetworkMobject
+from scenes.mobjects.pixel_image import PixelImage
+from scenes.mobjects.raster import rgba_bytes
+from scenes.mobjects.style import OUTPUT_RIM, WRONG, weight_image_colors
 from tests.frames import most_colourful, to_pixel
 from tests.layout import final_state
 
@@ -162,8 +162,8 @@ def test_features_of_a_saved_run_it_cannot_draw_are_refused_in_one_line(tmp_path
 
 @pytest.mark.slow
 def test_a_hidden_layer_too_crowded_for_labels_shows_the_value_its_caption_says(digits):
-    from scenes.forward_pass import number
-    from scenes.layout import boxes_overlap
+    from scenes.chapters.forward_pass import number
+    from scenes.mobjects.layout import boxes_overlap
 
     scene, frame = final_state(until(ForwardPassScene, "Hidden layer 2"), WIDTH, HEIGHT, history=digits)
     # Layer 2 of 784-16-16-10 again, from the final weights: sigmoid(W2 sigmoid(W1 x + b1) + b2).

@@ -1,0 +1,253 @@
+"""What every nnscratch scene shares: the run it replays, the network drawing, narration."""
+from __future__ import annotations
+
+import functools
+from typing import Protocol
+
+import numpy as np
+from manim import FadeTransform, Mobject
+
+from nnscratch import RunSpec, TrainingHistory, record_run
+from nnscratch.datasets import class_names, image_shape_of
+from scenes.camera import still
+from scenes.camera.batched_lists import BatchedLists
+from scenes.camera.painter import NetworkCamera
+from scenes.narration.beats import Beat, Brief, Narration, reading_seconds, timed_parts, told_briefly
+from scenes.mobjects.network import NetworkMobject
+from scenes.mobjects.style import MAX_DRAWN_NEURONS
+
+
+class Progress(Protocol):
+    """Told how far a render is, in seconds of video: what to expect, then what is done."""
+
+    def planned(self, seconds: float) -> None: ...
+
+    def done(self, seconds: float) -> None: ...
+
+
+@functools.lru_cache(maxsize=1)
+def default_history() -> TrainingHistory:
+    """The built-in run that ``manim scenes/x.py Scene`` replays: the CLI's defaults, trained in a fraction of a second."""
+    return record_run(RunSpec())
+
+
+@functools.lru_cache(maxsize=1)
+def default_image_history() -> TrainingHistory:
+    """The built-in run of a scene that needs images: the digits' defaults on a fifth of them, in a second."""
+    return record_run(RunSpec.for_dataset("digits", samples=2000, epochs=10))
+
+
+def loss_number(value: float) -> str:
+    """A loss as captions and readouts show it: three significant digits (``2.55``, ``0.0684``),
+    whole above 100 (``1,234``), and ``3.17e−4`` below 0.001, where zeros would crowd out the digits."""
+    value = float(value)
+    if value >= 100:
+        return f"{value:,.0f}"
+    if value >= 0.001 or value == 0:
+        return f"{value:#.3g}".rstrip(".") if value else "0"
+    mantissa, exponent = f"{value:.2e}".split("e")
+    return f"{mantissa}e{int(exponent)}".replace("-", "−")
+
+
+def neuron_words(meta: dict) -> str:
+    """A run's neurons in words: "sigmoid neurons", and its output's kind where that differs
+    ("sigmoid neurons, a softmax output")."""
+    hidden, output = meta["activation"], meta["output"]
+    if output == hidden:
+        return f"{hidden} neurons"
+    return f"{hidden} neurons, {'a linear' if output == 'identity' else f'a {output}'} output"
+
+
+def accuracy_number(value: float) -> str:
+    """An accuracy as captions and readouts show it, to a tenth of a percent (``92.8%``): a caption
+    rounding it to ``93%`` would say another number than the one on screen. All or none is ``100%``, ``0%``."""
+    value = float(value)
+    return f"{value:.0%}" if value in (0.0, 1.0) else f"{value:.1%}"
+
+
+def loss_change(first: float, last: float) -> str:
+    """How a loss moved, in words: "98 times lower", "35% lower", "about where it started"."""
+    if last <= first / 10:
+        return f"{first / max(last, 1e-30):,.0f} times lower"
+    if last <= first * 0.9:
+        return f"{(first - last) / first:.0%} lower"
+    if last <= first * 1.1:
+        return "about where it started"
+    return f"{(last - first) / first:.0%} higher" if last < 2 * first else f"{last / first:,.1f} times higher"
+
+
+def class_labels(history: TrainingHistory) -> tuple[str, ...]:
+    """The names of the run's classes, label order (empty for real-valued outputs)."""
+    output, n_out = history.metadata["output"], history.layer_sizes[-1]
+    if output == "identity":
+        return ()
+    return class_names(history.metadata.get("dataset", {}).get("name"), 2 if output == "sigmoid" else n_out)
+
+
+def output_names(history: TrainingHistory) -> list[str]:
+    """What each output neuron stands for: the probability of a class, or a real value."""
+    names, n_out = class_labels(history), history.layer_sizes[-1]
+    if history.metadata["output"] == "sigmoid":
+        return [f"p({names[1]})"]
+    if names:
+        return list(names)
+    return [f"y{k + 1}" if n_out > 1 else "y" for k in range(n_out)]
+
+
+def data_words(history: TrainingHistory) -> str:
+    """What the run learned from, in a few words for a caption."""
+    name = history.metadata.get("dataset", {}).get("name")
+    sizes = history.layer_sizes
+    classes = sizes[-1] if sizes[-1] > 1 else 2
+    return {
+        "sample": f"two blobs of points, {sizes[0]} numbers each",
+        "xor": "points in the plane, by whether their two coordinates share a sign",
+        "circles": "points in the plane, a ring around a disc",
+        "moons": "points in the plane, two interleaved half-moons",
+        "spiral": f"points in the plane, {classes} spiral arms",
+        "gaussians": f"points in the plane, {classes} clusters",
+        "digits": "handwritten digits of 28 × 28 pixels",
+    }.get(name, f"examples of {sizes[0]} numbers each")
+
+
+def image_shape(history: TrainingHistory) -> tuple[int, int] | None:
+    """Rows and columns of pixels when the run's inputs are images (the digits), else None."""
+    return image_shape_of(history.metadata.get("dataset", {}).get("name"), history.layer_sizes[0])
+
+
+def drawn_pixels(history: TrainingHistory, count: int = MAX_DRAWN_NEURONS) -> np.ndarray | None:
+    """The ``count`` input neurons drawn of a run on images: the pixels whose values vary most over the
+    training images, in reading order (the first and last pixels, drawn by default, are blank in every
+    digit), or None for other inputs."""
+    if image_shape(history) is None or history.layer_sizes[0] <= count:
+        return None
+    spread = history.X_train.astype(np.float32).var(axis=0)
+    return np.sort(np.argsort(-spread, kind="stable")[:count])
+
+
+def input_kind(history: TrainingHistory) -> str:
+    X = history.X_train
+    return "unit" if X.min() >= 0 and X.max() <= 1 else "real"
+
+
+class HistoryScene(BatchedLists):
+    """A scene that replays a recorded run; with no run it trains the built-in default.
+
+    A subclass lays out what it needs in ``prepare`` and tells its story in ``script``:
+    a list of beats, each a sentence and the animations that show it (see ``narration``).
+    Keyword arguments go on to ``Scene`` so the plain ``manim`` command works with none at all.
+    """
+
+    ending_hold = 1.0  # seconds of stillness after the last beat, so the video does not end mid-thought
+
+    def __init__(self, history: TrainingHistory | None = None, narration: Narration | None = None,
+                 stop_at: float | None = None, progress: Progress | None = None, brief: bool = False,
+                 **kwargs) -> None:
+        kwargs.setdefault("camera_class", NetworkCamera)
+        super().__init__(**kwargs)
+        self.history = history if history is not None else default_history()
+        self.narration = narration if narration is not None else Narration()
+        self.stop_at = stop_at  # seconds: end with the beat on screen then (for a still of that moment)
+        self.progress = progress
+        self.brief = brief  # told as the explainer tells it: see narration.Brief
+        self.current_beat: Beat | None = None
+        self.beat_start = 0.0  # when the current beat began, in seconds of video
+        # Edge widths are relative to the run's largest |w|, so one weight looks the same in every scene.
+        self.weight_scale = max(float(np.abs(W).max()) for W in self.history.weights)
+
+    def construct(self) -> None:
+        self.prepare()
+        beats = told_briefly(self.script()) if self.brief else self.script()
+        said = [beat for beat in beats if beat.in_brief is not Brief.SILENT or not self.brief]
+        self.narration.prefetch(said)
+        if self.progress is not None:
+            # The words' reading time: the length to expect before any speech is synthesized.
+            self.progress.planned(sum(reading_seconds(beat.caption) for beat in said) + self.ending_hold)
+        for beat in beats:
+            if self.stop_at is not None and self.time > self.stop_at:
+                return
+            if self.brief and beat.in_brief is Brief.SILENT:
+                beat.show()
+            else:
+                self.play_beat(beat)
+        if self.stop_at is not None and self.time > self.stop_at:
+            return  # the moment asked for is in the last beat: keep its picture
+        self.finish()
+
+    def finish(self) -> None:
+        """End the video: by default a moment of stillness after the last beat."""
+        self.wait(self.ending_hold)
+
+    def play(self, *animations, **kwargs) -> None:
+        if self.drawing_a_still:
+            self.jump_to_end(*animations, **kwargs)
+        else:
+            super().play(*animations, **kwargs)  # Manim's wait() plays a Wait, so this sees every frame
+        if self.progress is not None:
+            self.progress.done(self.time)
+
+    @property
+    def drawing_a_still(self) -> bool:
+        """Whether this render makes one still frame (``--still``), not a video."""
+        return self.renderer.file_writer.output_spec.is_still
+
+    def jump_to_end(self, *animations, **kwargs) -> None:
+        """Play ``animations`` in no time, to their last state: a still draws no frame before its last."""
+        self.animations = self.compile_animations(*animations, **kwargs)
+        self.add_mobjects_from_animations(self.animations)
+        self.duration = self.get_run_time(self.animations)
+        still.jump_to_end(self, *self.animations)
+        self.update_mobjects(0)  # what updaters draw (a replay's driver) follows the animations' ends
+        self.renderer.time += self.duration
+        self.renderer.num_plays += 1
+
+    def prepare(self) -> None:
+        """Build and place the mobjects the beats will show (nothing is added or played here)."""
+
+    def script(self) -> list[Beat]:
+        raise NotImplementedError
+
+    def play_beat(self, beat: Beat) -> None:
+        """Play ``beat``'s animations, then hold until its words are read and spoken; caption it throughout."""
+        start = self.beat_start = self.time
+        self.current_beat = beat
+        beat.show()
+        self.hold(self.narration.seconds(beat) - (self.time - start))
+        self.narration.played(beat, start, self.time)
+        # Manim writes the .srt from these; the video's own subtitle track is made from the same cues.
+        for cue in timed_parts(beat.caption, start, self.time):
+            self.add_subcaption(cue.text, duration=cue.end - cue.start, offset=cue.start - self.time)
+        self.current_beat = None
+
+    def swap(self, old: Mobject, new: Mobject, run_time: float = 0.6) -> None:
+        """``old`` turning into ``new``. A still skips every animation to its end, where Manim would
+        still deep-copy both formulas to build the transform (a second each): it swaps them instead."""
+        if self.drawing_a_still:
+            self.remove(old)
+            self.add(new)
+        else:
+            self.play(FadeTransform(old, new), run_time=run_time)
+
+    def hold(self, seconds: float) -> None:
+        """Wait ``seconds`` if that makes at least one frame (Manim warns of shorter waits)."""
+        if seconds * self.camera.frame_rate >= 1:
+            self.wait(seconds)
+
+    def beat_seconds(self) -> float:
+        """How much longer the current beat needs for its words: an animation can be stretched to it
+        (0 for a beat told without words, or once its words have had their time)."""
+        if self.current_beat is None:
+            return 0.0
+        return max(0.0, self.narration.seconds(self.current_beat) - (self.time - self.beat_start))
+
+    def make_network(self, history: TrainingHistory | None = None, **layout) -> NetworkMobject:
+        """A drawing of the network of ``history`` (default: the scene's run)."""
+        history = history if history is not None else self.history
+        meta = history.metadata
+        drawn = layout.get("max_drawn", MAX_DRAWN_NEURONS)
+        layout.setdefault("output_labels", output_names(history))
+        return NetworkMobject(history.layer_sizes, activation=meta["activation"], output=meta["output"],
+                              input_kind=input_kind(history), input_indices=drawn_pixels(history, drawn), **layout)
+
+    def weights_at(self, snapshot: int) -> list[np.ndarray]:
+        return [W[snapshot] for W in self.history.weights]

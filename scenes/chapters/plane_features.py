@@ -1,0 +1,157 @@
+"""PlaneFeaturesScene: what the hidden neurons of a network on 2-D data learned, as maps of the plane.
+
+Each hidden neuron of the trained network gives a value at every point of the
+plane; drawn in the neuron colours, that is a picture of what it responds to. The
+first hidden layer's neurons are a function of one weighted sum of x1 and x2, so
+each divides the plane along a straight line; later layers combine those into
+curved regions, and the output's map is the decision. All from the final weights.
+"""
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, Indicate, Rectangle, VGroup, Write
+
+from nnscratch import judge
+from nnscratch.snapshot_outputs import activations_at, class_probabilities
+from scenes.chapters.base import HistoryScene, class_labels
+from scenes.mobjects.glyphs import Label
+from scenes.mobjects.layout import GAP, fit, safe_area
+from scenes.narration.beats import Beat, counted
+from scenes.mobjects.plane_maps import HEAT_GRID, Plane
+from scenes.mobjects.plane_panel import DOT_SHARE, class_of
+from scenes.mobjects.raster import Raster, ScatterPoints
+from scenes.mobjects.style import ACTIVATION_LOOKS, HIGHLIGHT, LABEL, MUTED, class_rgbs, neuron_colors, plane_colors
+
+MAP_GRID = 64  # points a side at which each neuron is asked
+MAX_PER_ROW = 8  # neurons shown of a layer
+MAX_ROWS = 3  # hidden layers shown
+MAPS_SHARE = 0.6  # of the width, for the neurons' maps
+MAP_GAP = 0.12
+
+
+class PlaneFeaturesScene(HistoryScene):
+    """The hidden neurons' maps over the plane, a row per hidden layer, and the output's answer."""
+
+    def __init__(self, history=None, **kwargs) -> None:
+        super().__init__(history, **kwargs)
+        sizes = self.history.layer_sizes
+        if sizes[0] != 2:
+            raise ValueError("the hidden neurons are drawn as maps of the plane only for 2-D data")
+        if len(sizes) < 3:
+            raise ValueError("a network with no hidden layer has no hidden neurons to draw")
+        h = self.history
+        self.plane = Plane.around(np.concatenate([h.X_train, h.X_test]).astype(float))
+        self.layers = list(range(1, len(sizes) - 1))[:MAX_ROWS]
+        activations = activations_at(h, [-1], self.plane.grid(MAP_GRID))
+        levels = ACTIVATION_LOOKS[h.metadata["activation"]].levels
+        self.pictures = {layer: [neuron_colors(levels(activations[layer][0][:, neuron])).reshape(MAP_GRID, MAP_GRID, 3)
+                                 for neuron in range(min(sizes[layer], MAX_PER_ROW))] for layer in self.layers}
+        outputs = activations_at(h, [-1], self.plane.grid(HEAT_GRID))[-1][0]
+        self.heat = plane_colors(class_probabilities(outputs)).reshape(HEAT_GRID, HEAT_GRID, 3)
+        self.signed = h.metadata["activation"] in ("tanh", "leaky_relu")
+
+    def prepare(self) -> None:
+        area, sizes = safe_area(), self.history.layer_sizes
+        self.title = Label("What the hidden neurons learned", font_size=38, color=LABEL)
+        fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
+        content = area.below(self.title.get_bottom()[1] - 2 * GAP)
+        maps_region = content.left_of(content.left + MAPS_SHARE * content.width)
+        heading_height = Label("hidden layer 1", font_size=22).height + 0.1
+        side, columns = self.map_size(maps_region.width, maps_region.height, heading_height)
+        self.rows = []
+        top = maps_region.top
+        for layer in self.layers:
+            shown = len(self.pictures[layer])
+            more = f", the first {shown} of {sizes[layer]}" if shown < sizes[layer] else ""
+            heading = Label(f"hidden layer {layer}{more}", font_size=22, color=MUTED)
+            heading.move_to([maps_region.left, top, 0], UP + LEFT)
+            maps = VGroup()
+            for index, rgb in enumerate(self.pictures[layer]):
+                line, column = divmod(index, columns)
+                x = maps_region.left + column * (side + MAP_GAP) + side / 2
+                y = top - heading_height - line * (side + MAP_GAP) - side / 2
+                picture = Raster(rgb, side, side, smooth=True).move_to([x, y, 0])
+                frame = Rectangle(width=side, height=side, stroke_color=MUTED, stroke_width=1).move_to(picture)
+                maps.add(VGroup(picture, frame))
+            self.rows.append(VGroup(heading, maps))
+            lines = -(-shown // columns)
+            top -= heading_height + lines * (side + MAP_GAP) + MAP_GAP
+        self.build_output(content.right_of(maps_region.right + 2 * GAP))
+
+    def map_size(self, width: float, height: float, heading_height: float) -> tuple[float, int]:
+        """The largest side of a map, and the maps a line, that fit every shown layer in ``width`` x ``height``."""
+        widest = max(len(pictures) for pictures in self.pictures.values())
+        best = (0.0, widest)
+        for columns in range(1, widest + 1):
+            lines = sum(-(-len(pictures) // columns) for pictures in self.pictures.values())
+            side = min((width - (columns - 1) * MAP_GAP) / columns,
+                       (height - len(self.layers) * (heading_height + MAP_GAP) - lines * MAP_GAP) / lines)
+            best = max(best, (side, columns))
+        side, columns = best
+        lines = -(-widest // columns)
+        return max(side, 0.2), -(-widest // lines)  # as many on each line: 4 and 4, not 5 and 3
+
+    def build_output(self, region) -> None:
+        h = self.history
+        heading = Label("the output", font_size=22, color=MUTED)
+        names = class_labels(h)
+        legend = VGroup(*(VGroup(Rectangle(width=0.16, height=0.16, stroke_width=0, fill_color=rgb, fill_opacity=1.0),
+                                 Label(name, font_size=18, color=MUTED)).arrange(RIGHT, buff=0.1)
+                          for rgb, name in zip(class_rgbs(len(names)), names))).arrange(DOWN, aligned_edge=LEFT,
+                                                                                      buff=0.08)
+        side = max(0.5, min(region.width, region.height - heading.height - legend.height - 0.4))
+        heading.move_to([region.left, region.top, 0], UP + LEFT)
+        left, top = region.left, heading.get_bottom()[1] - 0.1
+        square = Raster(self.heat, side, side, smooth=True).move_to([left + side / 2, top - side / 2, 0])
+        frame = Rectangle(width=side, height=side, stroke_color=MUTED, stroke_width=1.5).move_to(square)
+        X = np.concatenate([h.X_train, h.X_test]).astype(float)
+        classes = np.concatenate([class_of(h.y_train), class_of(h.y_test)])
+        positions = np.column_stack([left, top - side]) + self.plane.to_unit(X) * side
+        filled = np.arange(len(X)) < len(h.X_train)
+        dots = ScatterPoints(positions, class_rgbs(len(names))[classes], filled, DOT_SHARE * side)
+        legend.next_to(frame, DOWN, buff=0.2, aligned_edge=LEFT)
+        self.output = VGroup(heading, square, frame, dots, legend)
+
+    def script(self) -> list[Beat]:
+        h = self.history
+        colours = "blue where it fires, dark where it is quiet" + (", amber where negative" if self.signed else "")
+        hidden = len(h.layer_sizes) - 2
+        beats = [
+            Beat(f"Each hidden neuron gives a value at every point of the plane. Here is each one's, after "
+                 f"training: {colours}.", self.show_first_row,
+                 brief=f"Here is each hidden neuron's value over the plane, after training: {colours}."),
+            Beat("In hidden layer 1, a neuron's sum is a weighted sum of x₁ and x₂, so each one divides the plane "
+                 "along a straight line.", lambda: self.indicate_row(0)),
+        ]
+        if len(self.layers) > 1:
+            later = "Hidden layer 2 adds" if len(self.layers) == 2 else f"Hidden layers 2 to {len(self.layers)} add"
+            beats.append(Beat(f"{later} those lines up, weighted, so their neurons carve out bent regions.",
+                              self.show_later_rows))
+        if hidden > len(self.layers):
+            beats.append(Beat(f"The other {counted(hidden - len(self.layers), 'hidden layer')} go on combining "
+                              "the regions before them.", lambda: None))
+        names = class_labels(h)
+        answer = f"its answer, {' or '.join(names)}" if names else "its answer"
+        beats.append(Beat(f"The output combines the last layer's regions into {answer}: the dark seam is where it "
+                          "cannot decide.", self.show_output, brief=f"The output combines them into {answer}."))
+        verdict = judge(h)
+        if not verdict.learned:
+            beats.append(Beat(f"But this run did not learn: {verdict.why_not}.", lambda: None))
+        return beats
+
+    def show_first_row(self) -> None:
+        self.play(Write(self.title), run_time=0.8)
+        heading, maps = self.rows[0]
+        self.play(FadeIn(heading), FadeIn(maps, lag_ratio=0.1), run_time=1.5)
+
+    def indicate_row(self, row: int) -> None:
+        self.play(Indicate(self.rows[row][0], color=HIGHLIGHT), run_time=1.0)
+
+    def show_later_rows(self) -> None:
+        for heading, maps in self.rows[1:]:
+            self.play(FadeIn(heading), FadeIn(maps, lag_ratio=0.1), run_time=1.2)
+
+    def show_output(self) -> None:
+        heading, square, frame, dots, legend = self.output
+        self.play(FadeIn(heading), Create(frame), FadeIn(square), run_time=1.0)
+        self.play(FadeIn(dots), FadeIn(legend), run_time=1.0)

@@ -1,0 +1,84 @@
+"""A number display that changes every frame at almost no cost.
+
+``DecimalNumber`` rebuilds its digits on each change (about 8 ms here). A
+readout keeps the outline of every character it can show, made once, and on
+a change writes the outlines of the new text, placed side by side, into a
+single VMobject: one mobject to draw per frame, and a family that never
+changes, which matters because Manim decides at the start of each ``play``
+which mobjects to redraw. ``NetworkCamera`` fills the same characters from
+Cairo paths it makes once per character, skipping Manim's per-curve path
+building.
+"""
+from __future__ import annotations
+
+import numpy as np
+from manim import VGroup, VMobject
+
+from scenes.mobjects.glyphs import Label
+from scenes.mobjects.path_cache import PathCache
+
+CHARACTERS = "0123456789.,%−-+e"
+
+
+class ReadoutGlyphs(VMobject):
+    """The characters a readout shows, as one path. ``placed`` lists each shown character with the
+    offset of its outline (outlines are centred on the origin), for cameras that draw from it."""
+
+    def __init__(self, outlines: dict[str, np.ndarray], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.outlines = outlines
+        self.placed: list[tuple[str, float, float]] = []
+        self.cairo_paths = PathCache()
+
+    def show(self, placed: list[tuple[str, float, float]]) -> None:
+        self.placed = placed
+        self.points = (np.concatenate([self.outlines[char] + np.array([x, y, 0.0]) for char, x, y in placed])
+                       if placed else np.zeros((0, 3)))
+        self._shown = (len(self.points), tuple(self.points[0, :2]) if placed else None)
+
+    def placements_hold(self) -> bool:
+        """Whether the points are still where ``show`` put them: a shift or scale since moves the points only."""
+        count, first = self._shown
+        return len(self.points) == count and (first is None or tuple(self.points[0, :2]) == first)
+
+
+class Readout(VGroup):
+    """Right-aligned text of at most ``width`` characters; digits share one advance so numbers do not jitter."""
+
+    def __init__(self, width: int, font_size: float = 24, color=None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.width_in_chars = width
+        # One Label holds every character on one baseline: the bottom of its "0".
+        sample = Label(CHARACTERS, font_size=font_size, color=color)
+        baseline = sample[0].get_bottom()[1]
+        self.outlines = {char: glyph.points - glyph.get_center() for char, glyph in zip(CHARACTERS, sample)}
+        self.heights = {char: glyph.get_center()[1] - baseline for char, glyph in zip(CHARACTERS, sample)}
+        advances = {char: glyph.width for char, glyph in zip(CHARACTERS, sample)}
+        digit = max(advances[c] for c in "0123456789")
+        gap = digit * 0.15
+        self.advances = {c: (digit if c.isdigit() else w) + gap for c, w in advances.items()}
+        height = sample[0].height
+        # An invisible frame fixes the readout's extent, whatever it shows, for layout.
+        self.frame = VMobject(stroke_opacity=0, fill_opacity=0, stroke_width=0)
+        extent = width * (digit + gap)
+        self.frame.set_points_as_corners([[0, 0, 0], [extent, 0, 0], [extent, height, 0], [0, height, 0], [0, 0, 0]])
+        self.glyphs = ReadoutGlyphs(self.outlines).match_style(sample[0])
+        self.add(self.frame, self.glyphs)
+        self.text = None
+        self.set_text("")
+
+    def set_text(self, text: str) -> "Readout":
+        """Show ``text``; characters outside the glyph set show as gaps."""
+        if text == self.text:
+            return self
+        self.text = text
+        corner = self.frame.points[3]  # the frame's bottom-right corner, without a bounding-box pass
+        x = corner[0]
+        placed = []
+        for char in reversed(text[-self.width_in_chars:]):
+            advance = self.advances.get(char, self.advances["0"])
+            if char in self.outlines:
+                placed.append((char, float(x - advance / 2), float(corner[1] + self.heights[char])))
+            x -= advance
+        self.glyphs.show(placed)
+        return self

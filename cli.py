@@ -1121,7 +1121,7 @@ def render_features(ctx: click.Context, **options) -> None:
                                  f"{','.join(map(str, options['layers']))}", param_hint="'--dataset'")
 
     def drawable(history: nnscratch.TrainingHistory) -> None:
-        name = history.metadata.get("dataset", {}).get("name", "unnamed")
+        name = history.dataset_name or "unnamed"
         if what_it_learned(name, history.layer_sizes) is None:
             raise click.BadParameter(f"render features {needs}; this run is on {name} data", param_hint="'--run'")
 

@@ -21,6 +21,8 @@ import numpy as np
 
 from nnscratch.network import Gradients, NeuralNetwork
 
+EARLY_SHARE = 0.25  # the default snapshot is the steepest one in this first share of the run
+
 
 @dataclass
 class ExampleBackprop:
@@ -69,3 +71,19 @@ def explain_example(network: NeuralNetwork, x: np.ndarray, y: np.ndarray) -> Exa
     return ExampleBackprop(loss, network._penalty(), Y[0], [None] + [z[0] for z in trace.z[1:]],
                            [a[0] for a in trace.a],
                            derivatives, wants, deltas, gradients)
+
+
+def steepest_early_snapshot(history) -> int:
+    """Early in training, where the gradients are large: the snapshot with the largest full-batch
+    gradient in the first quarter of the run (never the last, which has no next one)."""
+    norms = np.sqrt(sum((g.reshape(len(g), -1).astype(float) ** 2).sum(axis=1) for g in history.weight_grads))
+    early = history.snapshot_epochs <= max(1, EARLY_SHARE * history.epochs)
+    early[-1] = False
+    candidates = np.flatnonzero(early) if early.any() else np.arange(max(1, history.n_snapshots - 1))
+    return int(candidates[np.argmax(norms[candidates])])
+
+
+def nearest_snapshot(history, epoch: int) -> int:
+    """The snapshot nearest ``epoch`` that has a next one."""
+    index = int(np.argmin(np.abs(history.snapshot_epochs - epoch)))
+    return min(index, history.n_snapshots - 2)

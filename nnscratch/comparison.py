@@ -274,7 +274,7 @@ def activation_spread(history: TrainingHistory, bins: int = 24) -> list[tuple[np
     network = history.network_at(0)
     trace = network.trace(history.X_train.astype(float))
     spreads = []
-    low, high = _activation_range(history.metadata["activation"], trace.a[1:-1])
+    low, high = _activation_range(history.activation, trace.a[1:-1])
     for values in trace.a[1:-1]:
         counts, edges = np.histogram(np.clip(values.ravel(), low, high), bins=bins, range=(low, high))
         spreads.append((counts / max(values.size, 1), edges))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nnscratch.datasets import class_names, image_shape_of, what_it_learned
 from nnscratch.network import NeuralNetwork
 from nnscratch.runfile import (
     FLAT_ARRAYS, LAYER_ARRAYS, RunFileError, check_metadata, check_shapes, check_values, read_run, write_run,
@@ -65,6 +66,68 @@ class TrainingHistory:
     @property
     def has_test(self) -> bool:
         return len(self.test_loss) > 0
+
+    # -- what the run was, by name (its metadata is the file's record of it) -----------------------
+
+    @property
+    def activation(self) -> str:
+        """The hidden layers' activation, e.g. "sigmoid"."""
+        return self.metadata["activation"]
+
+    @property
+    def output_activation(self) -> str:
+        """The output layer's activation, which fixes the loss: "sigmoid", "softmax" or "identity"."""
+        return self.metadata["output"]
+
+    @property
+    def learning_rate(self) -> float:
+        return float(self.metadata["learning_rate"])
+
+    @property
+    def optimizer(self) -> str:
+        return self.metadata["optimizer"]
+
+    @property
+    def batch_size(self) -> int | None:
+        """Examples a step, or None for the whole training set."""
+        return self.metadata.get("batch_size")
+
+    @property
+    def dropout(self) -> float:
+        """The share of hidden neurons each step silenced (recorded only when used)."""
+        return float(self.metadata.get("dropout", 0.0))
+
+    @property
+    def probe_index(self) -> int:
+        """The training sample whose activations were recorded."""
+        return int(self.metadata.get("probe_index", 0))
+
+    @property
+    def diverged(self) -> dict | None:
+        """When and why a run kept to be compared diverged (its epoch and cause), else None."""
+        return self.metadata.get("diverged")
+
+    @property
+    def dataset_name(self) -> str | None:
+        """The dataset the run was made from ("digits", "moons"...), None for data of the caller's own."""
+        return self.metadata.get("dataset", {}).get("name")
+
+    @property
+    def class_names(self) -> tuple[str, ...]:
+        """The names of the run's classes, label order (empty for real-valued outputs)."""
+        if self.output_activation == "identity":
+            return ()
+        return class_names(self.dataset_name, 2 if self.output_activation == "sigmoid" else self.layer_sizes[-1])
+
+    @property
+    def image_shape(self) -> tuple[int, int] | None:
+        """Rows and columns of pixels when the run's inputs are images (the digits), else None."""
+        return image_shape_of(self.dataset_name, self.layer_sizes[0])
+
+    @property
+    def learned_kind(self) -> str | None:
+        """How what the network learned can be drawn: "images", "plane" or None (``what_it_learned``)."""
+        return what_it_learned(self.dataset_name, self.layer_sizes)
 
     def network_at(self, snapshot: int = -1) -> NeuralNetwork:
         """A network holding the weights of one snapshot (the last by default)."""

@@ -350,7 +350,7 @@ def gradient_slice(history: TrainingHistory, snapshot: int, steps: int = 121,
     """The loss along the negative gradient from one snapshot: ``(t, loss(theta - t * gradient))`` for
     ``t`` from 0 to ``reach`` learning rates, so a plain step of the run's learning rate is ``t = lr``.
     It is the loss over the same examples as the surface's (``evaluation_sample`` of its grid)."""
-    learning_rate = float(history.metadata["learning_rate"])
+    learning_rate = history.learning_rate
     ts = np.linspace(0.0, reach * learning_rate, steps)
     # Layer by layer as recorded (float32): the flat float64 vectors of a wide network are gigabytes.
     origin = _as_float32(([W[snapshot] for W in history.weights], [b[snapshot] for b in history.biases]))

@@ -22,8 +22,8 @@ def activations_at(history: TrainingHistory, snapshots: Sequence[int], X: np.nda
     The same arithmetic as ``NeuralNetwork.trace``, in float64 from the recorded float32 weights.
     """
     snapshots = np.asarray(snapshots, dtype=int)
-    hidden = HIDDEN_ACTIVATIONS[history.metadata["activation"]].function
-    output = OUTPUT_LAYERS[history.metadata["output"]].activation
+    hidden = HIDDEN_ACTIVATIONS[history.activation].function
+    output = OUTPUT_LAYERS[history.output_activation].activation
     a = np.broadcast_to(np.asarray(X, dtype=float), (len(snapshots), *np.shape(X)))
     layers = [a]
     last = len(history.weights) - 1

@@ -87,7 +87,7 @@ class Verdict:
 def chance_accuracy(history: TrainingHistory) -> float | None:
     """The training accuracy of always answering the commonest class, or None for real-valued targets."""
     y = history.y_train
-    if history.metadata["output"] == "identity" or len(y) == 0:
+    if history.output_activation == "identity" or len(y) == 0:
         return None
     shares = [y[:, 0].mean(), 1 - y[:, 0].mean()] if y.shape[1] == 1 else y.mean(axis=0)
     return float(np.max(shares))
@@ -99,7 +99,7 @@ def judge(history: TrainingHistory) -> Verdict:
     first, last = float(history.train_loss[0]), float(history.train_loss[-1])
     accuracy = float(history.train_accuracy[-1])
     why_not = None
-    diverged = history.metadata.get("diverged")
+    diverged = history.diverged
     unstable = None if diverged is not None else swing(history.train_loss)
     if diverged is not None:
         why_not = f"it diverged at epoch {diverged['epoch']:,}"

@@ -29,7 +29,7 @@ def scene_for(name: str, history: TrainingHistory) -> type[HistoryScene]:
     """The scene ``nnscratch render NAME`` draws of ``history``: for "features", the one its data has."""
     if name != "features":
         return SCENES[name]
-    kind = what_it_learned(history.metadata.get("dataset", {}).get("name"), history.layer_sizes)
+    kind = what_it_learned(history.dataset_name, history.layer_sizes)
     if kind is None:
         raise ValueError("features are drawn for images or for points in the plane with a hidden layer")
     return LEARNED_SCENES[kind]

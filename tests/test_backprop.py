@@ -64,7 +64,7 @@ def run():
 
 def test_every_number_the_backprop_scene_says_is_the_examples(run):
     from scenes import BackpropScene
-    from scenes.chapters.forward_pass import number
+    from scenes.narration.words import number
 
     scene = BackpropScene(history=run, sample=7, epoch=30)
     scene.prepare()
@@ -97,7 +97,7 @@ def test_every_number_the_backprop_scene_says_is_the_examples(run):
 
 def test_a_regularized_runs_cost_is_the_examples_and_its_gradient_adds_the_penalty():
     from scenes import BackpropScene
-    from scenes.chapters.forward_pass import number
+    from scenes.narration.words import number
 
     # The run that showed 0.690 for an example whose cost the cost chapter gave as 0.629.
     run = record_run(RunSpec.for_dataset("moons", l1=0.001, l2=0.01, dropout=0.2, optimizer="momentum",

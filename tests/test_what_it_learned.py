@@ -162,7 +162,7 @@ def test_features_of_a_saved_run_it_cannot_draw_are_refused_in_one_line(tmp_path
 
 @pytest.mark.slow
 def test_a_hidden_layer_too_crowded_for_labels_shows_the_value_its_caption_says(digits):
-    from scenes.chapters.forward_pass import number
+    from scenes.narration.words import number
     from scenes.mobjects.layout import boxes_overlap
 
     scene, frame = final_state(until(ForwardPassScene, "Hidden layer 2"), WIDTH, HEIGHT, history=digits)

@@ -9,38 +9,16 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Indicate, LaggedStart, Line, VGroup, Write
 
-from nnscratch.backprop import explain_example
-from scenes.chapters.base import HistoryScene, class_labels
+from nnscratch.backprop import explain_example, nearest_snapshot, steepest_early_snapshot
+from scenes.chapters.base import HistoryScene
 from scenes.mobjects.glyphs import Formula, Label
-from scenes.chapters.forward_pass import number
+from scenes.narration.words import number, signed
 from scenes.mobjects.layout import GAP, fit, fit_network, safe_area
 from scenes.narration.beats import Beat, Brief
 from scenes.mobjects.style import GRADIENT_PALETTE, HIGHLIGHT, LABEL, MUTED, WEIGHT_PALETTE
 
 COLUMN_WIDTH = 6.0
 FORMULA_FONT = 28
-EARLY_SHARE = 0.25  # the default snapshot is the steepest one in this first share of the run
-
-
-def signed(value: float, digits: int) -> str:
-    """A number for a product in Typst: in parentheses when negative, as one writes 2 · (−3)."""
-    return f"{value:.{digits}f}" if value >= 0 else f"({value:.{digits}f})"
-
-
-def default_snapshot(history) -> int:
-    """Early in training, where the gradients are large: the snapshot with the largest full-batch
-    gradient in the first quarter of the run (never the last, which has no next one)."""
-    norms = np.sqrt(sum((g.reshape(len(g), -1).astype(float) ** 2).sum(axis=1) for g in history.weight_grads))
-    early = history.snapshot_epochs <= max(1, EARLY_SHARE * history.epochs)
-    early[-1] = False
-    candidates = np.flatnonzero(early) if early.any() else np.arange(max(1, history.n_snapshots - 1))
-    return int(candidates[np.argmax(norms[candidates])])
-
-
-def nearest_snapshot(history, epoch: int) -> int:
-    """The snapshot nearest ``epoch`` that has a next one."""
-    index = int(np.argmin(np.abs(history.snapshot_epochs - epoch)))
-    return min(index, history.n_snapshots - 2)
 
 
 class BackpropScene(HistoryScene):
@@ -56,9 +34,9 @@ class BackpropScene(HistoryScene):
         h = self.history
         if h.n_snapshots < 2:
             raise ValueError("the run has one snapshot only, so there is no step to show")
-        self.snapshot = default_snapshot(h) if epoch is None else nearest_snapshot(h, epoch)
+        self.snapshot = steepest_early_snapshot(h) if epoch is None else nearest_snapshot(h, epoch)
         self.epoch = int(h.snapshot_epochs[self.snapshot])
-        self.sample = h.metadata.get("probe_index", 0) if sample is None else sample
+        self.sample = h.probe_index if sample is None else sample
         if not 0 <= self.sample < len(h.X_train):
             raise ValueError(f"sample must be between 0 and {len(h.X_train) - 1}, got {self.sample}")
         self.network = h.network_at(self.snapshot)
@@ -132,14 +110,14 @@ class BackpropScene(HistoryScene):
         ]
 
     def cost_caption(self, brief: bool = False) -> str:
-        ex, names = self.example, class_labels(self.history)
+        ex, names = self.example, self.history.class_names
         output = ex.a[-1]
         cost = (f"a cost of C = {number(ex.loss, 3)}." if brief else
                 f"The cost of this example is C = {number(ex.loss, 3)}.")
-        if self.history.metadata["output"] == "sigmoid":
+        if self.history.output_activation == "sigmoid":
             return (f"The network answers {number(output[0], 3)} for {names[1]}; the label says "
                     f"{int(ex.target[0])}{': ' if brief else '. '}{cost}")
-        if self.history.metadata["output"] == "softmax":
+        if self.history.output_activation == "softmax":
             truth = int(np.argmax(ex.target))
             return (f"It gives the right class, {names[truth]}, a probability of {number(output[truth], 3)}: {cost}"
                     if brief else
@@ -152,13 +130,13 @@ class BackpropScene(HistoryScene):
         """Which way, and how hard, each output would move to lower the cost: against dC/da, or for a
         softmax against dC/dz = a − y. A softmax's cost, −ln a_y, depends on the right class's output
         alone, so dC/da is 0 for every other: they go down only through z, by their probabilities."""
-        if self.history.metadata["output"] == "softmax":
+        if self.history.output_activation == "softmax":
             return -self.example.deltas[self.output]
         return -self.example.wants[self.output]
 
     def wish_caption(self, brief: bool = False) -> str:
         wants = self.example.wants[self.output]
-        if self.history.metadata["output"] == "softmax":
+        if self.history.output_activation == "softmax":
             if brief:
                 return ("To lower the cost, the outputs' sums z want to move along the arrows: the right class "
                         "up, every other down by its probability.")
@@ -252,12 +230,12 @@ class BackpropScene(HistoryScene):
 
     def step_caption(self, brief: bool = False) -> str:
         h = self.history
-        rate = float(h.metadata["learning_rate"])
+        rate = h.learning_rate
         layer, row, col = self.step_weights()[0]
         w = float(self.network.weights[layer - 1][row, col])
         g = self.batch[layer - 1][row, col]
-        plain = h.metadata["optimizer"] == "sgd" and h.metadata.get("batch_size") is None \
-            and not h.metadata.get("dropout")
+        plain = h.optimizer == "sgd" and h.batch_size is None \
+            and not h.dropout
         if brief:
             said = (f"Each weight steps against the whole set's gradient, times η = {rate:g}: this one from "
                     f"{number(w)} to {number(w - rate * g)}")
@@ -289,7 +267,7 @@ class BackpropScene(HistoryScene):
         self.play(FadeIn(net), run_time=1.2)
 
     def show_cost(self) -> None:
-        ex, kind = self.example, self.history.metadata["output"]
+        ex, kind = self.example, self.history.output_activation
         data = ex.loss
         if kind == "sigmoid":
             a, y = ex.a[-1][0], ex.target[0]
@@ -369,7 +347,7 @@ class BackpropScene(HistoryScene):
         self.arrows = []
 
     def show_step(self) -> None:
-        rate = float(self.history.metadata["learning_rate"])
+        rate = self.history.learning_rate
         rows = []
         for layer, row, col in self.step_weights():
             w, g = float(self.network.weights[layer - 1][row, col]), self.batch[layer - 1][row, col]

@@ -8,7 +8,6 @@ import numpy as np
 from manim import FadeTransform, Mobject
 
 from nnscratch import RunSpec, TrainingHistory, record_run
-from nnscratch.datasets import class_names, image_shape_of
 from scenes.camera import still
 from scenes.camera.batched_lists import BatchedLists
 from scenes.camera.painter import NetworkCamera
@@ -37,89 +36,21 @@ def default_image_history() -> TrainingHistory:
     return record_run(RunSpec.for_dataset("digits", samples=2000, epochs=10))
 
 
-def loss_number(value: float) -> str:
-    """A loss as captions and readouts show it: three significant digits (``2.55``, ``0.0684``),
-    whole above 100 (``1,234``), and ``3.17e−4`` below 0.001, where zeros would crowd out the digits."""
-    value = float(value)
-    if value >= 100:
-        return f"{value:,.0f}"
-    if value >= 0.001 or value == 0:
-        return f"{value:#.3g}".rstrip(".") if value else "0"
-    mantissa, exponent = f"{value:.2e}".split("e")
-    return f"{mantissa}e{int(exponent)}".replace("-", "−")
-
-
-def neuron_words(meta: dict) -> str:
-    """A run's neurons in words: "sigmoid neurons", and its output's kind where that differs
-    ("sigmoid neurons, a softmax output")."""
-    hidden, output = meta["activation"], meta["output"]
-    if output == hidden:
-        return f"{hidden} neurons"
-    return f"{hidden} neurons, {'a linear' if output == 'identity' else f'a {output}'} output"
-
-
-def accuracy_number(value: float) -> str:
-    """An accuracy as captions and readouts show it, to a tenth of a percent (``92.8%``): a caption
-    rounding it to ``93%`` would say another number than the one on screen. All or none is ``100%``, ``0%``."""
-    value = float(value)
-    return f"{value:.0%}" if value in (0.0, 1.0) else f"{value:.1%}"
-
-
-def loss_change(first: float, last: float) -> str:
-    """How a loss moved, in words: "98 times lower", "35% lower", "about where it started"."""
-    if last <= first / 10:
-        return f"{first / max(last, 1e-30):,.0f} times lower"
-    if last <= first * 0.9:
-        return f"{(first - last) / first:.0%} lower"
-    if last <= first * 1.1:
-        return "about where it started"
-    return f"{(last - first) / first:.0%} higher" if last < 2 * first else f"{last / first:,.1f} times higher"
-
-
-def class_labels(history: TrainingHistory) -> tuple[str, ...]:
-    """The names of the run's classes, label order (empty for real-valued outputs)."""
-    output, n_out = history.metadata["output"], history.layer_sizes[-1]
-    if output == "identity":
-        return ()
-    return class_names(history.metadata.get("dataset", {}).get("name"), 2 if output == "sigmoid" else n_out)
-
-
 def output_names(history: TrainingHistory) -> list[str]:
     """What each output neuron stands for: the probability of a class, or a real value."""
-    names, n_out = class_labels(history), history.layer_sizes[-1]
-    if history.metadata["output"] == "sigmoid":
+    names, n_out = history.class_names, history.layer_sizes[-1]
+    if history.output_activation == "sigmoid":
         return [f"p({names[1]})"]
     if names:
         return list(names)
     return [f"y{k + 1}" if n_out > 1 else "y" for k in range(n_out)]
 
 
-def data_words(history: TrainingHistory) -> str:
-    """What the run learned from, in a few words for a caption."""
-    name = history.metadata.get("dataset", {}).get("name")
-    sizes = history.layer_sizes
-    classes = sizes[-1] if sizes[-1] > 1 else 2
-    return {
-        "sample": f"two blobs of points, {sizes[0]} numbers each",
-        "xor": "points in the plane, by whether their two coordinates share a sign",
-        "circles": "points in the plane, a ring around a disc",
-        "moons": "points in the plane, two interleaved half-moons",
-        "spiral": f"points in the plane, {classes} spiral arms",
-        "gaussians": f"points in the plane, {classes} clusters",
-        "digits": "handwritten digits of 28 × 28 pixels",
-    }.get(name, f"examples of {sizes[0]} numbers each")
-
-
-def image_shape(history: TrainingHistory) -> tuple[int, int] | None:
-    """Rows and columns of pixels when the run's inputs are images (the digits), else None."""
-    return image_shape_of(history.metadata.get("dataset", {}).get("name"), history.layer_sizes[0])
-
-
 def drawn_pixels(history: TrainingHistory, count: int = MAX_DRAWN_NEURONS) -> np.ndarray | None:
     """The ``count`` input neurons drawn of a run on images: the pixels whose values vary most over the
     training images, in reading order (the first and last pixels, drawn by default, are blank in every
     digit), or None for other inputs."""
-    if image_shape(history) is None or history.layer_sizes[0] <= count:
+    if history.image_shape is None or history.layer_sizes[0] <= count:
         return None
     spread = history.X_train.astype(np.float32).var(axis=0)
     return np.sort(np.argsort(-spread, kind="stable")[:count])

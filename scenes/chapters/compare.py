@@ -21,7 +21,8 @@ from manim import (
 from nnscratch import RunSpec, TrainingHistory, judge
 from nnscratch.activations import HIDDEN_ACTIVATIONS
 from nnscratch.comparison import VARIABLES, activation_spread, record_runs, varied_specs
-from scenes.chapters.base import HistoryScene, loss_number
+from scenes.chapters.base import HistoryScene
+from scenes.narration.words import loss_number
 from scenes.mobjects.glyphs import Label
 from scenes.mobjects.layout import GAP, Region, fit, fit_network, safe_area, short_sizes
 from scenes.narration.beats import Beat, Brief
@@ -74,7 +75,7 @@ class CompareScene(HistoryScene):
     # -- what the runs did --------------------------------------------------------------
 
     def diverged_at(self, index: int) -> int | None:
-        diverged = self.histories[index].metadata.get("diverged")
+        diverged = self.histories[index].diverged
         return None if diverged is None else int(diverged["epoch"])
 
     def final_words(self, index: int) -> str:
@@ -250,7 +251,7 @@ class CompareScene(HistoryScene):
     def dropout_words(self, brief: bool = False) -> str:
         """What a run with dropout shows, said: its glow and curves are the whole network, evaluated,
         not the thinned networks its steps trained."""
-        if not any(history.metadata.get("dropout") for history in self.histories):
+        if not any(history.dropout for history in self.histories):
             return ""
         if brief:
             return " Runs with dropout are shown whole, as evaluated."

@@ -8,9 +8,10 @@ from __future__ import annotations
 import numpy as np
 from manim import LEFT, RIGHT, UP, FadeIn, Indicate, LaggedStart, Rectangle, SurroundingRectangle, VGroup, Write
 
-from scenes.chapters.base import HistoryScene, class_labels, loss_number
+from scenes.chapters.base import HistoryScene
+from scenes.narration.words import loss_number
 from scenes.mobjects.glyphs import Formula, Label
-from scenes.chapters.forward_pass import number
+from scenes.narration.words import number
 from scenes.mobjects.layout import GAP, fit, safe_area
 from scenes.narration.beats import Beat, Brief
 from scenes.mobjects.style import HIGHLIGHT, LABEL, MUTED
@@ -38,11 +39,11 @@ class CostScene(HistoryScene):
         self.trained, self.initial = h.network_at(-1), h.network_at(0)
         self.costs = self.trained.costs(h.X_train, h.y_train)
         self.costs_before = self.initial.costs(h.X_train, h.y_train)
-        self.probe = int(h.metadata.get("probe_index", 0))
+        self.probe = int(h.probe_index)
         self.rows = row_samples(self.costs, self.probe)
         self.worst = self.rows[-1]
-        self.classes = h.metadata["output"] != "identity"
-        self.names = class_labels(h)
+        self.classes = h.output_activation != "identity"
+        self.names = h.class_names
 
     # -- numbers ------------------------------------------------------------------------
 

@@ -12,8 +12,9 @@ from manim import (
     DOWN, LEFT, RIGHT, UP, Circle, ManimColor, Create, FadeIn, Rectangle, Square, SurroundingRectangle, VGroup, Write,
 )
 
-from scenes.chapters.base import HistoryScene, class_labels, data_words, image_shape
-from scenes.chapters.forward_pass import number
+from scenes.chapters.base import HistoryScene
+from scenes.narration.words import data_words
+from scenes.narration.words import number
 from scenes.mobjects.glyphs import Label
 from scenes.mobjects.layout import GAP, fit, safe_area
 from scenes.narration.beats import Beat, Brief, counted
@@ -48,10 +49,10 @@ class DataScene(HistoryScene):
         content = area.below(self.title.get_bottom()[1] - 2 * GAP)
         self.picture_region = content.left_of(content.left + PICTURE_SHARE * content.width)
         self.side_region = content.right_of(self.picture_region.right + 2 * GAP)
-        self.names = class_labels(h)
+        self.names = h.class_names
         self.classes = class_of(h.y_train) if self.names else None
         self.probe = self.probe_index()
-        self.shape = image_shape(h)
+        self.shape = h.image_shape
         self.frame_group, self.tests, self.probe_mob = VGroup(), VGroup(), None
         if self.shape is not None:
             self.build_digits()

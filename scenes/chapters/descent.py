@@ -14,8 +14,9 @@ from manim import DOWN, LEFT, UP, Axes, Create, Dot, FadeIn, UpdateFromAlphaFunc
 from manim import linear, smooth
 
 from nnscratch.landscape import RESOLUTION, gradient_slice
-from scenes.chapters.backprop import default_snapshot
-from scenes.chapters.base import HistoryScene, loss_number
+from nnscratch.backprop import steepest_early_snapshot
+from scenes.chapters.base import HistoryScene
+from scenes.narration.words import loss_number
 from scenes.mobjects.glyphs import Label
 from nnscratch.landscape_cache import cached_landscape
 from scenes.mobjects.layout import GAP, fit, safe_area
@@ -38,7 +39,7 @@ class GradientDescentScene(HistoryScene):
         h = self.history
         self.landscape = cached_landscape(h)
         self.path_losses = h.train_loss[h.snapshot_epochs].astype(float)
-        self.slice_snapshot = default_snapshot(h) if h.n_snapshots > 1 else 0
+        self.slice_snapshot = steepest_early_snapshot(h) if h.n_snapshots > 1 else 0
         self.slice_t, self.slice_losses = gradient_slice(h, self.slice_snapshot)
 
     def prepare(self) -> None:
@@ -150,7 +151,7 @@ class GradientDescentScene(HistoryScene):
             return f"From a loss of {first} at epoch 0 the run rolls down to {last} by epoch {h.epochs:,}, " \
                    "though not every step is downhill."
         ups = "one of its moves goes" if rises == 1 else f"{rises} of its {moves} moves go"
-        batch = h.metadata.get("batch_size")
+        batch = h.batch_size
         why = (f"each training step follows a batch of {batch} examples, not the whole set" if batch else
                "a step of this size can overshoot")
         return (f"The run rolls down to a loss of {last} by epoch {h.epochs:,}, though {ups} up a little: "
@@ -158,7 +159,7 @@ class GradientDescentScene(HistoryScene):
 
     def slice_caption(self, brief: bool = False) -> str:
         h = self.history
-        rate = float(h.metadata["learning_rate"])
+        rate = h.learning_rate
         epoch = int(h.snapshot_epochs[self.slice_snapshot])
         start, step, big = self.slice_value(0), self.slice_value(rate), self.slice_value(10 * rate)
         # The slice is over the surface's examples: a sample's loss is not the readout's.
@@ -245,7 +246,7 @@ class GradientDescentScene(HistoryScene):
         # The step is taken at the slice's snapshot: the ball and the readouts go back there.
         self.back_to(self.slice_snapshot)
         h, region = self.history, self.slice_region
-        rate = float(h.metadata["learning_rate"])
+        rate = h.learning_rate
         # The loss axis spans what the slice reaches, not from 0: a gentle slope must still show.
         low, high = float(self.slice_losses.min()), float(self.slice_losses.max())
         pad = max(high - low, 1e-6 * max(high, 1e-12)) * 0.1

@@ -51,7 +51,7 @@ class ChapterSpec:
 
 
 def learned_kind(history: TrainingHistory) -> str | None:
-    return what_it_learned(history.metadata.get("dataset", {}).get("name"), history.layer_sizes)
+    return what_it_learned(history.dataset_name, history.layer_sizes)
 
 
 CHAPTERS: tuple[ChapterSpec, ...] = (

@@ -15,8 +15,8 @@ from manim import (
 
 from nnscratch import judge
 from nnscratch.snapshot_outputs import activations_at
-from scenes.chapters.base import HistoryScene, class_labels, default_image_history, image_shape
-from scenes.chapters.forward_pass import number
+from scenes.chapters.base import HistoryScene, default_image_history
+from scenes.narration.words import number
 from scenes.mobjects.glyphs import Label
 from scenes.mobjects.layout import GAP, Region, fit, safe_area
 from scenes.narration.beats import Beat, counted
@@ -39,7 +39,7 @@ class FeaturesScene(HistoryScene):
 
     def __init__(self, history=None, **kwargs) -> None:
         super().__init__(history if history is not None else default_image_history(), **kwargs)
-        self.shape = image_shape(self.history)
+        self.shape = self.history.image_shape
         if self.shape is None:
             raise ValueError("the first layer's weights are drawn as images only when the inputs are images "
                              "(--dataset digits)")
@@ -50,7 +50,7 @@ class FeaturesScene(HistoryScene):
         weights = self.history.weights[0]
         self.before, self.after = weights[0, :self.shown].astype(float), weights[-1, :self.shown].astype(float)
         self.scale = float(max(np.abs(weights[0]).max(), np.abs(weights[-1]).max()))
-        self.names = (list(class_labels(self.history)) if self.output_only
+        self.names = (list(self.history.class_names) if self.output_only
                       else [str(index + 1) for index in range(self.shown)])
 
     def layer_name(self) -> str:
@@ -140,7 +140,7 @@ class FeaturesScene(HistoryScene):
 
     def script(self) -> list[Beat]:
         h, r = self.history, self.response
-        names = class_labels(h)
+        names = h.class_names
         verdict = judge(h)
         pixels = h.layer_sizes[0]
         rows, columns = self.shape
@@ -196,7 +196,7 @@ class FeaturesScene(HistoryScene):
         picture = Raster(self.colors(self.after[index]), side, side, smooth=False)
         weights = VGroup(picture, Rectangle(width=side, height=side, stroke_color=MUTED, stroke_width=1.5))
         average = PixelImage(r["average"], self.shape, side)
-        names = class_labels(self.history)
+        names = self.history.class_names
         pair = VGroup(weights, average).arrange(RIGHT, buff=0.3)
         captions = VGroup(Label(self.neuron_name(index), font_size=18, color=LABEL).next_to(weights, DOWN, buff=0.1),
                           Label(f"average of {r['count']:,} {r['source']} {names[r['most']]}s", font_size=18,

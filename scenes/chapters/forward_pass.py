@@ -1,7 +1,6 @@
 """ForwardPassScene: one real input flows through the trained network, layer by layer."""
 from __future__ import annotations
 
-import math
 from typing import Sequence
 
 import numpy as np
@@ -11,12 +10,13 @@ from manim import (
 )
 
 from nnscratch.verdict import decision, judge
-from scenes.chapters.base import HistoryScene, class_labels, image_shape
-from scenes.mobjects.glyphs import Formula, Label
+from scenes.chapters.base import HistoryScene
+from scenes.mobjects.glyphs import Formula, Label, typst_number
 from scenes.mobjects.layout import GAP, fit, fit_network, safe_area
 from scenes.narration.beats import Beat, Brief, counted
 from scenes.mobjects.pixel_image import PixelImage
-from scenes.mobjects.style import ACTIVATION_LOOKS, HIGHLIGHT, LABEL, MUTED, NEGATIVE, OUTPUT_RIM, POSITIVE
+from scenes.mobjects.style import ACTIVATION_LOOKS, HIGHLIGHT, LABEL, MUTED, NEGATIVE, OUTPUT_RIM
+from scenes.narration.words import number
 
 MAX_TOLD_LAYERS = 3  # hidden layers after the first told one by one; more are told together
 MAX_VALUE_LABELS = 10  # value labels beside neurons only where a column is this short
@@ -26,23 +26,6 @@ WINDOW_ROWS, WINDOW_COLUMNS = 8, 4  # of W shown in numbers; a larger W shows so
 PRODUCT_FONT = 24  # digits about 0.18 units tall: 16 px at 720p, 24 at 1080p
 IMAGE_SHARE = 0.28  # of the network's region, for an input image left of the network (its side at most)
 IMAGE_GAP = 0.35  # between the image and the network
-
-
-def number(value: float, digits: int = 2) -> str:
-    """A decimal with a true minus sign, e.g. −0.53."""
-    text = f"{value:.{digits}f}"
-    return text.replace("-", "−")
-
-
-def typst_number(value: float, colored: bool = False) -> str:
-    if not math.isfinite(value):
-        raise ValueError(f"{value} cannot be typeset: only finite numbers reach Typst")
-    text = f"{value:.2f}"
-    if not colored:
-        return text
-    color = (POSITIVE if value >= 0 else NEGATIVE).to_hex()
-    # The trailing space matters: Typst would take a ';' right after ']' as the end of the code call.
-    return f'#text(fill: rgb("{color}"))[${text}$] '
 
 
 def window_of(drawn, count: int, limit: int) -> list[int | None]:
@@ -97,7 +80,7 @@ class ForwardPassScene(HistoryScene):
                 raise ValueError(f"the input has {len(input_values)} values but the input layer has {n_inputs}")
             self.x, self.label, self.origin = np.asarray(input_values, float), None, "your input"
         else:
-            index = self.history.metadata.get("probe_index", 0) if sample is None else sample
+            index = self.history.probe_index if sample is None else sample
             if not 0 <= index < len(self.history.X_train):
                 raise ValueError(f"sample must be between 0 and {len(self.history.X_train) - 1}, got {index}")
             self.x = self.history.X_train[index].astype(float)
@@ -120,7 +103,7 @@ class ForwardPassScene(HistoryScene):
         region = area.left_of(self.column.left - 2 * GAP).below(self.origin_caption.get_bottom()[1] - GAP)
         self.image = None
         inputs = [number(value) for value in self.x]
-        shape = image_shape(h)
+        shape = h.image_shape
         if shape is not None:
             # The picture at the left, its pixels numbered in the column they unroll into.
             side = min(IMAGE_SHARE * region.width, region.height)
@@ -192,7 +175,7 @@ class ForwardPassScene(HistoryScene):
 
     def image_words(self) -> str:
         """What the input picture is, in a few words: "a handwritten 3"."""
-        truth, names = self.answer()[2], class_labels(self.history)
+        truth, names = self.answer()[2], self.history.class_names
         return f"a handwritten {names[truth]}" if truth is not None else "an image"
 
     def layer_name(self, layer: int) -> str:
@@ -218,13 +201,13 @@ class ForwardPassScene(HistoryScene):
         if len(values) == 1:
             return f"its neuron reads {number(values[0], digits)}"
         strongest = int(np.argmax(values))
-        names = class_labels(self.history)
+        names = self.history.class_names
         who = f"the {names[strongest]} neuron" if output and names else f"neuron {strongest + 1}"
         return f"{who} ends highest, at {number(values[strongest], digits)}"
 
     def _function_word(self, layer: int) -> str:
         last = len(self.history.layer_sizes) - 1
-        name = self.history.metadata["output"] if layer == last else self.history.metadata["activation"]
+        name = self.history.output_activation if layer == last else self.history.activation
         return "nothing more (identity)" if name == "identity" else name
 
     # -- beats ----------------------------------------------------------------------
@@ -261,7 +244,7 @@ class ForwardPassScene(HistoryScene):
 
     def equation(self, layer: int) -> Formula:
         last = len(self.history.layer_sizes) - 1
-        activation = self.history.metadata["output"] if layer == last else self.history.metadata["activation"]
+        activation = self.history.output_activation if layer == last else self.history.activation
         f = ACTIVATION_LOOKS[activation].symbol
         inner = f"W^(({layer})) a^(({layer - 1})) + b^(({layer}))"
         body = f"{f}({inner})" if f else inner
@@ -338,8 +321,8 @@ class ForwardPassScene(HistoryScene):
         self.product_boxed.scale(self.product.height / self.product_boxed.height)
         self.product_boxed.move_to(self.product.get_corner(UP + LEFT), UP + LEFT)
         self.product_whole = len(entries) == W.size
-        f = ACTIVATION_LOOKS[self.history.metadata["activation"] if layer < len(self.history.layer_sizes) - 1
-                             else self.history.metadata["output"]].symbol
+        f = ACTIVATION_LOOKS[self.history.activation if layer < len(self.history.layer_sizes) - 1
+                             else self.history.output_activation].symbol
         self.product_result = Formula(f"a^(({layer})) = {f}(z) = {vector_code(a, rows)}" if f
                                       else f"a^(({layer})) = z", font_size=PRODUCT_FONT, color=LABEL)
         top = self.product.get_bottom()[1] - 0.3
@@ -418,7 +401,7 @@ class ForwardPassScene(HistoryScene):
         """The class the output picks (None for real-valued outputs), whether it is undecided,
         and the true class (None for a custom input)."""
         output = self.trace.a[-1][0]
-        if not class_labels(self.history):
+        if not self.history.class_names:
             return None, False, None
         predicted, undecided = decision(output)
         truth = None
@@ -428,7 +411,7 @@ class ForwardPassScene(HistoryScene):
 
     def prediction_caption(self) -> str:
         output = self.trace.a[-1][0]
-        names = class_labels(self.history)
+        names = self.history.class_names
         predicted, undecided, truth = self.answer()
         if len(output) > 1 and names:  # the class the outputs pick, named by its own neuron as the screen shows it
             reads = f"At the output, {self.highlight(len(self.history.layer_sizes) - 1)}"
@@ -450,7 +433,7 @@ class ForwardPassScene(HistoryScene):
 
     def show_prediction(self) -> None:
         output = self.trace.a[-1][0]
-        names = class_labels(self.history)
+        names = self.history.class_names
         predicted, undecided, truth = self.answer()
         lines = VGroup()
         if predicted is None:

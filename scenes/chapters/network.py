@@ -146,7 +146,7 @@ class NetworkScene(HistoryScene):
         return facts
 
     def network_legend(self) -> VGroup:
-        return NetworkMobject.legend(font_size=20, signed=self.history.metadata["activation"] in ("tanh", "leaky_relu"))
+        return NetworkMobject.legend(font_size=20, signed=self.history.activation in ("tanh", "leaky_relu"))
 
     # -- beats ----------------------------------------------------------------------
 

@@ -14,7 +14,8 @@ from manim import (
 from nnscratch.neuron import explain_neuron
 from scenes.chapters.base import HistoryScene, input_kind
 from scenes.mobjects.glyphs import Formula, Label
-from scenes.chapters.forward_pass import number, typst_number
+from scenes.narration.words import number
+from scenes.mobjects.glyphs import typst_number
 from scenes.mobjects.layout import GAP, Region, boxes_overlap, fit, safe_area
 from scenes.narration.beats import Beat, Brief, counted
 from scenes.mobjects.style import (
@@ -83,12 +84,12 @@ class NeuronScene(HistoryScene):
     def __init__(self, history=None, sample: int | None = None, neuron: int | None = None, **kwargs) -> None:
         super().__init__(history, **kwargs)
         h = self.history
-        self.sample = h.metadata.get("probe_index", 0) if sample is None else sample
+        self.sample = h.probe_index if sample is None else sample
         if not 0 <= self.sample < len(h.X_train):
             raise ValueError(f"sample must be between 0 and {len(h.X_train) - 1}, got {self.sample}")
         self.network = h.network_at(-1)
         self.step = explain_neuron(self.network, h.X_train[self.sample].astype(float), 1, neuron, SHOWN_TERMS)
-        name = h.metadata["output"] if self.step.is_output else h.metadata["activation"]
+        name = h.output_activation if self.step.is_output else h.activation
         self.look = ACTIVATION_LOOKS[name]
         self.activation_name = name
 

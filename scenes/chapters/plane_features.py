@@ -13,7 +13,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, Indicate, Rectangle, VG
 
 from nnscratch import judge
 from nnscratch.snapshot_outputs import activations_at, class_probabilities
-from scenes.chapters.base import HistoryScene, class_labels
+from scenes.chapters.base import HistoryScene
 from scenes.mobjects.glyphs import Label
 from scenes.mobjects.layout import GAP, fit, safe_area
 from scenes.narration.beats import Beat, counted
@@ -43,12 +43,12 @@ class PlaneFeaturesScene(HistoryScene):
         self.plane = Plane.around(np.concatenate([h.X_train, h.X_test]).astype(float))
         self.layers = list(range(1, len(sizes) - 1))[:MAX_ROWS]
         activations = activations_at(h, [-1], self.plane.grid(MAP_GRID))
-        levels = ACTIVATION_LOOKS[h.metadata["activation"]].levels
+        levels = ACTIVATION_LOOKS[h.activation].levels
         self.pictures = {layer: [neuron_colors(levels(activations[layer][0][:, neuron])).reshape(MAP_GRID, MAP_GRID, 3)
                                  for neuron in range(min(sizes[layer], MAX_PER_ROW))] for layer in self.layers}
         outputs = activations_at(h, [-1], self.plane.grid(HEAT_GRID))[-1][0]
         self.heat = plane_colors(class_probabilities(outputs)).reshape(HEAT_GRID, HEAT_GRID, 3)
-        self.signed = h.metadata["activation"] in ("tanh", "leaky_relu")
+        self.signed = h.activation in ("tanh", "leaky_relu")
 
     def prepare(self) -> None:
         area, sizes = safe_area(), self.history.layer_sizes
@@ -94,7 +94,7 @@ class PlaneFeaturesScene(HistoryScene):
     def build_output(self, region) -> None:
         h = self.history
         heading = Label("the output", font_size=22, color=MUTED)
-        names = class_labels(h)
+        names = h.class_names
         legend = VGroup(*(VGroup(Rectangle(width=0.16, height=0.16, stroke_width=0, fill_color=rgb, fill_opacity=1.0),
                                  Label(name, font_size=18, color=MUTED)).arrange(RIGHT, buff=0.1)
                           for rgb, name in zip(class_rgbs(len(names)), names))).arrange(DOWN, aligned_edge=LEFT,
@@ -130,7 +130,7 @@ class PlaneFeaturesScene(HistoryScene):
         if hidden > len(self.layers):
             beats.append(Beat(f"The other {counted(hidden - len(self.layers), 'hidden layer')} go on combining "
                               "the regions before them.", lambda: None))
-        names = class_labels(h)
+        names = h.class_names
         answer = f"its answer, {' or '.join(names)}" if names else "its answer"
         beats.append(Beat(f"The output combines the last layer's regions into {answer}: the dark seam is where it "
                           "cannot decide.", self.show_output, brief=f"The output combines them into {answer}."))

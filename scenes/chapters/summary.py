@@ -6,7 +6,8 @@ import math
 from manim import DOWN, LEFT, UP, FadeIn, VGroup, Write
 
 from nnscratch.verdict import judge
-from scenes.chapters.base import HistoryScene, accuracy_number, data_words, loss_change, loss_number, neuron_words
+from scenes.chapters.base import HistoryScene
+from scenes.narration.words import accuracy_number, data_words, loss_change, loss_number, neuron_words
 from scenes.mobjects.glyphs import Label
 from scenes.mobjects.layout import GAP, fit, fit_network, safe_area, short_sizes
 from scenes.narration.beats import Beat, Brief

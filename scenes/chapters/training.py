@@ -10,9 +10,8 @@ from manim import (
 )
 
 from nnscratch import judge
-from scenes.chapters.base import (
-    HistoryScene, accuracy_number, class_labels, image_shape, loss_change, loss_number,
-)
+from scenes.chapters.base import HistoryScene
+from scenes.narration.words import accuracy_number, loss_change, loss_number
 from scenes.mobjects.digit_grid import DigitGrid
 from scenes.mobjects.glyphs import Label
 from scenes.mobjects.layout import GAP, Region, fit, fit_network, safe_area
@@ -77,7 +76,7 @@ class TrainingScene(HistoryScene):
             upper = upper.left_of(side.left - 2 * GAP)
         mapped = mapped_neurons(self.history.layer_sizes) if self.answers_kind == "plane" else []
         layout = {"max_radius": MAP_NEURON_RADIUS if mapped else NEURON_RADIUS}
-        if self.answers_kind == "plane" and self.history.metadata["output"] == "softmax":
+        if self.answers_kind == "plane" and self.history.output_activation == "softmax":
             # The plane's legend names the classes: a swatch of each colour beside its output neuron
             # ties the two together and leaves the network the room the names would take.
             layout["output_colors"] = CLASS_COLORS[:self.history.layer_sizes[-1]]
@@ -87,14 +86,14 @@ class TrainingScene(HistoryScene):
             self.mapped = mapped if room_for_maps(self.network_mob) else []  # (layer, neuron) of each map
             self.build_plane(side, self.mapped)
         elif self.answers_kind == "digits":
-            self.digits = DigitGrid(self.history, self.keys, image_shape(self.history), class_labels(self.history),
+            self.digits = DigitGrid(self.history, self.keys, self.history.image_shape, self.history.class_names,
                                     side)
 
     def build_plane(self, region: Region, mapped: list[tuple[int, int]]) -> None:
         """The plane panel in ``region``, and maps inside the ``mapped`` neurons, from one batched pass."""
         levels = {layer: self.network_mob.level_functions[layer] for layer, _ in mapped}
         self.plane_maps = PlaneMaps(self.history, self.keys, mapped, levels)
-        self.plane = PlanePanel(self.history, self.plane_maps, class_labels(self.history), region)
+        self.plane = PlanePanel(self.history, self.plane_maps, self.history.class_names, region)
         if mapped:
             self.neuron_maps = neuron_maps(self.network_mob, mapped, self.plane_maps.maps[0])
 
@@ -144,7 +143,7 @@ class TrainingScene(HistoryScene):
 
     def dropout_words(self) -> str:
         """What the glow leaves out of a run with dropout, said: the replay shows the evaluated network."""
-        dropout = self.history.metadata.get("dropout")
+        dropout = self.history.dropout
         if not dropout:
             return ""
         return (f" Each training step silenced a random {dropout:.0%} of the hidden neurons; the glow shows "
@@ -154,7 +153,7 @@ class TrainingScene(HistoryScene):
         """What the panel beside the network shows, said before the replay starts."""
         beats = []
         if self.plane is not None:
-            marked = (", which mark the output neurons too" if self.history.metadata["output"] == "softmax" else "")
+            marked = (", which mark the output neurons too" if self.history.output_activation == "softmax" else "")
             beats += [Beat("Beside the network, the plane of the data: training points filled, test points "
                            f"hollow, in their classes' colours{marked}.", self.show_plane,
                            brief="Beside it, the plane of the data: training points filled, test points hollow."),
@@ -162,7 +161,7 @@ class TrainingScene(HistoryScene):
                            "where it cannot decide.", self.show_plane_answer,
                            brief="Behind them, its answer at every point; the dark seam is where it cannot decide.")]
         if self.neuron_maps is not None:
-            signed = self.history.metadata["activation"] in ("tanh", "leaky_relu")
+            signed = self.history.activation in ("tanh", "leaky_relu")
             beats.append(Beat("Inside each neuron, a map of its own output over the same plane"
                               + (": blue where positive, amber where negative." if signed
                                  else ", brighter where it fires."), self.show_neuron_maps,
@@ -400,10 +399,10 @@ class TrainingScene(HistoryScene):
 def answers_kind(history) -> str | None:
     """Which panel shows the network's answers: "plane" for classes of 2-D points, "digits" for
     classes of images, None for anything else (real-valued outputs, other inputs)."""
-    if history.metadata["output"] == "identity":
+    if history.output_activation == "identity":
         return None
     if history.layer_sizes[0] == 2:
         return "plane"
-    if image_shape(history) is not None:
+    if history.image_shape is not None:
         return "digits"
     return None

@@ -11,6 +11,7 @@ drawn never depends on the shortcut; tests compare both importers leaf by leaf.
 """
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -18,6 +19,8 @@ import numpy as np
 import svgelements as se
 from manim import RIGHT, MathTypst, Text, VMobject
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+
+from scenes.mobjects.style import NEGATIVE, POSITIVE
 
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 _PAINT_KEYS = ("fill", "fill-opacity", "stroke", "stroke-opacity", "stroke-width")
@@ -165,3 +168,14 @@ def _matrix(transform: str | None) -> np.ndarray:
 
 def _tag(element: ET.Element) -> str:
     return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+
+
+def typst_number(value: float, colored: bool = False) -> str:
+    if not math.isfinite(value):
+        raise ValueError(f"{value} cannot be typeset: only finite numbers reach Typst")
+    text = f"{value:.2f}"
+    if not colored:
+        return text
+    color = (POSITIVE if value >= 0 else NEGATIVE).to_hex()
+    # The trailing space matters: Typst would take a ';' right after ']' as the end of the code call.
+    return f'#text(fill: rgb("{color}"))[${text}$] '

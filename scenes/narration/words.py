@@ -1,0 +1,74 @@
+"""Numbers and runs in words, as captions and the screen say them: one wording for every chapter.
+
+A number said is the number shown: the same digits in a caption as on screen (``accuracy_number``
+to the tenth a readout shows), a true minus sign, and a change written with the digits that show it.
+"""
+from __future__ import annotations
+
+from nnscratch import TrainingHistory
+
+
+def number(value: float, digits: int = 2) -> str:
+    """A decimal with a true minus sign, e.g. −0.53."""
+    text = f"{value:.{digits}f}"
+    return text.replace("-", "−")
+
+
+def signed(value: float, digits: int) -> str:
+    """A number for a product in Typst: in parentheses when negative, as one writes 2 · (−3)."""
+    return f"{value:.{digits}f}" if value >= 0 else f"({value:.{digits}f})"
+
+
+def loss_number(value: float) -> str:
+    """A loss as captions and readouts show it: three significant digits (``2.55``, ``0.0684``),
+    whole above 100 (``1,234``), and ``3.17e−4`` below 0.001, where zeros would crowd out the digits."""
+    value = float(value)
+    if value >= 100:
+        return f"{value:,.0f}"
+    if value >= 0.001 or value == 0:
+        return f"{value:#.3g}".rstrip(".") if value else "0"
+    mantissa, exponent = f"{value:.2e}".split("e")
+    return f"{mantissa}e{int(exponent)}".replace("-", "−")
+
+
+def neuron_words(meta: dict) -> str:
+    """A run's neurons in words: "sigmoid neurons", and its output's kind where that differs
+    ("sigmoid neurons, a softmax output")."""
+    hidden, output = meta["activation"], meta["output"]
+    if output == hidden:
+        return f"{hidden} neurons"
+    return f"{hidden} neurons, {'a linear' if output == 'identity' else f'a {output}'} output"
+
+
+def accuracy_number(value: float) -> str:
+    """An accuracy as captions and readouts show it, to a tenth of a percent (``92.8%``): a caption
+    rounding it to ``93%`` would say another number than the one on screen. All or none is ``100%``, ``0%``."""
+    value = float(value)
+    return f"{value:.0%}" if value in (0.0, 1.0) else f"{value:.1%}"
+
+
+def loss_change(first: float, last: float) -> str:
+    """How a loss moved, in words: "98 times lower", "35% lower", "about where it started"."""
+    if last <= first / 10:
+        return f"{first / max(last, 1e-30):,.0f} times lower"
+    if last <= first * 0.9:
+        return f"{(first - last) / first:.0%} lower"
+    if last <= first * 1.1:
+        return "about where it started"
+    return f"{(last - first) / first:.0%} higher" if last < 2 * first else f"{last / first:,.1f} times higher"
+
+
+def data_words(history: TrainingHistory) -> str:
+    """What the run learned from, in a few words for a caption."""
+    name = history.dataset_name
+    sizes = history.layer_sizes
+    classes = sizes[-1] if sizes[-1] > 1 else 2
+    return {
+        "sample": f"two blobs of points, {sizes[0]} numbers each",
+        "xor": "points in the plane, by whether their two coordinates share a sign",
+        "circles": "points in the plane, a ring around a disc",
+        "moons": "points in the plane, two interleaved half-moons",
+        "spiral": f"points in the plane, {classes} spiral arms",
+        "gaussians": f"points in the plane, {classes} clusters",
+        "digits": "handwritten digits of 28 × 28 pixels",
+    }.get(name, f"examples of {sizes[0]} numbers each")

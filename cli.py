@@ -21,42 +21,51 @@ if OWN_PROCESS:
 
 import contextlib
 import functools
-import math
 import re
 import threading
 import time
 import warnings
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import nnscratch  # first: it sets numpy's BLAS threads before numpy loads  # noqa: I001
 import click
 
 from nnscratch import checks, landscape_cache
 from nnscratch.activations import HIDDEN_ACTIVATIONS
-from nnscratch.datasets import (
-    DATASETS, MANY_CLASS_NAMES, MAX_CLASSES, MAX_SAMPLES, TWO_D_DATASETS, train_size, what_it_learned,
-)
+from nnscratch.datasets import DATASETS, MANY_CLASS_NAMES, MAX_CLASSES, MAX_SAMPLES, TWO_D_DATASETS, train_size
 from nnscratch.files import OutputPathError, check_output_folder, check_output_path, new_folders
 from nnscratch.initializers import INITIALIZERS
 from nnscratch.optimizers import OPTIMIZERS
+from scenes.chapters.catalogue import BY_NAME, CHAPTERS, EXPLAINER_DATASET, NAMES, Chapter, chapters_of
+from scenes.narration.speech import VOICES
+from scenes.output.settings import FORMATS, GIF_RATES, QUALITIES
 
 MAX_AT = 3600.0  # seconds: longer than any video nnscratch makes (an explainer lasts minutes)
 MAX_INPUT_MAGNITUDE = 100.0  # a custom input this far outside every dataset's range shows nothing the data can
-# The option that sets each RunSpec field, for messages that name what to change.
-FLAGS = {"weight_init": "--init", "learning_rate": "--lr"}
+MAX_MESSAGE = 400
+FLAGS = {"weight_init": "--init", "learning_rate": "--lr"}  # the option that sets each RunSpec field
+DEFAULTS = nnscratch.RunSpec()
+shown = checks.shown  # user input as it goes into a message
 
 
 def flag(field: str) -> str:
     return FLAGS.get(field, "--" + field.replace("_", "-"))
 
 
-shown = checks.shown  # user input as it goes into a message
+def one_line(text: str) -> str:
+    """A message as one line of sane length: control characters (a newline in a path) escaped,
+    and the middle of a very long message cut."""
+    text = re.sub(r"[\x00-\x1f\x7f]", lambda match: repr(match.group())[1:-1], text)
+    if len(text) > MAX_MESSAGE:
+        text = text[:MAX_MESSAGE // 2] + " [...] " + text[-MAX_MESSAGE // 2:]
+    return text
 
+
+# -- what an option's text may be --------------------------------------------------------------
 
 class FiniteFloat(click.ParamType):
-    """A plain decimal number within bounds, read as ``checks.parse_decimal`` reads one: nan, inf,
-    Python's digit separators and digits other than 0-9 are refused."""
+    """A plain decimal number within bounds, read as ``checks.parse_decimal`` reads one."""
 
     name = "number"
 
@@ -65,16 +74,9 @@ class FiniteFloat(click.ParamType):
         self.what, self.bounds = what, (low, high, low_open, high_open)
 
     def convert(self, value, param, ctx) -> float:
-        if isinstance(value, float):
-            number = value
-        else:
-            try:
-                number = checks.parse_decimal(value)
-            except ValueError as error:
-                self.fail(str(error), param, ctx)
-        low, high, low_open, high_open = self.bounds
         try:
-            return checks.finite_number(self.what, number, low, high, low_open, high_open)
+            return checks.finite_number(self.what, value if isinstance(value, float) else checks.parse_decimal(value),
+                                        *self.bounds)
         except ValueError as error:
             self.fail(str(error), param, ctx)
 
@@ -88,56 +90,79 @@ class WholeNumber(click.ParamType):
         self.low, self.high = low, high
 
     def convert(self, value, param, ctx) -> int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            number = value
-        else:
-            try:
-                number = checks.parse_whole(value)
-            except ValueError as error:
-                self.fail(str(error), param, ctx)
+        try:
+            number = value if isinstance(value, int) and not isinstance(value, bool) else checks.parse_whole(value)
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
         if (self.low is not None and number < self.low) or (self.high is not None and number > self.high):
             bounds = f"between {self.low:,} and {self.high:,}" if self.high is not None else f">= {self.low:,}"
             self.fail(f"{number:,} is not {bounds}", param, ctx)
         return number
 
 
-class LayerSizes(click.ParamType):
-    """``"4,6,4,1"`` as ``[4, 6, 4, 1]``: plain digits only, and an architecture nnscratch supports."""
+class CommaList(click.ParamType):
+    """``"a,b,c"``: items read one by one by ``read`` (ValueError says what is wrong), then the whole
+    list by ``whole``; for layer sizes, numbers, run files and chapter names alike."""
 
-    name = "sizes"
+    def __init__(self, name: str, example: str, read: Callable[[str], object],
+                 whole: Callable[[list], list] = list) -> None:
+        self.name, self.example, self.read, self.whole = name, example, read, whole
 
-    def convert(self, value, param, ctx) -> list[int]:
+    def convert(self, value, param, ctx) -> list:
         if isinstance(value, list):
             return value
         parts = [part.strip() for part in str(value).split(",")]
-        if any(part == "" for part in parts):
-            self.fail(f"{shown(value)} has an empty layer size; write sizes like 4,6,4,1", param, ctx)
-        if len(parts) > 2 * checks.MAX_LAYERS:
-            self.fail(f"{len(parts)} layers; at most {checks.MAX_LAYERS} are supported", param, ctx)
-        for part in parts:
-            if not re.fullmatch(r"-?[0-9]{1,9}", part):
-                self.fail(f"{shown(part)} is not a whole number; write sizes like 4,6,4,1", param, ctx)
+        if any(not part for part in parts):
+            self.fail(f"{shown(value)} has an empty {self.name}; write {self.example}", param, ctx)
         try:
-            return checks.layer_sizes([int(part) for part in parts])
+            return self.whole([self.read(part) for part in parts])
         except ValueError as error:
             self.fail(str(error), param, ctx)
 
 
-class Numbers(click.ParamType):
-    """``"0.5,0.8,0.2,0.9"`` as a list of finite numbers of sane size."""
+def layer_size(text: str) -> int:
+    if not re.fullmatch(r"-?[0-9]{1,9}", text):
+        raise ValueError(f"{shown(text)} is not a whole number; write sizes like 4,6,4,1")
+    return int(text)
 
-    name = "values"
 
-    def convert(self, value, param, ctx) -> list[float]:
-        if isinstance(value, list):
-            return value
-        check = FiniteFloat("each value", -MAX_INPUT_MAGNITUDE, MAX_INPUT_MAGNITUDE)
-        values = []
-        for part in str(value).split(","):
-            if not part.strip():
-                self.fail(f"{shown(value)} has an empty value; write values like 0.5,0.8,0.2,0.9", param, ctx)
-            values.append(check.convert(part, param, ctx))
-        return values
+def input_value(text: str) -> float:
+    return checks.finite_number("each value", checks.parse_decimal(text), -MAX_INPUT_MAGNITUDE, MAX_INPUT_MAGNITUDE)
+
+
+def chapter_names(names: list[str]) -> list[str]:
+    unknown = [name for name in names if name not in BY_NAME]
+    if unknown:
+        raise ValueError(f"no chapter {shown(unknown[0])}; choose from {', '.join(NAMES)}")
+    if len(set(names)) != len(names):
+        raise ValueError(f"{shown(','.join(names))} names a chapter twice")
+    return names
+
+
+def run_files(paths: list[str]) -> list[Path]:
+    from nnscratch.comparison import run_files as checked
+
+    return checked(",".join(paths))
+
+
+LAYERS = CommaList("layer size", "sizes like 4,6,4,1", layer_size, checks.layer_sizes)
+INPUTS = CommaList("value", "values like 0.5,0.8,0.2,0.9", input_value)
+CHAPTER_NAMES = CommaList("chapter name", "names like neuron,cost", str, chapter_names)
+RUN_FILES = CommaList("file name", "a.npz,b.npz", str, run_files)
+
+
+class Variation(click.ParamType):
+    """``"lr=0.01,0.1,1"``: the option the runs of a comparison differ in, and its values."""
+
+    name = "OPTION=V1,V2"
+
+    def convert(self, value, param, ctx):
+        from nnscratch.comparison import parse_variation
+
+        try:
+            return value if isinstance(value, tuple) else parse_variation(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
 
 
 class OutputFile(click.ParamType):
@@ -162,8 +187,7 @@ class OutputFile(click.ParamType):
         return path
 
 
-DEFAULTS = nnscratch.RunSpec()
-
+# -- the options shared by the commands ----------------------------------------------------------
 
 def shown_value(value) -> str:
     """A default as a user would type it: layers as 4,6,4,1, no batch size as full batch."""
@@ -186,26 +210,27 @@ def shown_default(field: str) -> str:
     return f"  [default: {'; '.join(parts)}]"
 
 
-def with_dataset_defaults(command):
-    """``command`` run with the chosen dataset's defaults (DATASET_DEFAULTS) for every training option
-    left at click's default: a value the user gave always wins."""
+def with_options(command, options: list):
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def training_options(command, dataset: str = DEFAULTS.dataset):
+    """The options that pick the architecture, the data and the training, shared by train and render;
+    the command sees the chosen dataset's defaults (DATASET_DEFAULTS) for every one left out."""
 
     @functools.wraps(command)
-    def run(*args, **options):
+    def with_dataset_defaults(*args, **options):
         ctx = click.get_current_context()
         for field, value in nnscratch.dataset_defaults(options["dataset"], options.get("classes")).items():
             if ctx.get_parameter_source(field) is click.core.ParameterSource.DEFAULT:
                 options[field] = value
         return command(*args, **options)
 
-    return run
-
-
-def training_options(command, dataset: str = DEFAULTS.dataset):
-    """The options that pick the architecture, the data and the training, shared by train and render;
-    the command sees the chosen dataset's defaults for the ones left out. ``dataset`` is the default one."""
-    options = [
-        click.option("--layers", type=LayerSizes(), default=",".join(map(str, DEFAULTS.layers)),
+    number = FiniteFloat
+    return with_options(with_dataset_defaults, [
+        click.option("--layers", type=LAYERS, default=shown_value(DEFAULTS.layers),
                      help="Neurons per layer, input first." + shown_default("layers")),
         click.option("--activation", type=click.Choice(list(HIDDEN_ACTIVATIONS)), default=DEFAULTS.activation,
                      help="Activation of the hidden layers." + shown_default("activation")),
@@ -220,83 +245,87 @@ def training_options(command, dataset: str = DEFAULTS.dataset):
                           f"{MAX_CLASSES}; the output layer left out follows it.  [default: 2]"),
         click.option("--samples", type=WholeNumber(4, MAX_SAMPLES), default=DEFAULTS.samples,
                      help="Number of samples, train and test together." + shown_default("samples")),
-        click.option("--noise", type=FiniteFloat("--noise", 0, 5), default=DEFAULTS.noise,
+        click.option("--noise", type=number("--noise", 0, 5), default=DEFAULTS.noise,
                      help="Noise of the dataset (a standard deviation); each dataset has its own default, "
                           "and the digits take none."),
-        click.option("--test-fraction", type=FiniteFloat("--test-fraction", 0, 1, high_open=True),
-                     default=DEFAULTS.test_fraction,
-                     show_default=True, help="Share of samples held out for testing."),
+        click.option("--test-fraction", type=number("--test-fraction", 0, 1, high_open=True),
+                     default=DEFAULTS.test_fraction, show_default=True, help="Share of samples held out for testing."),
         click.option("--epochs", type=WholeNumber(1, checks.MAX_EPOCHS), default=DEFAULTS.epochs,
                      help="Passes over the training samples." + shown_default("epochs")),
-        click.option("--lr", "learning_rate", type=FiniteFloat("the learning rate", 0, checks.MAX_LEARNING_RATE,
-                                                             low_open=True),
+        click.option("--lr", "learning_rate", type=number("the learning rate", 0, checks.MAX_LEARNING_RATE,
+                                                          low_open=True),
                      default=DEFAULTS.learning_rate, help="Learning rate." + shown_default("learning_rate")),
         click.option("--batch-size", type=WholeNumber(1), default=DEFAULTS.batch_size,
                      help="Mini-batch size." + shown_default("batch_size")),
         click.option("--optimizer", type=click.Choice(list(OPTIMIZERS)), default=DEFAULTS.optimizer,
                      help="How the gradient moves the weights." + shown_default("optimizer")),
-        click.option("--l1", type=FiniteFloat("--l1", 0, checks.MAX_REGULARIZATION), default=DEFAULTS.l1,
+        click.option("--l1", type=number("--l1", 0, checks.MAX_REGULARIZATION), default=DEFAULTS.l1,
                      help="L1 regularization strength."),
-        click.option("--l2", type=FiniteFloat("--l2", 0, checks.MAX_REGULARIZATION), default=DEFAULTS.l2,
+        click.option("--l2", type=number("--l2", 0, checks.MAX_REGULARIZATION), default=DEFAULTS.l2,
                      help="L2 regularization strength."),
-        click.option("--dropout", type=FiniteFloat("--dropout", 0, 1, high_open=True), default=DEFAULTS.dropout,
+        click.option("--dropout", type=number("--dropout", 0, 1, high_open=True), default=DEFAULTS.dropout,
                      help="Share of hidden neurons each training step silences at random (0 to under 1); "
                           "evaluation uses them all."),
         click.option("--probe", type=WholeNumber(0), default=DEFAULTS.probe, show_default=True,
                      help="Training sample whose activations are recorded."),
         click.option("--seed", type=WholeNumber(0, 2**32 - 1), default=DEFAULTS.seed, show_default=True),
-    ]
-    command = with_dataset_defaults(command)
-    for option in reversed(options):
-        command = option(command)
-    return command
+    ])
 
 
-def run_spec(options: dict) -> nnscratch.RunSpec:
-    """Pop the training options into a RunSpec and check what needs several of them at once
-    (BadParameter naming the option to change, before any work)."""
-    fields = {name: options.pop(name) for name in nnscratch.RunSpec.__dataclass_fields__}
-    spec = nnscratch.RunSpec(**{**fields, "layers": tuple(fields["layers"])})  # a tuple, as RunSpec holds it
+def check_fps(ctx: click.Context, param: click.Parameter, fps: int | None) -> int | None:
+    if fps is not None and ctx.params.get("video_format") == "gif" and fps not in GIF_RATES:
+        raise click.BadParameter(f"a GIF counts time in hundredths of a second, so it plays {fps} frames a second "
+                                 f"only roughly; choose {', '.join(map(str, GIF_RATES))}")
+    return fps
+
+
+class VoiceChoice(NamedTuple):
+    asked: str
+    voice: object | None  # a scenes.narration.speech.Voice, or None for captions only
+
+
+def resolve_voice(ctx: click.Context, param: click.Parameter, name: str) -> VoiceChoice:
+    """The voice ``--voice`` names, chosen once, here, before any work: an engine that cannot run is
+    exit 2. A still (``--still`` is eager) says nothing."""
+    from scenes.narration.speech import VoiceUnavailable, choose_voice
+
+    if ctx.params.get("still"):
+        return VoiceChoice(name, None)
     try:
-        return spec.check()
-    except nnscratch.SpecError as error:
-        raise click.BadParameter(str(error), param_hint=f"'{flag(error.field)}'") from None
+        return VoiceChoice(name, choose_voice(name))
+    except VoiceUnavailable as error:
+        raise click.BadParameter(str(error)) from None
 
 
-def run_training(spec: nnscratch.RunSpec) -> nnscratch.TrainingHistory:
-    """Train as the spec says, with a progress bar on a terminal; divergence becomes a one-line error,
-    a run that did not learn or overfits a one-line warning."""
-    progress = sys.stderr.isatty()
-    with click.progressbar(length=spec.epochs, label="training", file=sys.stderr) if progress \
-            else contextlib.nullcontext() as bar:
-        try:
-            history = nnscratch.record_run(spec, on_epoch=(lambda *_: bar.update(1)) if progress else None)
-        except nnscratch.DivergenceError as error:
-            raise click.ClickException(str(error)) from None
-        except nnscratch.SpecError as error:  # what only the data made can show (one class drawn)
-            raise click.BadParameter(str(error), param_hint=f"'{flag(error.field)}'") from None
-    warn_about(history)
-    return history
+def render_options(command, dataset: str | None = None, replay: bool = True):
+    """Where the run comes from and how the video is written, shared by every render command;
+    ``dataset`` is the one trained on when none is given; ``replay`` adds --run."""
+    return training_options(with_options(command, [
+        *([click.option("--run", "run_file", type=click.Path(path_type=str), default=None,
+                        help="Replay a saved run (from `nnscratch train --out`) instead of training.")]
+          if replay else []),
+        click.option("--quality", type=click.Choice(list(QUALITIES)), default="high", show_default=True,
+                     help="low is 480p15 for drafts, medium 720p30, high 1080p60, 4k 2160p60."),
+        click.option("--fps", type=WholeNumber(1, 120), default=None, callback=check_fps,
+                     help="Frames per second (default: the quality's; a GIF plays "
+                          f"{', '.join(map(str, GIF_RATES[4:]))})."),
+        click.option("--format", "video_format", type=click.Choice(list(FORMATS)), default="mp4",
+                     show_default=True, is_eager=True),  # eager: --output's check reads it
+        click.option("--still", is_flag=True, is_eager=True,
+                     help="Write one frame as a PNG instead of the video, in seconds: the last one, or --at's."),
+        click.option("--at", type=FiniteFloat("--at", 0, MAX_AT), default=None,
+                     help="With --still: the frame that ends the sentence on screen at this many seconds."),
+        click.option("--output", type=OutputFile(captions=True), default=None,
+                     help="Where to write the video, a new file or a regular file ending in the --format "
+                          "(default: media/videos/<scene>.<format>); its captions go beside it as .srt."),
+        click.option("--voice", type=click.Choice(list(VOICES)), default="auto", show_default=True,
+                     callback=resolve_voice, help="Who speaks the narration: piper (pip install nnscratch[voice]), espeak (espeak-ng), "
+                          "auto (the first that works, else captions only) or none."),
+        click.option("--preview", is_flag=True, help="Open the video when it is done."),
+    ]), dataset or DEFAULTS.dataset)
 
 
-def warn_about(history: nnscratch.TrainingHistory) -> None:
-    verdict = nnscratch.judge(history)
-    if not verdict.learned:
-        click.echo(f"warning: it did not learn: {verdict.why_not}", err=True)
-    if verdict.unstable:
-        click.echo(f"warning: it is unstable: {verdict.unstable}; a smaller learning rate would steady it", err=True)
-    if verdict.overfit:
-        click.echo(f"warning: it overfits: {verdict.overfit}", err=True)
-
-
-def describe_metrics(history: "nnscratch.TrainingHistory") -> str:
-    text = f"loss {history.train_loss[-1]:.4f}"
-    if not math.isnan(history.train_accuracy[-1]):
-        text += f", accuracy {history.train_accuracy[-1]:.1%}"
-    if history.has_test and not math.isnan(history.test_accuracy[-1]):
-        text += f" (test {history.test_accuracy[-1]:.1%})"
-    return text
-
+# -- one line for every way a command ends ------------------------------------------------------
 
 class Stopped(KeyboardInterrupt):
     """A signal asked the run to stop: raised where the program is, so every cleanup
@@ -315,6 +344,9 @@ class StoppedRun(Exception):
         self.signum = signum
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
 def _stop_on_signal(signum: int, frame) -> None:
     # Further signals would cut the cleanup short: it is quick, and SIGKILL still ends everything.
     for number in STOP_SIGNALS:
@@ -322,24 +354,17 @@ def _stop_on_signal(signum: int, frame) -> None:
     raise Stopped(signum)
 
 
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
-
-MAX_MESSAGE = 400
-
-
-def one_line(text: str) -> str:
-    """A message as one line of sane length: control characters (a newline in a path) escaped,
-    and the middle of a very long message cut."""
-    text = re.sub(r"[\x00-\x1f\x7f]", lambda match: repr(match.group())[1:-1], text)
-    if len(text) > MAX_MESSAGE:
-        text = text[:MAX_MESSAGE // 2] + " [...] " + text[-MAX_MESSAGE // 2:]
-    return text
+def version_option() -> click.Option:
+    return click.version_option(nnscratch.__version__, prog_name="nnscratch")(lambda: None).__click_params__[0]
 
 
 class OnceOnly(click.Command):
-    """A command whose options may each be given once: click keeps the last of ``--out a --out b``
-    silently, and a user who typed both meant something the command would not do."""
+    """A command whose options may each be given once (click keeps the last of ``--out a --out b``
+    silently, and a user who typed both meant something the command would not do), with --version."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(version_option())
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         names = {name: param for param in self.params if isinstance(param, click.Option) and not param.multiple
@@ -363,6 +388,10 @@ class OneLineErrors(click.Group):
 
     command_class = OnceOnly
     group_class = type  # the render group is one of these too
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(version_option())
 
     def invoke(self, ctx: click.Context):
         try:
@@ -409,217 +438,14 @@ class OneLineErrors(click.Group):
                 signal.signal(number, signal.SIG_IGN if OWN_PROCESS else handler)
 
 
-@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(nnscratch.__version__, prog_name="nnscratch")
-def main() -> None:
-    """Explainer videos of a neural network that really trains.
-
-    \b
-    Example:
-      nnscratch render forward
-      nnscratch render training --epochs 500
-      nnscratch train --layers 2,8,8,1 --dataset spiral --activation tanh --epochs 2000 --out spiral.npz
-      nnscratch info spiral.npz
-    """
-
-
-@main.command()
-@training_options
-@click.option("--out", "out", type=OutputFile(".npz"), default="run.npz", show_default=True,
-              help="Where to save the run (a new file or a regular file, ending in .npz).")
-@click.version_option(nnscratch.__version__, prog_name="nnscratch")
-def train(out: Path, **options) -> None:
-    """Train a network and save every recorded step to a run file.
-
-    \b
-    Example:
-      nnscratch train --layers 4,6,4,1 --epochs 500 --lr 1 --out run.npz
-    """
-    spec = run_spec(options)
-    started = time.perf_counter()
-    history = run_training(spec)
-    elapsed = time.perf_counter() - started
-    with written(out):
-        history.save(out)
-    click.echo(f"trained {list(spec.layers)} {spec.activation} on {spec.dataset} for "
-               f"{spec.epochs} epochs in {elapsed:.2f} s: {describe_metrics(history)}; saved {one_line(str(out))}")
-
-
-@main.command()
-@click.argument("run", type=click.Path(path_type=str))  # a str: Path('') would be '.', not the '' given
-@click.version_option(nnscratch.__version__, prog_name="nnscratch")
-def info(run: str) -> None:
-    """Describe what a run file holds.
-
-    \b
-    Example:
-      nnscratch info run.npz
-    """
+@contextlib.contextmanager
+def as_bad(option: str | None = None, errors: tuple = (ValueError,)):
+    """A refusal of the core's (a ValueError, SpecError naming its field) as one line naming the option."""
     try:
-        size = f"{os.stat(run).st_size:,} bytes"
-    except OSError:
-        size = "size unknown"
-    try:
-        history = nnscratch.TrainingHistory.load(run)
-    except nnscratch.RunFileError as error:
-        raise click.ClickException(str(error)) from None
-    meta = history.metadata
-    dataset = meta.get("dataset", {})
-    classes = f" ({dataset['classes']} classes)" if "classes" in dataset else ""
-    first = f"loss {history.train_loss[0]:.4f}" + (f", accuracy {history.train_accuracy[0]:.1%}"
-                                                   if not math.isnan(history.train_accuracy[0]) else "")
-    rows = [
-        ("file", f"{one_line(str(run))} ({size})"),
-        ("layers", f"{meta['layer_sizes']} ({history.network_at().n_parameters:,} parameters)"),
-        ("activation", f"{meta['activation']} hidden, {meta['output']} output, {meta.get('loss', '?')} loss"),
-        ("init", meta["weight_init"]),
-        ("training", f"{meta['optimizer']}, lr {meta.get('learning_rate')}, "
-                     f"batch {meta.get('batch_size') or 'full'}, l1 {meta['l1']}, l2 {meta['l2']}, "
-                     f"dropout {meta.get('dropout', 0)}, seed {meta['seed']}"),
-        ("data", f"{dataset.get('name', '?')}{classes}: {len(history.X_train)} train, {len(history.X_test)} test, "
-                 f"noise {dataset.get('noise', '?')}"),
-        ("epochs", f"{history.epochs} ({history.n_snapshots} snapshots)"),
-        ("first", first),
-        ("final", describe_metrics(history)),
-        *([("diverged", one_line(meta["diverged"]["cause"]))] if "diverged" in meta else []),
-    ]
-    width = max(len(name) for name, _ in rows)
-    for name, value in rows:
-        click.echo(f"{name:<{width}}  {value}")
-
-
-NO_VOICE = "voice: none found, captions only (pip install nnscratch[voice], or install espeak-ng)"
-
-
-def import_scenes():
-    """The scenes package (and Manim with it), quietly: Manim's dependencies warn on import
-    (pydub's audioop), and PYTHONWARNINGS=error must not turn that into a traceback."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import scenes
-    return scenes
-
-
-def check_fps(ctx: click.Context, param: click.Parameter, fps: int | None) -> int | None:
-    if fps is None or ctx.params.get("video_format") != "gif":
-        return fps
-    import_scenes()  # only here: Manim's import is a second and a half a still need not wait for yet
-    from scenes.output.render import GIF_RATES
-
-    if fps not in GIF_RATES:
-        raise click.BadParameter(f"a GIF counts time in hundredths of a second, so it plays {fps} frames a second "
-                                 f"only roughly; choose {', '.join(map(str, GIF_RATES))}")
-    return fps
-
-
-class VoiceChoice(NamedTuple):
-    asked: str
-    voice: object | None  # a scenes.narration.speech.Voice, or None for captions only
-
-
-def resolve_voice(ctx: click.Context, param: click.Parameter, name: str) -> VoiceChoice:
-    """The voice for ``--voice``, or None for captions only; an engine that cannot run is exit 2. A still
-    (``--still``, eager) says nothing, and does not wait for Manim's import here."""
-    if ctx.params.get("still"):
-        return VoiceChoice(name, None)
-    import_scenes()
-    from scenes.narration.speech import VoiceUnavailable, choose_voice
-
-    try:
-        return VoiceChoice(name, choose_voice(name))
-    except VoiceUnavailable as error:
-        raise click.BadParameter(str(error)) from None
-
-
-def render_options(command, dataset: str = DEFAULTS.dataset, replay: bool = True):
-    """Where the run comes from and how the video is written, shared by every render command;
-    ``dataset`` is the one trained on when none is given; ``replay`` adds --run."""
-    options = [
-        *([click.option("--run", "run_file", type=click.Path(path_type=str), default=None,
-                        help="Replay a saved run (from `nnscratch train --out`) instead of training.")]
-          if replay else []),
-        click.option("--quality", type=click.Choice(["low", "medium", "high", "4k"]), default="high",
-                     show_default=True, help="low is 480p15 for drafts, medium 720p30, high 1080p60, 4k 2160p60."),
-        click.option("--fps", type=WholeNumber(1, 120), default=None, callback=check_fps,
-                     help="Frames per second (default: the quality's; a GIF plays 10, 20, 25 or 50)."),
-        click.option("--format", "video_format", type=click.Choice(["mp4", "gif", "webm"]), default="mp4",
-                     show_default=True, is_eager=True),  # eager: --output's check reads it
-        click.option("--still", is_flag=True, is_eager=True,
-                     help="Write one frame as a PNG instead of the video, in seconds: the last one, or --at's."),
-        click.option("--at", type=FiniteFloat("--at", 0, MAX_AT), default=None,
-                     help="With --still: the frame that ends the sentence on screen at this many seconds."),
-        click.option("--output", type=OutputFile(captions=True), default=None,
-                     help="Where to write the video, a new file or a regular file ending in the --format "
-                          "(default: media/videos/<scene>.<format>); its captions go beside it as .srt."),
-        click.option("--voice", type=click.Choice(["auto", "piper", "espeak", "none"]), default="auto",
-                     show_default=True, callback=resolve_voice,
-                     help="Who speaks the narration: piper (pip install nnscratch[voice]), espeak (espeak-ng), "
-                          "auto (the first that works, else captions only) or none."),
-        click.option("--preview", is_flag=True, help="Open the video when it is done."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return training_options(command, dataset)
-
-
-def obtain_history(ctx: click.Context, options: dict, default_stem: str,
-                   check_run=None) -> nnscratch.TrainingHistory:
-    """Check every option, then load the --run file or train as the options say, before any rendering.
-    ``check_run(history)`` may refuse a loaded run (BadParameter) before anything is said about it."""
-    run_file = options.pop("run_file")
-    explicit = [name for name in nnscratch.RunSpec.__dataclass_fields__
-                if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE]
-    if run_file is not None and explicit:  # said first: the spec's own checks would judge a run not made
-        raise click.BadParameter(f"--run replays a saved run, so {flag(explicit[0])} has no effect; "
-                                 "leave it out or drop --run", param_hint=f"'{flag(explicit[0])}'")
-    spec = run_spec(options)
-    settle_output(ctx, options, default_stem)
-    if run_file is not None:
-        for written_path in (options["output"], options["output"].with_suffix(".srt")):
-            if same_file(run_file, written_path):
-                raise click.BadParameter(f"{one_line(str(written_path))} is the run file being replayed; "
-                                         "the video and its captions need paths of their own",
-                                         param_hint="'--output'")
-    if run_file is None:
-        return run_training(spec)
-    try:
-        history = nnscratch.TrainingHistory.load(run_file)
-    except nnscratch.RunFileError as error:
-        raise click.ClickException(str(error)) from None
-    if check_run is not None:
-        check_run(history)
-    warn_about(history)
-    return history
-
-
-def settle_output(ctx: click.Context, options: dict, default_stem: str) -> None:
-    """Check --at, and set --output to its default when it was left out (BadParameter if that
-    default cannot be written)."""
-    if options["at"] is not None and not options["still"]:
-        raise click.BadParameter("--at picks the frame of a still; add --still", param_hint="'--at'")
-    if options["still"]:  # a PNG has no frame rate, container, voice or player
-        for name, flag_name in (("fps", "--fps"), ("video_format", "--format"), ("voice", "--voice"),
-                                ("preview", "--preview")):
-            if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
-                raise click.BadParameter(f"{flag_name} has no effect on a still, which is one PNG; leave it out "
-                                         "or drop --still", param_hint=f"'{flag_name}'")
-    if options["output"] is None:
-        options["output"] = (Path("media") / "images" / f"{default_stem}.png" if options["still"] else
-                             Path("media") / "videos" / f"{default_stem}.{options['video_format']}")
-        try:
-            check_output_folder(options["output"].parent)
-            if options["output"].parent.is_dir():
-                OutputFile(captions=True).convert(str(options["output"]), None, ctx)
-        except (OutputPathError, click.BadParameter) as error:
-            message = error.message if isinstance(error, click.BadParameter) else str(error)
-            raise click.BadParameter(message, param_hint="'--output'") from None
-
-
-def same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
+        yield
+    except errors as error:
+        hint = flag(error.field) if isinstance(error, nnscratch.SpecError) and option is None else option
+        raise click.BadParameter(str(error), param_hint=f"'{hint}'" if hint else None) from None
 
 
 @contextlib.contextmanager
@@ -633,15 +459,117 @@ def written(path: Path):
         raise click.ClickException(f"cannot write {path}: {error.strerror or error}") from None
 
 
-@contextlib.contextmanager
-def voice_failures():
-    """A voice that fails mid-render (its model will not load) ends in one line (exit 1)."""
-    from scenes.narration.speech import VoiceUnavailable
+# -- the run a command works on -------------------------------------------------------------------
 
+def run_spec(options: dict) -> nnscratch.RunSpec:
+    """Pop the training options into a checked RunSpec (BadParameter naming the option, before any work)."""
+    fields = {name: options.pop(name) for name in nnscratch.RunSpec.__dataclass_fields__}
+    with as_bad():
+        return nnscratch.RunSpec(**{**fields, "layers": tuple(fields["layers"])}).check()
+
+
+def run_training(spec: nnscratch.RunSpec) -> nnscratch.TrainingHistory:
+    """Train as the spec says, with a progress bar on a terminal; divergence becomes a one-line error,
+    a run that did not learn, is unstable or overfits a one-line warning."""
+    progress = sys.stderr.isatty()
+    with click.progressbar(length=spec.epochs, label="training", file=sys.stderr) if progress \
+            else contextlib.nullcontext() as bar, as_bad(errors=(nnscratch.SpecError,)):
+        try:
+            history = nnscratch.record_run(spec, on_epoch=(lambda *_: bar.update(1)) if progress else None)
+        except nnscratch.DivergenceError as error:
+            raise click.ClickException(str(error)) from None
+    warn_about(history)
+    return history
+
+
+def warn_about(history: nnscratch.TrainingHistory) -> None:
+    verdict = nnscratch.judge(history)
+    if not verdict.learned:
+        click.echo(f"warning: it did not learn: {verdict.why_not}", err=True)
+    if verdict.unstable:
+        click.echo(f"warning: it is unstable: {verdict.unstable}; a smaller learning rate would steady it", err=True)
+    if verdict.overfit:
+        click.echo(f"warning: it overfits: {verdict.overfit}", err=True)
+
+
+def loaded(path) -> nnscratch.TrainingHistory:
     try:
-        yield
-    except VoiceUnavailable as error:
-        raise click.ClickException(f"{error}; try --voice espeak or --voice none") from None
+        return nnscratch.TrainingHistory.load(path)
+    except nnscratch.RunFileError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def given(ctx: click.Context) -> list[str]:
+    """The training options given on the command line."""
+    return [name for name in nnscratch.RunSpec.__dataclass_fields__
+            if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE]
+
+
+def obtain_history(ctx: click.Context, options: dict, stem: str, check_run=None) -> nnscratch.TrainingHistory:
+    """Check every option, then load the --run file or train as the options say, before any rendering.
+    ``check_run(history)`` may refuse a loaded run (BadParameter) before anything is said about it."""
+    run_file = options.pop("run_file")
+    if run_file is not None and given(ctx):  # said first: the spec's own checks would judge a run not made
+        name = flag(given(ctx)[0])
+        raise click.BadParameter(f"--run replays a saved run, so {name} has no effect; leave it out or drop --run",
+                                 param_hint=f"'{name}'")
+    spec = run_spec(options)
+    settle_output(ctx, options, stem, replayed=[run_file] if run_file is not None else [])
+    if run_file is None:
+        return run_training(spec)
+    history = loaded(run_file)
+    if check_run is not None:
+        check_run(history)
+    warn_about(history)
+    return history
+
+
+def settle_output(ctx: click.Context, options: dict, stem: str, replayed: list) -> None:
+    """Check the still's options and --output (set to its default when left out): BadParameter
+    if they make no sense together, the output cannot be written, or it is a run being replayed."""
+    if options["at"] is not None and not options["still"]:
+        raise click.BadParameter("--at picks the frame of a still; add --still", param_hint="'--at'")
+    if options["still"]:  # a PNG has no frame rate, container, voice or player
+        for name, flag_name in (("fps", "--fps"), ("video_format", "--format"), ("voice", "--voice"),
+                                ("preview", "--preview")):
+            if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
+                raise click.BadParameter(f"{flag_name} has no effect on a still, which is one PNG; leave it out "
+                                         "or drop --still", param_hint=f"'{flag_name}'")
+    if options["output"] is None:
+        options["output"] = (Path("media") / "images" / f"{stem}.png" if options["still"] else
+                             Path("media") / "videos" / f"{stem}.{options['video_format']}")
+        try:
+            check_output_folder(options["output"].parent)
+            if options["output"].parent.is_dir():
+                OutputFile(captions=True).convert(str(options["output"]), None, ctx)
+        except (OutputPathError, click.BadParameter) as error:
+            message = error.message if isinstance(error, click.BadParameter) else str(error)
+            raise click.BadParameter(message, param_hint="'--output'") from None
+    for run_file in replayed:
+        for path in (options["output"], options["output"].with_suffix(".srt")):
+            if same_file(run_file, path):
+                raise click.BadParameter(f"{one_line(str(path))} is a run file being replayed; the video and its "
+                                         "captions need paths of their own", param_hint="'--output'")
+
+
+def same_file(a, b) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+# -- rendering ------------------------------------------------------------------------------------
+
+NO_VOICE = "voice: none found, captions only (pip install nnscratch[voice], or install espeak-ng)"
+
+
+def import_manim() -> None:
+    """Manim, quietly: its dependencies warn on import (pydub's audioop), and PYTHONWARNINGS=error
+    must not turn that into a traceback. Only when a picture is asked for: it takes a second and a half."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import manim  # noqa: F401
 
 
 @contextlib.contextmanager
@@ -659,52 +587,94 @@ def frame_bar():
         yield show
 
 
-def render_video(scene_name: str, history, options: dict, **scene_kwargs) -> None:
-    """Render one scene of ``history`` (or, for "explainer", its chapters) and report the file in one line."""
-    output = options["output"]
-    scenes = import_scenes()  # manim loads only when a video is asked for
-    from scenes.output.parallel import render_explainer, render_explainer_still
-    from scenes.output.render import render, render_still
+def render_video(video: str, options: dict, history=None, histories=None, **scene_options) -> None:
+    """Build the request for ``video`` of ``history`` (a comparison's ``histories``), make it, and
+    say what was written in one line."""
+    import_manim()
+    from scenes.narration.speech import VoiceUnavailable
+    from scenes.output.request import RenderRequest, make_still, make_video
 
-    explainer = scene_name == "explainer"
-    if options["still"]:
-        started = time.perf_counter()
+    request = RenderRequest(video, options["output"], history, histories, options["quality"], options["fps"],
+                            options["video_format"], options["voice"].voice, options["still"], options["at"],
+                            scene_options)
+    output, started = request.output, time.perf_counter()
+    if request.still:
         with written(output), new_folders(output.parent):
-            if explainer:
-                scene = render_explainer_still(history, output, quality=options["quality"], at=options["at"],
-                                               **scene_kwargs)
-            else:
-                scene = render_still(getattr(scenes, scene_name), output, quality=options["quality"],
-                                     at=options["at"], history=history, **scene_kwargs)
-        moment = f"the frame at {getattr(scene, 'video_time', scene.time):.1f} s"
-        click.echo(f"wrote {one_line(str(output))} ({moment}, {scene.camera.pixel_width}x{scene.camera.pixel_height})"
-                   f" in {time.perf_counter() - started:.1f} s")
+            scene = make_still(request)
+        click.echo(f"wrote {one_line(str(output))} (the frame at {getattr(scene, 'video_time', scene.time):.1f} s, "
+                   f"{scene.camera.pixel_width}x{scene.camera.pixel_height}) in {time.perf_counter() - started:.1f} s")
         return
-
-    started = time.perf_counter()
-    settings = {"quality": options["quality"], "fps": options["fps"], "video_format": options["video_format"],
-                "voice": options["voice"].voice}
-    with written(output), voice_failures(), new_folders(output.parent), frame_bar() as progress:
-        if explainer:
-            video = render_explainer(history, output, progress=progress, **settings, **scene_kwargs)
-        else:
-            video = render(getattr(scenes, scene_name), output, progress=progress, history=history, **settings,
-                           **scene_kwargs)
-    elapsed = time.perf_counter() - started
-    if video.voice is not None:
-        spoken = f"; voice: {video.voice}"
-    else:
-        spoken = "; " + (NO_VOICE if options["voice"].asked == "auto" else "voice: none, captions only")
-    captions = f"; captions {one_line(str(video.subtitles))}" if video.subtitles else ""
-    chapters = f", {len(video.chapters)} chapters" if video.chapters else ""
-    click.echo(f"wrote {one_line(str(video.path))} ({video.duration:.1f} s{chapters}, {video.width}x{video.height} "
-               f"at {video.fps} fps) in {elapsed:.1f} s{spoken}{captions}")
-    if options["preview"] and click.launch(str(video.path)) != 0:
+    try:
+        with written(output), new_folders(output.parent), frame_bar() as progress:
+            made = make_video(request, progress)
+    except VoiceUnavailable as error:  # its model would not load, mid-render
+        raise click.ClickException(f"{error}; try --voice espeak or --voice none") from None
+    spoken = (f"voice: {made.voice}" if made.voice is not None else
+              NO_VOICE if options["voice"].asked == "auto" else "voice: none, captions only")
+    captions = f"; captions {one_line(str(made.subtitles))}" if made.subtitles else ""
+    chapters = f", {len(made.chapters)} chapters" if made.chapters else ""
+    click.echo(f"wrote {one_line(str(made.path))} ({made.duration:.1f} s{chapters}, {made.width}x{made.height} at "
+               f"{made.fps} fps) in {time.perf_counter() - started:.1f} s; {spoken}{captions}")
+    if options["preview"] and click.launch(str(made.path)) != 0:
         click.echo("warning: no program could open the video here (is there a display?)", err=True)
 
 
+# -- the commands ---------------------------------------------------------------------------------
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Explainer videos of a neural network that really trains.
+
+    \b
+    Example:
+      nnscratch render forward
+      nnscratch render training --epochs 500
+      nnscratch train --layers 2,8,8,1 --dataset spiral --activation tanh --epochs 2000 --out spiral.npz
+      nnscratch info spiral.npz
+    """
+
+
+@main.command()
+@training_options
+@click.option("--out", "out", type=OutputFile(".npz"), default="run.npz", show_default=True,
+              help="Where to save the run (a new file or a regular file, ending in .npz).")
+def train(out: Path, **options) -> None:
+    """Train a network and save every recorded step to a run file.
+
+    \b
+    Example:
+      nnscratch train --layers 4,6,4,1 --epochs 500 --lr 1 --out run.npz
+    """
+    spec = run_spec(options)
+    started = time.perf_counter()
+    history = run_training(spec)
+    elapsed = time.perf_counter() - started
+    with written(out):
+        history.save(out)
+    click.echo(f"trained {list(spec.layers)} {spec.activation} on {spec.dataset} for {spec.epochs} epochs in "
+               f"{elapsed:.2f} s: {history.metrics_words()}; saved {one_line(str(out))}")
+
+
+@main.command()
+@click.argument("run", type=click.Path(path_type=str))  # a str: Path('') would be '.', not the '' given
+def info(run: str) -> None:
+    """Describe what a run file holds.
+
+    \b
+    Example:
+      nnscratch info run.npz
+    """
+    try:
+        size = f"{os.stat(run).st_size:,} bytes"
+    except OSError:
+        size = "size unknown"
+    rows = [("file", f"{one_line(str(run))} ({size})"), *loaded(run).describe()]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        click.echo(f"{name:<{width}}  {one_line(value)}")
+
+
 @main.group()
-@click.version_option(nnscratch.__version__, prog_name="nnscratch")
 def render() -> None:
     """Render a video of a network: the whole story (explainer), or one part of it.
 
@@ -717,205 +687,93 @@ def render() -> None:
     """
 
 
-@render.command("data")
-@render_options
-@click.version_option(nnscratch.__version__, prog_name="nnscratch")
-@click.pass_context
-def render_data(ctx: click.Context, **options) -> None:
-    """The task: the run's examples (digits, points in the plane or rows of numbers), their labels,
-    the example the other scenes follow, and the test examples kept apart.
-
-    \b
-    Example:
-      nnscratch render data --dataset spiral --classes 3
-    """
-    history = obtain_history(ctx, options, "data")
-    render_video("DataScene", history, options)
-
-
-@render.command("network")
-@render_options
-@click.option("--trained", is_flag=True, help="Colour the edges with the trained weights, not the initial ones.")
-@click.version_option(nnscratch.__version__, prog_name="nnscratch")
-@click.pass_context
-def render_network(ctx: click.Context, trained: bool, **options) -> None:
-    """The architecture: layers, edges in the colours of the real weights, labels and a legend.
-
-    \b
-    Example:
-      nnscratch render network --layers 8,16,12,8,4,1 --activation relu --init he
-    """
-    history = obtain_history(ctx, options, "network")
-    render_video("NetworkScene", history, options, snapshot=-1 if trained else 0)
-
-
-@render.command("forward")
-@render_options
-@click.option("--input", "input_values", type=Numbers(), default=None,
-              help="A custom input, one value per input neuron, e.g. 0.5,0.8,0.2,0.9.")
-@click.option("--sample", type=WholeNumber(0), default=None, help="Use training sample N as the input.")
-@click.version_option(nnscratch.__version__, prog_name="nnscratch")
-@click.pass_context
-def render_forward(ctx: click.Context, input_values: list[float] | None, sample: int | None, **options) -> None:
-    """One input flowing through the trained network, layer by layer, with the real numbers.
-
-    \b
-    Example:
-      nnscratch render forward --input 0.5,0.8,0.2,0.9
-      nnscratch render forward --sample 12 --quality low
-    """
-    if input_values is not None and sample is not None:
-        raise click.BadParameter("give --input or --sample, not both", param_hint="'--sample'")
-    if sample is not None and options["run_file"] is None:
-        n_train = train_size(options["samples"], options["test_fraction"])
-        if sample >= n_train:
-            raise click.BadParameter(f"there are {n_train} training samples, so --sample must be below {n_train}",
-                                     param_hint="'--sample'")
-    if input_values is not None and options["run_file"] is None and len(input_values) != options["layers"][0]:
-        raise click.BadParameter(f"{len(input_values)} values for an input layer of {options['layers'][0]}",
-                                 param_hint="'--input'")
-    history = obtain_history(ctx, options, "forward_pass")
-    if input_values is not None and len(input_values) != history.layer_sizes[0]:
-        raise click.BadParameter(f"{len(input_values)} values for an input layer of {history.layer_sizes[0]}",
-                                 param_hint="'--input'")
-    if sample is not None and sample >= len(history.X_train):
-        raise click.BadParameter(f"there are {len(history.X_train)} training samples, so --sample must be below "
-                                 f"{len(history.X_train)}", param_hint="'--sample'")
-    render_video("ForwardPassScene", history, options, input_values=input_values, sample=sample)
-
-
-@render.command("backprop")
-@render_options
-@click.option("--sample", type=WholeNumber(0), default=None,
-              help="The training sample to follow (default: the run's probe sample).")
-@click.option("--epoch", type=WholeNumber(0), default=None,
-              help="The epoch to look at, the nearest recorded one (default: early, where gradients are large).")
-@click.version_option(nnscratch.__version__, prog_name="nnscratch")
-@click.pass_context
-def render_backprop(ctx: click.Context, sample: int | None, epoch: int | None, **options) -> None:
-    """Backpropagation for one example: its cost, the nudges it wishes, dC/dw on the edges, the step.
-
-    \b
-    Example:
-      nnscratch render backprop --epochs 500 --sample 3 --epoch 20
-    """
-    if options["run_file"] is None:  # before any training, from what the options make
-        n_train = train_size(options["samples"], options["test_fraction"])
-        if sample is not None and sample >= n_train:
-            raise click.BadParameter(f"there are {n_train} training samples, so --sample must be below {n_train}",
-                                     param_hint="'--sample'")
-        if epoch is not None and epoch > options["epochs"]:
-            raise click.BadParameter(f"the run has {options['epochs']:,} epochs, so --epoch must be at most "
-                                     f"{options['epochs']:,}", param_hint="'--epoch'")
-    history = obtain_history(ctx, options, "backprop")
-    if sample is not None and sample >= len(history.X_train):
-        raise click.BadParameter(f"there are {len(history.X_train)} training samples, so --sample must be below "
-                                 f"{len(history.X_train)}", param_hint="'--sample'")
-    if epoch is not None and epoch > history.epochs:
-        raise click.BadParameter(f"the run has {history.epochs:,} epochs, so --epoch must be at most "
-                                 f"{history.epochs:,}", param_hint="'--epoch'")
-    render_video("BackpropScene", history, options, sample=sample, epoch=epoch)
-
-
-@render.command("descent")
-@render_options
-@click.version_option(nnscratch.__version__, prog_name="nnscratch")
-@click.pass_context
-def render_descent(ctx: click.Context, **options) -> None:
-    """Gradient descent on the real loss surface: the run's path on the plane its weights moved most in.
-
-    \b
-    Example:
-      nnscratch render descent --dataset moons
-    """
-    history = obtain_history(ctx, options, "descent")
-    landscape_cache.prefetch(history)  # computed while the renderer loads
-    render_video("GradientDescentScene", history, options)
-
-
-def check_sample(options: dict, sample: int | None, history=None) -> None:
-    """--sample names a training sample: checked before training from the options, and after it."""
-    count = len(history.X_train) if history is not None else (
-        train_size(options["samples"], options["test_fraction"]) if options["run_file"] is None else None)
+def check_sample(sample: int | None, count: int | None, option: str = "--sample") -> None:
+    """A training sample's number, against the run's count of them (None: not known yet)."""
     if sample is not None and count is not None and sample >= count:
-        raise click.BadParameter(f"there are {count} training samples, so --sample must be below {count}",
-                                 param_hint="'--sample'")
+        raise click.BadParameter(f"there are {count} training samples, so {option} must be below {count}",
+                                 param_hint=f"'{option}'")
 
 
-@render.command("neuron")
-@render_options
-@click.option("--sample", type=WholeNumber(0), default=None,
-              help="The training sample to feed it (default: the run's probe sample).")
-@click.version_option(nnscratch.__version__, prog_name="nnscratch")
-@click.pass_context
-def render_neuron(ctx: click.Context, sample: int | None, **options) -> None:
-    """One neuron up close: its inputs times its weights, plus its bias, and the activation curve at z.
-
-    \b
-    Example:
-      nnscratch render neuron --sample 3
-    """
-    check_sample(options, sample)
-    history = obtain_history(ctx, options, "neuron")
-    check_sample(options, sample, history)
-    render_video("NeuronScene", history, options, sample=sample)
+def planned_samples(options: dict) -> int | None:
+    """The training samples the options will make (None when a saved run is replayed)."""
+    return train_size(options["samples"], options["test_fraction"]) if options["run_file"] is None else None
 
 
-@render.command("cost")
-@render_options
-@click.version_option(nnscratch.__version__, prog_name="nnscratch")
-@click.pass_context
-def render_cost(ctx: click.Context, **options) -> None:
-    """The cost: how wrong the network is on each example, before and after training, and the loss as their average.
-
-    \b
-    Example:
-      nnscratch render cost --dataset digits
-    """
-    history = obtain_history(ctx, options, "cost")
-    render_video("CostScene", history, options)
-
-
-@render.command("summary")
-@render_options
-@click.version_option(nnscratch.__version__, prog_name="nnscratch")
-@click.pass_context
-def render_summary(ctx: click.Context, **options) -> None:
-    """The run in its final numbers: data, network, training, loss and accuracy, and whether it learned.
-
-    \b
-    Example:
-      nnscratch render summary --run run.npz
-    """
-    history = obtain_history(ctx, options, "summary")
-    render_video("SummaryScene", history, options)
+def check_extras(name: str, extras: dict, options: dict, history=None) -> None:
+    """The chapter's own options against the run (from the options before training, then the run)."""
+    samples = len(history.X_train) if history is not None else planned_samples(options)
+    inputs = history.layer_sizes[0] if history is not None else (
+        options["layers"][0] if options["run_file"] is None else None)
+    epochs = history.epochs if history is not None else options["epochs"] if options["run_file"] is None else None
+    check_sample(extras.get("sample"), samples)
+    values = extras.get("input_values")
+    if values is not None and extras.get("sample") is not None:
+        raise click.BadParameter("give --input or --sample, not both", param_hint="'--sample'")
+    if values is not None and inputs is not None and len(values) != inputs:
+        raise click.BadParameter(f"{len(values)} values for an input layer of {inputs}", param_hint="'--input'")
+    epoch = extras.get("epoch")
+    if epoch is not None and epochs is not None and epoch > epochs:
+        raise click.BadParameter(f"the run has {epochs:,} epochs, so --epoch must be at most {epochs:,}",
+                                 param_hint="'--epoch'")
 
 
-class ChapterNames(click.ParamType):
-    """``"neuron,cost"``: chapters of the explainer by name."""
+SAMPLE = click.option("--sample", type=WholeNumber(0), default=None,
+                      help="The training sample to follow (default: the run's probe sample).")
+# Each chapter's own options, beside the render options every one takes.
+CHAPTER_OPTIONS: dict[str, list] = {
+    "network": [click.option("--trained", is_flag=True,
+                             help="Colour the edges with the trained weights, not the initial ones.")],
+    "neuron": [SAMPLE],
+    "forward": [click.option("--input", "input_values", type=INPUTS, default=None,
+                             help="A custom input, one value per input neuron, e.g. 0.5,0.8,0.2,0.9."), SAMPLE],
+    "backprop": [SAMPLE, click.option("--epoch", type=WholeNumber(0), default=None,
+                                      help="The epoch to look at, the nearest recorded one (default: early, where "
+                                           "gradients are large).")],
+    "training": [click.option("--duration", type=FiniteFloat("--duration", 3, 600), default=12.0, show_default=True,
+                              help="Length of the replay in seconds, whatever the number of epochs; a part of it "
+                                   "lasts longer when its sentence needs the time.")],
+}
 
-    name = "names"
 
-    def convert(self, value, param, ctx) -> list[str]:
-        if isinstance(value, list):
-            return value
-        from scenes.chapters.explainer import CHAPTER_NAMES
+def refused_for(chapters: list[Chapter], option: str, dataset: str, layer_sizes) -> None:
+    for chapter in chapters:
+        why = chapter.refusal(dataset, layer_sizes)
+        if why is not None:
+            raise click.BadParameter(why, param_hint=f"'{option}'")
 
-        names = [part.strip() for part in str(value).split(",")]
-        for name in names:
-            if name not in CHAPTER_NAMES:
-                self.fail(f"no chapter {shown(name)}; choose from {', '.join(CHAPTER_NAMES)}", param, ctx)
-        if len(set(names)) != len(names):
-            self.fail(f"{shown(value)} names a chapter twice", param, ctx)
-        return names
+
+def chapter_command(chapter: Chapter):
+    """``nnscratch render NAME`` for one chapter, made from its record."""
+
+    def command(ctx: click.Context, **options) -> None:
+        extras = {option.name: options.pop(option.name) for option in params}
+        check_extras(chapter.name, extras, options)
+        if options["run_file"] is None:
+            refused_for([chapter], "--dataset", options["dataset"], options["layers"])
+        history = obtain_history(ctx, options, chapter.file_stem,
+                                 lambda run: refused_for([chapter], "--run", run.dataset_name, run.layer_sizes))
+        check_extras(chapter.name, extras, options, history)
+        if chapter.surface:
+            landscape_cache.prefetch(history)  # computed while Manim loads
+        if "trained" in extras:
+            extras = {"snapshot": -1 if extras.pop("trained") else 0}
+        render_video(chapter.name, options, history, **extras)
+
+    command.__doc__ = f"{chapter.about}\n\n\b\nExample:\n  nnscratch render {chapter.name} {chapter.example}\n"
+    params = [option(lambda: None).__click_params__[0] for option in CHAPTER_OPTIONS.get(chapter.name, [])]
+    decorated = functools.partial(render_options, dataset=chapter.dataset)(click.pass_context(command))
+    return render.command(chapter.name, params=list(params))(decorated)  # click extends the list it is given
+
+
+for _chapter in CHAPTERS:
+    chapter_command(_chapter)
 
 
 @render.command("explainer")
-@functools.partial(render_options, dataset=nnscratch.video_dataset("explainer"))
-@click.option("--chapters", type=ChapterNames(), default=None,
+@functools.partial(render_options, dataset=EXPLAINER_DATASET)
+@click.option("--chapters", type=CHAPTER_NAMES, default=None,
               help="Only these chapters, comma-separated, in the story's order whatever the order given "
                    "(default: all of them).")
-@click.version_option(nnscratch.__version__, prog_name="nnscratch")
 @click.pass_context
 def render_explainer(ctx: click.Context, chapters: list[str] | None, **options) -> None:
     """The whole story of one run in one chaptered, narrated video: the task and its data, the network,
@@ -928,84 +786,13 @@ def render_explainer(ctx: click.Context, chapters: list[str] | None, **options) 
       nnscratch render explainer --dataset digits --quality low
       nnscratch render explainer --chapters neuron,cost --run run.npz
     """
-    from scenes.chapters.explainer import chapter_specs
-
-    def chapters_fit(history: nnscratch.TrainingHistory) -> None:
-        try:
-            chapter_specs(chapters, history)
-        except ValueError as error:
-            raise click.BadParameter(str(error), param_hint="'--chapters'") from None
-
     if options["run_file"] is None and chapters:  # refused before training
-        for spec in chapter_specs(chapters):
-            if spec.needs_learned and what_it_learned(options["dataset"], options["layers"]) is None:
-                raise click.BadParameter(spec.refusal(), param_hint="'--chapters'")
-    history = obtain_history(ctx, options, "explainer", chapters_fit)
-    if any(spec.name == "descent" for spec in chapter_specs(chapters, history)):
+        refused_for(chapters_of(chapters), "--chapters", options["dataset"], options["layers"])
+    history = obtain_history(ctx, options, "explainer", lambda run: refused_for(
+        chapters_of(chapters) if chapters else [], "--chapters", run.dataset_name, run.layer_sizes))
+    if any(chapter.surface for chapter in chapters_of(chapters, history)):
         landscape_cache.prefetch(history)  # on disk before the descent's chapter asks for it
-    render_video("explainer", history, options, chapters=chapters)
-
-
-@render.command("training")
-@render_options
-@click.option("--duration", type=FiniteFloat("--duration", 3, 600), default=12.0, show_default=True,
-              help="Length of the replay in seconds, whatever the number of epochs; a part of it lasts "
-                   "longer when its sentence needs the time.")
-@click.version_option(nnscratch.__version__, prog_name="nnscratch")
-@click.pass_context
-def render_training(ctx: click.Context, duration: float, **options) -> None:
-    """Training replayed: edges recolour as the weights change, loss and accuracy curves draw along.
-
-    \b
-    Example:
-      nnscratch render training --epochs 500
-      nnscratch render training --dataset spiral --layers 2,8,8,1 --activation tanh --optimizer adam --lr 0.02 --epochs 3000
-    """
-    history = obtain_history(ctx, options, "training")
-    render_video("TrainingScene", history, options, duration=duration)
-
-
-class Variation(click.ParamType):
-    """``"lr=0.01,0.1,1"``: the option the runs of a comparison differ in, and its values."""
-
-    name = "OPTION=V1,V2"
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, tuple):
-            return value
-        from nnscratch.comparison import parse_variation
-
-        try:
-            return parse_variation(str(value))
-        except ValueError as error:
-            self.fail(str(error), param, ctx)
-
-
-class RunFiles(click.ParamType):
-    """``"a.npz,b.npz"``: 2 to 4 saved runs, to be replayed side by side."""
-
-    name = "files"
-
-    def convert(self, value, param, ctx) -> list[Path]:
-        if isinstance(value, list):
-            return value
-        from nnscratch.comparison import run_files
-
-        try:
-            return run_files(str(value))
-        except ValueError as error:
-            self.fail(str(error), param, ctx)
-
-
-@contextlib.contextmanager
-def comparable(option: str):
-    """A comparison its runs cannot make (ComparisonError) as one line naming ``option``, exit 2."""
-    from nnscratch.comparison import ComparisonError
-
-    try:
-        yield
-    except ComparisonError as error:
-        raise click.BadParameter(str(error), param_hint=f"'{option}'") from None
+    render_video("explainer", options, history, chapters=chapters)
 
 
 @render.command("compare")
@@ -1014,14 +801,12 @@ def comparable(option: str):
               help="The option the runs differ in and its 2 to 4 values, e.g. lr=0.01,0.1,1 or "
                    "activation=sigmoid,tanh,relu; one of activation, init, lr, optimizer, dropout, batch-size, "
                    "l1, l2. Every other training option is shared.")
-@click.option("--runs", "run_files", type=RunFiles(), default=None,
-              help="Replay 2 to 4 saved runs of one network on the same data instead of training, e.g. "
-                   "a.npz,b.npz.")
+@click.option("--runs", "run_files", type=RUN_FILES, default=None,
+              help="Replay 2 to 4 saved runs of one network on the same data instead of training, e.g. a.npz,b.npz.")
 @click.option("--out-dir", type=click.Path(path_type=Path), default=None,
               help="Save each run trained for --vary in this folder, as OPTION-VALUE.npz.")
 @click.option("--duration", type=FiniteFloat("--duration", 3, 600), default=12.0, show_default=True,
               help="Length of the replay in seconds, whatever the number of epochs.")
-@click.version_option(nnscratch.__version__, prog_name="nnscratch")
 @click.pass_context
 def render_compare(ctx: click.Context, vary, run_files: list[Path] | None, out_dir: Path | None, duration: float,
                    **options) -> None:
@@ -1036,97 +821,48 @@ def render_compare(ctx: click.Context, vary, run_files: list[Path] | None, out_d
       nnscratch render compare --vary init=random,xavier,he --layers 2,16,16,16,16,1 --dataset moons --activation sigmoid --optimizer sgd --lr 1
       nnscratch render compare --runs a.npz,b.npz
     """
-    from nnscratch.comparison import distinct_runs, record_runs, varied_in, varied_specs
+    from nnscratch.comparison import ComparisonError, distinct_runs, record_runs, varied_in, varied_specs
 
-    if vary is None and run_files is None:
-        raise click.BadParameter("say what the runs differ in, e.g. --vary lr=0.01,0.1,1, or give saved runs "
-                                 "with --runs", param_hint="'--vary'")
-    if vary is not None and run_files is not None:
-        raise click.BadParameter("--vary trains new runs and --runs replays saved ones: give one of them",
-                                 param_hint="'--runs'")
-    explicit = [name for name in nnscratch.RunSpec.__dataclass_fields__
-                if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE]
-    if run_files is not None:
-        if explicit:
-            raise click.BadParameter(f"--runs replays saved runs, so {flag(explicit[0])} has no effect; leave it out",
-                                     param_hint=f"'{flag(explicit[0])}'")
-        if out_dir is not None:
-            raise click.BadParameter("--out-dir saves runs trained for --vary; --runs are saved already",
-                                     param_hint="'--out-dir'")
-    else:
-        variable, values = vary
-        if variable.field in explicit:
-            raise click.BadParameter(f"--vary {variable.option} sets {flag(variable.field)} of each run; leave "
-                                     f"{flag(variable.field)} out", param_hint=f"'{flag(variable.field)}'")
+    if (vary is None) == (run_files is None):
+        raise click.BadParameter("say what the runs differ in, e.g. --vary lr=0.01,0.1,1, or give saved runs with "
+                                 "--runs" if vary is None else "--vary trains new runs and --runs replays saved ones: "
+                                 "give one of them", param_hint="'--vary'" if vary is None else "'--runs'")
+    if run_files is not None and given(ctx):
+        name = flag(given(ctx)[0])
+        raise click.BadParameter(f"--runs replays saved runs, so {name} has no effect; leave it out",
+                                 param_hint=f"'{name}'")
+    if run_files is not None and out_dir is not None:
+        raise click.BadParameter("--out-dir saves runs trained for --vary; --runs are saved already",
+                                 param_hint="'--out-dir'")
+    if vary is not None and vary[0].field in given(ctx):
+        variable = vary[0]
+        raise click.BadParameter(f"--vary {variable.option} sets {flag(variable.field)} of each run; leave "
+                                 f"{flag(variable.field)} out", param_hint=f"'{flag(variable.field)}'")
     base = run_spec(options)
-    settle_output(ctx, options, "compare")
+    settle_output(ctx, options, "compare", replayed=run_files or [])
     if run_files is not None:
-        for path in run_files:
-            for written_path in (options["output"], options["output"].with_suffix(".srt")):
-                if same_file(path, written_path):
-                    raise click.BadParameter(f"{one_line(str(written_path))} is a run file being replayed",
-                                             param_hint="'--output'")
-        try:
-            histories = [nnscratch.TrainingHistory.load(path) for path in run_files]
-        except nnscratch.RunFileError as error:
-            raise click.ClickException(str(error)) from None
-        with comparable("--runs"):
+        histories = [loaded(path) for path in run_files]
+        with as_bad("--runs", (ComparisonError,)):
             variable, values = varied_in(histories, [str(path) for path in run_files])
     else:
-        try:
+        variable, values = vary
+        with as_bad("--vary"):
             specs = varied_specs(base, variable, values)
-        except nnscratch.SpecError as error:
-            raise click.BadParameter(str(error), param_hint="'--vary'") from None
-        saved = []
-        if out_dir is not None:
-            saved = [out_dir / name for name in variable.file_names(values)]
-            try:
+        saved = [out_dir / name for name in variable.file_names(values)] if out_dir is not None else []
+        with as_bad("--out-dir", (OutputPathError,)):
+            if out_dir is not None:
                 check_output_folder(out_dir)
                 for path in saved if out_dir.is_dir() else []:
                     check_output_path(path, ".npz")
-            except OutputPathError as error:
-                raise click.BadParameter(str(error), param_hint="'--out-dir'") from None
-        try:
+        with as_bad(errors=(nnscratch.SpecError,)):  # what only the data made can show (one class drawn)
             histories = record_runs(specs)
-        except nnscratch.SpecError as error:  # what only the data made can show (one class drawn)
-            raise click.BadParameter(str(error), param_hint=f"'{flag(error.field)}'") from None
-        with comparable("--vary"):  # values too close to change a step: told before anything is written
+        with as_bad("--vary", (ComparisonError,)):  # values too close to change a step: before anything is written
             distinct_runs(histories, variable.labels(values))
         if saved:
             with written(out_dir), new_folders(out_dir):
                 for history, path in zip(histories, saved):
                     history.save(path)
-    render_video("CompareScene", None, options, histories=histories, option=variable.option, values=values,
-                 duration=duration)
-
-
-@render.command("features")
-@functools.partial(render_options, dataset=nnscratch.video_dataset("features"))
-@click.version_option(nnscratch.__version__, prog_name="nnscratch")
-@click.pass_context
-def render_features(ctx: click.Context, **options) -> None:
-    """What the network learned: for images, each first-layer neuron's weights drawn as a picture; for
-    points in the plane, each hidden neuron's answer across the plane, and the output's.
-
-    \b
-    Example:
-      nnscratch render features
-      nnscratch render features --dataset moons --quality low
-      nnscratch render features --run digits.npz --quality low
-    """
-    needs = ("draws what the network learned for images (--dataset digits) or points in the plane with a "
-             "hidden layer")
-    if options["run_file"] is None and what_it_learned(options["dataset"], options["layers"]) is None:
-        raise click.BadParameter(f"render features {needs}, not {options['dataset']} data into "
-                                 f"{','.join(map(str, options['layers']))}", param_hint="'--dataset'")
-
-    def drawable(history: nnscratch.TrainingHistory) -> None:
-        name = history.dataset_name or "unnamed"
-        if what_it_learned(name, history.layer_sizes) is None:
-            raise click.BadParameter(f"render features {needs}; this run is on {name} data", param_hint="'--run'")
-
-    history = obtain_history(ctx, options, "features", drawable)
-    render_video(import_scenes().scene_for("features", history).__name__, history, options)
+    render_video("compare", options, histories=histories, option=variable.option, values=values, duration=duration)
 
 
 if __name__ == "__main__":

@@ -199,7 +199,8 @@ def cairo_floor_fps(history, width: int, height: int, fps: int, threaded: bool =
 
     import av
     import cairo
-    from scenes.camera.painter import draw_network
+    from types import SimpleNamespace
+
     from scenes.mobjects.network import NetworkMobject
 
     network = NetworkMobject(history.layer_sizes, width=5.0, height=5.0).shift([-3.55, -0.5, 0])
@@ -215,7 +216,7 @@ def cairo_floor_fps(history, width: int, height: int, fps: int, threaded: bool =
         ctx = cairo.Context(surface)
         ctx.set_matrix(cairo.Matrix(width / frame_width, 0, 0, -height / 8.0, width / 2, height / 2))
         network.set_weights([W * (1 + 0.001 * index) for W in weights])
-        draw_network(network, ctx, 0.01)  # Manim's cairo_line_width_multiple
+        network.canvas.paint(ctx, SimpleNamespace(cairo_line_width_multiple=0.01))  # Manim's multiple
         surface.finish()
         return pixels
 

@@ -1,6 +1,7 @@
 """The record of a training run; ``runfile`` holds its file format."""
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,6 +124,34 @@ class TrainingHistory:
     def image_shape(self) -> tuple[int, int] | None:
         """Rows and columns of pixels when the run's inputs are images (the digits), else None."""
         return image_shape_of(self.dataset_name, self.layer_sizes[0])
+
+    def metrics_words(self, epoch: int = -1) -> str:
+        """Loss and accuracy after ``epoch`` epochs, as one line says them: "loss 0.2139, accuracy 92.5%
+        (test 91.3%)" (no accuracy for real-valued targets)."""
+        text = f"loss {self.train_loss[epoch]:.4f}"
+        if not math.isnan(self.train_accuracy[epoch]):
+            text += f", accuracy {self.train_accuracy[epoch]:.1%}"
+        if self.has_test and epoch == -1 and not math.isnan(self.test_accuracy[-1]):
+            text += f" (test {self.test_accuracy[-1]:.1%})"
+        return text
+
+    def describe(self) -> list[tuple[str, str]]:
+        """What the run is, row by row, as ``nnscratch info`` shows it."""
+        meta, dataset = self.metadata, self.metadata.get("dataset", {})
+        classes = f" ({dataset['classes']} classes)" if "classes" in dataset else ""
+        return [
+            ("layers", f"{meta['layer_sizes']} ({self.network_at().n_parameters:,} parameters)"),
+            ("activation", f"{self.activation} hidden, {self.output_activation} output, {meta.get('loss', '?')} loss"),
+            ("init", meta["weight_init"]),
+            ("training", f"{self.optimizer}, lr {self.learning_rate}, batch {self.batch_size or 'full'}, "
+                         f"l1 {meta['l1']}, l2 {meta['l2']}, dropout {meta.get('dropout', 0)}, seed {meta['seed']}"),
+            ("data", f"{dataset.get('name', '?')}{classes}: {len(self.X_train)} train, {len(self.X_test)} test, "
+                     f"noise {dataset.get('noise', '?')}"),
+            ("epochs", f"{self.epochs} ({self.n_snapshots} snapshots)"),
+            ("first", self.metrics_words(0)),
+            ("final", self.metrics_words()),
+            *([("diverged", self.diverged["cause"])] if self.diverged else []),
+        ]
 
     @property
     def learned_kind(self) -> str | None:

@@ -42,16 +42,6 @@ DATASET_DEFAULTS: dict[str, dict[str, object]] = {
 }
 
 
-# The dataset a video trains on when none is given: the sample blobs, but for what needs images to
-# draw (the first layer's weights) or tells the whole story, 3Blue1Brown's handwritten digits.
-VIDEO_DATASETS: dict[str, str] = {"features": "digits", "explainer": "digits"}
-
-
-def video_dataset(video: str) -> str:
-    """The dataset ``nnscratch render VIDEO`` trains on when none is given."""
-    return VIDEO_DATASETS.get(video, RunSpec.dataset)
-
-
 def dataset_defaults(dataset: str, classes: int | None = None) -> dict[str, object]:
     """DATASET_DEFAULTS[dataset], with an output layer that fits ``classes`` classes when they are given
     (``--dataset spiral --classes 3`` trains 2-8-8-3)."""

@@ -1,41 +1,46 @@
-"""Manim scenes and mobjects that replay a recorded nnscratch run."""
-from nnscratch import TrainingHistory
-from nnscratch.datasets import what_it_learned
-from scenes.chapters.backprop import BackpropScene
-from scenes.chapters.base import HistoryScene
-from scenes.chapters.compare import CompareScene
-from scenes.chapters.cost import CostScene
-from scenes.chapters.data import DataScene
-from scenes.chapters.descent import GradientDescentScene
-from scenes.chapters.features import FeaturesScene
-from scenes.chapters.forward_pass import ForwardPassScene
-from scenes.mobjects.network import NetworkMobject
-from scenes.chapters.network import NetworkScene
-from scenes.chapters.neuron import NeuronScene
-from scenes.chapters.plane_features import PlaneFeaturesScene
-from scenes.chapters.summary import SummaryScene
-from scenes.chapters.training import TrainingScene
+"""Manim scenes and mobjects that replay a recorded nnscratch run, in rooms of one job each:
 
-# Each scene by the name ``nnscratch render`` gives it ("features" by the run's data: scene_for).
-SCENES = {"data": DataScene, "network": NetworkScene, "neuron": NeuronScene, "forward": ForwardPassScene,
-          "cost": CostScene, "backprop": BackpropScene, "descent": GradientDescentScene, "training": TrainingScene,
-          "summary": SummaryScene, "features": FeaturesScene}
+- ``chapters``: one file per scene (and the explainer that tells them in order); ``catalogue``
+  holds one record per chapter, which the command line, the explainer and ``show`` read;
+- ``mobjects``: what is drawn (the network, plots, digit grids, maps of the plane, the surface,
+  text and formulas, the colours and the layout);
+- ``camera``: the fast Cairo painting, a play's batched list changes, stills;
+- ``narration``: beats and their timeline, voices, spoken words, numbers in words;
+- ``output``: render settings, chapters rendered in parallel, muxing, the notebook.
 
-# What a network learned, drawn by the kind of its data (``nnscratch.datasets.what_it_learned``).
-LEARNED_SCENES = {"images": FeaturesScene, "plane": PlaneFeaturesScene}
+Importing ``scenes`` imports no Manim: a name below is imported when first asked for, so the
+command line can read the catalogue and check its options before Manim's second and a half.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from scenes.chapters.catalogue import CHAPTERS, scene_for
+
+# Where each public name lives, imported on first use (PEP 562).
+_LAZY = {
+    "BackpropScene": "scenes.chapters.backprop", "CompareScene": "scenes.chapters.compare",
+    "CostScene": "scenes.chapters.cost", "DataScene": "scenes.chapters.data",
+    "FeaturesScene": "scenes.chapters.features", "ForwardPassScene": "scenes.chapters.forward_pass",
+    "GradientDescentScene": "scenes.chapters.descent", "HistoryScene": "scenes.chapters.base",
+    "NetworkScene": "scenes.chapters.network", "NeuronScene": "scenes.chapters.neuron",
+    "PlaneFeaturesScene": "scenes.chapters.plane_features", "SummaryScene": "scenes.chapters.summary",
+    "TrainingScene": "scenes.chapters.training", "NetworkMobject": "scenes.mobjects.network",
+    "show": "scenes.output.notebook",
+}
 
 
-def scene_for(name: str, history: TrainingHistory) -> type[HistoryScene]:
-    """The scene ``nnscratch render NAME`` draws of ``history``: for "features", the one its data has."""
-    if name != "features":
-        return SCENES[name]
-    kind = what_it_learned(history.dataset_name, history.layer_sizes)
-    if kind is None:
-        raise ValueError("features are drawn for images or for points in the plane with a hidden layer")
-    return LEARNED_SCENES[kind]
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'scenes' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
 
-from scenes.output.notebook import show  # noqa: E402  (it reads SCENES when called)
 
-__all__ = ["BackpropScene", "CompareScene", "CostScene", "DataScene", "FeaturesScene", "ForwardPassScene", "GradientDescentScene",
-           "LEARNED_SCENES", "NetworkMobject", "NetworkScene", "NeuronScene", "PlaneFeaturesScene", "SCENES",
-           "SummaryScene", "TrainingScene", "scene_for", "show"]
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
+
+__all__ = ["CHAPTERS", "scene_for", *_LAZY]

@@ -18,7 +18,7 @@ from scenes import (  # noqa: E402
     BackpropScene, CompareScene, CostScene, DataScene, FeaturesScene, ForwardPassScene, GradientDescentScene, NetworkScene,
     NeuronScene, PlaneFeaturesScene, SummaryScene, TrainingScene,
 )
-from scenes.chapters.explainer import chapter_specs  # noqa: E402
+from scenes.chapters.catalogue import chapters_of  # noqa: E402
 from scenes.output.render import render, render_still  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
@@ -105,20 +105,20 @@ def explainer_mosaic(history, path: Path, columns: int = 4, size: tuple[int, int
     in a grid with the chapter's number and title under it."""
     from PIL import Image, ImageDraw
 
-    specs = chapter_specs(None, history)
-    rows = -(-len(specs) // columns)
+    chapters = chapters_of(None, history)
+    rows = -(-len(chapters) // columns)
     caption = 30
     sheet = Image.new("RGB", (columns * size[0], rows * (size[1] + caption)), "black")
     draw = ImageDraw.Draw(sheet)
-    for index, spec in enumerate(specs):
-        still = path.with_name(f"chapter_{spec.name}.png")
-        options = {key: value for key, value in spec.options.items() if key != "brief"}
+    for index, chapter in enumerate(chapters):
+        still = path.with_name(f"chapter_{chapter.name}.png")
+        options = {key: value for key, value in chapter.told.items() if key != "brief"}
         # The scene's own last frame: its chapter would end on black.
-        render_still(spec.scene_class(history), still, resolution=size, history=history, **options)
+        render_still(chapter.scene_class(history), still, resolution=size, history=history, **options)
         x, y = index % columns * size[0], index // columns * (size[1] + caption)
         sheet.paste(Image.open(still).convert("RGB"), (x, y))
         still.unlink()
-        draw.text((x + 8, y + size[1] + 6), f"{index + 1}. {spec.title}", fill=(220, 220, 220))
+        draw.text((x + 8, y + size[1] + 6), f"{index + 1}. {chapter.title}", fill=(220, 220, 220))
     sheet.save(path)
     print("wrote", path)
 

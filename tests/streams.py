@@ -8,7 +8,7 @@ from typing import Any
 import av
 import numpy as np
 
-from scenes.output.mux import Chapter, video_end
+from scenes.output.mux import ChapterMark, video_end
 from scenes.narration.beats import Cue
 
 
@@ -18,7 +18,7 @@ def read_back(path: Path) -> dict[str, Any]:
     Keys: ``streams`` (list of {type, codec}), ``video`` ({codec, packets:
     [(pts_seconds, dts_seconds)], duration}), ``audio`` ({codec, rate,
     samples (mono float32, decoded), duration} or None), ``cues`` (list of
-    Cue, empty gap samples dropped), ``chapters`` (list of Chapter) and
+    Cue, empty gap samples dropped), ``chapters`` (list of ChapterMark) and
     ``max_interleave_lag`` (largest drop in decode time, in seconds, between
     an audio/video packet and any earlier one in file order; subtitles are
     left out because the mp4 muxer writes each cue's end marker right after
@@ -41,9 +41,9 @@ def read_back(path: Path) -> dict[str, Any]:
     }
 
 
-def _chapter_from_entry(entry: dict[str, Any]) -> Chapter:
+def _chapter_from_entry(entry: dict[str, Any]) -> ChapterMark:
     base = entry["time_base"]
-    return Chapter(
+    return ChapterMark(
         float(entry["start"] * base), float(entry["end"] * base), entry["metadata"].get("title", "")
     )
 

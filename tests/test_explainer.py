@@ -6,7 +6,8 @@ from click.testing import CliRunner
 
 from cli import main
 from nnscratch import RunSpec, record_run
-from scenes.chapters.explainer import CHAPTER_NAMES, CHAPTERS, CLOSING_FADE, chapter_specs
+from scenes.chapters.catalogue import CHAPTERS, NAMES as CHAPTER_NAMES, chapters_of as chapter_specs
+from scenes.chapters.explainer import CLOSING_FADE
 from scenes.output.mux import join_videos
 from scenes.narration.beats import READING_SPEED
 from scenes.output.parallel import Tracker, render_explainer
@@ -161,7 +162,7 @@ class TestTheWholeExplainer:
 
 def test_a_bad_chapter_name_is_refused_before_any_work(tmp_path):
     for value, message in (("neuron,nope", "no chapter 'nope'"), ("cost,cost", "names a chapter twice"),
-                           ("", "no chapter ''")):
+                           ("", "'' has an empty chapter name")):
         result = CliRunner().invoke(main, ["render", "explainer", "--chapters", value,
                                            "--output", str(tmp_path / "e.mp4")])
         assert result.exit_code == 2 and message in result.output, result.output
@@ -189,10 +190,10 @@ def test_the_cli_renders_chosen_chapters_and_a_still(tmp_path):
 def test_the_default_explainer_tells_its_story_in_three_to_six_minutes(tmp_path):
     """The digits' default run, narrated by the voice the README's set-up installs, at the length a
     class can watch: the brief telling leaves out what an earlier chapter said."""
-    from nnscratch import video_dataset
+    from scenes.chapters.catalogue import EXPLAINER_DATASET
     from scenes.narration.speech import choose_voice
 
-    run = record_run(RunSpec.for_dataset(video_dataset("explainer")))
+    run = record_run(RunSpec.for_dataset(EXPLAINER_DATASET))
     video = render_explainer(run, tmp_path / "explainer.mp4", resolution=SIZE, fps=FPS,
                              voice=choose_voice("piper"), workers=2)
     lengths = {mark.title: round(mark.end - mark.start, 1) for mark in video.chapters}

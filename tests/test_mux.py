@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from scenes import speech
-from scenes.output.mux import Chapter, finish_video
+from scenes.output.mux import ChapterMark, finish_video
 from scenes.narration.beats import Cue
 from tests.streams import read_back
 
@@ -56,7 +56,7 @@ CUES = [
     Cue(1.25, 2.0, "Weights: <w> & biases"),
     Cue(2.5, 3.6, "Two\nlines"),
 ]
-CHAPTERS = [Chapter(0.0, 1.5, "The network"), Chapter(1.5, VIDEO_SECONDS, "Learning")]
+CHAPTERS = [ChapterMark(0.0, 1.5, "The network"), ChapterMark(1.5, VIDEO_SECONDS, "Learning")]
 # AAC keeps the voices' own 22.05 kHz; Opus takes no such rate, so the speech is resampled to 48 kHz.
 CODECS = {".mp4": ("aac", "mov_text", 22050), ".webm": ("opus", "webvtt", 48000)}
 

@@ -88,7 +88,7 @@ def test_neurons_are_drawn_over_edges_that_stop_at_their_rims():
 
 def test_fast_drawing_looks_like_the_manim_mobjects():
     """The replay's array drawing and Manim's own Lines and Circles give the same picture."""
-    from scenes.camera.painter import NetworkCamera
+    from scenes.camera.painter import FastCamera
 
     rng = np.random.default_rng(3)
     sizes = [8, 16, 12, 8, 4, 1]
@@ -101,7 +101,7 @@ def test_fast_drawing_looks_like_the_manim_mobjects():
         network.set_activations(activations)
         if fast:
             network.use_fast_drawing()
-        frames.append(render_still(network, WIDTH, HEIGHT, NetworkCamera)[:, :, :3].astype(int))
+        frames.append(render_still(network, WIDTH, HEIGHT, FastCamera)[:, :, :3].astype(int))
     manim_frame, fast_frame = frames
     assert manim_frame.max() > 100  # something was drawn
     difference = np.abs(manim_frame - fast_frame)
@@ -127,13 +127,13 @@ def test_revealed_curve_fast_drawing_matches_manim(fraction):
     """The clipped, cached-path drawing of a growing curve gives Manim's picture of its points."""
     import manim
 
-    from scenes.camera.painter import NetworkCamera
+    from scenes.camera.painter import FastCamera
     from scenes.mobjects.revealed_curve import RevealedCurve
 
     xs = np.linspace(-3, 3, 200)
     corners = np.column_stack([xs, np.sin(2 * xs), np.zeros_like(xs)])
     frames = []
-    for camera in (manim.Camera, NetworkCamera):
+    for camera in (manim.Camera, FastCamera):
         curve = RevealedCurve(corners, stroke_color=manim.YELLOW, stroke_width=4).set_fraction(fraction)
         frames.append(render_still(curve, WIDTH, HEIGHT, camera)[:, :, :3].astype(int))
     difference = np.abs(frames[0] - frames[1])
@@ -149,11 +149,11 @@ def test_readout_fast_drawing_matches_manim(text):
     """Characters filled from cached per-character Cairo paths give Manim's picture of the readout's points."""
     import manim
 
-    from scenes.camera.painter import NetworkCamera
+    from scenes.camera.painter import FastCamera
     from scenes.mobjects.readout import Readout
 
     frames = []
-    for camera in (manim.Camera, NetworkCamera):
+    for camera in (manim.Camera, FastCamera):
         readout = Readout(7, font_size=96, color=manim.YELLOW).move_to([0.5, -0.3, 0]).set_text(text)
         frames.append(render_still(readout, WIDTH, HEIGHT, camera)[:, :, :3].astype(int))
     manim_frame, fast_frame = frames
@@ -167,11 +167,11 @@ def test_readout_moved_after_set_text_is_drawn_where_it_now_is():
     """A shift moves the points but not the placements: the camera must notice and follow the points."""
     import manim
 
-    from scenes.camera.painter import NetworkCamera
+    from scenes.camera.painter import FastCamera
     from scenes.mobjects.readout import Readout
 
     frames = []
-    for camera in (manim.Camera, NetworkCamera):
+    for camera in (manim.Camera, FastCamera):
         readout = Readout(5, font_size=96, color=manim.WHITE).set_text("42.0").shift([2.0, 1.0, 0])
         frames.append(render_still(readout, WIDTH, HEIGHT, camera)[:, :, :3].astype(int))
     assert frames[0].max() > 200
@@ -183,13 +183,13 @@ def test_drawn_mobjects_can_still_be_copied():
     """Manim copies mobjects for animations; the cached Cairo paths must not make that fail."""
     import manim
 
-    from scenes.camera.painter import NetworkCamera
+    from scenes.camera.painter import FastCamera
     from scenes.mobjects.readout import Readout
     from scenes.mobjects.revealed_curve import RevealedCurve
 
     readout = Readout(5, color=manim.WHITE).set_text("1.5")
     curve = RevealedCurve(np.array([[-1.0, 0, 0], [0, 1, 0], [1, 0, 0]]), stroke_width=4).set_fraction(0.8)
-    render_still(manim.VGroup(readout, curve), WIDTH, HEIGHT, NetworkCamera)
+    render_still(manim.VGroup(readout, curve), WIDTH, HEIGHT, FastCamera)
     assert {char for char, _ in readout.glyphs.cairo_paths} == {"1", ".", "5"} and set(curve.cairo_paths) == {"curve"}
     copies = readout.copy(), curve.copy()
     assert len(copies[0].glyphs.cairo_paths) == 0 and len(copies[1].cairo_paths) == 0

@@ -56,7 +56,7 @@ def test_features_are_drawn_as_the_runs_data_allows():
     assert scene_for("features", record_run(RunSpec.for_dataset("digits", samples=100, epochs=1))) is FeaturesScene
     moons = record_run(RunSpec.for_dataset("moons", epochs=5))
     assert scene_for("features", moons) is PlaneFeaturesScene
-    with pytest.raises(ValueError, match="images or for points in the plane"):
+    with pytest.raises(ValueError, match="images .--dataset digits. or points in the plane"):
         scene_for("features", record_run(RunSpec(epochs=5)))
 
 

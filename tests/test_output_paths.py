@@ -367,10 +367,10 @@ def test_replaying_a_run_onto_itself_is_refused(tmp_path, monkeypatch):
     assert runner.invoke(main, ["train", "--epochs", "5", "--out", "run.npz"]).exit_code == 0
     os.rename("run.npz", "w.mp4")
     line = one_error_line(runner.invoke(main, ["render", "network", "--run", "w.mp4", "--output", "w.mp4"]))
-    assert "w.mp4 is the run file being replayed" in line
+    assert "w.mp4 is a run file being replayed" in line
     os.rename("w.mp4", "v.srt")
     line = one_error_line(runner.invoke(main, ["render", "network", "--run", "v.srt", "--output", "v.mp4"]))
-    assert "v.srt is the run file being replayed" in line
+    assert "v.srt is a run file being replayed" in line
     assert nnscratch.TrainingHistory.load(tmp_path / "v.srt").epochs == 5
 
 

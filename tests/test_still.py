@@ -4,7 +4,8 @@ import pytest
 from PIL import Image
 
 from nnscratch import RunSpec, record_run
-from scenes import SCENES, scene_for
+from scenes import scene_for
+from scenes.chapters.catalogue import NAMES
 from scenes.output.render import render, render_still
 from tests.frames import read_video
 
@@ -23,7 +24,7 @@ def differs(frame: np.ndarray, still: np.ndarray) -> float:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", [*SCENES, "features"])
+@pytest.mark.parametrize("name", NAMES)
 def test_a_still_is_the_videos_frame_at_the_end_and_mid_way(run, tmp_path, name):
     scene_class = scene_for(name, run)
     options = {"duration": 4.0} if name == "training" else {}

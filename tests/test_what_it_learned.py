@@ -134,9 +134,9 @@ def test_weights_as_an_image_are_blue_positive_red_negative_and_as_bright_as_the
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--dataset", "sample"], "'--dataset': render features draws what the network learned for images "
-                              "(--dataset digits) or points in the plane with a hidden layer, not sample data "
-                              "into 4,6,4,1"),
+    (["--dataset", "sample"], "'--dataset': the features chapter draws what the network learned, so it needs "
+                              "images (--dataset digits) or points in the plane with a hidden layer, not sample "
+                              "data into 4,6,4,1"),
     (["--dataset", "sample", "--layers", "784,16,1"], "not sample data into 784,16,1"),
     (["--dataset", "moons", "--layers", "2,1"], "not moons data into 2,1"),
 ])
@@ -154,9 +154,9 @@ def test_features_of_a_saved_run_it_cannot_draw_are_refused_in_one_line(tmp_path
     result = CliRunner().invoke(main, ["render", "features", "--run", str(run), "--voice", "none",
                                        "--output", str(tmp_path / "f.mp4")])
     assert result.exit_code == 2, result.output
-    assert result.output.strip() == ("Error: Invalid value for '--run': render features draws what the network "
-                                     "learned for images (--dataset digits) or points in the plane with a hidden "
-                                     "layer; this run is on sample data")
+    assert result.output.strip() == ("Error: Invalid value for '--run': the features chapter draws what the "
+                                     "network learned, so it needs images (--dataset digits) or points in the "
+                                     "plane with a hidden layer, not sample data into 4,6,4,1")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["sample.npz"]
 
 

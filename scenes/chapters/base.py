@@ -10,7 +10,7 @@ from manim import FadeTransform, Mobject
 from nnscratch import RunSpec, TrainingHistory, record_run
 from scenes.camera import still
 from scenes.camera.batched_lists import BatchedLists
-from scenes.camera.painter import NetworkCamera
+from scenes.camera.painter import FastCamera
 from scenes.narration.beats import Beat, Brief, Narration, reading_seconds, timed_parts, told_briefly
 from scenes.mobjects.network import NetworkMobject
 from scenes.mobjects.style import MAX_DRAWN_NEURONS
@@ -74,7 +74,7 @@ class HistoryScene(BatchedLists):
     def __init__(self, history: TrainingHistory | None = None, narration: Narration | None = None,
                  stop_at: float | None = None, progress: Progress | None = None, brief: bool = False,
                  **kwargs) -> None:
-        kwargs.setdefault("camera_class", NetworkCamera)
+        kwargs.setdefault("camera_class", FastCamera)
         super().__init__(**kwargs)
         self.history = history if history is not None else default_history()
         self.narration = narration if narration is not None else Narration()

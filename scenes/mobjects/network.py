@@ -4,11 +4,14 @@ Edges and neurons are plain Manim ``Line``s and ``Circle``s, so every Manim
 animation works on them, but their colours and widths are computed for all of
 them at once in numpy (``set_weights``, ``set_activations``: one call per
 frame, never one Animation per edge). For a replay, ``use_fast_drawing`` hands
-the drawing of those arrays to ``NetworkCamera`` (see ``fast_drawing``).
+the drawing of those arrays to its canvas, which paints them under ``FastCamera`` (``camera.painter``).
 """
 from __future__ import annotations
 
+import math
 from typing import Sequence
+
+import cairo
 
 import numpy as np
 from manim import (
@@ -259,7 +262,7 @@ class NetworkMobject(VGroup):
     # -- fast drawing -------------------------------------------------------------
 
     def use_fast_drawing(self) -> "NetworkMobject":
-        """Draw edges and neurons from arrays in one call (needs ``NetworkCamera``): for replays that
+        """Draw edges and neurons from arrays in one call (needs ``FastCamera``): for replays that
         change everything every frame. Lay the network out first: it stops following moves."""
         if self.canvas is not None:
             return self
@@ -357,7 +360,7 @@ class NetworkMobject(VGroup):
 
 
 class NetworkCanvas(VMobject):
-    """Stands in for a network's edges and neurons; ``NetworkCamera`` draws it from the network's arrays.
+    """Stands in for a network's edges and neurons, and paints them from the network's arrays.
 
     Its own points only span the network, so Manim keeps it in the display list
     and knows its extent; they are never drawn.
@@ -369,3 +372,37 @@ class NetworkCanvas(VMobject):
         left = network_mob.neurons.get_corner(np.array([-1, -1, 0]))
         right = network_mob.neurons.get_corner(np.array([1, 1, 0]))
         self.set_points_as_corners([left, [right[0], left[1], 0], right])
+
+    def paint(self, ctx: cairo.Context, camera) -> None:
+        """Edges, then neurons over them, as Manim would draw the same Lines and Circles.
+
+        The context already maps scene units to pixels. Manim's Cairo surface stores
+        colours as BGR, so colours go in reversed, as Manim's own camera passes them.
+        """
+        network_mob, line_width_multiple = self.network_mob, camera.cairo_line_width_multiple
+        opacity = network_mob.opacity
+        if opacity <= 0:
+            return
+        ctx.set_line_cap(cairo.LINE_CAP_BUTT)
+        ctx.set_line_join(cairo.LINE_JOIN_MITER)
+        ctx.new_path()  # stroke() and fill() clear the path: one new_path serves every shape below
+        for (x0, y0, x1, y1), (r, g, b, a), width in zip(network_mob.edge_segments, network_mob.edge_rgbas.tolist(),
+                                                          network_mob.edge_widths.tolist()):
+            if width <= 0 or a <= 0:
+                continue
+            ctx.move_to(x0, y0)
+            ctx.line_to(x1, y1)
+            ctx.set_source_rgba(b, g, r, a * opacity)
+            ctx.set_line_width(width * line_width_multiple)
+            ctx.stroke()
+        radius = network_mob.radius
+        for (x, y), (r, g, b), (sr, sg, sb, sa), rim in zip(network_mob.neuron_points, network_mob.neuron_rgbs.tolist(),
+                                                            network_mob.rim_rgbas.tolist(),
+                                                            network_mob.rim_widths.tolist()):
+            ctx.arc(x, y, radius, 0.0, 2 * math.pi)
+            ctx.close_path()
+            ctx.set_source_rgba(b, g, r, opacity)
+            ctx.fill_preserve()
+            ctx.set_source_rgba(sb, sg, sr, sa * opacity)
+            ctx.set_line_width(rim * line_width_multiple)
+            ctx.stroke()

@@ -4,7 +4,7 @@ A replay changes its images every frame. Manim's ``ImageMobject`` resamples
 through PIL on every draw; these mobjects instead hand their array to Cairo,
 which scales it as it paints (smoothly for maps of a continuous plane, as
 crisp squares for pixels). Each is a rectangle (or disks) of the scene that
-``NetworkCamera`` asks to ``paint`` itself; its fill opacity is the image's, so
+``FastCamera`` asks to ``paint`` itself; its fill opacity is the image's, so
 Manim's ``FadeIn`` and ``FadeOut`` work on it as on any VMobject.
 """
 from __future__ import annotations
@@ -60,7 +60,7 @@ class CairoPainted(VMobject):
     def alpha(self) -> float:
         return float(self.fill_rgbas[0, 3])
 
-    def paint(self, ctx: cairo.Context, line_width_multiple: float) -> None:
+    def paint(self, ctx: cairo.Context, camera) -> None:
         raise NotImplementedError
 
 
@@ -113,7 +113,7 @@ class Raster(CairoPainted):
         self.pixels = pixels
         return self
 
-    def paint(self, ctx: cairo.Context, line_width_multiple: float) -> None:
+    def paint(self, ctx: cairo.Context, camera) -> None:
         alpha = self.alpha
         if alpha <= 0:
             return
@@ -173,7 +173,7 @@ class DiskImages(CairoPainted):
         self.pixels = pixels
         return self
 
-    def paint(self, ctx: cairo.Context, line_width_multiple: float) -> None:
+    def paint(self, ctx: cairo.Context, camera) -> None:
         alpha = self.alpha
         if alpha <= 0:
             return
@@ -203,7 +203,7 @@ class ScatterPoints(CairoPainted):
         self.rgbs, self.filled, self.radius = np.asarray(rgbs, dtype=float), np.asarray(filled, bool), radius
         self.cache = PathCache()  # {key: (surface, device x, device y)}; a copy starts empty
 
-    def paint(self, ctx: cairo.Context, line_width_multiple: float) -> None:
+    def paint(self, ctx: cairo.Context, camera) -> None:
         alpha = self.alpha
         if alpha <= 0:
             return
@@ -271,13 +271,13 @@ class BoxOutlines(CairoPainted):
         self.rgbs = np.asarray(rgbs, dtype=float)
         return self
 
-    def paint(self, ctx: cairo.Context, line_width_multiple: float) -> None:
+    def paint(self, ctx: cairo.Context, camera) -> None:
         alpha = self.alpha
         if alpha <= 0:
             return
         left, bottom, width, _ = self.box
         scale = self.scaled(width)
-        ctx.set_line_width(self.line_width * line_width_multiple)
+        ctx.set_line_width(self.line_width * camera.cairo_line_width_multiple)
         ctx.set_line_join(cairo.LINE_JOIN_MITER)
         for (dx, dy, w, h), (red, green, blue) in zip(self.relative, self.rgbs.tolist()):
             ctx.new_path()

@@ -5,12 +5,13 @@ readout keeps the outline of every character it can show, made once, and on
 a change writes the outlines of the new text, placed side by side, into a
 single VMobject: one mobject to draw per frame, and a family that never
 changes, which matters because Manim decides at the start of each ``play``
-which mobjects to redraw. ``NetworkCamera`` fills the same characters from
+which mobjects to redraw. ``FastCamera`` fills the same characters from
 Cairo paths it makes once per character, skipping Manim's per-curve path
 building.
 """
 from __future__ import annotations
 
+import cairo
 import numpy as np
 from manim import VGroup, VMobject
 
@@ -40,6 +41,34 @@ class ReadoutGlyphs(VMobject):
         """Whether the points are still where ``show`` put them: a shift or scale since moves the points only."""
         count, first = self._shown
         return len(self.points) == count and (first is None or tuple(self.points[0, :2]) == first)
+
+    def paint(self, ctx: cairo.Context, camera) -> bool:
+        """Fill the shown characters from one cached Cairo path per character, moved into place.
+        False (the camera draws it as any VMobject) for what this does not cover: gradients, strokes, moved points."""
+        if (len(self.fill_rgbas) != 1 or self.stroke_width > 0 or self.background_stroke_width > 0
+                or not self.placements_hold()):
+            return False
+        r, g, b, a = self.fill_rgbas[0].tolist()
+        if a == 0 or not self.placed:
+            return True
+        # Flattened once into line segments, as Cairo would flatten them at every fill: that holds
+        # for one scale of scene units to pixels, so the scale is part of the key.
+        scale = tuple(ctx.get_matrix())[:4]
+        paths = self.cairo_paths
+        for char, _, _ in self.placed:
+            if (char, scale) not in paths:
+                outline = VMobject()
+                outline.points = self.outlines[char]
+                camera.set_cairo_context_path(ctx, outline)
+                paths[char, scale] = ctx.copy_path_flat()
+        ctx.new_path()
+        for char, x, y in self.placed:
+            ctx.translate(x, y)
+            ctx.append_path(paths[char, scale])
+            ctx.translate(-x, -y)
+        ctx.set_source_rgba(b, g, r, a)
+        ctx.fill()
+        return True
 
 
 class Readout(VGroup):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 
+import cairo
 import numpy as np
 from manim import VMobject
 
@@ -16,7 +17,7 @@ class RevealedCurve(VMobject):
     """A polyline through ``corners`` (scene points, x increasing), shown up to ``fraction`` of its length in x.
 
     Its points always hold the shown part, cut by a numpy slice, so any Manim camera draws
-    it right; ``NetworkCamera`` instead strokes the whole curve, cached once as a Cairo path,
+    it right; the fast camera instead calls ``paint``, which strokes the whole curve, cached once as a Cairo path,
     clipped at the reveal line, which costs a few calls whatever the number of corners.
     """
 
@@ -46,6 +47,33 @@ class RevealedCurve(VMobject):
         tail = a + THIRDS * (t * (b - a))  # the cut segment as one cubic, handles at its thirds
         self.points = np.concatenate([self.full_points[:4 * whole], tail])
         return self
+
+    def paint(self, ctx: cairo.Context, camera) -> None:
+        """The whole curve as one cached Cairo path, clipped at the reveal line."""
+        rgba = self.stroke_rgbas[0]
+        if self.stroke_width == 0 or rgba[3] == 0:
+            return
+        if "curve" not in self.cairo_paths:
+            ctx.new_path()
+            ctx.move_to(*self.corners[0, :2])
+            for x, y in self.corners[1:, :2].tolist():
+                ctx.line_to(x, y)
+            self.cairo_paths["curve"] = ctx.copy_path()
+        width = self.stroke_width * camera.cairo_line_width_multiple
+        x0, x1 = self.corners[0, 0], self.reveal_x
+        y_low, y_high = self.corners[:, 1].min() - width, self.corners[:, 1].max() + width
+        ctx.save()
+        ctx.new_path()
+        ctx.rectangle(x0 - width, y_low, x1 - x0 + width, y_high - y_low)
+        ctx.clip()
+        ctx.new_path()
+        ctx.append_path(self.cairo_paths["curve"])
+        ctx.set_source_rgba(rgba[2], rgba[1], rgba[0], rgba[3])
+        ctx.set_line_width(width)
+        ctx.set_line_join(cairo.LINE_JOIN_MITER)
+        ctx.set_line_cap(cairo.LINE_CAP_BUTT)
+        ctx.stroke()
+        ctx.restore()
 
 
 def corner_cubics(corners: np.ndarray) -> np.ndarray:

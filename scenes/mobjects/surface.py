@@ -2,7 +2,7 @@
 path on it, a ball, and contour lines (marching squares).
 
 Manim's own 3-D surfaces are one mobject per face and far too slow to turn every frame;
-this one is projected in numpy and painted by ``NetworkCamera`` in a few hundred Cairo
+this one is projected in numpy and painted by itself (``paint``) in a few hundred Cairo
 calls. The view is two angles: ``elevation`` (0 looks from the side, 90 from straight
 above) and ``azimuth`` (a turn about the vertical).
 """
@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import math
 
+import cairo
 import numpy as np
 from manim import VMobject
 
 from nnscratch.landscape import Landscape
+from scenes.mobjects.style import HIGHLIGHT
 
 # Low loss dark and cool, high loss bright and warm.
 HEIGHT_COLOURS = np.array([[0x1B, 0x2A, 0x49], [0x2E, 0x6F, 0x8E], [0x6F, 0xB9, 0x8F], [0xE9, 0xD7, 0x58],
@@ -114,6 +116,50 @@ class LossSurface(VMobject):
 
     def ball_point(self) -> np.ndarray:
         return self.shown_path()[-1]
+
+    def paint(self, ctx: cairo.Context, camera) -> None:
+        """The surface's quads back to front, then its contour lines, the path so far and the ball."""
+        surface, line_width_multiple = self, camera.cairo_line_width_multiple
+        opacity = surface.opacity
+        if opacity <= 0:
+            return
+        corners, colours = surface.faces()
+        ctx.set_line_join(cairo.LINE_JOIN_ROUND)
+        ctx.set_line_width(0.6 * line_width_multiple)
+        ctx.new_path()
+        for quad, (r, g, b) in zip(corners.tolist(), colours.tolist()):
+            ctx.move_to(*quad[0])
+            for x, y in quad[1:]:
+                ctx.line_to(x, y)
+            ctx.close_path()
+            ctx.set_source_rgba(b, g, r, opacity)
+            ctx.fill_preserve()  # the same colour round the edge closes the hairline seams between quads
+            ctx.stroke()
+        if surface.contour_opacity > 0 and surface.contours:
+            segments = surface.to_scene(surface.rotated(np.array(surface.contours)))
+            ctx.set_source_rgba(1.0, 1.0, 1.0, 0.55 * surface.contour_opacity * opacity)
+            ctx.set_line_width(1.5 * line_width_multiple)
+            for (x0, y0), (x1, y1) in segments.tolist():
+                ctx.move_to(x0, y0)
+                ctx.line_to(x1, y1)
+            ctx.stroke()
+        if surface.progress > 0:
+            path = surface.shown_path()
+            r, g, b = HIGHLIGHT.to_rgb()
+            ctx.set_source_rgba(b, g, r, opacity)
+            ctx.set_line_width(3.0 * line_width_multiple)
+            ctx.move_to(*path[0])
+            for x, y in path[1:].tolist():
+                ctx.line_to(x, y)
+            ctx.stroke()
+            x, y = path[-1]
+            ctx.arc(x, y, 0.09, 0.0, 2 * math.pi)
+            ctx.close_path()
+            ctx.set_source_rgba(1.0, 1.0, 1.0, opacity)
+            ctx.fill_preserve()
+            ctx.set_source_rgba(0.1, 0.1, 0.1, opacity)
+            ctx.set_line_width(2.0 * line_width_multiple)
+            ctx.stroke()
 
 
 def contour_lines(grid: np.ndarray, levels: int) -> list[np.ndarray]:

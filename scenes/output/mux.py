@@ -23,7 +23,7 @@ MS = Fraction(1, 1000)
 
 
 @dataclass(frozen=True)
-class Chapter:
+class ChapterMark:
     start: float  # seconds
     end: float
     title: str
@@ -84,7 +84,7 @@ def finish_video(
     audio: np.ndarray | None,
     sample_rate: int,
     cues: Sequence[Cue] | None,
-    chapters: Sequence[Chapter] | None = None,
+    chapters: Sequence[ChapterMark] | None = None,
 ) -> None:
     """Write ``video_out``: the video of ``video_in`` plus audio, subtitles and chapters.
 
@@ -187,7 +187,7 @@ def _remux(
     audio: np.ndarray | None,
     sample_rate: int,
     cues: Sequence[Cue],
-    chapters: Sequence[Chapter],
+    chapters: Sequence[ChapterMark],
 ) -> None:
     with (
         av.open(str(video_in)) as source,
@@ -309,7 +309,7 @@ def _clip(items: Sequence[Any], duration: Fraction) -> list[Any]:
     return kept
 
 
-def _chapter_entries(chapters: Sequence[Chapter]) -> list[dict[str, Any]]:
+def _chapter_entries(chapters: Sequence[ChapterMark]) -> list[dict[str, Any]]:
     return [
         {
             "id": number,

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from nnscratch import RunSpec, TrainingHistory, record_run, video_dataset
+from nnscratch import RunSpec, TrainingHistory, record_run
 from nnscratch.files import new_folders
 from scenes.output.render import RenderedVideo, frame_settings, render
 
@@ -53,14 +53,15 @@ def show(scene: str = "forward", history: TrainingHistory | None = None, *, qual
     It is written to ``output`` (default: media/videos/notebook/<scene>.mp4). ``voice`` is
     "none" by default, as a notebook plays muted; "auto", "piper" or "espeak" speak it.
     """
-    from scenes import SCENES, scene_for
+    from scenes.chapters.catalogue import NAMES, default_dataset, scene_for
     from scenes.output.parallel import render_explainer
     from scenes.narration.speech import choose_voice
 
-    if scene != "explainer" and scene not in SCENES:
-        raise ValueError(f"no scene {scene!r}; choose one of {', '.join([*SCENES, 'explainer'])}")
+    if scene != "explainer" and scene not in NAMES:
+        raise ValueError(f"no scene {scene!r}; choose one of {', '.join([*NAMES, 'explainer'])}")
     if history is None:
-        history = record_run(RunSpec.for_dataset(run_options.pop("dataset", video_dataset(scene)), **run_options))
+        dataset = run_options.pop("dataset", default_dataset(scene) or RunSpec.dataset)
+        history = record_run(RunSpec.for_dataset(dataset, **run_options))
     elif run_options:
         raise ValueError(f"a recorded run is shown as it is, so {', '.join(run_options)} cannot change it")
     output = Path(output) if output is not None else MEDIA / f"{scene}.mp4"

@@ -25,21 +25,22 @@ import srt
 
 from nnscratch import TrainingHistory
 from nnscratch.files import check_output_path, publish, work_folder
-from scenes.chapters.explainer import ChapterSpec, chapter_scene, chapter_specs
-from scenes.output.mux import Chapter, finish_video, join_videos, to_gif
+from scenes.chapters.catalogue import BY_NAME, Chapter, chapters_of
+from scenes.chapters.explainer import chapter_scene
+from scenes.output.mux import ChapterMark, finish_video, join_videos, to_gif
 from scenes.narration.beats import Cue, Narration, mix
 from scenes.output.render import (
     RenderedVideo, ShowProgress, check_outputs, frame_settings, render_settings, render_still, run_scene,
     without_webm_warning,
 )
-from scenes.narration.speech import Narrator, Voice, choose_voice
+from scenes.narration.speech import Narrator, Voice
 
 GUESSED_SECONDS = 30.0  # a chapter's length before its process has planned it
 
 
 @dataclass(frozen=True)
 class PieceJob:
-    """What a process needs to render one chapter (plain values: it crosses to another process)."""
+    """What a process needs to render one chapter (plain values and the voice: it crosses to another process)."""
 
     number: int  # the chapter's place in this video, from 1
     chapter: str
@@ -49,7 +50,7 @@ class PieceJob:
     height: int
     fps: int
     video_format: str
-    voice: str | None
+    voice: Voice | None  # an engine is a few names and paths: it pickles, its model loads where it speaks
 
 
 @dataclass
@@ -76,25 +77,25 @@ def render_explainer(history: TrainingHistory, output: Path, chapters: list[str]
     one video at ``output`` with chapter marks, captions beside it and the voice's narration.
     Chapters render in up to ``workers`` processes (default: one per core); the output is written
     as ``render.render`` writes it: all at once, or not at all."""
-    specs = chapter_specs(chapters, history)
+    chapters = chapters_of(chapters, history)
     width, height, fps = frame_settings(quality, fps, video_format, resolution)
     output = Path(output)
     check_outputs(output, video_format)
     with work_folder(output) as workdir:
         run_path = workdir / "run.npz"
         history.save(run_path)
-        jobs = [PieceJob(number, spec.name, str(run_path), str(workdir / spec.name), width, height, fps,
-                         video_format, voice.name if voice is not None else None)
-                for number, spec in enumerate(specs, start=1)]
+        jobs = [PieceJob(number, chapter.name, str(run_path), str(workdir / chapter.name), width, height, fps,
+                         video_format, voice)
+                for number, chapter in enumerate(chapters, start=1)]
         workers = min(len(jobs), workers or available_cores())
         tracker = Tracker(len(jobs), fps, progress)
-        pieces = (render_in_processes(jobs, specs, workers, tracker) if workers > 1 else
+        pieces = (render_in_processes(jobs, chapters, workers, tracker) if workers > 1 else
                   [render_piece(job, tracker.progress_of(job.number)) for job in jobs])
         joined = workdir / f"joined.{'mp4' if video_format == 'gif' else video_format}"
         frames = join_videos([Path(piece.video) for piece in pieces], joined, fps)
         lengths = [Fraction(count, fps) for count in frames]
         starts = [sum(lengths[:index], Fraction(0)) for index in range(len(lengths))]
-        marks = [Chapter(float(start), float(start + length), piece.title)
+        marks = [ChapterMark(float(start), float(start + length), piece.title)
                  for piece, start, length in zip(pieces, starts, lengths)]
         cues = [replace(cue, start=cue.start + float(start), end=cue.end + float(start))
                 for piece, start in zip(pieces, starts) for cue in piece.cues]
@@ -126,20 +127,20 @@ def render_explainer_still(history: TrainingHistory, output: Path, chapters: lis
     """A PNG at ``output`` of the explainer: the last chapter's final picture (the video itself ends
     on black), or with ``at`` the frame that ends the sentence on screen at ``at`` seconds, found
     chapter by chapter with every animation skipped. Returns the scene drawn."""
-    specs = chapter_specs(chapters, history)
+    chapters = chapters_of(chapters, history)
     output = Path(output)
     check_output_path(output, ".png")
     with work_folder(output) as workdir:
         still = workdir / "still.png"
         if at is None:
-            spec = specs[-1]
-            scene = render_still(spec.scene_class(history), still, quality=quality, resolution=resolution,
-                                 history=history, **spec.options)
+            chapter = chapters[-1]
+            scene = render_still(chapter.scene_class(history), still, quality=quality, resolution=resolution,
+                                 history=history, **chapter.told)
         else:
             elapsed = 0.0  # seconds of the chapters before this one
-            for number, spec in enumerate(specs, start=1):
-                scene = render_still(chapter_scene(spec, number, history), still, quality=quality, resolution=resolution,
-                                     at=at - elapsed, history=history, **spec.options)
+            for number, chapter in enumerate(chapters, start=1):
+                scene = render_still(chapter_scene(chapter, number, history), still, quality=quality, resolution=resolution,
+                                     at=at - elapsed, history=history, **chapter.told)
                 if scene.time > at - elapsed:
                     break
                 elapsed += scene.time
@@ -156,9 +157,9 @@ def _delta(seconds: float) -> datetime.timedelta:
 
 def render_piece(job: PieceJob, progress=None) -> Piece:
     """Render chapter ``job.chapter`` silently into ``job.folder``; its speech comes back as clips."""
-    spec = next(spec for spec in chapter_specs() if spec.name == job.chapter)
+    chapter = BY_NAME[job.chapter]
     history = _history(job.run_path)
-    voice = choose_voice(job.voice) if job.voice is not None else None
+    voice = job.voice  # chosen once, where the command was read; it crosses to this process as it is
     narrator = Narrator(voice) if voice is not None else None
     narration = Narration(speech=narrator)
     folder = Path(job.folder)
@@ -167,25 +168,25 @@ def render_piece(job: PieceJob, progress=None) -> Piece:
     try:
         settings = render_settings(job.width, job.height, job.fps, job.video_format, folder, job.chapter)
         with without_webm_warning(), manim.tempconfig(settings):
-            scene = chapter_scene(spec, job.number, history)(history=history, narration=narration,
-                                                    progress=progress, **spec.options)
+            scene = chapter_scene(chapter, job.number, history)(history=history, narration=narration,
+                                                    progress=progress, **chapter.told)
             run_scene(scene, folder)
             video = scene.renderer.file_writer.output_plan.primary_artifact
     finally:
         if narrator is not None:
             narrator.close()
     progress.finished(float(scene.time))
-    return Piece(job.number, spec.title, str(video), narration.cues, narration.clips,
+    return Piece(job.number, chapter.title, str(video), narration.cues, narration.clips,
                  narrator.sample_rate if narrator is not None else 0)
 
 
-def render_in_processes(jobs: list[PieceJob], specs: list[ChapterSpec], workers: int, tracker: Tracker) -> list[Piece]:
+def render_in_processes(jobs: list[PieceJob], chapters: list[Chapter], workers: int, tracker: Tracker) -> list[Piece]:
     """Render ``jobs`` in ``workers`` fresh processes, the heaviest first; any failure stops them all."""
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no threads or Cairo state forked
     queue = context.Queue()
     listener = threading.Thread(target=tracker.listen, args=(queue,), daemon=True)
     listener.start()
-    weights = {spec.name: spec.weight for spec in specs}
+    weights = {chapter.name: chapter.weight for chapter in chapters}
     executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(queue,))
     try:
         futures = [executor.submit(render_piece, job) for job in sorted(jobs, key=lambda job: -weights[job.chapter])]

@@ -13,21 +13,11 @@ from xml.etree.ElementTree import ParseError
 import manim
 
 from nnscratch.files import check_output_path, publish, work_folder
-from scenes.output.mux import Chapter, finish_video, to_gif
+from scenes.output.mux import ChapterMark, finish_video, to_gif
 from scenes.narration.beats import Narration
 from scenes.narration.speech import Narrator, Voice
+from scenes.output.settings import FORMATS, GIF_DEFAULT_RATES, GIF_RATES, QUALITIES
 
-QUALITIES: dict[str, tuple[int, int, int]] = {
-    "low": (854, 480, 15),
-    "medium": (1280, 720, 30),
-    "high": (1920, 1080, 60),
-    "4k": (3840, 2160, 60),
-}
-FORMATS = ("mp4", "gif", "webm")
-# A GIF counts each frame's delay in hundredths of a second, and browsers slow delays under 2/100 s
-# down to 1/10 s: these are the rates it plays exactly, and the one each quality takes.
-GIF_RATES = (1, 2, 4, 5, 10, 20, 25, 50)
-GIF_DEFAULT_RATES = {"low": 10, "medium": 25, "high": 50, "4k": 50}
 MIN_FREE_BYTES = 64 * 2**20  # a render's partial movies, text outlines and final file, with room to spare
 
 
@@ -78,7 +68,7 @@ class RenderedVideo:
     duration: float
     scene: manim.Scene | None  # kept so callers (and tests) can read the layout that was drawn; None when joined
     voice: str | None = None  # the voice that speaks the narration, None for captions only
-    chapters: list[Chapter] = field(default_factory=list)  # the chapters of a joined video, in order
+    chapters: list[ChapterMark] = field(default_factory=list)  # the chapters of a joined video, in order
 
 
 class ShowProgress(Protocol):

@@ -1,0 +1,153 @@
+"""One record per chapter: its name, title, scene, file name, what it needs of a run, and why not.
+
+The render commands, ``--chapters``, the explainer's order and the notebook's ``show`` names
+all read ``CHAPTERS``. Importing this module imports no Manim: the command line reads it to
+build its commands and check its options before anything is drawn, and imports a chapter's
+scene only to render it.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from nnscratch import TrainingHistory
+from nnscratch.datasets import what_it_learned
+
+if TYPE_CHECKING:
+    from scenes.chapters.base import HistoryScene
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter of the story, and the scene of the same name.
+
+    ``scene`` is where its scene class lives ("module:Class"); a chapter that draws what the network
+    learned has one scene per kind of data (``what_it_learned``: "images", "plane") in ``scenes_by_kind``.
+    """
+
+    name: str  # `nnscratch render NAME`, `--chapters NAME`, `show(NAME)`
+    title: str  # on the title card and in a player's chapter list
+    about: str  # one line for --help
+    example: str  # the command's example, after `nnscratch render NAME`
+    scene: str = ""
+    scenes_by_kind: dict[str, str] = field(default_factory=dict)
+    stem: str = ""  # the default file name, media/videos/STEM.mp4 (the name when empty)
+    dataset: str | None = None  # the dataset a render trains on when none is given (None: RunSpec's own)
+    told: dict = field(default_factory=lambda: {"brief": True})  # the scene's options in the explainer
+    surface: bool = False  # draws the run's loss surface, whose computing can start while Manim loads
+    # Seconds to render it at 480p15 (the digits' default run, its speech cached): the explainer's
+    # workers take the longest first, so none is left with a long one at the end.
+    weight: float = 5.0
+
+    @property
+    def file_stem(self) -> str:
+        return self.stem or self.name
+
+    @property
+    def needs_learned(self) -> bool:
+        return bool(self.scenes_by_kind)
+
+    def refusal(self, dataset: str | None, layer_sizes) -> str | None:
+        """Why this chapter has nothing to show of a run on ``dataset`` into ``layer_sizes``, in one line;
+        None when it has."""
+        if not self.needs_learned or what_it_learned(dataset, layer_sizes) is not None:
+            return None
+        return (f"the {self.name} chapter draws what the network learned, so it needs images (--dataset digits) or "
+                f"points in the plane with a hidden layer, not {dataset or 'unnamed'} data into "
+                f"{','.join(map(str, layer_sizes))}")
+
+    def tells(self, history: TrainingHistory) -> bool:
+        return self.refusal(history.dataset_name, history.layer_sizes) is None
+
+    def scene_class(self, history: TrainingHistory | None = None) -> type[HistoryScene]:
+        """The scene that tells this chapter of ``history`` (imported now: it brings Manim)."""
+        where = self.scene
+        if self.needs_learned:
+            kind = history.learned_kind if history is not None else None
+            if kind is None:
+                raise ValueError(self.refusal(history.dataset_name if history else None,
+                                              history.layer_sizes if history else []))
+            where = self.scenes_by_kind[kind]
+        module, name = where.split(":")
+        return getattr(importlib.import_module(module), name)
+
+
+def _scene(module: str, name: str) -> str:
+    return f"scenes.chapters.{module}:{name}"
+
+
+CHAPTERS: tuple[Chapter, ...] = (
+    Chapter("data", "The task", "The task: the run's examples (digits, points in the plane or rows of numbers), "
+            "their labels, the example the other scenes follow, and the test examples kept apart.",
+            "--dataset spiral --classes 3",
+            _scene("data", "DataScene"), weight=3),
+    Chapter("network", "The network", "The architecture: layers, edges in the colours of the real weights, labels "
+            "and a legend.", "--layers 8,16,12,8,4,1 --activation relu --init he",
+            _scene("network", "NetworkScene"), weight=10),
+    Chapter("neuron", "One neuron", "One neuron up close: its inputs times its weights, plus its bias, and the "
+            "activation curve at z.", "--sample 3",
+            _scene("neuron", "NeuronScene"), weight=6),
+    Chapter("forward", "The forward pass", "One input flowing through the trained network, layer by layer, with the "
+            "real numbers.", "--input 0.5,0.8,0.2,0.9",
+            _scene("forward_pass", "ForwardPassScene"), stem="forward_pass", weight=22),
+    Chapter("cost", "The cost", "The cost: how wrong the network is on each example, before and after training, and "
+            "the loss as their average.", "--dataset digits",
+            _scene("cost", "CostScene"), weight=6),
+    Chapter("backprop", "Backpropagation", "Backpropagation for one example: its cost, the nudges it wishes, dC/dw on "
+            "the edges, the step.", "--epochs 500 --sample 3 --epoch 20",
+            _scene("backprop", "BackpropScene"), weight=39),
+    Chapter("descent", "Gradient descent", "Gradient descent on the real loss surface: the run's path on the plane its "
+            "weights moved most in.", "--dataset moons",
+            _scene("descent", "GradientDescentScene"), surface=True, weight=14),
+    Chapter("training", "Training", "Training replayed: edges recolour as the weights change, loss and accuracy "
+            "curves draw along.", "--dataset spiral --layers 2,8,8,1 --activation tanh --optimizer adam --lr 0.02 --epochs 3000",
+            _scene("training", "TrainingScene"), told={"duration": 12.0, "brief": True},
+            weight=15),
+    Chapter("features", "What it learned", "What the network learned: for images, each first-layer neuron's weights "
+            "drawn as a picture; for points in the plane, each hidden neuron's answer across the plane.",
+            "--dataset moons --quality low",
+            scenes_by_kind={"images": _scene("features", "FeaturesScene"),
+                            "plane": _scene("plane_features", "PlaneFeaturesScene")},
+            dataset="digits", weight=5),
+    Chapter("summary", "Summing up", "The run in its final numbers: data, network, training, loss and accuracy, and "
+            "whether it learned.", "--run run.npz",
+            _scene("summary", "SummaryScene"), weight=8),
+)
+NAMES = tuple(chapter.name for chapter in CHAPTERS)
+BY_NAME = {chapter.name: chapter for chapter in CHAPTERS}
+# The explainer is told on the digits when no data is given: 3Blue1Brown's network, the whole story.
+EXPLAINER_DATASET = "digits"
+
+
+def chapters_of(names: list[str] | None = None, history: TrainingHistory | None = None) -> list[Chapter]:
+    """The chapters called ``names``, in the story's order (for None, all that ``history`` has
+    something for). A chapter named that cannot tell ``history`` is refused (ValueError)."""
+    if names is None:
+        return [chapter for chapter in CHAPTERS if history is None or chapter.tells(history)]
+    unknown = [name for name in names if name not in BY_NAME]
+    if unknown:
+        raise ValueError(f"no chapter {unknown[0]!r}; choose from {', '.join(NAMES)}")
+    if not names:
+        raise ValueError("name at least one chapter")
+    chosen = [chapter for chapter in CHAPTERS if chapter.name in names]
+    if history is not None:
+        for chapter in chosen:
+            why = chapter.refusal(history.dataset_name, history.layer_sizes)
+            if why is not None:
+                raise ValueError(why)
+    return chosen
+
+
+def scene_for(name: str, history: TrainingHistory) -> type[HistoryScene]:
+    """The scene ``nnscratch render NAME`` draws of ``history``."""
+    if name not in BY_NAME:
+        raise ValueError(f"no scene {name!r}; choose one of {', '.join([*NAMES, 'explainer'])}")
+    return BY_NAME[name].scene_class(history)
+
+
+def default_dataset(video: str) -> str | None:
+    """The dataset ``nnscratch render VIDEO`` trains on when none is given (None: RunSpec's own)."""
+    if video == "explainer":
+        return EXPLAINER_DATASET
+    return BY_NAME[video].dataset if video in BY_NAME else None

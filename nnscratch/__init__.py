@@ -17,7 +17,7 @@ from nnscratch.datasets import DATASETS, Dataset, create_sample_data, make_datas
 from nnscratch.history import TrainingHistory
 from nnscratch.runfile import RunFileError
 from nnscratch.network import ForwardTrace, Gradients, NeuralNetwork
-from nnscratch.recorder import DivergenceError, snapshot_schedule, train
+from nnscratch.recorder import DivergenceError, TrainingPlan, snapshot_schedule, train
 from nnscratch.run import DATASET_DEFAULTS, RunSpec, SpecError, dataset_defaults, record_run
 from nnscratch.verdict import Verdict, judge
 
@@ -26,5 +26,5 @@ __version__ = "0.1.0"
 __all__ = [
     "DATASETS", "DATASET_DEFAULTS", "Dataset", "DivergenceError", "ForwardTrace", "Gradients", "NeuralNetwork",
     "RunFileError", "RunSpec", "SpecError", "TrainingHistory", "dataset_defaults", "record_run", "create_sample_data",
-    "make_dataset", "snapshot_schedule", "train", "Verdict", "judge",
+    "make_dataset", "snapshot_schedule", "train", "TrainingPlan", "Verdict", "judge",
 ]

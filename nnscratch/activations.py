@@ -5,6 +5,7 @@ that the forward pass already holds, so none recomputes ``f``.
 """
 from __future__ import annotations
 
+import math
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -13,8 +14,16 @@ LEAKY_SLOPE = 0.01
 
 
 class Activation(NamedTuple):
+    """An activation, its derivative beside it, and the values it can take."""
+
     function: Callable[[np.ndarray], np.ndarray]
     derivative: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    value_range: tuple[float, float]  # (low, high); infinite where unbounded
+
+    @property
+    def signed(self) -> bool:
+        """Whether it can be negative (a neuron can be "loud" below zero, as tanh's -1)."""
+        return self.value_range[0] < 0
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -68,8 +77,8 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 
 HIDDEN_ACTIVATIONS: dict[str, Activation] = {
-    "sigmoid": Activation(sigmoid, sigmoid_derivative),
-    "relu": Activation(relu, relu_derivative),
-    "tanh": Activation(tanh, tanh_derivative),
-    "leaky_relu": Activation(leaky_relu, leaky_relu_derivative),
+    "sigmoid": Activation(sigmoid, sigmoid_derivative, (0.0, 1.0)),
+    "relu": Activation(relu, relu_derivative, (0.0, math.inf)),
+    "tanh": Activation(tanh, tanh_derivative, (-1.0, 1.0)),
+    "leaky_relu": Activation(leaky_relu, leaky_relu_derivative, (-math.inf, math.inf)),
 }

@@ -54,8 +54,8 @@ class ExampleBackprop:
 
 def explain_example(network: NeuralNetwork, x: np.ndarray, y: np.ndarray) -> ExampleBackprop:
     """The forward and backward pass of ``network`` on the single example ``(x, y)``, nothing changed."""
-    X = network._as_inputs(x)
-    Y = network._as_targets(np.asarray(y, dtype=float).reshape(1, -1) if np.ndim(y) else np.array([[y]]), 1)
+    X = network.as_inputs(x)
+    Y = network.as_targets(np.asarray(y, dtype=float).reshape(1, -1) if np.ndim(y) else np.array([[y]]), 1)
     trace = network.trace(X)
     loss = float(network.output_layer.loss(trace.z[-1], Y))
     recorded: list[np.ndarray] = []
@@ -68,7 +68,7 @@ def explain_example(network: NeuralNetwork, x: np.ndarray, y: np.ndarray) -> Exa
     for layer in range(1, n_layers):
         derivatives[layer] = network.activation.derivative(trace.z[layer], trace.a[layer])[0]
         wants[layer] = deltas[layer + 1] @ network.weights[layer]
-    return ExampleBackprop(loss, network._penalty(), Y[0], [None] + [z[0] for z in trace.z[1:]],
+    return ExampleBackprop(loss, network.penalty(), Y[0], [None] + [z[0] for z in trace.z[1:]],
                            [a[0] for a in trace.a],
                            derivatives, wants, deltas, gradients)
 

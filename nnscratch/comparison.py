@@ -17,6 +17,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from nnscratch import checks
+from nnscratch.activations import HIDDEN_ACTIVATIONS
 from nnscratch.checks import shown
 from nnscratch.datasets import train_size
 from nnscratch.history import TrainingHistory
@@ -282,8 +283,7 @@ def activation_spread(history: TrainingHistory, bins: int = 24) -> list[tuple[np
 
 
 def _activation_range(activation: str, layers: list[np.ndarray]) -> tuple[float, float]:
-    fixed = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
-    if activation in fixed:
-        return fixed[activation]
-    top = max(float(np.abs(values).max()) for values in layers) if layers else 1.0
-    return (-top if activation == "leaky_relu" else 0.0), max(top, 1e-6)
+    """The activation's own range where it is bounded, else as far as the values reach."""
+    low, high = HIDDEN_ACTIVATIONS[activation].value_range
+    top = max(max(float(np.abs(values).max()) for values in layers) if layers else 1.0, 1e-6)
+    return (low if np.isfinite(low) else -top), (high if np.isfinite(high) else top)

@@ -129,7 +129,8 @@ class NeuralNetwork:
 
     # -- forward ---------------------------------------------------------
 
-    def _as_inputs(self, X: np.ndarray) -> np.ndarray:
+    def as_inputs(self, X: np.ndarray) -> np.ndarray:
+        """``X`` as rows of ``n_inputs`` finite floats (one sample may be given as a vector)."""
         X = np.asarray(X, dtype=float)
         if X.ndim == 1:
             X = X[None, :]
@@ -142,7 +143,7 @@ class NeuralNetwork:
     def trace(self, X: np.ndarray, masks: Sequence[np.ndarray] | None = None) -> ForwardTrace:
         """Run a forward pass and keep every layer's ``z`` and ``a``; ``masks`` (from
         ``dropout_masks``) drop hidden neurons as a training step does."""
-        a = self._as_inputs(X)
+        a = self.as_inputs(X)
         zs: list[np.ndarray | None] = [None]
         activations = [a]
         last = len(self.weights) - 1
@@ -176,11 +177,19 @@ class NeuralNetwork:
 
     # -- loss and gradients ------------------------------------------------
 
-    def _as_targets(self, y: np.ndarray, n_samples: int) -> np.ndarray:
-        y = np.asarray(y, dtype=float)
+    def settle_output(self, y: np.ndarray) -> str:
+        """The output layer, fixed once: by the constructor's ``output``, else here, by the targets the
+        network is first trained on (sigmoid for 0/1 labels, softmax for classes, identity otherwise).
+        ``train`` and ``train_step`` call it; nothing else changes the output."""
         if not self._output_fixed:
-            self.output_name = infer_output(y, self.layer_sizes[-1])
+            self.output_name = infer_output(np.asarray(y, dtype=float), self.layer_sizes[-1])
             self._output_fixed = True
+        return self.output_name
+
+    def as_targets(self, y: np.ndarray, n_samples: int) -> np.ndarray:
+        """``y`` shaped as the output layer's targets, ``(n_samples, n_outputs)`` (class labels become
+        one-hot rows for a softmax output); ValueError for any other shape or a non-finite target."""
+        y = np.asarray(y, dtype=float)
         n_out = self.layer_sizes[-1]
         if n_out > 1 and self.output_name == "softmax" and (y.ndim == 1 or y.shape[1] == 1):
             y = np.eye(n_out)[y.reshape(-1).astype(int)]
@@ -191,7 +200,8 @@ class NeuralNetwork:
             raise ValueError("targets must be finite numbers")
         return y
 
-    def _penalty(self) -> float:
+    def penalty(self) -> float:
+        """The regularization penalty of the weights, ``l1 sum|W| + l2/2 sum W^2``, which the loss adds."""
         penalty = 0.0
         if self.l1:
             penalty += self.l1 * sum(np.abs(W).sum() for W in self.weights)
@@ -209,17 +219,17 @@ class NeuralNetwork:
     def costs(self, X: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Each sample's cost, the loss of that sample alone without regularization: their mean
         plus the penalty is ``loss(X, y)``."""
-        X = self._as_inputs(X)
-        y = self._as_targets(y, len(X))
+        X = self.as_inputs(X)
+        y = self.as_targets(y, len(X))
         z = self.trace(X).z[-1]
         return np.array([self.output_layer.loss(z[i:i + 1], y[i:i + 1]) for i in range(len(X))])
 
     def evaluate(self, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         """Loss (regularization included) and accuracy on ``(X, y)`` from one forward pass."""
-        X = self._as_inputs(X)
-        y = self._as_targets(y, len(X))
+        X = self.as_inputs(X)
+        y = self.as_targets(y, len(X))
         trace = self.trace(X)
-        return self.output_layer.loss(trace.z[-1], y) + self._penalty(), accuracy(trace.output, y)
+        return self.output_layer.loss(trace.z[-1], y) + self.penalty(), accuracy(trace.output, y)
 
     def backward(self, trace: ForwardTrace, y: np.ndarray, deltas: list | None = None) -> Gradients:
         """Backpropagate from a trace whose targets are ``y`` (already shaped like the output).
@@ -253,10 +263,10 @@ class NeuralNetwork:
                            masks: Sequence[np.ndarray] | None = None) -> tuple[float, float, Gradients]:
         """Loss, accuracy and gradients at the current weights, changing nothing; with dropout
         ``masks``, of the network those masks leave."""
-        X = self._as_inputs(X)
-        y = self._as_targets(y, len(X))
+        X = self.as_inputs(X)
+        y = self.as_targets(y, len(X))
         trace = self.trace(X, masks)
-        loss = self.output_layer.loss(trace.z[-1], y) + self._penalty()
+        loss = self.output_layer.loss(trace.z[-1], y) + self.penalty()
         return loss, accuracy(trace.output, y), self.backward(trace, y)
 
     def apply_gradients(self, gradients: Gradients, learning_rate: float) -> None:
@@ -266,10 +276,17 @@ class NeuralNetwork:
         """One gradient step on ``(X, y)``, with fresh dropout masks if the network has dropout;
         returns the loss and accuracy before the step (of the network the masks left)."""
         learning_rate = checks.learning_rate(learning_rate)
-        X = self._as_inputs(X)
-        loss, acc, gradients = self.loss_and_gradients(X, y, self.dropout_masks(len(X)))
-        self.apply_gradients(gradients, learning_rate)
-        return loss, acc
+        X = self.as_inputs(X)
+        self.settle_output(y)
+        return self.step(X, self.as_targets(y, len(X)), learning_rate)
+
+    def step(self, X: np.ndarray, y: np.ndarray, learning_rate: float) -> tuple[float, float]:
+        """``train_step`` on inputs, targets and a learning rate already checked (``as_inputs``,
+        ``as_targets``, ``checks.learning_rate``): a training loop checks them once, not at every batch."""
+        trace = self.trace(X, self.dropout_masks(len(X)))
+        loss = self.output_layer.loss(trace.z[-1], y) + self.penalty()
+        self.apply_gradients(self.backward(trace, y), learning_rate)
+        return loss, accuracy(trace.output, y)
 
     def copy_parameters_from(self, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> None:
         """Set the weights and biases (e.g. from a recorded snapshot), checking their shapes."""

@@ -1,6 +1,7 @@
 """Train a network and record what the video will replay."""
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -39,54 +40,63 @@ def snapshot_schedule(epochs: int, max_snapshots: int = DEFAULT_MAX_SNAPSHOTS) -
     return chosen
 
 
-def train(
-    network: NeuralNetwork,
-    X: np.ndarray,
-    y: np.ndarray,
-    epochs: int = 500,
-    learning_rate: float = 0.1,
-    batch_size: int | None = None,
-    X_test: np.ndarray | None = None,
-    y_test: np.ndarray | None = None,
-    probe_index: int = 0,
-    max_snapshots: int = DEFAULT_MAX_SNAPSHOTS,
-    on_epoch: Callable[[int, float, float], None] | None = None,
-    metadata: dict | None = None,
-    keep_diverged: bool = False,
-) -> TrainingHistory:
-    """Train ``network`` in place for ``epochs`` epochs and return what happened.
+@dataclass(frozen=True)
+class TrainingPlan:
+    """How to train: ``epochs`` passes at ``learning_rate``, in mini-batches of ``batch_size`` (None:
+    the whole set each step), recording training sample ``probe_index`` at up to ``max_snapshots``
+    snapshots; ``keep_diverged`` ends a diverged run where it diverged instead of raising (to compare
+    runs, one of which may diverge). ``checked`` gives it back with every value checked once."""
 
-    Loss and accuracy are kept for every epoch; weights, biases, full-batch
-    gradients and the trace of training sample ``probe_index`` at the epochs of
-    :func:`snapshot_schedule`. ``batch_size`` None means full batch.
-    ``on_epoch(epoch, loss, accuracy)`` is called after each epoch of training.
-    ``metadata`` adds entries to the run's metadata (``{"dataset": {...}}``).
+    epochs: int = 500
+    learning_rate: float = 0.1
+    batch_size: int | None = None
+    probe_index: int = 0
+    max_snapshots: int = DEFAULT_MAX_SNAPSHOTS
+    keep_diverged: bool = False
 
-    Raises DivergenceError naming the epoch and the cause when the run diverges
-    (see :class:`DivergenceWatch`). With ``keep_diverged`` (to compare runs, one of which may
-    diverge) a diverged run is returned instead, ended at its last epoch before the divergence,
-    with ``metadata["diverged"]`` saying when and why; one that diverges at its first step still raises.
+    def checked(self) -> "TrainingPlan":
+        snapshot_schedule(1, self.max_snapshots)  # its bounds
+        return replace(self, epochs=checks.whole_number("epochs", self.epochs, 1, checks.MAX_EPOCHS),
+                       learning_rate=checks.learning_rate(self.learning_rate),
+                       batch_size=None if self.batch_size is None else
+                       checks.whole_number("the batch size", self.batch_size, 1),
+                       probe_index=checks.whole_number("the probe sample", self.probe_index, 0))
+
+
+def train(network: NeuralNetwork, X: np.ndarray, y: np.ndarray, plan: TrainingPlan | None = None, *,
+          X_test: np.ndarray | None = None, y_test: np.ndarray | None = None,
+          on_epoch: Callable[[int, float, float], None] | None = None, metadata: dict | None = None,
+          **plan_fields) -> TrainingHistory:
+    """Train ``network`` in place on ``(X, y)`` as ``plan`` says (or a plan of ``plan_fields``:
+    ``train(network, X, y, epochs=1000, learning_rate=0.02)``) and return what happened.
+
+    Loss and accuracy are kept for every epoch (on ``X_test``, ``y_test`` too when given); weights,
+    biases, full-batch gradients and the trace of the probe sample at the epochs of
+    :func:`snapshot_schedule`. ``on_epoch(epoch, loss, accuracy)`` is called after each epoch of
+    training. ``metadata`` adds entries to the run's metadata (``{"dataset": {...}}``).
+
+    Raises DivergenceError naming the epoch and the cause when the run diverges (see
+    :class:`DivergenceWatch`). A plan that keeps diverged runs returns one instead, ended at its last
+    epoch before the divergence, with ``metadata["diverged"]`` saying when and why; one that diverges
+    at its first step still raises.
     """
-    data = _checked_data(network, X, y, X_test, y_test, probe_index)
-    epochs = checks.whole_number("epochs", epochs, 1, checks.MAX_EPOCHS)
-    learning_rate = checks.learning_rate(learning_rate)
-    if batch_size is not None:
-        batch_size = checks.whole_number("the batch size", batch_size, 1)
-    full_batch = batch_size is None or batch_size >= len(data.X)
-    schedule = snapshot_schedule(epochs, max_snapshots)
-    checks.memory_budget(network.layer_sizes, len(data.X) + len(data.X_test), len(schedule), epochs)
+    if plan is not None and plan_fields:
+        raise ValueError(f"give a TrainingPlan or its fields ({', '.join(plan_fields)}), not both")
+    plan = (plan or TrainingPlan(**plan_fields)).checked()
+    data = _checked_data(network, X, y, X_test, y_test, plan.probe_index)
+    if plan.batch_size is not None and plan.batch_size >= len(data.X):
+        plan = replace(plan, batch_size=None)  # a batch of the whole set is full batch
+    schedule = snapshot_schedule(plan.epochs, plan.max_snapshots)
+    checks.memory_budget(network.layer_sizes, len(data.X) + len(data.X_test), len(schedule), plan.epochs)
     # Overflow and NaN are caught by the divergence check, in words; numpy's warnings would only add noise.
     with np.errstate(all="ignore"):
-        metrics, recorder, diverged = _run_epochs(network, data, epochs, learning_rate,
-                                                  None if full_batch else batch_size, schedule, probe_index,
-                                                  on_epoch, keep_diverged)
+        metrics, recorder, diverged = _run_epochs(network, data, plan, schedule, on_epoch)
     schedule = np.array(recorder.epochs, dtype=np.int64)
     epochs = int(schedule[-1])  # fewer than asked for when a kept diverged run stopped early
     metrics = metrics[:, :epochs + 1]
     if diverged is not None:
         metadata = {**(metadata or {}), "diverged": diverged}
-    run_metadata = _run_metadata(network, epochs, learning_rate, None if full_batch else batch_size, probe_index,
-                                 metadata)
+    run_metadata = _run_metadata(network, epochs, plan, metadata)
     empty = np.zeros(0, dtype=np.float32)
     return TrainingHistory(
         metadata=run_metadata,
@@ -95,8 +105,8 @@ def train(
         test_loss=metrics[2].astype(np.float32) if data.has_test else empty,
         test_accuracy=metrics[3].astype(np.float32) if data.has_test else empty,
         snapshot_epochs=schedule,
-        probe_input=data.X[probe_index].astype(np.float32),
-        probe_target=data.y[probe_index].astype(np.float32),
+        probe_input=data.X[plan.probe_index].astype(np.float32),
+        probe_target=data.y[plan.probe_index].astype(np.float32),
         X_train=data.X.astype(np.float32),
         y_train=data.y.astype(np.float32),
         X_test=data.X_test.astype(np.float32),
@@ -118,26 +128,28 @@ class _Data(NamedTuple):
 
 def _checked_data(network: NeuralNetwork, X, y, X_test, y_test, probe_index: int) -> _Data:
     """Inputs and targets shaped as the network wants them (the output layer is fixed here)."""
-    X = network._as_inputs(X)
-    y = network._as_targets(y, len(X))
+    X = network.as_inputs(X)
+    network.settle_output(y)
+    y = network.as_targets(y, len(X))
     checks.whole_number("the probe sample", probe_index, 0, len(X) - 1)
     if X_test is not None and len(X_test) > 0:
-        X_test = network._as_inputs(X_test)
-        y_test = network._as_targets(y_test, len(X_test))
+        X_test = network.as_inputs(X_test)
+        y_test = network.as_targets(y_test, len(X_test))
     else:
         X_test, y_test = np.zeros((0, X.shape[1])), np.zeros((0, y.shape[1]))
     return _Data(X, y, X_test, y_test)
 
 
-def _run_epochs(network: NeuralNetwork, data: _Data, epochs: int, learning_rate: float, batch_size: int | None,
-                schedule: np.ndarray, probe_index: int, on_epoch,
-                keep_diverged: bool) -> tuple[np.ndarray, "_SnapshotRecorder", dict | None]:
+def _run_epochs(network: NeuralNetwork, data: _Data, plan: TrainingPlan, schedule: np.ndarray,
+                on_epoch) -> tuple[np.ndarray, "_SnapshotRecorder", dict | None]:
     """The training loop: metrics every epoch, a snapshot at the scheduled ones, a step in between.
     Returns the metrics, the snapshots and, for a diverged run kept, when and why it diverged."""
+    epochs, learning_rate, batch_size, keep_diverged = (plan.epochs, plan.learning_rate, plan.batch_size,
+                                                        plan.keep_diverged)
     is_snapshot = np.zeros(epochs + 1, dtype=bool)
     is_snapshot[schedule] = True
     metrics = np.full((4, epochs + 1), np.nan)
-    recorder = _SnapshotRecorder(network, len(schedule), data.X[probe_index])
+    recorder = _SnapshotRecorder(network, len(schedule), data.X[plan.probe_index])
     watch = DivergenceWatch(network, learning_rate)
     last_good = None  # the state before the latest step, to end a kept diverged run on
     for epoch in range(epochs + 1):
@@ -182,12 +194,12 @@ def _run_epochs(network: NeuralNetwork, data: _Data, epochs: int, learning_rate:
         if batch_size is None and not network.dropout:
             network.apply_gradients(gradients, learning_rate)
         elif batch_size is None:  # dropout draws its masks for the step: the gradient above has none
-            network.train_step(data.X, data.y, learning_rate)
+            network.step(data.X, data.y, learning_rate)
         else:
             order = network.rng.permutation(len(data.X))
             for start in range(0, len(data.X), batch_size):
                 batch = order[start:start + batch_size]
-                network.train_step(data.X[batch], data.y[batch], learning_rate)
+                network.step(data.X[batch], data.y[batch], learning_rate)
     return metrics, recorder, None
 
 
@@ -211,7 +223,7 @@ class DivergenceWatch:
 
     def check(self, epoch: int, loss: float) -> None:
         """Raise DivergenceError if the loss after ``epoch`` epochs shows the run has diverged."""
-        penalty = self.network._penalty()
+        penalty = self.network.penalty()
         if not np.isfinite(penalty):
             strengths = " and ".join(f"{name} = {value:g}" for name, value in
                                      (("l1", self.network.l1), ("l2", self.network.l2)) if value)
@@ -280,8 +292,7 @@ class DivergenceWatch:
         raise DivergenceError(f"training diverged at epoch {epoch}: {why}")
 
 
-def _run_metadata(network: NeuralNetwork, epochs: int, learning_rate: float, batch_size: int | None,
-                  probe_index: int, extra: dict | None) -> dict:
+def _run_metadata(network: NeuralNetwork, epochs: int, plan: TrainingPlan, extra: dict | None) -> dict:
     return check_metadata({
         "layer_sizes": network.layer_sizes,
         "activation": network.activation_name,
@@ -289,13 +300,13 @@ def _run_metadata(network: NeuralNetwork, epochs: int, learning_rate: float, bat
         "loss": network.output_layer.loss_name,
         "weight_init": network.weight_init,
         "optimizer": network.optimizer_name,
-        "learning_rate": learning_rate,
-        "batch_size": batch_size,
+        "learning_rate": plan.learning_rate,
+        "batch_size": plan.batch_size,
         "l1": network.l1,
         "l2": network.l2,
         "seed": network.seed,
         "epochs": epochs,
-        "probe_index": int(probe_index),
+        "probe_index": int(plan.probe_index),
         # Recorded only when used, so the runs made before dropout existed read as they were.
         **({"dropout": network.dropout} if network.dropout else {}),
         **(extra or {}),

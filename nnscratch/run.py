@@ -16,7 +16,7 @@ from nnscratch.history import TrainingHistory
 from nnscratch.initializers import INITIALIZERS
 from nnscratch.network import NeuralNetwork
 from nnscratch.optimizers import OPTIMIZERS
-from nnscratch.recorder import snapshot_schedule, train
+from nnscratch.recorder import TrainingPlan, snapshot_schedule, train
 
 
 class SpecError(ValueError):
@@ -169,6 +169,7 @@ def record_run(spec: RunSpec = RunSpec(), on_epoch: Callable[[int, float, float]
                                    "is nothing to tell apart; use more samples or a smaller test fraction")
     if classes != CLASS_COUNTS[spec.dataset]:  # recorded when it is not the dataset's own, so older runs stay as they were
         dataset_info["dataset"]["classes"] = classes
-    return train(network, data.X_train, data.y_train, epochs=spec.epochs, learning_rate=spec.learning_rate,
-                 batch_size=spec.batch_size, X_test=data.X_test, y_test=data.y_test, probe_index=spec.probe,
-                 on_epoch=on_epoch, metadata=dataset_info, keep_diverged=keep_diverged)
+    plan = TrainingPlan(epochs=spec.epochs, learning_rate=spec.learning_rate, batch_size=spec.batch_size,
+                        probe_index=spec.probe, keep_diverged=keep_diverged)
+    return train(network, data.X_train, data.y_train, plan, X_test=data.X_test, y_test=data.y_test,
+                 on_epoch=on_epoch, metadata=dataset_info)

@@ -108,7 +108,7 @@ def test_a_regularized_runs_cost_is_the_examples_and_its_gradient_adds_the_penal
     network = run.network_at(scene.snapshot)
     x, y = run.X_train[scene.sample].astype(float), run.y_train[scene.sample].astype(float)
     cost = network.costs(x[None], y[None])[0]  # what the cost chapter calls this example's cost
-    assert f"C = {number(cost, 3)}" in said and f"C = {number(cost + network._penalty(), 3)}" not in said
+    assert f"C = {number(cost, 3)}" in said and f"C = {number(cost + network.penalty(), 3)}" not in said
     layer, (row, col) = 2, scene.chain_weight(2)
     w = network.weights[1][row, col]
 

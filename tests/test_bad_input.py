@@ -253,7 +253,7 @@ def test_a_diverging_run_makes_no_video(tmp_path, monkeypatch):
 class FakeNetwork:
     l1 = l2 = 0.0
 
-    def _penalty(self):
+    def penalty(self):
         return 0.0
 
 

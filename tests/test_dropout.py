@@ -11,7 +11,7 @@ from tests.test_gradients import targets_for
 
 
 def masked_loss(network: NeuralNetwork, X, y, masks) -> float:
-    return network.output_layer.loss(network.trace(X, masks).z[-1], y) + network._penalty()
+    return network.output_layer.loss(network.trace(X, masks).z[-1], y) + network.penalty()
 
 
 @pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity"])

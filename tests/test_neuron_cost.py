@@ -58,7 +58,7 @@ def test_the_costs_average_to_the_recorded_loss(spec):
         network = run.network_at(snapshot)
         costs = network.costs(run.X_train, run.y_train)
         assert len(costs) == len(run.X_train) and (costs >= 0).all()
-        assert costs.mean() + network._penalty() == pytest.approx(float(run.train_loss[epoch]), rel=1e-5)
+        assert costs.mean() + network.penalty() == pytest.approx(float(run.train_loss[epoch]), rel=1e-5)
 
 
 def test_a_cost_is_minus_the_log_of_the_probability_given_to_the_right_class(run):

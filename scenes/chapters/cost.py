@@ -68,7 +68,7 @@ class CostScene(HistoryScene):
         return number(answer, 3) if self.classes else ", ".join(number(v) for v in answer)
 
     def loss_of(self, network, costs: np.ndarray) -> float:
-        return float(costs.mean() + network._penalty())
+        return float(costs.mean() + network.penalty())
 
     # -- layout -------------------------------------------------------------------------
 
@@ -170,7 +170,7 @@ class CostScene(HistoryScene):
                           f"answers {self.answer_text(self.trained, probe)}, a cost of {cost}.")
             probe_brief = (f"Sample {probe}, target {self.label_of(probe)}, gets "
                            f"{self.answer_text(self.trained, probe)}: a cost of {cost}.")
-        penalty = self.trained._penalty()
+        penalty = self.trained.penalty()
         average = (f"The loss is the average cost over all {len(h.X_train):,} training examples: "
                    f"{loss_number(loss)}" + (f", with the regularization penalty of {loss_number(penalty)} added."
                                              if penalty else "."))

@@ -6,6 +6,7 @@ from manim import (
     Write,
 )
 
+from nnscratch.activations import HIDDEN_ACTIVATIONS
 from scenes.chapters.base import HistoryScene
 from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.layout import GAP, Region, boxes_overlap, fit, fit_network, safe_area, short_sizes
@@ -59,7 +60,7 @@ class NetworkScene(HistoryScene):
             signs = (f"{when}, {positive} of the {counted(len(weights), drawn + 'weight')} "
                      f"{'is' if positive == 1 else 'are'} positive, drawn blue, and {negative} "
                      f"{'is' if negative == 1 else 'are'} negative, drawn red.")
-        signed = meta["activation"] in ("tanh", "leaky_relu")
+        signed = HIDDEN_ACTIVATIONS[meta["activation"]].signed
         return [
             Beat(f"This network has {len(sizes)} layers: {', '.join(map(str, sizes))} neurons, left to right.",
                  self.show_title),
@@ -146,7 +147,7 @@ class NetworkScene(HistoryScene):
         return facts
 
     def network_legend(self) -> VGroup:
-        return NetworkMobject.legend(font_size=20, signed=self.history.activation in ("tanh", "leaky_relu"))
+        return NetworkMobject.legend(font_size=20, signed=HIDDEN_ACTIVATIONS[self.history.activation].signed)
 
     # -- beats ----------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, Indicate, Rectangle, VGroup, Write
 
 from nnscratch import judge
+from nnscratch.activations import HIDDEN_ACTIVATIONS
 from nnscratch.snapshot_outputs import activations_at, class_probabilities
 from scenes.chapters.base import HistoryScene
 from scenes.mobjects.glyphs import Label
@@ -48,7 +49,7 @@ class PlaneFeaturesScene(HistoryScene):
                                  for neuron in range(min(sizes[layer], MAX_PER_ROW))] for layer in self.layers}
         outputs = activations_at(h, [-1], self.plane.grid(HEAT_GRID))[-1][0]
         self.heat = plane_colors(class_probabilities(outputs)).reshape(HEAT_GRID, HEAT_GRID, 3)
-        self.signed = h.activation in ("tanh", "leaky_relu")
+        self.signed = HIDDEN_ACTIVATIONS[h.activation].signed
 
     def prepare(self) -> None:
         area, sizes = safe_area(), self.history.layer_sizes

@@ -10,6 +10,7 @@ from manim import (
 )
 
 from nnscratch import judge
+from nnscratch.activations import HIDDEN_ACTIVATIONS
 from scenes.chapters.base import HistoryScene
 from scenes.narration.words import accuracy_number, loss_change, loss_number
 from scenes.mobjects.digit_grid import DigitGrid
@@ -107,7 +108,7 @@ class TrainingScene(HistoryScene):
                    else "Each frame shows the real weights at that epoch: here they hardly change.")
         brief_weights = (f"Each frame shows the real weights at that epoch{follow[self.answers_kind]}."
                          if moved >= 0.05 else None)
-        signed = meta["activation"] in ("tanh", "leaky_relu")
+        signed = HIDDEN_ACTIVATIONS[meta["activation"]].signed
         beats = [
             Beat(f"We train a {'-'.join(map(str, h.layer_sizes))} network on {dataset} data, with "
                  f"{meta['optimizer']} at learning rate {meta['learning_rate']:g}.", self.show_intro,
@@ -161,7 +162,7 @@ class TrainingScene(HistoryScene):
                            "where it cannot decide.", self.show_plane_answer,
                            brief="Behind them, its answer at every point; the dark seam is where it cannot decide.")]
         if self.neuron_maps is not None:
-            signed = self.history.activation in ("tanh", "leaky_relu")
+            signed = HIDDEN_ACTIVATIONS[self.history.activation].signed
             beats.append(Beat("Inside each neuron, a map of its own output over the same plane"
                               + (": blue where positive, amber where negative." if signed
                                  else ", brighter where it fires."), self.show_neuron_maps,

@@ -25,17 +25,6 @@ IMAGES = ROOT / "docs" / "images"
 SIZE = (1280, 720)
 
 
-def until(scene_class, caption_start: str):
-    """``scene_class`` stopped after the beat whose caption starts with ``caption_start``."""
-
-    class Until(scene_class):
-        def script(self):
-            beats = super().script()
-            return beats[:next(i for i, beat in enumerate(beats) if beat.caption.startswith(caption_start)) + 1]
-
-    return Until
-
-
 # The comparisons the README shows: what varies, its values, the rest of the run, and the beat to stop after.
 COMPARISONS = {
     "compare_lr.png": ("lr", [0.002, 0.02, 0.2, 2.0], RunSpec.for_dataset("moons"), None),
@@ -52,7 +41,7 @@ COMPARISONS = {
 def comparisons() -> None:
     for name, (option, values, base, stop) in COMPARISONS.items():
         runs = record_runs(varied_specs(base, VARIABLES[option], values))
-        scene = until(CompareScene, stop) if stop else CompareScene
+        scene = CompareScene.until(stop) if stop else CompareScene
         render_still(scene, IMAGES / name, resolution=SIZE, histories=runs, option=option, values=values)
         print("wrote", IMAGES / name)
 
@@ -75,19 +64,19 @@ def main() -> None:
         "neuron.png": (NeuronScene, default, {}),
         "cost.png": (CostScene, default, {}),
         "summary.png": (SummaryScene, digits, {}),
-        "forward_digits.png": (until(ForwardPassScene, "Row by row"), digits, {}),
+        "forward_digits.png": (ForwardPassScene.until("Row by row"), digits, {}),
         "training_digits.png": (TrainingScene, digits, {"duration": 6.0}),
         "training_moons.png": (TrainingScene, moons, {"duration": 6.0}),
         "features.png": (FeaturesScene, digits, {}),
         "features_moons.png": (PlaneFeaturesScene, moons, {}),
         "network.png": (NetworkScene, default, {}),
         "network_deep.png": (NetworkScene, deep, {"snapshot": -1}),
-        "forward_product.png": (until(ForwardPassScene, "In numbers"), default, {}),
+        "forward_product.png": (ForwardPassScene.until("In numbers"), default, {}),
         "forward_prediction.png": (ForwardPassScene, default, {}),
         "training_end.png": (TrainingScene, default, {"duration": 6.0}),
         "training_spiral.png": (TrainingScene, spiral, {"duration": 6.0}),
-        "backprop.png": (until(BackpropScene, "For one weight"), default, {}),
-        "descent.png": (until(GradientDescentScene, "Each step goes downhill"), spiral, {}),
+        "backprop.png": (BackpropScene.until("For one weight"), default, {}),
+        "descent.png": (GradientDescentScene.until("Each step goes downhill"), spiral, {}),
         "descent_slice.png": (GradientDescentScene, default, {}),
     }
     for name, (scene_class, history, extra) in stills.items():

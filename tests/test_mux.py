@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scenes import speech
+from scenes.narration import speech
 from scenes.output.mux import ChapterMark, finish_video
 from scenes.narration.beats import Cue
 from tests.streams import read_back

@@ -110,18 +110,6 @@ def test_fast_drawing_looks_like_the_manim_mobjects():
     assert np.mean(difference.max(axis=2) > 40) < 0.002
 
 
-def test_switching_back_to_mobjects_keeps_the_state():
-    network = NetworkMobject([2, 2])
-    network.use_fast_drawing()
-    network.set_weights([np.array([[1.0, -1.0], [0.5, -0.5]])])
-    network.set_activations([np.array([0.0, 1.0]), np.array([1.0, 0.0])])
-    assert network.edges not in network.submobjects
-    network.use_mobjects()
-    assert network.submobjects[:2] == [network.edges, network.neurons]
-    np.testing.assert_allclose(network.edges[0][1].stroke_rgbas[0], network.edge_rgbas[1])
-    assert luminance(network.neurons[1][0].fill_rgbas[0, :3] * 255) > luminance(network.neurons[1][1].fill_rgbas[0, :3] * 255)
-
-
 @pytest.mark.parametrize("fraction", [0.0, 0.37, 1.0])
 def test_revealed_curve_fast_drawing_matches_manim(fraction):
     """The clipped, cached-path drawing of a growing curve gives Manim's picture of its points."""

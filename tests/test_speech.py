@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import nnscratch.files as files
-from scenes import speech
+from scenes.narration import speech
 from scenes.narration.speech import EspeakTTS, Narrator, PiperTTS, SpeechCache, VoiceUnavailable, choose_voice
 
 SENTENCE = "The network has four inputs, six hidden units, and one output."
@@ -102,8 +102,22 @@ def test_piper_two_sentences_get_a_pause() -> None:
     assert two.size > one.size + speech.SENTENCE_GAP_SECONDS * voice.sample_rate
 
 
-def test_piper_model_loaded_once() -> None:
-    assert PiperTTS()._voice is PiperTTS()._voice
+def test_piper_model_loaded_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import onnxruntime
+
+    made = []
+    session = onnxruntime.InferenceSession
+
+    def counted(*args, **kwargs):
+        made.append(args[0])
+        return session(*args, **kwargs)
+
+    speech._load_piper.cache_clear()
+    monkeypatch.setattr(onnxruntime, "InferenceSession", counted)
+    first, second = PiperTTS(), PiperTTS()
+    assert first.synthesize("One.").size > 0 and second.synthesize("Two.").size > 0
+    assert len(made) == 1  # two voices, three sentences: the model was read and set up once
+    speech._load_piper.cache_clear()
 
 
 # -- cache --

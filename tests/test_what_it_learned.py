@@ -31,19 +31,11 @@ def cell_centres(box, rows: int, columns: int) -> np.ndarray:
     return np.column_stack([xs.ravel(), ys.ravel()])
 
 
-def until(scene_class, caption_start: str):
-    class Until(scene_class):
-        def script(self):
-            beats = super().script()
-            return beats[:next(i for i, beat in enumerate(beats) if beat.caption.startswith(caption_start)) + 1]
-    return Until
-
-
 # -- the input image ---------------------------------------------------------------------------
 
 @pytest.mark.slow
 def test_the_input_image_shows_the_samples_pixel_values(digits):
-    scene, frame = final_state(until(ForwardPassScene, "Training sample"), WIDTH, HEIGHT, history=digits, sample=5)
+    scene, frame = final_state(ForwardPassScene.until("Training sample"), WIDTH, HEIGHT, history=digits, sample=5)
     values = digits.X_train[5]
     assert "Training sample 5 is a handwritten " + str(int(digits.y_train[5].argmax())) in scene.narration.captions[-1]
     for point, value in zip(cell_centres(scene.image.picture.box, 28, 28), values):
@@ -165,7 +157,7 @@ def test_a_hidden_layer_too_crowded_for_labels_shows_the_value_its_caption_says(
     from scenes.narration.words import number
     from scenes.mobjects.layout import boxes_overlap
 
-    scene, frame = final_state(until(ForwardPassScene, "Hidden layer 2"), WIDTH, HEIGHT, history=digits)
+    scene, frame = final_state(ForwardPassScene.until("Hidden layer 2"), WIDTH, HEIGHT, history=digits)
     # Layer 2 of 784-16-16-10 again, from the final weights: sigmoid(W2 sigmoid(W1 x + b1) + b2).
     W1, W2 = (w[-1].astype(float) for w in digits.weights[:2])
     b1, b2 = (b[-1].astype(float) for b in digits.biases[:2])

@@ -132,6 +132,19 @@ class HistoryScene(BatchedLists):
         self.renderer.time += self.duration
         self.renderer.num_plays += 1
 
+    @classmethod
+    def until(cls, caption_start: str) -> type["HistoryScene"]:
+        """This scene stopped after the beat whose caption starts with ``caption_start``: a still of that
+        moment, or a shorter video of the story so far."""
+
+        class Until(cls):
+            def script(self) -> list[Beat]:
+                beats = super().script()
+                return beats[:next(i for i, beat in enumerate(beats) if beat.caption.startswith(caption_start)) + 1]
+
+        Until.__name__ = Until.__qualname__ = f"{cls.__name__}Until"
+        return Until
+
     def prepare(self) -> None:
         """Build and place the mobjects the beats will show (nothing is added or played here)."""
 

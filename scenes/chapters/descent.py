@@ -74,15 +74,18 @@ class GradientDescentScene(HistoryScene):
         """Whether the recorded weights moved at all (steps too small for float32 leave them where they were)."""
         return sum(self.landscape.explained) > 0
 
+    def evaluated_on(self) -> tuple[int | None, tuple[int, int] | None]:
+        """The examples the surface is the loss of, when a sample, and its grid, when coarser than the full one."""
+        landscape, n_train = self.landscape, len(self.history.X_train)
+        grid = (len(landscape.betas), len(landscape.alphas))
+        return (landscape.n_samples if landscape.n_samples < n_train else None,
+                grid if grid[1] < RESOLUTION else None)
+
     def evaluation_facts(self) -> list[str]:
         """What the surface is evaluated on, when it is not all the training data on the full grid."""
-        h, landscape = self.history, self.landscape
-        facts = []
-        if landscape.n_samples < len(h.X_train):
-            facts.append(f"loss over {landscape.n_samples:,} of {len(h.X_train):,} examples")
-        if len(landscape.alphas) < RESOLUTION:
-            facts.append(f"grid of {len(landscape.betas)} × {len(landscape.alphas)} points")
-        return facts
+        sample, grid = self.evaluated_on()
+        return ([f"loss over {sample:,} of {len(self.history.X_train):,} examples"] if sample else []) + \
+            ([f"grid of {grid[0]} × {grid[1]} points"] if grid else [])
 
     def show_epoch(self, progress: float) -> None:
         """Readouts for the snapshot the ball has reached at ``progress`` of the path."""
@@ -126,12 +129,9 @@ class GradientDescentScene(HistoryScene):
 
     def height_caption(self) -> str:
         """What the height is: the loss, and over which examples and points when not all of them."""
-        h, landscape = self.history, self.landscape
-        over = []
-        if landscape.n_samples < len(h.X_train):
-            over.append(f"over a sample of {landscape.n_samples:,} of the {len(h.X_train):,} training examples")
-        if len(landscape.alphas) < RESOLUTION:
-            over.append(f"at {len(landscape.betas)} by {len(landscape.alphas)} points")
+        sample, grid = self.evaluated_on()
+        over = ([f"over a sample of {sample:,} of the {len(self.history.X_train):,} training examples"] if sample
+                else []) + ([f"at {grid[0]} by {grid[1]} points"] if grid else [])
         loss = f"the loss, {' and '.join(over)}" if over else "the loss"
         return f"Height is {loss}: valleys are good weights, high ground is bad."
 

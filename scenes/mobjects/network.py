@@ -283,17 +283,6 @@ class NetworkMobject(VGroup):
         """The fast-drawn edges and neurons fading in (FadeIn would fade the canvas's own, invisible, outline)."""
         return UpdateFromAlphaFunc(self.canvas, lambda _, alpha: setattr(self, "opacity", alpha))
 
-    def use_mobjects(self) -> "NetworkMobject":
-        """Back to one Manim mobject per edge and neuron, showing the current state (for animations)."""
-        if self.canvas is None:
-            return self
-        self.submobjects = [part for part in self.submobjects if part is not self.canvas]
-        self.submobjects[:0] = [self.edges, self.neurons]
-        self.canvas = None
-        self._write_edges()
-        self._write_neurons()
-        return self
-
     # -- animations ---------------------------------------------------------------
 
     def light_layer(self, layer: int, values: np.ndarray, run_time: float = 0.8) -> AnimationGroup:

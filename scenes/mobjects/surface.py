@@ -114,9 +114,6 @@ class LossSurface(VMobject):
             points = np.vstack([points, (1 - t) * self.path[whole] + t * self.path[whole + 1]])
         return self.to_scene(self.rotated(points))
 
-    def ball_point(self) -> np.ndarray:
-        return self.shown_path()[-1]
-
     def paint(self, ctx: cairo.Context, camera) -> None:
         """The surface's quads back to front, then its contour lines, the path so far and the ball."""
         surface, line_width_multiple = self, camera.cairo_line_width_multiple

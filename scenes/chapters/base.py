@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
-from manim import FadeTransform, Mobject
+from manim import FadeTransform, Mobject, Wait
 
 from nnscratch import RunSpec, TrainingHistory, record_run
 from scenes.camera import still
 from scenes.camera.batched_lists import BatchedLists
 from scenes.camera.painter import FastCamera
 from scenes.narration.beats import Beat, Brief, Narration, reading_seconds, timed_parts, told_briefly
+from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.network import NetworkMobject
+from scenes.mobjects.readout import Readout
 from scenes.mobjects.style import MAX_DRAWN_NEURONS
 
 
@@ -22,6 +25,45 @@ class Progress(Protocol):
     def planned(self, seconds: float) -> None: ...
 
     def done(self, seconds: float) -> None: ...
+
+
+@dataclass
+class BeatRecord:
+    """What a beat did, as played: when, what it said, and every text on screen at the end of one of
+    its plays (a number said is a number shown: tests hold the two against each other)."""
+
+    caption: str
+    start: float
+    end: float = 0.0
+    shown: dict[str, float] = field(default_factory=dict)  # each text seen, and its largest font size then
+    marked: set[str] = field(default_factory=set)  # texts an animation of the beat wrote, moved or pointed at
+
+    def see(self, texts: dict[str, float]) -> None:
+        for text, size in texts.items():
+            self.shown[text] = max(size, self.shown.get(text, 0.0))
+
+
+def on_screen(mobjects: list[Mobject], visible_only: bool = True) -> dict[str, float]:
+    """The texts of the labels, formulas and readouts among ``mobjects`` (and their parts) that can be
+    seen, each with its font size (Manim's, which follows scaling: the same at every resolution)."""
+    texts: dict[str, float] = {}
+    for mobject in mobjects:
+        for part in mobject.get_family():
+            text = (part.original_text if isinstance(part, Label) else part.typst_code if isinstance(part, Formula)
+                    else part.text if isinstance(part, Readout) else None)
+            if text and (not visible_only or _visible(part)):
+                size = float(part.font_size if not isinstance(part, Readout) else part.font_size_now)
+                texts[text] = max(size, texts.get(text, 0.0))
+    return texts
+
+
+def _readouts(mobjects: list[Mobject]) -> dict[int, str | None]:
+    return {id(part): part.text for mobject in mobjects for part in mobject.get_family() if isinstance(part, Readout)}
+
+
+def _visible(mobject: Mobject) -> bool:
+    drawn = mobject.family_members_with_points()
+    return any(part.get_fill_opacity() > 0.1 for part in drawn) if drawn else False
 
 
 @functools.lru_cache(maxsize=1)
@@ -83,6 +125,8 @@ class HistoryScene(BatchedLists):
         self.brief = brief  # told as the explainer tells it: see narration.Brief
         self.current_beat: Beat | None = None
         self.beat_start = 0.0  # when the current beat began, in seconds of video
+        self.told: list[BeatRecord] = []  # every beat said, as played
+        self.waits: list[tuple[float, float]] = []  # (start, seconds) of each wait: nothing moved
         # Edge widths are relative to the run's largest |w|, so one weight looks the same in every scene.
         self.weight_scale = max(float(np.abs(W).max()) for W in self.history.weights)
 
@@ -110,10 +154,21 @@ class HistoryScene(BatchedLists):
         self.wait(self.ending_hold)
 
     def play(self, *animations, **kwargs) -> None:
+        start = self.time
+        readouts = _readouts(self.mobjects) if self.current_beat is not None else {}
         if self.drawing_a_still:
             self.jump_to_end(*animations, **kwargs)
         else:
             super().play(*animations, **kwargs)  # Manim's wait() plays a Wait, so this sees every frame
+        if animations and all(isinstance(animation, Wait) for animation in animations):
+            self.waits.append((start, self.time - start))
+        if self.told and self.current_beat is not None:
+            self.told[-1].see(on_screen(self.mobjects))
+            moved = [animation.mobject for animation in animations if not isinstance(animation, Wait)
+                     and getattr(animation, "mobject", None) is not None]
+            changed = [part for mobject in self.mobjects for part in mobject.get_family()
+                       if isinstance(part, Readout) and readouts.get(id(part), part.text) != part.text]
+            self.told[-1].marked |= set(on_screen(moved, visible_only=False)) | set(on_screen(changed))
         if self.progress is not None:
             self.progress.done(self.time)
 
@@ -155,8 +210,11 @@ class HistoryScene(BatchedLists):
         """Play ``beat``'s animations, then hold until its words are read and spoken; caption it throughout."""
         start = self.beat_start = self.time
         self.current_beat = beat
+        self.told.append(BeatRecord(beat.caption, start))
+        self.told[-1].see(on_screen(self.mobjects))
         beat.show()
         self.hold(self.narration.seconds(beat) - (self.time - start))
+        self.told[-1].end = self.time
         self.narration.played(beat, start, self.time)
         # Manim writes the .srt from these; the video's own subtitle track is made from the same cues.
         for cue in timed_parts(beat.caption, start, self.time):
@@ -176,6 +234,11 @@ class HistoryScene(BatchedLists):
         """Wait ``seconds`` if that makes at least one frame (Manim warns of shorter waits)."""
         if seconds * self.camera.frame_rate >= 1:
             self.wait(seconds)
+
+    def paced(self, run_time: float, share: float = 1.0) -> float:
+        """``run_time``, or ``share`` of the rest of the beat's sentence when that is longer: what shows
+        what is said moves for as long as it is said, not briefly and then still."""
+        return max(run_time, share * self.beat_seconds())
 
     def beat_seconds(self) -> float:
         """How much longer the current beat needs for its words: an animation can be stretched to it

@@ -94,12 +94,12 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("cost", "The cost", "The cost: how wrong the network is on each example, before and after training, and "
             "the loss as their average.", "--dataset digits",
             _scene("cost", "CostScene"), weight=6),
-    Chapter("backprop", "Backpropagation", "Backpropagation for one example: its cost, the nudges it wishes, dC/dw on "
-            "the edges, the step.", "--epochs 500 --sample 3 --epoch 20",
-            _scene("backprop", "BackpropScene"), weight=39),
     Chapter("descent", "Gradient descent", "Gradient descent on the real loss surface: the run's path on the plane its "
             "weights moved most in.", "--dataset moons",
             _scene("descent", "GradientDescentScene"), surface=True, weight=14),
+    Chapter("backprop", "Backpropagation", "Backpropagation for one example: its cost, the nudges it wishes, dC/dw on "
+            "the edges, the step.", "--epochs 500 --sample 3 --epoch 20",
+            _scene("backprop", "BackpropScene"), weight=39),
     Chapter("training", "Training", "Training replayed: edges recolour as the weights change, loss and accuracy "
             "curves draw along.", "--dataset spiral --layers 2,8,8,1 --activation tanh --optimizer adam --lr 0.02 --epochs 3000",
             _scene("training", "TrainingScene"), told={"duration": 12.0, "brief": True},

@@ -6,16 +6,17 @@ picks from it by name.
 """
 from __future__ import annotations
 
-from manim import DOWN, FadeIn, FadeOut, Rectangle, VGroup, config
+from manim import DOWN, UP, FadeIn, FadeOut, Rectangle, VGroup, config, linear
 
 from nnscratch import TrainingHistory
 from scenes.chapters.base import HistoryScene
 from scenes.chapters.catalogue import Chapter
 from scenes.mobjects.glyphs import Label
-from scenes.narration.beats import Beat
+
 from scenes.mobjects.style import LABEL, MUTED
 
 CARD_FADE = 0.6  # seconds for the title card to come and go
+CARD_HOLD = 0.8  # and to stand between
 CLOSING_FADE = 0.6  # a chapter's last picture fading to black
 BLACK_HOLD = 0.25  # then black, for a frame or more
 
@@ -38,15 +39,18 @@ def chapter_scene(chapter: Chapter, number: int, history: TrainingHistory) -> ty
     class Told(base):
         ending_hold = 0.4  # the fade to black that follows is pause enough
 
-        def script(self) -> list[Beat]:
-            return [Beat(f"Part {number}: {chapter.title}.", self.show_card), *super().script()]
+        def construct(self) -> None:
+            self.show_card()
+            super().construct()
 
         def show_card(self) -> None:
+            """The chapter's number and title, seen, not said: the chapter's first sentence follows at once.
+            It drifts while it stands, so a card is never a still frame."""
             card = VGroup(Label(f"Part {number}", font_size=30, color=MUTED),
                           Label(chapter.title, font_size=60, color=LABEL)).arrange(DOWN, buff=0.3)
             self.play(FadeIn(card, shift=DOWN * 0.15), run_time=CARD_FADE)
-            self.hold(self.beat_seconds() - CARD_FADE)
-            self.play(FadeOut(card), run_time=CARD_FADE)
+            self.play(card.animate.scale(1.04), run_time=CARD_HOLD, rate_func=linear)
+            self.play(FadeOut(card, shift=UP * 0.1), run_time=CARD_FADE)
 
         def finish(self) -> None:
             self.hold(self.ending_hold)

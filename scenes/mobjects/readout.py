@@ -87,6 +87,7 @@ class Readout(VGroup):
         gap = digit * 0.15
         self.advances = {c: (digit if c.isdigit() else w) + gap for c, w in advances.items()}
         height = sample[0].height
+        self.made = (font_size, height)  # its font size, at the height of its "0" then
         # An invisible frame fixes the readout's extent, whatever it shows, for layout.
         self.frame = VMobject(stroke_opacity=0, fill_opacity=0, stroke_width=0)
         extent = width * (digit + gap)
@@ -95,6 +96,12 @@ class Readout(VGroup):
         self.add(self.frame, self.glyphs)
         self.text = None
         self.set_text("")
+
+    @property
+    def font_size_now(self) -> float:
+        """Its font size as drawn: as made, times what it has been scaled by since."""
+        font_size, height = self.made
+        return font_size * self.frame.height / height if height else font_size
 
     def set_text(self, text: str) -> "Readout":
         """Show ``text``; characters outside the glyph set show as gaps."""

@@ -5,6 +5,8 @@ to the tenth a readout shows), a true minus sign, and a change written with the 
 """
 from __future__ import annotations
 
+import re
+
 from nnscratch import TrainingHistory
 
 
@@ -72,3 +74,14 @@ def data_words(history: TrainingHistory) -> str:
         "gaussians": f"points in the plane, {classes} clusters",
         "digits": "handwritten digits of 28 × 28 pixels",
     }.get(name, f"examples of {sizes[0]} numbers each")
+
+
+NUMBER = re.compile(r"(?<![\w.])[−+-]?\d[\d,]*(?:\.\d+)?(?:e[−+-]?\d+)?%?(?![\w])")
+
+
+def said_numbers(text: str) -> list[str]:
+    """The numbers written in ``text``, each as it would be typed: the minus sign an ASCII one, no
+    thousands commas, no percent sign ("−0.41" -> "-0.41", "8,000" -> "8000", "92.8%" -> "92.8").
+    What a caption says and what the screen shows are compared in this form."""
+    return [token.replace("−", "-").replace(",", "").rstrip("%").lstrip("+")
+            for token in NUMBER.findall(text.replace("\\u2212", "−"))]

@@ -1,0 +1,72 @@
+"""A scene's story as played, read from its record: what each beat said against what the screen showed,
+and where nothing moved. A still render plays every beat (each animation jumped to its end) in
+seconds, so these are cheap enough to check every scene on several runs."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from scenes.chapters.base import HistoryScene
+from scenes.narration.words import said_numbers
+from scenes.output.render import render_still
+
+HOLD = 2.0  # a stretch of stillness this long or longer is a hold (../shared/tools/motion.py's rule)
+
+
+def told(scene_class: type[HistoryScene], history, **options) -> HistoryScene:
+    """``scene_class`` of ``history`` told to its end (a still of its last frame, at a tiny size)."""
+    with tempfile.TemporaryDirectory() as folder:
+        return render_still(scene_class, Path(folder) / "still.png", resolution=(160, 90), history=history, **options)
+
+
+READABLE = 20  # the font size of a number said: about 24 px tall at 1080p, 11 at 480p (Manim's scale)
+SMALLEST = 14  # and of any text at all: about 16 px at 1080p
+
+
+def unshown_numbers(scene: HistoryScene, readable: float = READABLE) -> list[tuple[str, list[str]]]:
+    """Each beat whose caption says a number no text on screen showed during the beat, large enough to
+    read (``readable``), with those numbers."""
+    missing = []
+    for beat in scene.told:
+        shown = {number for text, size in beat.shown.items() if size >= readable for number in said_numbers(text)}
+        absent = [number for number in said_numbers(beat.caption) if number not in shown]
+        if absent:
+            missing.append((beat.caption, absent))
+    return missing
+
+
+def unmarked_numbers(scene: HistoryScene) -> list[tuple[str, list[str]]]:
+    """Each beat whose caption says a number that no animation of the beat wrote, moved or pointed at
+    (a readout that changed counts), with those numbers: said, and shown, but not marked as said."""
+    missing = []
+    for beat in scene.told:
+        marked = {number for text in beat.marked for number in said_numbers(text)}
+        absent = [number for number in said_numbers(beat.caption) if number not in marked]
+        if absent:
+            missing.append((beat.caption, absent))
+    return missing
+
+
+def small_texts(scene: HistoryScene, smallest: float = SMALLEST) -> list[tuple[str, float]]:
+    """Every text on screen in any beat smaller than ``smallest``, with its font size."""
+    return sorted({(text, round(size, 1)) for beat in scene.told for text, size in beat.shown.items()
+                   if size < smallest})
+
+
+def still_spans(scene: HistoryScene) -> list[tuple[float, float]]:
+    """(start, seconds) of every stretch in which nothing moved: the scene's waits, joined where they touch."""
+    spans: list[list[float]] = []
+    for start, seconds in sorted(scene.waits):
+        if spans and abs(spans[-1][0] + spans[-1][1] - start) < 1e-6:
+            spans[-1][1] += seconds
+        else:
+            spans.append([start, seconds])
+    return [(start, seconds) for start, seconds in spans]
+
+
+def holds(scene: HistoryScene, at_least: float = HOLD) -> list[tuple[float, float]]:
+    return [span for span in still_spans(scene) if span[1] >= at_least]
+
+
+def hold_share(scene: HistoryScene) -> float:
+    return sum(seconds for _, seconds in holds(scene)) / max(scene.time, 1e-9)

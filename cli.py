@@ -21,6 +21,7 @@ if OWN_PROCESS:
 
 import contextlib
 import functools
+import io
 import re
 import threading
 import time
@@ -272,6 +273,17 @@ def training_options(command, dataset: str = DEFAULTS.dataset):
     ])
 
 
+def cluster_options(command):
+    """Where the work goes: a Dask scheduler, or the local cluster's size."""
+    return with_options(command, [
+        click.option("--scheduler", metavar="ADDRESS", default=None,
+                     help="A Dask scheduler to render on, e.g. tcp://10.0.0.5:8786 (default: DASK_SCHEDULER_ADDRESS, "
+                          "else a local cluster started for the command)."),
+        click.option("--workers", type=WholeNumber(1, 256), default=None,
+                     help="Worker processes of the local cluster (default: one per core)."),
+    ])
+
+
 def check_fps(ctx: click.Context, param: click.Parameter, fps: int | None) -> int | None:
     if fps is not None and ctx.params.get("video_format") == "gif" and fps not in GIF_RATES:
         raise click.BadParameter(f"a GIF counts time in hundredths of a second, so it plays {fps} frames a second "
@@ -347,10 +359,14 @@ class StoppedRun(Exception):
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
+STOPPING: list[int] = []  # the signal that stopped the command, once one has
+
+
 def _stop_on_signal(signum: int, frame) -> None:
     # Further signals would cut the cleanup short: it is quick, and SIGKILL still ends everything.
     for number in STOP_SIGNALS:
         signal.signal(number, signal.SIG_IGN)
+    STOPPING.append(signum)
     raise Stopped(signum)
 
 
@@ -516,12 +532,26 @@ def obtain_history(ctx: click.Context, options: dict, stem: str, check_run=None)
     spec = run_spec(options)
     settle_output(ctx, options, stem, replayed=[run_file] if run_file is not None else [])
     if run_file is None:
+        checked_only(ctx)
         return run_training(spec)
     history = loaded(run_file)
     if check_run is not None:
         check_run(history)
+    checked_only(ctx)
     warn_about(history)
     return history
+
+
+CHECK_ONLY = "nnscratch.check_only"  # a context's meta key: check the options, train and render nothing
+
+
+class Checked(Exception):
+    """A command checked in CHECK_ONLY mode got as far as its work: its options are good."""
+
+
+def checked_only(ctx: click.Context) -> None:
+    if ctx.meta.get(CHECK_ONLY):
+        raise Checked()
 
 
 def settle_output(ctx: click.Context, options: dict, stem: str, replayed: list) -> None:
@@ -562,6 +592,7 @@ def same_file(a, b) -> bool:
 # -- rendering ------------------------------------------------------------------------------------
 
 NO_VOICE = "voice: none found, captions only (pip install nnscratch[voice], or install espeak-ng)"
+MADE: list = []  # the videos this process made, last last (a batch's job reports its own)
 
 
 def import_manim() -> None:
@@ -576,6 +607,11 @@ def import_manim() -> None:
 def frame_bar():
     """One progress bar for a whole render on a terminal: frames done of those expected, and the
     time left. None when stderr is not a terminal: piped into a log, a redrawn bar is noise."""
+    from scenes.output import cluster
+
+    if cluster.task_progress() is not None:  # a batch's job on a worker: its progress goes to the batch
+        yield cluster.task_progress()
+        return
     if not sys.stderr.isatty():
         yield None
         return
@@ -587,7 +623,29 @@ def frame_bar():
         yield show
 
 
-def render_video(video: str, options: dict, history=None, histories=None, **scene_options) -> None:
+@contextlib.contextmanager
+def on_cluster(options: dict):
+    """The Dask client of --scheduler's cluster (or a local one, started and closed here), with its
+    dashboard's link said when one runs; None for a job of a batch, already a task of its cluster."""
+    from scenes.output import cluster
+
+    scheduler, workers = options.pop("scheduler", None), options.pop("workers", None)
+    if cluster.task_progress() is not None or cluster.inside_a_task():
+        yield None
+        return
+    try:
+        with cluster.connected(scheduler, workers) as client:
+            link = cluster.dashboard(client)
+            if link:
+                click.echo(f"dask dashboard: {link}", err=True)
+            yield client
+    except cluster.ClusterUnavailable as error:
+        if STOPPING:  # the signal reached a cluster starting up, which failed for it: it is the signal's end
+            raise Stopped(STOPPING[-1]) from None
+        raise click.ClickException(str(error)) from None
+
+
+def render_video(video: str, options: dict, history=None, histories=None, client=None, **scene_options) -> None:
     """Build the request for ``video`` of ``history`` (a comparison's ``histories``), make it, and
     say what was written in one line."""
     import_manim()
@@ -606,7 +664,7 @@ def render_video(video: str, options: dict, history=None, histories=None, **scen
         return
     try:
         with written(output), new_folders(output.parent), frame_bar() as progress:
-            made = make_video(request, progress)
+            made = make_video(request, progress, client)
     except VoiceUnavailable as error:  # its model would not load, mid-render
         raise click.ClickException(f"{error}; try --voice espeak or --voice none") from None
     spoken = (f"voice: {made.voice}" if made.voice is not None else
@@ -615,6 +673,7 @@ def render_video(video: str, options: dict, history=None, histories=None, **scen
     chapters = f", {len(made.chapters)} chapters" if made.chapters else ""
     click.echo(f"wrote {one_line(str(made.path))} ({made.duration:.1f} s{chapters}, {made.width}x{made.height} at "
                f"{made.fps} fps) in {time.perf_counter() - started:.1f} s; {spoken}{captions}")
+    MADE.append(made)
     if options["preview"] and click.launch(str(made.path)) != 0:
         click.echo("warning: no program could open the video here (is there a display?)", err=True)
 
@@ -771,14 +830,19 @@ for _chapter in CHAPTERS:
 
 @render.command("explainer")
 @functools.partial(render_options, dataset=EXPLAINER_DATASET)
+@cluster_options
+@click.option("--shared-dir", "shared", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="A folder every worker reads at the same path (a shared file system): the run goes there as a "
+                   "file instead of to each worker as bytes.")
 @click.option("--chapters", type=CHAPTER_NAMES, default=None,
               help="Only these chapters, comma-separated, in the story's order whatever the order given "
                    "(default: all of them).")
 @click.pass_context
-def render_explainer(ctx: click.Context, chapters: list[str] | None, **options) -> None:
+def render_explainer(ctx: click.Context, chapters: list[str] | None, shared: Path | None, **options) -> None:
     """The whole story of one run in one chaptered, narrated video: the task and its data, the network,
     one neuron, the forward pass, the cost, backpropagation, gradient descent, training, what the first
-    layer looks for (on images) and a summary. Chapters render in parallel, one process per core.
+    layer looks for (on images) and a summary. Chapters render as tasks on a Dask cluster: a local one,
+    one worker per core, unless --scheduler names another.
 
     \b
     Example:
@@ -792,11 +856,20 @@ def render_explainer(ctx: click.Context, chapters: list[str] | None, **options) 
         chapters_of(chapters) if chapters else [], "--chapters", run.dataset_name, run.layer_sizes))
     if any(chapter.surface for chapter in chapters_of(chapters, history)):
         landscape_cache.prefetch(history)  # on disk before the descent's chapter asks for it
-    render_video("explainer", options, history, chapters=chapters)
+    if options["still"]:
+        render_video("explainer", options, history, chapters=chapters)
+        return
+    if shared is not None:
+        with as_bad("--shared-dir", (OutputPathError,)):
+            check_output_path(Path(shared) / "run.npz", ".npz")
+    with on_cluster(options) as client:
+        render_video("explainer", options, history, client=client, chapters=chapters,
+                     **({"shared": shared} if shared is not None and client is not None else {}))
 
 
 @render.command("compare")
 @functools.partial(render_options, replay=False)
+@cluster_options
 @click.option("--vary", type=Variation(), default=None,
               help="The option the runs differ in and its 2 to 4 values, e.g. lr=0.01,0.1,1 or "
                    "activation=sigmoid,tanh,relu; one of activation, init, lr, optimizer, dropout, batch-size, "
@@ -821,7 +894,8 @@ def render_compare(ctx: click.Context, vary, run_files: list[Path] | None, out_d
       nnscratch render compare --vary init=random,xavier,he --layers 2,16,16,16,16,1 --dataset moons --activation sigmoid --optimizer sgd --lr 1
       nnscratch render compare --runs a.npz,b.npz
     """
-    from nnscratch.comparison import ComparisonError, distinct_runs, record_runs, varied_in, varied_specs
+    from nnscratch.comparison import ComparisonError, distinct_runs, varied_in, varied_specs
+    from scenes.output.cluster import record_runs
 
     if (vary is None) == (run_files is None):
         raise click.BadParameter("say what the runs differ in, e.g. --vary lr=0.01,0.1,1, or give saved runs with "
@@ -840,6 +914,9 @@ def render_compare(ctx: click.Context, vary, run_files: list[Path] | None, out_d
                                  f"{flag(variable.field)} out", param_hint=f"'{flag(variable.field)}'")
     base = run_spec(options)
     settle_output(ctx, options, "compare", replayed=run_files or [])
+    if run_files is not None and ctx.meta.get(CHECK_ONLY):
+        [loaded(path) for path in run_files]
+    checked_only(ctx)
     if run_files is not None:
         histories = [loaded(path) for path in run_files]
         with as_bad("--runs", (ComparisonError,)):
@@ -854,8 +931,8 @@ def render_compare(ctx: click.Context, vary, run_files: list[Path] | None, out_d
                 check_output_folder(out_dir)
                 for path in saved if out_dir.is_dir() else []:
                     check_output_path(path, ".npz")
-        with as_bad(errors=(nnscratch.SpecError,)):  # what only the data made can show (one class drawn)
-            histories = record_runs(specs)
+        with as_bad(errors=(nnscratch.SpecError,)), on_cluster(options) as client:  # one class drawn: told as bad
+            histories = record_runs(specs, client)
         with as_bad("--vary", (ComparisonError,)):  # values too close to change a step: before anything is written
             distinct_runs(histories, variable.labels(values))
         if saved:
@@ -864,6 +941,73 @@ def render_compare(ctx: click.Context, vary, run_files: list[Path] | None, out_d
                     history.save(path)
     render_video("compare", options, histories=histories, option=variable.option, values=values, duration=duration)
 
+
+# -- many videos ------------------------------------------------------------------------------------
+
+def check_job(ctx: click.Context, job) -> None:
+    """Every option of ``job`` checked as its command checks them, nothing trained or rendered:
+    UsageError (exit 2) naming the job."""
+    command = render.get_command(ctx, job.scene)
+    try:
+        with command.make_context(job.scene, list(job.args), parent=ctx) as sub:
+            sub.meta[CHECK_ONLY] = True
+            command.invoke(sub)
+    except Checked:
+        return
+    except click.ClickException as error:
+        raise click.UsageError(f"{job.name}: {error.format_message()}") from None
+    raise click.UsageError(f"{job.name}: its options could not be checked")
+
+
+def run_job(job, output: Path) -> tuple[str | None, float]:
+    """Render ``job`` to ``output`` with its command, in this process (a task on a worker): its error
+    in one line (None when it made its video) and the video's length."""
+    quiet = io.StringIO()
+    MADE.clear()
+    try:
+        with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
+            main.main(args=["render", job.scene, *job.args, "--output", str(output)], standalone_mode=False)
+    except click.ClickException as error:
+        return one_line(error.format_message()), 0.0
+    except Exception as error:  # the job's own failure: the others go on
+        return one_line(f"{type(error).__name__}: {error}"), 0.0
+    return None, MADE[-1].duration if MADE else 0.0
+
+
+@render.command("batch", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("jobs_file", metavar="JOBS", type=click.Path(path_type=str))
+@cluster_options
+@click.pass_context
+def render_batch(ctx: click.Context, jobs_file: str, **where) -> None:
+    """Many videos at once, as tasks on a Dask cluster: each [[video]] table of the TOML file JOBS is a
+    render command's options (scene, output, and any option by its name); options given here go to every
+    job that does not set them. Every job is checked before any work; a failed job is reported and the
+    rest are made; the exit code is 1 if any failed.
+
+    \b
+    Example:
+      nnscratch render batch course.toml --quality low --voice none
+      nnscratch render batch course.toml --scheduler tcp://10.0.0.5:8786
+    """
+    from scenes.output import batch
+
+    with as_bad("JOBS"):
+        jobs = batch.read_jobs(jobs_file, list(ctx.args), [*NAMES, "explainer", "compare"])
+    for job in jobs:
+        check_job(ctx, job)
+    started = time.perf_counter()
+    with on_cluster(where) as client, frame_bar() as bar:
+        results = batch.run_jobs(client, jobs, run_job, bar)
+    rows = batch.summary(jobs, results)
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    failed = [job for job in jobs if results[job.number].error is not None]
+    click.echo(f"{len(jobs) - len(failed)} of {len(jobs)} videos written in {time.perf_counter() - started:.1f} s")
+    for job in failed:
+        click.echo(f"Error: {job.name} failed: {results[job.number].error}", err=True)
+    if failed:
+        sys.exit(1)
 
 if __name__ == "__main__":
     main()

@@ -31,7 +31,7 @@ def main() -> None:
     values = [0.1, 0.3, 1.0, 3.0]
     specs = varied_specs(RunSpec(), VARIABLES["lr"], values)
     started = time.perf_counter()
-    runs = record_runs(specs, workers=1)
+    runs = record_runs(specs)
     one_by_one = time.perf_counter() - started
     started = time.perf_counter()
     record_runs(specs)

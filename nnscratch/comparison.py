@@ -2,14 +2,13 @@
 
 Each value of the varied option trains its own run from the same data and seed, exactly as
 ``record_run`` trains it alone; a run that diverges is kept, ended where it diverged, so the
-comparison shows it. Several runs train in as many processes as there are cores.
+comparison shows it.
 """
 from __future__ import annotations
 
 import dataclasses
 import itertools
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -145,22 +144,10 @@ def _train_apart(base: RunSpec, variable: Variable, values: Sequence) -> None:
                                   f"train the same run: compare them with one, e.g. layers {n_in},8,{n_out}")
 
 
-def _record(spec: RunSpec) -> TrainingHistory:
-    return record_run(spec, keep_diverged=True)
-
-
-def record_runs(specs: Sequence[RunSpec], workers: int | None = None) -> list[TrainingHistory]:
-    """Each spec's run, as ``record_run(spec, keep_diverged=True)`` makes it alone; in up to
-    ``workers`` processes (default: one per core) when there is more than one."""
-    workers = min(len(specs), workers or _cores())
-    if workers <= 1:
-        return [_record(spec) for spec in specs]
-    with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(_record, specs))
-
-
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+def record_runs(specs: Sequence[RunSpec]) -> list[TrainingHistory]:
+    """Each spec's run, as ``record_run(spec, keep_diverged=True)`` makes it alone, one after the other
+    (``scenes.output.cluster.record_runs`` trains them as tasks on a cluster)."""
+    return [record_run(spec, keep_diverged=True) for spec in specs]
 
 
 def varied_in(histories: Sequence[TrainingHistory], names: Sequence[str] | None = None) -> tuple[Variable, list]:

@@ -210,18 +210,6 @@ def test_the_values_parse_as_the_options_do():
     assert VARIABLES["lr"].labels(values) == ["lr 0.01", "lr 0.1", "lr 10"]
 
 
-def test_runs_trained_in_parallel_are_the_runs_trained_alone():
-    specs = varied_specs(RunSpec(epochs=60), VARIABLES["activation"], ["sigmoid", "tanh", "relu"])
-    together = record_runs(specs, workers=2)
-    for spec, run in zip(specs, together):
-        alone = record_run(spec)
-        assert run.metadata == alone.metadata
-        for name, array in alone.arrays().items():
-            np.testing.assert_array_equal(run.arrays()[name], array, err_msg=name)
-    variable, values = varied_in(together)
-    assert variable is VARIABLES["activation"] and values == ["sigmoid", "tanh", "relu"]
-
-
 def test_the_spread_of_each_layer_at_the_start_is_the_runs_own():
     run = record_run(RunSpec(layers=(4, 8, 8, 1), weight_init="random", epochs=3))
     spreads = activation_spread(run)
@@ -267,7 +255,7 @@ def test_each_curve_is_drawn_in_its_legends_colour(tmp_path):
     from scenes.chapters.compare import RUN_COLORS, CompareScene
     from scenes.output.render import render
 
-    runs = record_runs(varied_specs(RunSpec(epochs=200), VARIABLES["lr"], [0.1, 1.0, 5.0]), workers=1)
+    runs = record_runs(varied_specs(RunSpec(epochs=200), VARIABLES["lr"], [0.1, 1.0, 5.0]))
     video = render(CompareScene, tmp_path / "c.mp4", resolution=(640, 360), fps=5, histories=runs, option="lr",
                    values=[0.1, 1.0, 5.0], duration=3.0)
     frame = read_video(video.path)[0][-1].astype(int)
@@ -300,7 +288,7 @@ def test_a_still_of_a_comparison_is_its_videos_last_frame(tmp_path):
     from scenes.output.render import render, render_still
     from tests.test_still import differs
 
-    runs = record_runs(varied_specs(RunSpec(epochs=100), VARIABLES["activation"], ["sigmoid", "tanh"]), workers=1)
+    runs = record_runs(varied_specs(RunSpec(epochs=100), VARIABLES["activation"], ["sigmoid", "tanh"]))
     options = {"histories": runs, "option": "activation", "values": ["sigmoid", "tanh"], "duration": 3.0}
     video = render(CompareScene, tmp_path / "c.mp4", resolution=(320, 180), fps=5, **options)
     render_still(CompareScene, tmp_path / "c.png", resolution=(320, 180), **options)
@@ -314,7 +302,7 @@ def test_a_comparison_with_dropout_says_its_runs_are_shown_whole():
     from scenes.chapters.compare import CompareScene
 
     def said(variable, values):
-        runs = record_runs(varied_specs(RunSpec(epochs=20), VARIABLES[variable], values), workers=1)
+        runs = record_runs(varied_specs(RunSpec(epochs=20), VARIABLES[variable], values))
         with tempconfig({"pixel_width": 160, "pixel_height": 90}):
             scene = CompareScene(histories=runs, option=variable, values=values)
             scene.prepare()

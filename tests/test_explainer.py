@@ -89,12 +89,14 @@ def test_videos_join_without_re_encoding_each_frame_one_period_after_the_last(tm
 
 @pytest.fixture(scope="module")
 def video(tmp_path_factory, history):
-    """Every chapter, at a tiny resolution, narrated by espeak, in two processes."""
+    """Every chapter, at a tiny resolution, narrated by espeak, as tasks of a local cluster of two workers."""
     from scenes.narration.speech import choose_voice
+    from scenes.output.cluster import connected
 
     folder = tmp_path_factory.mktemp("explainer")
-    return render_explainer(history, folder / "explainer.mp4", resolution=SIZE, fps=FPS,
-                            voice=choose_voice("espeak"), workers=2)
+    with connected(workers=2) as client:
+        return render_explainer(history, folder / "explainer.mp4", resolution=SIZE, fps=FPS,
+                                voice=choose_voice("espeak"), client=client)
 
 
 @pytest.mark.slow
@@ -195,9 +197,12 @@ def test_the_default_explainer_tells_its_story_in_three_to_six_minutes(tmp_path)
     from scenes.chapters.catalogue import EXPLAINER_DATASET
     from scenes.narration.speech import choose_voice
 
+    from scenes.output.cluster import connected
+
     run = record_run(RunSpec.for_dataset(EXPLAINER_DATASET))
-    video = render_explainer(run, tmp_path / "explainer.mp4", resolution=SIZE, fps=FPS,
-                             voice=choose_voice("piper"), workers=2)
+    with connected(workers=2) as client:
+        video = render_explainer(run, tmp_path / "explainer.mp4", resolution=SIZE, fps=FPS,
+                                 voice=choose_voice("piper"), client=client)
     lengths = {mark.title: round(mark.end - mark.start, 1) for mark in video.chapters}
     assert len(lengths) == len(CHAPTERS)
     assert 180 <= video.duration <= 360, lengths

@@ -42,7 +42,7 @@ def default_comparison() -> tuple[tuple[TrainingHistory, ...], str, tuple]:
     """The built-in comparison ``manim scenes/chapters/compare.py CompareScene`` replays: three learning rates."""
     values = (0.1, 1.0, 30.0)
     specs = varied_specs(RunSpec(), VARIABLES["lr"], values)
-    return tuple(record_runs(specs, workers=1)), "lr", values
+    return tuple(record_runs(specs)), "lr", values
 
 
 class CompareScene(HistoryScene):

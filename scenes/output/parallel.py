@@ -1,20 +1,18 @@
-"""Chapters rendered in parallel processes, then joined into one video without re-encoding.
+"""An explainer's chapters rendered side by side, as tasks on a Dask cluster, then joined into one
+video without re-encoding.
 
-Each chapter is a scene of its own, so the chapters of an explainer render side by side,
-one process per core. Every process renders with the same encoder settings, so the
-pieces join by copying their packets (``mux.join_videos``); the narration's audio,
-captions and chapter marks are then laid over the whole, each moved by its chapter's start.
+Each chapter is a scene of its own, so the chapters render as tasks of their own (``cluster``: a
+local cluster of one process per core by default, or any Dask scheduler). Every task renders with
+the same encoder settings, so the segments join by copying their packets (``mux.join_videos``);
+the narration's audio, captions and chapter marks are then laid over the whole, each moved by its
+chapter's start. With no client the chapters render here, one after the other.
 """
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import datetime
-import multiprocessing
-import os
-import signal
 import threading
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import time
+import uuid
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -25,74 +23,77 @@ import srt
 
 from nnscratch import TrainingHistory
 from nnscratch.files import check_output_path, publish, work_folder
-from scenes.chapters.catalogue import BY_NAME, Chapter, chapters_of
+from scenes.chapters.catalogue import BY_NAME, chapters_of
 from scenes.chapters.explainer import chapter_scene
-from scenes.output.mux import ChapterMark, finish_video, join_videos, to_gif
 from scenes.narration.beats import Cue, Narration, mix
+from scenes.narration.speech import Narrator, Voice
+from scenes.output.cluster import RunBytes, TaskProgress, gather_all, history_of, progress_events, scratch_folder, \
+    worker_name
+from scenes.output.mux import ChapterMark, finish_video, join_videos, to_gif
 from scenes.output.render import (
     RenderedVideo, ShowProgress, check_outputs, frame_settings, render_settings, render_still, run_scene,
     without_webm_warning,
 )
-from scenes.narration.speech import Narrator, Voice
 
-GUESSED_SECONDS = 30.0  # a chapter's length before its process has planned it
+GUESSED_SECONDS = 30.0  # a chapter's length before its task has planned it
 
 
 @dataclass(frozen=True)
-class PieceJob:
-    """What a process needs to render one chapter (plain values and the voice: it crosses to another process)."""
+class ChapterTask:
+    """What a worker needs to render one chapter, beside the run: its place and name, the frame settings
+    and the voice (an engine is a few names and paths: it pickles, and loads its model where it speaks)."""
 
     number: int  # the chapter's place in this video, from 1
     chapter: str
-    run_path: str
-    folder: str
     width: int
     height: int
     fps: int
     video_format: str
-    voice: Voice | None  # an engine is a few names and paths: it pickles, its model loads where it speaks
+    voice: Voice | None
+    topic: str = ""  # where its progress goes, as cluster events ("" for none)
 
 
 @dataclass
 class Piece:
-    """One rendered chapter: its silent video, and its captions and speech from its own start."""
+    """One rendered chapter: its silent segment's bytes, its captions and speech from its own start, and
+    how long it took where."""
 
     number: int
     title: str
-    video: str
+    segment: bytes
     cues: list[Cue]
     clips: list[tuple[float, np.ndarray]]
     sample_rate: int
-
-
-def available_cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    seconds: float = 0.0
+    worker: str = ""
 
 
 def render_explainer(history: TrainingHistory, output: Path, chapters: list[str] | None = None, *,
                      quality: str = "high", fps: int | None = None, video_format: str = "mp4",
                      resolution: tuple[int, int] | None = None, progress: ShowProgress | None = None,
-                     voice: Voice | None = None, workers: int | None = None) -> RenderedVideo:
-    """The chapters called ``chapters`` (default: all, see ``explainer.CHAPTERS``) of ``history``, in
+                     voice: Voice | None = None, client=None, shared: Path | None = None) -> RenderedVideo:
+    """The chapters called ``chapters`` (default: all, see ``catalogue.CHAPTERS``) of ``history``, in
     one video at ``output`` with chapter marks, captions beside it and the voice's narration.
-    Chapters render in up to ``workers`` processes (default: one per core); the output is written
-    as ``render.render`` writes it: all at once, or not at all."""
+    With a Dask ``client`` the chapters render as its tasks, the longest first; else here, in turn.
+    With ``shared``, a folder every worker reads at the same path, the run goes there as a file
+    rather than to each worker as bytes. The output is written as ``render.render`` writes it: all at
+    once, or not at all."""
     chapters = chapters_of(chapters, history)
     width, height, fps = frame_settings(quality, fps, video_format, resolution)
     output = Path(output)
     check_outputs(output, video_format)
     with work_folder(output) as workdir:
-        run_path = workdir / "run.npz"
-        history.save(run_path)
-        jobs = [PieceJob(number, chapter.name, str(run_path), str(workdir / chapter.name), width, height, fps,
-                         video_format, voice)
-                for number, chapter in enumerate(chapters, start=1)]
-        workers = min(len(jobs), workers or available_cores())
-        tracker = Tracker(len(jobs), fps, progress)
-        pieces = (render_in_processes(jobs, chapters, workers, tracker) if workers > 1 else
-                  [render_piece(job, tracker.progress_of(job.number)) for job in jobs])
+        tracker = Tracker(len(chapters), fps, progress)
+        tasks = [ChapterTask(number, chapter.name, width, height, fps, video_format, voice,
+                             f"nnscratch-progress-{uuid.uuid4().hex}" if client is not None else "")
+                 for number, chapter in enumerate(chapters, start=1)]
+        pieces = render_chapters(tasks, history, workdir, tracker, client, shared)
+        segments = []
+        for piece in pieces:
+            segments.append(workdir / f"{piece.number:02d}.{'mp4' if video_format == 'gif' else video_format}")
+            segments[-1].write_bytes(piece.segment)
         joined = workdir / f"joined.{'mp4' if video_format == 'gif' else video_format}"
-        frames = join_videos([Path(piece.video) for piece in pieces], joined, fps)
+        frames = join_videos(segments, joined, fps)
         lengths = [Fraction(count, fps) for count in frames]
         starts = [sum(lengths[:index], Fraction(0)) for index in range(len(lengths))]
         marks = [ChapterMark(float(start), float(start + length), piece.title)
@@ -117,8 +118,61 @@ def render_explainer(history: TrainingHistory, output: Path, chapters: list[str]
     if progress:
         total = round(duration * fps)
         progress(total, total)
-    return RenderedVideo(output, subtitles, width, height, fps, duration, None,
-                         voice.name if voice is not None else None, marks)
+    return RenderedVideo(output, subtitles, width, height, fps, duration, None, voice.name if voice is not None else None,
+                         marks, [(piece.title, piece.seconds, piece.worker) for piece in pieces])
+
+
+def render_chapters(tasks: list[ChapterTask], history: TrainingHistory, workdir: Path, tracker: "Tracker",
+                    client=None, shared: Path | None = None) -> list[Piece]:
+    """Each task's chapter rendered: as tasks of ``client``'s cluster, the run scattered to the workers
+    once, the longest chapters first; or here, one after the other."""
+    if client is None:
+        return [render_chapter(task, history=history, progress=tracker.progress_of(task.number)) for task in tasks]
+    # A task that holds the run, not scattered data: scattered data has no lineage, and a worker that
+    # dies holding its only copy would take every chapter down with it; a task is made again.
+    if shared is not None:
+        run = str((Path(shared) / f"nnscratch-run-{uuid.uuid4().hex[:12]}.npz").absolute())
+        history.save(run)
+    else:
+        run = client.submit(RunBytes.held, RunBytes.of(history, workdir), pure=False, key=f"run-{uuid.uuid4().hex[:8]}")
+    order = sorted(tasks, key=lambda task: -BY_NAME[task.chapter].weight)
+    with progress_events(client, tasks[0].topic, tracker.update):
+        futures = {task.number: client.submit(render_chapter, task, run, pure=False, priority=-index,
+                                              key=f"chapter-{task.chapter}-{uuid.uuid4().hex[:8]}")
+                   for index, task in enumerate(order)}
+        try:
+            return gather_all(client, [futures[task.number] for task in tasks])
+        finally:
+            if shared is not None:
+                Path(run).unlink(missing_ok=True)
+
+
+def render_chapter(task: ChapterTask, run: "RunBytes | str | None" = None, history: TrainingHistory | None = None,
+                   progress=None) -> Piece:
+    """Render chapter ``task.chapter`` of ``history`` (or of the run sent as ``run``) silently, in a
+    scratch folder of its own; its segment comes back as bytes and its speech as clips. Runs as a
+    cluster's task, or here."""
+    started = time.perf_counter()
+    chapter = BY_NAME[task.chapter]
+    history = history if history is not None else history_of(run)
+    progress = progress or (TaskProgress(task.topic, task.number) if task.topic else None)
+    narrator = Narrator(task.voice) if task.voice is not None else None
+    narration = Narration(speech=narrator)
+    try:
+        with scratch_folder() as folder:
+            settings = render_settings(task.width, task.height, task.fps, task.video_format, folder, task.chapter)
+            with without_webm_warning(), manim.tempconfig(settings):
+                scene = chapter_scene(chapter, task.number, history)(history=history, narration=narration,
+                                                                     progress=progress, **chapter.told)
+                run_scene(scene, folder)
+                segment = Path(scene.renderer.file_writer.output_plan.primary_artifact).read_bytes()
+    finally:
+        if narrator is not None:
+            narrator.close()
+    if progress is not None:
+        progress.finished(float(scene.time))
+    return Piece(task.number, chapter.title, segment, narration.cues, narration.clips,
+                 narrator.sample_rate if narrator is not None else 0, time.perf_counter() - started, worker_name())
 
 
 def render_explainer_still(history: TrainingHistory, output: Path, chapters: list[str] | None = None, *,
@@ -153,58 +207,6 @@ def render_explainer_still(history: TrainingHistory, output: Path, chapters: lis
 
 def _delta(seconds: float) -> datetime.timedelta:
     return datetime.timedelta(seconds=seconds)
-
-
-def render_piece(job: PieceJob, progress=None) -> Piece:
-    """Render chapter ``job.chapter`` silently into ``job.folder``; its speech comes back as clips."""
-    chapter = BY_NAME[job.chapter]
-    history = _history(job.run_path)
-    voice = job.voice  # chosen once, where the command was read; it crosses to this process as it is
-    narrator = Narrator(voice) if voice is not None else None
-    narration = Narration(speech=narrator)
-    folder = Path(job.folder)
-    folder.mkdir()
-    progress = progress or _QueueProgress(job.number)
-    try:
-        settings = render_settings(job.width, job.height, job.fps, job.video_format, folder, job.chapter)
-        with without_webm_warning(), manim.tempconfig(settings):
-            scene = chapter_scene(chapter, job.number, history)(history=history, narration=narration,
-                                                    progress=progress, **chapter.told)
-            run_scene(scene, folder)
-            video = scene.renderer.file_writer.output_plan.primary_artifact
-    finally:
-        if narrator is not None:
-            narrator.close()
-    progress.finished(float(scene.time))
-    return Piece(job.number, chapter.title, str(video), narration.cues, narration.clips,
-                 narrator.sample_rate if narrator is not None else 0)
-
-
-def render_in_processes(jobs: list[PieceJob], chapters: list[Chapter], workers: int, tracker: Tracker) -> list[Piece]:
-    """Render ``jobs`` in ``workers`` fresh processes, the heaviest first; any failure stops them all."""
-    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no threads or Cairo state forked
-    queue = context.Queue()
-    listener = threading.Thread(target=tracker.listen, args=(queue,), daemon=True)
-    listener.start()
-    weights = {chapter.name: chapter.weight for chapter in chapters}
-    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(queue,))
-    try:
-        futures = [executor.submit(render_piece, job) for job in sorted(jobs, key=lambda job: -weights[job.chapter])]
-        pieces = {}
-        for future in as_completed(futures):
-            piece = future.result()
-            pieces[piece.number] = piece
-        return [pieces[job.number] for job in jobs]
-    except BaseException:
-        # Stop the others at once: the work folder they write into is about to be removed.
-        for process in list(getattr(executor, "_processes", {}).values()):
-            with contextlib.suppress(OSError):
-                process.terminate()
-        raise
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
-        queue.put(None)
-        listener.join()
 
 
 class Tracker:
@@ -250,41 +252,3 @@ class _DirectProgress:
 
     def finished(self, seconds: float) -> None:
         self.tracker.update(self.number, "finished", seconds)
-
-
-# -- in the worker processes -----------------------------------------------------------
-
-_queue = None  # the worker's line to the parent's Tracker
-
-
-class _QueueProgress:
-    def __init__(self, number: int) -> None:
-        self.number = number
-
-    def planned(self, seconds: float) -> None:
-        _queue.put((self.number, "planned", seconds))
-
-    def done(self, seconds: float) -> None:
-        _queue.put((self.number, "done", seconds))
-
-    def finished(self, seconds: float) -> None:
-        _queue.put((self.number, "finished", seconds))
-
-
-def _start_worker(queue) -> None:
-    global _queue
-    _queue = queue
-    # Ctrl-C reaches the whole process group: the parent stops the workers and cleans up.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    with contextlib.suppress(OSError, AttributeError):  # Linux only: die with the parent, whatever kills it
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-_histories: dict[str, TrainingHistory] = {}
-
-
-def _history(path: str) -> TrainingHistory:
-    """The run, loaded once per process however many chapters the process renders."""
-    if path not in _histories:
-        _histories[path] = TrainingHistory.load(path)
-    return _histories[path]

@@ -69,6 +69,7 @@ class RenderedVideo:
     scene: manim.Scene | None  # kept so callers (and tests) can read the layout that was drawn; None when joined
     voice: str | None = None  # the voice that speaks the narration, None for captions only
     chapters: list[ChapterMark] = field(default_factory=list)  # the chapters of a joined video, in order
+    pieces: list[tuple[str, float, str]] = field(default_factory=list)  # each chapter's title, seconds, worker
 
 
 class ShowProgress(Protocol):

@@ -53,12 +53,13 @@ def make_still(request: RenderRequest) -> manim.Scene:
                         **runs(request), **request.options)
 
 
-def make_video(request: RenderRequest, progress: ShowProgress | None = None) -> RenderedVideo:
-    """The video the request asks for, at its output (and its captions beside it)."""
+def make_video(request: RenderRequest, progress: ShowProgress | None = None, client=None) -> RenderedVideo:
+    """The video the request asks for, at its output (and its captions beside it); an explainer's
+    chapters as tasks of the Dask ``client``'s cluster when one is given."""
     settings = {"quality": request.quality, "fps": request.fps, "video_format": request.video_format,
                 "voice": request.voice, "progress": progress}
     if request.video == "explainer":
-        return render_explainer(request.history, request.output, **settings, **request.options)
+        return render_explainer(request.history, request.output, **settings, **request.options, client=client)
     return render(scene_class(request), request.output, **settings, **runs(request), **request.options)
 
 

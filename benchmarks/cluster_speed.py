@@ -1,0 +1,92 @@
+"""The explainer's chapters as Dask tasks: the local cluster against the process pool it replaced, one
+and two local workers, and what the measured per-chapter times and segment sizes say for 10 and 100
+machines. Run by hand on a quiet machine, never by the tests.
+
+    .venv/bin/python benchmarks/cluster_speed.py [--old PATH_TO_A_CHECKOUT_WITH_THE_POOL] [--runs 3]
+
+--old is a checkout of the code before Dask (e.g. `git worktree add /tmp/pool b7f521f`): the same
+command is run there and here, back to back, each render a fresh CLI process with the same run file
+and an empty speech cache per run (the voice is espeak, which is the same speech every time).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def render(checkout: Path, run: Path, output: Path, cache: Path, *extra: str) -> tuple[float, float, str]:
+    """Seconds the whole command took, the video's length, and what it said."""
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "cli", "render", "explainer", "--run", str(run), "--quality",
+                             "low", "--voice", "espeak", "--output", str(output), *extra], cwd=checkout,
+                            capture_output=True, text=True, env={**os.environ, "XDG_CACHE_HOME": str(cache),
+                                                                 "PYTHONPATH": str(checkout)})
+    if result.returncode:
+        raise SystemExit(f"render failed in {checkout}: {result.stderr.strip()}")
+    seconds = time.perf_counter() - started
+    return seconds, float(re.search(r"\(([\d.]+) s, ", result.stdout)[1]), result.stdout.strip()
+
+
+def chapter_costs(run: Path, folder: Path) -> list[tuple[str, float, int]]:
+    """Each chapter's render seconds on one worker and its segment's bytes (480p15, no voice)."""
+    sys.path.insert(0, str(ROOT))
+    from nnscratch import TrainingHistory
+    from scenes.chapters.catalogue import chapters_of
+    from scenes.output.parallel import ChapterTask, render_chapter
+
+    history = TrainingHistory.load(run)
+    costs = []
+    for number, chapter in enumerate(chapters_of(None, history), start=1):
+        piece = render_chapter(ChapterTask(number, chapter.name, 854, 480, 15, "mp4", None), history=history)
+        costs.append((chapter.name, piece.seconds, len(piece.segment)))
+    return costs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--old", type=Path, default=None)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        run = folder / "digits.npz"
+        subprocess.run([sys.executable, "-m", "cli", "train", "--dataset", "digits", "--out", str(run)], cwd=ROOT,
+                       check=True, capture_output=True)
+        ratios = []
+        for attempt in range(args.runs):
+            new, length, said = render(ROOT, run, folder / f"new{attempt}.mp4", folder / f"c-new{attempt}")
+            line = f"run {attempt + 1}: dask local cluster {new:.1f} s for {length:.1f} s of video ({new / length:.3f}x)"
+            if args.old is not None:
+                old, _, _ = render(args.old, run, folder / f"old{attempt}.mp4", folder / f"c-old{attempt}")
+                ratios.append(new / old)
+                line += f"; the process pool {old:.1f} s ({old / length:.3f}x); dask / pool {new / old:.3f}"
+            print(line, flush=True)
+        if ratios:
+            print(f"dask / pool, median of {len(ratios)}: {statistics.median(ratios):.3f} "
+                  f"(range {min(ratios):.3f}-{max(ratios):.3f})")
+        for workers in (1, 2):
+            seconds, length, _ = render(ROOT, run, folder / f"w{workers}.mp4", folder / f"c-w{workers}", "--workers",
+                                        str(workers))
+            print(f"{workers} local worker(s): {seconds:.1f} s ({seconds / length:.3f}x its length)", flush=True)
+        costs = chapter_costs(run, folder)
+        total = sum(seconds for _, seconds, _ in costs)
+        print("per chapter (one worker, 480p15, no voice): " + ", ".join(
+            f"{name} {seconds:.1f} s / {size / 1e6:.2f} MB" for name, seconds, size in costs))
+        longest = max(seconds for _, seconds, _ in costs)
+        size = sum(size for _, _, size in costs)
+        print(f"sum {total:.1f} s, longest chapter {longest:.1f} s, segments {size / 1e6:.1f} MB: one explainer "
+              f"on 10 or 100 machines takes at least its longest chapter, {longest:.1f} s, plus the join; a batch of "
+              f"N explainers on M workers about N x {total:.0f} s / M")
+
+
+if __name__ == "__main__":
+    main()

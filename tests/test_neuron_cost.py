@@ -90,18 +90,15 @@ def test_the_summary_says_the_runs_own_numbers(run):
     facts = " / ".join(f"{text} {detail}" for text, detail in scene.fact_texts())
     assert f"{run.train_loss[0]:#.3g} → {run.train_loss[-1]:#.3g}" in facts
     assert run.test_accuracy[-1] == 1.0 and "accuracy 100% on test examples" in facts  # all right: 100%, not 100.0%
-    assert f"{len(run.X_train)} to train on, {len(run.X_test)} to test" in facts
-    assert "63 weights and biases" in facts  # 4*6+6 + 6*4+4 + 4*1+1
-    assert "network of sigmoid neurons 63 weights" in facts  # its output is a sigmoid too: nothing more to name
+    assert f"{len(run.X_train)} training, {len(run.X_test)} test" in facts
+    assert "4 → 6 → 4 → 1 63 weights and biases" in facts  # 4*6+6 + 6*4+4 + 4*1+1
 
 
-def test_the_summary_names_a_softmax_output_beside_its_hidden_neurons_and_says_accuracy_as_shown():
-    from scenes import SummaryScene, TrainingScene
+def test_the_training_chapter_says_accuracy_as_shown():
+    from scenes import TrainingScene
 
     run = record_run(RunSpec.for_dataset("gaussians", classes=3, epochs=20, samples=300))
     assert run.metadata["output"] == "softmax"
-    facts = " / ".join(f"{text} {detail}" for text, detail in SummaryScene(history=run).fact_texts())
-    assert f"network of {run.metadata['activation']} neurons, a softmax output" in facts
     training = TrainingScene(history=run)
     training.prepare()
     said = " ".join(beat.caption for beat in training.script())

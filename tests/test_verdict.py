@@ -143,8 +143,9 @@ def test_a_stuck_run_says_so_in_its_captions_and_its_forward_pass_is_undecided(s
                    duration=3.0)
     captions = video.scene.narration.captions
     assert not any("climbs" in caption or "falls" in caption for caption in captions)
-    assert f"This run did not learn: {judge(stuck).why_not}." in captions
-    assert f"This run did not learn: {judge(stuck).why_not}." in caption_text(video.subtitles.read_text())
+    said = f"This run did not learn: {judge(stuck).why_not}.".replace("its loss", "its cost")  # the video says cost
+    assert said in captions
+    assert said in caption_text(video.subtitles.read_text())
     assert video.scene.warnings[0].text.replace(" ", "").startswith("didnotlearn")
     forward = render(ForwardPassScene, tmp_path / "f.mp4", resolution=(160, 90), fps=5,
                      history=stuck)
@@ -159,5 +160,7 @@ def test_a_stuck_run_says_so_in_its_captions_and_its_forward_pass_is_undecided(s
 def test_an_overfitting_run_is_named_in_its_ending(overfitting, tmp_path):
     video = render(TrainingScene, tmp_path / "t.mp4", resolution=(160, 90), fps=5,
                    history=overfitting, duration=3.0)
-    said = f"And it overfits: {judge(overfitting).overfit}."
+    verdict = judge(overfitting)
+    said = (f"And it overfits: from epoch {verdict.best_test_epoch:,} its test cost rose, to "
+            f"{overfitting.test_loss[-1]:#.3g}, while its training cost kept falling.")
     assert said in video.scene.narration.captions and said in caption_text(video.subtitles.read_text())

@@ -72,8 +72,8 @@ def test_training_video_has_its_frames_and_ends_on_the_final_weights(history, tm
     assert cues[-1].end.total_seconds() == pytest.approx(video.duration - video.scene.ending_hold, abs=0.1)
     # The replay runs under its three sentences; the network at the start of the replay is
     # the untrained one, a different picture from the end.
-    replay = next(cue for cue in cues if cue.content.replace("\n", " ").startswith("Each frame shows the real"))
-    loss_cue = next(cue for cue in cues if cue.content.startswith("The loss falls"))
+    replay = next(cue for cue in cues if cue.content.replace("\n", " ").startswith("Each frame shows the weights"))
+    loss_cue = next(cue for cue in cues if cue.content.startswith("The cost falls"))
     loss_cue = next(cue for cue in cues[cues.index(loss_cue):] if cue.content.endswith("."))  # its last part
     replay_seconds = loss_cue.end.total_seconds() - replay.start.total_seconds()
     assert replay_seconds >= 6.0

@@ -4,11 +4,43 @@ seconds, so these are cheap enough to check every scene on several runs."""
 from __future__ import annotations
 
 import tempfile
+from functools import cache
 from pathlib import Path
 
+from nnscratch import RunSpec, TrainingHistory, record_run
 from scenes.chapters.base import HistoryScene
 from scenes.narration.words import said_numbers
 from scenes.output.render import render_still
+
+# The runs the story is checked on: the default explainer's, and the shapes that strain a chapter.
+RUNS = {
+    "digits": RunSpec.for_dataset("digits"),
+    "moons": RunSpec.for_dataset("moons"),
+    "spiral": RunSpec.for_dataset("spiral", classes=3),
+    "deep tanh": RunSpec.for_dataset("moons", layers=(2, 8, 8, 8, 8, 1), activation="tanh"),
+    "regularized": RunSpec.for_dataset("moons", l1=0.001, l2=0.01, dropout=0.2, optimizer="momentum",
+                                       learning_rate=0.1),
+    "did not learn": RunSpec(learning_rate=1e-4, epochs=20, seed=5),
+    "long": RunSpec(epochs=20000),
+    "default": RunSpec(),
+}
+
+
+@cache
+def run(name: str) -> TrainingHistory:
+    """The recorded run of ``RUNS[name]``, trained once per test session."""
+    return record_run(RUNS[name])
+
+
+def told_as(chapter: str, history: TrainingHistory, brief: bool) -> HistoryScene:
+    """The chapter's scene of ``history`` told to its end, as the explainer tells it (brief) or alone."""
+    from scenes.chapters.catalogue import BY_NAME
+
+    record = BY_NAME[chapter]
+    options = dict(record.told) if brief else {}
+    options["brief"] = brief
+    return told(record.scene_class(history), history, **options)
+
 
 HOLD = 2.0  # a stretch of stillness this long or longer is a hold (../shared/tools/motion.py's rule)
 

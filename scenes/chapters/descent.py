@@ -1,38 +1,121 @@
-"""GradientDescentScene: the real loss surface of a run, in its principal plane, and the run rolling down it.
+"""GradientDescentScene: the real cost surface of a run, the gradient as the way downhill, the learning
+rate as the step's size, and the run rolling down.
 
 The surface is ``nnscratch.landscape.loss_landscape`` of the recorded run (Li et al.
-2018): the loss evaluated on a grid through the final weights, along the two directions
-the weights moved most in. The ball sits at the recorded loss of each snapshot; the
-step-size slice is the loss along the recorded gradient of one snapshot. For a network too big
-to evaluate that often over all its training data, both are the loss over a fixed sample of it
-(and the grid may be coarser); the scene says so, on screen and in words.
+2018): the cost over the training set (the core's "loss") on a grid through the final
+weights, along the two directions the weights moved most in. The ball sits at the recorded
+cost of each snapshot; its arrow is the recorded (full-batch) gradient's share in that plane;
+the gradient's entries are the recorded ones; the step-size plot is the cost along the recorded
+gradient of one snapshot. For a network too big to evaluate that often over all its training data,
+the surface and the plot are the cost over a fixed sample of it (and the grid may be coarser);
+the scene says so, on screen and in words.
 """
 from __future__ import annotations
 
+import math
+import textwrap
+
 import numpy as np
-from manim import DOWN, LEFT, UP, Axes, Create, Dot, FadeIn, UpdateFromAlphaFunc, VGroup, Write
-from manim import linear, smooth
+from manim import (
+    DOWN, LEFT, ORIGIN, RIGHT, UP, Arrow, Axes, Create, DashedLine, Dot, FadeIn, FadeOut, GrowArrow, Indicate,
+    LaggedStart, UpdateFromAlphaFunc, VGroup, Write, linear, smooth,
+)
 
-from nnscratch.landscape import RESOLUTION, gradient_slice
 from nnscratch.backprop import steepest_early_snapshot
-from scenes.chapters.base import HistoryScene
-from scenes.narration.words import loss_number
-from scenes.mobjects.glyphs import Label
+from nnscratch.landscape import RESOLUTION, Landscape, gradient_slice
 from nnscratch.landscape_cache import cached_landscape
-from scenes.mobjects.layout import GAP, fit, safe_area
-from scenes.narration.beats import Beat, Brief
-from scenes.mobjects.plot import labelled
+from nnscratch.verdict import judge
+from scenes.chapters.base import HistoryScene
+from scenes.mobjects.glyphs import Formula, Label
+from scenes.mobjects.layout import GAP, Region, fit, safe_area
 from scenes.mobjects.readout import Readout
-from scenes.mobjects.style import HIGHLIGHT, LABEL, MUTED, NEGATIVE, OUTPUT_RIM
-from scenes.mobjects.surface import LossSurface
+from scenes.mobjects.style import GRADIENT_NEGATIVE, GRADIENT_POSITIVE, HIGHLIGHT, LABEL, MUTED, NEGATIVE, OUTPUT_RIM
+from scenes.mobjects.surface import ColourBar, Heights, LossSurface
+from scenes.narration.beats import Beat, Brief
+from scenes.narration.words import loss_number
 
-COLUMN_WIDTH = 5.4
-REPLAY_SECONDS = 8.0  # the ball's roll, at least
+COLUMN_WIDTH = 4.3
+BAR_STRIP = 1.75  # the colour bar, its numbers and its heading, between the surface and the column
+REPLAY_SECONDS = 6.0  # the ball's roll, at least
+SLOT = 0.22  # between the column's parts
+# The views the camera moves through, (elevation, azimuth); the surface is framed anew for each.
+START_VIEW = (30.0, 200.0)
+PLANE_VIEW = (36.0, 212.0)
+HEIGHT_VIEW = (40.0, 222.0)
+STEP_VIEW = (40.0, 230.0)
+ROLL_VIEW = (42.0, 250.0)
+ABOVE_VIEW = (90.0, 180.0)  # from above; every view keeps the floor corner (1, 1) nearest, so the axes never jump
+OPTIMIZER_NAMES = {"adam": "Adam", "rmsprop": "RMSprop", "momentum": "momentum"}
+
+
+def plane_gradients(history, landscape: Landscape) -> np.ndarray:
+    """Each snapshot's negative gradient (the recorded, full-batch one) in the plane of the surface:
+    its components along the two directions, shape (S, 2). Read a layer at a time, as the directions
+    are laid out (all weights, then all biases)."""
+    downhill = np.zeros((history.n_snapshots, 2))
+    at = 0
+    for array in [*history.weight_grads, *history.bias_grads]:
+        rows = array.reshape(len(array), -1).astype(float)
+        downhill -= rows @ landscape.directions[:, at:at + rows.shape[1]].T
+        at += rows.shape[1]
+    return downhill
+
+
+def flat_gradient(history, snapshot: int) -> np.ndarray:
+    """The recorded gradient at ``snapshot`` as one vector, in ``flat_parameters``' order."""
+    parts = [g[snapshot].ravel() for g in history.weight_grads] + [g[snapshot].ravel() for g in history.bias_grads]
+    return np.concatenate([part.astype(float) for part in parts])
+
+
+def gradient_number(value: float) -> str:
+    """An entry of the gradient with its sign, in three digits or so (``+0.213``, ``−0.0042``, ``+3.1e−5``)."""
+    size = abs(value)
+    if size >= 0.01:
+        text = f"{value:+.3f}"
+    elif size >= 0.001:
+        text = f"{value:+.4f}"
+    elif size == 0:
+        text = "0"
+    else:
+        mantissa, exponent = f"{value:+.1e}".split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text.replace("-", "−")
+
+
+def shown_entries(gradient: np.ndarray, count: int = 3) -> list[int]:
+    """The gradient's entries to draw, in order: the largest, the largest of the other sign (so both ways
+    to move show, when both occur), then one of middling size among those that are not 0."""
+    sizes = np.abs(gradient)
+    order = np.argsort(-sizes, kind="stable")
+    picks = [int(order[0])]
+    other = order[np.sign(gradient[order]) == -np.sign(gradient[order[0]])]
+    if len(other) and gradient[order[0]] != 0:
+        picks.append(int(other[0]))
+    nonzero = order[sizes[order] > 0]
+    for index in [*nonzero[len(nonzero) // 3:], *order]:
+        if len(picks) >= min(count, len(gradient)):
+            break
+        if int(index) not in picks:
+            picks.append(int(index))
+    return sorted(picks)
+
+
+def above_curve(tangent: np.ndarray, label, gap: float) -> np.ndarray:
+    """From a point on a curve running along ``tangent`` to the centre of ``label`` placed square to the
+    curve on its upper side, ``gap`` clear of the point: a label there touches neither the point nor the
+    line near it, whichever way the line slopes."""
+    normal = np.array([-tangent[1], tangent[0], 0.0])
+    normal = normal / max(float(np.linalg.norm(normal)), 1e-9)
+    if normal[1] < 0:
+        normal = -normal
+    reach = abs(normal[0]) * label.width / 2 + abs(normal[1]) * label.height / 2 + gap
+    return normal * reach
 
 
 class GradientDescentScene(HistoryScene):
-    """The loss surface in 3-D with a turning view, the run's path rolling down it, the same surface as
-    a contour map from above, and the loss along one gradient with the step the learning rate takes."""
+    """The cost surface in 3-D with its axes and colour bar, the ball at the run's start; the gradient
+    as an arrow downhill and as one entry per weight; the learning rate as the step's size, on the cost
+    along the gradient; the run rolling down; the same surface as a contour map from above."""
 
     def __init__(self, history=None, **kwargs) -> None:
         super().__init__(history, **kwargs)
@@ -41,6 +124,10 @@ class GradientDescentScene(HistoryScene):
         self.path_losses = h.train_loss[h.snapshot_epochs].astype(float)
         self.slice_snapshot = steepest_early_snapshot(h) if h.n_snapshots > 1 else 0
         self.slice_t, self.slice_losses = gradient_slice(h, self.slice_snapshot)
+        self.verdict = judge(h)
+        self.heights = Heights.of(self.landscape, self.path_losses)
+
+    # -- layout -------------------------------------------------------------------------------
 
     def prepare(self) -> None:
         area, h = safe_area(), self.history
@@ -48,34 +135,223 @@ class GradientDescentScene(HistoryScene):
         fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
         content = area.below(self.title.get_bottom()[1] - GAP)
         self.column = content.right_of(content.right - COLUMN_WIDTH)
-        room = content.left_of(self.column.left - GAP)
-        size = min(room.width, room.height)
-        self.surface = LossSurface(self.landscape, self.path_losses, size, room.center)
+        strip = content.left_of(self.column.left - GAP).right_of(self.column.left - GAP - BAR_STRIP)
+        room = area.left_of(strip.left - GAP).below(self.title.get_bottom()[1] - 0.1)
+        self.surface = LossSurface(self.landscape, self.path_losses, room,
+                                   plane_gradients(h, self.landscape) if self.moved() else None,
+                                   arrow_at=self.slice_snapshot)
+        self.surface.look_from(*START_VIEW)
         self.surface.opacity = 0.0
-        share = sum(self.landscape.explained)
-        self.share_text = f"{share:.1%}" if share < 0.999 else f"{share:.2%}"
-        self.facts = VGroup(Label(f"{h.network_at().n_parameters:,} weights and biases", font_size=22, color=LABEL),
-                            Label(f"2-D slice: {self.share_text} of the path" if self.moved() else
-                                  "the weights did not move", font_size=22, color=MUTED),
-                            *(Label(fact, font_size=22, color=MUTED) for fact in self.evaluation_facts()))
-        self.facts.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-        fit(self.facts, self.column.below(self.column.top).above(self.column.top - self.facts.height), UP + LEFT)
-        self.epoch_readout = Readout(len(f"{h.epochs:,}"), font_size=26, color=LABEL)
-        self.loss_readout = Readout(9, font_size=26, color=HIGHLIGHT)
-        self.readouts = VGroup(labelled(Label("epoch", font_size=26, color=MUTED), self.epoch_readout),
-                               labelled(Label("loss", font_size=26, color=MUTED), self.loss_readout))
-        self.readouts.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
-        top = self.facts.get_bottom()[1] - 0.4
-        fit(self.readouts, self.column.below(top).above(top - self.readouts.height), UP + LEFT)
-        self.slice_region = self.column.below(self.readouts.get_bottom()[1] - 0.5)
+        self.colour_bar = ColourBar(self.heights, height=min(4.4, 0.64 * content.height))
+        fit(self.colour_bar, strip.below(strip.top - 0.7), LEFT)
+        self.colour_bar.point_at(float(self.heights.level(self.path_losses[0])))
+        self.lay_out_column()
         self.show_epoch(0.0)
+
+    def lay_out_column(self) -> None:
+        """The facts, the readouts, the notes (batch, verdict), the step's rule and the panel, top to bottom."""
+        h, column = self.history, self.column
+        self.count = Label(f"{h.network_at().n_parameters:,} weights and biases", font_size=24, color=LABEL)
+        plane = (f"{self.share_text()} of their movement\nlies in this plane" if self.moved() else
+                 "the weights did not move")
+        self.share_fact = Label(plane, font_size=22, color=MUTED, line_spacing=0.8)
+        self.sample_facts = VGroup(*(Label(fact, font_size=22, color=MUTED) for fact in self.evaluation_facts()))
+        self.facts = VGroup(self.count, self.share_fact, *self.sample_facts).arrange(DOWN, aligned_edge=LEFT,
+                                                                                    buff=0.12)
+        top = self.place(self.facts, column.top)
+        self.readouts = self.make_readouts()
+        top = self.place(self.readouts, top)
+        self.notes = self.make_notes()
+        self.verdict_note = self.make_verdict_note()
+        for note in (self.notes, self.verdict_note):
+            if note is not None:
+                top = self.place(note, top)
+        self.rule = self.make_rule()
+        rule_top = top
+        top = self.place(self.rule, top)
+        self.panel_region = column.below(top)
+        self.gradient_panel = self.make_gradient_panel(self.panel_region)
+        self.slice_panel = self.make_slice_panel(self.panel_region)
+        self.next_note = Label("Next: backpropagation,\nwhich computes the gradient", font_size=24, color=LABEL,
+                               line_spacing=0.8)
+        self.place(self.next_note, rule_top)
+
+    def place(self, part, top: float) -> float:
+        """``part`` against the column's left, its top at ``top`` (shrunk if wider): the next part's top."""
+        column = self.column
+        fit(part, Region(column.left, column.right, top - part.height, top), UP + LEFT)
+        return part.get_bottom()[1] - SLOT
+
+    def make_readouts(self) -> VGroup:
+        """The epoch and the ball's cost, each a readout as wide as the longest it shows: on one row, or
+        on two when one would not fit the column at their size."""
+        h = self.history
+        widest = max(len(loss_number(loss)) for loss in self.path_losses)
+        self.epoch_readout = Readout(len(f"{h.epochs:,}"), font_size=26, color=LABEL)
+        self.loss_readout = Readout(widest, font_size=26, color=HIGHLIGHT)
+        pairs = [VGroup(Label("epoch", font_size=22, color=MUTED), self.epoch_readout),
+                 VGroup(Label("cost", font_size=22, color=MUTED), self.loss_readout)]
+        for label, readout in pairs:
+            readout.next_to(label, RIGHT, buff=0.2)
+            label.shift(UP * (readout.frame.get_bottom()[1] - label[0].get_bottom()[1]))  # on its baseline
+        row = VGroup(*pairs).arrange(RIGHT, buff=0.4)
+        if row.width > self.column.width:
+            row.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+            # The readouts' right ends in one column, clear of both words.
+            right = max(label.get_right()[0] + 0.2 + readout.width for label, readout in pairs)
+            for _, readout in pairs:
+                readout.shift(RIGHT * (right - readout.get_right()[0]))
+        return row
+
+    def share_text(self) -> str:
+        share = sum(self.landscape.explained)
+        return f"{share:.1%}" if share < 0.999 else f"{share:.2%}"
+
+    def make_notes(self) -> VGroup | None:
+        """What a step and an epoch are, when the run stepped on batches of its examples."""
+        h = self.history
+        if not h.batch_size:
+            return None
+        n = len(h.X_train)
+        return VGroup(Label(f"step: a batch of {h.batch_size:,} examples", font_size=22, color=LABEL),
+                      Label(f"epoch: all {n:,} = {self.steps_per_epoch():,} steps", font_size=22, color=LABEL)
+                      ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+
+    def steps_per_epoch(self) -> int:
+        h = self.history
+        return math.ceil(len(h.X_train) / h.batch_size) if h.batch_size else 1
+
+    def make_verdict_note(self) -> Label | None:
+        """A run that did not learn, or is unstable, said so on screen in the verdict's words."""
+        verdict, said = self.verdict, []
+        if not verdict.learned:
+            said.append(f"did not learn: {verdict.why_not}")
+        if verdict.unstable:
+            said.append(f"unstable: {verdict.unstable}")
+        if not said:
+            return None
+        lines = "\n".join(line for part in said for line in textwrap.wrap(part.replace("loss", "cost"), 30))
+        return Label(lines, font_size=22, color=NEGATIVE, line_spacing=0.8)
+
+    def make_rule(self) -> VGroup:
+        """How a step moves a weight, with this run's learning rate η: its optimizer's rule, or, for one
+        that sizes each weight's step itself, η and its name."""
+        h = self.history
+        rate = f"eta = {h.learning_rate:g}"
+        if h.optimizer == "sgd":
+            return VGroup(Formula(f"w arrow.l w - eta (partial C)/(partial w), quad {rate}", font_size=30,
+                                  color=LABEL))
+        if h.optimizer == "momentum":
+            return VGroup(Formula(f"w arrow.l w - eta v, quad {rate}", font_size=30, color=LABEL),
+                          Formula("v arrow.l 0.9 v + (partial C)/(partial w)", font_size=30, color=LABEL)
+                          ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        return VGroup(Formula(rate, font_size=30, color=LABEL),
+                      Label(f"each weight's step\nsized by {OPTIMIZER_NAMES[h.optimizer]}", font_size=20, color=MUTED,
+                            line_spacing=0.8)).arrange(RIGHT, buff=0.35)
+
+    def make_gradient_panel(self, region: Region) -> VGroup:
+        """The gradient as a column of entries, a few of them drawn: each weight's ∂C/∂w and an arrow
+        the way the weight moves (against it), as long as the entry is large."""
+        h = self.history
+        gradient = flat_gradient(h, self.slice_snapshot)
+        chosen = shown_entries(gradient)
+        n_weights = sum(W[0].size for W in h.weights)
+        title = Label(f"the gradient: {h.network_at().n_parameters:,} entries", font_size=24, color=LABEL)
+        header = VGroup(Formula("(partial C)/(partial w)", font_size=28, color=LABEL),
+                        Label("move", font_size=22, color=MUTED))
+        largest = max(float(np.max(np.abs(gradient[chosen]))), 1e-300)
+        rows, dots = VGroup(), VGroup()
+        self.entry_indices = chosen
+        name_x, value_x, arrow_x = 0.0, 1.2, 3.3
+        y = 0.0
+        for k, index in enumerate(chosen):
+            value = float(gradient[index])
+            name = f"w_({index + 1})" if index < n_weights else f"b_({index - n_weights + 1})"
+            colour = GRADIENT_POSITIVE if value > 0 else GRADIENT_NEGATIVE
+            direction = DOWN if value > 0 else UP
+            arrow = (Arrow(ORIGIN, direction * (0.12 + 0.42 * abs(value) / largest), buff=0, color=colour,
+                           stroke_width=6, max_tip_length_to_length_ratio=0.45, tip_length=0.14) if value
+                     else Dot(radius=0.05, color=MUTED))
+            row = VGroup(Formula(name, font_size=30, color=LABEL), Label(gradient_number(value), font_size=26,
+                                                                          color=colour), arrow)
+            row[0].move_to([name_x, y, 0], LEFT)
+            row[1].move_to([value_x, y, 0], LEFT)
+            row[2].move_to([arrow_x, y, 0])
+            rows.add(row)
+            if k < len(chosen) - 1:
+                dots.add(Label("⋮", font_size=22, color=MUTED).move_to([name_x + 0.2, y - 0.33, 0]))
+            y -= 0.66
+        header[0].move_to([value_x + 0.55, 0.68, 0])
+        header[1].move_to([arrow_x, 0.68, 0])
+        title.move_to([name_x, 1.3, 0], LEFT)
+        self.entry_rows, self.entry_header = rows, header
+        panel = VGroup(title, header, rows, dots)
+        fit(panel, region, UP + LEFT)
+        return panel
+
+    def make_slice_panel(self, region: Region) -> VGroup:
+        """The cost along the downhill direction from the slice's snapshot, steps measured in learning
+        rates so the axis is the same for η = 1e-300 and η = 1e6 (a range of 1e-299 scene units would
+        underflow Manim's lengths); the cost axis spans what the slice reaches, not from 0."""
+        h = self.history
+        rate = h.learning_rate
+        values = [self.slice_value(0.0), self.slice_value(rate), self.slice_value(10 * rate)]
+        heading = Label("cost, stepping downhill", font_size=22, color=MUTED)
+        heights = VGroup(Label(loss_number(values[0]), font_size=24, color=LABEL),
+                         Label(loss_number(values[1]), font_size=24, color=OUTPUT_RIM),
+                         Label(loss_number(values[2]), font_size=24, color=NEGATIVE))
+        ticks = VGroup(Label(f"{rate:g}", font_size=24, color=OUTPUT_RIM), Label(f"{10 * rate:g}", font_size=24,
+                                                                                 color=NEGATIVE))
+        name = Label("step size", font_size=20, color=MUTED)
+        low, high = float(self.slice_losses.min()), float(self.slice_losses.max())
+        pad = max(high - low, 1e-6 * max(high, 1e-12)) * 0.1
+        bottom, top = low - pad, high + pad
+        steps = self.slice_t / rate
+        reach = float(steps[-1])
+        left = heights[0].width + 0.2  # the start's height, left of its dot on the axis
+        below = ticks.height + name.height + 0.25
+        axes = Axes(x_range=[0, reach, reach], y_range=[bottom, top, top - bottom],
+                    x_length=region.width - left - 0.1,
+                    y_length=max(0.9, region.height - heading.height - 0.2 - below - heights[1].height - 0.1),
+                    tips=False, axis_config={"color": MUTED, "stroke_width": 2, "include_ticks": False})
+        axes.move_to([region.left + left + axes.width / 2, 0, 0])
+        curve = axes.plot_line_graph(steps, self.slice_losses, add_vertex_dots=False, line_color=LABEL,
+                                     stroke_width=3)
+        marks = VGroup(*(Dot(axes.c2p(multiple, value), radius=0.08, color=color)
+                         for multiple, value, color in zip((0.0, 1.0, 10.0), values, (LABEL, OUTPUT_RIM, NEGATIVE))))
+        heights[0].next_to(marks[0], LEFT, buff=0.1)
+        for label, mark, multiple in zip(heights[1:], marks[1:], (1.0, 10.0)):
+            # Off the curve on its upper side, square to it where the dot is: clear of the line both ways.
+            d = 0.02 * reach
+            ends = [np.array(axes.c2p(x, self.slice_value(x * rate))) for x in (max(multiple - d, 0.0),
+                                                                                min(multiple + d, reach))]
+            label.move_to(mark.get_center() + above_curve(ends[1] - ends[0], label, mark.radius + 0.08))
+        heights[1].shift(RIGHT * max(0.0, heights[0].get_right()[0] + 0.1 - heights[1].get_left()[0]))
+        if heights[2].get_right()[0] > axes.get_right()[0]:
+            heights[2].align_to(axes, RIGHT)
+        for tick, multiple in zip(ticks, (1.0, 10.0)):
+            tick.next_to(axes.c2p(multiple, bottom), DOWN, buff=0.1)
+        name.next_to(ticks, DOWN, buff=0.08).set_x(axes.get_center()[0])
+        heading.next_to(axes, UP, buff=0.2 + heights[1].height).align_to(axes, LEFT)
+        lowest = int(np.argmin(self.slice_losses))
+        self.lowest_mark = Dot(axes.c2p(steps[lowest], self.slice_losses[lowest]), radius=0.07, color=HIGHLIGHT)
+        self.start_line = DashedLine(axes.c2p(0, values[0]), axes.c2p(reach, values[0]), color=MUTED,
+                                     stroke_width=2, dash_length=0.08)
+        self.rider = Dot(axes.c2p(0, values[0]), radius=0.1, color=HIGHLIGHT)
+        self.slice_axes, self.slice_curve, self.slice_marks = axes, curve, marks
+        self.slice_heights, self.slice_ticks, self.slice_name, self.slice_heading = heights, ticks, name, heading
+        panel = VGroup(heading, axes, curve, marks, heights, ticks, name, self.lowest_mark, self.start_line, self.rider)
+        fit(panel, region, UP + LEFT)
+        return panel
+
+    # -- facts ---------------------------------------------------------------------------------
 
     def moved(self) -> bool:
         """Whether the recorded weights moved at all (steps too small for float32 leave them where they were)."""
         return sum(self.landscape.explained) > 0
 
     def evaluated_on(self) -> tuple[int | None, tuple[int, int] | None]:
-        """The examples the surface is the loss of, when a sample, and its grid, when coarser than the full one."""
+        """The examples the surface is the cost of, when a sample, and its grid, when coarser than the full one."""
         landscape, n_train = self.landscape, len(self.history.X_train)
         grid = (len(landscape.betas), len(landscape.alphas))
         return (landscape.n_samples if landscape.n_samples < n_train else None,
@@ -84,192 +360,372 @@ class GradientDescentScene(HistoryScene):
     def evaluation_facts(self) -> list[str]:
         """What the surface is evaluated on, when it is not all the training data on the full grid."""
         sample, grid = self.evaluated_on()
-        return ([f"loss over {sample:,} of {len(self.history.X_train):,} examples"] if sample else []) + \
+        return ([f"cost over {sample:,} of {len(self.history.X_train):,} examples"] if sample else []) + \
             ([f"grid of {grid[0]} × {grid[1]} points"] if grid else [])
-
-    def show_epoch(self, progress: float) -> None:
-        """Readouts for the snapshot the ball has reached at ``progress`` of the path."""
-        h = self.history
-        index = min(int(round(progress * (h.n_snapshots - 1))), h.n_snapshots - 1)
-        self.epoch_readout.set_text(f"{int(h.snapshot_epochs[index]):,}")
-        self.loss_readout.set_text(loss_number(self.path_losses[index]))
-
-    # -- what is said -------------------------------------------------------------------
-
-    def script(self) -> list[Beat]:
-        h, share = self.history, sum(self.landscape.explained)
-        n = h.network_at().n_parameters
-        leaves = ("It stays in this slice almost everywhere." if share >= 0.99 else
-                  f"The slice holds {share:.0%} of the path's spread, so where the path leaves it, "
-                  "the ball floats above or below the surface.")
-        return [
-            Beat(f"Gradient descent, on the real loss. This network has {n:,} weights and biases, so its loss "
-                 f"is a surface over {n:,} dimensions.", self.show_surface,
-                 brief=f"With {n:,} weights and biases, the loss is a surface over {n:,} dimensions."),
-            Beat("We slice it along the two directions its weights moved most in; they hold "
-                 f"{self.share_text} of the path's spread.", lambda: self.turn(azimuth=-25, run_time=2.5),
-                 brief=f"We slice it along the two directions the weights moved most in, {self.share_text} of "
-                       "the path's spread.") if self.moved() else
-            Beat("But its weights did not move: every snapshot is the same point, so there is no direction to "
-                 "slice along, and around that point the loss is flat.", lambda: self.turn(azimuth=-25, run_time=2.5)),
-            Beat(self.height_caption(), lambda: self.turn(elevation=42, run_time=2.0)),
-            Beat(f"Training starts here, at epoch 0, with the loss at {loss_number(self.path_losses[0])}.",
-                 self.show_start, in_brief=Brief.WITH_NEXT),
-            Beat(self.roll_caption(), self.show_roll, brief=self.roll_caption(brief=True)),
-            *([Beat(leaves, lambda: self.turn(azimuth=-100, run_time=2.5), in_brief=Brief.LEFT_OUT)]
-              if self.moved() else []),
-            # A brief telling turns the surface to the contour map as the step is said.
-            Beat("From above, the same surface is a contour map: each line is one level of the loss."
-                 if self.surface.contours else "From above, it is as flat: not one level line to draw.",
-                 self.show_contours, in_brief=Brief.WITH_NEXT),
-            Beat(self.slice_caption(), self.show_slice, brief=self.slice_caption(brief=True)),
-            Beat(f"After {h.epochs:,} epochs the loss is {loss_number(self.path_losses[-1])}.", self.show_end,
-                 in_brief=Brief.LEFT_OUT),
-        ]
-
-    def height_caption(self) -> str:
-        """What the height is: the loss, and over which examples and points when not all of them."""
-        sample, grid = self.evaluated_on()
-        over = ([f"over a sample of {sample:,} of the {len(self.history.X_train):,} training examples"] if sample
-                else []) + ([f"at {grid[0]} by {grid[1]} points"] if grid else [])
-        loss = f"the loss, {' and '.join(over)}" if over else "the loss"
-        return f"Height is {loss}: valleys are good weights, high ground is bad."
-
-    def roll_caption(self, brief: bool = False) -> str:
-        """The ball's way down, as the recorded losses went: downhill at every snapshot, or not."""
-        h, losses = self.history, self.path_losses
-        first, last = loss_number(losses[0]), loss_number(losses[-1])
-        rises, moves = int(np.sum(np.diff(losses) > 0)), len(losses) - 1
-        if not self.moved():
-            return f"The ball stays where it started: the loss is {first} at epoch 0 and {last} at epoch {h.epochs:,}."
-        if not rises:
-            if brief:
-                return f"From a loss of {first} at epoch 0, each step goes downhill: the run rolls to {last} by " \
-                       f"epoch {h.epochs:,}."
-            return f"Each step goes downhill, and the run rolls to a loss of {last} by epoch {h.epochs:,}."
-        if brief:
-            return f"From a loss of {first} at epoch 0 the run rolls down to {last} by epoch {h.epochs:,}, " \
-                   "though not every step is downhill."
-        ups = "one of its moves goes" if rises == 1 else f"{rises} of its {moves} moves go"
-        batch = h.batch_size
-        why = (f"each training step follows a batch of {batch} examples, not the whole set" if batch else
-               "a step of this size can overshoot")
-        return (f"The run rolls down to a loss of {last} by epoch {h.epochs:,}, though {ups} up a little: "
-                f"{why}.")
-
-    def slice_caption(self, brief: bool = False) -> str:
-        h = self.history
-        rate = h.learning_rate
-        epoch = int(h.snapshot_epochs[self.slice_snapshot])
-        start, step, big = self.slice_value(0), self.slice_value(rate), self.slice_value(10 * rate)
-        # The slice is over the surface's examples: a sample's loss is not the readout's.
-        loss = "the sample's loss" if self.landscape.n_samples < len(h.X_train) else "the loss"
-        if loss_number(big) == loss_number(start) == loss_number(step):
-            verdict = "no change either: a step this small moves nothing"
-        elif big > start:
-            verdict = "past the valley, higher than it started"
-        elif big > step:
-            verdict = "past the lowest point, but still below the start"
-        else:
-            verdict = "lower still: here a bigger step would have helped"
-        if brief:
-            return (f"At epoch {epoch:,}, a step of {rate:g} against the gradient takes {loss} from "
-                    f"{loss_number(start)} to {loss_number(step)}; ten times that, to {loss_number(big)}.")
-        return (f"At epoch {epoch:,}, against the gradient, a step of the learning rate, {rate:g}, takes {loss} "
-                f"from {loss_number(start)} to {loss_number(step)}; ten times that lands at {loss_number(big)}, "
-                f"{verdict}.")
 
     def slice_value(self, t: float) -> float:
         return float(np.interp(t, self.slice_t, self.slice_losses))
 
-    # -- beats --------------------------------------------------------------------------
+    def slice_epoch(self) -> int:
+        return int(self.history.snapshot_epochs[self.slice_snapshot])
 
-    def turn(self, elevation: float | None = None, azimuth: float | None = None, run_time: float = 2.0) -> None:
+    def rises(self) -> int:
+        """How many of the path's moves (snapshot to snapshot) went up."""
+        return int(np.sum(np.diff(self.path_losses) > 0))
+
+    def lesson(self) -> str:
+        """What the step-size plot shows: "overshoot" (ten steps' worth lands above the start), "past lowest"
+        (it has passed the lowest point on the way), "lower still" or "no change"."""
+        rate = self.history.learning_rate
+        start, step, big = self.slice_value(0), self.slice_value(rate), self.slice_value(10 * rate)
+        if loss_number(big) == loss_number(start) == loss_number(step):
+            return "no change"
+        if big > start:
+            return "overshoot"
+        lowest = float(self.slice_losses[self.slice_t <= 10 * rate].min())
+        return "past lowest" if loss_number(lowest) != loss_number(big) else "lower still"
+
+    def show_epoch(self, progress: float) -> None:
+        """Readouts and the colour bar's marker for the snapshot the ball has reached at ``progress`` of the path."""
+        h = self.history
+        index = min(int(round(progress * (h.n_snapshots - 1))), h.n_snapshots - 1)
+        self.epoch_readout.set_text(f"{int(h.snapshot_epochs[index]):,}")
+        self.loss_readout.set_text(loss_number(self.path_losses[index]))
+        # The marker glides with the ball's height, between the snapshots the readouts step through.
+        position = progress * (h.n_snapshots - 1)
+        levels = self.heights.level(self.path_losses)
+        self.colour_bar.point_at(float(np.interp(position, np.arange(h.n_snapshots), levels)))
+
+    # -- what is said ---------------------------------------------------------------------------
+
+    def script(self) -> list[Beat]:
+        early = self.slice_snapshot > 0
+        verdict = self.verdict_caption()
+        return [
+            Beat(self.landscape_caption(), self.show_landscape, brief=self.landscape_caption(brief=True),
+                 brief_show=lambda: self.show_landscape(fill=False)),
+            *([Beat(self.share_caption(), self.show_share, in_brief=Brief.LEFT_OUT)] if self.moved() else []),
+            Beat(self.height_caption(), self.show_heights, in_brief=Brief.WITH_PREVIOUS),
+            *([Beat(self.early_caption(), self.show_early, in_brief=Brief.WITH_NEXT,
+                    brief_show=lambda: self.show_early(fill=False))] if early else []),
+            Beat("The gradient says which way, and how much, to move each weight to lower the cost.",
+                 self.show_gradient),
+            Beat("Each entry is how fast the cost rises as its weight grows; the weight moves the other way.",
+                 self.show_entries, in_brief=Brief.LEFT_OUT),
+            Beat(self.rate_caption(), self.show_rate, brief=self.rate_caption(brief=True),
+                 brief_show=lambda: self.show_rate(share=0.75)),
+            Beat(self.lesson_caption(), self.show_lesson, in_brief=Brief.WITH_PREVIOUS),
+            Beat(self.roll_caption(), self.show_roll, brief=self.roll_caption(brief=True)),
+            Beat("From above, the landscape is a contour map: each line joins weights of equal cost."
+                 if not self.heights.flat else "From above, it is as flat: not one level line to draw.",
+                 self.show_contours, in_brief=Brief.LEFT_OUT),
+            *([Beat(verdict, self.show_verdict)] if verdict else []),
+            Beat("How to compute the gradient is the next chapter: backpropagation.", self.show_next,
+                 brief="Computing the gradient is the next chapter: backpropagation."),
+        ]
+
+    def landscape_caption(self, brief: bool = False) -> str:
+        n = self.history.network_at().n_parameters
+        if not self.moved():
+            return (f"This network has {n:,} weights and biases. Picture its cost as a landscape over them; but "
+                    "its weights did not move, so no direction stands out.")
+        if brief:
+            return "Picture the cost as a landscape: its height over the two directions the weights moved most in."
+        return (f"This network has {n:,} weights and biases. Picture its cost as a landscape over the two "
+                "directions they moved most in.")
+
+    def share_caption(self) -> str:
+        said = f"{self.share_text()} of their movement lies in this plane"
+        if self.share_text() == "100.00%":
+            return said + ": the picture holds all of it."
+        if sum(self.landscape.explained) >= 0.99:
+            return said + ": the picture holds nearly all of it."
+        return said + "; off it, the ball floats above or below the surface."
+
+    def height_caption(self) -> str:
+        """What the height is: the cost, over which examples and points when not all of them; and the start."""
+        sample, grid = self.evaluated_on()
+        over = ([f"over a sample of {sample:,} of the {len(self.history.X_train):,} training examples"] if sample
+                else []) + ([f"at {grid[0]} by {grid[1]} points"] if grid else [])
+        cost = f"the cost, {' and '.join(over)}" if over else "the cost"
+        return (f"Height and colour are {cost}. Training starts here, with random weights, at a cost of "
+                f"{loss_number(self.path_losses[0])}.")
+
+    def early_caption(self) -> str:
+        return (f"An epoch is one pass over the training data; by epoch {self.slice_epoch():,}, the cost is "
+                f"{loss_number(self.path_losses[self.slice_snapshot])}.")
+
+    def verdict_caption(self) -> str | None:
+        """A run that did not learn, or is unstable, said to be one (in the verdict's words, cost for loss)."""
+        verdict, said = self.verdict, []
+        if not verdict.learned:
+            said.append(f"This run did not learn: {verdict.why_not}.")
+        if verdict.unstable:
+            said.append(f"{'And it' if said else 'This run'} is unstable: {verdict.unstable}.")
+        return " ".join(said).replace("loss", "cost") if said else None
+
+    def rate_caption(self, brief: bool = False) -> str:
+        """The learning rate as the step's size, and the cost one step and ten take along the gradient."""
+        h = self.history
+        rate = h.learning_rate
+        start, step, big = self.slice_value(0), self.slice_value(rate), self.slice_value(10 * rate)
+        # The slice is over the surface's examples: a sample's cost is not the readout's.
+        cost = "the sample's cost" if self.landscape.n_samples < len(h.X_train) else "the cost"
+        plain = "" if h.optimizer == "sgd" else "plain "
+        said = (f"The learning rate, {rate:g}, sets each step's size: a {plain}step takes {cost} from "
+                f"{loss_number(start)} to {loss_number(step)}; ten times that, to {loss_number(big)}")
+        if brief:  # the lesson in a clause when the plot shows a step too big, or none that moves
+            return said + {"overshoot": ": too big, it overshoots.", "no change": ": nothing moves."}.get(
+                self.lesson(), ".")
+        return said + "."
+
+    def lesson_caption(self) -> str:
+        return {"overshoot": "Too big a step overshoots the valley and lands higher than it started.",
+                "past lowest": "Past its lowest point the cost climbs again: a step can be too big.",
+                "lower still": "Here even ten times the step still goes downhill.",
+                "no change": "A step this small changes nothing at all."}[self.lesson()]
+
+    def roll_caption(self, brief: bool = False) -> str:
+        """The ball's way down, as the recorded costs went: downhill at every snapshot, or not."""
+        h, losses = self.history, self.path_losses
+        first, last = loss_number(losses[0]), loss_number(losses[-1])
+        epochs = f"{h.epochs:,}"
+        if h.batch_size:
+            lead = (f"Each step follows a batch of {h.batch_size:,} examples; in {epochs} epochs, passes over them "
+                    "all, ")
+        elif not brief and self.slice_snapshot > 0:  # the epoch is defined: the early beat said it
+            lead = f"By epoch {epochs}, "
+        else:
+            lead = f"In {epochs} epochs, passes over the training data, "
+        if not self.moved() or not self.verdict.learned:
+            if first == last:
+                return lead + f"the ball barely moves: the cost is still {last}."
+            return lead + f"the ball barely moves: the cost goes from {first} to {last}."
+        said = lead + f"the ball rolls down to a cost of {last}"
+        if brief:
+            return said + "."
+        if not self.rises():
+            return said + ", downhill at every step."
+        why = ("each step sees only a batch" if h.batch_size else
+               "dropout silences random neurons at each step" if h.dropout else "a step can overshoot")
+        return said + f"; not every move is downhill: {why}."
+
+    # -- beats ------------------------------------------------------------------------------------
+
+    def play(self, *animations, **kwargs) -> None:
+        """Manim redraws, every frame of a play, each mobject from the first one that moves on: a play of
+        the surface first puts it, and the readouts and the marker its updates change, last, so the texts
+        that stand still are drawn once; any other play puts it first, so it is drawn once (none of these
+        overlaps another part: the order hides nothing)."""
+        surface = getattr(self, "surface", None)
+        if surface is not None and surface in self.mobjects:
+            if any(getattr(animation, "mobject", None) is surface for animation in animations):
+                # The readouts themselves, not their row: its words stand still.
+                companions = [self.epoch_readout, self.loss_readout, self.colour_bar.marker]
+                shown = set(self.get_mobject_family_members())
+                self.bring_to_front(surface, *(mobject for mobject in companions if mobject in shown))
+            else:  # first, so that what moves after it does not redraw it
+                self.bring_to_back(surface)
+        super().play(*animations, **kwargs)
+
+    def turn_to(self, view: tuple[float, float], run_time: float, rate_func=smooth) -> None:
+        """The camera from where it is to ``view`` (elevation, azimuth) in ``run_time`` seconds."""
         surface = self.surface
         start = (surface.elevation, surface.azimuth)
-        end = (start[0] if elevation is None else elevation, start[1] if azimuth is None else azimuth)
 
-        def step(_, alpha: float) -> None:
-            surface.elevation = start[0] + alpha * (end[0] - start[0])
-            surface.azimuth = start[1] + alpha * (end[1] - start[1])
+        def step(s, alpha: float) -> None:
+            s.look_from(start[0] + alpha * (view[0] - start[0]), start[1] + alpha * (view[1] - start[1]))
 
-        self.play(UpdateFromAlphaFunc(surface, step), run_time=run_time, rate_func=smooth)
+        self.play(UpdateFromAlphaFunc(surface, step), run_time=run_time, rate_func=rate_func)
 
-    def show_surface(self) -> None:
+    def fill_with_turn(self, view: tuple[float, float]) -> None:
+        """Turn to ``view`` over what is left of the beat's words: a surface is seen in 3-D as it turns,
+        and the beat does not stand still."""
+        seconds = self.beat_seconds()
+        if seconds >= 0.5:
+            self.turn_to(view, seconds)
+
+    def show_landscape(self, fill: bool = True) -> None:
+        """The title; the surface rising out of the dark with the ball on it, its count of weights; then the
+        floor's axes drawn as the camera turns to them."""
+        surface = self.surface
         self.play(Write(self.title), run_time=0.8)
-        self.add(self.surface)
-        self.play(UpdateFromAlphaFunc(self.surface, lambda s, alpha: setattr(s, "opacity", alpha)),
-                  FadeIn(self.facts), run_time=1.5)
+        self.add(surface)
 
-    def show_start(self) -> None:
-        self.surface.progress = 1e-9
-        self.play(FadeIn(self.readouts), UpdateFromAlphaFunc(self.surface, lambda s, a: None), run_time=1.0)
+        def rise(s, alpha: float) -> None:
+            s.opacity = alpha
+
+        self.play(UpdateFromAlphaFunc(surface, rise), Write(self.count), FadeIn(self.share_fact, shift=0.2 * UP),
+                  run_time=1.2)
+        start = (surface.elevation, surface.azimuth)
+
+        def draw_axes(s, alpha: float) -> None:
+            s.axes = alpha
+            s.set_axis_label_opacity(alpha)
+            s.look_from(start[0] + alpha * (PLANE_VIEW[0] - start[0]), start[1] + alpha * (PLANE_VIEW[1] - start[1]))
+
+        self.play(UpdateFromAlphaFunc(surface, draw_axes), run_time=self.paced(2.0) if fill else 1.2,
+                  rate_func=smooth)
+
+    def show_share(self) -> None:
+        self.play(Indicate(self.share_fact, color=HIGHLIGHT, scale_factor=1.08), run_time=1.2)
+        self.fill_with_turn((PLANE_VIEW[0] + 2, PLANE_VIEW[1] + 5))
+
+    def show_heights(self) -> None:
+        """The colour bar grows; a level line climbs the surface from its floor to its top while the bar's
+        marker climbs with it (this height, this colour, this cost); then the ball is pointed at, its
+        epoch and cost written, and the marker settles at its cost."""
+        surface, bar = self.surface, self.colour_bar
+        bar.bar.shown = 0.0
+        self.add(bar.bar)
+
+        def fill(ramp, alpha: float) -> None:
+            ramp.shown = alpha
+
+        self.play(UpdateFromAlphaFunc(bar.bar, fill), FadeIn(bar.heading), Write(bar.numbers), run_time=1.2)
+        self.add(bar.marker)
+        top = surface.heights.top_level
+        start = (surface.elevation, surface.azimuth)
+
+        def climb(s, alpha: float) -> None:
+            s.level_line = alpha * top if top > 0 and 0 < alpha < 1 else None
+            bar.point_at(alpha * top)
+            s.look_from(start[0] + alpha * (HEIGHT_VIEW[0] - start[0]),
+                        start[1] + alpha * (HEIGHT_VIEW[1] - start[1]))
+
+        self.play(UpdateFromAlphaFunc(surface, climb), run_time=max(1.5, self.beat_seconds() - 1.4),
+                  rate_func=smooth)
+        surface.level_line = None
+        self.show_epoch(0.0)
+        self.play(FadeIn(self.readouts), Indicate(bar.marker, color=HIGHLIGHT, scale_factor=1.6), self.ball_flash(),
+                  run_time=1.2)
+
+    def ball_flash(self, run_time: float = 1.2) -> UpdateFromAlphaFunc:
+        """The ball swelling and settling: a mark on it, as Indicate marks a text."""
+
+        def swell(s, alpha: float) -> None:
+            s.ball_scale = 1.0 + 0.8 * math.sin(math.pi * alpha)
+
+        return UpdateFromAlphaFunc(self.surface, swell, run_time=run_time)
+
+    def roll(self, to_snapshot: int, run_time: float, turn_to: tuple[float, float] | None = None,
+             rate_func=linear, along: list | None = None) -> None:
+        """The ball rolls on from where it is to ``to_snapshot``, the path drawn behind it, the readouts and
+        the bar's marker following, never back."""
+        surface = self.surface
+        begin = surface.progress
+        end = to_snapshot / max(self.history.n_snapshots - 1, 1)
+        start = (surface.elevation, surface.azimuth)
+
+        def step(s, alpha: float) -> None:
+            s.progress = begin + alpha * (end - begin)
+            self.show_epoch(s.progress)
+            if turn_to is not None:
+                s.look_from(start[0] + alpha * (turn_to[0] - start[0]), start[1] + alpha * (turn_to[1] - start[1]))
+
+        self.play(UpdateFromAlphaFunc(surface, step, run_time=run_time, rate_func=rate_func), *(along or []))
+
+    def show_early(self, fill: bool = True) -> None:
+        self.roll(self.slice_snapshot, max(1.5, self.beat_seconds()) if fill else 1.5, turn_to=STEP_VIEW,
+                  rate_func=smooth)
+
+    def show_gradient(self) -> None:
+        """The arrow grows out of the ball, downhill; the gradient's entries come in, each with its arrow."""
+        title, header, rows, dots = self.gradient_panel
+
+        def grow(s, alpha: float) -> None:
+            s.arrow = alpha
+
+        self.play(UpdateFromAlphaFunc(self.surface, grow), FadeIn(title), run_time=1.2)
+        self.play(FadeIn(header), FadeIn(dots),
+                  LaggedStart(*(FadeIn(VGroup(row[0], row[1]), shift=0.15 * RIGHT) for row in rows), lag_ratio=0.4),
+                  LaggedStart(*(GrowArrow(row[2]) if isinstance(row[2], Arrow) else FadeIn(row[2]) for row in rows),
+                              lag_ratio=0.4),
+                  run_time=self.paced(2.0))
+
+    def show_entries(self) -> None:
+        """The ∂C/∂w heading, then each row's value and arrow in turn: the weight moves against its entry."""
+        self.play(Indicate(self.entry_header[0], color=HIGHLIGHT), run_time=1.0)
+        self.play(LaggedStart(*(Indicate(VGroup(row[1], row[2]), color=HIGHLIGHT, scale_factor=1.15)
+                                for row in self.entry_rows), lag_ratio=0.6),
+                  run_time=max(2.0, self.beat_seconds()))
+
+    def show_rate(self, share: float = 1.0) -> None:
+        """The step's rule written with its learning rate; the gradient's column gives way to the cost along
+        the gradient; a dot rides the curve from the start to one step, then to ten, and each height is
+        written as the dot arrives."""
+        self.play(Write(self.rule), FadeOut(self.gradient_panel), run_time=1.2)
+        self.play(FadeIn(self.slice_heading), Create(self.slice_axes), Create(self.slice_curve),
+                  Write(self.slice_ticks), FadeIn(self.slice_name), FadeIn(self.slice_marks[0]),
+                  Write(self.slice_heights[0]), FadeIn(self.rider), run_time=1.2)
+        rate = self.history.learning_rate
+        ride = max(1.0, (share * self.beat_seconds() - 1.2) / 2)
+        for multiple, mark, height in ((1.0, self.slice_marks[1], self.slice_heights[1]),
+                                       (10.0, self.slice_marks[2], self.slice_heights[2])):
+            self.ride_to(multiple * rate, ride)
+            self.play(FadeIn(mark, scale=0.5), Write(height), run_time=0.6)
+
+    def ride_to(self, t: float, run_time: float) -> None:
+        """The slice's dot along the curve to step size ``t``."""
+        axes, rider, rate = self.slice_axes, self.rider, self.history.learning_rate
+        begin = axes.p2c(rider.get_center())[0] * rate
+
+        def move(dot, alpha: float) -> None:
+            here = begin + alpha * (t - begin)
+            dot.move_to(axes.c2p(here / rate, self.slice_value(here)))
+
+        self.play(UpdateFromAlphaFunc(rider, move), run_time=run_time, rate_func=smooth)
+
+    def show_lesson(self) -> None:
+        """What the plot says about the step's size, pointed at: the start's level it climbs past, the
+        lowest point it passes, or the dot riding on down."""
+        lesson = self.lesson()
+        seconds = max(1.5, self.beat_seconds())
+        if lesson == "overshoot":
+            self.play(Create(self.start_line), run_time=1.0)
+            self.play(Indicate(self.slice_heights[2], color=HIGHLIGHT), Indicate(self.slice_heights[0],
+                                                                                 color=HIGHLIGHT),
+                      run_time=max(1.0, seconds - 1.0))
+        elif lesson == "past lowest":
+            lowest = float(self.slice_t[np.argmin(self.slice_losses)])
+            self.ride_to(lowest, seconds / 2)
+            self.play(FadeIn(self.lowest_mark, scale=0.5), run_time=0.5)
+            self.ride_to(10 * self.history.learning_rate, max(0.6, seconds / 2 - 0.5))
+        elif lesson == "lower still":
+            self.ride_to(float(self.slice_t[-1]), seconds)
+        else:
+            self.play(Indicate(self.slice_heights, color=HIGHLIGHT), run_time=seconds)
 
     def show_roll(self) -> None:
-        surface = self.surface
-        azimuth = surface.azimuth
-
-        def step(_, alpha: float) -> None:
-            surface.progress = max(alpha, 1e-9)
-            surface.azimuth = azimuth + 25 * alpha
-            self.show_epoch(alpha)
-
-        self.play(UpdateFromAlphaFunc(surface, step), run_time=max(REPLAY_SECONDS, self.beat_seconds()),
-                  rate_func=linear)
+        """The batch and the epoch written, when the run stepped on batches; then the rest of the way down,
+        the arrow riding with the ball, as long as the gradient there is."""
+        if self.notes is not None:
+            self.play(Write(self.notes), run_time=1.2)
+        along = []
+        if loss_number(self.path_losses[-1]) == loss_number(self.path_losses[0]):
+            along.append(Indicate(self.loss_readout, color=HIGHLIGHT, run_time=1.4))  # "still": it did not change
+        self.roll(self.history.n_snapshots - 1, max(REPLAY_SECONDS, self.beat_seconds()), turn_to=ROLL_VIEW,
+                  along=along)
 
     def show_contours(self) -> None:
         surface = self.surface
         start = (surface.elevation, surface.azimuth)
 
-        def step(_, alpha: float) -> None:
-            surface.elevation = start[0] + alpha * (89.9 - start[0])
-            surface.azimuth = start[1] + alpha * (0.0 - start[1])
-            surface.contour_opacity = alpha
+        def step(s, alpha: float) -> None:
+            s.look_from(start[0] + alpha * (ABOVE_VIEW[0] - start[0]), start[1] + alpha * (ABOVE_VIEW[1] - start[1]))
+            s.contour_opacity = alpha
+            s.arrow = 1.0 - alpha
 
-        self.play(UpdateFromAlphaFunc(surface, step), run_time=2.5, rate_func=smooth)
+        self.play(UpdateFromAlphaFunc(surface, step), run_time=self.paced(2.5), rate_func=smooth)
 
-    def back_to(self, snapshot: int, run_time: float = 0.8) -> None:
-        """The ball and the readouts back (or on) to ``snapshot``, the path behind it with them."""
-        surface, start = self.surface, self.surface.progress
-        end = max(snapshot / max(self.history.n_snapshots - 1, 1), 1e-9)
+    def show_verdict(self) -> None:
+        self.play(Write(self.verdict_note), run_time=self.paced(1.5, 0.6))
+        self.play(Indicate(self.verdict_note, color=HIGHLIGHT, scale_factor=1.05),
+                  run_time=max(0.8, self.beat_seconds()))
 
-        def step(_, alpha: float) -> None:
-            surface.progress = start + alpha * (end - start)
-            self.show_epoch(surface.progress)
-
-        self.play(UpdateFromAlphaFunc(surface, step), run_time=run_time)
-
-    def show_end(self) -> None:
-        self.back_to(self.history.n_snapshots - 1)
-
-    def show_slice(self) -> None:
-        # The step is taken at the slice's snapshot: the ball and the readouts go back there.
-        self.back_to(self.slice_snapshot)
-        h, region = self.history, self.slice_region
-        rate = h.learning_rate
-        # The loss axis spans what the slice reaches, not from 0: a gentle slope must still show.
-        low, high = float(self.slice_losses.min()), float(self.slice_losses.max())
-        pad = max(high - low, 1e-6 * max(high, 1e-12)) * 0.1
-        bottom, top = low - pad, high + pad
-        # Steps are measured in learning rates, so the axis is the same for η = 1e-300 and η = 1e6 (a range
-        # of 1e-299 scene units would underflow Manim's lengths).
-        steps = self.slice_t / rate
-        reach = float(steps[-1])
-        axes = Axes(x_range=[0, reach, reach], y_range=[bottom, top, top - bottom],
-                    x_length=region.width - 1.0, y_length=max(1.2, region.height - 0.9), tips=False,
-                    axis_config={"color": MUTED, "stroke_width": 2, "include_ticks": False})
-        curve = axes.plot_line_graph(steps, self.slice_losses, add_vertex_dots=False,
-                                     line_color=LABEL, stroke_width=3)
-        marks = VGroup(*(Dot(axes.c2p(multiple, self.slice_value(multiple * rate)), radius=0.07, color=color)
-                         for multiple, color in ((0.0, LABEL), (1.0, OUTPUT_RIM), (10.0, NEGATIVE))))
-        labels = VGroup(Label("step against the gradient", font_size=16, color=MUTED).next_to(
-                            axes.c2p(reach / 2, bottom), DOWN, buff=0.08),
-                        Label(loss_number(top), font_size=16, color=MUTED).next_to(axes.c2p(0, top), LEFT, buff=0.08),
-                        Label(loss_number(bottom), font_size=16, color=MUTED).next_to(axes.c2p(0, bottom), LEFT,
-                                                                                     buff=0.08),
-                        Label("η", font_size=18, color=OUTPUT_RIM).next_to(marks[1], UP, buff=0.08),
-                        Label("10 η", font_size=18, color=NEGATIVE).next_to(marks[2], UP, buff=0.08))
-        panel = VGroup(axes, curve, marks, labels)
-        fit(panel, region, UP + LEFT)
-        self.play(Create(axes), Create(curve), run_time=1.5)
-        self.play(FadeIn(marks), FadeIn(labels), run_time=1.0)
+    def show_next(self) -> None:
+        """The gradient's column comes back, and what computes it is named: the next chapter."""
+        self.play(FadeOut(self.slice_panel), FadeOut(self.rule), run_time=0.6)
+        self.play(FadeIn(self.gradient_panel), Write(self.next_note), run_time=1.5)
+        self.play(Indicate(self.gradient_panel[2], color=HIGHLIGHT, scale_factor=1.05),
+                  run_time=max(1.0, self.beat_seconds()))

@@ -3,14 +3,22 @@
 A first-layer neuron of a network on images has one weight per pixel. Laid out
 as the image is, row by row, the weights are a picture of what raises the
 neuron's sum (blue: ink there adds) and what lowers it (red), as 3Blue1Brown
-shows them. All the pictures share one scale, the largest |w| of the layer in
-the two snapshots shown, so a faint picture is a neuron with small weights.
+shows them. All the pictures share one scale, said and drawn in the legend: full
+colour from the size that only the largest twentieth of the trained weights
+reach (``SCALE_PERCENTILE``), so the bulk of the weights can be seen rather than a
+few outliers setting a scale under which everything is black.
+
+The story opens on the trained pictures, says honestly that they are not clean
+strokes, replays how they grew out of the initial noise (each frame a recorded
+snapshot), and ends on one neuron's mean activation for each digit, as bars
+with the numbers said.
 """
 from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Create, FadeIn, Indicate, Rectangle, SurroundingRectangle, UpdateFromAlphaFunc, VGroup, Write,
+    DOWN, LEFT, RIGHT, UP, Create, FadeIn, GrowFromEdge, Indicate, LaggedStart, Rectangle, SurroundingRectangle,
+    TransformFromCopy, UpdateFromAlphaFunc, VGroup, Write, linear,
 )
 
 from nnscratch import judge
@@ -19,19 +27,26 @@ from scenes.chapters.base import HistoryScene, default_image_history
 from scenes.narration.words import number
 from scenes.mobjects.glyphs import Label
 from scenes.mobjects.layout import GAP, Region, fit, safe_area
-from scenes.narration.beats import Beat, counted
+from scenes.narration.beats import Beat, Brief, counted
 from scenes.mobjects.pixel_image import PixelImage
+from scenes.mobjects.plot import labelled
 from scenes.mobjects.raster import Raster
-from scenes.mobjects.style import HIGHLIGHT, LABEL, MUTED, weight_image_colors
+from scenes.mobjects.readout import Readout
+from scenes.mobjects.style import HIGHLIGHT, LABEL, MUTED, POSITIVE, weight_image_colors
 
 MAX_SHOWN = 32  # neurons drawn at most; a wider layer shows its first ones
-GRID_SHARE = 0.6  # of the width below the title, for the grid of pictures
+GRID_SHARE = 0.55  # of the width below the title, for the grid of pictures
 CELL_GAP = 0.14
-NUMBER_FONT = 16
+NUMBER_FONT = 16  # the pictures' numbers: a name to find, not a number said
+FONT = 22  # what the narration says and points at
+SCALE_PERCENTILE = 95  # full colour from the |w| only this share of the trained weights stays under
+GROW_FRAMES_PER_SECOND = 12  # recorded snapshots a second as the pictures grow, where there are that many
+GROW_SECONDS = 3.0
+BAR_GAP = 0.12
 
 
 class FeaturesScene(HistoryScene):
-    """The first layer's weights as pictures: at the start of training, then trained.
+    """The first layer's weights as pictures, trained; how they grew; what one neuron responds to.
 
     Needs a run whose inputs are images (``--dataset digits``); refuses any other. With no
     run it trains a small one on the digits.
@@ -49,9 +64,12 @@ class FeaturesScene(HistoryScene):
         self.shown = min(self.n_neurons, MAX_SHOWN)
         weights = self.history.weights[0]
         self.before, self.after = weights[0, :self.shown].astype(float), weights[-1, :self.shown].astype(float)
-        self.scale = float(max(np.abs(weights[0]).max(), np.abs(weights[-1]).max()))
+        self.scale = display_scale(self.after)
         self.names = (list(self.history.class_names) if self.output_only
                       else [str(index + 1) for index in range(self.shown)])
+        snapshots = self.history.n_snapshots
+        count = min(snapshots, int(GROW_SECONDS * GROW_FRAMES_PER_SECOND) + 1)
+        self.grow_snapshots = np.unique(np.round(np.linspace(0, snapshots - 1, count)).astype(int))
 
     def layer_name(self) -> str:
         return "the output layer" if self.output_only else "hidden layer 1"
@@ -63,19 +81,26 @@ class FeaturesScene(HistoryScene):
 
     def prepare(self) -> None:
         area = safe_area()
+        rows, columns = self.shape
         self.title = fit(Label(f"What {self.layer_name()} looks for", font_size=38, color=LABEL),
                          area.above(area.top - 0.7), UP + LEFT)
-        self.subtitle = Label(f"{counted(self.n_neurons, 'neuron')}, {self.history.layer_sizes[0]:,} weights each"
-                             + (f": the first {self.shown}" if self.shown < self.n_neurons else ""),
-                             font_size=22, color=MUTED)
+        self.subtitle = Label(f"{counted(self.n_neurons, 'neuron')}, {self.history.layer_sizes[0]:,} weights each, "
+                              f"{rows} × {columns}" + (f": the first {self.shown}" if self.shown < self.n_neurons else ""),
+                              font_size=FONT, color=MUTED)
         fit(self.subtitle, area.below(self.title.get_bottom()[1] - 0.15).above(
             self.title.get_bottom()[1] - 0.15 - self.subtitle.height), UP + LEFT)
         content = area.below(self.subtitle.get_bottom()[1] - GAP)
         grid_region = content.left_of(content.left + GRID_SHARE * content.width)
         self.build_grid(grid_region)
+        self.epoch_readout = Readout(len(f"{self.history.epochs:,}"), font_size=FONT + 2, color=LABEL)
+        self.epoch_row = labelled(Label("epoch", font_size=FONT + 2, color=MUTED), self.epoch_readout,
+                                  Label(f"/ {self.history.epochs:,}", font_size=FONT + 2, color=MUTED))
+        self.epoch_row.move_to([area.right, self.title.get_center()[1], 0], RIGHT)
+        self.epoch_readout.set_text(f"{self.history.epochs:,}")
         self.column = content.right_of(grid_region.right + 2 * GAP)
         self.build_legend(self.column)
         self.response = self.strongest_response()
+        self.build_response(self.column.below(self.legend.get_bottom()[1] - 0.35))
 
     def build_grid(self, region: Region) -> None:
         """One picture per neuron, numbered under it, in the rows and columns that make them largest."""
@@ -94,7 +119,7 @@ class FeaturesScene(HistoryScene):
             row, column = divmod(index, columns)
             x = left + column * (side + CELL_GAP) + side / 2
             y = region.top - row * (side + label_height + CELL_GAP) - side / 2
-            picture = Raster(self.colors(self.before[index]), side, side, smooth=False).move_to([x, y, 0])
+            picture = Raster(self.colors(self.after[index]), side, side, smooth=False).move_to([x, y, 0])
             self.pictures.add(picture)
             self.frames.add(Rectangle(width=side, height=side, stroke_color=MUTED, stroke_width=1).move_to(picture))
             number_text = Label(self.names[index], font_size=NUMBER_FONT, color=MUTED)
@@ -105,24 +130,88 @@ class FeaturesScene(HistoryScene):
         return weight_image_colors(weights.reshape(self.shape), self.scale)
 
     def build_legend(self, column: Region) -> None:
-        """The colour scale: a strip from the most negative weight to the most positive, with its numbers."""
-        heading = Label("each pixel's weight", font_size=22, color=LABEL)
+        """The colour scale: a strip from full red to full blue, with the weights those are, and the
+        words that say larger weights are drawn full too."""
+        heading = Label("each pixel's weight", font_size=FONT, color=LABEL)
+        width = min(3.4, column.width)
         strip = Raster(weight_image_colors(np.linspace(-self.scale, self.scale, 129)[None, :], self.scale),
-                       min(3.0, column.width), 0.22, smooth=True)
-        ends = VGroup(Label(number(-self.scale), font_size=18, color=MUTED), Label("0", font_size=18, color=MUTED),
-                      Label("+" + number(self.scale), font_size=18, color=MUTED))
-        self.legend = VGroup(heading, VGroup(strip, ends)).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
-        ends[0].next_to(strip, DOWN, buff=0.08).align_to(strip, LEFT)
-        ends[1].next_to(strip, DOWN, buff=0.08)
-        ends[2].next_to(strip, DOWN, buff=0.08).align_to(strip, RIGHT)
+                       width, 0.22, smooth=True)
+        self.ends = VGroup(Label(number(-self.scale), font_size=FONT, color=LABEL),
+                           Label("0", font_size=FONT, color=MUTED),
+                           Label("+" + number(self.scale), font_size=FONT, color=LABEL))
+        note = Label("larger: full colour", font_size=FONT - 4, color=MUTED)
+        self.legend = VGroup(heading, VGroup(strip, self.ends), note).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        self.ends[0].next_to(strip, DOWN, buff=0.08).align_to(strip, LEFT)
+        self.ends[1].next_to(strip, DOWN, buff=0.08)
+        self.ends[2].next_to(strip, DOWN, buff=0.08).align_to(strip, RIGHT)
+        note.next_to(self.ends, DOWN, buff=0.08).align_to(strip, LEFT)
         self.strip = strip
         fit(self.legend, column.above(column.top - self.legend.height), UP + LEFT)
+
+    def build_response(self, region: Region) -> None:
+        """The chosen neuron's picture large beside the average of the digits it fires for most, and
+        under them its mean activation for each class as bars, the highest and lowest numbered."""
+        r, names = self.response, self.history.class_names
+        index = r["neuron"]
+        side = max(0.6, min((region.width - 0.3) / 2, region.height * 0.4))
+        self.zoom = Raster(self.colors(self.after[index]), side, side, smooth=False)
+        zoom_frame = Rectangle(width=side, height=side, stroke_color=MUTED, stroke_width=1.5)
+        self.average = PixelImage(r["average"], self.shape, side)
+        pair = VGroup(VGroup(self.zoom, zoom_frame), self.average).arrange(RIGHT, buff=0.3)
+        self.zoom_caption = Label(self.neuron_name(index), font_size=FONT, color=LABEL)
+        self.average_caption = Label(f"average {names[r['most']]}", font_size=FONT, color=LABEL)
+        self.zoom_caption.next_to(pair[0], DOWN, buff=0.1)
+        self.average_caption.next_to(self.average, DOWN, buff=0.1)
+        self.zoom_group = VGroup(pair[0], self.zoom_caption)
+        top = VGroup(pair, self.zoom_caption, self.average_caption)
+        fit(top, region.above(region.top - top.height), UP + LEFT)
+        self.bars = self.bar_chart(region.below(top.get_bottom()[1] - 0.3))
+
+    def bar_chart(self, region: Region) -> VGroup:
+        """Bars of the chosen neuron's mean activation per class, in ``region``: a heading, the bars on
+        a baseline (below it for negative means), each class named under its bar, and the numbers of
+        the highest and lowest bars above them."""
+        r, names = self.response, self.history.class_names
+        means = r["means"]
+        heading = Label(f"{self.neuron_name(r['neuron'])}: mean activation for each {self.class_word()}",
+                        font_size=FONT - 2, color=MUTED)
+        fit(heading, region.above(region.top - heading.height), UP + LEFT)
+        name_height = Label("0", font_size=FONT).height
+        value_height = Label("0.00", font_size=FONT).height
+        top = heading.get_bottom()[1] - 0.15 - value_height - 0.08
+        bottom = region.bottom + name_height + 0.12
+        span = float(np.abs(means).max()) or 1.0
+        negative = bool((means < 0).any())
+        baseline = (top + bottom) / 2 if negative else bottom
+        unit = (top - baseline) / span
+        width = (region.width - (len(means) - 1) * BAR_GAP) / len(means)
+        width = min(width, 0.6)
+        self.bar_rects, self.bar_names, self.bar_values = VGroup(), VGroup(), VGroup()
+        for slot, (cls, mean) in enumerate(zip(r["classes"], means)):
+            x = region.left + slot * (width + BAR_GAP) + width / 2
+            height = max(abs(float(mean)) * unit, 0.01)
+            bar = Rectangle(width=width, height=height, stroke_width=0, fill_color=POSITIVE, fill_opacity=0.85)
+            bar.move_to([x, baseline, 0], DOWN if mean >= 0 else UP)
+            self.bar_rects.add(bar)
+            self.bar_names.add(Label(names[cls], font_size=FONT, color=MUTED).move_to(
+                [x, region.bottom + name_height / 2, 0]))
+            if slot in (r["most_slot"], r["least_slot"]):
+                value = Label(number(float(mean)), font_size=FONT, color=HIGHLIGHT)
+                value.next_to(bar, UP if mean >= 0 else DOWN, buff=0.08)
+                if value.get_bottom()[1] < baseline and mean >= 0:
+                    value.set_y(baseline + value.height / 2 + 0.08)
+                self.bar_values.add(value)
+        return VGroup(heading, self.bar_rects, self.bar_names, self.bar_values)
+
+    def class_word(self) -> str:
+        return "digit" if self.history.dataset_name == "digits" else "class"
 
     # -- what the pictures mean ---------------------------------------------------------
 
     def strongest_response(self) -> dict:
-        """The shown neuron whose mean activation differs most between classes, with the class it
-        fires for most and least, over the test digits (the training digits when there are none)."""
+        """The shown neuron whose mean activation differs most between classes, with its mean for each
+        class and the class it fires for most and least, over the test digits (the training digits when
+        there are none)."""
         h = self.history
         X, y = (h.X_test, h.y_test) if h.has_test else (h.X_train, h.y_train)
         classes = y[:, 0].astype(int) if y.shape[1] == 1 else y.argmax(axis=1)
@@ -132,6 +221,7 @@ class FeaturesScene(HistoryScene):
         neuron = int(np.argmax(means.max(axis=0) - means.min(axis=0)))
         most, least = int(np.argmax(means[:, neuron])), int(np.argmin(means[:, neuron]))
         return {"neuron": neuron, "most": int(present[most]), "least": int(present[least]),
+                "most_slot": most, "least_slot": least, "classes": present, "means": means[:, neuron],
                 "most_mean": float(means[most, neuron]), "least_mean": float(means[least, neuron]),
                 "average": X[classes == present[most]].astype(float).mean(axis=0),
                 "count": int((classes == present[most]).sum()), "source": "test" if h.has_test else "training"}
@@ -144,64 +234,104 @@ class FeaturesScene(HistoryScene):
         verdict = judge(h)
         pixels = h.layer_sizes[0]
         rows, columns = self.shape
-        faint = float(np.abs(self.before).max()) < 0.5 * self.scale  # on the scale the trained weights set
-        noise = ("Before training the weights are small and random, so every picture is faint noise." if faint
-                 else "Before training the weights are random, so every picture is noise.")
+        scale = number(self.scale)
+        faint = float(np.abs(self.before).max()) < 0.5 * self.scale
         beats = [
-            Beat(f"Each neuron of {self.layer_name()} has {pixels:,} incoming weights, one for each pixel of "
-                 "the image.", self.show_title,
+            Beat(f"Each neuron of {self.layer_name()} has {pixels:,} weights, one for each pixel of the image.",
+                 self.show_pictures,
                  brief=f"Each neuron of {self.layer_name()} has {pixels:,} weights, one per pixel."),
-            Beat(f"Laid out as the image is, {rows} by {columns}, a neuron's weights become a picture: blue where "
-                 "ink raises its sum, red where ink lowers it.", self.show_legend,
-                 brief=f"Laid out {rows} by {columns}, they make a picture: blue where ink raises the sum, red "
-                       "where it lowers it."),
-            Beat(noise, self.show_noise, brief="At first they are faint noise." if faint else "At first they are noise."),
-            Beat(f"After {h.epochs:,} epochs of training, here is what each one looks for.", self.show_after),
+            Beat(f"Laid out {rows} by {columns}, as the image is, a neuron's weights make a picture: blue where ink "
+                 "raises its sum, red where ink lowers it.", self.show_layout,
+                 brief=f"Laid out {rows} by {columns}: blue where ink raises the sum, red where it lowers it, "
+                       f"full colour from ±{scale}."),
+            Beat(f"Colour is full from ±{scale} on, a size few weights reach, so the small ones show too.",
+                 self.show_scale, in_brief=Brief.WITH_PREVIOUS),
+            Beat("Are these clean strokes, loops and edges? Not at all: speckled blotches, with a blurry shape "
+                 "at best.", self.show_honesty, brief="Clean strokes? Not at all: speckled blotches."),
+            Beat(f"They grew out of {'faint ' if faint else ''}random noise over the {h.epochs:,} epochs of "
+                 "training; each frame here is a recorded snapshot.", self.show_growth,
+                 brief=f"They grew out of {'faint ' if faint else ''}noise over the {h.epochs:,} epochs."),
             Beat(f"{self.neuron_name(r['neuron']).capitalize()} fires most for {names[r['most']]}s, "
                  f"{number(r['most_mean'])} on average, and least for {names[r['least']]}s, "
                  f"{number(r['least_mean'])}.", self.show_response),
         ]
         if not verdict.learned:
             beats.append(Beat(f"But this run did not learn: {verdict.why_not}; these pictures are what it was "
-                              "left with.", lambda: None))
+                              "left with.", lambda: self.play(Indicate(self.title, color=HIGHLIGHT),
+                                                              run_time=self.paced(1.0))))
         return beats
 
-    def show_title(self) -> None:
+    def show_pictures(self) -> None:
         self.play(Write(self.title), FadeIn(self.subtitle), run_time=1.0)
-        self.play(Create(self.frames, lag_ratio=0.05), FadeIn(self.numbers), run_time=1.2)
+        self.play(Create(self.frames, lag_ratio=0.05), FadeIn(self.numbers),
+                  FadeIn(self.pictures, lag_ratio=0.08), run_time=self.paced(1.5))
 
-    def show_legend(self) -> None:
-        """The colour scale, and the pictures the sentence speaks of: the weights before training."""
-        self.play(FadeIn(self.legend, shift=UP * 0.2), run_time=1.0)
-        self.play(FadeIn(self.pictures, lag_ratio=0.05), run_time=1.5)
+    def show_layout(self) -> None:
+        """The subtitle's size of the image pointed at, and the colours' meaning put up beside."""
+        self.play(Indicate(self.subtitle, color=HIGHLIGHT, scale_factor=1.0), run_time=1.0)
+        self.play(FadeIn(self.legend, shift=UP * 0.2), run_time=self.paced(1.0, 0.5))
+        # Blue, then red, pointed at in the scale as the sentence names them.
+        half = self.strip.width / 2
+        for side in (RIGHT, LEFT):
+            spot = Rectangle(width=half, height=self.strip.height + 0.1, color=HIGHLIGHT, stroke_width=3)
+            spot.move_to(self.strip.get_center() + side * half / 2)
+            self.play(Create(spot), run_time=self.paced(0.5, 0.5))
+            self.remove(spot)
 
-    def show_noise(self) -> None:
-        self.play(Indicate(self.frames, color=HIGHLIGHT, scale_factor=1.0), run_time=1.0)
+    def show_scale(self) -> None:
+        self.play(Indicate(self.ends[0], color=HIGHLIGHT), Indicate(self.ends[2], color=HIGHLIGHT),
+                  run_time=self.paced(1.2))
 
-    def show_after(self) -> None:
-        def morph(_, alpha: float) -> None:
-            for picture, before, after in zip(self.pictures, self.before, self.after):
-                picture.set_rgb(self.colors(before + alpha * (after - before)))
+    def show_honesty(self) -> None:
+        """The most selective neuron's picture lifted out of the grid and shown large: a close look."""
+        index = self.response["neuron"]
+        self.box = SurroundingRectangle(self.pictures[index], color=HIGHLIGHT, buff=0.04)
+        self.play(Create(self.box), run_time=0.6)
+        self.play(TransformFromCopy(VGroup(self.pictures[index].copy(), self.frames[index].copy()), self.zoom_group[0]),
+                  FadeIn(self.zoom_caption), run_time=self.paced(1.5, 0.6))
+        # "Not at all": the close look is held up against the whole grid, picture by picture.
+        self.play(LaggedStart(*(Indicate(frame, color=HIGHLIGHT, scale_factor=1.0) for frame in self.frames),
+                              lag_ratio=0.2), run_time=self.paced(1.0))
 
-        self.play(UpdateFromAlphaFunc(self.pictures, morph), run_time=2.5)
+    def show_growth(self) -> None:
+        """Every picture through the recorded snapshots, from the first to the last, each frame one
+        snapshot (its epoch in the readout): no blend between them."""
+        h, index = self.history, self.response["neuron"]
+        snapshots = self.grow_snapshots
+        weights = h.weights[0]
+        self.add(self.epoch_row)
+
+        def show(snapshot: int) -> None:
+            for picture, w in zip(self.pictures, weights[snapshot, :self.shown]):
+                picture.set_rgb(self.colors(w.astype(float)))
+            self.zoom.set_rgb(self.colors(weights[snapshot, index].astype(float)))
+            self.epoch_readout.set_text(f"{int(h.snapshot_epochs[snapshot]):,}")
+
+        def step(_, alpha: float) -> None:
+            show(int(snapshots[min(int(alpha * len(snapshots)), len(snapshots) - 1)]))
+
+        show(0)
+        self.play(FadeIn(self.epoch_row), run_time=0.4)
+        seconds = self.paced(max(1.5, len(snapshots) / GROW_FRAMES_PER_SECOND), 0.9)
+        self.play(UpdateFromAlphaFunc(self.pictures, step), rate_func=linear, run_time=seconds)
+        show(int(snapshots[-1]))
 
     def show_response(self) -> None:
-        """The most selective neuron boxed, and beside the scale its picture large, next to the average
-        of the digits it fires for most."""
-        r = self.response
-        index = r["neuron"]
-        box = SurroundingRectangle(self.pictures[index], color=HIGHLIGHT, buff=0.04)
-        region = self.column.below(self.legend.get_bottom()[1] - 0.5)
-        side = max(0.5, min((region.width - 0.3) / 2, region.height - 0.8))
-        picture = Raster(self.colors(self.after[index]), side, side, smooth=False)
-        weights = VGroup(picture, Rectangle(width=side, height=side, stroke_color=MUTED, stroke_width=1.5))
-        average = PixelImage(r["average"], self.shape, side)
-        names = self.history.class_names
-        pair = VGroup(weights, average).arrange(RIGHT, buff=0.3)
-        captions = VGroup(Label(self.neuron_name(index), font_size=18, color=LABEL).next_to(weights, DOWN, buff=0.1),
-                          Label(f"average of {r['count']:,} {r['source']} {names[r['most']]}s", font_size=18,
-                               color=LABEL).next_to(average, DOWN, buff=0.1))
-        zoom = VGroup(pair, captions)
-        fit(zoom, region.above(region.top - zoom.height), UP + LEFT)
-        self.play(Create(box), run_time=0.6)
-        self.play(FadeIn(weights), FadeIn(average), FadeIn(captions), run_time=1.2)
+        """The average digit it fires for most beside its picture, then its mean for each class grown
+        as bars, the highest and lowest numbered."""
+        self.play(FadeIn(self.average), FadeIn(self.average_caption), run_time=0.8)
+        heading, rects, names, values = self.bars
+        self.play(FadeIn(heading), FadeIn(names),
+                  *(GrowFromEdge(bar, DOWN if self.response["means"][i] >= 0 else UP) for i, bar in enumerate(rects)),
+                  run_time=self.paced(1.2, 0.4))
+        self.play(FadeIn(values, shift=UP * 0.1), run_time=self.paced(0.8, 0.5))
+        self.play(*(Indicate(rects[slot], color=HIGHLIGHT) for slot in
+                    (self.response["most_slot"], self.response["least_slot"])), run_time=self.paced(1.0))
+
+
+def display_scale(weights: np.ndarray) -> float:
+    """The |w| at which a picture's colour is full: the ``SCALE_PERCENTILE``th percentile of the trained
+    weights' sizes (the largest when they are all zero), so the bulk of them is visible."""
+    sizes = np.abs(np.asarray(weights, dtype=float))
+    scale = float(np.percentile(sizes, SCALE_PERCENTILE))
+    return scale if scale > 0 else float(sizes.max()) or 1.0

@@ -4,23 +4,31 @@ Each hidden neuron of the trained network gives a value at every point of the
 plane; drawn in the neuron colours, that is a picture of what it responds to. The
 first hidden layer's neurons are a function of one weighted sum of x1 and x2, so
 each divides the plane along a straight line; later layers combine those into
-curved regions, and the output's map is the decision. All from the final weights.
+curved regions, and the output's map is the decision. All from the final weights;
+then every map replays how it took shape, one recorded snapshot a frame. Over each
+map of the first hidden layer, the straight line where its sum is zero is drawn
+from the neuron's own weights and bias.
 """
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, Indicate, Rectangle, VGroup, Write
+from manim import (
+    DOWN, LEFT, RIGHT, UP, Create, FadeIn, Indicate, LaggedStart, Line, Rectangle, UpdateFromAlphaFunc, VGroup, Write,
+    linear,
+)
 
 from nnscratch import judge
 from nnscratch.activations import HIDDEN_ACTIVATIONS
 from nnscratch.snapshot_outputs import activations_at, class_probabilities
 from scenes.chapters.base import HistoryScene
 from scenes.mobjects.glyphs import Label
+from scenes.mobjects.plot import labelled
+from scenes.mobjects.readout import Readout
 from scenes.mobjects.layout import GAP, fit, safe_area
 from scenes.narration.beats import Beat, counted
 from scenes.mobjects.plane_maps import HEAT_GRID, Plane
 from scenes.mobjects.plane_panel import DOT_SHARE, class_of
-from scenes.mobjects.raster import Raster, ScatterPoints
+from scenes.mobjects.raster import Raster, ScatterPoints, rgba_bytes
 from scenes.mobjects.style import ACTIVATION_LOOKS, HIGHLIGHT, LABEL, MUTED, class_rgbs, neuron_colors, plane_colors
 
 MAP_GRID = 64  # points a side at which each neuron is asked
@@ -28,6 +36,9 @@ MAX_PER_ROW = 8  # neurons shown of a layer
 MAX_ROWS = 3  # hidden layers shown
 MAPS_SHARE = 0.6  # of the width, for the neurons' maps
 MAP_GAP = 0.12
+FONT = 22  # headings and what the narration says
+GROW_FRAMES_PER_SECOND = 12  # recorded snapshots a second as the maps take shape, where there are that many
+GROW_SECONDS = 3.0
 
 
 class PlaneFeaturesScene(HistoryScene):
@@ -50,6 +61,25 @@ class PlaneFeaturesScene(HistoryScene):
         outputs = activations_at(h, [-1], self.plane.grid(HEAT_GRID))[-1][0]
         self.heat = plane_colors(class_probabilities(outputs)).reshape(HEAT_GRID, HEAT_GRID, 3)
         self.signed = HIDDEN_ACTIVATIONS[h.activation].signed
+        count = min(h.n_snapshots, int(GROW_SECONDS * GROW_FRAMES_PER_SECOND) + 1)
+        self.grow_snapshots = np.unique(np.round(np.linspace(0, h.n_snapshots - 1, count)).astype(int))
+
+    def growth_frames(self) -> tuple[dict[int, np.ndarray], np.ndarray]:
+        """Every shown map, and the output's, at each of ``grow_snapshots``, as bytes: (snapshots, neurons,
+        G, G, 4) per layer, and (snapshots, G, G, 4) for the output."""
+        h = self.history
+        levels = ACTIVATION_LOOKS[h.activation].levels
+        activations = activations_at(h, self.grow_snapshots, self.plane.grid(MAP_GRID))
+        maps = {}
+        for layer in self.layers:
+            shown = len(self.pictures[layer])
+            values = activations[layer][..., :shown]  # (S, G*G, shown)
+            rgb = neuron_colors(levels(values.ravel())).reshape(*values.shape, 3)
+            maps[layer] = rgba_bytes(np.moveaxis(rgb, 2, 1).reshape(len(self.grow_snapshots), shown, MAP_GRID,
+                                                                    MAP_GRID, 3))
+        outputs = activations_at(h, self.grow_snapshots, self.plane.grid(HEAT_GRID))[-1]
+        heat = plane_colors(class_probabilities(outputs)).reshape(len(self.grow_snapshots), HEAT_GRID, HEAT_GRID, 3)
+        return maps, rgba_bytes(heat)
 
     def prepare(self) -> None:
         area, sizes = safe_area(), self.history.layer_sizes
@@ -57,14 +87,14 @@ class PlaneFeaturesScene(HistoryScene):
         fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
         content = area.below(self.title.get_bottom()[1] - 2 * GAP)
         maps_region = content.left_of(content.left + MAPS_SHARE * content.width)
-        heading_height = Label("hidden layer 1", font_size=22).height + 0.1
+        heading_height = Label("hidden layer 1", font_size=FONT).height + 0.1
         side, columns = self.map_size(maps_region.width, maps_region.height, heading_height)
         self.rows = []
         top = maps_region.top
         for layer in self.layers:
             shown = len(self.pictures[layer])
             more = f", the first {shown} of {sizes[layer]}" if shown < sizes[layer] else ""
-            heading = Label(f"hidden layer {layer}{more}", font_size=22, color=MUTED)
+            heading = Label(f"hidden layer {layer}{more}", font_size=FONT, color=MUTED)
             heading.move_to([maps_region.left, top, 0], UP + LEFT)
             maps = VGroup()
             for index, rgb in enumerate(self.pictures[layer]):
@@ -78,6 +108,29 @@ class PlaneFeaturesScene(HistoryScene):
             lines = -(-shown // columns)
             top -= heading_height + lines * (side + MAP_GAP) + MAP_GAP
         self.build_output(content.right_of(maps_region.right + 2 * GAP))
+        self.lines = self.zero_lines()
+        h = self.history
+        self.epoch_readout = Readout(len(f"{h.epochs:,}"), font_size=FONT + 2, color=LABEL)
+        self.epoch_row = labelled(Label("epoch", font_size=FONT + 2, color=MUTED), self.epoch_readout,
+                                  Label(f"/ {h.epochs:,}", font_size=FONT + 2, color=MUTED))
+        self.epoch_row.move_to([area.right, self.title.get_center()[1], 0], RIGHT)
+        self.epoch_readout.set_text(f"{h.epochs:,}")
+
+    def zero_lines(self) -> VGroup:
+        """Over each shown map of hidden layer 1, the line where the neuron's sum w₁x₁ + w₂x₂ + b is zero,
+        from its final weights and bias, cut to the map's square (none where it misses the square)."""
+        h, lines = self.history, VGroup()
+        W, b = h.weights[0][-1].astype(float), h.biases[0][-1].astype(float)
+        plane = self.plane
+        for neuron, (picture, _) in enumerate(self.rows[0][1]):
+            ends = square_crossings(W[neuron], float(b[neuron]), plane.x, plane.y, plane.half)
+            if ends is None:
+                continue
+            left, bottom, side, _ = picture.box
+            points = [[left + (x - plane.x + plane.half) / (2 * plane.half) * side,
+                       bottom + (y - plane.y + plane.half) / (2 * plane.half) * side, 0] for x, y in ends]
+            lines.add(Line(*points, color=HIGHLIGHT, stroke_width=2.5))
+        return lines
 
     def map_size(self, width: float, height: float, heading_height: float) -> tuple[float, int]:
         """The largest side of a map, and the maps a line, that fit every shown layer in ``width`` x ``height``."""
@@ -94,10 +147,10 @@ class PlaneFeaturesScene(HistoryScene):
 
     def build_output(self, region) -> None:
         h = self.history
-        heading = Label("the output", font_size=22, color=MUTED)
+        heading = Label("the output", font_size=FONT, color=MUTED)
         names = h.class_names
         legend = VGroup(*(VGroup(Rectangle(width=0.16, height=0.16, stroke_width=0, fill_color=rgb, fill_opacity=1.0),
-                                 Label(name, font_size=18, color=MUTED)).arrange(RIGHT, buff=0.1)
+                                 Label(name, font_size=FONT - 2, color=MUTED)).arrange(RIGHT, buff=0.1)
                           for rgb, name in zip(class_rgbs(len(names)), names))).arrange(DOWN, aligned_edge=LEFT,
                                                                                       buff=0.08)
         side = max(0.5, min(region.width, region.height - heading.height - legend.height - 0.4))
@@ -122,37 +175,98 @@ class PlaneFeaturesScene(HistoryScene):
                  f"training: {colours}.", self.show_first_row,
                  brief=f"Here is each hidden neuron's value over the plane, after training: {colours}."),
             Beat("In hidden layer 1, a neuron's sum is a weighted sum of x₁ and x₂, so each one divides the plane "
-                 "along a straight line.", lambda: self.indicate_row(0)),
+                 "along a straight line, drawn in yellow.", self.show_lines,
+                 brief="In hidden layer 1, each divides the plane along a straight line."),
         ]
         if len(self.layers) > 1:
             later = "Hidden layer 2 adds" if len(self.layers) == 2 else f"Hidden layers 2 to {len(self.layers)} add"
             beats.append(Beat(f"{later} those lines up, weighted, so their neurons carve out bent regions.",
                               self.show_later_rows))
         if hidden > len(self.layers):
-            beats.append(Beat(f"The other {counted(hidden - len(self.layers), 'hidden layer')} go on combining "
-                              "the regions before them.", lambda: None))
+            more = hidden - len(self.layers)
+            self.more_note = Label(f"+ {counted(more, 'more hidden layer')}, not drawn", font_size=FONT, color=MUTED)
+            self.more_note.next_to(self.rows[-1][0], RIGHT, buff=0.4)  # on its heading row, where there is room
+            said = ("The last hidden layer goes on combining the regions before it." if more == 1 else
+                    f"The other {more} hidden layers go on combining the regions before them.")
+            beats.append(Beat(said, lambda: self.play(FadeIn(self.more_note, shift=UP * 0.1),
+                                                      run_time=self.paced(1.0))))
         names = h.class_names
         answer = f"its answer, {' or '.join(names)}" if names else "its answer"
         beats.append(Beat(f"The output combines the last layer's regions into {answer}: the dark seam is where it "
                           "cannot decide.", self.show_output, brief=f"The output combines them into {answer}."))
+        beats.append(Beat(f"They took these shapes over the {h.epochs:,} epochs; each frame here is a recorded "
+                          "snapshot.", self.show_growth,
+                          brief=f"They took these shapes over the {h.epochs:,} epochs."))
         verdict = judge(h)
         if not verdict.learned:
-            beats.append(Beat(f"But this run did not learn: {verdict.why_not}.", lambda: None))
+            beats.append(Beat(f"But this run did not learn: {verdict.why_not}.",
+                              lambda: self.play(Indicate(self.output[1]), run_time=self.paced(1.0))))
         return beats
 
     def show_first_row(self) -> None:
         self.play(Write(self.title), run_time=0.8)
         heading, maps = self.rows[0]
-        self.play(FadeIn(heading), FadeIn(maps, lag_ratio=0.1), run_time=1.5)
+        self.play(FadeIn(heading), FadeIn(maps, lag_ratio=0.15), run_time=self.paced(1.5))
 
-    def indicate_row(self, row: int) -> None:
-        self.play(Indicate(self.rows[row][0], color=HIGHLIGHT), run_time=1.0)
+    def show_lines(self) -> None:
+        """Each first-layer neuron's zero line drawn over its map, one after another."""
+        self.play(Indicate(self.rows[0][0], color=HIGHLIGHT), run_time=0.8)
+        if len(self.lines):
+            self.play(LaggedStart(*(Create(line) for line in self.lines), lag_ratio=0.3), run_time=self.paced(1.5))
 
     def show_later_rows(self) -> None:
-        for heading, maps in self.rows[1:]:
-            self.play(FadeIn(heading), FadeIn(maps, lag_ratio=0.1), run_time=1.2)
+        rows = self.rows[1:]
+        for heading, maps in rows:
+            self.play(FadeIn(heading), FadeIn(maps, lag_ratio=0.15), run_time=self.paced(1.2, 1 / len(rows)))
 
     def show_output(self) -> None:
         heading, square, frame, dots, legend = self.output
-        self.play(FadeIn(heading), Create(frame), FadeIn(square), run_time=1.0)
-        self.play(FadeIn(dots), FadeIn(legend), run_time=1.0)
+        self.play(FadeIn(heading), Create(frame), FadeIn(square), run_time=self.paced(1.0, 0.5))
+        self.play(FadeIn(dots), FadeIn(legend), run_time=self.paced(1.0))
+
+    def show_growth(self) -> None:
+        """Every map, and the output's, through the recorded snapshots from the first to the last, one
+        snapshot a frame (its epoch in the readout), the zero lines hidden while they would be stale."""
+        maps, heat = self.growth_frames()
+        rasters = {layer: [picture for picture, _ in row[1]] for layer, row in zip(self.layers, self.rows)}
+        square, h = self.output[1], self.history
+        snapshots = self.grow_snapshots
+
+        def show(slot: int) -> None:
+            for layer, pictures in rasters.items():
+                for picture, pixels in zip(pictures, maps[layer][slot]):
+                    picture.set_bytes(pixels)
+            square.set_bytes(heat[slot])
+            self.epoch_readout.set_text(f"{int(h.snapshot_epochs[snapshots[slot]]):,}")
+
+        def step(_, alpha: float) -> None:
+            show(min(int(alpha * len(snapshots)), len(snapshots) - 1))
+
+        show(0)
+        self.play(FadeIn(self.epoch_row), self.lines.animate.set_stroke(opacity=0.0), run_time=0.4)
+        seconds = self.paced(max(1.5, len(snapshots) / GROW_FRAMES_PER_SECOND), 0.85)
+        self.play(UpdateFromAlphaFunc(square, step), rate_func=linear, run_time=seconds)
+        show(len(snapshots) - 1)
+        self.play(self.lines.animate.set_stroke(opacity=1.0), run_time=self.paced(0.5))
+
+
+def square_crossings(w: np.ndarray, b: float, x: float, y: float, half: float) -> list[tuple[float, float]] | None:
+    """Where the line w[0]·x₁ + w[1]·x₂ + b = 0 crosses the square centred on (x, y) of half side
+    ``half``: its two ends inside the square, or None when it misses it."""
+    points = []
+    low_x, high_x, low_y, high_y = x - half, x + half, y - half, y + half
+    if abs(w[1]) > 1e-12:
+        for edge in (low_x, high_x):
+            at = -(w[0] * edge + b) / w[1]
+            if low_y - 1e-9 <= at <= high_y + 1e-9:
+                points.append((edge, at))
+    if abs(w[0]) > 1e-12:
+        for edge in (low_y, high_y):
+            at = -(w[1] * edge + b) / w[0]
+            if low_x - 1e-9 <= at <= high_x + 1e-9:
+                points.append((at, edge))
+    unique = []
+    for point in points:
+        if all(abs(point[0] - p[0]) + abs(point[1] - p[1]) > 1e-9 for p in unique):
+            unique.append(point)
+    return unique[:2] if len(unique) >= 2 else None

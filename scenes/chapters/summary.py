@@ -1,71 +1,95 @@
-"""SummaryScene: the run's real final numbers, beside the trained network, and whether it learned."""
+"""SummaryScene: the story's recap in the run's own final numbers, drawn, and whether it learned.
+
+On the left, the trained network lit by the example the story followed; on the
+right what it learned from and how (one line each, no unexplained terms), the
+cost curve drawn as its fall is said, the test and training accuracies grown as
+bars, and the verdict of ``nnscratch.verdict.judge`` as a badge: learned, did not
+learn, unstable or overfit. It closes on the signal flowing through the network,
+the one still stretch the story may keep.
+"""
 from __future__ import annotations
 
 import math
 
-from manim import DOWN, LEFT, UP, FadeIn, VGroup, Write
+import numpy as np
+from manim import (
+    DOWN, LEFT, RIGHT, UP, Create, FadeIn, GrowFromEdge, Indicate, Rectangle, RoundedRectangle, VGroup, VMobject,
+    Write,
+)
 
 from nnscratch.verdict import judge
 from scenes.chapters.base import HistoryScene
-from scenes.narration.words import accuracy_number, data_words, loss_change, loss_number, neuron_words
+from scenes.narration.words import accuracy_number, loss_change, loss_number
 from scenes.mobjects.glyphs import Label
-from scenes.mobjects.layout import GAP, fit, fit_network, safe_area, short_sizes
+from scenes.mobjects.layout import GAP, Region, fit, fit_network, safe_area, short_sizes
 from scenes.narration.beats import Beat, Brief
-from scenes.mobjects.style import LABEL, MUTED, NEGATIVE
+from scenes.mobjects.style import LABEL, MUTED, NEGATIVE, RIGHT as RIGHT_COLOR
 
-FACT_FONT = 28
-COLUMN_SHARE = 0.55  # of the frame's width, for the facts
+FACT_FONT = 24
+NUMBER_FONT = 24  # the numbers said, on the curve and the bars
+COLUMN_SHARE = 0.52  # of the frame's width, for the recap beside the network
+LOSS_COLOR = "#FFD95E"  # as the training chapter draws the cost
+TEST_COLOR = "#C8A2E8"
+ACCURACY_COLOR = "#83C167"
+OPTIMIZER_WORDS = {"sgd": "gradient descent", "momentum": "gradient descent with momentum",
+                   "rmsprop": "gradient descent (rmsprop)", "adam": "gradient descent (adam)"}
 
 
 class SummaryScene(HistoryScene):
-    """What was trained, how, and what it reached, one fact a beat, from the run's history."""
+    """What was trained, how, and what it reached, drawn and said from the run's history."""
 
     def prepare(self) -> None:
         area, h = safe_area(), self.history
-        self.title = Label("What the network learned", font_size=38, color=LABEL)
+        self.verdict = judge(h)
+        self.title = Label("Summing up", font_size=38, color=LABEL)
         fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
         top = self.title.get_bottom()[1] - 2 * GAP
         column = area.below(top).right_of(area.right - COLUMN_SHARE * area.width)
-        self.facts = [self.fact(text, detail) for text, detail in self.fact_texts()]
-        verdict = judge(h)
-        self.warning = None
-        failings = ([] if verdict.learned else ["it did not learn"]) + (["it is unstable"] if verdict.unstable else []) \
-            + (["it overfit"] if verdict.learned and verdict.overfit else [])
-        if failings:
-            self.warning = self.fact(", and ".join(failings), "", NEGATIVE)
-            self.facts.append(self.warning)
-        stack = VGroup(*self.facts).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
-        fit(stack, column, UP + LEFT)
         region = area.below(top).left_of(column.left - 2 * GAP)
         self.network_mob = fit_network(self.make_network, region)
         self.network_mob.set_weights(self.weights_at(-1), scale=self.weight_scale)
         self.network_mob.set_activations([a[0] for a in h.network_at(-1).trace(h.probe_input.astype(float)).a])
+        self.facts = VGroup(*(Label(f"{text}: {detail}" if detail else text, font_size=FACT_FONT - 2, color=MUTED)
+                              for text, detail in self.fact_texts()[:3])).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+        fit(self.facts, column.above(column.top - self.facts.height), UP + LEFT)
+        for line in self.facts:  # each shrunk on its own, if it must be: a long one leaves the others their size
+            fit(line, Region(column.left, column.right, line.get_bottom()[1], line.get_top()[1]), LEFT)
+        below = column.below(self.facts.get_bottom()[1] - 0.35)
+        self.badge = self.verdict_badge()
+        fit(self.badge, below.above(below.bottom + self.badge.height), DOWN + LEFT)
+        middle = below.above(self.badge.get_top()[1] + 0.3)
+        has_accuracy = not math.isnan(float(h.train_accuracy[-1]))
+        cost_region = middle.above(middle.top - (0.55 if has_accuracy else 1.0) * middle.height)
+        self.cost = self.cost_curve(cost_region)
+        self.accuracy = self.accuracy_bars(middle.below(cost_region.bottom - 0.25)) if has_accuracy else None
 
-    @staticmethod
-    def fact(text: str, detail: str, colour=LABEL) -> VGroup:
-        lines = VGroup(Label(text, font_size=FACT_FONT, color=colour))
-        if detail:
-            lines.add(Label(detail, font_size=FACT_FONT - 6, color=MUTED))
-        return lines.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+    # -- the recap's parts -----------------------------------------------------------------
 
     def fact_texts(self) -> list[tuple[str, str]]:
+        """What was trained and how, each a line: the data, the network, the training (then the cost, and
+        the accuracy when there is one)."""
         h, meta = self.history, self.history.metadata
         sizes = h.layer_sizes
         n_parameters = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
         batch = meta.get("batch_size")
         first, last = float(h.train_loss[0]), float(h.train_loss[-1])
         facts = [
-            (data_words(h), f"{len(h.X_train):,} to train on, {len(h.X_test):,} to test"),
-            (f"a {short_sizes(sizes)} network of {neuron_words(meta)}",
-             f"{n_parameters:,} weights and biases"),
-            (f"{h.epochs:,} epochs of {meta['optimizer']}, learning rate {meta['learning_rate']:g}",
-             f"batches of {batch}" if batch else "the whole training set each step"),
-            (f"loss {loss_number(first)} → {loss_number(last)}", loss_change(first, last)),
+            (self.data_name(), f"{len(h.X_train):,} training, {len(h.X_test):,} test"),
+            (short_sizes(sizes), f"{n_parameters:,} weights and biases"),
+            (f"{h.epochs:,} epochs", f"learning rate {meta['learning_rate']:g}"
+             + (f", steps of {batch}" if batch else "")),
+            (f"cost {loss_number(first)} → {loss_number(last)}", loss_change(first, last)),
         ]
         accuracy = self.accuracy_text()
         if accuracy:
             facts.append(accuracy)
         return facts
+
+    def data_name(self) -> str:
+        """The data in two or three words, without numbers of its own (the lines' numbers are the counts)."""
+        return {"digits": "handwritten digits", "moons": "two half-moons", "spiral": "spiral arms",
+                "circles": "a ring around a disc", "xor": "points by sign", "gaussians": "clusters",
+                "sample": "two blobs"}.get(self.history.dataset_name, "examples")
 
     def accuracy_text(self) -> tuple[str, str] | None:
         h = self.history
@@ -77,54 +101,166 @@ class SummaryScene(HistoryScene):
             return f"accuracy {accuracy_number(train)} on the training set", "no test set was kept"
         return f"accuracy {accuracy_number(test)} on test examples", f"{accuracy_number(train)} on the training set"
 
+    def cost_curve(self, region: Region) -> VGroup:
+        """The training cost over the epochs as one line in ``region``, its first and last values written
+        at its ends: the fall said, drawn."""
+        h = self.history
+        # The heading on a row of its own, as the accuracy's: a curve that hardly fell ends as high as
+        # it starts, where a heading beside it would sit on its last value.
+        heading = Label("cost", font_size=FACT_FONT, color=LABEL)
+        heading.move_to([region.left, region.top, 0], UP + LEFT)
+        start = Label(loss_number(h.train_loss[0]), font_size=NUMBER_FONT, color=LOSS_COLOR)
+        end = Label(loss_number(h.train_loss[-1]), font_size=NUMBER_FONT, color=LOSS_COLOR)
+        box = Region(region.left + start.width + 0.15, region.right - end.width - 0.15, region.bottom + 0.05,
+                     heading.get_bottom()[1] - 0.1 - start.height / 2)
+        losses = h.train_loss.astype(float)
+        epochs = np.unique(np.round(np.linspace(0, len(losses) - 1, min(len(losses), 200))).astype(int))
+        top = float(losses.max()) or 1.0
+        # A long run's first epochs hold its fall: epochs spread as log(1 + epoch), as the training chapter's axis.
+        position = np.log1p(epochs) / math.log1p(epochs[-1]) if epochs[-1] >= 5000 else epochs / max(epochs[-1], 1)
+        points = np.column_stack([box.left + position * box.width, box.bottom + losses[epochs] / top * box.height,
+                                  np.zeros(len(epochs))])
+        line = VMobject(stroke_color=LOSS_COLOR, stroke_width=3).set_points_as_corners(points)
+        start.next_to(points[0], LEFT, buff=0.1)
+        end.next_to(points[-1], RIGHT, buff=0.1)
+        axis = VGroup(*(Rectangle(width=box.width, height=0.0, stroke_color=MUTED, stroke_width=1.5)
+                        .move_to([box.left + box.width / 2, box.bottom, 0]),))
+        return VGroup(heading, axis, line, start, end)
+
+    def accuracy_bars(self, region: Region) -> VGroup:
+        """Test and training accuracy as bars along a 0 to 100% track, each with its number."""
+        h = self.history
+        rows = [("training", float(h.train_accuracy[-1]), ACCURACY_COLOR)]
+        if h.has_test and not math.isnan(float(h.test_accuracy[-1])):
+            rows.insert(0, ("test", float(h.test_accuracy[-1]), TEST_COLOR))
+        heading = Label("accuracy", font_size=FACT_FONT, color=LABEL)
+        heading.move_to([region.left, region.top, 0], UP + LEFT)
+        names = [Label(name, font_size=FACT_FONT - 2, color=MUTED) for name, _, _ in rows]
+        values = [Label(accuracy_number(value), font_size=NUMBER_FONT, color=color) for _, value, color in rows]
+        name_width = max(name.width for name in names) + 0.15
+        value_width = max(value.width for value in values) + 0.15
+        track_width = max(0.5, region.width - name_width - value_width)
+        row_height = min(0.42, (heading.get_bottom()[1] - 0.1 - region.bottom) / len(rows))
+        bars, tracks = VGroup(), VGroup()
+        for index, ((_, value, color), name, label) in enumerate(zip(rows, names, values)):
+            y = heading.get_bottom()[1] - 0.1 - (index + 0.5) * row_height
+            left = region.left + name_width
+            name.move_to([region.left, y, 0], LEFT)
+            track = Rectangle(width=track_width, height=row_height * 0.6, stroke_color=MUTED, stroke_width=1,
+                              fill_opacity=0).move_to([left + track_width / 2, y, 0])
+            bar = Rectangle(width=max(track_width * value, 0.01), height=row_height * 0.6, stroke_width=0,
+                            fill_color=color, fill_opacity=0.85).move_to([left, y, 0], LEFT)
+            label.next_to(track, RIGHT, buff=0.12)
+            bars.add(bar)
+            tracks.add(track)
+        self.bar_values = VGroup(*values)
+        return VGroup(heading, VGroup(*names), tracks, bars, self.bar_values)
+
+    def verdict_badge(self) -> VGroup:
+        """The verdict in a frame of its colour: green when it learned, red for a failing."""
+        verdict, words, colour = self.verdict, self.verdict_words()[1], RIGHT_COLOR
+        if not verdict.learned or verdict.unstable or verdict.overfit:
+            colour = NEGATIVE
+        text = Label(words, font_size=FACT_FONT + 2, color=colour)
+        frame = RoundedRectangle(width=text.width + 0.4, height=text.height + 0.3, corner_radius=0.12,
+                                 stroke_color=colour, stroke_width=3).move_to(text)
+        return VGroup(frame, text)
+
+    def verdict_words(self) -> tuple[str, str]:
+        """The verdict as said, and as its badge reads, in the video's words ("cost", not "loss")."""
+        v, h = self.verdict, self.history
+        if not v.learned:
+            why = as_cost(v.why_not)
+            unstable = f"; and it is unstable: {as_cost(v.unstable)}" if v.unstable else ""
+            return f"This network did not learn: {why}{unstable}.", f"did not learn: {why}"
+        if v.unstable:
+            return f"It learned, but it is unstable: {as_cost(v.unstable)}.", "learned, but unstable"
+        if v.overfit:
+            best = v.best_test_epoch
+            return (f"It learned, then overfit: from epoch {best:,} its test cost rose.",
+                    f"learned, then overfit from epoch {best:,}")
+        if h.has_test and not math.isnan(float(h.test_accuracy[-1])):
+            return "It learned, and the test examples show it did not just memorise.", "learned"
+        return "It learned.", "learned"
+
     # -- what is said -------------------------------------------------------------------
 
     def script(self) -> list[Beat]:
         h = self.history
-        verdict = judge(h)
         first, last = float(h.train_loss[0]), float(h.train_loss[-1])
         accuracy = self.accuracy_text()
+        said_accuracy = ""
+        if accuracy and h.has_test:
+            said_accuracy = (f"It gets {accuracy_number(h.test_accuracy[-1])} of the test examples right, and "
+                             f"{accuracy_number(h.train_accuracy[-1])} of its training examples.")
+        elif accuracy:
+            said_accuracy = f"It gets {accuracy_number(h.train_accuracy[-1])} of its training examples right."
+        brief_accuracy = (f", and it gets {accuracy_number(h.test_accuracy[-1])} of test examples right"
+                          if accuracy and h.has_test else "")
+        verdict_said, _ = self.verdict_words()
         beats = [
-            # A brief telling puts up the data's and the network's facts as the training's are said.
+            # A brief telling puts the recap's first lines up as the cost's fall is said.
             Beat("To sum up, with the run's own numbers.", self.show_title, in_brief=Brief.WITH_NEXT),
-            Beat(f"The data: {data_words(h)}; {len(h.X_train):,} examples to learn from and "
+            Beat(f"The data: {self.data_name()}; {len(h.X_train):,} examples to learn from and "
                  f"{len(h.X_test):,} kept apart to test.", lambda: self.show_fact(0), in_brief=Brief.WITH_NEXT),
-            Beat(f"The network: {len(h.layer_sizes)} layers, {self.facts_text(1)}.", lambda: self.show_fact(1),
-                 in_brief=Brief.WITH_NEXT),
-            # The training chapter said how the loss went: a brief telling puts it up under the accuracy.
-            Beat(f"It trained for {h.epochs:,} epochs, and the loss went from {loss_number(first)} to "
-                 f"{loss_number(last)}.", lambda: (self.show_fact(2), self.show_fact(3)),
-                 in_brief=Brief.WITH_NEXT if accuracy else Brief.SAID),
+            Beat(f"The network: {short_sizes(h.layer_sizes)}, {self.fact_texts()[1][1]}.",
+                 lambda: self.show_fact(1), in_brief=Brief.WITH_NEXT),
+            Beat(f"It trained for {h.epochs:,} epochs, and its cost fell from {loss_number(first)} to "
+                 f"{loss_number(last)}." if self.verdict.learned and last < first else
+                 f"It trained for {h.epochs:,} epochs; its cost went from {loss_number(first)} to {loss_number(last)}.",
+                 self.show_cost, brief=f"To sum up: its cost went from {loss_number(first)} to {loss_number(last)}"
+                                       f"{brief_accuracy}."),
         ]
-        if accuracy:
-            said = (f"It gets {accuracy[0].removeprefix('accuracy ')}; {accuracy[1]}." if h.has_test else
-                    f"It gets {accuracy[0].removeprefix('accuracy ')}.")
-            beats.append(Beat(said, lambda: self.show_fact(4), brief=f"After {h.epochs:,} epochs, i{said[1:]}"))
-        if not verdict.learned:
-            unstable = f"; and it is unstable: {verdict.unstable}" if verdict.unstable else ""
-            beats.append(Beat(f"This network did not learn: {verdict.why_not}{unstable}.", self.show_verdict))
-        elif verdict.unstable:
-            overfit = f"; and it overfit: {verdict.overfit}" if verdict.overfit else ""
-            beats.append(Beat(f"It learned, but it is unstable: {verdict.unstable}{overfit}.", self.show_verdict))
-        elif verdict.overfit:
-            beats.append(Beat(f"It learned, then overfit: {verdict.overfit}.", self.show_verdict))
+        if said_accuracy:
+            beats.append(Beat(said_accuracy, self.show_accuracy, in_brief=Brief.WITH_PREVIOUS))
+        short = verdict_said.split(":")[0].split(", and the test")[0].rstrip(".")
+        beats.append(Beat(verdict_said, self.show_verdict,
+                          brief=f"{short}. Every number and colour here came from this run.",
+                          brief_show=lambda: (self.show_verdict(), self.show_closing())))
         beats.append(Beat("Every number and colour in this video came from this run, as it trained.",
-                          self.show_closing))
+                          self.show_closing, in_brief=Brief.LEFT_OUT))
         return beats
-
-    def facts_text(self, index: int) -> str:
-        return self.fact_texts()[index][1]
 
     # -- beats --------------------------------------------------------------------------
 
     def show_title(self) -> None:
-        self.play(Write(self.title), FadeIn(self.network_mob), run_time=1.2)
+        self.network_mob.use_fast_drawing()
+        self.play(Write(self.title), FadeIn(self.network_mob), self.network_mob.fade_in_fast(),
+                  run_time=1.0 if self.brief else self.paced(1.2))
 
     def show_fact(self, index: int) -> None:
-        self.play(FadeIn(self.facts[index], shift=LEFT * 0.2), run_time=0.7)
+        self.play(FadeIn(self.facts[index], shift=LEFT * 0.2), run_time=0.6 if self.brief else self.paced(0.7))
+
+    def show_cost(self) -> None:
+        """The cost's fall drawn as its two ends are said: first value, the curve, the last value."""
+        if self.brief:
+            self.show_fact(2)
+        else:
+            self.play(FadeIn(self.facts[2], shift=LEFT * 0.2), run_time=0.6)
+        heading, axis, line, start, end = self.cost
+        self.play(FadeIn(heading), Create(axis), FadeIn(start), run_time=0.6)
+        self.play(Create(line), run_time=1.0 if self.brief else self.paced(1.2, 0.7))
+        self.play(FadeIn(end, shift=RIGHT * 0.1), run_time=0.5)
+
+    def show_accuracy(self) -> None:
+        heading, names, tracks, bars, values = self.accuracy
+        self.play(FadeIn(heading), FadeIn(names), Create(tracks), run_time=0.5)
+        self.play(*(GrowFromEdge(bar, LEFT) for bar in bars), run_time=self.paced(1.0, 0.6))
+        self.play(FadeIn(values, shift=RIGHT * 0.1), run_time=self.paced(0.5))
 
     def show_verdict(self) -> None:
-        self.play(FadeIn(self.warning), run_time=0.7)
+        self.play(FadeIn(self.badge, scale=1.2), run_time=0.8)
+        self.play(Indicate(self.badge), run_time=1.0 if self.brief else self.paced(1.0))
 
     def show_closing(self) -> None:
-        self.wait(0.5)
+        """The signal of the example followed flowing through the trained network, layer by layer: every
+        colour it passes is the run's."""
+        layers = len(self.network_mob.layer_sizes) - 1
+        seconds = max(0.6, self.paced(0.8 * layers) / layers)
+        for layer in range(layers):
+            self.play(self.network_mob.forward_flash(layer, run_time=seconds))
+
+
+def as_cost(words: str | None) -> str:
+    """The core's words for a run ("its loss jumped...") as the video says them: the cost."""
+    return (words or "").replace("loss", "cost")

@@ -1,28 +1,37 @@
-"""TrainingScene: training replayed from the history, network and curves in step."""
+"""TrainingScene: training replayed from the history, network and curves in step.
+
+The run's weights were recorded at its snapshots (every epoch, when they fit). A
+replay of a few seconds shows more frames than that, so each frame blends the two
+recorded states around its moment, and the narration says so; the curves, the
+readouts and the digits' answers show recorded values only. After the replay the
+test set does what the data chapter promised: training and test accuracy side by
+side, and the gap between them, read as memorising or not from the real numbers.
+"""
 from __future__ import annotations
 
 import math
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Axes, Create, FadeIn, Indicate, LaggedStart, ValueTracker, VMobject, Write,
-    linear,
+    DOWN, LEFT, RIGHT, UP, Axes, Circle, Create, DoubleArrow, FadeIn, FadeOut, GrowFromCenter, Indicate, LaggedStart,
+    Line, ValueTracker, VGroup, VMobject, Write, linear, smooth, there_and_back,
 )
 
 from nnscratch import judge
 from nnscratch.activations import HIDDEN_ACTIVATIONS
 from scenes.chapters.base import HistoryScene
-from scenes.narration.words import accuracy_number, loss_change, loss_number
+from scenes.narration.words import accuracy_number, loss_number
 from scenes.mobjects.digit_grid import DigitGrid
 from scenes.mobjects.glyphs import Label
 from scenes.mobjects.layout import GAP, Region, fit, fit_network, safe_area
-from scenes.narration.beats import Beat, Brief, counted
+from scenes.narration.beats import Beat, Brief
 from scenes.mobjects.neuron_maps import MAP_NEURON_RADIUS, mapped_neurons, neuron_maps, room_for_maps
+from scenes.mobjects.pixel_image import PixelImage
 from scenes.mobjects.plane_maps import PlaneMaps
-from scenes.mobjects.plane_panel import PlanePanel
+from scenes.mobjects.plane_panel import PlanePanel, class_of
 from scenes.mobjects.plot import EpochAxis, MetricPlot, labelled
 from scenes.mobjects.readout import Readout
-from scenes.mobjects.style import CLASS_COLORS, LABEL, MUTED, NEGATIVE, NEURON_RADIUS
+from scenes.mobjects.style import CLASS_COLORS, HIGHLIGHT, LABEL, MUTED, NEGATIVE, NEURON_RADIUS
 
 LOSS_COLOR = "#FFD95E"
 ACCURACY_COLOR = "#83C167"
@@ -30,17 +39,21 @@ TEST_COLOR = "#C8A2E8"  # lavender: unlike the train curves of both plots
 PANEL_SHARE = 0.44  # of the width below the title, for the plots
 SIDE_SHARE = 0.31  # of that width, for a panel of what the network answers (the plane, or digits)
 SIDE_PLOTS_SHARE = 0.29  # for the plots, beside such a panel
-SUMMARY_FONT = 20
+BAND_FONT = 22  # the line under the network: what an epoch is, later the warnings
+PLOT_FONT = 21  # the plots' axis labels and keys: read at 480p
 REPLAY_SHARES = (0.35, 0.3, 0.35)  # of the replay, for each of its three sentences
+KEYS_PER_SECOND = 12  # recorded states a second of replay, where the run recorded that many
+GAP_SMALL = 2.0  # points of accuracy: a gap this small is none to speak of
+GAP_LARGE = 10.0  # and one this large is much memorised
 
 
 class TrainingScene(HistoryScene):
     """Replay the run in about ``duration`` seconds whatever its number of epochs.
 
-    Keyframes are taken from the history where it changes fastest and the state
-    between them is interpolated, so 500 and 50,000 epochs make replays of one length.
-    ``duration`` is the replay's length; a part of it lasts longer when its sentence
-    needs more time to be read or spoken.
+    Keyframes are taken from the history where it changes fastest (up to KEYS_PER_SECOND a
+    second) and each frame blends the two around its moment, so 40 and 50,000 epochs make
+    replays of one length that move at every frame. ``duration`` is the replay's length; a part
+    of it lasts longer when its sentence needs more time to be read or spoken.
 
     Beside the network, a panel shows what the network answers as it learns: for 2-D
     data the plane (the points over the output's heatmap, and a map inside each neuron
@@ -53,11 +66,12 @@ class TrainingScene(HistoryScene):
         if not (math.isfinite(duration) and duration >= 3):
             raise ValueError(f"duration must be at least 3 s, got {duration}")
         self.replay_seconds = duration
-        self.keys = self.history.keyframes(max(2, int(duration * 6)))
+        self.keys = self.history.keyframes(max(2, int(duration * KEYS_PER_SECOND)))
         self.verdict = judge(self.history)
         self.answers_kind = answers_kind(self.history) if answers else None
         self.plane = self.neuron_maps = self.digits = None
         self.mapped: list[tuple[int, int]] = []  # (layer, neuron) of each neuron that shows a map
+        self.warnings: list[Label] = []
 
     def prepare(self) -> None:
         area = safe_area()
@@ -67,9 +81,9 @@ class TrainingScene(HistoryScene):
         panel = content.right_of(content.right - share * content.width)
         self.build_panel(panel)
         left = content.left_of(panel.left - 2 * GAP)
-        # Room at the bottom left for the summary and up to two warnings, one line each.
-        line = Label("Ag", font_size=SUMMARY_FONT).height
-        self.text_band = left.below(left.bottom + 3 * line + 2 * 0.12)
+        # A band at the bottom left: the example followed, and what an epoch is (later, any warnings).
+        line = Label("Ag", font_size=BAND_FONT).height
+        self.text_band = left.below(left.bottom + 2 * line + 0.15)
         upper = left.above(self.text_band.top + GAP)
         side = None
         if self.answers_kind is not None:
@@ -89,6 +103,7 @@ class TrainingScene(HistoryScene):
         elif self.answers_kind == "digits":
             self.digits = DigitGrid(self.history, self.keys, self.history.image_shape, self.history.class_names,
                                     side)
+        self.build_band()
 
     def build_plane(self, region: Region, mapped: list[tuple[int, int]]) -> None:
         """The plane panel in ``region``, and maps inside the ``mapped`` neurons, from one batched pass."""
@@ -98,49 +113,123 @@ class TrainingScene(HistoryScene):
         if mapped:
             self.neuron_maps = neuron_maps(self.network_mob, mapped, self.plane_maps.maps[0])
 
+    def build_band(self) -> None:
+        """The example whose activations light the neurons (a picture of it, or a ring on the plane),
+        and beside it what an epoch is, in the run's numbers."""
+        h, band = self.history, self.text_band
+        self.probe_mob = None
+        if h.image_shape is not None:
+            picture = PixelImage(h.probe_input, h.image_shape, band.height)
+            label = Label(f"the {self.probe_name()}\nwe follow", font_size=BAND_FONT, color=LABEL, line_spacing=0.8)
+            self.probe_mob = VGroup(picture, label.next_to(picture, RIGHT, buff=0.15))
+            fit(self.probe_mob, band, LEFT)
+        elif self.plane is not None:
+            square = self.plane.square.box
+            where = np.array(square[:2]) + self.plane_maps.plane.to_unit(h.probe_input[None].astype(float))[0] * square[2]
+            self.probe_mob = Circle(radius=max(4 * self.plane.dots.radius, 0.08), color=HIGHLIGHT,
+                                    stroke_width=3).move_to([*where, 0])
+        text_left = (self.probe_mob.get_right()[0] + 3 * GAP if self.probe_mob is not None
+                     and h.image_shape is not None else band.left)
+        self.definition = VGroup(*(Label(line, font_size=BAND_FONT, color=MUTED) for line in self.epoch_lines()))
+        self.definition.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        fit(self.definition, band.right_of(text_left), LEFT)
+
+    def probe_name(self) -> str:
+        """What the followed example is: its class name, or its target."""
+        names = self.history.class_names
+        target = self.history.probe_target.reshape(1, -1)
+        return names[int(class_of(target)[0])] if names else "example"
+
+    def epoch_lines(self) -> tuple[str, str]:
+        """What an epoch is, and the step's size, in the run's numbers: two lines."""
+        h = self.history
+        samples, batch = len(h.X_train), h.batch_size
+        steps = f"{-(-samples // batch):,} steps of {batch}" if batch else "1 step on them all"
+        optimizer = f" ({h.optimizer})" if h.optimizer != "sgd" else ""
+        dropout = f", dropout {h.dropout:.0%}" if h.dropout else ""
+        return (f"1 epoch: {samples:,} samples, {steps}", f"learning rate {h.learning_rate:g}{optimizer}{dropout}")
+
+    # -- the story ----------------------------------------------------------------------
+
     def script(self) -> list[Beat]:
-        h, meta = self.history, self.history.metadata
-        dataset = meta.get("dataset", {}).get("name", "its")
-        moved = np.abs(self.key_weights[-1] - self.key_weights[0]).mean() / max(self.weight_scale, 1e-12)
-        follow = {None: "", "plane": ", and the boundary moves with them", "digits": ", and the answers with them"}
-        weights = (f"Each frame shows the real weights at that epoch: edges recolour and thicken as they change"
-                   f"{follow[self.answers_kind]}." if moved >= 0.05
-                   else "Each frame shows the real weights at that epoch: here they hardly change.")
-        brief_weights = (f"Each frame shows the real weights at that epoch{follow[self.answers_kind]}."
-                         if moved >= 0.05 else None)
-        signed = HIDDEN_ACTIVATIONS[meta["activation"]].signed
+        h = self.history
+        samples, batch = len(h.X_train), h.batch_size
+        steps = (f"{-(-samples // batch):,} steps, each on a batch of {batch} samples" if batch
+                 else "one step, on all of them at once")
         beats = [
-            Beat(f"We train a {'-'.join(map(str, h.layer_sizes))} network on {dataset} data, with "
-                 f"{meta['optimizer']} at learning rate {meta['learning_rate']:g}.", self.show_intro,
-                 brief=f"Now the training: {counted(h.epochs, 'epoch')}, each a pass over the "
-                       f"{len(h.X_train):,} samples, at learning rate {meta['learning_rate']:g}"
-                       + (f" with {meta['optimizer']}." if meta["optimizer"] != "sgd" else ".")),
-            Beat(f"The loss measures how wrong its answers are; an epoch is one pass over the "
-                 f"{len(h.X_train):,} training samples.", self.show_measures, in_brief=Brief.WITH_PREVIOUS),
+            Beat(f"We train the network for {h.epochs:,} epochs, at learning rate {h.learning_rate:g}.",
+                 self.show_intro,
+                 brief=f"Training: {h.epochs:,} epochs, each a pass over the {samples:,} samples."),
+            Beat(f"An epoch is one pass over all {samples:,} training samples: {steps}.", self.show_epoch,
+                 in_brief=Brief.WITH_PREVIOUS),
             *self.answers_beats(),
-            Beat(f"At the start the weights are random, and the loss is {loss_number(h.train_loss[0])}.",
-                 self.show_start, in_brief=Brief.WITH_NEXT if brief_weights else Brief.SAID),
-            Beat(weights, lambda: self.replay_part(0),
-                 brief=f"From random weights on, e{brief_weights[1:]}" if brief_weights else None),
-            Beat("The neurons glow" + (", around their maps," if self.neuron_maps is not None else "")
-                 + " with the activations of one training sample"
-                 + (": blue when positive, amber when negative." if signed else ".") + self.dropout_words(),
-                 lambda: self.replay_part(1), in_brief=Brief.SAID if meta.get("dropout") else Brief.WITH_NEXT,
-                 brief_show=None if meta.get("dropout") else lambda: self.replay_part(1, stretch=False),
+            Beat(self.start_caption(), self.show_start, in_brief=Brief.WITH_NEXT),
+            Beat(self.replay_caption(), lambda: self.replay_part(0), brief=self.replay_caption(brief=True)),
+            Beat(self.glow_caption(), lambda: self.replay_part(1),
+                 in_brief=Brief.SAID if h.dropout else Brief.WITH_NEXT,
+                 brief_show=None if h.dropout else lambda: self.replay_part(1, stretch=False),
                  brief=self.dropout_words().strip() or None),
             Beat(self.outcome_caption(), lambda: self.replay_part(2), brief=self.outcome_caption(brief=True)),
+            Beat(self.gap_caption(), self.show_ending, brief=self.gap_caption(brief=True)),
             *self.digits_ending_beats(),
-            Beat(self.summary_text() + ".", self.show_ending, in_brief=Brief.WITH_PREVIOUS),
         ]
         if not self.verdict.learned:
             beats.append(Beat(f"This run did not learn: {self.verdict.why_not}.",
                               lambda: self.show_warning(f"did not learn: {self.verdict.why_not}")))
         if self.verdict.unstable:
             beats.append(Beat(f"And it is unstable: {self.verdict.unstable}; a smaller learning rate would steady "
-                              "it.", lambda: self.show_warning("unstable: its loss still jumps")))
+                              "it.", lambda: self.show_warning("unstable: its cost still jumps")))
         if self.verdict.overfit:
-            beats.append(Beat(f"And it overfits: {self.verdict.overfit}.", self.show_overfit))
-        return beats
+            beats.append(Beat(self.overfit_caption(), self.show_overfit))
+        return [self.said_as_cost(beat) for beat in beats]
+
+    @staticmethod
+    def said_as_cost(beat: Beat) -> Beat:
+        """The verdict's words call the cost "loss", as the core does; the video says "cost" throughout."""
+        for name in ("caption", "brief"):
+            text = getattr(beat, name)
+            if text:
+                setattr(beat, name, text.replace("training loss", "training cost").replace("test loss", "test cost")
+                        .replace("its loss", "its cost"))
+        return beat
+
+    def start_caption(self) -> str:
+        h = self.history
+        accuracy = (f", and it gets {accuracy_number(h.train_accuracy[0])} of them right"
+                    if not math.isnan(h.train_accuracy[0]) else "")
+        return f"At the start the weights are random: the cost is {loss_number(h.train_loss[0])}{accuracy}."
+
+    def replay_caption(self, brief: bool = False) -> str:
+        """What a frame of the replay is, said truly: recorded weights, blended between records."""
+        moved = np.abs(self.key_weights[-1] - self.key_weights[0]).mean() / max(self.weight_scale, 1e-12)
+        every = self.history.n_snapshots == self.history.epochs + 1
+        records = "recorded after every epoch" if every else "recorded at chosen epochs"
+        if moved < 0.05:
+            return f"Each frame shows the weights at that moment, {records} and blended between: here they hardly change."
+        if brief:
+            follow = " and the boundary" if self.answers_kind == "plane" else ""
+            lit = f", lit by {self.probe_words()}" if self.probe_words() else ""
+            return f"From random weights on, each frame blends the recorded weights{follow} of that moment{lit}."
+        return (f"Each frame shows the weights at that moment: {records}, and blended in between. Edges recolour and "
+                "thicken as they change.")
+
+    def probe_words(self) -> str:
+        """The example whose activations the neurons show, as the captions name it."""
+        if self.history.image_shape is not None:
+            return f"the {self.probe_name()} we follow"
+        return "the point we follow, ringed" if self.plane is not None else ""
+
+    def glow_caption(self) -> str:
+        signed = HIDDEN_ACTIVATIONS[self.history.activation].signed
+        colours = ": blue when positive, amber when negative" if signed else ""
+        if self.history.image_shape is not None:
+            who = f"{self.probe_words()}, bottom left"
+        elif self.plane is not None:
+            who = "the point we follow, ringed on the plane"
+        else:
+            who = "the training sample we follow"
+        maps = ", around their maps," if self.neuron_maps is not None else ""
+        return f"The neurons glow{maps} with the activations of {who}{colours}." + self.dropout_words()
 
     def dropout_words(self) -> str:
         """What the glow leaves out of a run with dropout, said: the replay shows the evaluated network."""
@@ -181,33 +270,62 @@ class TrainingScene(HistoryScene):
         if self.digits is None:
             return []
         right, count = int(self.digits.right[-1].sum()), len(self.digits.labels_true)
-        return [Beat(f"At the end it reads {right} of these {count} digits right.", self.show_digits_count)]
+        return [Beat(f"At the end it reads {right} of these {count} digits right.", self.show_digits_count,
+                     in_brief=Brief.LEFT_OUT)]
 
     def outcome_caption(self, brief: bool = False) -> str:
-        """What the loss and accuracy did, said as it was: a fall only when they fell."""
+        """What the cost and accuracy did, said as it was: a fall only when they fell."""
         h = self.history
         first, last = float(h.train_loss[0]), float(h.train_loss[-1])
-        learned = self.verdict.learned
-        if not learned or last >= first:
-            change = f"The loss goes from {loss_number(first)} to {loss_number(last)}"
-        elif brief:
-            change = f"The loss falls from {loss_number(first)} to {loss_number(last)}"
-        elif first >= 10 * last:
-            change = f"The loss falls from {loss_number(first)} to {loss_number(last)}, {loss_change(first, last)}"
-        else:
-            change = f"The loss falls from {loss_number(first)} to {loss_number(last)} ({loss_change(first, last)})"
+        verb = "falls" if self.verdict.learned and last < first else "goes"
+        change = f"The cost {verb} from {loss_number(first)} to {loss_number(last)}"
         if math.isnan(h.train_accuracy[0]):
             return change + "."
         before, after = h.train_accuracy[0], h.train_accuracy[-1]
-        test = (f", test accuracy to {accuracy_number(h.test_accuracy[-1])}" if brief else
-                f"; on the test set, {accuracy_number(h.test_accuracy[-1])}") \
-            if h.has_test and not math.isnan(h.test_accuracy[-1]) else ""
-        if learned and after > before:
-            return (change + f"{';' if brief else ', and'} training accuracy climbs from "
-                    f"{accuracy_number(before)} to {accuracy_number(after)}{test}.")
+        if self.verdict.learned and after > before:
+            climbs = "" if brief else " climbs"
+            return change + f"; training accuracy{climbs} from {accuracy_number(before)} to {accuracy_number(after)}."
+        return change + f", and training accuracy ends at {accuracy_number(after)}."
+
+    def has_gap(self) -> bool:
+        """Whether the run has a test accuracy to hold against the training one."""
+        h = self.history
+        return h.has_test and not math.isnan(h.test_accuracy[-1]) and not math.isnan(h.train_accuracy[-1])
+
+    def gap_points(self) -> float:
+        """Training accuracy minus test accuracy at the end, in percentage points, to the tenth shown."""
+        h = self.history
+        return round(100 * float(h.train_accuracy[-1]), 1) - round(100 * float(h.test_accuracy[-1]), 1)
+
+    def gap_caption(self, brief: bool = False) -> str:
+        """The check the data chapter promised: accuracy on examples never trained on, against the
+        training accuracy, and what the gap says."""
+        h = self.history
+        if not h.has_test:
+            return "No examples were kept apart, so nothing shows whether it learned or memorised."
+        if not self.has_gap():
+            return f"On the test examples it never trained on, the cost ends at {loss_number(h.test_loss[-1])}."
+        kind = {"digits": "digits", "plane": "points"}.get(self.answers_kind, "examples")
+        test, train = accuracy_number(h.test_accuracy[-1]), accuracy_number(h.train_accuracy[-1])
+        gap = self.gap_points()
+        if not self.verdict.learned:
+            meaning = "it learned nothing, so it memorised nothing either"
+        elif self.verdict.overfit:
+            meaning = "it has begun to memorise"
+        elif abs(gap) < GAP_SMALL:
+            meaning = "almost none: it learned, it did not memorise"
+        elif gap < GAP_LARGE:
+            meaning = "it learned, memorising a little"
+        else:
+            meaning = "much of what it learned, it memorised"
+        gap_text = f"a gap of {abs(gap):.1f} points" if gap >= 0 else f"{abs(gap):.1f} points higher on test"
+        if gap == 0:
+            gap_text, meaning = ("the same", "it learned, it did not memorise") if self.verdict.learned else \
+                ("the same", meaning)
         if brief:
-            test = test.replace(", test accuracy to", ", test accuracy")
-        return change + f", and training accuracy ends at {accuracy_number(after)}{test}."
+            return f"On test {kind} it never saw: {test}; {gap_text}: {meaning}."
+        return (f"The test: on {kind} it never trained on it gets {test}, against {train} on its own; "
+                f"{gap_text}: {meaning}.")
 
     # -- state at a point of the replay --------------------------------------------
 
@@ -227,7 +345,8 @@ class TrainingScene(HistoryScene):
         return low, position - low
 
     def state_at(self, progress: float) -> tuple[float, np.ndarray, np.ndarray]:
-        """Epoch, drawn weights and drawn probe activations at ``progress`` in [0, 1] of the replay."""
+        """Epoch, drawn weights and drawn probe activations at ``progress`` in [0, 1] of the replay:
+        between two keyframes, a blend of the two, as the narration says."""
         low, t = self.key_position(progress)
         mix = lambda values: (1 - t) * values[low] + t * values[low + 1]  # noqa: E731
         return float(mix(self.key_epochs)), mix(self.key_weights), mix(self.key_activations)
@@ -237,14 +356,21 @@ class TrainingScene(HistoryScene):
         epoch, weights, activations = self.state_at(progress)
         self.network_mob.set_drawn_weights(weights, scale=self.weight_scale)
         self.network_mob.set_drawn_activations(activations)
-        shown_epoch = int(round(epoch))
         for plot in self.plots:
             plot.reveal(epoch)
+        self.show_epoch_numbers(int(math.floor(epoch + 1e-9)))
+
+    def show_epoch_numbers(self, epoch: int) -> None:
+        """The readouts at a recorded epoch: the cost and accuracies it really had then."""
         h = self.history
-        self.epoch_readout.set_text(f"{shown_epoch:,}")
-        self.loss_readout.set_text(loss_number(h.train_loss[shown_epoch]))
-        if not math.isnan(h.train_accuracy[shown_epoch]):
-            self.accuracy_readout.set_text(f"{100 * h.train_accuracy[shown_epoch]:.1f}%")
+        self.epoch_readout.set_text(f"{epoch:,}")
+        self.loss_readout.set_text(loss_number(h.train_loss[epoch]))
+        if h.has_test:
+            self.test_loss_readout.set_text(loss_number(h.test_loss[epoch]))
+        if not math.isnan(h.train_accuracy[epoch]):
+            self.accuracy_readout.set_text(accuracy_number(h.train_accuracy[epoch]))
+            if h.has_test:
+                self.test_accuracy_readout.set_text(accuracy_number(h.test_accuracy[epoch]))
 
     def show_answers(self, low: int, t: float) -> None:
         """The panel beside the network at ``t`` of the way from keyframe ``low`` to the next: images
@@ -268,24 +394,33 @@ class TrainingScene(HistoryScene):
         self.readouts.move_to([area.right, 0, 0], RIGHT).align_to(self.title, DOWN)
 
     def build_panel(self, panel: Region) -> None:
-        """The loss plot, and the accuracy plot below it when the run has accuracies."""
+        """The cost plot, and the accuracy plot below it when the run has accuracies: a live readout of
+        each curve in its key, train and test."""
         h, axis = self.history, EpochAxis(self.history.epochs)
         losses = np.concatenate([h.train_loss, h.test_loss]).astype(float)
         loss_top = max(float(losses.max()) * 1.05, 1e-6)
-        self.loss_readout = Readout(7, font_size=24, color=LOSS_COLOR)
-        self.accuracy_readout = Readout(6, font_size=24, color=ACCURACY_COLOR)
+        readout = lambda width, color: Readout(width, font_size=PLOT_FONT, color=color)  # noqa: E731
+        self.loss_readout, self.test_loss_readout = readout(8, LOSS_COLOR), readout(8, TEST_COLOR)
+        self.accuracy_readout, self.test_accuracy_readout = readout(6, ACCURACY_COLOR), readout(6, TEST_COLOR)
         has_accuracy = not math.isnan(h.train_accuracy[0])
         middle = (panel.bottom + panel.top) / 2
         loss_region = panel.above(middle + GAP) if has_accuracy else panel
         tops = [f"{loss_top:.3g}", "100%"]
-        self.plots = [MetricPlot(loss_region, "loss", self.loss_readout,
-                                 [(h.train_loss, LOSS_COLOR, "train"), (h.test_loss, TEST_COLOR, "test")],
-                                 loss_top, tops[0], axis, tops)]
+        self.plots = [MetricPlot(loss_region, "cost", None,
+                                 [(h.train_loss, LOSS_COLOR, "train", self.loss_readout),
+                                  (h.test_loss, TEST_COLOR, "test", self.test_loss_readout)],
+                                 loss_top, tops[0], axis, tops, small=PLOT_FONT)]
         if has_accuracy:
-            self.plots.append(MetricPlot(panel.below(middle - GAP), "accuracy", self.accuracy_readout,
-                                         [(h.train_accuracy, ACCURACY_COLOR, "train"),
-                                          (h.test_accuracy, TEST_COLOR, "test")], 1.0, tops[1], axis, tops))
+            self.plots.append(MetricPlot(panel.below(middle - GAP), "accuracy", None,
+                                         [(h.train_accuracy, ACCURACY_COLOR, "train", self.accuracy_readout),
+                                          (h.test_accuracy, TEST_COLOR, "test", self.test_accuracy_readout)],
+                                         1.0, tops[1], axis, tops, small=PLOT_FONT))
         self.curves = [curve for plot in self.plots for curve in plot.curves]
+
+    def plot_point(self, plot: int, epoch: int, value: float) -> np.ndarray:
+        """Where ``value`` at ``epoch`` sits on plot ``plot`` (0 the cost, 1 the accuracy)."""
+        chart = self.plots[plot]
+        return chart.axes.c2p(float(chart.axis.position(epoch)), min(max(float(value), 0.0), chart.top))
 
     # -- beats -----------------------------------------------------------------------
 
@@ -297,36 +432,50 @@ class TrainingScene(HistoryScene):
         self.play(Write(self.title), FadeIn(self.readouts), FadeIn(self.network_mob), self.network_mob.fade_in_fast(),
                   run_time=1.2)
         self.play(LaggedStart(*(Create(m) if isinstance(m, Axes) else FadeIn(m) for m in panel), lag_ratio=0.2),
-                  run_time=1.3)
+                  run_time=self.paced(1.3, 0.5))
         self.add(*self.curves)
+        self.play(Write(self.definition), run_time=self.paced(1.0))
+
+    def show_epoch(self) -> None:
+        """An epoch's numbers pointed at as they are said, and the epoch counter with them."""
+        self.play(Indicate(self.definition, color=HIGHLIGHT, scale_factor=1.0),
+                  Indicate(self.readouts, color=LABEL, scale_factor=1.0), run_time=self.paced(1.5))
 
     def show_measures(self) -> None:
-        # The readouts sit at the frame's right edge: they flash without growing, or they would cross it.
-        self.play(Indicate(self.plots[0].heading, color=LOSS_COLOR),
-                  Indicate(self.readouts, color=LABEL, scale_factor=1.0), run_time=1.5)
+        # Each key, with its readout, flashes as its curve is named; they sit at the frame's right edge,
+        # so they flash without growing, or they would cross it.
+        keys = [key for plot in self.plots for key in plot.keys]
+        self.play(LaggedStart(*(Indicate(key, scale_factor=1.0) for key in keys), lag_ratio=0.5),
+                  run_time=self.paced(2.0))
 
     def show_plane(self) -> None:
         plane = self.plane
-        self.play(FadeIn(plane.frame), FadeIn(plane.labels), FadeIn(plane.dots), run_time=1.2)
+        self.play(FadeIn(plane.frame), FadeIn(plane.labels), FadeIn(plane.dots, lag_ratio=0.01),
+                  run_time=self.paced(1.2))
 
     def show_plane_answer(self) -> None:
         # Under the points, which stay on top.
-        self.play(FadeIn(self.plane.square), run_time=1.2)
+        self.play(FadeIn(self.plane.square), run_time=self.paced(1.2, 0.9))
         self.add(self.plane.dots)
 
     def show_neuron_maps(self) -> None:
-        self.play(FadeIn(self.neuron_maps), run_time=1.2)
+        self.play(FadeIn(self.neuron_maps), run_time=self.paced(1.2, 0.9))
 
     def show_digits(self) -> None:
         grid = self.digits
-        self.play(FadeIn(grid.heading), FadeIn(grid.images), run_time=1.0)
-        self.play(FadeIn(grid.boxes), FadeIn(grid.answer_readouts), run_time=0.8)
+        self.play(FadeIn(grid.heading), LaggedStart(*(FadeIn(image) for image in grid.images), lag_ratio=0.15),
+                  run_time=self.paced(1.5, 0.55))
+        self.play(FadeIn(grid.boxes), LaggedStart(*(FadeIn(answer) for answer in grid.answer_readouts),
+                                                   lag_ratio=0.15), run_time=self.paced(1.0))
 
     def show_digits_count(self) -> None:
-        self.play(Indicate(self.digits.heading, color=LABEL), run_time=1.2)
+        self.play(Indicate(self.digits.heading, color=LABEL), run_time=self.paced(1.2))
 
     def show_start(self) -> None:
-        self.play(Indicate(self.loss_readout, color=LOSS_COLOR), run_time=1.0)
+        readouts = [self.loss_readout] + ([self.accuracy_readout] if len(self.plots) > 1 else [])
+        # Told briefly it plays before the replay's sentence: briefly, or it would hold the replay back.
+        self.play(*(Indicate(readout, color=LABEL) for readout in readouts),
+                  run_time=1.0 if self.brief else self.paced(1.0))
 
     def replay_part(self, part: int, stretch: bool = True) -> None:
         """One sentence's share of the replay, stretched if the sentence needs longer (unless
@@ -334,11 +483,61 @@ class TrainingScene(HistoryScene):
         if part == 0:
             self.start_replay()
         begin = sum(REPLAY_SHARES[:part])
+        final = self.history.train_loss[-1], self.history.train_accuracy[-1]
+        ended = [loss_number(final[0]), accuracy_number(final[1])] if part == 2 else []
+        ended = [text if readout.text == text else None
+                 for readout, text in zip([self.loss_readout, self.accuracy_readout], ended)]
         seconds = max(self.replay_seconds * REPLAY_SHARES[part], self.beat_seconds() if stretch else 0.0)
-        # Each play ends by draining the encoder with nothing drawn beside it, so a part is one play.
-        self.play(self.tracker.animate.set_value(begin + REPLAY_SHARES[part]), run_time=seconds, rate_func=linear)
+        # Each play ends by draining the encoder with nothing drawn beside it, so a part is one play; what
+        # the sentence points at is shown in its first second, inside it.
+        early = lambda t: smooth(min(1.0, t * seconds / 0.8))  # noqa: E731
+        pointed = []
+        if self.probe_mob is not None and part < 2:
+            pointed.append(FadeIn(self.probe_mob, rate_func=early) if part == 0 else
+                           Indicate(self.probe_mob, color=HIGHLIGHT, scale_factor=1.0,
+                                    rate_func=lambda t: there_and_back(min(1.0, t * seconds / 0.8))))
+        if part == 1 and self.history.dropout:
+            pointed.append(Indicate(self.definition[1], color=HIGHLIGHT, scale_factor=1.0,
+                                    rate_func=lambda t: there_and_back(min(1.0, t * seconds / 1.0))))
+        if part == 2:
+            pointed.append(FadeIn(self.start_marks(), rate_func=early))
+        self.play(self.tracker.animate(rate_func=linear).set_value(begin + REPLAY_SHARES[part]), *pointed,
+                  run_time=seconds)
         if part == len(REPLAY_SHARES) - 1:
             self.end_replay()
+            # The numbers it ended on, pointed at, when the replay's last part did not change them.
+            ends = [self.loss_readout] + ([self.accuracy_readout] if len(self.plots) > 1 else [])
+            if any(readout.text == text for readout, text in zip(ends, ended)):
+                self.play(*(Indicate(readout, color=LABEL, scale_factor=1.0) for readout in ends), run_time=0.8)
+
+    def start_marks(self) -> VGroup:
+        """The values the curves started from, written at their first points as the outcome says them."""
+        h, marks = self.history, VGroup()
+        series = [(0, h.train_loss, loss_number, LOSS_COLOR)]
+        if len(self.plots) > 1:
+            series.append((1, h.train_accuracy, accuracy_number, ACCURACY_COLOR))
+        for plot, values, words, color in series:
+            point = self.plot_point(plot, 0, values[0])
+            rises = float(values[-1]) > float(values[0])
+            label = Label(words(values[0]), font_size=PLOT_FONT, color=color)
+            # Beside the start, on the side the curve leaves (above a falling curve, below a rising one),
+            # or a little further off where the curves or other labels are in the way.
+            sides = [DOWN, UP] if rises else [UP, DOWN]
+            spots = [(point + RIGHT * dx + side * dy, LEFT - side) for dy in (0.06, 0.25, 0.45, 0.7)
+                     for side in sides for dx in (0.12, 0.45)]
+            self.place_in_plot(label, plot, spots, avoid=list(marks))
+            marks.add(label)
+        self.marks = marks
+        return marks
+
+    def place_in_plot(self, label: Label, plot: int, spots: list, avoid: list) -> None:
+        """``label`` at the first of ``spots`` inside plot ``plot``'s axes and clear of its curves,
+        its labels and ``avoid``: see ``place_clear``."""
+        chart = self.plots[plot]
+        within = Region(chart.axes.get_left()[0], chart.axes.get_right()[0], chart.axes.get_bottom()[1],
+                        chart.axes.get_top()[1])
+        place_clear(label, spots, within, [*chart.labels, *avoid],
+                    [traced(curve.corners) for curve in chart.curves])
 
     def start_replay(self) -> None:
         self.tracker = ValueTracker(0.0)
@@ -348,12 +547,15 @@ class TrainingScene(HistoryScene):
         # labels, and what changes goes after the driver.
         self.driver = VMobject(stroke_width=0)  # drives, draws nothing
         self.driver.add_updater(lambda _: self.apply_state(self.tracker.get_value()))
-        self.add(self.driver, self.network_mob.canvas, *self.changing_answers(), *self.curves, self.epoch_readout,
-                 self.loss_readout, self.accuracy_readout)
+        self.add(self.driver, self.network_mob.canvas, *self.changing_answers(), *self.curves, *self.live_readouts())
         # Manim calls update() down every family each frame; only the driver has anything to do.
         self.still = [mobject for mobject in self.mobjects if mobject is not self.driver]
         for mobject in self.still:
             mobject.suspend_updating()
+
+    def live_readouts(self) -> list[Readout]:
+        return [self.epoch_readout, self.loss_readout, self.test_loss_readout, self.accuracy_readout,
+                self.test_accuracy_readout]
 
     def changing_answers(self) -> list:
         """What the replay redraws of the panel beside the network, in drawing order."""
@@ -370,31 +572,73 @@ class TrainingScene(HistoryScene):
             mobject.resume_updating()
         self.apply_state(1.0)
 
-    def summary_text(self) -> str:
-        h = self.history
-        return (f"After {h.epochs:,} epochs: loss {loss_number(h.train_loss[-1])}"
-                + (f", accuracy {accuracy_number(h.train_accuracy[-1])}" if not math.isnan(h.train_accuracy[-1]) else "")
-                + (f" (test {accuracy_number(h.test_accuracy[-1])})" if h.has_test and not math.isnan(h.test_accuracy[-1]) else ""))
-
     def show_ending(self) -> None:
-        self.summary = Label(self.summary_text(), font_size=SUMMARY_FONT, color=LABEL)
-        fit(self.summary, self.text_band.below(self.text_band.bottom + self.summary.height), DOWN + LEFT)
-        self.warnings = []
-        self.play(FadeIn(self.summary, shift=UP * 0.2), run_time=1.2)
+        """The test set's check: the test accuracy's readout ringed, and the gap between the two
+        accuracy curves' ends marked and measured."""
+        if not self.has_gap() or len(self.plots) < 2:
+            keys = [key for plot in self.plots for key in plot.keys[1:]]
+            self.play(*(Indicate(key, scale_factor=1.0) for key in keys), run_time=self.paced(1.0))
+            return
+        h, plot = self.history, self.plots[1]
+        end = len(h.train_accuracy) - 1
+        train, test = self.plot_point(1, end, h.train_accuracy[-1]), self.plot_point(1, end, h.test_accuracy[-1])
+        x = plot.axes.c2p(1, 0)[0] - 0.15
+        high, low = max(train[1], test[1]), min(train[1], test[1])
+        if high - low > 0.25:
+            marker = DoubleArrow([x, high, 0], [x, low, 0], buff=0, color=HIGHLIGHT, stroke_width=3,
+                                 tip_length=0.12, max_tip_length_to_length_ratio=0.4)
+        else:
+            marker = Line([x, high + 0.06, 0], [x, low - 0.06, 0], color=HIGHLIGHT, stroke_width=3)
+        gap = self.gap_points()
+        label = Label(f"gap {abs(gap):.1f} points", font_size=PLOT_FONT, color=HIGHLIGHT)
+        # Beside the marker, under the two curves' ends (above them when they end low), or further off
+        # where the curves or the start's marks are in the way.
+        first_below = low - plot.axes.get_bottom()[1] > label.height + 0.2
+        spots = [(np.array([x - 0.1 - dx, low - dy if below else high + dy, 0]), RIGHT + (UP if below else DOWN))
+                 for dy in (0.12, 0.3, 0.5, 0.75) for below in (first_below, not first_below) for dx in (0.0, 0.4)]
+        self.place_in_plot(label, 1, spots, avoid=list(getattr(self, "marks", [])))
+        self.gap_marker = VGroup(marker, label)
+        test_key = plot.keys[1]
+        self.play(Indicate(test_key, color=HIGHLIGHT, scale_factor=1.0), Indicate(plot.keys[0], scale_factor=1.0),
+                  run_time=self.paced(1.0, 0.3))
+        self.play(GrowFromCenter(marker), FadeIn(label, shift=LEFT * 0.2), run_time=self.paced(1.0, 0.5))
+        # The gap measured, pointed at again while the sentence says what it means.
+        self.play(Indicate(label, color=HIGHLIGHT), run_time=self.paced(1.0))
+
+    def overfit_caption(self) -> str:
+        """When the test cost turned, and where it ended: the numbers the plot marks and its key shows."""
+        best, h = self.verdict.best_test_epoch, self.history
+        return (f"And it overfits: from epoch {best:,} its test cost rose, to {loss_number(h.test_loss[-1])}, while "
+                "its training cost kept falling.")
 
     def show_overfit(self) -> None:
         best = self.verdict.best_test_epoch
-        marker = self.plots[0].marker(best, f"test lowest, epoch {best:,}")
+        marker = self.plots[0].marker(best, f"test lowest, epoch {best:,}", small=PLOT_FONT)
+        line, label = marker
+        # Beside the line's top, or lower down it, on either side: clear of the start's mark and the curves.
+        right = label.get_left()[0] > line.get_x()
+        sides = [RIGHT, LEFT] if right else [LEFT, RIGHT]
+        spots = [(np.array([line.get_x(), line.get_top()[1] - dy, 0]) + side * 0.08, UP - side)
+                 for dy in np.arange(0.0, max(line.height - label.height, 0.01), 0.15) for side in sides]
+        self.place_in_plot(label, 0, spots, avoid=list(getattr(self, "marks", [])))
         self.play(FadeIn(marker), run_time=0.8)
-        self.show_warning(f"overfits: the test loss rose from epoch {best:,}")
+        self.play(Indicate(self.plots[0].keys[1], color=HIGHLIGHT, scale_factor=1.0), run_time=self.paced(1.0, 0.4))
+        self.show_warning(f"overfits: the test cost rose from epoch {best:,}")
 
     def show_warning(self, text: str) -> None:
-        """A failure named on screen in the warning colour, above the summary."""
-        warning = Label(text, font_size=SUMMARY_FONT, color=NEGATIVE)
-        bottom = (self.warnings[-1] if self.warnings else self.summary).get_top()[1] + 0.12
-        fit(warning, self.text_band.above(bottom).below(bottom + warning.height), DOWN + LEFT)
+        """A failure named on screen in the warning colour, in the band under the network: the first
+        takes the place of what an epoch is, which has been said; a second goes above it."""
+        warning = Label(text, font_size=BAND_FONT, color=NEGATIVE)
+        band = self.text_band
+        if self.probe_mob is not None and self.history.image_shape is not None:
+            band = band.right_of(self.probe_mob.get_right()[0] + 3 * GAP)
+        bottom = self.warnings[-1].get_top()[1] + 0.08 if self.warnings else band.bottom
+        fit(warning, band.above(bottom).below(bottom + warning.height), LEFT)
+        gone = [FadeOut(self.definition)] if not self.warnings else []
         self.warnings.append(warning)
-        self.play(FadeIn(warning, shift=UP * 0.2), run_time=0.8)
+        self.play(*gone, FadeIn(warning, shift=UP * 0.2), run_time=self.paced(0.8, 0.5))
+        if self.beat_seconds() > 1.0:  # named again while the sentence says why
+            self.play(Indicate(warning, color=NEGATIVE, scale_factor=1.0), run_time=self.paced(1.0))
 
 
 def answers_kind(history) -> str | None:
@@ -407,3 +651,42 @@ def answers_kind(history) -> str | None:
     if history.image_shape is not None:
         return "digits"
     return None
+
+
+def traced(corners: np.ndarray, step: float = 0.03) -> np.ndarray:
+    """Points along a polyline through ``corners`` no more than ``step`` apart: what a label must not cover."""
+    a, b = corners[:-1, :2], corners[1:, :2]
+    counts = np.maximum(1, np.ceil(np.linalg.norm(b - a, axis=1) / step).astype(int))
+    segment = np.repeat(np.arange(len(a)), counts)
+    t = np.concatenate([np.arange(count) / count for count in counts])
+    return np.vstack([a[segment] + t[:, None] * (b - a)[segment], corners[-1:, :2]])
+
+
+def place_clear(label, spots: list, within: Region, avoid: list, lines: list[np.ndarray],
+                margin: float = 0.05) -> None:
+    """Move ``label`` to the first of ``spots`` (each a point and the label's edge or corner put there)
+    where it crosses no mobject of ``avoid``, stays inside ``within`` and covers none of the ``lines``'
+    points; failing that, to the spot inside the frame that crosses the fewest of ``avoid``, then keeps
+    inside ``within``, then covers the fewest points (a curve under a number is less harm than two
+    numbers on each other)."""
+    points = np.concatenate(lines) if lines else np.zeros((0, 2))
+    boxes = [(m.get_left()[0], m.get_right()[0], m.get_bottom()[1], m.get_top()[1]) for m in avoid
+             if m is not label and m.width + m.height > 0]
+    frame = safe_area()
+    best, best_score = None, None
+    for point, edge in spots:
+        label.move_to(point, edge)
+        left, right, bottom, top = label.get_left()[0], label.get_right()[0], label.get_bottom()[1], label.get_top()[1]
+        crowded = sum(left < r + margin and l - margin < right and bottom < t + margin and b - margin < top
+                      for l, r, b, t in boxes)
+        off_frame = left < frame.left or right > frame.right or bottom < frame.bottom or top > frame.top
+        outside = (left < within.left - 1e-6 or right > within.right + 1e-6 or bottom < within.bottom - 1e-6
+                   or top > within.top + 1e-6)
+        covered = int(np.sum((points[:, 0] > left - margin) & (points[:, 0] < right + margin)
+                             & (points[:, 1] > bottom - margin) & (points[:, 1] < top + margin)))
+        score = (off_frame, crowded, outside, covered)
+        if score == (False, 0, False, 0):
+            return
+        if best_score is None or score < best_score:
+            best, best_score = (point, edge), score
+    label.move_to(*best)

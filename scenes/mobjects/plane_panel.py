@@ -39,12 +39,14 @@ class PlanePanel(VGroup):
         self.keys = VGroup(self._key(True, "train"), self._key(False, "test")).arrange(RIGHT, buff=0.25)
         self.legend = self._legend(class_names, region.width)
         head = self.heading.height + 0.15
-        if self.heading.width + self.keys.width + 0.3 > region.width:  # keys on a row of their own
+        keys_below = self.heading.width + self.keys.width + 0.3 > region.width  # keys on a row of their own
+        if keys_below:
             head += self.keys.height + 0.1
         side = max(0.5, min(region.width, region.height - head - self.legend.height - 0.2))
         self.heading.move_to([region.left, region.top, 0], UP + LEFT)
         top = region.top - head
-        if head > self.heading.height + 0.15:
+        # Decided once: the heading's height measured again after its move can differ in the last bit.
+        if keys_below:
             self.keys.move_to([region.left, self.heading.get_bottom()[1] - 0.1, 0], UP + LEFT)
         else:
             self.keys.move_to([region.right, self.heading.get_center()[1], 0], RIGHT)

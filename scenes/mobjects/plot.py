@@ -77,42 +77,46 @@ class MetricPlot(VGroup):
     their axes start at one x.
     """
 
-    def __init__(self, region: Region, name: str, readout: Readout, series: Sequence[tuple], top: float,
-                 top_label: str, axis: EpochAxis, stacked_labels: Sequence[str] = (), **kwargs) -> None:
+    def __init__(self, region: Region, name: str, readout: Readout | None, series: Sequence[tuple], top: float,
+                 top_label: str, axis: EpochAxis, stacked_labels: Sequence[str] = (), small: float = SMALL,
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         self.axis, self.top = axis, top
-        self.heading = labelled(Label(name, font_size=24, color=LABEL), readout)
+        heading = Label(name, font_size=24, color=LABEL)
+        self.heading = labelled(heading, readout) if readout is not None else VGroup(heading)
         series = [entry for entry in series if len(entry[0])]
-        self.keys = VGroup(*(VGroup(Line(LEFT * 0.15, RIGHT * 0.15, stroke_color=color, stroke_width=3),
-                                    Label(label, font_size=SMALL, color=MUTED)).arrange(RIGHT, buff=0.08)
-                             for _, color, label in series)).arrange(RIGHT, buff=0.25) if len(series) > 1 else VGroup()
-        value_labels = [Label(top_label, font_size=SMALL, color=MUTED), Label("0", font_size=SMALL, color=MUTED)]
-        epoch_name = Label("epoch (log scale)" if axis.log else "epoch", font_size=SMALL, color=MUTED)
-        left = max(Label(text, font_size=SMALL).width for text in [top_label, "0", *stacked_labels]) + 0.12
+        # A series may carry a readout of its own (values, colour, name, readout): shown after its key.
+        self.keys = VGroup(*(self._key(color, label, small, *rest) for _, color, label, *rest in series)) \
+            if len(series) > 1 or any(len(entry) > 3 for entry in series) else VGroup()
+        self.keys.arrange(RIGHT, buff=0.25)
+        if self.keys.width > region.width - self.heading.width - 0.3:  # beside the heading, one key a row
+            self.keys.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+        value_labels = [Label(top_label, font_size=small, color=MUTED), Label("0", font_size=small, color=MUTED)]
+        epoch_name = Label("epoch (log scale)" if axis.log else "epoch", font_size=small, color=MUTED)
+        left = max(Label(text, font_size=small).width for text in [top_label, "0", *stacked_labels]) + 0.12
         # The epoch numbers under the axis, and on a log axis its name on a row of its own below them.
         bottom = (epoch_name.height + 0.14) * (2 if axis.log else 1)
-        head = self.heading.height + 0.15
         keys_below = self.heading.width + self.keys.width + 0.3 > region.width  # a narrow plot: keys on a row below
-        if keys_below:
-            head += self.keys.height + 0.1
+        head = (self.heading.height + self.keys.height + 0.1 if keys_below
+                else max(self.heading.height, self.keys.height)) + 0.15
         self.axes = Axes(x_range=[0, 1, 1], y_range=[0, top, top], x_length=region.width - left - 0.05,
                          y_length=max(0.5, region.height - head - bottom), tips=False,
                          axis_config={"color": MUTED, "stroke_width": 2, "include_ticks": False})
         self.axes.move_to([region.left + left + self.axes.width / 2, region.bottom + bottom + self.axes.height / 2, 0])
         origin, corner = self.axes.c2p(0, 0), self.axes.c2p(1, top)
         self.heading.move_to([region.left, region.top, 0], UP + LEFT)
-        keys_y = self.heading.get_bottom()[1] - 0.1 - self.keys.height / 2 if keys_below else self.heading.get_center()[1]
-        self.keys.move_to([region.right, keys_y, 0], RIGHT)
+        keys_top = self.heading.get_bottom()[1] - 0.1 if keys_below else region.top
+        self.keys.move_to([region.right, keys_top, 0], UP + RIGHT)
         value_labels[0].next_to(self.axes.c2p(0, top), LEFT, buff=0.1)
         value_labels[1].next_to(origin, LEFT, buff=0.1)
-        epoch_labels = [Label(f"{axis.epochs:,}", font_size=SMALL, color=MUTED).next_to(self.axes.c2p(1, 0), DOWN,
+        epoch_labels = [Label(f"{axis.epochs:,}", font_size=small, color=MUTED).next_to(self.axes.c2p(1, 0), DOWN,
                                                                                        buff=0.08)]
         epoch_labels[0].align_to(self.axes.c2p(1, 0), RIGHT)  # its right end at the axis end, not past it
         epoch_name.next_to(self.axes.c2p(0.5, 0), DOWN, buff=0.08)
         if axis.log:
             epoch_name.next_to(epoch_labels[0], DOWN, buff=0.06).set_x(self.axes.c2p(0.5, 0)[0])
         for tick in axis.ticks():
-            label = Label(f"{tick:,}", font_size=SMALL, color=MUTED).next_to(
+            label = Label(f"{tick:,}", font_size=small, color=MUTED).next_to(
                 self.axes.c2p(float(axis.position(tick)), 0), DOWN, buff=0.08)
             if all(label.get_right()[0] + 0.1 < other.get_left()[0] or other.get_right()[0] + 0.1 < label.get_left()[0]
                    for other in epoch_labels):
@@ -120,7 +124,7 @@ class MetricPlot(VGroup):
         self.labels = VGroup(self.heading, self.keys, *value_labels, *epoch_labels, epoch_name)
         epochs = axis.samples()
         self.curves = []
-        for values, color, _ in series:
+        for values, color, *_ in series:
             values = np.asarray(values, dtype=float)
             shown = epochs[epochs < len(values)]
             if shown[-1] != len(values) - 1:
@@ -131,7 +135,16 @@ class MetricPlot(VGroup):
                                              stroke_width=3))
         self.add(self.axes, self.labels)
 
-    def marker(self, epoch: int, text: str) -> VGroup:
+    @staticmethod
+    def _key(color, label: str, small: float, readout: Readout | None = None) -> VGroup:
+        parts = [Line(LEFT * 0.15, RIGHT * 0.15, stroke_color=color, stroke_width=3),
+                 Label(label, font_size=small, color=MUTED)]
+        if readout is None:
+            return VGroup(*parts).arrange(RIGHT, buff=0.08)
+        key = labelled(*parts[1:], readout)
+        return VGroup(parts[0], key).arrange(RIGHT, buff=0.08)
+
+    def marker(self, epoch: int, text: str, small: float = SMALL) -> VGroup:
         """A dashed line up the plot at ``epoch``, labelled at its top."""
         x = self.axes.c2p(float(self.axis.position(epoch)), 0)[0]
         line = DashedLine([x, self.axes.c2p(0, 0)[1], 0], [x, self.axes.c2p(0, self.top)[1], 0], color=MUTED,
@@ -142,9 +155,9 @@ class MetricPlot(VGroup):
         room_left = x - self.axes.c2p(0, 0)[0] - 0.08
         right = room_right >= room_left
         room = room_right if right else room_left
-        label = Label(text, font_size=SMALL, color=MUTED)
+        label = Label(text, font_size=small, color=MUTED)
         if label.width > room and ", " in text:
-            label = Label(text.replace(", ", "\n", 1), font_size=SMALL, color=MUTED, line_spacing=0.8)
+            label = Label(text.replace(", ", "\n", 1), font_size=small, color=MUTED, line_spacing=0.8)
         if label.width > room:
             label.scale(max(room, 0.1) / label.width)
         label.move_to(line.get_end() + (RIGHT * 0.08 if right else LEFT * 0.08), UP + (LEFT if right else RIGHT))

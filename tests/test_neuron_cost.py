@@ -121,7 +121,8 @@ def test_a_saturated_neurons_marks_stay_clear_of_the_plots_name():
     assert scene.step.a > 0.99
     name = next(text for text in scene.plot[2] if text.text.startswith("a="))
     assert not boxes_overlap(scene.a_mark, name)
-    assert not boxes_overlap(scene.z_mark, scene.plot[2][0])  # nor the z axis's name
+    assert not boxes_overlap(scene.marker, scene.plot[2][0])  # nor z's marker the z axis's name
+    assert not any(boxes_overlap(scene.a_mark, tick) for tick in scene.ticks)
 
 
 def test_a_negative_number_in_the_neurons_sum_is_in_parentheses():
@@ -133,7 +134,7 @@ def test_a_negative_number_in_the_neurons_sum_is_in_parentheses():
     scene = NeuronScene(history=record_run(RunSpec(epochs=30)))
     scene.prepare()
     step = scene.step
-    numeric = scene.formula_codes()[1]
+    numeric = " ".join(row[1].typst_code for row in scene.ledger[:-1])  # the terms; z itself stands alone
     factors = [step.weights[i] for i in step.terms] + [step.inputs[i] for i in step.terms] + [step.bias]
     assert any(value < 0 for value in factors)
     colour = r'(?:#text\(fill: rgb\("#\w+"\)\)\[\$)?'  # a weight's number comes coloured

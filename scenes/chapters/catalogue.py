@@ -82,11 +82,11 @@ CHAPTERS: tuple[Chapter, ...] = (
             "their labels, the example the other scenes follow, and the test examples kept apart.",
             "--dataset spiral --classes 3",
             _scene("data", "DataScene"), weight=3),
-    Chapter("network", "The network", "The architecture: layers, edges in the colours of the real weights, labels "
-            "and a legend.", "--layers 8,16,12,8,4,1 --activation relu --init he",
+    Chapter("network", "The network", "The architecture: layers, edges in the colours of the real weights counted by "
+            "sign, the largest standing out, neurons lit by the followed example.", "--layers 8,16,12,8,4,1 --activation relu --init he",
             _scene("network", "NetworkScene"), weight=10),
-    Chapter("neuron", "One neuron", "One neuron up close: its inputs times its weights, plus its bias, and the "
-            "activation curve at z.", "--sample 3",
+    Chapter("neuron", "One neuron", "One neuron up close: its inputs times its weights (on digits, over the "
+            "pixels), plus its bias, flowing into z, squashed along the activation curve.", "--sample 3",
             _scene("neuron", "NeuronScene"), weight=6),
     Chapter("forward", "The forward pass", "One input flowing through the trained network, layer by layer, with the "
             "real numbers.", "--input 0.5,0.8,0.2,0.9",

@@ -1,23 +1,38 @@
-"""NetworkScene: the architecture, drawn with the colours of its real weights."""
+"""NetworkScene: the architecture, drawn with the colours of its real weights, each part shown as it is named.
+
+Neurons grow column by column, the layers are counted as their sizes are said, the edges are drawn
+and then counted by sign (each lit as the count passes it), the largest weights stand out while the
+rest dim, and the neurons light to their activations for the example the story follows. Every
+number is the run's: the weights of ``snapshot`` (the initial ones by default) and the probe's pass
+through that network.
+"""
 from __future__ import annotations
 
+import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, GrowFromCenter, LaggedStart, Line, VGroup,
-    Write,
+    DOWN, LEFT, RIGHT, UP, AnimationGroup, BackgroundRectangle, Brace, FadeIn, FadeOut, GrowFromCenter, Indicate,
+    LaggedStart, Line, ShowPassingFlash, UpdateFromAlphaFunc, VGroup, Write,
 )
 
-from nnscratch.activations import HIDDEN_ACTIVATIONS
 from scenes.chapters.base import HistoryScene
-from scenes.mobjects.glyphs import Formula, Label
+from scenes.mobjects.glyphs import Label
 from scenes.mobjects.layout import GAP, Region, boxes_overlap, fit, fit_network, safe_area, short_sizes
+from scenes.mobjects.readout import Readout
+from scenes.mobjects.style import HIGHLIGHT, LABEL, MUTED, NEGATIVE, POSITIVE, neuron_colors
 from scenes.narration.beats import Beat, Brief, counted
-from scenes.mobjects.network import NetworkMobject
-from scenes.mobjects.style import ACTIVATION_LOOKS, LABEL, MUTED
+from scenes.narration.words import number
 
 LABEL_DROP = 0.3  # from the lowest neuron to the layer labels
+SIDE_SHARE = 0.27  # of the width, for the counts beside the network
+FONT = 26
+COUNT_FONT = 34
+THICKEST = 6.0  # the largest weight's stroke width: far wider than the faintest, at every resolution
+DIMMED = 0.12  # the opacity of edges waiting to be counted, or not the ones talked about
+STRONGEST_SHARE = 0.05  # of the drawn edges, the largest that stand out (at least 1, at most 12)
+
 
 class NetworkScene(HistoryScene):
-    """Layers appear left to right, edges draw in their weights' colours, then the labels and a legend.
+    """The network's parts named one by one on a large drawing of it, with its weights counted by sign.
 
     ``snapshot`` picks whose weights colour the edges: 0, the initial ones (default), or -1, the trained ones.
     """
@@ -26,76 +41,98 @@ class NetworkScene(HistoryScene):
         super().__init__(history, **kwargs)
         self.snapshot = snapshot
 
+    # -- layout -------------------------------------------------------------------------
+
     def prepare(self) -> None:
         area, sizes = safe_area(), self.history.layer_sizes
         self.title = fit(Label(f"A {len(sizes)}-layer network: {short_sizes(sizes)}", font_size=34, color=LABEL),
                          area.above(area.top - 0.6), UP)
         content = area.below(self.title.get_bottom()[1] - GAP)
-        self.facts = self.make_facts()
-        self.legend = self.network_legend()
-        column = VGroup(self.facts, self.legend).arrange(DOWN, aligned_edge=LEFT, buff=0.45)
-        width = min(column.width, 0.36 * content.width)
-        fit(column, Region(content.right - width, content.right, content.bottom, content.top), UP + LEFT)
-        region = content.left_of(column.get_left()[0] - 2 * GAP)
+        side = Region(content.right - SIDE_SHARE * content.width, content.right, content.bottom, content.top)
+        region = content.left_of(side.left - 2 * GAP)
         for rows in (1, 2):  # a second row of labels only when the first would crowd
             self.network_mob = fit_network(self.make_network, region.above(region.bottom + self.label_room(rows)))
             self.layer_labels, crowded = self.make_layer_labels(region, two_rows=rows == 2)
             if not crowded:
                 break
-        self.network_mob.set_weights(self.weights_at(self.snapshot), scale=self.weight_scale)
+        net = self.network_mob
+        self.flat = net.drawn_weights(self.weights_at(self.snapshot))
+        # Widths relative to the largest weight drawn here (DESIGN: "relative to the largest abs(w)
+        # shown"): initial weights are a fraction of the trained ones, and on the run's scale all thin.
+        # Styled by the square of that share, as 3Blue1Brown styles by |w|^p: most edges faint, the large
+        # ones standing out, so that "thicker is larger" can be seen (width still grows with |w|).
+        self.scale = float(np.abs(self.flat).max()) or 1.0
+        net.set_drawn_weights(np.sign(self.flat) * self.flat ** 2 / self.scale, scale=self.scale)
+        self.full_rgbas, self.full_widths = net.edge_rgbas.copy(), net.edge_widths.copy()
+        self.lines = [line for group in net.edges for line in group]
+        self.edge_x = np.array([line.get_center()[0] for line in self.lines])
+        self.activations = self.history.network_at(self.snapshot).trace(
+            self.history.probe_input.astype(float)).a
+        self.activations = [np.asarray(a)[0] for a in self.activations]
+        self.make_side(side)
+        self.strongest_plate = self.weight_plate(int(np.argmax(np.abs(self.flat))))
+        self.activation_plates = self.make_activation_plates()
 
-    def script(self) -> list[Beat]:
-        meta, sizes = self.history.metadata, self.history.layer_sizes
-        weights = self.network_mob.drawn_weights(self.weights_at(self.snapshot))
-        positive = int((weights > 0).sum())
-        when = "Before training" if self.snapshot == 0 else "After training"
-        n_weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
-        n_biases = sum(sizes[1:])
-        drawn = "drawn " if len(weights) < n_weights else ""
-        negative = len(weights) - positive
-        if positive == 0 or negative == 0:
-            signs = (f"{when}, all {counted(len(weights), drawn + 'weight')} are "
-                     f"{'positive, drawn blue' if negative == 0 else 'negative, drawn red'}.")
-        else:
-            signs = (f"{when}, {positive} of the {counted(len(weights), drawn + 'weight')} "
-                     f"{'is' if positive == 1 else 'are'} positive, drawn blue, and {negative} "
-                     f"{'is' if negative == 1 else 'are'} negative, drawn red.")
-        signed = HIDDEN_ACTIVATIONS[meta["activation"]].signed
-        return [
-            Beat(f"This network has {len(sizes)} layers: {', '.join(map(str, sizes))} neurons, left to right.",
-                 self.show_title),
-            # A brief telling draws the layers and their labels while the sentence above is said.
-            Beat("Each circle is a neuron. Information flows from left to right.", self.show_layers,
-                 in_brief=Brief.WITH_PREVIOUS),
-            Beat(self.roles_caption(), self.show_layer_labels, in_brief=Brief.WITH_PREVIOUS),
-            Beat(signs, self.show_edges, brief=signs.replace(", drawn blue,", ", blue,").replace(" are negative, drawn red", " negative, red")),
-            Beat(self.activation_caption(), self.show_activation, in_brief=Brief.WITH_PREVIOUS),
-            Beat(f"Training tunes {n_weights + n_biases:,} numbers: {counted(n_weights, 'weight')} and "
-                 f"{counted(n_biases, 'bias', 'biases')}.", self.show_parameter_count, in_brief=Brief.WITH_PREVIOUS),
-            Beat("Thicker edges are larger weights, and a brighter neuron fires more strongly"
-                 + ("; an amber one is negative." if signed else "."), self.show_legend),
-        ]
+    def make_network(self, **layout):
+        return super().make_network(max_edge_width=THICKEST, **layout)
 
-    def roles_caption(self) -> str:
-        hidden = len(self.history.layer_sizes) - 2
-        if hidden == 0:
-            return "The input layer takes the data, and the output layer answers."
-        noun = "hidden layer transforms" if hidden == 1 else "hidden layers transform"
-        return f"The input layer takes the data, the {noun} it, and the output layer answers."
+    def make_side(self, side: Region) -> None:
+        """The counts beside the network: the weights drawn, how many of them are positive and negative,
+        and (told in full) the parameters training tunes. Built at the size it fits at, not shrunk to it:
+        a readout places its digits at the size it was made."""
+        scale = 1.0
+        for _ in range(2):
+            self.side = self.side_column(scale)
+            scale *= min(1.0, side.width / self.side.width, side.height / self.side.height)
+        fit(self.side, side, UP + LEFT)
+        self.side.shift(DOWN * min(0.6, side.height - self.side.height))
 
-    def activation_caption(self) -> str:
-        meta, sizes = self.history.metadata, self.history.layer_sizes
-        finish = {"sigmoid": "sigmoid turns the sum into a probability between 0 and 1",
-                  "softmax": "softmax turns the sums into probabilities that add up to 1",
-                  "identity": "the sum is the answer as it is"}[meta["output"]]
-        if len(sizes) == 2:
-            subject = "The output neuron" if sizes[-1] == 1 else "Each output neuron"
-            return f"{subject} adds up its weighted inputs and a bias; {finish}."
-        output = "the output neuron" if sizes[-1] == 1 else "the output neurons"
-        return (f"Each hidden neuron adds up its weighted inputs and a bias, then applies {meta['activation']}; "
-                f"{output} {'does' if sizes[-1] == 1 else 'do'} the same, but {finish}.")
+    def side_column(self, scale: float) -> VGroup:
+        n, font, count_font = len(self.flat), FONT * scale, COUNT_FONT * scale
+        drawn = n < self.n_weights
+        self.drawn_label = Label(f"{counted(n, 'drawn weight' if drawn else 'weight')}", font_size=font, color=LABEL)
+        self.positive_count, self.negative_count = Readout(6, count_font, POSITIVE), Readout(6, count_font, NEGATIVE)
+        rows = VGroup(*(VGroup(readout, Label(name, font_size=font, color=colour)).arrange(RIGHT, buff=0.2)
+                        for readout, name, colour in ((self.positive_count, "positive", POSITIVE),
+                                                      (self.negative_count, "negative", NEGATIVE))))
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        self.parameters = VGroup(
+            Label(f"{self.n_weights + self.n_biases:,} parameters", font_size=font, color=LABEL),
+            Label(f"= {counted(self.n_weights, 'weight')}", font_size=font, color=MUTED),
+            Label(f"+ {counted(self.n_biases, 'bias', 'biases')}", font_size=font, color=MUTED),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        return VGroup(VGroup(self.drawn_label, rows).arrange(DOWN, aligned_edge=LEFT, buff=0.25),
+                      self.parameters).arrange(DOWN, aligned_edge=LEFT, buff=0.8)
 
-    # -- layout -------------------------------------------------------------------
+    @property
+    def n_weights(self) -> int:
+        sizes = self.history.layer_sizes
+        return sum(a * b for a, b in zip(sizes, sizes[1:]))
+
+    @property
+    def n_biases(self) -> int:
+        return sum(self.history.layer_sizes[1:])
+
+    def weight_plate(self, edge: int) -> VGroup:
+        """The value of drawn edge ``edge`` on a dark plate at the edge's middle."""
+        weight = float(self.flat[edge])
+        label = Label(number(weight), font_size=24, color=POSITIVE if weight >= 0 else NEGATIVE)
+        label.move_to(self.lines[edge].point_from_proportion(0.5))
+        return VGroup(BackgroundRectangle(label, fill_opacity=0.85, buff=0.05), label)
+
+    def make_activation_plates(self) -> VGroup:
+        """The activations of the brightest and the dimmest drawn neuron of the first layer after the
+        input (the output layer of a network without hidden ones), beside them: brighter, larger."""
+        net, layer = self.network_mob, 1
+        values = self.activations[layer][net.indices[layer]]
+        plates = VGroup()
+        for slot in dict.fromkeys((int(np.argmax(np.abs(values))), int(np.argmin(np.abs(values))))):
+            label = Label(number(float(values[slot])), font_size=22, color=LABEL)
+            # Right of a hidden neuron; left of an output one, whose right is its name.
+            side = LEFT if layer == len(net.neurons) - 1 else RIGHT
+            label.next_to(net.neurons[layer][slot], side, buff=0.1)
+            plates.add(VGroup(BackgroundRectangle(label, fill_opacity=0.85, buff=0.04), label))
+        return plates
 
     def label_room(self, rows: int) -> float:
         """Height under the network for one or two rows of layer labels."""
@@ -103,8 +140,8 @@ class NetworkScene(HistoryScene):
         return LABEL_DROP + one + (rows - 1) * (0.15 + 0.35 + one) + 0.35 * (len(self.history.layer_sizes) > 3)
 
     def make_layer_labels(self, region: Region, two_rows: bool) -> tuple[VGroup, bool]:
-        """Labels under the input, hidden and output columns; a brace spans two or more hidden layers.
-        Returns them and whether any two crowd each other on one row."""
+        """Labels under the input, hidden and output columns (a name over a size); a brace spans two or
+        more hidden layers. Returns them and whether any two crowd each other on one row."""
         net, sizes = self.network_mob, self.history.layer_sizes
         top = net.neurons.get_bottom()[1] - LABEL_DROP
         x = [net.layer_center(layer)[0] for layer in range(len(sizes))]
@@ -114,69 +151,243 @@ class NetworkScene(HistoryScene):
             label.shift(RIGHT * max(0.0, region.left - label.get_left()[0]))
             label.shift(LEFT * max(0.0, label.get_right()[0] - region.right))
         labels = VGroup(*ends)
+        self.hidden_brace = VGroup()
         if len(sizes) == 3:
             labels.add(self._label("hidden layer", f"{sizes[1]:,}").move_to([x[1], top, 0], UP))
         elif len(sizes) > 3:
             span = Line([x[1] - net.radius, 0, 0], [x[-2] + net.radius, 0, 0])
-            brace = Brace(span, DOWN, buff=0.0, color=MUTED).move_to([(x[1] + x[-2]) / 2, top, 0], UP)
-            text = self._label("hidden layers", short_sizes(sizes[1:-1])).next_to(brace, DOWN, buff=0.08)
-            labels.add(VGroup(brace, text))
+            self.hidden_brace = Brace(span, DOWN, buff=0.0, color=MUTED).move_to([(x[1] + x[-2]) / 2, top, 0], UP)
+            labels.add(self._label("hidden layers", short_sizes(sizes[1:-1])).next_to(self.hidden_brace, DOWN,
+                                                                                       buff=0.08))
         if len(labels) == 3:
             hidden = labels[2]
-            crowded = any(boxes_overlap(hidden, end, -GAP / 2) for end in ends)
+            crowded = any(boxes_overlap(VGroup(hidden, self.hidden_brace), end, -GAP / 2) for end in ends)
             if crowded and two_rows:
-                hidden.next_to(ends, DOWN, buff=0.15).set_x(hidden.get_x())
+                group = VGroup(self.hidden_brace, hidden)  # the brace over its text, both under the ends
+                group.shift(group.copy().next_to(ends, DOWN, buff=0.15).set_x(group.get_x()).get_center() -
+                            group.get_center())
                 return labels, False
             return labels, crowded
         return labels, boxes_overlap(ends[0], ends[1], -GAP / 2)
 
     def _label(self, name: str, size: str) -> VGroup:
-        return VGroup(Label(name, font_size=22, color=LABEL), Label(size, font_size=20, color=MUTED)).arrange(DOWN, buff=0.08)
+        return VGroup(Label(name, font_size=22, color=LABEL), Label(size, font_size=22, color=LABEL)).arrange(
+            DOWN, buff=0.08)
 
-    def make_facts(self) -> VGroup:
-        meta, sizes = self.history.metadata, self.history.layer_sizes
-        n_weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
-        n_biases = sum(sizes[1:])
-        facts = VGroup(
-            Label(f"hidden activation: {meta['activation']}", font_size=24, color=LABEL),
-            Formula(ACTIVATION_LOOKS[meta["activation"]].formula, font_size=28, color=LABEL),
-            Label(f"{n_weights + n_biases:,} parameters", font_size=24, color=LABEL),
-            Label(f"= {n_weights:,} weights + {n_biases:,} biases", font_size=20, color=MUTED),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
-        facts[1].shift(RIGHT * 0.2)
-        return facts
+    # -- what is said -------------------------------------------------------------------
 
-    def network_legend(self) -> VGroup:
-        return NetworkMobject.legend(font_size=20, signed=HIDDEN_ACTIVATIONS[self.history.activation].signed)
+    def script(self) -> list[Beat]:
+        sizes = self.history.layer_sizes
+        positive = int((self.flat > 0).sum())
+        negative = int((self.flat < 0).sum())
+        n, drawn = len(self.flat), "drawn " if len(self.flat) < self.n_weights else ""
+        when = "Before training the weights are random" if self.snapshot == 0 else "These are the trained weights"
+        if positive == 0 or negative == 0:
+            signs = (f"all {counted(n, drawn + 'weight')} are "
+                     f"{'positive, drawn blue' if negative == 0 else 'negative, drawn red'}")
+            brief_signs = f"Edges carry weights: {signs}."
+        else:
+            of = f"of the {n:,} drawn" if drawn else f"of the {n:,}"
+            signs = f"{positive:,} {of} are positive and {negative:,} negative"
+            brief_signs = f"Edges carry weights: {positive:,} {of} are positive, blue, {negative:,} negative, red."
 
-    # -- beats ----------------------------------------------------------------------
+        largest = float(self.flat[int(np.argmax(np.abs(self.flat)))])
+        listed = ", ".join(f"{size:,}" for size in sizes)
+        return [
+            Beat("Each circle is a neuron, which holds one number.", self.show_neurons, in_brief=Brief.WITH_NEXT),
+            Beat(f"A column of neurons is a layer; this network has {len(sizes)}: {listed} neurons.",
+                 self.show_layers, brief=f"Circles are neurons; columns are layers: {listed}."),
+            Beat(self.roles_caption(), self.show_roles, in_brief=Brief.WITH_PREVIOUS),
+            Beat("Each edge joins two neurons and carries a weight: blue if positive, red if negative.",
+                 self.show_edges, in_brief=Brief.WITH_NEXT),
+            Beat(f"{when}: {signs}.", self.show_counts, brief=brief_signs),
+            Beat(f"Thicker edges are larger weights: the largest drawn here is {number(largest)}.",
+                 self.show_strongest, brief="Thicker edges, larger weights; brighter neurons, larger "
+                                            "activations: they fire more strongly."),
+            Beat("A neuron's activation is how strongly it fires: the brighter it is drawn, the larger.",
+                 self.show_activations, in_brief=Brief.WITH_PREVIOUS),
+            Beat(f"Training tunes {self.n_weights + self.n_biases:,} numbers: "
+                 f"{counted(self.n_weights, 'weight')} and {counted(self.n_biases, 'bias', 'biases')}, one per "
+                 "neuron past the input layer.", self.show_parameters, in_brief=Brief.LEFT_OUT),
+        ]
 
-    def show_title(self) -> None:
-        self.play(Write(self.title), run_time=1.0)
+    def roles_caption(self) -> str:
+        hidden = len(self.history.layer_sizes) - 2
+        if hidden == 0:
+            return "The input layer takes the data, and the output layer answers."
+        noun = "hidden layer transforms" if hidden == 1 else "hidden layers transform"
+        return f"The input layer takes the data, the {noun} it, and the output layer answers."
 
-    def show_layers(self) -> None:
+    def share(self, brief: float) -> float:
+        """Of the beat left, the share an animation takes: all of it told in full, where each show has
+        its own sentence, or ``brief`` where a brief telling plays several shows under one."""
+        return brief if self.brief else 1.0
+
+    # -- beats --------------------------------------------------------------------------
+
+    def show_neurons(self) -> None:
         net = self.network_mob
         self.play(LaggedStart(*(LaggedStart(*(GrowFromCenter(c) for c in column), lag_ratio=0.1)
-                                for column in net.neurons), lag_ratio=0.5, run_time=2.0),
-                  FadeIn(net.ellipses), FadeIn(net.size_braces))
+                                for column in net.neurons), lag_ratio=0.4),
+                  FadeIn(net.ellipses), run_time=self.paced(1.0, self.share(0.3)))
+
+    def show_layers(self) -> None:
+        """Each column counted as its size is written, the title's sum of them with it."""
+        net = self.network_mob
+        sizes = [label[1] for label in self.layer_labels]  # each label is a name over a size
+        columns = [net.neurons[0], net.neurons[-1]] + ([VGroup(*net.neurons[1:-1])] if len(sizes) == 3 else [])
+        self.play(Write(self.title), LaggedStart(*(AnimationGroup(Write(size), Indicate(column, scale_factor=1.1, color=HIGHLIGHT))
+                                for size, column in sorted(zip(sizes, columns), key=lambda pair: pair[1].get_x())),
+                              lag_ratio=0.6),
+                  FadeIn(net.size_braces), *([GrowFromCenter(self.hidden_brace)] if len(self.hidden_brace) else []),
+                  run_time=self.paced(1.5, self.share(0.5)))
+
+    def show_roles(self) -> None:
+        """Each layer's role named under it, left to right, as its neurons are pointed at."""
+        net = self.network_mob
+        columns = [net.neurons[0], net.neurons[-1]] + ([VGroup(*net.neurons[1:-1])] if len(self.layer_labels) == 3
+                                                         else [])
+        roles = sorted(zip((label[0] for label in self.layer_labels), columns), key=lambda pair: pair[1].get_x())
+        self.play(LaggedStart(*(AnimationGroup(FadeIn(name, shift=UP * 0.15),
+                                               Indicate(column, scale_factor=1.1, color=HIGHLIGHT))
+                                for name, column in roles), lag_ratio=0.7),
+                  FadeIn(net.output_labels, lag_ratio=0.1), run_time=self.paced(1.0))
 
     def show_edges(self) -> None:
+        """The edges appearing layer by layer, left to right, in their weights' colours and widths. From
+        here on the network paints itself from its arrays (``use_fast_drawing``): hundreds of edges change
+        at every frame, and the neurons are painted over them in the same pass."""
         net = self.network_mob
-        self.play(LaggedStart(*(Create(group, lag_ratio=0.02) for group in net.edges), lag_ratio=0.6, run_time=2.5))
-        self.bring_to_front(net.neurons)
-        self.play(FadeIn(net.output_labels), run_time=0.5)
+        circles = [circle for column in net.neurons for circle in column]
+        net.use_fast_drawing()
+        self.remove(*circles)
+        self.add(net.canvas)
+        # The front passes the edges in order from left to right at an even count a second: a layer of
+        # few faint edges (into one output) takes its share of the time, not a stretch that looks still.
+        rank = np.argsort(np.argsort(self.edge_x, kind="stable"), kind="stable")
+        across = rank / max(len(rank) - 1, 1)
+        soft = 0.15  # of the edges, over which an edge fades in as the front passes it
 
-    def show_layer_labels(self) -> None:
-        self.play(LaggedStart(*(FadeIn(label, shift=UP * 0.2) for label in self.layer_labels), lag_ratio=0.3,
-                              run_time=1.5))
+        def reveal(_, alpha: float) -> None:
+            rgbas = self.full_rgbas.copy()
+            rgbas[:, 3] *= np.clip((alpha * (1 + soft) - across) / soft, 0.0, 1.0)
+            net.set_edge_styles(rgbas, self.full_widths)
 
-    def show_activation(self) -> None:
-        self.play(LaggedStart(*(FadeIn(fact, shift=LEFT * 0.2) for fact in self.facts[:2]), lag_ratio=0.3,
-                              run_time=1.2))
+        reveal(None, 0.0)
+        self.play(UpdateFromAlphaFunc(net.canvas, reveal), run_time=self.paced(2.0, self.share(0.35)))
 
-    def show_parameter_count(self) -> None:
-        self.play(LaggedStart(*(FadeIn(fact, shift=LEFT * 0.2) for fact in self.facts[2:]), lag_ratio=0.3,
-                              run_time=1.0))
+    def show_counts(self) -> None:
+        """The edges dim; the positive ones light up in a sweep from left to right as they are counted,
+        then the negative ones."""
+        dim = self.full_rgbas.copy()
+        dim[:, 3] *= DIMMED
+        for readout in (self.positive_count, self.negative_count):
+            readout.set_text("0")
+        self.play(Write(self.drawn_label), FadeIn(VGroup(*self.side[0][1])),
+                  self.edges_to(self.full_rgbas, dim), run_time=0.6)
+        seconds = self.paced(2.4)
+        lit = dim.copy()
+        for sign, readout in ((1, self.positive_count), (-1, self.negative_count)):
+            chosen = np.flatnonzero(np.sign(self.flat) == sign)
+            order = chosen[np.argsort(self.edge_x[chosen], kind="stable")]
+            self.play(self.count_in(order, lit, readout), run_time=seconds / 2)
+            lit[order] = self.full_rgbas[order]
 
-    def show_legend(self) -> None:
-        self.play(FadeIn(self.legend, shift=UP * 0.2), run_time=1.0)
+    def count_in(self, order: np.ndarray, lit: np.ndarray, readout: Readout) -> UpdateFromAlphaFunc:
+        """The edges ``order`` lighting to their own colour one after another, ``readout`` counting them."""
+        net, start = self.network_mob, lit.copy()
+
+        def step(_, alpha: float) -> None:
+            k = int(round(alpha * len(order)))
+            rgbas = start.copy()
+            rgbas[order[:k]] = self.full_rgbas[order[:k]]
+            net.set_edge_styles(rgbas, self.full_widths)
+            readout.set_text(f"{k:,}")
+
+        return UpdateFromAlphaFunc(net.canvas, step)
+
+    def light(self, layer: int) -> UpdateFromAlphaFunc:
+        """The neurons of ``layer`` brightening to the followed example's activations."""
+        net = self.network_mob
+        first = sum(len(column) for column in net.neurons[:layer])
+        where = slice(first, first + len(net.neurons[layer]))
+        values = np.asarray(self.activations[layer], dtype=float)[net.indices[layer]]
+        end = neuron_colors(net.level_functions[layer](values))
+        start = net.neuron_rgbs[where].copy()
+
+        def step(_, alpha: float) -> None:
+            net.neuron_rgbs[where] = start + alpha * (end - start)
+
+        return UpdateFromAlphaFunc(net.canvas, step)
+
+    def sweep_edges(self, layer: int | None = None) -> UpdateFromAlphaFunc:
+        """A bright front passing over the edges (of ``layer``'s group only, if given), left to right,
+        each edge wider and lighter as it passes: the signal flowing on."""
+        net = self.network_mob
+        across = self.across()
+        if layer is not None:
+            bounds = np.cumsum([0] + [len(group) for group in net.edges])
+            inside = np.zeros(len(across), dtype=bool)
+            inside[bounds[layer]:bounds[layer + 1]] = True
+            span = self.edge_x[inside]
+            across = np.where(inside, (self.edge_x - span.min()) / ((span.max() - span.min()) or 1.0), -10.0)
+        light = self.full_rgbas.copy()
+        light[:, :3] = 0.45 * light[:, :3] + 0.55
+        light[:, 3] = 1.0
+
+        def step(_, alpha: float) -> None:
+            near = np.clip(1 - np.abs(across - alpha * 1.3 + 0.15) / 0.15, 0.0, 1.0)[:, None]
+            net.set_edge_styles(self.full_rgbas + near * (light - self.full_rgbas),
+                                self.full_widths + 2.5 * near[:, 0])
+
+        return UpdateFromAlphaFunc(net.canvas, step)
+
+    def across(self) -> np.ndarray:
+        """Each drawn edge's place from the network's left (0) to its right (1), by its middle."""
+        span = self.edge_x.max() - self.edge_x.min() or 1.0
+        return (self.edge_x - self.edge_x.min()) / span
+
+    def edges_to(self, start: np.ndarray, end: np.ndarray) -> UpdateFromAlphaFunc:
+        """The edges' colours going from ``start`` to ``end`` (RGBA rows), their widths held."""
+        net = self.network_mob
+        return UpdateFromAlphaFunc(net.canvas, lambda _, alpha: net.set_edge_styles(start + alpha * (end - start),
+                                                                                   self.full_widths))
+
+    def show_strongest(self) -> None:
+        """All but the largest weights dim; those flash, and the largest's value is written on it."""
+        count = int(np.clip(round(STRONGEST_SHARE * len(self.flat)), 1, 12))
+        strongest = np.argsort(-np.abs(self.flat), kind="stable")[:count]
+        focus = self.full_rgbas.copy()
+        others = np.ones(len(focus), dtype=bool)
+        others[strongest] = False
+        focus[others, 3] *= 0.25
+        flashes = [ShowPassingFlash(self.lines[i].copy().set_stroke(HIGHLIGHT, width=self.full_widths[i] + 3,
+                                                                    opacity=1), time_width=0.6)
+                   for i in strongest]
+        self.play(self.edges_to(self.full_rgbas, focus), run_time=0.6)
+        self.play(AnimationGroup(*flashes), FadeIn(self.strongest_plate, scale=0.8),
+                  run_time=self.paced(1.2, self.share(0.45)))
+
+    def show_activations(self) -> None:
+        """The edges back as they are; the neurons light to the followed example's activations, layer by
+        layer, a pulse along the edges into each; the brightest and dimmest first-layer values written."""
+        net = self.network_mob
+        self.play(self.edges_to(net.edge_rgbas.copy(), self.full_rgbas), FadeOut(self.strongest_plate), run_time=0.5)
+        layers = len(self.history.layer_sizes)
+        each = max(0.4, (self.paced(0.4 * layers + 0.6) - 0.6) / layers)
+        for layer in range(layers):
+            pulse = [self.sweep_edges(layer - 1)] if layer else []
+            self.play(self.light(layer), *pulse, run_time=each)
+        self.play(LaggedStart(*(FadeIn(plate, shift=0.1 * LEFT) for plate in self.activation_plates), lag_ratio=0.4,
+                              group=self.activation_plates), run_time=0.6)
+
+    def show_parameters(self) -> None:
+        """The count of what training tunes: a bright front passing over every edge with the weights, a
+        ring around every neuron past the input layer with the biases."""
+        net = self.network_mob
+        seconds = self.paced(2.4)
+        self.play(Write(self.parameters[0]), run_time=0.6)
+        self.play(FadeIn(self.parameters[1], shift=0.1 * LEFT), self.sweep_edges(), run_time=(seconds - 0.6) / 2)
+        rings = [ShowPassingFlash(circle.copy().set_fill(opacity=0).set_stroke(HIGHLIGHT, width=4), time_width=0.5)
+                 for column in net.neurons[1:] for circle in column]
+        self.play(FadeIn(self.parameters[2], shift=0.1 * LEFT), *rings, run_time=(seconds - 0.6) / 2)

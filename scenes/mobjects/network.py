@@ -234,6 +234,15 @@ class NetworkMobject(VGroup):
 
         return UpdateFromAlphaFunc(self.edges, step, run_time=run_time)
 
+    def set_edge_styles(self, rgbas: np.ndarray, widths: np.ndarray) -> "NetworkMobject":
+        """Draw the edges with these stroke RGBA rows and widths, one per drawn edge in the order of
+        ``self.edges`` (``edge_styles`` makes them): for a scene that shows some edges apart from the
+        others, lit as they are counted while the rest wait dimmed."""
+        self.edge_rgbas, self.edge_widths = np.asarray(rgbas, dtype=float), np.asarray(widths, dtype=float)
+        if self.canvas is None:
+            self._write_edges()
+        return self
+
     def _write_edges(self) -> None:
         for line, rgba, width in zip(self._edge_flat, self.edge_rgbas, self.edge_widths):
             line.stroke_rgbas = rgba[None, :]

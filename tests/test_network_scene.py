@@ -1,0 +1,78 @@
+"""The network chapter's numbers against independent recomputations from the run: the weights counted by
+sign, the largest drawn, the parameters, and the activations the neurons light to; and the edges' widths
+that let "thicker is larger" be seen."""
+import numpy as np
+import pytest
+
+from nnscratch import RunSpec, record_run
+from scenes import NetworkScene
+from scenes.chapters.network import THICKEST
+from scenes.narration.words import said_numbers
+from tests.layout import final_state
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return record_run(RunSpec.for_dataset("digits", samples=2000, epochs=2))
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    return record_run(RunSpec(epochs=50))
+
+
+def drawn_weights(run) -> np.ndarray:
+    """The initial weights of the edges a drawing shows, worked out afresh: of a layer wider than 16, the
+    16 inputs that vary most over the training images (in order), or the first and last 8."""
+    def shown(layer, size):
+        if size <= 16:
+            return np.arange(size)
+        if layer == 0 and run.image_shape is not None:
+            return np.sort(np.argsort(-run.X_train.astype(np.float32).var(axis=0), kind="stable")[:16])
+        return np.r_[0:8, size - 8:size]
+
+    sizes = run.layer_sizes
+    kept = [shown(layer, size) for layer, size in enumerate(sizes)]
+    return np.concatenate([run.weights[layer][0][np.ix_(kept[layer + 1], kept[layer])].ravel()
+                           for layer in range(len(sizes) - 1)])
+
+
+@pytest.mark.parametrize("name", ["digits", "blobs"])
+def test_the_weights_are_counted_by_sign_as_said(name, request):
+    run = request.getfixturevalue(name)
+    scene, _ = final_state(NetworkScene, 854, 480, history=run)
+    flat = drawn_weights(run)
+    positive, negative = int((flat > 0).sum()), int((flat < 0).sum())
+    assert (scene.positive_count.text, scene.negative_count.text) == (f"{positive:,}", f"{negative:,}")
+    said = next(caption for caption in scene.narration.captions if "random" in caption)
+    assert said_numbers(said)[:3] == [str(positive), str(len(flat)), str(negative)]
+    assert said_numbers(scene.drawn_label.original_text) == [str(len(flat))]
+    # The largest drawn weight is written on its edge, and its edge is the thickest, far above the rest.
+    largest = flat[np.argmax(np.abs(flat))]
+    assert scene.strongest_plate[1].text == f"{largest:.2f}".replace("-", "−")
+    widths = scene.full_widths
+    assert widths[np.argmax(np.abs(flat))] == pytest.approx(THICKEST)
+    assert widths.max() >= 2 * np.median(widths)
+    # What training tunes: every weight and one bias per neuron past the input layer.
+    sizes = run.layer_sizes
+    n_weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
+    assert [label.text.replace(" ", "") for label in scene.parameters] == [
+        f"{n_weights + sum(sizes[1:]):,}parameters", f"={n_weights:,}weights", f"+{sum(sizes[1:]):,}biases"]
+
+
+def test_the_neurons_light_to_the_followed_examples_activations(digits):
+    run = digits
+    scene, _ = final_state(NetworkScene, 854, 480, history=run)
+    x = run.probe_input.astype(float)
+    hidden = 1 / (1 + np.exp(-(run.weights[0][0] @ x + run.biases[0][0])))  # the first layer, by hand
+    assert np.allclose(hidden, run.probe_a[0][0], atol=1e-5)
+    written = sorted(float(plate[1].text) for plate in scene.activation_plates)
+    assert written == pytest.approx(sorted({round(hidden.min(), 2), round(hidden.max(), 2)}), abs=0.006)
+    # Each neuron painted in the colour of its activation: the brightest hidden one is the brightest drawn.
+    net = scene.network_mob
+    first = len(net.neurons[0])
+    drawn = net.neuron_rgbs[first:first + len(net.neurons[1])].sum(axis=1)
+    assert np.argmax(drawn) == np.argmax(hidden[net.indices[1]])
+    assert np.argmin(drawn) == np.argmin(hidden[net.indices[1]])

@@ -5,9 +5,23 @@ import numpy as np
 import pytest
 from manim import BLUE, MathTypst, Text, tempconfig
 
-from scenes.chapters.forward_pass import product_code
-from scenes.mobjects.glyphs import Formula, Label, placed_paths
-from scenes.mobjects.style import LABEL, MUTED
+from scenes.mobjects.glyphs import Formula, Label, placed_paths, typst_number
+from scenes.mobjects.style import HIGHLIGHT, LABEL, MUTED
+
+
+def product_code(W, a, b, z, rows, cols, boxed=None) -> str:
+    """Typst for ``W a + b = z`` in coloured numbers, one entry boxed: what the forward pass once typeset
+    (it now lays its numbers out itself), kept as a hard case for the importer."""
+    def entry(i, j) -> str:
+        code = typst_number(W[i, j], colored=True)
+        return f'#box(stroke: 1.5pt + rgb("{HIGHLIGHT.to_hex()}"), inset: 3pt)[{code}]' if (i, j) == boxed else code
+
+    def vector(values, shown) -> str:
+        return 'vec(delim: "[", ' + ", ".join(typst_number(values[i]) for i in shown) + ")"
+
+    matrix = 'mat(delim: "[", ' + "; ".join(", ".join(entry(i, j) for j in cols) for i in rows) + ")"
+    return f"{matrix} {vector(a, cols)} + {vector(b, rows)} = {vector(z, rows)}"
+
 
 rng = np.random.default_rng(3)
 W, a, b = rng.normal(size=(3, 4)), rng.uniform(size=4), rng.normal(size=3)

@@ -69,18 +69,23 @@ def test_a_cost_is_minus_the_log_of_the_probability_given_to_the_right_class(run
     assert np.allclose(network.costs(run.X_train[:5], run.y_train[:5]), -np.log(right))
 
 
-def test_the_cost_scene_shows_the_recorded_losses_and_each_rows_own_cost(run):
+def test_the_cost_scene_averages_to_the_recorded_cost_and_counts_its_own_examples(run):
     from scenes import CostScene
 
     scene = CostScene(history=run)
-    assert scene.loss_of(scene.trained, scene.costs) == pytest.approx(float(run.train_loss[-1]), rel=1e-5)
-    assert scene.loss_of(scene.initial, scene.costs_before) == pytest.approx(float(run.train_loss[0]), rel=1e-5)
-    assert scene.rows[-1] == int(np.argmax(scene.costs))  # the worst is shown, last
-    assert run.metadata["probe_index"] in scene.rows
-    assert np.all(np.diff(scene.costs[scene.rows]) >= 0)  # easiest first
-    p = run.network_at(-1).forward(run.X_train[scene.rows[0]].astype(float))[0, 0]
-    label = run.y_train[scene.rows[0], 0]
-    assert scene.answer_of(scene.trained, scene.rows[0]) == pytest.approx(p if label == 1 else 1 - p)
+    # The cost of the training set, after training and before it: what the run recorded (its "loss").
+    assert scene.total(scene.trained, scene.costs) == pytest.approx(float(run.train_loss[-1]), rel=1e-5)
+    assert scene.total(scene.initial, scene.costs_before) == pytest.approx(float(run.train_loss[0]), rel=1e-5)
+    assert scene.cards[0] == run.metadata["probe_index"] and scene.cards[-1] == int(np.argmax(scene.costs))
+    assert scene.worst == int(np.argmax(scene.costs))
+    counted = scene.counting_order()  # every example once, the cards first
+    assert sorted(counted.tolist()) == list(range(len(run.X_train))) and counted[:len(scene.cards)].tolist() == scene.cards
+    # The right class's probability of one output: a where the label is 1, 1 - a where it is 0.
+    sample = scene.cards[1]
+    a = run.network_at(-1).forward(run.X_train[sample].astype(float))[0, 0]
+    label = run.y_train[sample, 0]
+    assert scene.p_right(sample) == pytest.approx(a if label == 1 else 1 - a)
+    assert scene.costs[sample] == pytest.approx(-np.log(a if label == 1 else 1 - a), rel=1e-6)
 
 
 def test_the_summary_says_the_runs_own_numbers(run):

@@ -8,7 +8,7 @@ from cli import main
 from nnscratch import RunSpec, record_run
 from scenes import FeaturesScene, ForwardPassScene, TrainingScene
 from scenes.mobjects.network import NetworkMobject
-from scenes.mobjects.pixel_image import PixelImage
+from scenes.mobjects.pixel_image import PixelImage, PixelRows
 from scenes.mobjects.raster import rgba_bytes
 from scenes.mobjects.style import OUTPUT_RIM, WRONG, weight_image_colors
 from tests.frames import most_colourful, to_pixel
@@ -43,23 +43,35 @@ def test_the_input_image_shows_the_samples_pixel_values(digits):
         assert np.abs(seen - round(value * 255)).max() <= 2, (point, seen, value)
 
 
-def test_unrolled_pixels_fly_to_their_own_neuron_or_into_the_dots():
+def test_unrolled_pixels_lie_end_to_end_row_by_row_then_fly_to_their_own_neuron_or_into_the_dots():
     values = np.zeros(784)
     values[[0, 400, 783]] = [0.5, 1.0, 0.25]  # the first drawn neuron, the elided middle, the last drawn
     network = NetworkMobject([784, 16, 10], width=4.0, height=5.0).shift(np.array([2.0, 0.0, 0.0]))
     image = PixelImage(values, (28, 28), 2.0).shift(np.array([-4.0, 0.0, 0.0]))
-    flight = image.unroll_into(network)
-    movers, targets = flight.mobject, flight.target_mobject
-    assert len(movers) == 3  # blank pixels stay: nothing to see fly
-    cell = 2.0 / 28  # each pixel leaves from its own place in the picture: row, column of its index
-    for mover, index in zip(movers, [0, 400, 783]):
-        row, column = divmod(index, 28)
-        np.testing.assert_allclose(mover.get_center(), [-5.0 + (column + 0.5) * cell, 1.0 - (row + 0.5) * cell, 0])
-        assert mover.width == pytest.approx(cell)
-    np.testing.assert_allclose(targets[0].get_center(), network.neurons[0][0].get_center(), atol=1e-9)
-    np.testing.assert_allclose(targets[1].get_center(), network.ellipses[0].get_center(), atol=1e-9)
-    np.testing.assert_allclose(targets[2].get_center(), network.neurons[0][-1].get_center(), atol=1e-9)
-    assert [m.get_fill_opacity() for m in movers] == pytest.approx([0.5, 1.0, 0.25])
+    rows = PixelRows(image)
+    cell = 2.0 / 28
+    assert len(rows.strips) == 28  # each row of the picture where it is, as wide as the picture
+    for row, strip in enumerate(rows.strips):
+        np.testing.assert_allclose(strip.get_center(), [-4.0, 1.0 - (row + 0.5) * cell, 0], atol=1e-9)
+        assert strip.width == pytest.approx(2.0) and strip.height == pytest.approx(cell)
+        np.testing.assert_array_equal(strip.pixels[0, :, 0], np.round(values[28 * row:28 * (row + 1)] * 255))
+    band = rows.line_up(-6.0, 6.0, -3.0, 0.2)
+    for row, flight in enumerate(band.animations):  # end to end, the first row at the left
+        np.testing.assert_allclose(flight.target_mobject.get_center(), [-6.0 + (row + 0.5) * 12 / 28, -3.0, 0])
+        assert flight.target_mobject.width == pytest.approx(12 / 28)
+        flight.mobject.become(flight.target_mobject)
+    # Pixel 400 lies in row 14 of the band, at column 8 of that row.
+    np.testing.assert_allclose(rows.point_of(400), [-6.0 + (400 + 0.5) * 12 / 784, -3.0, 0])
+    markers = rows.markers(network)
+    assert len(markers) == 16 and markers[0].get_fill_opacity() == pytest.approx(0.5)
+    np.testing.assert_allclose(markers[-1].get_center(), rows.point_of(783))
+    into = rows.into(network, markers)
+    flights, shrinking = into.animations
+    for flight, neuron in zip(flights.animations, network.neurons[0]):  # each drawn pixel into its own neuron
+        np.testing.assert_allclose(flight.target_mobject.get_center(), neuron.get_center(), atol=1e-9)
+    assert flights.animations[-1].target_mobject.get_fill_opacity() == pytest.approx(0.25)
+    for squeeze in shrinking.animations:  # the rest of the band into the column's dots
+        np.testing.assert_allclose(squeeze.target_mobject.get_center(), network.ellipses[0].get_center(), atol=1e-9)
 
 
 # -- the digits grid of the training replay ----------------------------------------------------
@@ -168,10 +180,13 @@ def test_a_hidden_layer_too_crowded_for_labels_shows_the_value_its_caption_says(
     strongest = int(np.argmax(a2))
     words = f"neuron {strongest + 1} ends highest, at {number(a2[strongest])}"
     assert words in scene.narration.captions[-1]
-    said, ring = scene.named_value
+    rings, said = scene.said
     assert said.text == f"neuron{strongest + 1}:{number(a2[strongest])}"
     neuron = scene.network_mob.neurons[2][list(scene.network_mob.indices[2]).index(strongest)]
-    np.testing.assert_allclose(ring.get_center(), neuron.get_center(), atol=1e-9)
+    np.testing.assert_allclose(rings[0].get_center(), neuron.get_center(), atol=1e-9)
+    entry = scene.products[2].results.cells[scene.products[2].place_of(strongest)][0]
+    assert entry.text == number(a2[strongest])  # and in the numbers, its value boxed
+    np.testing.assert_allclose(rings[1].get_center(), entry.get_center(), atol=1e-6)
     assert not boxes_overlap(said, scene.network_mob) and not boxes_overlap(said, scene.current_equation)
     row, column = to_pixel(said.get_center(), WIDTH, HEIGHT)
     assert frame[row - 8:row + 8, column - 40:column + 40, :3].max() > 200  # drawn, not only placed

@@ -1,231 +1,641 @@
-"""CostScene: how wrong the network is, one example at a time, and the loss as their average.
+"""CostScene: how wrong the network is, on one example, then on the whole training set.
 
-Every cost is ``NeuralNetwork.costs`` of the recorded weights, before training (epoch 0)
-and after it; their average plus the regularization penalty is the recorded loss.
+As 3Blue1Brown tells it, with the run's own numbers: the example's outputs beside what we want of
+them; its cost computed from the probability it gives the right class, and seen on the curve of
+−ln p; a confident mistake far up the curve; then many examples' costs dropping into their average,
+the cost of the training set, after training and before it.
+
+Every cost is ``NeuralNetwork.costs`` of the recorded weights, before training (epoch 0) and after
+it; their average, plus the regularization penalty, is the cost the run recorded (which the core
+and the command line call its loss).
 """
 from __future__ import annotations
 
+import math
+
+import cairo
 import numpy as np
-from manim import LEFT, RIGHT, UP, FadeIn, Indicate, LaggedStart, Rectangle, SurroundingRectangle, VGroup, Write
+from manim import (
+    DOWN, LEFT, RIGHT, UP, Axes, Circle, Create, Dot, FadeIn, FadeOut, FadeTransform, Indicate, LaggedStart, VMobject,
+    ManimColor, Square, SurroundingRectangle, UpdateFromAlphaFunc, VGroup, Write, linear,
+)
 
-from scenes.chapters.base import HistoryScene
-from scenes.narration.words import loss_number
+from scenes.chapters.base import HistoryScene, output_names
 from scenes.mobjects.glyphs import Formula, Label
-from scenes.narration.words import number
-from scenes.mobjects.layout import GAP, fit, safe_area
+from scenes.mobjects.layout import GAP, Region, fit, safe_area
+from scenes.mobjects.number_matrix import MathsReadout
+from scenes.mobjects.pixel_image import PixelImage
+from scenes.mobjects.plane_panel import class_of
+from scenes.mobjects.raster import CairoPainted, ScatterPoints
+from scenes.mobjects.readout import Readout
+from scenes.mobjects.style import (
+    HIGHLIGHT, LABEL, MUTED, NEGATIVE, OUTPUT_RIM, RIGHT as RIGHT_COLOR, WRONG, class_rgbs, neuron_colors,
+)
 from scenes.narration.beats import Beat, Brief
-from scenes.mobjects.style import HIGHLIGHT, LABEL, MUTED
+from scenes.narration.spoken import spoken
+from scenes.narration.words import loss_number, number
 
-QUANTILES = (0.25, 0.5, 0.75, 0.95)  # of the trained costs: the rows besides the probe and the worst
-BAR_LENGTH = 1.6  # the longest cost bar, before fitting
-CELL_FONT = 28
+CARDS = 12  # examples whose costs drop into the average one by one; then the rest, counted
+CARD_QUANTILES = np.linspace(0.02, 0.98, CARDS - 2)  # of the trained costs, besides the probe and the worst
+DOTS = 150  # examples drawn as points on the curve
+FORMULA_FONT = 34
+READOUT_FONT = 28
+COLUMN_FONT = 30
+LEFT_SHARE = 0.42  # of the frame's width: the example, then the examples counted
 
 
-def row_samples(costs: np.ndarray, probe: int) -> list[int]:
-    """The probe, samples at QUANTILES of the costs, and the worst; easiest first."""
+def right_probability(output: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """The probability each output row gives its right class: the softmax output of the labelled class,
+    or a sigmoid output ``a`` where the label is 1 and ``1 − a`` where it is 0."""
+    output, target = np.atleast_2d(output), np.atleast_2d(target)
+    if output.shape[1] == 1:
+        return np.where(target[:, 0] == 1, output[:, 0], 1.0 - output[:, 0])
+    return output[np.arange(len(output)), target.argmax(axis=1)]
+
+
+def probability_text(p: float, cost: float) -> str:
+    """``p`` with as many decimals as it takes for −ln of the number shown to round to the cost shown
+    (at least three): a sum on screen adds up as it is read."""
+    for digits in range(3, 9):
+        shown = round(p, digits)
+        if shown > 0 and loss_number(-np.log(shown)) == loss_number(cost):
+            return number(shown, digits)
+    return number(p, 8)
+
+
+def card_samples(costs: np.ndarray, probe: int) -> list[int]:
+    """The examples counted one by one: the probe first, then examples at spread quantiles of the costs,
+    and the worst last."""
     order = np.argsort(costs, kind="stable")
-    picks = [probe] + [int(order[int(q * (len(order) - 1))]) for q in QUANTILES] + [int(order[-1])]
-    unique = list(dict.fromkeys(picks))
-    return sorted(unique, key=lambda i: (costs[i], i))
+    picks = [probe] + [int(order[int(q * (len(order) - 1))]) for q in CARD_QUANTILES] + [int(order[-1])]
+    return list(dict.fromkeys(picks))
+
+
+def typst_value(text: str) -> str:
+    """A number for a formula: as text when written with an exponent ("1.59e−5"), which maths would
+    set as a product with e."""
+    return f'"{text}"' if "e" in text else text
+
+
+class CurvePoints(CairoPainted):
+    """Examples as discs on the cost's curve, painted from arrays in one call: their places move, and
+    more of them show, in every frame of a count. ``shown`` says which are seen, ``rgbs`` their colours."""
+
+    def __init__(self, positions: np.ndarray, rgbs: np.ndarray, radius: float, region: Region, **kwargs) -> None:
+        super().__init__(region.left, region.bottom, region.width, region.height, **kwargs)
+        self.positions = np.asarray(positions, dtype=float)[:, :2]
+        self.rgbs = np.asarray(rgbs, dtype=float)
+        self.shown = np.ones(len(self.positions), dtype=bool)
+        self.radius = radius
+
+    def paint(self, ctx: cairo.Context, camera) -> None:
+        alpha = self.alpha
+        if alpha <= 0:
+            return
+        for (x, y), (r, g, b) in zip(self.positions[self.shown].tolist(), self.rgbs[self.shown].tolist()):
+            ctx.new_path()
+            ctx.arc(x, y, self.radius, 0.0, 2 * math.pi)
+            ctx.set_source_rgba(b, g, r, alpha)  # Manim's Cairo surface is BGR
+            ctx.fill()
 
 
 class CostScene(HistoryScene):
-    """A table of training examples with each one's answer and cost, after training and before it,
-    and the loss as the average cost over the whole training set."""
+    """One example's cost from its outputs and what we want of them, the curve of −ln p, and the cost of
+    the whole training set as the average of its examples' costs, after training and before it."""
 
     def __init__(self, history=None, **kwargs) -> None:
         super().__init__(history, **kwargs)
         h = self.history
         self.trained, self.initial = h.network_at(-1), h.network_at(0)
-        self.costs = self.trained.costs(h.X_train, h.y_train)
-        self.costs_before = self.initial.costs(h.X_train, h.y_train)
-        self.probe = int(h.probe_index)
-        self.rows = row_samples(self.costs, self.probe)
-        self.worst = self.rows[-1]
+        X, y = h.X_train, h.y_train
+        self.targets = self.trained.as_targets(y, len(X))
+        self.outputs = self.trained.forward(X.astype(float))
+        self.outputs_before = self.initial.forward(X.astype(float))
+        self.costs = self.trained.costs(X, y)
+        self.costs_before = self.initial.costs(X, y)
         self.classes = h.output_activation != "identity"
-        self.names = h.class_names
+        self.probe = int(h.probe_index)
+        self.worst = int(np.argmax(self.costs))
+        self.cards = card_samples(self.costs, self.probe)
+        self.dots = self.dot_samples()
 
     # -- numbers ------------------------------------------------------------------------
 
-    def label_of(self, sample: int) -> str:
-        y = self.history.y_train[sample]
-        if not self.classes:
-            return ", ".join(number(v) for v in y)
-        return self.names[int(y[0]) if len(y) == 1 else int(np.argmax(y))]
-
-    def answer_of(self, network, sample: int) -> float | np.ndarray:
-        """The probability given to the right class, or the output itself for real targets."""
-        output = network.forward(self.history.X_train[sample].astype(float))[0]
-        if not self.classes:
-            return output
-        y = self.history.y_train[sample]
-        if len(output) == 1:
-            return float(output[0] if y[0] == 1 else 1 - output[0])
-        return float(output[int(np.argmax(y))])
-
-    def answer_text(self, network, sample: int) -> str:
-        answer = self.answer_of(network, sample)
-        return number(answer, 3) if self.classes else ", ".join(number(v) for v in answer)
-
-    def loss_of(self, network, costs: np.ndarray) -> float:
+    def total(self, network, costs: np.ndarray) -> float:
+        """The cost of the training set: the examples' average, plus the penalty on large weights."""
         return float(costs.mean() + network.penalty())
+
+    def p_right(self, sample: int, before: bool = False) -> float:
+        outputs = self.outputs_before if before else self.outputs
+        return float(right_probability(outputs[sample], self.targets[sample])[0])
+
+    def class_of(self, sample: int) -> str:
+        y = self.targets[sample]
+        names = self.history.class_names
+        index = int(y[0]) if len(y) == 1 else int(np.argmax(y))
+        return names[index] if names else str(index)
+
+    def predicted_right(self, sample: int, before: bool = False) -> bool:
+        output = (self.outputs_before if before else self.outputs)[sample]
+        guess = int(output[0] >= 0.5) if len(output) == 1 else int(np.argmax(output))
+        y = self.targets[sample]
+        return guess == (int(y[0]) if len(y) == 1 else int(np.argmax(y)))
+
+    def dot_samples(self) -> np.ndarray:
+        """The examples drawn as points: the cards, and others spread evenly over the training set."""
+        n = len(self.costs)
+        spread = np.linspace(0, n - 1, min(n, DOTS)).astype(int)
+        return np.array(list(dict.fromkeys([*self.cards, *spread.tolist()])))
+
+    def counting_order(self) -> np.ndarray:
+        """Every example once, the cards first: the order the average counts them in."""
+        rest = np.setdiff1d(np.arange(len(self.costs)), self.cards)
+        return np.concatenate([np.array(self.cards), rest])
 
     # -- layout -------------------------------------------------------------------------
 
     def prepare(self) -> None:
-        area, h = safe_area(), self.history
+        area = safe_area()
         self.title = Label("The cost", font_size=38, color=LABEL)
         fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
-        self.subtitle = Label(f"how wrong the network is, on {len(h.X_train):,} training examples", font_size=22,
-                             color=MUTED)
-        fit(self.subtitle, area.below(self.title.get_bottom()[1] - 0.15).above(
-            self.title.get_bottom()[1] - 0.15 - self.subtitle.height), UP + LEFT)
-        top = self.subtitle.get_bottom()[1] - GAP
-        code = ("C = -ln p_\"right class\"" if self.classes else "C = (a - y)^2")
-        self.formula = Formula(code, font_size=34, color=LABEL)
-        fit(self.formula, area.below(top - GAP).above(top - GAP - 0.8), UP + LEFT)
-        self.table = self.make_table()
-        fit(self.table, area.below(self.formula.get_bottom()[1] - 2 * GAP), UP)
+        self.subtitle = Label("how wrong the network is", font_size=24, color=MUTED)
+        self.subtitle.next_to(self.title, RIGHT, buff=0.45, aligned_edge=DOWN)
+        top = self.title.get_bottom()[1] - GAP
+        split = area.left + LEFT_SHARE * area.width
+        self.left = Region(area.left, split, area.bottom, top)
+        self.right = Region(split + 2 * GAP, area.right, area.bottom, top)
+        self.example = self.placed(self.make_example(self.probe))
+        self.rule, self.rule_note = self.make_rule()
+        self.plot = self.make_plot()
 
-    def make_table(self) -> VGroup:
+    def make_example(self, sample: int) -> VGroup:
+        """The example's picture (or its name), its output neurons and what we want of them, side by side."""
         h = self.history
-        scale = max(float(self.costs[self.rows].max()), float(self.costs_before[self.rows].max()),
-                    self.loss_of(self.initial, self.costs_before), 1e-9)
-        answer = "p(right class)" if self.classes else "output"
-        label = "label" if self.classes else "target"
-        header = [self.cell("sample", MUTED), self.cell(label, MUTED),
-                  self.cell(answer, MUTED), self.cell("cost", MUTED),
-                  self.cell(answer, MUTED), self.cell("cost", MUTED)]
-        body = []
-        for sample in self.rows:
-            body.append([self.cell(f"{sample}", LABEL), self.cell(self.label_of(sample), LABEL),
-                         self.cell(self.answer_text(self.trained, sample), LABEL),
-                         self.bar(self.costs[sample], scale),
-                         self.cell(self.answer_text(self.initial, sample), LABEL),
-                         self.bar(self.costs_before[sample], scale)])
-        loss, loss_before = self.loss_of(self.trained, self.costs), self.loss_of(self.initial, self.costs_before)
-        average = [self.cell("average", LABEL), self.cell(f"of {len(h.X_train):,}", MUTED), self.cell("", LABEL),
-                   self.bar(loss, scale), self.cell("", LABEL), self.bar(loss_before, scale)]
-        grid = [header, *body, average]
-        widths = [max(row[c].width for row in grid) for c in range(6)]
-        gaps = [0.5, 0.7, 0.4, 1.0, 0.4]
-        xs = np.concatenate([[0.0], np.cumsum([w + g for w, g in zip(widths, gaps)])])
-        y = 0.0
+        x = h.X_train[sample].astype(float)
+        name = Label(f"sample {sample}: " + ", ".join(number(value) for value in x[:4]) + (" …" if len(x) > 4 else ""),
+                     font_size=COLUMN_FONT, color=LABEL)
+        if h.image_shape is not None:
+            picture = PixelImage(x, h.image_shape, 1.9)
+        elif len(x) == 2:  # points in the plane: the example among them, under its outputs
+            picture = VGroup(name, self.plane_picture(sample, 2.6))
+        else:
+            picture = name
+        names = output_names(h)
+        outputs, wanted = self.outputs[sample], self.targets[sample]
         rows = VGroup()
-        for number_, row in enumerate(grid):
-            height = max(cell.height for cell in row)
-            if number_ == len(grid) - 1:
-                y -= 0.25  # the average sits apart, under a rule
-            for c, cell in enumerate(row):
-                # Tops aligned: digits and letters share their tops, not their centres (descenders).
-                cell.move_to([xs[c], y, 0], UP + LEFT)
-            rows.add(VGroup(*row))
-            y -= height + 0.22
-        self.header, self.body, self.average = rows[0], VGroup(*rows[1:-1]), rows[-1]
-        left = VGroup(self.header[2], self.header[3])
-        right = VGroup(self.header[4], self.header[5])
-        self.after_heading = Label(f"after {h.epochs:,} epochs", font_size=CELL_FONT, color=LABEL).next_to(left, UP, 0.15)
-        self.before_heading = Label("before training", font_size=CELL_FONT, color=LABEL).next_to(right, UP, 0.15)
-        self.rule = Rectangle(width=xs[-1] + widths[-1], height=0.01, stroke_width=0, fill_color=MUTED,
-                              fill_opacity=1).move_to([(xs[-1] + widths[-1]) / 2, self.average.get_top()[1] + 0.17, 0])
-        self.after_columns = VGroup(self.after_heading, self.header[2], self.header[3],
-                                    *(VGroup(row[2], row[3]) for row in [*self.body, self.average]))
-        self.before_columns = VGroup(self.before_heading, self.header[4], self.header[5],
-                                     *(VGroup(row[4], row[5]) for row in [*self.body, self.average]))
-        return VGroup(self.after_heading, self.before_heading, rows, self.rule)
+        self.output_values, self.wanted_values, self.output_circles, self.wanted_circles = [], [], VGroup(), VGroup()
+        for name, value, target in zip(names, outputs, wanted):
+            circle = self.neuron(value, OUTPUT_RIM)
+            readout = MathsReadout(5, font_size=1.2 * COLUMN_FONT, color=LABEL).set_text(number(value, 3))
+            want = self.neuron(target, HIGHLIGHT)
+            wanted_text = f"{target:.0f}" if self.classes else number(target)
+            want_value = MathsReadout(len(wanted_text), font_size=1.2 * COLUMN_FONT, color=HIGHLIGHT).set_text(wanted_text)
+            row = VGroup(Label(name, font_size=COLUMN_FONT, color=LABEL), circle, readout, want, want_value)
+            row.arrange(RIGHT, buff=0.25)
+            row[3].shift(RIGHT * 0.5)
+            row[4].next_to(row[3], RIGHT, buff=0.25)
+            rows.add(row)
+            self.output_values.append(readout)
+            self.wanted_values.append(want_value)
+            self.output_circles.add(circle)
+            self.wanted_circles.add(want)
+        pitch = float(np.clip((self.left.height - 0.8) / max(len(rows), 1), 0.5, 0.75))
+        for index, row in enumerate(rows):
+            row.move_to([0, -index * pitch, 0], RIGHT)
+        heads = VGroup(Label("output", font_size=COLUMN_FONT, color=MUTED).next_to(rows[0][1:3], UP, buff=0.3),
+                       Label("wanted", font_size=COLUMN_FONT, color=HIGHLIGHT).next_to(rows[0][3:], UP, buff=0.3))
+        self.example_rows, self.example_heads, self.picture = rows, heads, picture
+        columns = VGroup(heads, rows)
+        if isinstance(picture, PixelImage):
+            return VGroup(picture, columns).arrange(RIGHT, buff=0.5, aligned_edge=UP)
+        if len(x) == 2:
+            name, plane = picture
+            room = self.left.height - name.height - columns.height - 0.9
+            plane.scale(float(np.clip(room, 1.2, 3.2)) / plane.width)
+            return VGroup(name, columns, plane).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
+        return VGroup(picture, columns).arrange(DOWN, buff=0.35, aligned_edge=LEFT)  # a name: above, to keep the width
+
+    def plane_picture(self, sample: int, side: float) -> VGroup:
+        """The training points in the plane, each in its class's colour, ``sample`` ringed among them."""
+        X = self.history.X_train.astype(float)
+        low, high = X.min(axis=0), X.max(axis=0)
+        unit = (X - low) / np.where(high > low, high - low, 1.0)
+        classes = class_of(self.history.y_train)
+        square = Square(side, stroke_color=MUTED, stroke_width=1.5)
+        corner = square.get_corner(DOWN + LEFT)[:2]
+        positions = corner + 0.04 * side + unit * 0.92 * side
+        points = ScatterPoints(positions, class_rgbs(max(2, int(classes.max()) + 1))[classes],
+                               np.ones(len(X), dtype=bool), 0.011 * side)
+        ring = Circle(radius=0.06 * side, color=HIGHLIGHT, stroke_width=3).move_to([*positions[sample], 0])
+        return VGroup(square, points, ring)
+
+    def placed(self, example: VGroup) -> VGroup:
+        """``example`` as large as the left of the frame allows (a single output's row grows), at its top left."""
+        grow = min(1.6, self.left.width / example.width, (self.left.height - 0.6) / example.height)
+        return fit(example.scale(max(grow, 1.0)), self.left, UP + LEFT)
 
     @staticmethod
-    def cell(text: str, colour) -> Label:
-        return Label(text, font_size=CELL_FONT, color=colour)
+    def neuron(value: float, rim) -> Circle:
+        rgb = neuron_colors(np.clip(np.array([value]), 0.0, 1.0))[0]
+        return Circle(radius=0.2, stroke_color=rim, stroke_width=2.5, fill_color=ManimColor.from_rgb(rgb),
+                      fill_opacity=1.0)
 
-    def bar(self, cost: float, scale: float) -> VGroup:
-        length = max(0.02, BAR_LENGTH * min(1.0, cost / scale))
-        bar = Rectangle(width=length, height=0.18, stroke_width=0, fill_color=MUTED, fill_opacity=1)
-        text = Label(loss_number(cost), font_size=CELL_FONT, color=LABEL)
-        slot = Rectangle(width=BAR_LENGTH, height=0.18, stroke_opacity=0, fill_opacity=0)
-        bar.align_to(slot, LEFT)
-        drawn = VGroup(text, VGroup(slot, bar)).arrange(RIGHT, buff=0.2)
-        drawn[1].match_y(text)
-        return drawn
+    def make_rule(self) -> tuple[Formula, Label]:
+        code = "C = -ln p" if self.classes else "C = (a - y)^2"
+        rule = Formula(code, font_size=FORMULA_FONT + 4, color=LABEL)
+        note = Label("p: the probability given to the right class" if self.classes else "a: the output, y: the target",
+                     font_size=24, color=MUTED)
+        fit(rule, self.right.below(self.right.top).above(self.right.top - rule.height), UP + LEFT)
+        note.next_to(rule, RIGHT, buff=0.4, aligned_edge=DOWN)
+        fit(note, Region(note.get_left()[0], self.right.right, note.get_bottom()[1], note.get_top()[1]), LEFT)
+        return rule, note
+
+    def cost_line(self, sample: int) -> Formula:
+        """The example's cost in its numbers: C = −ln p = its cost."""
+        cost = loss_number(self.costs[sample])
+        if self.classes:
+            p = probability_text(self.p_right(sample), self.costs[sample])
+            given = (f"-ln(1 - {number(self.outputs[sample][0], 3)}) = " if len(self.targets[sample]) == 1
+                     and self.targets[sample][0] == 0 else "")
+            code = f"C = {given}-ln {p} = {typst_value(cost)}"
+        else:
+            a, y = self.outputs[sample][0], self.targets[sample][0]
+            code = f"C = ({number(a)} - {number(y)})^2 = {typst_value(cost)}"
+        line = Formula(code, font_size=FORMULA_FONT, color=HIGHLIGHT)
+        top = self.rule.get_bottom()[1] - 0.3
+        return fit(line, self.right.below(top).above(top - line.height), UP + LEFT)
+
+    def curve_x(self, samples: np.ndarray, before: bool = False) -> np.ndarray:
+        """Where examples sit along the curve's axis: the right class's probability (or the error a − y)."""
+        outputs = self.outputs_before if before else self.outputs
+        if self.classes:
+            return right_probability(outputs[samples], self.targets[samples])
+        return outputs[samples, 0] - self.targets[samples, 0]
+
+    def curve_y(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        return -np.log(np.clip(x, 1e-300, None)) if self.classes else x * x
+
+    def make_plot(self) -> VGroup:
+        """Axes of the cost against the probability of the right class, the curve −ln p on them."""
+        shown = np.concatenate([self.costs[self.dots], self.costs_before[self.dots], [self.costs[self.worst]]])
+        top = float(max(2.0, np.ceil(shown.max() * 1.08)))
+        region = self.right.below(self.rule.get_bottom()[1] - 1.1)
+        if self.classes:
+            x_range = [0, 1, 0.25]
+        else:
+            span = float(max(0.5, np.abs(self.curve_x(self.dots)).max(), np.abs(self.curve_x(self.dots, True)).max()))
+            x_range = [-span, span, span / 2]
+        step = max(1.0, float(np.ceil(top / 5)))
+        axes = Axes(x_range=x_range, y_range=[0, top, step], x_length=region.width - 1.0, y_length=region.height - 0.9,
+                    axis_config={"color": MUTED, "include_tip": False, "stroke_width": 2},
+                    tips=False)
+        ticks = VGroup()
+        for value in np.arange(x_range[0], x_range[1] + 1e-9, x_range[2]):
+            ticks.add(Label(f"{value:g}", font_size=20, color=MUTED).next_to(axes.c2p(value, 0), DOWN, buff=0.12))
+        for value in np.arange(0, top + 1e-9, step):
+            ticks.add(Label(f"{value:g}", font_size=20, color=MUTED).next_to(axes.c2p(x_range[0], value), LEFT,
+                                                                             buff=0.12))
+        x_name = Label("p" if self.classes else "a − y", font_size=24, color=LABEL).next_to(
+            axes.c2p(x_range[1], 0), UP + RIGHT, buff=0.08)
+        y_name = Label("C", font_size=24, color=LABEL).next_to(axes.c2p(x_range[0], top), RIGHT, buff=0.15)
+        # Sampled evenly in log p for −ln p, so its climb near 0 is as smooth as its tail.
+        xs = (np.exp(np.linspace(-top, 0.0, 400)) if self.classes else np.linspace(x_range[0], x_range[1], 200))
+        curve = VMobject(stroke_color=NEGATIVE, stroke_width=4).set_points_smoothly(
+            [axes.c2p(float(x), float(y)) for x, y in zip(xs, self.curve_y(xs))])
+        self.axes, self.curve, self.ticks = axes, curve, ticks
+        plot = VGroup(axes, ticks, x_name, y_name, curve)
+        return fit(plot, region, DOWN)
+
+    def point(self, x: float) -> np.ndarray:
+        return self.axes.c2p(x, float(self.curve_y(np.array([x]))[0]))
+
+    def points_at(self, xs: np.ndarray) -> np.ndarray:
+        """Scene points of the curve at ``xs``, all at once (the axes are linear: an origin and two steps)."""
+        origin = self.axes.c2p(0, 0)
+        x_step, y_step = self.axes.c2p(1, 0) - origin, self.axes.c2p(0, 1) - origin
+        xs = np.asarray(xs, dtype=float)
+        return origin + xs[:, None] * x_step + self.curve_y(xs)[:, None] * y_step
+
+    def colours_of(self, samples, before: bool = False) -> np.ndarray:
+        """Green for an example the network gets right, red for one it gets wrong."""
+        return np.array([(RIGHT_COLOR if self.predicted_right(int(s), before) else WRONG).to_rgb() for s in samples])
 
     # -- what is said -------------------------------------------------------------------
 
     def script(self) -> list[Beat]:
-        h = self.history
-        loss, loss_before = self.loss_of(self.trained, self.costs), self.loss_of(self.initial, self.costs_before)
-        probe = self.probe
-        brief_rule = None
-        cost = loss_number(self.costs[probe])
-        if self.classes:
-            rule = ("For an example of a class, the cost is minus the log of the probability the network gives "
-                    "the right class: a sure right answer costs 0, a sure wrong one a lot.")
-            brief_rule = "An example's cost is minus the log of the probability given to its right class."
-            probe_said = (f"Sample {probe}, the one we followed, is labelled {self.label_of(probe)}: the "
-                          f"network gives that class {self.answer_text(self.trained, probe)}, a cost of {cost}.")
-            probe_brief = (f"Sample {probe}, labelled {self.label_of(probe)}, gets "
-                           f"{self.answer_text(self.trained, probe)} for its class: a cost of {cost}.")
-        else:
-            rule = "For a number, the cost is the squared difference between the output and the target."
-            probe_said = (f"Sample {probe}, the one we followed, has the target {self.label_of(probe)}: the network "
-                          f"answers {self.answer_text(self.trained, probe)}, a cost of {cost}.")
-            probe_brief = (f"Sample {probe}, target {self.label_of(probe)}, gets "
-                           f"{self.answer_text(self.trained, probe)}: a cost of {cost}.")
-        penalty = self.trained.penalty()
-        average = (f"The loss is the average cost over all {len(h.X_train):,} training examples: "
-                   f"{loss_number(loss)}" + (f", with the regularization penalty of {loss_number(penalty)} added."
-                                             if penalty else "."))
         return [
-            Beat("How good are the network's answers? The cost puts how wrong it is on one example in one number.",
-                 self.show_title, in_brief=Brief.WITH_NEXT),
-            Beat(rule, self.show_formula, brief=brief_rule),
-            Beat(probe_said, self.show_rows, brief=probe_brief),
-            Beat(f"These {len(self.rows)} examples run from the easiest to the hardest: the worst, sample "
-                 f"{self.worst}, costs {loss_number(self.costs[self.worst])}.", self.show_worst,
-                 in_brief=Brief.LEFT_OUT),
-            Beat(average, self.show_average, brief=average.replace("The loss is the average cost over", "The loss is "
-                                                                   "their average over")),
-            Beat(self.before_caption(loss, loss_before), self.show_before, in_brief=Brief.LEFT_OUT),
-            Beat("Training searches for the weights that make this average small; backpropagation tells it "
-                 "which way to move each one.", self.show_goal,
-                 brief="Training seeks the weights that make this average small; backpropagation says which way "
-                       "to move each."),
+            Beat(self.wanted_caption(), self.show_example, in_brief=Brief.WITH_NEXT),
+            Beat(self.cost_caption(), self.show_cost, spoken=self.spoken(self.cost_caption())),
+            Beat(self.curve_caption(), self.show_curve, in_brief=Brief.WITH_NEXT),
+            Beat(self.worst_caption(), self.show_worst, brief=self.worst_caption(brief=True),
+                 spoken=self.spoken(self.worst_caption())),
+            Beat(self.average_caption(), self.show_average, brief=self.average_caption(brief=True),
+                 brief_show=lambda: (self.show_average(), self.trained.penalty() and self.show_penalty())),
+            *([Beat(self.penalty_caption(), self.show_penalty, in_brief=Brief.LEFT_OUT)]
+              if self.trained.penalty() else []),
+            Beat(self.before_caption(), self.show_before, brief=self.before_caption(brief=True),
+                 brief_show=lambda: (self.show_before(), self.show_training())),
+            Beat("Training moves the weights to bring this average down; gradient descent, next, shows how.",
+                 self.show_training, in_brief=Brief.LEFT_OUT),
         ]
 
-    def before_caption(self, loss: float, loss_before: float) -> str:
-        said = f"Before training, with its first weights, the loss was {loss_number(loss_before)}"
-        if loss_before > 1.1 * loss:
-            return said + f": {loss_before / loss:,.1f} times what it is now."
-        if loss_before >= loss / 1.1:
-            return said + ": training hardly changed it."
-        return said + ": training made it worse."
+    @staticmethod
+    def spoken(caption: str) -> str:
+        return spoken(caption.replace("−ln ", "minus the log of "))
 
-    # -- beats --------------------------------------------------------------------------
+    def example_words(self, sample: int) -> str:
+        if self.history.image_shape is not None and self.history.class_names:
+            return f"this {self.class_of(sample)}"
+        return f"sample {sample}"
 
-    def show_title(self) -> None:
-        self.play(Write(self.title), FadeIn(self.subtitle), run_time=1.0)
+    def wanted_caption(self) -> str:
+        probe = self.probe
+        if not self.classes:
+            return (f"How wrong is the network on {self.example_words(probe)}? Beside its output, what we want: "
+                    f"the target, {number(self.targets[probe][0])}.")
+        if len(self.targets[probe]) > 1:
+            return (f"How wrong is the network on {self.example_words(probe)}? Beside its outputs, what we want: "
+                    f"1 for the {self.class_of(probe)}, 0 for the others.")
+        want = int(self.targets[probe][0])
+        return (f"How wrong is the network on {self.example_words(probe)}? Its output is the probability of "
+                f"{output_names(self.history)[0][2:-1]}; we want {want}, as the label is {self.class_of(probe)}.")
 
-    def show_formula(self) -> None:
-        self.play(Write(self.formula), run_time=1.2)
+    def right_words(self, sample: int) -> str:
+        """The probability of the right class, said with how it comes from the output."""
+        if len(self.targets[sample]) == 1 and self.targets[sample][0] == 0:
+            a = number(self.outputs[sample][0], 3)
+            return f"1 − {a}, "
+        return ""
 
-    def show_rows(self) -> None:
-        self.play(FadeIn(self.header[:2]), FadeIn(self.after_heading), FadeIn(self.header[2:4]), run_time=0.6)
-        self.play(LaggedStart(*(FadeIn(VGroup(*row[:4])) for row in self.body), lag_ratio=0.15), run_time=1.4)
-        probe_row = self.body[self.rows.index(self.probe)]
-        self.probe_box = SurroundingRectangle(VGroup(*probe_row[:4]), color=HIGHLIGHT, buff=0.08)
-        self.play(FadeIn(self.probe_box), run_time=0.5)
+    def cost_caption(self) -> str:
+        probe = self.probe
+        cost = loss_number(self.costs[probe])
+        if not self.classes:
+            return (f"Its cost is the square of the difference: ({number(self.outputs[probe][0])} − "
+                    f"{number(self.targets[probe][0])})² = {cost}.")
+        p = probability_text(self.p_right(probe), self.costs[probe])
+        return (f"Its cost is minus the log of the probability it gives the right class: "
+                f"{self.right_words(probe)}−ln {p} = {cost}.")
+
+    def curve_caption(self) -> str:
+        if not self.classes:
+            return "Drawn against the difference, the cost is nothing for an exact answer and grows with its square."
+        return ("Drawn against that probability, the cost is near nothing for a sure right answer and climbs "
+                "steeply as the probability falls.")
+
+    def worst_caption(self, brief: bool = False) -> str:
+        worst = self.worst
+        cost = loss_number(self.costs[worst])
+        mistake = self.classes and not self.predicted_right(worst)
+        who = f"sample {worst}" + (f", a {self.class_of(worst)}," if self.history.image_shape is not None else "")
+        if not self.classes:
+            return f"The worst example, {who} answers {number(self.outputs[worst][0])}: a cost of {cost}."
+        p = probability_text(self.p_right(worst), self.costs[worst])
+        if brief:
+            start = "A confident mistake costs a lot" if mistake else "The hardest example costs the most"
+            return f"{start}: {who} gets {p} for its class, a cost of {cost}."
+        start = "A confident mistake costs the most" if mistake else "The hardest example costs the most"
+        return f"{start}: {who} gets only {p} for its class, a cost of {cost}."
+
+    def average_caption(self, brief: bool = False) -> str:
+        n = len(self.costs)
+        mean = loss_number(self.costs.mean())
+        penalty = self.trained.penalty()
+        if brief and penalty:
+            return (f"The cost of the training set is the average over all {n:,}, {mean}, plus a penalty on large "
+                    f"weights: {loss_number(self.total(self.trained, self.costs))}.")
+        if brief:
+            return f"The cost of the training set is the average over all {n:,}: {mean}."
+        return f"The cost of the whole training set is the average of all {n:,} examples' costs: {mean}."
+
+    def penalty_caption(self) -> str:
+        penalty = self.trained.penalty()
+        return (f"With regularization it also adds a penalty on large weights: {loss_number(self.costs.mean())} + "
+                f"{loss_number(penalty)} = {loss_number(self.total(self.trained, self.costs))}.")
+
+    def before_caption(self, brief: bool = False) -> str:
+        before = loss_number(self.total(self.initial, self.costs_before))
+        if brief:
+            return f"Before training it was {before}; training brings it down."
+        return f"Before training, with its first weights, the same cost was {before}."
+
+    # -- beats: one example ---------------------------------------------------------------
+
+    def show_example(self) -> None:
+        """The example, its outputs, then a copy of them sliding aside into what we want."""
+        rows = self.example_rows
+        outputs = VGroup(*(VGroup(row[:3]) for row in rows))
+        quick = 0.6 if self.brief else 1.0  # a brief telling folds this into the next sentence
+        self.play(Write(self.title), FadeIn(self.subtitle), FadeIn(self.picture, scale=0.9), run_time=0.9 * quick)
+        self.play(LaggedStart(*(FadeIn(row) for row in outputs), lag_ratio=0.08, group=outputs),
+                  FadeIn(self.example_heads[0]), run_time=0.8 * quick)
+        wanted = VGroup(*(VGroup(row[3:]) for row in rows))
+        copies = VGroup(*(VGroup(row[1].copy(), row[2].copy()) for row in rows))
+        self.play(FadeTransform(copies, wanted), FadeIn(self.example_heads[1]),
+                  run_time=0.8 if self.brief else self.paced(1.2))
+
+    def right_row(self, sample: int) -> int:
+        y = self.targets[sample]
+        return 0 if len(y) == 1 else int(np.argmax(y))
+
+    def show_cost(self) -> None:
+        """The rule written, the right class's row ringed, its probability flying into the numbers."""
+        row = self.example_rows[self.right_row(self.probe)]
+        self.ring = SurroundingRectangle(row, color=HIGHLIGHT, buff=0.08)
+        self.play(Write(self.rule), FadeIn(self.rule_note), Create(self.ring), run_time=0.8 if self.brief else 1.0)
+        self.line = self.cost_line(self.probe)
+        source = row[2].copy()
+        self.play(FadeTransform(source, self.line), run_time=self.paced(1.0, 0.8))
+
+    def show_curve(self) -> None:
+        """The axes, the curve drawn from a sure right answer leftwards, and the example's point on it."""
+        self.play(Create(self.axes), FadeIn(self.plot[1:4]), run_time=0.5 if self.brief else 0.8)
+        curve = self.curve.copy().reverse_points()  # drawn from p = 1, where a sure answer costs nothing
+        self.play(Create(curve), run_time=1.0 if self.brief else self.paced(1.4, 0.6), rate_func=linear)
+        self.remove(curve)
+        self.add(self.curve)
+        self.marker = Dot(self.point(float(self.curve_x(np.array([self.probe]))[0])), radius=0.09, color=HIGHLIGHT)
+        self.play(FadeIn(self.marker, scale=3), Indicate(self.line, color=HIGHLIGHT, scale_factor=1.05),
+                  run_time=0.5 if self.brief else self.paced(0.8))
 
     def show_worst(self) -> None:
-        worst_row = self.body[self.rows.index(self.worst)]
-        box = SurroundingRectangle(VGroup(*worst_row[:4]), color=HIGHLIGHT, buff=0.08)
-        self.play(self.probe_box.animate.become(box), run_time=0.8)
+        """The worst example in place of the example: its outputs, its cost, its point sliding up the curve."""
+        worst = self.worst
+        x0 = float(self.curve_x(np.array([self.probe]))[0])
+        x1 = float(self.curve_x(np.array([worst]))[0])
+        old = VGroup(self.example, self.ring)
+        self.example = self.placed(self.make_example(worst))
+        row = self.example_rows[self.right_row(worst)]
+        self.ring = SurroundingRectangle(row, color=HIGHLIGHT, buff=0.08)
+        caption = Label(f"sample {worst}, labelled {self.class_of(worst)}", font_size=24, color=LABEL)
+        caption.next_to(self.example, DOWN, buff=0.3, aligned_edge=LEFT)
+        self.example_caption = caption
+        line = self.cost_line(worst)
+        self.play(FadeOut(old), FadeIn(self.example), FadeIn(caption), *self.swap_line(line), run_time=0.8)
+        # Along the curve, in log steps of p, so the climb near 0 takes its share of the time.
+        xs = np.exp(np.linspace(np.log(max(x0, 1e-12)), np.log(max(x1, 1e-12)), 40)) if self.classes else \
+            np.linspace(x0, x1, 40)
+        path = [self.point(float(x)) for x in xs]
+
+        def slide(dot: Dot, alpha: float) -> None:
+            dot.move_to(path[min(int(alpha * (len(path) - 1)), len(path) - 1)])
+
+        self.play(Create(self.ring), UpdateFromAlphaFunc(self.marker, slide), run_time=self.paced(1.6))
+
+    def swap_line(self, line: Formula) -> list:
+        old, self.line = self.line, line
+        return [FadeOut(old), Write(line)]
+
+    # -- beats: the training set ----------------------------------------------------------
+
+    def make_cards(self) -> VGroup:
+        """The examples counted one by one: each one's picture (or its name) over its cost."""
+        h = self.history
+        cards = VGroup()
+        for sample in self.cards:
+            face = (PixelImage(h.X_train[sample].astype(float), h.image_shape, 0.95) if h.image_shape is not None
+                    else Label(f"#{sample}", font_size=22, color=LABEL))
+            cost = MathsReadout(7, font_size=22, color=RIGHT_COLOR if self.predicted_right(sample) else WRONG)
+            cost.set_text(loss_number(self.costs[sample]))
+            cards.add(VGroup(face, cost).arrange(DOWN, buff=0.1))
+        cards.arrange_in_grid(cols=4, buff=(0.35, 0.3))
+        top = self.average.get_bottom()[1] - 0.4
+        return fit(cards, self.left.below(top), UP)
+
+    @staticmethod
+    def reveal_card(card: VGroup, shown: bool) -> None:
+        """A card seen or not: its face, and its cost's characters (a readout's frame stays unpainted)."""
+        face, cost = card
+        opacity = 1.0 if shown else 0.0
+        if isinstance(face, PixelImage):  # its frame is an outline, never filled
+            face.picture.set_opacity(opacity)
+            face.frame.set_stroke(opacity=opacity)
+        else:
+            face.set_opacity(opacity)
+        cost.glyphs.set_fill(opacity=opacity)
+
+    def make_average(self) -> VGroup:
+        """The average's formula and its live value, with the count of examples in it."""
+        n = len(self.costs)
+        formula = Formula(f"C_\"train\" = 1/{n} sum_(i=1)^({n}) C_i", font_size=FORMULA_FONT, color=LABEL)
+        shown = [self.costs.mean(), self.costs_before.mean(), *self.costs[self.cards]]
+        self.average_value = Readout(max(len(loss_number(value)) for value in shown) + 1, font_size=READOUT_FONT + 4,
+                                     color=HIGHLIGHT)
+        self.count_value = Readout(len(f"{n:,}"), font_size=READOUT_FONT, color=LABEL)
+        equals = Formula("=", font_size=FORMULA_FONT, color=LABEL)
+        row = VGroup(formula, equals, self.average_value).arrange(RIGHT, buff=0.25)
+        self.average_value.match_y(equals)
+        count = VGroup(Label("examples counted:", font_size=24, color=MUTED), self.count_value).arrange(RIGHT, buff=0.2)
+        group = VGroup(row, count).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        self.average_parts = [formula, equals, self.average_value, *count]  # the formula first: it stays still
+        return fit(group, self.left.below(self.left.top).above(self.left.top - group.height), UP + LEFT)
 
     def show_average(self) -> None:
-        self.play(FadeIn(self.rule), FadeIn(VGroup(*self.average[:4])), run_time=0.8)
-        self.play(Indicate(self.average[3], color=HIGHLIGHT, scale_factor=1.1), run_time=1.0)
+        """Examples one after another, faster and faster: each card's cost dropping into the average
+        and its point onto the curve; then the rest counted, their points raining, to the average of all."""
+        order = self.counting_order()
+        running = np.cumsum(self.costs[order]) / np.arange(1, len(order) + 1)
+        rank = {int(sample): place for place, sample in enumerate(order)}
+        self.average = self.make_average()
+        self.cards_mob = self.make_cards()
+        frame = self.axes.get_left()[0], self.axes.get_right()[0], self.axes.get_bottom()[1], self.axes.get_top()[1]
+        self.point_dots = CurvePoints(self.points_at(self.curve_x(self.dots)), self.colours_of(self.dots), 0.045,
+                                      Region(*frame))
+        self.play(FadeOut(VGroup(self.example, self.ring, self.example_caption)), FadeOut(self.line),
+                  FadeOut(self.marker), FadeIn(self.average), run_time=0.6)
+        # Its parts on their own, the formula first: what changes at every frame from here (the numbers,
+        # the cards, the points) comes after it, and Manim redraws at every frame all that follows the
+        # first thing changing.
+        self.remove(self.average)
+        self.add(*self.average_parts)
+        n_cards = len(self.cards)
+        seconds = max(3.0, self.beat_seconds() - 0.3)
+        # An accelerating flip-book: the first cards slowly, the last of 8,000 in a rush.
+        counted = lambda alpha: max(1, int(round(n_cards * min(1.0, alpha / 0.6) if alpha < 0.6 else  # noqa: E731
+                                              n_cards + (len(order) - n_cards) * ((alpha - 0.6) / 0.4) ** 2)))
+
+        def step(_, alpha: float) -> None:
+            k = counted(alpha)
+            self.average_value.set_text(loss_number(running[k - 1]))
+            self.count_value.set_text(f"{k:,}")
+            for card_index, card in enumerate(self.cards_mob):
+                self.reveal_card(card, card_index < k)
+            self.point_dots.shown = ranks < k
+
+        ranks = np.array([rank[int(s)] for s in self.dots])
+        for card in self.cards_mob:
+            self.reveal_card(card, False)
+        self.point_dots.shown = np.zeros(len(self.dots), dtype=bool)
+        self.add(*self.cards_mob, self.point_dots)
+        self.play(UpdateFromAlphaFunc(self.average_value, step), run_time=seconds, rate_func=linear)
+        self.play(Indicate(self.average_value, color=HIGHLIGHT), run_time=0.3)
+
+    def penalty_line(self, before: bool = False) -> VGroup:
+        """The average cost plus the penalty on the weights: the cost of the training set the run recorded."""
+        network, costs = (self.initial, self.costs_before) if before else (self.trained, self.costs)
+        parts = (costs.mean(), network.penalty(), self.total(network, costs))
+        line = Formula("{} + {} = {}".format(*(typst_value(loss_number(value)) for value in parts)),
+                       font_size=FORMULA_FONT, color=HIGHLIGHT)
+        note = Label("average + penalty on the weights", font_size=24, color=MUTED)
+        group = VGroup(line, note).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        top = self.cards_mob.get_bottom()[1] - 0.3
+        return fit(group, self.left.below(top).above(top - group.height), UP + LEFT)
+
+    def show_penalty(self) -> None:
+        """The penalty on the weights added to the average."""
+        self.penalty = self.penalty_line()
+        self.play(Write(self.penalty[0]), FadeIn(self.penalty[1]), run_time=self.paced(1.2, 0.8))
+
+    def swap_penalty(self, before: bool) -> list:
+        """The penalty's sum for the other weights, when there is a penalty."""
+        if not self.trained.penalty() and not self.initial.penalty():
+            return []
+        old, self.penalty = getattr(self, "penalty", None), self.penalty_line(before)
+        return [*([FadeOut(old)] if old is not None else []), Write(self.penalty[0]), FadeIn(self.penalty[1])]
+
+    def move_points(self, before: bool, seconds: float) -> UpdateFromAlphaFunc:
+        """Every point sliding along the curve to where the weights before training (or after) put it,
+        each card's cost and the average counting with them."""
+        start = self.curve_x(self.dots, before=not before)
+        end = self.curve_x(self.dots, before=before)
+        mean = (self.costs_before.mean(), self.costs.mean())
+        first, last = (mean[1], mean[0]) if before else mean
+        card_costs = (self.costs_before if before else self.costs)[self.cards]
+        card_start = (self.costs if before else self.costs_before)[self.cards]
+        colours = self.colours_of(self.dots, before)
+        card_colours = [RIGHT_COLOR if self.predicted_right(int(s), before) else WRONG for s in self.cards]
+
+        def step(_, alpha: float) -> None:
+            if self.classes:  # along the curve in log p, as the cost is
+                xs = np.exp((1 - alpha) * np.log(np.clip(start, 1e-300, None)) +
+                            alpha * np.log(np.clip(end, 1e-300, None)))
+            else:
+                xs = (1 - alpha) * start + alpha * end
+            self.point_dots.positions = self.points_at(xs)[:, :2]
+            done = alpha >= 1
+            self.average_value.set_text(loss_number(last if done else first + alpha * (last - first)))
+            for card, a, b in zip(self.cards_mob, card_start, card_costs):
+                card[1].set_text(loss_number(b if done else a + alpha * (b - a)))
+            if done:
+                self.point_dots.rgbs = colours
+                for card, colour in zip(self.cards_mob, card_colours):
+                    card[1].set_color(colour)
+
+        # Driven from the first of what it changes: the average's value, the cards and the points follow it.
+        return UpdateFromAlphaFunc(self.average_value, step, run_time=seconds)
 
     def show_before(self) -> None:
-        self.play(FadeIn(self.before_columns[:3]), run_time=0.6)
-        self.play(LaggedStart(*(FadeIn(column) for column in self.before_columns[3:]), lag_ratio=0.1), run_time=1.4)
+        """Every point slides to where the first weights put it, the cards' costs and the average climbing."""
+        label = Label("before training", font_size=28, color=HIGHLIGHT)
+        label.next_to(self.count_value, RIGHT, buff=0.5)
+        self.when = label
+        seconds = 1.4 if self.brief else self.paced(1.5, 0.9)  # a brief telling replays training after it
+        self.play(FadeIn(label), self.move_points(True, seconds), *self.swap_penalty(True))
 
-    def show_goal(self) -> None:
-        self.play(Indicate(self.average[3], color=HIGHLIGHT, scale_factor=1.1), run_time=1.0)
+    def show_training(self) -> None:
+        """Training's work, replayed: every point back down the curve, the costs falling with them."""
+        label = Label("after training", font_size=28, color=HIGHLIGHT).move_to(self.when, LEFT)
+        self.play(FadeOut(self.when), FadeIn(label), self.move_points(False, self.paced(1.5, 0.9)),
+                  *self.swap_penalty(False))
+        self.when = label

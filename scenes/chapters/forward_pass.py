@@ -1,66 +1,58 @@
-"""ForwardPassScene: one real input flows through the trained network, layer by layer."""
+"""ForwardPassScene: one real input flows through the trained network, layer by layer.
+
+Told as 3Blue1Brown tells it, with the run's own numbers: a digit's pixels unroll, row by row, into
+the input column; beside the network each layer's W a + b is written out, a box sliding down W's
+rows while the neuron each row computes lights up and its sum is written; the activation turns the
+sums into the layer's values; at the output, softmax turns them into probabilities.
+"""
 from __future__ import annotations
 
 from typing import Sequence
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, BackgroundRectangle, Circle, Create, FadeIn, FadeOut, Indicate, LaggedStart,
-    SurroundingRectangle, VGroup, Write,
+    DOWN, LEFT, RIGHT, UP, AnimationGroup, Brace, Circle, Create, FadeIn, FadeOut, Indicate,
+    LaggedStart, ShowPassingFlash, SurroundingRectangle, Transform, VGroup, Write,
+    ReplacementTransform, Succession, UpdateFromAlphaFunc, interpolate_color, WHITE,
 )
 
 from nnscratch.verdict import decision, judge
-from scenes.chapters.base import HistoryScene
-from scenes.mobjects.glyphs import Formula, Label, typst_number
+from scenes.chapters.base import HistoryScene, drawn_pixels
+from scenes.mobjects.glyphs import Formula, Label
+from scenes.mobjects.layer_product import LayerProduct, columns_shown, rows_shown
 from scenes.mobjects.layout import GAP, fit, fit_network, safe_area
-from scenes.narration.beats import Beat, Brief, counted
-from scenes.mobjects.pixel_image import PixelImage
-from scenes.mobjects.style import ACTIVATION_LOOKS, HIGHLIGHT, LABEL, MUTED, NEGATIVE, OUTPUT_RIM
+from scenes.mobjects.network import drawn_indices
+from scenes.mobjects.neuron_canvas import NeuronCanvas
+from scenes.mobjects.pixel_image import PixelImage, PixelRows
+from scenes.mobjects.style import (
+    ACTIVATION_LOOKS, HIGHLIGHT, LABEL, MUTED, NEGATIVE, OUTPUT_RIM, neuron_colors,
+)
+from scenes.narration.beats import Beat, Brief
 from scenes.narration.words import number
 
 MAX_TOLD_LAYERS = 3  # hidden layers after the first told one by one; more are told together
-MAX_VALUE_LABELS = 10  # value labels beside neurons only where a column is this short
-MIN_LABEL_GAP = 1.2  # and the columns this far apart, so labels do not crowd the next layer's edges
-COLUMN_WIDTH = 6.8  # the right column: equations, the numbers of W a + b, the prediction
-WINDOW_ROWS, WINDOW_COLUMNS = 8, 4  # of W shown in numbers; a larger W shows some of its rows and the columns of drawn inputs
-PRODUCT_FONT = 24  # digits about 0.18 units tall: 16 px at 720p, 24 at 1080p
-IMAGE_SHARE = 0.28  # of the network's region, for an input image left of the network (its side at most)
-IMAGE_GAP = 0.35  # between the image and the network
-
-
-def window_of(drawn, count: int, limit: int) -> list[int | None]:
-    """The indices shown of ``count`` entries in at most about ``limit`` places, taken from ``drawn``
-    (the ones the network draws, in order): all of them, or the first ones and the last, with a gap
-    (None, drawn as dots) wherever the entries shown are not neighbours."""
-    if count <= limit:
-        return list(range(count))
-    shown, previous = [], -1
-    for index in [*drawn[:max(limit - 2, 1)], drawn[-1]]:
-        if index != previous + 1:
-            shown.append(None)
-        shown.append(int(index))
-        previous = index
-    return shown + ([None] if previous != count - 1 else [])
-
-
-def product_code(W: np.ndarray, a_prev: np.ndarray, b: np.ndarray, z: np.ndarray, rows: list, cols: list,
-                 boxed: tuple[int, int] | None = None) -> str:
-    """Typst for ``W a + b = z`` showing the ``rows`` and ``cols`` of W (None: a row or column of dots),
-    with the entry ``boxed`` framed in the highlight colour."""
-    def entry(i, j) -> str:
-        if i is None or j is None:
-            return "dots.down" if i is None and j is None else "dots.v" if i is None else "dots.h"
-        code = typst_number(W[i, j], colored=True)
-        if (i, j) == boxed:
-            code = f'#box(stroke: 1.5pt + rgb("{HIGHLIGHT.to_hex()}"), inset: 3pt)[{code}]'
-        return code
-
-    matrix = 'mat(delim: "[", ' + "; ".join(", ".join(entry(i, j) for j in cols) for i in rows) + ")"
-    return f"{matrix} {vector_code(a_prev, cols)} + {vector_code(b, rows)} = {vector_code(z, rows)}"
-
-
-def vector_code(values: np.ndarray, shown: list) -> str:
-    return 'vec(delim: "[", ' + ", ".join("dots.v" if i is None else typst_number(values[i]) for i in shown) + ")"
+HIDDEN_PLACES = 8  # rows of a hidden layer's W shown, dots included
+OUTPUT_PLACES = 10  # of the output layer's: every class, up to ten
+COLUMN_PLACES = 4  # columns of W shown, dots included
+PRODUCT_FONT = 24  # the numbers of W a + b as made: digits 0.17 units tall, 23 px at 1080p
+MAX_PRODUCT_FONT = 32  # and as large as they may grow where the frame has room
+MIN_PRODUCT_FONT = 20.5  # and no smaller: they are said (20 is the rule, measured a hair under)
+SAID_ROOM = 0.8  # under a hidden layer's numbers, for the value the caption names
+SAID_ROOM_OUTPUT = 1.7  # under the output layer's, for the answer's three lines
+EQUATION_FONT = 34
+SAID_FONT = 28  # the value a caption names, written under the numbers
+INPUT_FONT = 22  # the input's values beside its neurons
+MIN_NETWORK_WIDTH = 5.0  # the network keeps at least this much of the frame's width
+MAX_NETWORK_SHARE = 0.55  # and takes at most this share of it
+MIN_LAYER_GAP = 1.5  # between its columns, where the frame allows
+THUMBNAIL = 1.1  # the side of the picture in the corner, once unrolled
+BAND_HEIGHT = 0.22  # the pixels end to end, across the bottom of the frame
+FLASHED_EDGES = 48  # of a layer's drawn edges, the strongest, pulse as the signal passes
+ROW_SECONDS = 0.25  # a row of W computed, at the least (a long sentence slows the box down)
+# What an activation does to a layer's sums, in a few words (no number: a number said is shown).
+SQUASHES = {"sigmoid": "squashes each sum into its neuron's value", "tanh": "squashes each sum into its neuron's value",
+            "relu": "keeps each positive sum and silences the others",
+            "leaky_relu": "keeps each positive sum and shrinks the others"}
 
 
 class ForwardPassScene(HistoryScene):
@@ -87,90 +79,174 @@ class ForwardPassScene(HistoryScene):
             self.label = self.history.y_train[index].astype(float)
             self.origin = f"training sample {index}"
         self.trace = self.network.trace(self.x)
+        self.last = len(self.history.layer_sizes) - 1
+        # The neurons the network draws of each layer, by the rule NetworkMobject follows, known before it is built.
+        self.drawn_indices = [[int(i) for i in drawn_indices(size)] for size in self.history.layer_sizes]
+        pixels = drawn_pixels(self.history)
+        if pixels is not None:
+            self.drawn_indices[0] = [int(i) for i in pixels]
+
+    # -- the run's numbers -------------------------------------------------------------
+
+    def values(self, layer: int) -> np.ndarray:
+        return self.trace.a[layer][0]
+
+    def function_of(self, layer: int) -> str:
+        return self.history.output_activation if layer == self.last else self.history.activation
+
+    def value_text(self, layer: int):
+        """How a layer's values are written: the outputs' probabilities to three decimals, as the answer says them."""
+        digits = 3 if layer == self.last else 2
+        return lambda value: number(value, digits)
+
+    def named_neuron(self, layer: int) -> int:
+        """The neuron of ``layer`` the caption names: the highest, or at the output the class picked."""
+        values = self.values(layer)
+        predicted = self.answer()[0] if layer == self.last else None
+        return int(predicted) if predicted is not None and len(values) > 1 else int(np.argmax(values))
+
+    def told_layers(self) -> list[int]:
+        """The layers whose W a + b is written out: the first, the hidden ones told one by one, the output."""
+        middle = list(range(2, self.last))
+        return sorted({1, self.last, *(middle if len(middle) <= MAX_TOLD_LAYERS else [])})
+
+    # -- layout ------------------------------------------------------------------------
 
     def prepare(self) -> None:
         h, area = self.history, safe_area()
-        self.title = Label("Forward pass", font_size=38, color=LABEL)
+        self.title = Label("The forward pass", font_size=38, color=LABEL)
         fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
-        self.subtitle = Label(f"trained for {h.epochs:,} epochs: loss {h.train_loss[-1]:.3g}", font_size=22,
-                             color=MUTED)
-        fit(self.subtitle, area.right_of(self.title.get_right()[0] + 0.4).above(self.title.get_bottom()[1]),
-            DOWN + LEFT)
-        self.origin_caption = Label(self.origin, font_size=22, color=MUTED)
-        fit(self.origin_caption, area.below(self.title.get_bottom()[1] - 0.2).above(
-            self.title.get_bottom()[1] - 0.2 - self.origin_caption.height), UP + LEFT)
-        self.column = area.right_of(area.right - COLUMN_WIDTH).below(self.title.get_bottom()[1] - GAP)
-        region = area.left_of(self.column.left - 2 * GAP).below(self.origin_caption.get_bottom()[1] - GAP)
-        self.image = None
-        inputs = [number(value) for value in self.x]
+        self.origin_caption = Label(self.origin_words(), font_size=26, color=MUTED)
+        self.origin_caption.next_to(self.title, RIGHT, buff=0.45, aligned_edge=DOWN)
+        top = self.title.get_bottom()[1] - GAP
+        self.equations = {layer: self.equation(layer) for layer in range(1, self.last + 1)}
+        self.products = {layer: self.make_product(layer) for layer in self.told_layers()}
+        # The numbers as large as the frame allows: as wide as the frame less the network's share, and
+        # under the equation as tall as leaves room for the words under them (three lines at the output).
+        widest = max(product.width for product in self.products.values())
+        inputs = None if h.image_shape is not None else [number(value) for value in self.x]
+        network_width = self.network_width(inputs, area)
+        room = top - area.bottom - max(equation.height for equation in self.equations.values()) - 0.35
+        # Never below the font a said number needs: the network gives up width first.
+        beside_network = max((area.width - network_width - 2 * GAP) / widest, MIN_PRODUCT_FONT / PRODUCT_FONT)
+        scale = min([MAX_PRODUCT_FONT / PRODUCT_FONT, beside_network] +
+                    [(room - (SAID_ROOM_OUTPUT if layer == self.last else SAID_ROOM)) / product.height
+                     for layer, product in self.products.items()])
+        width = float(max(widest * scale, 4.6))  # the numbers' width, or the words' under them; the network the rest
+        self.column = area.right_of(area.right - width).below(top)
+        beside = self.column
+        if h.image_shape is not None:  # the picture stays in the corner: the equations keep left of it
+            beside = self.column.left_of(self.column.right - THUMBNAIL - GAP)
+        for equation in self.equations.values():
+            fit(equation, beside.below(beside.top).above(beside.top - equation.height), UP + LEFT)
+        below = self.column.top - max(equation.height for equation in self.equations.values()) - 0.35
+        for product in self.products.values():
+            product.values_name.scale(scale)  # not drawn until the sums turn into values
+            fit(product.scale(scale), self.column.below(below), UP + LEFT)
+        region = area.left_of(self.column.left - 2 * GAP).below(top)
         shape = h.image_shape
         if shape is not None:
-            # The picture at the left, its pixels numbered in the column they unroll into.
-            side = min(IMAGE_SHARE * region.width, region.height)
-            self.image = PixelImage(self.x, shape, side)
-            self.image.move_to([region.left + side / 2, (region.top + region.bottom) / 2, 0])
-            region = region.right_of(region.left + side + IMAGE_GAP)
-            inputs = [f"#{index + 1}" for index in range(len(self.x))]
+            region = region.above(area.bottom + BAND_HEIGHT + 3 * GAP)  # the band passes under the network
         self.network_mob = fit_network(lambda **size: self.make_network(input_labels=inputs, **size), region)
+        for label in self.network_mob.input_labels:  # the input's values are said: written at 20, a hair under
+            label.scale(INPUT_FONT / 20, about_edge=RIGHT)  # the rule's 20 once measured, so a little larger
         self.network_mob.set_weights(self.weights_at(-1), scale=self.weight_scale)
-        self.product_layer = 1
-        self.named_value: VGroup | None = None  # a crowded hidden layer's value the caption says, while said
-        self.first_equation = self.place_equation(self.equation(1))
-        self.current_equation_bottom = self.first_equation.get_bottom()[1]
+        self.neurons = NeuronCanvas(self.network_mob).set_z_index(1)
+        self.current_equation: Formula | None = None
+        self.product: LayerProduct | None = None
+        self.said: VGroup | None = None  # the neuron a caption names: its rings and its words
+        self.image = self.rows = None
+        if shape is not None:
+            side = min(self.column.width, self.column.height - 0.8, 4.4)
+            self.image = PixelImage(self.x, shape, side).move_to(self.column.center)
+            self.thumbnail = PixelImage(self.x, shape, THUMBNAIL)
+            self.thumbnail.move_to([self.column.right - THUMBNAIL / 2, area.top - THUMBNAIL / 2, 0])
+            self.band = (area.left + 0.3, area.right - 0.3, area.bottom + BAND_HEIGHT / 2 + 0.05)
+
+    def network_width(self, inputs: list[str] | None, area) -> float:
+        """The width the network needs at the least: its labels and braces, and a gap between its
+        columns that keeps each layer's edges apart (within a share of the frame)."""
+        measured = self.make_network(input_labels=inputs, width=4.0, height=area.height - 1.0, draw_edges=False)
+        overhang = measured.width - float(np.ptp(np.concatenate(measured.positions)[:, 0]))
+        return float(np.clip(overhang + MIN_LAYER_GAP * self.last, MIN_NETWORK_WIDTH, MAX_NETWORK_SHARE * area.width))
+
+    def origin_words(self) -> str:
+        """The example followed, and its label when it has one: "training sample 0, labelled 3"."""
+        truth, names = self.answer()[2], self.history.class_names
+        return self.origin + (f", labelled {names[truth]}" if truth is not None else "")
+
+    def equation(self, layer: int) -> Formula:
+        f = ACTIVATION_LOOKS[self.function_of(layer)].symbol
+        inner = f"W^(({layer})) a^(({layer - 1})) + b^(({layer}))"
+        return Formula(f"a^(({layer})) = {f}({inner})" if f else f"a^(({layer})) = {inner}", font_size=EQUATION_FONT,
+                       color=LABEL)
+
+    def make_product(self, layer: int) -> LayerProduct:
+        """The numbers of z = W a + b for ``layer``: some of W's rows and columns when it is large, the
+        neuron the caption names among the rows."""
+        W, b = self.network.weights[layer - 1], self.network.biases[layer - 1]
+        a_prev, z, a = self.values(layer - 1), self.trace.z[layer][0], self.values(layer)
+        net_indices = self.drawn(layer)
+        places = OUTPUT_PLACES if layer == self.last else HIDDEN_PLACES
+        rows = rows_shown(net_indices, W.shape[0], places, keep=[self.named_neuron(layer)])
+        cols = columns_shown(W, a_prev, self.drawn(layer - 1), COLUMN_PLACES)
+        return LayerProduct(W, a_prev, b, z, a, rows, cols, layer, text=lambda value: number(value),
+                            value_text=self.value_text(layer), font_size=PRODUCT_FONT)
+
+    def drawn(self, layer: int) -> list[int]:
+        """The neurons of ``layer`` the network draws."""
+        return self.drawn_indices[layer]
+
+    # -- what is said ------------------------------------------------------------------
 
     def script(self) -> list[Beat]:
-        h, sizes = self.history, self.history.layer_sizes
-        shown = ", ".join(number(v) for v in self.x[:6]) + (" …" if len(self.x) > 6 else "")
+        h = self.history
         verdict = judge(h)
-        trained = (f"Here is a network trained for {h.epochs:,} epochs; its loss fell to {h.train_loss[-1]:.3g}."
-                   if verdict.learned else
-                   f"Here is a network trained for {h.epochs:,} epochs that did not learn: {verdict.why_not}.")
-        brief = f"Now the network trained for {h.epochs:,} epochs" if verdict.learned else None
-        if brief and self.image is not None:  # a brief telling shows the picture as it names it
-            brief += f", and {self.origin}, {self.image_words()}"
-        beats = [
-            Beat(trained, self.show_network, brief=brief and brief + "."),
-            Beat("Let's push one input through it, layer by layer, with the real numbers.", self.show_equation,
-                 in_brief=Brief.WITH_PREVIOUS),
-            *self.input_beats(shown),
-            Beat(self.sum_caption(1), lambda: self.show_sum(1), in_brief=Brief.WITH_NEXT),
-            *self.product_beats(1),
-        ]
-        last = len(sizes) - 1
-        middle = list(range(2, last))
-        if len(middle) > MAX_TOLD_LAYERS:
-            # Many hidden layers do the same thing: one beat takes them all, in turn.
-            beats.append(Beat(f"Hidden layers {middle[0]} to {middle[-1]} do the same, one after another; "
-                              f"in the last of them, {self.highlight(middle[-1])}.",
-                              lambda: [self.show_layer(layer, quick=True) for layer in middle]))
+        if verdict.learned:
+            opening = ("Here is the network after training. Let's push one example through it, layer by layer, "
+                       "with its real numbers.")
+            brief = f"Now the network reads {self.origin}" + (
+                f", {self.image_words()}." if self.image is not None else ".")
         else:
-            beats += [Beat(self.brief_caption(layer), lambda layer=layer: self.show_layer(layer),
-                           brief=f"Then hidden layer {layer}: {self.highlight(layer)}.") for layer in middle]
-        if last > 1:  # a brief telling lights the outputs under the prediction's sentence
-            beats.append(Beat(self.brief_caption(last), lambda: self.show_layer(last), in_brief=Brief.WITH_NEXT))
-        beats.append(Beat(self.prediction_caption(), self.show_prediction))
+            opening = (f"Here is the network after training; it did not learn: {verdict.why_not}. Still, let's "
+                       "push one example through it, layer by layer.")
+            brief = None
+        beats = [Beat(opening, lambda: (self.show_network(), self.show_verdict(verdict), self.show_layer_by_layer()),
+                      brief=brief, brief_show=self.show_network_briefly if verdict.learned else None)]
+        beats += self.input_beats(verdict.learned)
+        for layer in self.told_layers():
+            if layer == 1:
+                beats += self.first_layer_beats()
+            elif layer == self.last:
+                beats += self.output_beats()
+            else:
+                beats.append(Beat(self.same_caption(layer), lambda layer=layer: self.show_whole_layer(layer),
+                                  brief=f"Then hidden layer {layer}: {self.highest_words(layer)}."))
+            if layer == 1 and self.last - 2 > MAX_TOLD_LAYERS:
+                middle = list(range(2, self.last))
+                beats.append(Beat(f"Hidden layers {middle[0]} to {middle[-1]} do the same, one after another; "
+                                  f"in the last of them, {self.highest_words(middle[-1])}.",
+                                  lambda: self.show_layers_together(middle)))
+        beats.append(Beat(self.prediction_caption(), self.show_prediction, brief=self.prediction_caption(True)))
         return beats
 
-    # -- what is said ---------------------------------------------------------------
-
-    def input_beats(self, shown: str) -> list[Beat]:
+    def input_beats(self, learned: bool) -> list[Beat]:
         """The input: its values, or for an image its picture, then its pixels unrolled into the input column."""
         if self.image is None:
+            shown = ", ".join(number(v) for v in self.x[:6]) + (" …" if len(self.x) > 6 else "")
             return [Beat(f"{self.origin.capitalize()}: {shown}. Each input neuron's brightness is its value.",
                          self.show_input)]
         rows, columns = self.image.shape
-        what = self.image_words()
-        drawn = len(self.network_mob.indices[0])
-        hidden = len(self.x) - drawn
-        learned = judge(self.history).learned  # a brief telling names the picture with the trained network
         return [
-            Beat(f"{self.origin.capitalize()} is {what}: {rows} by {columns} pixels, each a grey level from 0 "
-                 "for black to 1 for white.", self.show_image, brief=f"{self.origin.capitalize()} is {what}.",
+            Beat(f"{self.origin.capitalize()} is {self.image_words()}: {rows} by {columns} pixels, each a grey "
+                 "level from 0 for black to 1 for white.", self.show_image,
+                 brief=f"{self.origin.capitalize()} is {self.image_words()}.",
+                 brief_show=lambda: self.show_image(sizes=False),
                  in_brief=Brief.WITH_PREVIOUS if learned else Brief.SAID),
-            Beat(f"Row by row, its {len(self.x)} pixels become the input neurons, each as bright as its pixel. "
-                 f"The {drawn} drawn are where digits differ most; the other {counted(hidden, 'pixel')} go into "
-                 "the dots.",
-                 self.show_unroll, brief=f"Row by row, its {len(self.x)} pixels become the input neurons."),
+            Beat(f"Row by row, its {len(self.x)} pixels line up, end to end.", self.show_line_up,
+                 brief=f"Row by row, its {len(self.x)} pixels become input neurons."),
+            Beat("Each becomes an input neuron, as bright as its pixel. Those drawn are where digits differ most; "
+                 "the rest go into the dots.", self.show_into_neurons, in_brief=Brief.WITH_PREVIOUS),
         ]
 
     def image_words(self) -> str:
@@ -179,228 +255,76 @@ class ForwardPassScene(HistoryScene):
         return f"a handwritten {names[truth]}" if truth is not None else "an image"
 
     def layer_name(self, layer: int) -> str:
-        return "the output layer" if layer == len(self.history.layer_sizes) - 1 else f"hidden layer {layer}"
+        return "the output layer" if layer == self.last else f"hidden layer {layer}"
 
-    def sum_caption(self, layer: int) -> str:
-        size = self.history.layer_sizes[layer]
-        who = "its neuron" if size == 1 else f"each of its {size} neurons"
-        return (f"Into {self.layer_name(layer)}: {who} adds up the previous layer's values "
-                "times the weights, plus a bias.")
+    def function_word(self, layer: int) -> str:
+        name = self.function_of(layer)
+        return "nothing more" if name == "identity" else name.replace("_", " ")
 
-    def brief_caption(self, layer: int) -> str:
-        if layer == len(self.history.layer_sizes) - 1:  # its values are the answer, told next
-            return f"The output layer does the same, with {self._function_word(layer)}."
-        return f"Hidden layer {layer} does the same with {self._function_word(layer)}: {self.highlight(layer)}."
-
-    def highlight(self, layer: int) -> str:
-        """The value a layer reaches, as said: its only neuron's, or its highest neuron's (the
-        output layer's to three decimals, named by its class)."""
-        values = self.trace.a[layer][0]
-        output = layer == len(self.history.layer_sizes) - 1
-        digits = 3 if output else 2
+    def highest_words(self, layer: int) -> str:
+        """The value a layer reaches, as said: its only neuron's, or its highest neuron's."""
+        values = self.values(layer)
+        digits = 3 if layer == self.last else 2
         if len(values) == 1:
             return f"its neuron reads {number(values[0], digits)}"
-        strongest = int(np.argmax(values))
-        names = self.history.class_names
-        who = f"the {names[strongest]} neuron" if output and names else f"neuron {strongest + 1}"
-        return f"{who} ends highest, at {number(values[strongest], digits)}"
+        k = int(np.argmax(values))
+        return f"neuron {k + 1} ends highest, at {number(values[k], digits)}"
 
-    def _function_word(self, layer: int) -> str:
-        last = len(self.history.layer_sizes) - 1
-        name = self.history.output_activation if layer == last else self.history.activation
-        return "nothing more (identity)" if name == "identity" else name
-
-    # -- beats ----------------------------------------------------------------------
-
-    def show_network(self) -> None:
-        self.play(Write(self.title), FadeIn(self.subtitle), run_time=1.0)
-        self.play(FadeIn(self.network_mob.neurons), FadeIn(self.network_mob.ellipses), FadeIn(self.network_mob.size_braces),
-                  FadeIn(self.network_mob.output_labels), run_time=0.8)
-        self.play(LaggedStart(*(Create(group, lag_ratio=0.01) for group in self.network_mob.edges), lag_ratio=0.4),
-                  run_time=1.5)
-        self.bring_to_front(self.network_mob.neurons)
-
-    def place_equation(self, equation: Formula) -> Formula:
-        return fit(equation, self.column.above(self.column.top - equation.height), UP + LEFT)
-
-    def show_equation(self) -> None:
-        self.current_equation = self.first_equation
-        self.play(Write(self.current_equation), run_time=1.0)
-
-    def show_input(self) -> None:
-        net = self.network_mob
-        self.play(FadeIn(self.origin_caption),
-                  LaggedStart(*(FadeIn(label, shift=RIGHT * 0.2) for label in net.input_labels), lag_ratio=0.15),
-                  net.light_layer(0, self.x), run_time=1.5)
-
-    def show_image(self) -> None:
-        self.play(FadeIn(self.origin_caption), FadeIn(self.image), run_time=1.2)
-
-    def show_unroll(self) -> None:
-        net = self.network_mob
-        self.play(self.image.unroll_into(net), run_time=2.5)
-        self.play(LaggedStart(*(FadeIn(label, shift=RIGHT * 0.2) for label in net.input_labels), lag_ratio=0.1),
-                  net.light_layer(0, self.x), run_time=1.2)
-
-    def equation(self, layer: int) -> Formula:
-        last = len(self.history.layer_sizes) - 1
-        activation = self.history.output_activation if layer == last else self.history.activation
-        f = ACTIVATION_LOOKS[activation].symbol
-        inner = f"W^(({layer})) a^(({layer - 1})) + b^(({layer}))"
-        body = f"{f}({inner})" if f else inner
-        return Formula(f"a^(({layer})) = {body}", font_size=40, color=LABEL)
-
-    def show_sum(self, layer: int, quick: bool = False) -> None:
-        """The equation for ``layer`` and the signal pulsing along the edges into it."""
-        if self.named_value is not None:
-            self.play(FadeOut(self.named_value), run_time=0.3)
-            self.named_value = None
-        if layer > 1:
-            equation = self.place_equation(self.equation(layer))
-            self.swap(self.current_equation, equation, run_time=0.3 if quick else 0.6)
-            self.current_equation = equation
-        self.play(self.network_mob.forward_flash(layer - 1, run_time=0.8 if quick else 1.3))
-
-    def show_layer(self, layer: int, quick: bool = False) -> None:
-        self.show_sum(layer, quick)
-        self.show_activation(layer, quick, name=True)
-
-    def show_activation(self, layer: int, quick: bool = False, name: bool = False) -> None:
-        """The neurons of ``layer`` lighting to their true activations, with their values beside them,
-        and the neuron the caption names pointed at; with ``name``, a hidden layer too crowded for
-        labels has the value the caption says written under its equation."""
-        net, sizes = self.network_mob, self.history.layer_sizes
-        values = self.trace.a[layer][0]
-        self.play(net.light_layer(layer, values), run_time=0.5 if quick else 0.8)
-        column_gap = net.positions[1][0, 0] - net.positions[0][0, 0]
-        hidden = layer < len(sizes) - 1
-        labelled = hidden and len(net.indices[layer]) <= MAX_VALUE_LABELS and column_gap >= MIN_LABEL_GAP
-        if labelled:
-            self.play(FadeIn(self.value_labels(layer, values)), run_time=0.4)
-        drawn = list(net.indices[layer])
-        strongest = int(np.argmax(values))
-        if len(values) > 1 and strongest in drawn and not quick:
-            neuron = net.neurons[layer][drawn.index(strongest)]
-            named = []
-            if name and hidden and not labelled:
-                said = Label(f"neuron {strongest + 1}: {number(values[strongest])}", font_size=30, color=HIGHLIGHT)
-                top = self.current_equation.get_bottom()[1] - 0.8
-                fit(said, self.column.below(top).above(top - said.height), UP + LEFT)
-                ring = Circle(radius=neuron.width / 2 + 0.05, color=HIGHLIGHT, stroke_width=3).move_to(neuron)
-                self.named_value = VGroup(said, ring)
-                named = [FadeIn(self.named_value)]
-            self.play(Indicate(neuron, color=HIGHLIGHT, scale_factor=1.3), *named, run_time=1.0)
-
-    def value_labels(self, layer: int, values: np.ndarray) -> VGroup:
-        labels = VGroup()
-        for value, circle in zip(values[self.network_mob.indices[layer]], self.network_mob.neurons[layer]):
-            text = Label(number(value), font_size=16, color=LABEL)
-            # Just off the circle's upper right, so the neuron itself stays in full view.
-            text.move_to(circle.get_corner(UP + RIGHT) + np.array([0.02, -0.02, 0]), DOWN + LEFT)
-            labels.add(VGroup(BackgroundRectangle(text, fill_opacity=0.85, buff=0.03), text))
-        return labels
-
-    def make_product(self, layer: int) -> None:
-        """The numbers of z = W a + b for ``layer`` as formulas, once: a corner of W when it is too
-        big, fewer columns before smaller digits; and the same with its strongest entry boxed."""
-        W = self.network.weights[layer - 1]
-        b, a_prev = self.network.biases[layer - 1], self.trace.a[layer - 1][0]
-        z, a = self.trace.z[layer][0], self.trace.a[layer][0]
-        rows = window_of(self.network_mob.indices[layer], W.shape[0], WINDOW_ROWS)
-        for shown in range(WINDOW_COLUMNS, 2, -1):
-            cols = window_of(self.network_mob.indices[layer - 1], W.shape[1], shown)
-            self.product = Formula(product_code(W, a_prev, b, z, rows, cols), font_size=PRODUCT_FONT, color=LABEL)
-            if self.product.width <= self.column.width:
-                break
-        top = self.current_equation_bottom - 0.4
-        fit(self.product, self.column.below(top).above(top - self.product.height), UP + LEFT)
-        entries = [(i, j) for i in rows if i is not None for j in cols if j is not None]
-        self.strongest = max(entries, key=lambda entry: abs(W[entry]))
-        self.product_boxed = Formula(product_code(W, a_prev, b, z, rows, cols, boxed=self.strongest),
-                                     font_size=PRODUCT_FONT, color=LABEL)
-        self.product_boxed.scale(self.product.height / self.product_boxed.height)
-        self.product_boxed.move_to(self.product.get_corner(UP + LEFT), UP + LEFT)
-        self.product_whole = len(entries) == W.size
-        f = ACTIVATION_LOOKS[self.history.activation if layer < len(self.history.layer_sizes) - 1
-                             else self.history.output_activation].symbol
-        self.product_result = Formula(f"a^(({layer})) = {f}(z) = {vector_code(a, rows)}" if f
-                                      else f"a^(({layer})) = z", font_size=PRODUCT_FONT, color=LABEL)
-        top = self.product.get_bottom()[1] - 0.3
-        fit(self.product_result, self.column.below(top).above(top - self.product_result.height), UP + LEFT)
-
-    def product_beats(self, layer: int) -> list[Beat]:
-        """The real numbers of z = W a + b for one layer, its strongest weight, then a = f(z)."""
-        self.make_product(layer)
-        W = self.network.weights[layer - 1]
-        z, a = self.trace.z[layer][0], self.trace.a[layer][0]
-        row, col = self.strongest
-        shows = "" if self.product_whole else ", too big to show whole, so here are some of its rows and columns"
-        if W.size == 1:
-            weight = f"Its one weight, {number(W[row, col])}, links the input to the neuron."
-        else:
-            weight = (f"The strongest weight{'' if self.product_whole else ' shown'}, {number(W[row, col])}, "
-                      f"links input {col + 1} to neuron {row + 1}.")
-        sums = "the sum" if len(z) == 1 else "each sum"
-        squash = ", ".join(f"{number(zi)} → {number(ai)}" for zi, ai in zip(z[:3], a[:3])) \
-            + (", and so on" if len(z) > 3 else "")
-        function = self._function_word(layer)
-        whole = (f"{self.layer_name(layer).capitalize()} computes {function} of W a + b, with W {W.shape[0]} by "
-                 f"{W.shape[1]}: {self.highlight(layer)}." if function != "nothing more (identity)"
-                 else f"{self.layer_name(layer).capitalize()} computes W a + b, with W {W.shape[0]} by "
-                      f"{W.shape[1]}: {self.highlight(layer)}.")
+    def first_layer_beats(self) -> list[Beat]:
+        """Layer 1 at length: the sum, W's shape, its rows one by one, the activation, the highest value."""
+        if self.last == 1:
+            return self.output_beats()
+        W = self.network.weights[0]
+        f = self.function_word(1)
+        z0, a0, place = self.first_squashed(1)
+        squash = SQUASHES.get(self.function_of(1), "turns each sum into its neuron's value")
         return [
-            # A brief telling says the whole layer in one sentence, under its product, squash and light.
-            Beat(f"In numbers: W is {W.shape[0]} by {W.shape[1]}{shows}. Blue entries are positive, red negative.",
-                 lambda: self.show_product(), brief=whole, brief_show=lambda: self.show_whole_layer(layer)),
-            Beat(weight, lambda: self.show_weight(layer, row, col), in_brief=Brief.LEFT_OUT),
-            Beat(f"Then {function} squashes {sums}: {squash}.", lambda: self.show_squash(layer),
+            Beat("Into hidden layer 1: each neuron adds up the previous layer's values times its weights, plus "
+                 "its bias.", lambda: self.show_sum_parts(1, shape=True),
+                 brief=f"Hidden layer 1: W a + b, row by row, then {f}; {self.highest_words(1)}.",
+                 brief_show=lambda: self.show_whole_layer(1)),
+            Beat(f"W has a row for each of the {W.shape[0]} neurons and a column for each of the {W.shape[1]} "
+                 "inputs.", self.show_shape, in_brief=Brief.LEFT_OUT),
+            Beat("Row by row, a row of W times a, plus b, is the sum of one neuron of hidden layer 1, and it "
+                 "lights up.", lambda: self.show_rows(1), in_brief=Brief.LEFT_OUT),
+            Beat(f"Then {f} {squash}: {z0} becomes {a0}, and so on.", lambda: self.show_squash(1, place),
                  in_brief=Brief.LEFT_OUT),
-            Beat(f"So {self.layer_name(layer)} takes its {'value' if len(z) == 1 else 'values'}: "
-                 f"{self.highlight(layer)}.", lambda: self.show_activation(layer), in_brief=Brief.LEFT_OUT),
+            Beat(f"So hidden layer 1 takes its values: {self.highest_words(1)}.", lambda: self.show_named(1),
+                 in_brief=Brief.LEFT_OUT),
         ]
 
-    def show_product(self) -> None:
-        self.play(FadeIn(self.product, shift=DOWN * 0.2), run_time=1.2)
+    def first_squashed(self, layer: int) -> tuple[str, str, int]:
+        """The first row shown: its sum and its value, as written, and its place in the matrix."""
+        product = self.products[layer]
+        place, index = product.shown_rows()[0]
+        return number(self.trace.z[layer][0][index]), self.value_text(layer)(self.values(layer)[index]), place
 
-    def show_weight(self, layer: int, row: int, col: int) -> None:
-        """Point at one weight, in the matrix and on its edge, for the whole beat: ``row`` and
-        ``col`` are its indices in W."""
-        net = self.network_mob
-        edge = net.edges[layer - 1][list(net.indices[layer]).index(row) * len(net.indices[layer - 1])
-                                    + list(net.indices[layer - 1]).index(col)]
-        neuron = net.neurons[layer][list(net.indices[layer]).index(row)]
-        edge_look = (edge.get_stroke_color(), edge.stroke_width, edge.get_stroke_opacity())
-        rim_look = (neuron.get_stroke_color(), neuron.stroke_width)
-        self.swap(self.product, self.product_boxed, run_time=0.4)
-        self.play(edge.animate.set_stroke(color=HIGHLIGHT, width=max(3 * edge_look[1], 6), opacity=1.0),
-                  neuron.animate.set_stroke(color=HIGHLIGHT, width=4), run_time=0.8)
-        self.product = self.product_boxed
-        self.hold(self.beat_seconds() - 0.8)
-        self.play(edge.animate.set_stroke(color=edge_look[0], width=edge_look[1], opacity=edge_look[2]),
-                  neuron.animate.set_stroke(color=rim_look[0], width=rim_look[1]), run_time=0.8)
+    def same_caption(self, layer: int) -> str:
+        return f"Hidden layer {layer} does the same with layer {layer - 1}'s values: {self.highest_words(layer)}."
 
-    def show_squash(self, layer: int) -> None:
-        self.play(FadeIn(self.product_result, shift=DOWN * 0.2), run_time=0.8)
-        self.clear_product()
+    def output_beats(self) -> list[Beat]:
+        """The output layer: its sums, then what its activation makes of them."""
+        layer, name = self.last, self.history.output_activation
+        same = "does the same" if layer > 1 else "adds up the inputs times its weights, plus its bias"
+        if name == "softmax":
+            caption = (f"The output layer {same}; then softmax turns the sums into probabilities that add up to 1: "
+                       "e to each sum, divided by the total of them all.")
+            brief = "At the output, softmax turns the sums into probabilities that add up to 1."
+            return [Beat(caption, lambda: self.show_whole_layer(layer), brief=brief)]
+        if name == "sigmoid":
+            names = self.history.class_names
+            what = f"the probability of {names[1]}" if names else "a probability"
+            caption = f"The output layer {same}, with sigmoid: its value is {what}."
+        else:
+            caption = f"The output layer {same}, with nothing more: its sum is the answer."
+        return [Beat(caption, lambda: self.show_whole_layer(layer), in_brief=Brief.WITH_NEXT)]
 
-    def clear_product(self) -> None:
-        """The numbers of W a + b held until the sentence is said, then gone."""
-        self.hold(self.beat_seconds() - 0.6)
-        self.play(FadeOut(self.product), FadeOut(self.product_result), run_time=0.6)
-
-    def show_whole_layer(self, layer: int) -> None:
-        """A layer in one beat: W a + b in numbers, a = f(z), the layer lighting up."""
-        self.show_product()
-        self.play(FadeIn(self.product_result, shift=DOWN * 0.2), run_time=0.8)
-        self.show_activation(layer)
-        self.clear_product()
-
-    # -- the answer -----------------------------------------------------------------
+    # -- the answer --------------------------------------------------------------------
 
     def answer(self) -> tuple[int | None, bool, int | None]:
         """The class the output picks (None for real-valued outputs), whether it is undecided,
         and the true class (None for a custom input)."""
-        output = self.trace.a[-1][0]
+        output = self.values(self.last)
         if not self.history.class_names:
             return None, False, None
         predicted, undecided = decision(output)
@@ -409,53 +333,390 @@ class ForwardPassScene(HistoryScene):
             truth = int(self.label[0]) if len(self.label) == 1 else int(np.argmax(self.label))
         return predicted, undecided, truth
 
-    def prediction_caption(self) -> str:
-        output = self.trace.a[-1][0]
+    def answer_probability(self) -> float:
+        """The probability of the class picked, as the output gives it."""
+        output = self.values(self.last)
+        predicted = self.answer()[0]
+        return float(output[0] if len(output) == 1 else output[predicted])
+
+    def prediction_caption(self, brief: bool = False) -> str:
+        """What the output says, the class it picks, and against the label, right or wrong."""
+        output = self.values(self.last)
         names = self.history.class_names
         predicted, undecided, truth = self.answer()
-        if len(output) > 1 and names:  # the class the outputs pick, named by its own neuron as the screen shows it
-            reads = f"At the output, {self.highlight(len(self.history.layer_sizes) - 1)}"
-        else:
-            reads = (f"The output neuron{'s' if len(output) > 1 else ''} read{'' if len(output) > 1 else 's'} "
-                     + ", ".join(number(v, 3) for v in output[:4]) + (", …" if len(output) > 4 else ""))
         if predicted is None:
-            return reads + "."
+            return ("The output neuron" + ("s read " if len(output) > 1 else " reads ")
+                    + ", ".join(number(v, 3) for v in output[:4]) + (", …" if len(output) > 4 else "") + ".")
+        p = number(self.answer_probability(), 3)
+        reads = (f"The {names[predicted]} gets {p}, the most{'' if brief else ' of all'}" if len(output) > 1
+                 else f"The output neuron reads {p}")
         if undecided:
             said = f"{reads}: too close to call, so the network is undecided (it leans to {names[predicted]})."
+            if truth is not None:
+                said += f" The label is {names[truth]}, so it leans the {'right' if truth == predicted else 'wrong'} way."
+            return said
+        if truth is None:
+            return f"{reads}: the network says {names[predicted]}."
+        if brief and truth == predicted:
+            return f"{reads}: the network says {names[predicted]}, rightly."
+        if brief:
+            return f"{reads}: the network says {names[predicted]}, but the label is {names[truth]}."
+        return (f"{reads}: the network says {names[predicted]}. "
+                f"The label is {names[truth]}: {'right' if truth == predicted else 'wrong'}.")
+
+    # -- beats: the network and the input ------------------------------------------------
+
+    def show_network(self) -> None:
+        net = self.network_mob
+        self.play(Write(self.title), run_time=0.8)
+        self.play(LaggedStart(*(FadeIn(column, lag_ratio=0.1) for column in net.neurons), lag_ratio=0.3,
+                              group=net.neurons),
+                  FadeIn(net.ellipses), FadeIn(net.size_braces), FadeIn(net.output_labels), run_time=1.0)
+        self.play(LaggedStart(*(Create(group, lag_ratio=0.01) for group in net.edges), lag_ratio=0.4, group=net.edges),
+                  run_time=1.5)
+        # From here on the neurons are painted from the network's arrays, in one call a frame: they change
+        # in nearly every frame of this chapter, its edges never. The rings and pixels pointing at them go above.
+        self.take_away(net.neurons)
+        self.add(self.neurons)
+
+    def show_verdict(self, verdict) -> None:
+        """A run that did not learn says so on screen, with the reason the caption gives."""
+        if verdict.learned:
+            return
+        self.verdict = Label(f"did not learn: {verdict.why_not}", font_size=24, color=NEGATIVE)
+        self.verdict.next_to(self.title, RIGHT, buff=0.45, aligned_edge=DOWN)
+        self.play(FadeIn(self.verdict, shift=DOWN * 0.1), run_time=0.5)
+
+    def origin_in(self) -> list:
+        """The example's name coming in beside the title, in place of a verdict there."""
+        verdict = getattr(self, "verdict", None)
+        return [FadeIn(self.origin_caption), *([FadeOut(verdict)] if verdict is not None else [])]
+
+    def show_layer_by_layer(self) -> None:
+        """A pulse crossing the network one layer after another, for as long as the sentence lasts."""
+        layers = len(self.network_mob.edges)
+        step = max(0.6, self.beat_seconds() / max(layers, 1))
+        # One play (each play redraws the still background once: the network's every edge).
+        self.play(Succession(*(self.flash(layer, step) for layer in range(layers))), run_time=step * layers)
+
+    def take_away(self, *mobjects) -> None:
+        """Take ``mobjects`` and all their parts out of the scene: an animation may have added a part on
+        its own, and Manim's ``remove`` takes out only what was added as it is named."""
+        self.add(*mobjects)
+        self.remove(*mobjects)
+
+    def show_network_briefly(self) -> None:
+        """The network, and with it the example named (a brief telling names them in one sentence)."""
+        self.show_network()
+        if self.image is None:
+            self.play(*self.origin_in(), run_time=0.5)
+
+    def show_input(self) -> None:
+        net = self.network_mob
+        self.play(*self.origin_in(),
+                  LaggedStart(*(FadeIn(label, shift=RIGHT * 0.2) for label in net.input_labels), lag_ratio=0.15,
+                              group=net.input_labels),
+                  self.light(0, self.x), run_time=self.paced(1.5, 0.8))
+
+    def show_image(self, sizes: bool = True) -> None:
+        """The picture, large; with ``sizes``, its rows and columns counted and its grey levels' scale."""
+        self.play(*self.origin_in(), FadeIn(self.image, scale=0.8), run_time=1.0)
+        if sizes:
+            sizes = self.image_sizes()
+            braces, marks = VGroup(sizes[0][0], sizes[1][0]), VGroup(sizes[0][1], sizes[1][1], sizes[2])
+            self.play(Create(braces), FadeIn(marks), run_time=self.paced(1.0, 0.9))  # a picture is not drawn: it fades
+
+    def image_sizes(self) -> VGroup:
+        """Braces of the picture's rows and columns, and its grey levels from 0 to 1, under it."""
+        rows, columns = self.image.shape
+        picture = self.image.picture
+        top = VGroup(Brace(picture, UP, buff=0.08, color=MUTED))
+        top.add(Label(str(columns), font_size=24, color=LABEL).next_to(top[0], UP, buff=0.08))
+        side = VGroup(Brace(picture, LEFT, buff=0.08, color=MUTED))
+        side.add(Label(str(rows), font_size=24, color=LABEL).next_to(side[0], LEFT, buff=0.08))
+        ramp = PixelImage(np.linspace(0, 1, 16), (1, 16), 2.0)
+        scale = VGroup(Label("0", font_size=24, color=LABEL), ramp, Label("1", font_size=24, color=LABEL))
+        scale.arrange(RIGHT, buff=0.15).next_to(picture, DOWN, buff=0.2)
+        self.sizes = VGroup(top, side, scale)
+        return self.sizes
+
+    def show_line_up(self) -> None:
+        """The picture's rows spreading apart, then row after row lying down end to end across the frame,
+        with the count of its pixels under them."""
+        sizes = getattr(self, "sizes", None)
+        self.rows = PixelRows(self.image).set_z_index(2)  # they fly over the network into its dots
+        self.take_away(self.image)
+        self.add(self.rows)
+        self.play(self.rows.spread(), *([FadeOut(sizes)] if sizes is not None else []),
+                  run_time=0.4 if self.brief else 0.7)
+        left, right, y = self.band
+        self.play(self.rows.line_up(left, right, y, BAND_HEIGHT), run_time=1.2 if self.brief else self.paced(1.8, 0.7))
+        band = VGroup(*self.rows.strips)
+        count = VGroup(Brace(band, UP, buff=0.06, color=MUTED))
+        count.add(Label(f"{len(self.x)}", font_size=26, color=LABEL).next_to(count[0], UP, buff=0.06))
+        self.count = count
+        self.play(FadeIn(count, shift=DOWN * 0.1), run_time=0.3 if self.brief else 0.4)
+
+    def show_into_neurons(self) -> None:
+        """The drawn pixels marked on the band and flying into their neurons; the rest into the dots."""
+        net = self.network_mob
+        markers = self.rows.markers(net).set_z_index(2)
+        self.play(LaggedStart(*(FadeIn(marker, scale=2.0) for marker in markers), lag_ratio=0.05, group=markers),
+                  run_time=0.3 if self.brief else 0.7)
+        self.play(self.rows.into(net, markers), FadeOut(self.count), run_time=self.paced(1.0 if self.brief else 1.5, 0.7))
+        self.take_away(markers, self.rows)
+        self.play(self.light(0, self.x), FadeIn(self.thumbnail, shift=UP * 0.2), run_time=self.paced(0.4))
+
+    # -- beats: a layer ----------------------------------------------------------------
+
+    def show_sum_parts(self, layer: int = 1, shape: bool = False) -> None:
+        """The layer's equation, the edges into it pulsing, and W a + b in numbers with its sums empty
+        (the last layer's numbers giving way): copies of the previous layer's neurons fly into a's
+        entries. W's size is named, unless ``shape`` says a sentence of its own names it (``show_shape``)."""
+        self.clear_said()
+        product = self.products[layer]
+        self.swap_equation(layer)
+        leaving = [FadeOut(self.product)] if self.product is not None else []
+        self.product = product
+        names = product.names[1:] if shape else product.names
+        parts = VGroup(product.weights, product.inputs, product.plus, product.biases, product.equals,
+                       product.results, names)
+        sources, targets = VGroup(), VGroup()
+        for place, index in enumerate(product.cols):
+            if index is not None and index in self.drawn(layer - 1):
+                sources.add(self.network_mob.neurons[layer - 1][self.drawn(layer - 1).index(index)].copy())
+                targets.add(product.inputs.cells[place][0].copy().set_opacity(0))
+        flights = [Transform(sources, targets, remover=True, path_arc=-0.6)] if len(sources) else []
+        run_time = self.paced(1.2, 0.9) if shape else 1.2 * self.tempo
+        self.play(*leaving, self.flash(layer - 1, run_time),
+                  LaggedStart(*(FadeIn(part, shift=DOWN * 0.1) for part in parts), lag_ratio=0.12, group=parts),
+                  *flights, run_time=run_time)
+        # Each part on its own in the scene: Manim redraws, at every frame, all that follows the first
+        # group holding something that moves, and the sums are written one by one while W stays still.
+        self.remove(parts)
+        self.add(*parts)
+
+    @property
+    def tempo(self) -> float:
+        """How long a layer's animations take against the full telling's: a brief telling says less."""
+        return 0.6 if self.brief else 1.0
+
+    def swap_equation(self, layer: int) -> None:
+        equation = self.equations[layer]
+        if self.current_equation is None:
+            self.play(Write(equation), run_time=0.8 * self.tempo)
         else:
-            said = f"{reads}: the network says {names[predicted]}."
-        if truth is not None and undecided:
-            said += (f" The label is {names[truth]}, so it leans the "
-                     f"{'right' if truth == predicted else 'wrong'} way.")
-        elif truth is not None:
-            said += f" The label is {names[truth]}: {'right' if truth == predicted else 'wrong'}."
-        return said
+            self.play(FadeOut(self.current_equation, shift=UP * 0.15), FadeIn(equation, shift=UP * 0.15),
+                      run_time=0.4 * self.tempo)
+        self.current_equation = equation
+
+    def show_shape(self, layer: int = 1) -> None:
+        """W's size under it, its rows pointed at, then its columns."""
+        product = self.products[layer]
+        self.play(Write(product.weights_name), run_time=0.6)
+        rows = [SurroundingRectangle(row, color=HIGHLIGHT, buff=0.04) for row in product.weights.rows]
+        columns = [SurroundingRectangle(column, color=HIGHLIGHT, buff=0.04) for column in product.weights.columns]
+        self.play(LaggedStart(*(ShowPassingFlash(box, time_width=0.6) for box in rows), lag_ratio=0.15),
+                  run_time=max(0.6, 0.5 * self.beat_seconds()))
+        self.play(LaggedStart(*(ShowPassingFlash(box, time_width=0.6) for box in columns), lag_ratio=0.2),
+                  run_time=max(0.6, self.beat_seconds()))
+
+    def show_rows(self, layer: int, seconds: float | None = None) -> None:
+        """A box sliding down W's rows in ``seconds`` (default: the rest of the sentence): at each, the
+        sum counted up into z while the row's neuron lights to its value and its edges pulse; at a row
+        of dots, the neurons it stands for light together."""
+        product = self.products[layer]
+        seconds = seconds if seconds is not None else self.beat_seconds()
+        step = max(ROW_SECONDS * self.tempo, (seconds - 0.3) / len(product.rows))
+        pointer, inputs = product.row_box(0), product.inputs_box()
+        # The sums' name pointed at as they begin: the layer a caption names ("hidden layer 1") is its index.
+        self.play(Create(pointer), Create(inputs), Indicate(product.sums_name, color=HIGHLIGHT), run_time=0.3)
+        drawn, values = self.drawn(layer), self.values(layer)
+        lit: set[int] = set()
+        for place, index in enumerate(product.rows):
+            if index is None:
+                hidden = [k for k in drawn if k not in product.rows and k not in lit]
+                lit.update(hidden)
+                self.play(pointer.animate.become(product.row_box(place)), self.light(layer, values, hidden),
+                          run_time=step)
+                continue
+            lit.add(index)
+            animations = [pointer.animate.become(product.row_box(place)), product.write_sum(place)]
+            if index in drawn:
+                animations += [self.light(layer, values, [index]), self.incoming_flash(layer, index)]
+            self.play(*animations, run_time=step)
+        self.pointers = VGroup(pointer, inputs)  # they go as the sums turn into values
+
+    def light(self, layer: int, values: np.ndarray, indices: Sequence[int] | None = None) -> UpdateFromAlphaFunc:
+        """The drawn neurons of ``layer`` among ``indices`` (default: all) brightening to their ``values``
+        (the whole layer's), in the network's arrays: the painted network follows them."""
+        net = self.network_mob
+        drawn = self.drawn(layer)
+        chosen = [k for k in (drawn if indices is None else indices) if k in drawn]
+        first = sum(len(column) for column in net.indices[:layer])
+        slots = [first + drawn.index(k) for k in chosen]
+        target = neuron_colors(net.level_functions[layer](np.asarray(values, dtype=float)[chosen]))
+        begin = net.neuron_rgbs[slots].copy()
+
+        def step(_, alpha: float) -> None:
+            net.neuron_rgbs[slots] = begin + alpha * (target - begin)
+
+        return UpdateFromAlphaFunc(self.neurons, step)
+
+    @staticmethod
+    def ring(neuron, color=HIGHLIGHT) -> Circle:
+        """A ring around ``neuron``, above the painted network."""
+        return Circle(radius=neuron.width / 2 + 0.07, color=color, stroke_width=4).move_to(neuron).set_z_index(2)
+
+    def incoming_flash(self, layer: int, index: int) -> AnimationGroup:
+        """A pulse along the edges into neuron ``index`` of ``layer``."""
+        net = self.network_mob
+        per = len(net.indices[layer - 1])
+        slot = self.drawn(layer).index(index)
+        lines = net.edges[layer - 1][slot * per:(slot + 1) * per]
+        return AnimationGroup(*(ShowPassingFlash(line.copy().set_stroke(
+            color=interpolate_color(line.get_stroke_color(), WHITE, 0.6), width=max(2 * line.stroke_width, 4.0),
+            opacity=1.0), time_width=0.6) for line in lines))
+
+    def flash(self, layer: int, run_time: float) -> AnimationGroup:
+        """A pulse from ``layer`` to the next along its strongest drawn edges (the widest), which carry
+        the signal: a pulse on hundreds of faint edges would only blur them together, and cost a frame
+        a hundred lines."""
+        lines = list(self.network_mob.edges[layer])
+        strongest = sorted(lines, key=lambda line: -line.stroke_width)[:FLASHED_EDGES]
+        return AnimationGroup(*(ShowPassingFlash(line.copy().set_stroke(
+            color=interpolate_color(line.get_stroke_color(), WHITE, 0.55), width=max(2.0 * line.stroke_width, 5.0),
+            opacity=1.0), time_width=0.45) for line in strongest), run_time=run_time)
+
+    def show_squash(self, layer: int, place: int | None = None, seconds: float | None = None) -> None:
+        """The activation turning each sum in z into its neuron's value, the name z into a; with ``place``,
+        that row's sum pointed at first (the one the caption reads)."""
+        product = self.products[layer]
+        if place is not None:
+            self.play(Indicate(product.results.cells[place][0], color=HIGHLIGHT, scale_factor=1.3), run_time=0.6)
+        texts = product.squash_texts()
+        changes = [product.results.change(row, 0, text[0]) for row, text in enumerate(texts) if text[0] is not None]
+        product.values_name.move_to(product.sums_name)
+        self.play(FadeOut(self.pointers), LaggedStart(*changes, lag_ratio=0.15, group=product.results),
+                  ReplacementTransform(product.sums_name, product.values_name),
+                  run_time=seconds if seconds is not None else self.paced(1.0, 0.8))
+        product.names.remove(product.sums_name)
+        product.names.add(product.values_name)  # the product goes as a whole, its values' name with it
+
+    def show_named(self, layer: int) -> None:
+        """The neuron the caption names, ringed in the network and in the numbers, its words under them."""
+        self.clear_said()
+        product, net = self.products[layer], self.network_mob
+        k = self.named_neuron(layer)
+        values = self.values(layer)
+        rings = VGroup()
+        if k in self.drawn(layer):
+            neuron = net.neurons[layer][self.drawn(layer).index(k)]
+            rings.add(self.ring(neuron))
+        place = product.place_of(k)
+        if place is not None:
+            rings.add(SurroundingRectangle(product.results.cells[place][0], color=HIGHLIGHT, buff=0.06))
+        if layer == self.last and self.history.class_names and len(values) > 1:
+            words = f"p({self.history.class_names[k]}) = {number(values[k], 3)}"
+        else:
+            words = f"neuron {k + 1}: {self.value_text(layer)(values[k])}"
+        label = Label(words, font_size=SAID_FONT, color=HIGHLIGHT)
+        top = product.get_bottom()[1] - 0.25
+        fit(label, self.column.below(top).above(top - label.height), UP + LEFT)
+        self.said = VGroup(rings, label)
+        self.play(Create(rings), Write(label), Indicate(product.values_name, color=HIGHLIGHT),
+                  run_time=self.paced(0.9 * self.tempo, 0.7))
+
+    def clear_said(self) -> None:
+        if self.said is not None:
+            self.play(FadeOut(self.said), run_time=0.3 * self.tempo)
+            self.said = None
+
+    def show_whole_layer(self, layer: int) -> None:
+        """A layer in one beat: W a + b in numbers, its rows computed, the activation, the value named."""
+        self.show_sum_parts(layer)
+        left = self.beat_seconds()
+        self.show_rows(layer, max(ROW_SECONDS * self.tempo * len(self.products[layer].rows), 0.55 * left))
+        if self.function_of(layer) != "identity":
+            self.show_squash(layer, seconds=max(0.8 * self.tempo, 0.2 * left))
+        else:
+            self.play(FadeOut(self.pointers), run_time=0.3)
+        if layer != self.last:
+            self.show_named(layer)
+        elif self.history.output_activation == "softmax":
+            self.show_softmax()
+
+    def show_softmax(self) -> None:
+        """Softmax's rule under the numbers: e to each sum over the total, adding up to 1."""
+        rule = Formula("p_i = e^(z_i) / (sum_j e^(z_j)), quad sum_i p_i = 1", font_size=EQUATION_FONT - 4,
+                       color=LABEL)
+        top = self.product.get_bottom()[1] - 0.25
+        fit(rule, self.column.below(top).above(top - rule.height), UP + LEFT)
+        self.said = VGroup(rule)
+        self.play(Write(rule), run_time=self.paced(0.9 * self.tempo, 0.8))
+
+    def show_layers_together(self, layers: list[int]) -> None:
+        """Many hidden layers in turn: each one's equation, its edges pulsing, its neurons lighting."""
+        self.clear_said()
+        if self.product is not None:
+            self.play(FadeOut(self.product), run_time=0.3)
+            self.product = None
+        for layer in layers:
+            self.swap_equation(layer)
+            self.play(self.flash(layer - 1, 0.6),
+                      self.light(layer, self.values(layer)), run_time=0.6)
+        k = int(np.argmax(self.values(layers[-1])))
+        if k in self.drawn(layers[-1]):
+            neuron = self.network_mob.neurons[layers[-1]][self.drawn(layers[-1]).index(k)]
+            ring = self.ring(neuron)
+            label = Label(f"neuron {k + 1}: {number(self.values(layers[-1])[k])}", font_size=SAID_FONT,
+                          color=HIGHLIGHT)
+            top = self.current_equation.get_bottom()[1] - 0.4
+            fit(label, self.column.below(top).above(top - label.height), UP + LEFT)
+            self.said = VGroup(ring, label)
+            self.play(Create(ring), Write(label), run_time=self.paced(0.8, 0.8))
 
     def show_prediction(self) -> None:
-        output = self.trace.a[-1][0]
+        """The answer: the output neuron picked ringed with its label, its probability, the verdict."""
+        output = self.values(self.last)
         names = self.history.class_names
         predicted, undecided, truth = self.answer()
+        self.clear_said()
+        product = self.products[self.last]
         lines = VGroup()
         if predicted is None:
-            lines.add(Label("output = " + ", ".join(number(v, 3) for v in output[:4]), font_size=30, color=LABEL))
+            lines.add(Label("output = " + ", ".join(number(v, 3) for v in output[:4]), font_size=SAID_FONT,
+                            color=LABEL))
         else:
-            p = output[0] if len(output) == 1 else output[predicted]
-            shown = f"p({names[1]}) = {p:.3f}" if len(output) == 1 else f"p({names[predicted]}) = {p:.3f}"
-            lines.add(Label(shown, font_size=30, color=LABEL))
-            lines.add(Label("undecided" if undecided else f"prediction: {names[predicted]}", font_size=30,
-                           color=HIGHLIGHT if undecided else LABEL))
+            p = number(self.answer_probability(), 3)
+            shown = f"p({names[1]}) = {p}" if len(output) == 1 else f"p({names[predicted]}) = {p}"
+            lines.add(Label(shown, font_size=SAID_FONT, color=HIGHLIGHT))
+            lines.add(Label("undecided" if undecided else f"the network says {names[predicted]}", font_size=SAID_FONT,
+                            color=HIGHLIGHT if undecided else LABEL))
         color = HIGHLIGHT
         if truth is not None:
             right = truth == predicted
             verdict = f"label: {names[truth]}" + ("" if undecided else f"  {'✓ right' if right else '✗ wrong'}")
             color = HIGHLIGHT if undecided else OUTPUT_RIM if right else NEGATIVE
-            lines.add(Label(verdict, font_size=30, color=color))
-        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        fit(lines, self.column.below(self.current_equation.get_bottom()[1] - 0.8), UP + LEFT)
-        # The box marks the neuron that answers: the predicted class's, or the single output.
-        drawn = list(self.network_mob.indices[-1])
-        neuron = self.network_mob.neurons[-1][drawn.index(predicted) if len(output) > 1 and predicted in drawn else 0]
-        box = SurroundingRectangle(neuron, color=color, buff=0.08, corner_radius=0.08)
-        self.play(Create(box), run_time=0.6)
-        self.play(LaggedStart(*(FadeIn(line, shift=UP * 0.2) for line in lines), lag_ratio=0.4), run_time=1.5)
-        self.play(Indicate(neuron, color=color, scale_factor=1.3), run_time=0.8)
+            lines.add(Label(verdict, font_size=SAID_FONT, color=color))
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        top = product.get_bottom()[1] - 0.25
+        fit(lines, self.column.below(top), UP + LEFT)
+        # The neuron that answers, and its label, ringed tight: its neighbours stay clear.
+        drawn = self.drawn(self.last)
+        k = predicted if predicted is not None and len(output) > 1 and predicted in drawn else drawn[0]
+        neuron = self.network_mob.neurons[-1][drawn.index(k)]
+        marked = VGroup(neuron)
+        if len(self.network_mob.output_labels):
+            marked.add(self.network_mob.output_labels[drawn.index(k)])
+        box = SurroundingRectangle(marked, color=color, buff=0.05, corner_radius=0.06).set_z_index(2)
+        rings = VGroup(box)
+        place = product.place_of(k)
+        if place is not None:
+            rings.add(SurroundingRectangle(product.results.cells[place][0], color=color, buff=0.06))
+        self.said = VGroup(rings, lines)
+        self.play(Create(rings), run_time=0.6)
+        self.play(LaggedStart(*(FadeIn(line, shift=UP * 0.2) for line in lines), lag_ratio=0.4, group=lines),
+                  run_time=self.paced(1.2, 0.6))
+        ping = self.ring(neuron, color)
+        self.play(ping.animate.scale(2.2).set_stroke(opacity=0), run_time=self.paced(0.8), remover=True)

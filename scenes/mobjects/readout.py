@@ -77,8 +77,8 @@ class Readout(VGroup):
     def __init__(self, width: int, font_size: float = 24, color=None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.width_in_chars = width
-        # One Label holds every character on one baseline: the bottom of its "0".
-        sample = Label(CHARACTERS, font_size=font_size, color=color)
+        # One text holds every character on one baseline: the bottom of its "0".
+        sample = self.characters(font_size, color)
         baseline = sample[0].get_bottom()[1]
         self.outlines = {char: glyph.points - glyph.get_center() for char, glyph in zip(CHARACTERS, sample)}
         self.heights = {char: glyph.get_center()[1] - baseline for char, glyph in zip(CHARACTERS, sample)}
@@ -95,7 +95,13 @@ class Readout(VGroup):
         self.glyphs = ReadoutGlyphs(self.outlines).match_style(sample[0])
         self.add(self.frame, self.glyphs)
         self.text = None
+        self.outline_scale = 1.0  # of the outlines and advances, against the readout as made
         self.set_text("")
+
+    @staticmethod
+    def characters(font_size: float, color) -> VMobject:
+        """Every character a readout can show, in ``CHARACTERS``' order, one submobject each, in its font."""
+        return Label(CHARACTERS, font_size=font_size, color=color)
 
     @property
     def font_size_now(self) -> float:
@@ -103,11 +109,26 @@ class Readout(VGroup):
         font_size, height = self.made
         return font_size * self.frame.height / height if height else font_size
 
+    def match_scale(self) -> None:
+        """Outlines and advances as large as the readout is now: text written after a scale (a readout
+        fitted into a layout) is as large as its frame, not as it was made."""
+        scale = self.frame.height / self.made[1] if self.made[1] else 1.0
+        if abs(scale - self.outline_scale) < 1e-9:
+            return
+        ratio = scale / self.outline_scale
+        self.outlines = {char: outline * ratio for char, outline in self.outlines.items()}
+        self.heights = {char: height * ratio for char, height in self.heights.items()}
+        self.advances = {char: advance * ratio for char, advance in self.advances.items()}
+        self.glyphs.outlines = self.outlines
+        self.glyphs.cairo_paths = PathCache()  # its paths were flattened from the old outlines
+        self.outline_scale = scale
+
     def set_text(self, text: str) -> "Readout":
         """Show ``text``; characters outside the glyph set show as gaps."""
         if text == self.text:
             return self
         self.text = text
+        self.match_scale()
         corner = self.frame.points[3]  # the frame's bottom-right corner, without a bounding-box pass
         x = corner[0]
         placed = []

@@ -12,6 +12,10 @@ C is the example's own cost, as the cost chapter defines it (−ln p for classes
 trains on C plus the penalty ``l1 sum|W| + l2/2 sum W^2``, whose gradient ``l1 sign(W) + l2 W`` the
 gradients include, as ``NeuralNetwork.loss_and_gradients`` gives them for the example alone. The
 chain rule for one weight, ``dC/dw_jk = a_k[l-1] * f'(z_j[l]) * dC/da_j[l]``, is the cost's part.
+
+``wish_terms`` splits a hidden neuron's dC/da into what each neuron of the next layer asks of it
+(``w_jk delta_j``, summing to it), and ``example_gradients`` gives every example's own dC/dw for one
+weight, whose mean plus the penalty's gradient is the whole set's gradient that training records.
 """
 from __future__ import annotations
 
@@ -71,6 +75,29 @@ def explain_example(network: NeuralNetwork, x: np.ndarray, y: np.ndarray) -> Exa
     return ExampleBackprop(loss, network.penalty(), Y[0], [None] + [z[0] for z in trace.z[1:]],
                            [a[0] for a in trace.a],
                            derivatives, wants, deltas, gradients)
+
+
+def wish_terms(network: NeuralNetwork, example: ExampleBackprop, layer: int, neuron: int) -> np.ndarray:
+    """What each neuron ``j`` of layer ``layer + 1`` asks of ``neuron`` (``k``) of hidden layer ``layer``:
+    ``w_jk delta_j``, one term per ``j``. Their sum is ``example.wants[layer][neuron]``, dC/da_k: a hidden
+    neuron's wish is the sum of the wishes of the layer after it, each through its weight."""
+    if not 1 <= layer < len(network.weights):
+        raise ValueError(f"layer {layer} is not a hidden layer of a network of {len(network.weights) + 1} layers")
+    return network.weights[layer][:, neuron] * example.deltas[layer + 1]
+
+
+def example_gradients(network: NeuralNetwork, X: np.ndarray, Y: np.ndarray, layer: int, row: int,
+                      col: int) -> np.ndarray:
+    """Every example's own dC/dw for one weight, from neuron ``col`` of layer ``layer - 1`` to neuron
+    ``row`` of ``layer``: the cost's part, ``delta_row a_col`` (no penalty), one value per row of ``X``.
+    Their mean plus the penalty's gradient is the whole set's gradient, which training records."""
+    X = network.as_inputs(X)
+    Y = network.as_targets(Y, len(X))
+    trace = network.trace(X)
+    recorded: list[np.ndarray] = []  # each layer's dC/dz for the mean cost, output first
+    network.backward(trace, Y, deltas=recorded)
+    delta = recorded[len(network.weights) - layer]
+    return len(X) * delta[:, row] * trace.a[layer - 1][:, col]  # the mean's 1/n undone: each example's own
 
 
 def steepest_early_snapshot(history) -> int:

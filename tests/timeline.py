@@ -22,6 +22,7 @@ RUNS = {
                                        learning_rate=0.1),
     "did not learn": RunSpec(learning_rate=1e-4, epochs=20, seed=5),
     "long": RunSpec(epochs=20000),
+    "no hidden layer": RunSpec(layers=(4, 1), epochs=50),
     "default": RunSpec(),
 }
 

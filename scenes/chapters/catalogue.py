@@ -97,8 +97,9 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("descent", "Gradient descent", "Gradient descent on the real loss surface: the run's path on the plane its "
             "weights moved most in.", "--dataset moons",
             _scene("descent", "GradientDescentScene"), surface=True, weight=14),
-    Chapter("backprop", "Backpropagation", "Backpropagation for one example: its cost, the nudges it wishes, dC/dw on "
-            "the edges, the step.", "--epochs 500 --sample 3 --epoch 20",
+    Chapter("backprop", "Backpropagation", "Backpropagation for one example: its cost, the nudge each output wishes, "
+            "the wishes summed at a hidden neuron, one chain and the chain rule along it, the average over the "
+            "training set, the step.", "--epochs 500 --sample 3 --epoch 20",
             _scene("backprop", "BackpropScene"), weight=39),
     Chapter("training", "Training", "Training replayed: edges recolour as the weights change, loss and accuracy "
             "curves draw along.", "--dataset spiral --layers 2,8,8,1 --activation tanh --optimizer adam --lr 0.02 --epochs 3000",

@@ -117,6 +117,8 @@ class NetworkMobject(VGroup):
         # unless fast drawing is on (see use_fast_drawing).
         self.edge_rgbas = np.array([line.stroke_rgbas[0] for line in self._edge_flat])
         self.edge_widths = np.array([line.stroke_width for line in self._edge_flat], dtype=float)
+        # Each edge's opacity for its value, before any fade_edges.
+        self.edge_alphas = self.edge_rgbas[:, 3].copy() if len(self.edge_rgbas) else np.zeros(0)
         self.neuron_rgbs = np.array([circle.fill_rgbas[0, :3] for circle in self._circles])
         self.canvas = None
         self.opacity = 1.0  # of the fast drawing only; Manim's own opacities serve the mobjects
@@ -207,6 +209,7 @@ class NetworkMobject(VGroup):
             scale = float(np.abs(flat).max())
         self.edge_rgbas, self.edge_widths = edge_styles(flat, scale, self.max_edge_width, self.min_edge_width,
                                                         palette)
+        self.edge_alphas = self.edge_rgbas[:, 3].copy()
         if self.canvas is None:
             self._write_edges()
         return self
@@ -215,16 +218,23 @@ class NetworkMobject(VGroup):
                  run_time: float = 1.5, layers: Sequence[int] | None = None) -> UpdateFromAlphaFunc:
         """The edges changing from how they look now to ``values`` (weights or gradients, one array per
         layer; only the edge groups ``layers``, if given), all in one animation: colours and widths are
-        interpolated as arrays."""
+        interpolated as arrays. Edges faded by ``fade_edges`` stay faded."""
         start_rgbas, start_widths = self.edge_rgbas.copy(), self.edge_widths.copy()
         end_rgbas, end_widths = edge_styles(self.drawn_weights(values), scale, self.max_edge_width,
                                             self.min_edge_width, palette)
+        full = end_rgbas[:, 3].copy()
+        # An edge faded by fade_edges stays as faded, in its new colour.
+        end_rgbas[:, 3] *= np.divide(start_rgbas[:, 3], self.edge_alphas, out=np.ones(len(full)),
+                                     where=self.edge_alphas > 0)
         if layers is not None:
             bounds = np.cumsum([0] + [len(group) for group in self.edges])
             keep = np.ones(len(start_widths), dtype=bool)
             for layer in layers:
                 keep[bounds[layer]:bounds[layer + 1]] = False
             end_rgbas[keep], end_widths[keep] = start_rgbas[keep], start_widths[keep]
+            self.edge_alphas = np.where(keep, self.edge_alphas, full)
+        else:
+            self.edge_alphas = full
 
         def step(_, alpha: float) -> None:
             self.edge_rgbas = start_rgbas + alpha * (end_rgbas - start_rgbas)
@@ -232,7 +242,54 @@ class NetworkMobject(VGroup):
             if self.canvas is None:
                 self._write_edges()
 
-        return UpdateFromAlphaFunc(self.edges, step, run_time=run_time)
+        return UpdateFromAlphaFunc(self.drawn_edges, step, run_time=run_time)
+
+    def fade_edges(self, keep: Sequence[int] = (), opacity: float = 0.15, run_time: float = 1.0) -> UpdateFromAlphaFunc:
+        """Every edge but those at the flat indices ``keep`` (see ``edge_index``) fading to ``opacity`` of
+        the opacity its value gives it, the kept ones back to that: the few edges a sentence is about
+        stand out of the many. ``fade_edges(range(len(edges)))`` brings them all back."""
+        start = self.edge_rgbas[:, 3].copy()
+        end = self.edge_alphas * opacity
+        kept = np.asarray(list(keep), dtype=int)
+        end[kept] = self.edge_alphas[kept]
+
+        def step(_, alpha: float) -> None:
+            self.edge_rgbas[:, 3] = start + alpha * (end - start)
+            if self.canvas is None:
+                self._write_edges()
+
+        return UpdateFromAlphaFunc(self.drawn_edges, step, run_time=run_time)
+
+    def edge_index(self, layer: int, row: int, col: int) -> int | None:
+        """Where the edge of ``W[layer - 1][row, col]`` (from neuron ``col`` of ``layer - 1`` to neuron
+        ``row`` of ``layer``, indices in the whole layers) is among the drawn edges, flat; None if an end
+        is not drawn."""
+        rows, cols = list(self.indices[layer]), list(self.indices[layer - 1])
+        if row not in rows or col not in cols:
+            return None
+        before = sum(len(self.edges[earlier]) for earlier in range(layer - 1))
+        return before + rows.index(row) * len(cols) + cols.index(col)
+
+    def edge_at(self, layer: int, row: int, col: int) -> Line | None:
+        """The drawn edge of ``W[layer - 1][row, col]``, or None (see ``edge_index``)."""
+        index = self.edge_index(layer, row, col)
+        if index is None:
+            return None
+        line = self._edge_flat[index]
+        if self.canvas is not None:  # painted from the arrays: the line takes its look from them when asked for
+            line.stroke_rgbas, line.stroke_width = self.edge_rgbas[index][None, :], self.edge_widths[index]
+        return line
+
+    def neuron_at(self, layer: int, index: int) -> Circle | None:
+        """The circle of neuron ``index`` (its index in the whole layer) of ``layer``, or None if it is not drawn."""
+        drawn = list(self.indices[layer])
+        return self.neurons[layer][drawn.index(index)] if index in drawn else None
+
+    @property
+    def drawn_edges(self) -> VMobject:
+        """What draws the edges: their lines, or the canvas that paints them from the arrays (an animation
+        of the edges animates this, so the scene redraws what is on screen)."""
+        return self.canvas if self.canvas is not None else self.edges
 
     def set_edge_styles(self, rgbas: np.ndarray, widths: np.ndarray) -> "NetworkMobject":
         """Draw the edges with these stroke RGBA rows and widths, one per drawn edge in the order of
@@ -264,15 +321,17 @@ class NetworkMobject(VGroup):
         """As ``set_activations``, from the drawn neurons' activations alone."""
         levels = np.concatenate([to_levels(flat[start:stop]) for start, stop, to_levels in self._level_runs])
         self.neuron_rgbs = neuron_colors(levels)
-        if self.canvas is None:
+        if self.canvas is None or self.canvas.edges_only:
             self._write_neurons()
         return self
 
     # -- fast drawing -------------------------------------------------------------
 
-    def use_fast_drawing(self) -> "NetworkMobject":
+    def use_fast_drawing(self, edges_only: bool = False) -> "NetworkMobject":
         """Draw edges and neurons from arrays in one call (needs ``FastCamera``): for replays that
-        change everything every frame. Lay the network out first: it stops following moves."""
+        change everything every frame. Lay the network out first: it stops following moves. With
+        ``edges_only`` the neurons stay circles of their own (to be pointed at, copied, lit one by one)
+        and only the edges, the many, are painted from the arrays."""
         if self.canvas is not None:
             return self
         self.edge_starts = np.array([line.get_start()[:2] for line in self._edge_flat]).reshape(-1, 2)
@@ -283,9 +342,9 @@ class NetworkMobject(VGroup):
         self.neuron_points = self.neuron_centers.tolist()
         self.rim_rgbas = np.array([circle.stroke_rgbas[0] for circle in self._circles])
         self.rim_widths = np.array([circle.stroke_width for circle in self._circles], dtype=float)
-        self.canvas = NetworkCanvas(self)
+        self.canvas = NetworkCanvas(self, edges_only=edges_only)
         self.submobjects = [self.canvas if part is self.edges else part for part in self.submobjects
-                            if part is not self.neurons]
+                            if edges_only or part is not self.neurons]
         return self
 
     def fade_in_fast(self) -> UpdateFromAlphaFunc:
@@ -305,6 +364,8 @@ class NetworkMobject(VGroup):
         with ``reverse``), all at once, so the signal moves across as one front: each pulse is the
         edge's own colour lightened, wider than the edge, with a soft halo where there is room."""
         flashes = []
+        if self.canvas is not None:  # painted from the arrays: the lines take their looks from them
+            self._write_edges()
         halo = len(self.edges[layer]) <= 64  # a halo on hundreds of edges would only blur them together
         for line in self.edges[layer]:
             color = interpolate_color(line.get_stroke_color(), WHITE, 0.55)
@@ -364,9 +425,10 @@ class NetworkCanvas(VMobject):
     and knows its extent; they are never drawn.
     """
 
-    def __init__(self, network_mob: "NetworkMobject", **kwargs) -> None:
+    def __init__(self, network_mob: "NetworkMobject", edges_only: bool = False, **kwargs) -> None:
         super().__init__(stroke_opacity=0, fill_opacity=0, **kwargs)
         self.network_mob = network_mob
+        self.edges_only = edges_only  # the neurons are circles of their own, drawn by Manim
         left = network_mob.neurons.get_corner(np.array([-1, -1, 0]))
         right = network_mob.neurons.get_corner(np.array([1, 1, 0]))
         self.set_points_as_corners([left, [right[0], left[1], 0], right])
@@ -393,6 +455,8 @@ class NetworkCanvas(VMobject):
             ctx.set_source_rgba(b, g, r, a * opacity)
             ctx.set_line_width(width * line_width_multiple)
             ctx.stroke()
+        if self.edges_only:
+            return
         radius = network_mob.radius
         for (x, y), (r, g, b), (sr, sg, sb, sa), rim in zip(network_mob.neuron_points, network_mob.neuron_rgbs.tolist(),
                                                             network_mob.rim_rgbas.tolist(),

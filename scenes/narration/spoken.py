@@ -13,6 +13,7 @@ _SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"), (10**3,
 # Symbols a caption may show; each is read as a word surrounded by spaces.
 _SYMBOLS = {
     "→": "to",
+    "←": "becomes",
     "×": "times",
     "·": "times",
     "≈": "approximately",
@@ -33,10 +34,10 @@ _SYMBOLS = {
     "δ": "delta",
 }
 
-# "dC/dw": a derivative, read "d C by d w" (a voice would read the slash, or nothing).
-_DERIVATIVE = re.compile(r"(?<!\w)d([A-Za-z])/d([A-Za-z])(?!\w)")
-# "f'(z)": read "f prime of z".
-_PRIME = re.compile(r"(?<!\w)([A-Za-z])'\(([A-Za-z])\)")
+# "dC/dw" or "∂C/∂w": a derivative, read "d C by d w" (a voice would read the slash, or nothing).
+_DERIVATIVE = re.compile(r"(?<!\w)[d∂]([A-Za-z])/[d∂]([A-Za-z])(?!\w)")
+# "f'(z)", "σ'(z)", "tanh'(z)": read "f prime of z".
+_PRIME = re.compile(r"(?<!\w)([^\W\d_]+)'\(([A-Za-z])\)")
 
 # "4-6-4-1": three or more integers joined by hyphens name layer sizes.
 _ARCHITECTURE = re.compile(r"(?<![\w.\-−])\d+(?:-\d+){2,}(?![\w.]|-\d)")
@@ -118,7 +119,7 @@ def spoken(text: str) -> str:
     ("0.80" -> "zero point eight zero"); three or more hyphen-joined integers
     are layer sizes ("4-6-4-1" -> "four, six, four, one"); two are a range
     ("3-5" -> "three to five"); a few math symbols become words ("→" -> "to"), derivatives are
-    read as people say them ("dC/dw" -> "d C by d w", "f'(z)" -> "f prime of z").
+    read as people say them ("∂C/∂w" -> "d C by d w", "σ'(z)" -> "sigma prime of z").
     """
     out = _DERIVATIVE.sub(r"d \1 by d \2", text)
     out = _PRIME.sub(r"\1 prime of \2", out)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
 import signal
 import zipfile
 from pathlib import Path
@@ -31,6 +32,9 @@ from nnscratch.history import TrainingHistory
 from nnscratch.landscape import SAMPLE_SEED, Landscape, evaluation_plan, loss_landscape
 
 _computing: dict[Path, tuple] = {}  # prefetches under way: (process, the end of its pipe), by cache file
+# A process forked from this one (a local Dask worker) did not start those prefetches and cannot wait
+# for them: it reads the file they write, or computes the surface itself.
+os.register_at_fork(after_in_child=_computing.clear)
 
 FORMAT = 3  # bumped whenever the surface would be computed differently (3: on a sample when over budget)
 

@@ -101,6 +101,22 @@ def test_a_prefetch_nobody_collected_is_reaped_by_the_next(history, tmp_path):
 
 # -- a cache that cannot be used -------------------------------------------------------------------
 
+def test_a_process_forked_during_a_prefetch_computes_the_surface_itself(history, expected, tmp_path):
+    """A local Dask worker is forked while the command's prefetch runs: it cannot wait for a process it
+    did not start ("can only join a child process"), so it reads the file or computes the surface."""
+    prefetch(history, tmp_path)
+    child = os.fork()
+    if child == 0:  # the worker
+        try:
+            landscape = cached_landscape(history, tmp_path)
+            os._exit(0 if np.array_equal(landscape.losses, expected.losses) else 3)
+        except BaseException:
+            os._exit(4)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    np.testing.assert_array_equal(cached_landscape(history, tmp_path).losses, expected.losses)  # ours, collected
+
+
 @pytest.fixture
 def fresh_notices(monkeypatch):
     """Nothing said yet in this process, as at the start of a command."""

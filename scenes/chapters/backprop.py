@@ -574,13 +574,12 @@ class BackpropScene(HistoryScene):
 
     def step_ways(self, form: str = "full") -> list[str]:
         """Each way the run's steps differ from plain gradient descent on the whole set, with the same
-        numbers in each ``form``: "full" words for a caption, "brief" ones, or "screen" lines."""
+        numbers in each ``form``: "full" words for a caption, or "screen" lines."""
         h, meta = self.history, self.history.metadata
         ways = []
         if meta.get("batch_size") is not None:
             size, steps = meta["batch_size"], math.ceil(len(h.X_train) / meta["batch_size"])
             ways += {"full": [f"stepped after each batch of {size:,} samples, {steps:,} times an epoch"],
-                     "brief": [f"stepping in batches of {size:,}"],
                      "screen": [f"batches of {size:,} samples", f"{steps:,} steps an epoch"]}[form]
         optimizer = meta["optimizer"]
         if optimizer != "sgd":
@@ -591,7 +590,6 @@ class BackpropScene(HistoryScene):
         if meta.get("dropout"):
             share = f"{meta['dropout']:.0%}"
             ways.append({"full": f"silenced {share} of its hidden neurons at each step",
-                         "brief": f"silencing {share} of its hidden neurons",
                          "screen": f"{share} of hidden neurons silenced"}[form])
         return ways
 
@@ -609,7 +607,7 @@ class BackpropScene(HistoryScene):
                     f"takes this weight from {w} to {stepped}.")
         if brief:
             return (f"With η = {rate:g}, {rule} would take it from {w} to {stepped}; "
-                    f"{', '.join(self.step_ways('brief'))}, the run reached {then} by epoch {self.next_epoch:,}.")
+                    f"the run's own steps, by epoch {self.next_epoch:,}: {then}.")
         said_rule = (f"A step against it, {rule} with η = {rate:g}, would take this weight from {w} to "
                      f"{stepped}.")
         return said_rule + f" This run {' and '.join(self.step_ways())}: by epoch {self.next_epoch:,} it was {then}."

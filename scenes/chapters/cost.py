@@ -334,8 +334,8 @@ class CostScene(HistoryScene):
                  brief_show=lambda: (self.show_average(), self.trained.penalty() and self.show_penalty())),
             *([Beat(self.penalty_caption(), self.show_penalty, in_brief=Brief.LEFT_OUT)]
               if self.trained.penalty() else []),
-            Beat(self.before_caption(), self.show_before, brief=self.before_caption(brief=True),
-                 brief_show=lambda: (self.show_before(), self.show_training())),
+            # Briefly left to the descent, which says it as its ball starts there.
+            Beat(self.before_caption(), self.show_before, in_brief=Brief.LEFT_OUT),
             Beat("Training moves the weights to bring this average down; gradient descent, next, shows how.",
                  self.show_training, in_brief=Brief.LEFT_OUT),
         ]
@@ -414,10 +414,8 @@ class CostScene(HistoryScene):
         return (f"With regularization it also adds a penalty on large weights: {loss_number(self.costs.mean())} + "
                 f"{loss_number(penalty)} = {loss_number(self.total(self.trained, self.costs))}.")
 
-    def before_caption(self, brief: bool = False) -> str:
+    def before_caption(self) -> str:
         before = loss_number(self.total(self.initial, self.costs_before))
-        if brief:
-            return f"Before training it was {before}; training brings it down."
         return f"Before training, with its first weights, the same cost was {before}."
 
     # -- beats: one example ---------------------------------------------------------------

@@ -420,8 +420,9 @@ class GradientDescentScene(HistoryScene):
                  if not self.heights.flat else "From above, it is as flat: not one level line to draw.",
                  self.show_contours, in_brief=Brief.LEFT_OUT),
             *([Beat(verdict, self.show_verdict)] if verdict else []),
+            # Briefly, the next chapter's card says it.
             Beat("How to compute the gradient is the next chapter: backpropagation.", self.show_next,
-                 brief="Computing the gradient is the next chapter: backpropagation."),
+                 in_brief=Brief.LEFT_OUT),
         ]
 
     def landscape_caption(self, brief: bool = False) -> str:

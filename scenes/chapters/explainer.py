@@ -16,7 +16,7 @@ from scenes.mobjects.glyphs import Label
 from scenes.mobjects.style import LABEL, MUTED
 
 CARD_FADE = 0.6  # seconds for the title card to come and go
-CARD_HOLD = 0.8  # and to stand between
+CARD_HOLD = 0.5  # and to stand between
 CLOSING_FADE = 0.6  # a chapter's last picture fading to black
 BLACK_HOLD = 0.25  # then black, for a frame or more
 

@@ -18,7 +18,7 @@ from scenes.narration.spoken import spoken
 
 READING_SPEED = 15.0  # characters a second that people read comfortably
 LINE_CHARS = 42  # a subtitle line, by the usual broadcast rule: at most two of them on screen
-PAUSE = 0.6  # seconds after a sentence, before the next one
+PAUSE = 0.5  # seconds after a sentence, before the next one
 MIN_BEAT = 1.8  # seconds: shorter captions flash by, however few their words
 
 

@@ -387,7 +387,7 @@ class BackpropScene(HistoryScene):
         beats = [
             Beat(f"Backpropagation: how one example tells every weight which way to move. This one is training "
                  f"sample {s}, at epoch {e:,}.", self.show_intro,
-                 brief=f"Which way should one example move each weight? Take sample {s}, at epoch {e:,}."),
+                 brief=f"Which way should sample {s} move each weight, at epoch {e:,}?"),
             Beat(self.cost_caption(), self.show_cost, brief=self.cost_caption(brief=True)),
             Beat(self.wish_caption(), self.show_wishes, brief=self.wish_caption(brief=True)),
             *self.three_ways_beats(),
@@ -574,22 +574,25 @@ class BackpropScene(HistoryScene):
 
     def step_ways(self, form: str = "full") -> list[str]:
         """Each way the run's steps differ from plain gradient descent on the whole set, with the same
-        numbers in each ``form``: "full" words for a caption, or "screen" lines."""
+        numbers in each ``form``: "full" words for a caption, "brief" ones, or "screen" lines."""
         h, meta = self.history, self.history.metadata
         ways = []
         if meta.get("batch_size") is not None:
             size, steps = meta["batch_size"], math.ceil(len(h.X_train) / meta["batch_size"])
             ways += {"full": [f"stepped after each batch of {size:,} samples, {steps:,} times an epoch"],
+                     "brief": [f"after {steps:,} steps on batches of {size:,}"],
                      "screen": [f"batches of {size:,} samples", f"{steps:,} steps an epoch"]}[form]
         optimizer = meta["optimizer"]
         if optimizer != "sgd":
             name = {"momentum": "momentum", "adam": "Adam", "rmsprop": "RMSprop"}.get(optimizer, optimizer)
             how = {"momentum": ", which adds part of the last step", "adam": ", which sizes each weight's step "
                    "by its recent gradients", "rmsprop": ", which sizes each weight's step by its recent gradients"}
-            ways.append(f"stepped with {name}{how.get(optimizer, '')}" if form == "full" else f"with {name}")
+            ways.append({"full": f"stepped with {name}{how.get(optimizer, '')}",
+                         "brief": f"with {name}{how.get(optimizer, '')}"}.get(form, f"with {name}"))
         if meta.get("dropout"):
             share = f"{meta['dropout']:.0%}"
             ways.append({"full": f"silenced {share} of its hidden neurons at each step",
+                         "brief": f"silencing {share} of its hidden neurons",
                          "screen": f"{share} of hidden neurons silenced"}[form])
         return ways
 
@@ -607,7 +610,7 @@ class BackpropScene(HistoryScene):
                     f"takes this weight from {w} to {stepped}.")
         if brief:
             return (f"With η = {rate:g}, {rule} would take it from {w} to {stepped}; "
-                    f"the run's own steps, by epoch {self.next_epoch:,}: {then}.")
+                    f"{', '.join(self.step_ways('brief'))}, the run was at {then} by epoch {self.next_epoch:,}.")
         said_rule = (f"A step against it, {rule} with η = {rate:g}, would take this weight from {w} to "
                      f"{stepped}.")
         return said_rule + f" This run {' and '.join(self.step_ways())}: by epoch {self.next_epoch:,} it was {then}."

@@ -14,7 +14,7 @@ import math
 import numpy as np
 from manim import (
     DOWN, LEFT, RIGHT, UP, Axes, Circle, Create, DoubleArrow, FadeIn, FadeOut, GrowFromCenter, Indicate, LaggedStart,
-    Line, ValueTracker, VGroup, VMobject, Write, linear, smooth, there_and_back,
+    Line, UpdateFromAlphaFunc, ValueTracker, VGroup, VMobject, Write, linear, smooth, there_and_back,
 )
 
 from nnscratch import judge
@@ -159,7 +159,7 @@ class TrainingScene(HistoryScene):
         beats = [
             Beat(f"We train the network for {h.epochs:,} epochs, at learning rate {h.learning_rate:g}.",
                  self.show_intro,
-                 brief=f"Training: {h.epochs:,} epochs, each a pass over the {samples:,} samples."),
+                 brief=f"Training: {h.epochs:,} epochs."),  # the descent defined an epoch
             Beat(f"An epoch is one pass over all {samples:,} training samples: {steps}.", self.show_epoch,
                  in_brief=Brief.WITH_PREVIOUS),
             *self.answers_beats(),
@@ -209,7 +209,7 @@ class TrainingScene(HistoryScene):
         if brief:
             follow = " and the boundary" if self.answers_kind == "plane" else ""
             lit = f", lit by {self.probe_words()}" if self.probe_words() else ""
-            return f"From random weights on, each frame blends the recorded weights{follow} of that moment{lit}."
+            return f"Each frame blends the recorded weights{follow} of that moment{lit}."
         return (f"Each frame shows the weights at that moment: {records}, and blended in between. Edges recolour and "
                 "thicken as they change.")
 
@@ -246,7 +246,7 @@ class TrainingScene(HistoryScene):
             marked = (", which mark the output neurons too" if self.history.output_activation == "softmax" else "")
             beats += [Beat("Beside the network, the plane of the data: training points filled, test points "
                            f"hollow, in their classes' colours{marked}.", self.show_plane,
-                           brief="Beside it, the plane of the data: training points filled, test points hollow."),
+                           brief="Beside it, the plane of the data, test points hollow."),
                       Beat("Behind them, the network's answer at every point of the plane; the dark seam is "
                            "where it cannot decide.", self.show_plane_answer,
                            brief="Behind them, its answer at every point; the dark seam is where it cannot decide.")]
@@ -459,7 +459,16 @@ class TrainingScene(HistoryScene):
         self.add(self.plane.dots)
 
     def show_neuron_maps(self) -> None:
-        self.play(FadeIn(self.neuron_maps), run_time=self.paced(1.2, 0.9))
+        """The maps come one neuron at a time, input neurons first, for as long as the sentence: a slow
+        fade of all at once would look still."""
+        maps, total = self.neuron_maps, len(self.mapped)
+
+        def reveal(mob, alpha: float) -> None:
+            mob.count = math.ceil(alpha * total)
+
+        maps.count = 0
+        self.add(maps)
+        self.play(UpdateFromAlphaFunc(maps, reveal), run_time=self.paced(1.2, 0.9))
 
     def show_digits(self) -> None:
         grid = self.digits

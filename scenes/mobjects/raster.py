@@ -166,6 +166,7 @@ class DiskImages(CairoPainted):
         super().__init__(low[0], low[1], *(high - low), **kwargs)
         self.offsets = (centers - low).tolist()  # from the rectangle's lower-left corner
         self.radius = radius
+        self.count = len(centers)  # the first ``count`` disks are painted: a reveal raises it one by one
         self.set_bytes(pixels)
 
     def set_bytes(self, pixels: np.ndarray) -> "DiskImages":
@@ -180,7 +181,7 @@ class DiskImages(CairoPainted):
         left, bottom, width, _ = self.box
         scale = self.scaled(width)
         r = self.radius * scale
-        for (dx, dy), pixels in zip(self.offsets, self.pixels):
+        for (dx, dy), pixels in zip(self.offsets[:self.count], self.pixels):
             x, y = left + dx * scale, bottom + dy * scale
             pattern = image_pattern(pixels, x - r, y + r, 2 * r, 2 * r, smooth=True, opaque=False)
             paint_in_rectangle(ctx, pattern, x - r, y - r, 2 * r, 2 * r, alpha)

@@ -643,7 +643,16 @@ class BackpropScene(HistoryScene):
                  if len(net.output_labels) and truth in net.indices[-1] else None)
         if label is not None:
             pointed.append(Indicate(label, color=HIGHLIGHT))
-        self.play(*pointed, Write(self.cost_formula), run_time=self.paced(1.5, 0.5))
+        if neuron is None:
+            self.play(*pointed, Write(self.cost_formula), run_time=self.paced(1.5, 0.5))
+        else:
+            # The probability said, written at the neuron that gives it, then carried into the formula.
+            value = Label(number(float(self.example.a[self.output][truth]), 3), font_size=24, color=HIGHLIGHT)
+            value.next_to(label if label is not None else neuron, RIGHT, buff=0.15)
+            self.play(*pointed, Write(value), run_time=self.paced(1.2, 0.3))
+            self.play(Write(self.cost_formula), value.animate.move_to(self.cost_formula).set_opacity(0),
+                      run_time=self.paced(1.2, 0.4))
+            self.remove(value)
         self.play(Indicate(self.cost_formula[-1], color=HIGHLIGHT, scale_factor=1.05), run_time=self.paced(1.0))
 
     def show_wishes(self) -> None:

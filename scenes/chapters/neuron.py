@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from manim import (
     DOWN, LEFT, RIGHT, UP, AnimationGroup, Axes, BackgroundRectangle, Circle, Create, DashedLine, Dot, FadeIn,
-    FadeOut, GrowFromCenter, Indicate, LaggedStart, Line, ManimColor, Restore, Succession, Triangle,
+    FadeOut, GrowFromCenter, Indicate, LaggedStart, Line, ManimColor, MoveAlongPath, Restore, Succession, Triangle,
     UpdateFromAlphaFunc, VGroup, Write,
 )
 
@@ -531,7 +531,11 @@ class NeuronScene(HistoryScene):
     def show_curve(self) -> None:
         """The activation's curve drawn over the axes, with the numbers that bound it."""
         self.play(FadeIn(self.axis_names[1]), FadeIn(self.ticks), run_time=0.5)
-        self.play(Create(self.curve), run_time=self.paced(1.5, self.share(0.4)))
+        # A bright point runs ahead of the line: the curve's flat ends lie along the axis, where the line
+        # alone would be drawn unseen.
+        tracer = Dot(self.curve.get_start(), radius=0.06, color=HIGHLIGHT)
+        self.play(Create(self.curve), MoveAlongPath(tracer, self.curve), run_time=self.paced(1.5, self.share(0.4)))
+        self.remove(tracer)
 
     def show_activation(self) -> None:
         """z climbs to the curve and across to a: squashed; the neuron lights to its activation."""

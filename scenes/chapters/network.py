@@ -274,7 +274,7 @@ class NetworkScene(HistoryScene):
             net.set_edge_styles(rgbas, self.full_widths)
 
         reveal(None, 0.0)
-        self.play(UpdateFromAlphaFunc(net.canvas, reveal), run_time=self.paced(2.0, self.share(0.35)))
+        self.play(UpdateFromAlphaFunc(net.canvas, reveal), run_time=self.paced(2.0, self.share(0.2)))
 
     def show_counts(self) -> None:
         """The edges dim; the positive ones light up in a sweep from left to right as they are counted,
@@ -285,13 +285,16 @@ class NetworkScene(HistoryScene):
             readout.set_text("0")
         self.play(Write(self.drawn_label), FadeIn(VGroup(*self.side[0][1])),
                   self.edges_to(self.full_rgbas, dim), run_time=0.6)
-        seconds = self.paced(2.4)
+        # Counted a little ahead of the voice, so each count stands when it is said; then both flash.
+        seconds = self.paced(2.4, 0.75)
         lit = dim.copy()
         for sign, readout in ((1, self.positive_count), (-1, self.negative_count)):
             chosen = np.flatnonzero(np.sign(self.flat) == sign)
             order = chosen[np.argsort(self.edge_x[chosen], kind="stable")]
             self.play(self.count_in(order, lit, readout), run_time=seconds / 2)
             lit[order] = self.full_rgbas[order]
+        self.play(Indicate(self.positive_count, color=HIGHLIGHT, scale_factor=1.15),
+                  Indicate(self.negative_count, color=HIGHLIGHT, scale_factor=1.15), run_time=self.paced(0.6))
 
     def count_in(self, order: np.ndarray, lit: np.ndarray, readout: Readout) -> UpdateFromAlphaFunc:
         """The edges ``order`` lighting to their own colour one after another, ``readout`` counting them."""

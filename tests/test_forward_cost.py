@@ -173,6 +173,35 @@ def test_the_points_on_the_curve_sit_where_their_costs_are():
     np.testing.assert_allclose(cs, -np.log(ps), rtol=1e-6, atol=1e-9)  # on the curve −ln p
 
 
+def test_a_table_examples_neighbours_are_its_recorded_rows_and_labels_with_it_ringed():
+    history = story_run("default")  # four features: a table under the example's outputs
+    scene = scenes()["cost"](history)
+    scene.prepare()
+    table, ring = scene.picture[1]
+    n, features = len(history.X_train), history.X_train.shape[1]
+    columns = features + 1  # the four values and the label, none left out
+    rows = [[cell.text for cell in table[i:i + columns]] for i in range(0, len(table), columns)]
+    assert rows[0] == ["x1", "x2", "x3", "x4", "label"]
+    probe = history.probe_index
+    names = history.class_names
+    for offset, row in enumerate(rows[1:], start=-(len(rows) - 1) // 2):
+        sample = (probe + offset) % n
+        assert row[:features] == [number(v) for v in history.X_train[sample]]
+        assert row[-1] == names[int(history.y_train[sample, 0] >= 0.5)].replace(" ", "")  # Text drops spaces
+    ringed = [cell for cell in table if boxes_overlap(cell, ring, tolerance=0.02)]
+    assert [cell.text for cell in ringed][:features] == [number(v) for v in history.X_train[probe]]
+
+
+@pytest.mark.parametrize("run", ["moons", "default"])
+def test_the_example_and_the_cost_table_fill_the_left_of_the_frame(run):
+    scene = told(scenes()["cost"], story_run(run), brief=True)
+    left = scene.left
+    below = scene.picture[1]  # the plane of points, or the table
+    assert below.get_bottom()[1] - left.bottom < 1.2  # down to the worst example's caption line
+    assert scene.cards_mob.get_bottom()[1] - left.bottom < 0.5
+    assert scene.cards_mob.width > 0.6 * left.width
+
+
 # -- drawing ---------------------------------------------------------------------------------------
 
 def test_a_window_of_rows_keeps_the_named_neuron_and_puts_dots_where_rows_are_left_out():

@@ -29,7 +29,7 @@ from scenes.mobjects.plane_panel import class_of
 from scenes.mobjects.raster import CairoPainted, ScatterPoints
 from scenes.mobjects.readout import Readout
 from scenes.mobjects.style import (
-    HIGHLIGHT, LABEL, MUTED, NEGATIVE, OUTPUT_RIM, RIGHT as RIGHT_COLOR, WRONG, class_rgbs, neuron_colors,
+    CLASS_COLORS, HIGHLIGHT, LABEL, MUTED, NEGATIVE, OUTPUT_RIM, RIGHT as RIGHT_COLOR, WRONG, class_rgbs, neuron_colors,
 )
 from scenes.narration.beats import Beat, Brief
 from scenes.narration.spoken import spoken
@@ -42,6 +42,11 @@ FORMULA_FONT = 34
 READOUT_FONT = 28
 COLUMN_FONT = 30
 LEFT_SHARE = 0.42  # of the frame's width: the example, then the examples counted
+CARD_GROW = 1.9  # at most, a table of names and costs: font 22 grows to about 42
+TABLE_GROW = 2.5  # at most, the plane or the table under the example's outputs
+TABLE_ROWS, TABLE_FEATURES = 10, 4  # a table's rows and columns shown (more features: "…")
+TABLE_SMALLEST = 0.75  # a table shrunk more (its font 24 under 18) is left out
+CAPTION_ROOM = 0.7  # under a plane of points: the worst example's caption
 
 
 def right_probability(output: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -178,8 +183,8 @@ class CostScene(HistoryScene):
             picture = PixelImage(x, h.image_shape, 1.9)
         elif len(x) == 2:  # points in the plane: the example among them, under its outputs
             picture = VGroup(name, self.plane_picture(sample, 2.6))
-        else:
-            picture = name
+        else:  # a table's rows: the example among its neighbours, under its outputs
+            picture = VGroup(name, self.table_picture(sample))
         names = output_names(h)
         outputs, wanted = self.outputs[sample], self.targets[sample]
         rows = VGroup()
@@ -208,12 +213,8 @@ class CostScene(HistoryScene):
         columns = VGroup(heads, rows)
         if isinstance(picture, PixelImage):
             return VGroup(picture, columns).arrange(RIGHT, buff=0.5, aligned_edge=UP)
-        if len(x) == 2:
-            name, plane = picture
-            room = self.left.height - name.height - columns.height - 0.9
-            plane.scale(float(np.clip(room, 1.2, 3.2)) / plane.width)
-            return VGroup(name, columns, plane).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
-        return VGroup(picture, columns).arrange(DOWN, buff=0.35, aligned_edge=LEFT)  # a name: above, to keep the width
+        name, below = picture  # the name above, to keep the width; the plane or the table under the outputs
+        return VGroup(name, columns, below).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
 
     def plane_picture(self, sample: int, side: float) -> VGroup:
         """The training points in the plane, each in its class's colour, ``sample`` ringed among them."""
@@ -229,8 +230,52 @@ class CostScene(HistoryScene):
         ring = Circle(radius=0.06 * side, color=HIGHLIGHT, stroke_width=3).move_to([*positions[sample], 0])
         return VGroup(square, points, ring)
 
+    def table_picture(self, sample: int) -> VGroup:
+        """Training examples as rows of their values and label, ``sample``'s row ringed among its neighbours."""
+        h = self.history
+        X, n = h.X_train.astype(float), len(h.X_train)
+        features = min(X.shape[1], TABLE_FEATURES)
+        picks = list(dict.fromkeys((sample + k) % n for k in range(-(TABLE_ROWS // 2), TABLE_ROWS - TABLE_ROWS // 2)))
+        more = X.shape[1] > features
+        heads = [f"x{j + 1}" for j in range(features)] + (["…"] if more else []) + ["label"]
+        cells = [Label(text, font_size=24, color=MUTED) for text in heads]
+        classes = max(2, self.targets.shape[1])
+        colours = class_rgbs(classes) if classes <= len(CLASS_COLORS) else np.tile(ManimColor(LABEL).to_rgb(),
+                                                                                   (classes, 1))
+        for row in picks:
+            values = [number(value) for value in X[row, :features]] + (["…"] if more else [])
+            cells += [Label(text, font_size=24, color=LABEL) for text in values]
+            if self.classes:
+                index = int(class_of(h.y_train[row:row + 1])[0])
+                cells.append(Label(self.class_of(row), font_size=24, color=ManimColor.from_rgb(colours[index])))
+            else:
+                cells.append(Label(number(self.targets[row][0]), font_size=24, color=LABEL))
+        rows = len(cells) // len(heads)
+        table = VGroup(*cells).arrange_in_grid(cols=len(heads), buff=(0.35, 0.1),  # evenly, descenders or not
+                                               row_heights=[max(cell.height for cell in cells)] * rows,
+                                               col_alignments="r" * (len(heads) - 1) + "l")
+        place = 1 + picks.index(sample)
+        ring = SurroundingRectangle(VGroup(*table[place * len(heads):(place + 1) * len(heads)]), color=HIGHLIGHT,
+                                    buff=0.08, stroke_width=3)
+        return VGroup(table, ring)
+
     def placed(self, example: VGroup) -> VGroup:
-        """``example`` as large as the left of the frame allows (a single output's row grows), at its top left."""
+        """``example`` as large as the left of the frame allows (a single output's row grows), at its top left.
+        Points in the plane or a table: the name and rows grow to the width, the plane or table takes the
+        room left under them (less a line for the worst example's caption)."""
+        if self.history.image_shape is None:
+            head, below = VGroup(*example[:2]), example[2]
+            head.scale(min(1.6, self.left.width / head.width))
+            head.arrange(DOWN, buff=0.3, aligned_edge=LEFT)
+            room = self.left.height - head.height - 0.3 - CAPTION_ROOM
+            grow = min(TABLE_GROW, self.left.width / below.width, max(room, 1.2) / below.height)
+            plane = self.history.X_train.shape[1] == 2
+            if plane or grow >= TABLE_SMALLEST:
+                below.scale(grow).next_to(head, DOWN, buff=0.3, aligned_edge=LEFT)
+                return fit(example, self.left, UP + LEFT)
+            # Many outputs leave no room for a table large enough to read: the name alone says the example.
+            example.remove(below)
+            self.picture.remove(below)
         grow = min(1.6, self.left.width / example.width, (self.left.height - 0.6) / example.height)
         return fit(example.scale(max(grow, 1.0)), self.left, UP + LEFT)
 
@@ -491,15 +536,35 @@ class CostScene(HistoryScene):
         """The examples counted one by one: each one's picture (or its name) over its cost."""
         h = self.history
         cards = VGroup()
+        # As wide as the longest cost a card shows, before training or after ("1.15e−11" has eight characters).
+        chars = max(7, *(len(loss_number(c)) for c in (*self.costs[self.cards], *self.costs_before[self.cards])))
         for sample in self.cards:
             face = (PixelImage(h.X_train[sample].astype(float), h.image_shape, 0.95) if h.image_shape is not None
-                    else Label(f"#{sample}", font_size=22, color=LABEL))
-            cost = MathsReadout(7, font_size=22, color=RIGHT_COLOR if self.predicted_right(sample) else WRONG)
+                    else Label(f"#{sample}", font_size=20, color=LABEL))
+            cost = MathsReadout(chars, font_size=22 if h.image_shape is not None else 25,
+                                color=RIGHT_COLOR if self.predicted_right(sample) else WRONG)
             cost.set_text(loss_number(self.costs[sample]))
             cards.add(VGroup(face, cost).arrange(DOWN, buff=0.1))
-        cards.arrange_in_grid(cols=4, buff=(0.35, 0.3))
         top = self.average.get_bottom()[1] - 0.4
-        return fit(cards, self.left.below(top), UP)
+        region = self.left.below(top).above(self.left.bottom + self.penalty_room())
+        if h.image_shape is not None:
+            cards.arrange_in_grid(cols=4, buff=(0.35, 0.3))
+            return fit(cards, region, UP)
+        # Names and costs: a table as large as the room under the average, in the columns that let it grow most.
+        best = max((2, 3, 4, 6), key=lambda cols: self.card_scale(cards, cols, region))
+        grow = min(CARD_GROW, self.card_scale(cards, best, region))
+        cards.arrange_in_grid(cols=best, buff=(0.35, 0.3)).scale(max(grow, 1.0))
+        return fit(cards, region, UP)
+
+    @staticmethod
+    def card_scale(cards: VGroup, cols: int, region: Region) -> float:
+        """How much ``cards`` in ``cols`` columns could grow to fill ``region``."""
+        cards.arrange_in_grid(cols=cols, buff=(0.35, 0.3))
+        return min(region.width / cards.width, region.height / cards.height)
+
+    def penalty_room(self) -> float:
+        """The height kept under the cards for the sum with the penalty on the weights, when there is one."""
+        return 1.3 if self.trained.penalty() or self.initial.penalty() else 0.0
 
     @staticmethod
     def reveal_card(card: VGroup, shown: bool) -> None:

@@ -67,3 +67,40 @@ def test_what_a_flat_network_or_other_data_has_not_is_refused():
         PlaneFeaturesScene(record_run(RunSpec.for_dataset("moons", layers=(2, 1), epochs=5)))
     with pytest.raises(ValueError, match="only for 2-D data"):
         PlaneFeaturesScene(record_run(RunSpec(epochs=5)))
+
+
+def test_the_first_layers_lines_cross_the_data_plane_where_their_sums_are_zero(moons):
+    scene, _ = final_state(PlaneFeaturesScene, 640, 360, history=moons)
+    W, b = moons.weights[0][-1].astype(float), moons.biases[0][-1].astype(float)
+    centre, half = square_around(moons)
+    left, bottom, side, _ = scene.output[1].box
+    assert len(scene.plane_lines) == len(scene.lines) >= 6
+    for small, large in zip(scene.lines, scene.plane_lines):
+        ends = []
+        for point in (large.get_start(), large.get_end()):
+            x = centre + half * (2 * (point[:2] - [left, bottom]) / side - 1)
+            ends.append(x)
+        # Each line over the plane is one neuron's zero line: find it among the neurons, as its small twin is.
+        sums = np.abs(W @ np.array(ends).T + b[:, None]).max(axis=1) / (1 + np.abs(W).sum(axis=1))
+        assert sums.min() < 1e-6
+
+
+def test_the_maps_and_the_plane_fill_the_frame_side_by_side(moons):
+    scene, _ = final_state(PlaneFeaturesScene, 640, 360, history=moons)
+    maps = [square for row in scene.rows for square in row[1]]
+    top, bottom = max(m.get_top()[1] for m in maps), min(m.get_bottom()[1] for m in maps)
+    plane = scene.output[2]  # its frame
+    height = scene.camera.frame_height
+    assert top - bottom > 0.6 * height  # the maps span most of the frame's height, not a corner of it
+    assert plane.height > 0.6 * height
+    assert max(m.get_right()[0] for m in maps) < plane.get_left()[0]
+
+
+def test_the_plane_with_the_data_is_on_the_right_from_the_first_beat(moons):
+    """The right of the frame is not left black while the maps are told: the plane the maps are of, with the
+    data and its classes, comes in with the first sentence."""
+    from tests.timeline import told
+
+    for brief in (True, False):
+        first = told(PlaneFeaturesScene, moons, brief=brief).told[0]
+        assert {"the plane, with the data", "upper moon", "lower moon", "hidden layer 1"} <= set(first.shown)

@@ -8,13 +8,18 @@ curved regions, and the output's map is the decision. All from the final weights
 then every map replays how it took shape, one recorded snapshot a frame. Over each
 map of the first hidden layer, the straight line where its sum is zero is drawn
 from the neuron's own weights and bias.
+
+The maps fill the left of the frame (the layers one under the other or side by
+side, whichever draws them larger); the right holds the plane itself with the data
+from the start: the first layer's lines are drawn across it, then the output's map
+fills it.
 """
 from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Create, FadeIn, Indicate, LaggedStart, Line, Rectangle, UpdateFromAlphaFunc, VGroup, Write,
-    linear,
+    DOWN, LEFT, RIGHT, UP, AnimationGroup, Create, FadeIn, FadeOut, Indicate, LaggedStart, Line, Rectangle,
+    SurroundingRectangle, UpdateFromAlphaFunc, VGroup, Write, linear,
 )
 
 from nnscratch import judge
@@ -34,8 +39,10 @@ from scenes.mobjects.style import ACTIVATION_LOOKS, HIGHLIGHT, LABEL, MUTED, cla
 MAP_GRID = 64  # points a side at which each neuron is asked
 MAX_PER_ROW = 8  # neurons shown of a layer
 MAX_ROWS = 3  # hidden layers shown
-MAPS_SHARE = 0.6  # of the width, for the neurons' maps
+OUTPUT_SHARE = 0.45  # of the width, at most, for the plane on the right (its height sets it first)
 MAP_GAP = 0.12
+BLOCK_GAP = 0.35  # between the blocks of two layers set side by side
+LEGEND_COLUMNS = 3  # class names a line under the plane
 FONT = 22  # headings and what the narration says
 GROW_FRAMES_PER_SECOND = 12  # recorded snapshots a second as the maps take shape, where there are that many
 GROW_SECONDS = 3.0
@@ -82,33 +89,20 @@ class PlaneFeaturesScene(HistoryScene):
         return maps, rgba_bytes(heat)
 
     def prepare(self) -> None:
-        area, sizes = safe_area(), self.history.layer_sizes
+        area = safe_area()
         self.title = Label("What the hidden neurons learned", font_size=38, color=LABEL)
         fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
         content = area.below(self.title.get_bottom()[1] - 2 * GAP)
-        maps_region = content.left_of(content.left + MAPS_SHARE * content.width)
-        heading_height = Label("hidden layer 1", font_size=FONT).height + 0.1
-        side, columns = self.map_size(maps_region.width, maps_region.height, heading_height)
-        self.rows = []
-        top = maps_region.top
-        for layer in self.layers:
-            shown = len(self.pictures[layer])
-            more = f", the first {shown} of {sizes[layer]}" if shown < sizes[layer] else ""
-            heading = Label(f"hidden layer {layer}{more}", font_size=FONT, color=MUTED)
-            heading.move_to([maps_region.left, top, 0], UP + LEFT)
-            maps = VGroup()
-            for index, rgb in enumerate(self.pictures[layer]):
-                line, column = divmod(index, columns)
-                x = maps_region.left + column * (side + MAP_GAP) + side / 2
-                y = top - heading_height - line * (side + MAP_GAP) - side / 2
-                picture = Raster(rgb, side, side, smooth=True).move_to([x, y, 0])
-                frame = Rectangle(width=side, height=side, stroke_color=MUTED, stroke_width=1).move_to(picture)
-                maps.add(VGroup(picture, frame))
-            self.rows.append(VGroup(heading, maps))
-            lines = -(-shown // columns)
-            top -= heading_height + lines * (side + MAP_GAP) + MAP_GAP
-        self.build_output(content.right_of(maps_region.right + 2 * GAP))
-        self.lines = self.zero_lines()
+        # The plane on the right, as tall as the content allows; the maps fill what is left of the width.
+        output_region = self.build_output(content)
+        maps_region = content.left_of(output_region.left - 2 * GAP)
+        self.more_note = self.more_layers_note()
+        if self.more_note is not None:
+            self.more_note.move_to([maps_region.left, maps_region.bottom, 0], DOWN + LEFT)
+            maps_region = maps_region.above(self.more_note.get_top()[1] + GAP)
+        self.rows = self.build_maps(maps_region)
+        self.lines = self.zero_lines([picture for picture, _ in self.rows[0][1]])
+        self.plane_lines = self.zero_lines([self.output[1]] * len(self.rows[0][1]))  # the same, over the data
         h = self.history
         self.epoch_readout = Readout(len(f"{h.epochs:,}"), font_size=FONT + 2, color=LABEL)
         self.epoch_row = labelled(Label("epoch", font_size=FONT + 2, color=MUTED), self.epoch_readout,
@@ -116,13 +110,52 @@ class PlaneFeaturesScene(HistoryScene):
         self.epoch_row.move_to([area.right, self.title.get_center()[1], 0], RIGHT)
         self.epoch_readout.set_text(f"{h.epochs:,}")
 
-    def zero_lines(self) -> VGroup:
-        """Over each shown map of hidden layer 1, the line where the neuron's sum w₁x₁ + w₂x₂ + b is zero,
-        from its final weights and bias, cut to the map's square (none where it misses the square)."""
+    def more_layers_note(self) -> Label | None:
+        """Under the maps, how many hidden layers are not drawn, when some are not."""
+        more = len(self.history.layer_sizes) - 2 - len(self.layers)
+        if more <= 0:
+            return None
+        return Label(f"+ {counted(more, 'more hidden layer')}, not drawn", font_size=FONT, color=MUTED)
+
+    def build_maps(self, region) -> list[VGroup]:
+        """Each shown layer's heading and maps, as large as ``region`` allows: the layers one under the other,
+        or side by side, whichever gives the larger maps; the whole centred in the region."""
+        sizes = self.history.layer_sizes
+        headings = []
+        for layer in self.layers:
+            shown = len(self.pictures[layer])
+            more = f", the first {shown} of {sizes[layer]}" if shown < sizes[layer] else ""
+            headings.append(Label(f"hidden layer {layer}{more}", font_size=FONT, color=MUTED))
+        heading_height = max(heading.height for heading in headings) + 0.1
+        side, columns, beside = self.map_size(region.width, region.height, heading_height,
+                                              max(heading.width for heading in headings))
+        rows, left, top = [], region.left, region.top
+        for layer, heading in zip(self.layers, headings):
+            heading.move_to([left, top, 0], UP + LEFT)
+            maps = VGroup()
+            for index, rgb in enumerate(self.pictures[layer]):
+                line, column = divmod(index, columns)
+                x = left + column * (side + MAP_GAP) + side / 2
+                y = top - heading_height - line * (side + MAP_GAP) - side / 2
+                picture = Raster(rgb, side, side, smooth=True).move_to([x, y, 0])
+                frame = Rectangle(width=side, height=side, stroke_color=MUTED, stroke_width=1).move_to(picture)
+                maps.add(VGroup(picture, frame))
+            rows.append(VGroup(heading, maps))
+            if beside:
+                left += max(columns * (side + MAP_GAP) - MAP_GAP, heading.width) + BLOCK_GAP
+            else:
+                top -= heading_height + -(-len(maps) // columns) * (side + MAP_GAP) + MAP_GAP
+        whole = VGroup(*rows)
+        whole.shift(RIGHT * (region.center[0] - whole.get_center()[0]))
+        return rows
+
+    def zero_lines(self, squares) -> VGroup:
+        """Over each shown neuron of hidden layer 1's square (its map, or the whole plane), the line where its
+        sum w₁x₁ + w₂x₂ + b is zero, from its final weights and bias, cut to the square (none where it misses)."""
         h, lines = self.history, VGroup()
         W, b = h.weights[0][-1].astype(float), h.biases[0][-1].astype(float)
         plane = self.plane
-        for neuron, (picture, _) in enumerate(self.rows[0][1]):
+        for neuron, picture in enumerate(squares):
             ends = square_crossings(W[neuron], float(b[neuron]), plane.x, plane.y, plane.half)
             if ends is None:
                 continue
@@ -132,30 +165,48 @@ class PlaneFeaturesScene(HistoryScene):
             lines.add(Line(*points, color=HIGHLIGHT, stroke_width=2.5))
         return lines
 
-    def map_size(self, width: float, height: float, heading_height: float) -> tuple[float, int]:
-        """The largest side of a map, and the maps a line, that fit every shown layer in ``width`` x ``height``."""
+    def map_size(self, width: float, height: float, heading_height: float,
+                 heading_width: float) -> tuple[float, int, bool]:
+        """The largest side of a map, the maps a line, and whether the layers stand side by side (else one
+        under the other), that fit every shown layer in ``width`` x ``height``."""
         widest = max(len(pictures) for pictures in self.pictures.values())
-        best = (0.0, widest)
+        layers = len(self.layers)
+        best = (0.0, widest, False)
         for columns in range(1, widest + 1):
-            lines = sum(-(-len(pictures) // columns) for pictures in self.pictures.values())
-            side = min((width - (columns - 1) * MAP_GAP) / columns,
-                       (height - len(self.layers) * (heading_height + MAP_GAP) - lines * MAP_GAP) / lines)
-            best = max(best, (side, columns))
-        side, columns = best
+            lines = [-(-len(pictures) // columns) for pictures in self.pictures.values()]
+            under = min((width - (columns - 1) * MAP_GAP) / columns,
+                        (height - layers * (heading_height + MAP_GAP) - sum(lines) * MAP_GAP) / sum(lines))
+            block = (width - (layers - 1) * BLOCK_GAP) / layers  # each layer's share of the width, side by side
+            beside = min((block - (columns - 1) * MAP_GAP) / columns,
+                         (height - heading_height - (max(lines) - 1) * MAP_GAP) / max(lines))
+            if heading_width > block:
+                beside = 0.0  # the headings would run into each other
+            best = max(best, (under, columns, False), (beside, columns, True))
+        side, columns, beside = best
         lines = -(-widest // columns)
-        return max(side, 0.2), -(-widest // lines)  # as many on each line: 4 and 4, not 5 and 3
+        return max(side, 0.2), -(-widest // lines), beside  # as many on each line: 4 and 4, not 5 and 3
 
-    def build_output(self, region) -> None:
+    def build_output(self, content):
+        """On the right of ``content``, the plane with the data, under which the output's map will show, and the
+        classes' legend; returns the region it takes."""
         h = self.history
-        heading = Label("the output", font_size=FONT, color=MUTED)
         names = h.class_names
-        legend = VGroup(*(VGroup(Rectangle(width=0.16, height=0.16, stroke_width=0, fill_color=rgb, fill_opacity=1.0),
-                                 Label(name, font_size=FONT - 2, color=MUTED)).arrange(RIGHT, buff=0.1)
-                          for rgb, name in zip(class_rgbs(len(names)), names))).arrange(DOWN, aligned_edge=LEFT,
-                                                                                      buff=0.08)
-        side = max(0.5, min(region.width, region.height - heading.height - legend.height - 0.4))
-        heading.move_to([region.left, region.top, 0], UP + LEFT)
-        left, top = region.left, heading.get_bottom()[1] - 0.1
+        self.plane_heading = Label("the plane, with the data", font_size=FONT, color=MUTED)
+        heading = Label("the output", font_size=FONT, color=MUTED)
+        items = [VGroup(Rectangle(width=0.16, height=0.16, stroke_width=0, fill_color=rgb, fill_opacity=1.0),
+                        Label(name, font_size=FONT - 2, color=MUTED)).arrange(RIGHT, buff=0.1)
+                 for rgb, name in zip(class_rgbs(len(names)), names)]
+        for columns in range(min(len(items), LEGEND_COLUMNS), 0, -1):  # as few lines as fit under the plane
+            legend = VGroup(*items).arrange_in_grid(cols=columns, buff=(0.35, 0.08), cell_alignment=LEFT)
+            side = content.height - heading.height - 0.1 - legend.height - 0.2
+            side = max(0.5, min(side, OUTPUT_SHARE * content.width))
+            if legend.width <= side:
+                break
+        if legend.width > side:
+            legend.scale_to_fit_width(side)
+        left, top = content.right - side, content.top - heading.height - 0.1
+        heading.move_to([left, content.top, 0], UP + LEFT)
+        self.plane_heading.move_to(heading, UP + LEFT)
         square = Raster(self.heat, side, side, smooth=True).move_to([left + side / 2, top - side / 2, 0])
         frame = Rectangle(width=side, height=side, stroke_color=MUTED, stroke_width=1.5).move_to(square)
         X = np.concatenate([h.X_train, h.X_test]).astype(float)
@@ -165,6 +216,7 @@ class PlaneFeaturesScene(HistoryScene):
         dots = ScatterPoints(positions, class_rgbs(len(names))[classes], filled, DOT_SHARE * side)
         legend.next_to(frame, DOWN, buff=0.2, aligned_edge=LEFT)
         self.output = VGroup(heading, square, frame, dots, legend)
+        return content.right_of(left)
 
     def script(self) -> list[Beat]:
         h = self.history
@@ -179,17 +231,15 @@ class PlaneFeaturesScene(HistoryScene):
                  brief="In hidden layer 1, each divides the plane along a straight line."),
         ]
         if len(self.layers) > 1:
-            later = "Hidden layer 2 adds" if len(self.layers) == 2 else f"Hidden layers 2 to {len(self.layers)} add"
+            later = {2: "Hidden layer 2 adds", 3: "Hidden layers 2 and 3 add"}.get(
+                len(self.layers), f"Hidden layers 2 to {len(self.layers)} add")
             beats.append(Beat(f"{later} those lines up, weighted, so their neurons carve out bent regions.",
                               self.show_later_rows))
-        if hidden > len(self.layers):
+        if self.more_note is not None:
             more = hidden - len(self.layers)
-            self.more_note = Label(f"+ {counted(more, 'more hidden layer')}, not drawn", font_size=FONT, color=MUTED)
-            self.more_note.next_to(self.rows[-1][0], RIGHT, buff=0.4)  # on its heading row, where there is room
             said = ("The last hidden layer goes on combining the regions before it." if more == 1 else
                     f"The other {more} hidden layers go on combining the regions before them.")
-            beats.append(Beat(said, lambda: self.play(FadeIn(self.more_note, shift=UP * 0.1),
-                                                      run_time=self.paced(1.0))))
+            beats.append(Beat(said, self.show_more_note))
         names = h.class_names
         answer = f"its answer, {' or '.join(names)}" if names else "its answer"
         beats.append(Beat(f"The output combines the last layer's regions into {answer}: the dark seam is where it "
@@ -204,25 +254,43 @@ class PlaneFeaturesScene(HistoryScene):
         return beats
 
     def show_first_row(self) -> None:
-        self.play(Write(self.title), run_time=0.8)
+        """The plane with the data on the right, then the first hidden layer's map of that plane, one by one."""
+        _, square, frame, dots, legend = self.output
+        square.set_fill(opacity=0.0)  # the output's map comes later, under the dots
+        self.play(Write(self.title), FadeIn(self.plane_heading), Create(frame), FadeIn(square), run_time=0.8)
+        self.play(FadeIn(dots), FadeIn(legend), run_time=0.8)
         heading, maps = self.rows[0]
         self.play(FadeIn(heading), FadeIn(maps, lag_ratio=0.15), run_time=self.paced(1.5))
 
     def show_lines(self) -> None:
-        """Each first-layer neuron's zero line drawn over its map, one after another."""
+        """Each first-layer neuron's zero line drawn over its map and, with it, over the data's plane."""
         self.play(Indicate(self.rows[0][0], color=HIGHLIGHT), run_time=0.8)
         if len(self.lines):
-            self.play(LaggedStart(*(Create(line) for line in self.lines), lag_ratio=0.3), run_time=self.paced(1.5))
+            self.play(LaggedStart(*(AnimationGroup(Create(small), Create(large))
+                                    for small, large in zip(self.lines, self.plane_lines)), lag_ratio=0.3),
+                      run_time=self.paced(1.5))
 
     def show_later_rows(self) -> None:
         rows = self.rows[1:]
         for heading, maps in rows:
             self.play(FadeIn(heading), FadeIn(maps, lag_ratio=0.15), run_time=self.paced(1.2, 1 / len(rows)))
 
+    def show_more_note(self) -> None:
+        """The note of the layers not drawn, then the last drawn layer's regions, which they go on combining."""
+        self.play(FadeIn(self.more_note, shift=UP * 0.1), run_time=1.0)
+        ring = SurroundingRectangle(self.rows[-1][1], color=HIGHLIGHT, buff=0.05, stroke_width=3)
+        self.play(Create(ring), run_time=self.paced(1.0, 0.9))
+        self.play(FadeOut(ring), run_time=self.paced(0.3))
+
     def show_output(self) -> None:
-        heading, square, frame, dots, legend = self.output
-        self.play(FadeIn(heading), Create(frame), FadeIn(square), run_time=self.paced(1.0, 0.5))
-        self.play(FadeIn(dots), FadeIn(legend), run_time=self.paced(1.0))
+        """The output's map fills the plane under the data, in place of the first layer's lines; then the
+        classes it answers with."""
+        heading, square, _, _, legend = self.output
+        self.play(FadeOut(self.plane_heading), run_time=0.3)  # its new name, not over the old one
+        self.play(FadeIn(heading), FadeOut(self.plane_lines),
+                  UpdateFromAlphaFunc(square, lambda m, alpha: m.set_fill(opacity=alpha)),
+                  run_time=self.paced(1.5, 0.5))
+        self.play(Indicate(legend, color=HIGHLIGHT, scale_factor=1.1), run_time=self.paced(1.0))
 
     def show_growth(self) -> None:
         """Every map, and the output's, through the recorded snapshots from the first to the last, one

@@ -71,12 +71,12 @@ def main() -> None:
         "features_moons.png": (PlaneFeaturesScene, moons, {}),
         "network.png": (NetworkScene, default, {}),
         "network_deep.png": (NetworkScene, deep, {"snapshot": -1}),
-        "forward_product.png": (ForwardPassScene.until("In numbers"), default, {}),
+        "forward_product.png": (ForwardPassScene.until("Row by row, a row of W"), default, {}),
         "forward_prediction.png": (ForwardPassScene, default, {}),
         "training_end.png": (TrainingScene, default, {"duration": 6.0}),
         "training_spiral.png": (TrainingScene, spiral, {"duration": 6.0}),
-        "backprop.png": (BackpropScene.until("For one weight"), default, {}),
-        "descent.png": (GradientDescentScene.until("Each step goes downhill"), spiral, {}),
+        "backprop.png": (BackpropScene.until("In numbers"), default, {}),
+        "descent.png": (GradientDescentScene.until("The gradient says"), spiral, {}),
         "descent_slice.png": (GradientDescentScene, default, {}),
     }
     for name, (scene_class, history, extra) in stills.items():

@@ -74,10 +74,10 @@ def run():
     return record_run(RunSpec.for_dataset("moons", epochs=100))
 
 
-def explainer_on(client, history, path: Path, chapters=("data", "network", "summary")):
+def explainer_on(client, history, path: Path, chapters=("data", "network", "summary"), fps: int = FPS):
     from scenes.output.parallel import render_explainer
 
-    return render_explainer(history, path, list(chapters), resolution=SIZE, fps=FPS, client=client)
+    return render_explainer(history, path, list(chapters), resolution=SIZE, fps=fps, client=client)
 
 
 def test_an_explainer_made_on_the_cluster_is_the_one_made_here(cluster, run, tmp_path):
@@ -310,8 +310,9 @@ def test_the_command_renders_on_a_scheduler_reading_the_run_from_a_shared_folder
                                        "--quality", "low", "--voice", "none", "--scheduler", cluster.address,
                                        "--shared-dir", str(shared), "--output", "there.mp4"])
     assert result.exit_code == 0, result.output
-    here = explainer_on(None, run, tmp_path / "here.mp4", ("data", "summary"))
+    # The CLI renders at 480p15, the check at 160x90 and the same frame rate (each animation rounds to
+    # whole frames, so lengths compare only at one rate).
+    here = explainer_on(None, run, tmp_path / "here.mp4", ("data", "summary"), fps=15)
     frames_there, frames_here = read_video(tmp_path / "there.mp4")[0], read_video(here.path)[0]
-    # The same run at another size: the CLI renders at 480p, the check at 160x90: compare lengths and the end.
-    assert len(frames_there) * FPS == pytest.approx(len(frames_here) * 15, abs=15)
+    assert len(frames_there) == len(frames_here)
     assert list(shared.iterdir()) == []  # the run put there for the workers is taken back

@@ -19,7 +19,7 @@ def test_show_returns_a_player_with_the_video_and_its_captions_embedded(tmp_path
     track = base64.b64decode(re.search(r'src="data:text/vtt;base64,([^"]+)"', page).group(1)).decode()
     assert track.startswith("WEBVTT")
     assert "00:00:00.000 -->" in track  # the timestamps in WebVTT's form ...
-    assert "This network has 4 layers: 4, 6, 4, 1" in track.replace("\n", " ")  # ... the captions' commas kept
+    assert "this network has 4: 4, 6, 4, 1 neurons" in track.replace("\n", " ")  # ... the captions' commas kept
 
 
 def test_show_refuses_an_unknown_scene_and_options_that_cannot_change_a_recorded_run():

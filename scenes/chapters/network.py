@@ -185,11 +185,11 @@ class NetworkScene(HistoryScene):
         if positive == 0 or negative == 0:
             signs = (f"all {counted(n, drawn + 'weight')} are "
                      f"{'positive, drawn blue' if negative == 0 else 'negative, drawn red'}")
-            brief_signs = f"Edges carry weights: {signs}."
+            brief_signs = f"{signs[0].upper()}{signs[1:]}."
         else:
             of = f"of the {n:,} drawn" if drawn else f"of the {n:,}"
             signs = f"{positive:,} {of} are positive and {negative:,} negative"
-            brief_signs = f"Edges carry weights: {positive:,} {of} are positive, blue, {negative:,} negative, red."
+            brief_signs = f"{positive:,} {of} are positive, {negative:,} negative."
 
         largest = float(self.flat[int(np.argmax(np.abs(self.flat)))])
         listed = ", ".join(f"{size:,}" for size in sizes)
@@ -198,8 +198,10 @@ class NetworkScene(HistoryScene):
             Beat(f"A column of neurons is a layer; this network has {len(sizes)}: {listed} neurons.",
                  self.show_layers, brief=f"Circles are neurons; columns are layers: {listed}."),
             Beat(self.roles_caption(), self.show_roles, in_brief=Brief.WITH_PREVIOUS),
+            # Briefly in a sentence of its own too: the counts start as their own sentence does, and each
+            # number stands on screen as it is said.
             Beat("Each edge joins two neurons and carries a weight: blue if positive, red if negative.",
-                 self.show_edges, in_brief=Brief.WITH_NEXT),
+                 self.show_edges, brief="Edges carry weights: blue if positive, red if negative."),
             Beat(f"{when}: {signs}.", self.show_counts, brief=brief_signs),
             Beat(f"Thicker edges are larger weights: the largest drawn here is {number(largest)}.",
                  self.show_strongest, brief="Thicker edges, larger weights; brighter neurons, larger "
@@ -274,7 +276,7 @@ class NetworkScene(HistoryScene):
             net.set_edge_styles(rgbas, self.full_widths)
 
         reveal(None, 0.0)
-        self.play(UpdateFromAlphaFunc(net.canvas, reveal), run_time=self.paced(2.0, self.share(0.2)))
+        self.play(UpdateFromAlphaFunc(net.canvas, reveal), run_time=self.paced(2.0))
 
     def show_counts(self) -> None:
         """The edges dim; the positive ones light up in a sweep from left to right as they are counted,

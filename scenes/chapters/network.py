@@ -285,15 +285,17 @@ class NetworkScene(HistoryScene):
         dim[:, 3] *= DIMMED
         for readout in (self.positive_count, self.negative_count):
             readout.set_text("0")
+        sentence = self.beat_seconds()
         self.play(Write(self.drawn_label), FadeIn(VGroup(*self.side[0][1])),
-                  self.edges_to(self.full_rgbas, dim), run_time=0.6)
-        # Counted a little ahead of the voice, so each count stands when it is said; then both flash.
-        seconds = self.paced(2.4, 0.75)
+                  self.edges_to(self.full_rgbas, dim), run_time=0.4)
+        # The positives counted as their number is said, at the sentence's start; the negatives until
+        # theirs is said, about two thirds in; then both flash.
         lit = dim.copy()
-        for sign, readout in ((1, self.positive_count), (-1, self.negative_count)):
+        for sign, readout, seconds in ((1, self.positive_count, 1.0),
+                                       (-1, self.negative_count, max(1.0, 0.65 * sentence - 1.4))):
             chosen = np.flatnonzero(np.sign(self.flat) == sign)
             order = chosen[np.argsort(self.edge_x[chosen], kind="stable")]
-            self.play(self.count_in(order, lit, readout), run_time=seconds / 2)
+            self.play(self.count_in(order, lit, readout), run_time=seconds)
             lit[order] = self.full_rgbas[order]
         self.play(Indicate(self.positive_count, color=HIGHLIGHT, scale_factor=1.15),
                   Indicate(self.negative_count, color=HIGHLIGHT, scale_factor=1.15), run_time=self.paced(0.6))

@@ -1179,14 +1179,17 @@ class BackpropScene(HistoryScene):
         self.play(*self.clear_panel(self.panel[-1]), self.panel[-1].animate.move_to(
             [stage.left + self.panel[-1].width / 2, top - self.panel[-1].height / 2, 0]), run_time=0.6)
         self.place(group, top - self.panel[-1].height - 0.4, stage)
-        self.play(Write(rule), Indicate(self.picked, color=HIGHLIGHT, scale_factor=1.0), run_time=self.paced(1.0, 0.3))
-        self.play(Write(numbers), run_time=self.paced(1.2, 0.5))
+        # The rule, then its numbers written by the time the weight after the step is said, about halfway.
+        self.play(Write(rule), Indicate(self.picked, color=HIGHLIGHT, scale_factor=1.0), run_time=self.paced(1.0, 0.25))
+        self.play(Write(numbers), run_time=self.paced(1.2, 0.25))
         after = [W[self.snapshot + 1] for W in self.history.weights]
         shown = [FadeIn(part) for part in parts[2:]]
         stepped_subtitle = self.subtitles["stepped"]
         self.play(net.recolour(after, self.weight_scale, WEIGHT_PALETTE), *shown, FadeOut(self.subtitle),
                   FadeIn(stepped_subtitle), run_time=1.2)
         self.subtitle = stepped_subtitle
+        if len(parts) > 2:  # how the run's own steps went, pointed at as it is said
+            self.play(Indicate(parts[2], color=HIGHLIGHT, scale_factor=1.05), run_time=self.paced(0.8, 0.5))
         self.play(Indicate(self.picked, color=HIGHLIGHT, scale_factor=1.0), Indicate(parts[-1], color=HIGHLIGHT,
                                                                                      scale_factor=1.05),
                   run_time=self.paced(0.6))

@@ -207,12 +207,14 @@ class NeuronScene(HistoryScene):
         layer = "the output layer" if self.step.is_output else "hidden layer 1"
         return f"neuron {self.step.neuron + 1} of {layer}"
 
-    def example_name(self) -> str:
+    def example_name(self, ours: bool = False) -> str:
+        """The example the neuron reads: "the 3 we follow" on screen, "our 3" (``ours``) in a sentence."""
         h = self.history
         if self.sample != h.probe_index:
             return f"training sample {self.sample}"
         if self.image and h.class_names:
-            return f"the {h.class_names[int(h.probe_target.argmax())]} we follow"
+            name = h.class_names[int(h.probe_target.argmax())]
+            return f"our {name}" if ours else f"the {name} we follow"
         return "the example we follow"
 
     def make_pictures(self, region: Region) -> None:
@@ -389,7 +391,7 @@ class NeuronScene(HistoryScene):
                            brief=f"The {len(step.terms)} that count most add {shown}, the other {hidden:,} add "
                                  f"{rest}, the bias {bias}: z = {z}.")]
         return [
-            Beat(f"Let's look at one neuron up close: {self.neuron_name()}, for {self.example_words()}.",
+            Beat(f"Let's look at one neuron up close: {self.neuron_name()}, for {self.example_name(ours=True)}.",
                  self.show_neuron, in_brief=Brief.WITH_NEXT),
             inputs, weights, *summed,
             Beat(squash, self.show_curve, in_brief=Brief.WITH_NEXT),
@@ -397,14 +399,6 @@ class NeuronScene(HistoryScene):
                  self.show_activation, brief=f"{self.function_name().capitalize()} {self.look.says}: z = {z} gives "
                                              f"a = {a}."),
         ]
-
-    def example_words(self) -> str:
-        h = self.history
-        if self.sample != h.probe_index:
-            return f"training sample {self.sample}"
-        if self.image and h.class_names:
-            return f"our {h.class_names[int(h.probe_target.argmax())]}"
-        return "the example we follow"
 
     def function_name(self) -> str:
         return {"leaky_relu": "leaky relu", "identity": "the identity"}.get(self.activation_name,

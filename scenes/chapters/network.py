@@ -268,7 +268,10 @@ class NetworkScene(HistoryScene):
         # few faint edges (into one output) takes its share of the time, not a stretch that looks still.
         rank = np.argsort(np.argsort(self.edge_x, kind="stable"), kind="stable")
         across = rank / max(len(rank) - 1, 1)
-        soft = 0.15  # of the edges, over which an edge fades in as the front passes it
+        seconds = self.paced(2.0)
+        # Each edge fades in over a quarter second as the front passes it, whatever the sentence's length:
+        # faint edges fading over a second looked still, at 60 frames a second most of all.
+        soft = min(0.15, 0.25 / seconds)
 
         def reveal(_, alpha: float) -> None:
             rgbas = self.full_rgbas.copy()
@@ -276,7 +279,7 @@ class NetworkScene(HistoryScene):
             net.set_edge_styles(rgbas, self.full_widths)
 
         reveal(None, 0.0)
-        self.play(UpdateFromAlphaFunc(net.canvas, reveal), run_time=self.paced(2.0))
+        self.play(UpdateFromAlphaFunc(net.canvas, reveal), run_time=seconds)
 
     def show_counts(self) -> None:
         """The edges dim; the positive ones light up in a sweep from left to right as they are counted,

@@ -3,6 +3,13 @@ and two local workers, and what the measured per-chapter times and segment sizes
 machines. Run by hand on a quiet machine, never by the tests.
 
     .venv/bin/python benchmarks/cluster_speed.py [--old PATH_TO_A_CHECKOUT_WITH_THE_POOL] [--runs 3]
+    .venv/bin/python benchmarks/cluster_speed.py --placement [--runs 5]
+
+--placement measures only how tasks are placed: two local workers sleep each chapter's measured
+seconds (scaled by 0.4), beside a 30 MB run they depend on, all submitted at once (the scheduler
+places each as it arrives, guessing its length) against handed out as threads free up, the
+heaviest first (``cluster.handed_out``, the pool's way). Sleeping tasks need no processor, so
+this part holds on a busy machine.
 
 --old is a checkout of the code before Dask (e.g. `git worktree add /tmp/pool b7f521f`): the same
 command is run there and here, back to back, each render a fresh CLI process with the same run file
@@ -51,11 +58,66 @@ def chapter_costs(run: Path, folder: Path) -> list[tuple[str, float, int]]:
     return costs
 
 
+# Each chapter's seconds on one worker at 480p15 (results-cluster-2026-12-07.txt), heaviest first.
+CHAPTER_SECONDS = {"backprop": 19.5, "forward": 9.9, "descent": 8.1, "training": 7.4, "network": 5.6,
+                   "summary": 4.7, "neuron": 3.0, "cost": 2.9, "features": 2.4, "data": 1.9}
+SCALE = 0.4
+
+
+def _held(data: bytes) -> bytes:
+    return data
+
+
+def _chapter(name: str, run: bytes) -> str:
+    time.sleep(CHAPTER_SECONDS[name] * SCALE)
+    return name
+
+
+def placement(runs: int) -> None:
+    import uuid
+
+    from distributed import Client, LocalCluster
+
+    sys.path.insert(0, str(ROOT))
+    from scenes.output.cluster import handed_out
+
+    names = list(CHAPTER_SECONDS)
+    ideal = sum(CHAPTER_SECONDS.values()) * SCALE / 2
+    times: dict[str, list[float]] = {"all at once": [], "handed out": []}
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as local, \
+            Client(local, set_as_default=False) as client:
+        for _ in range(runs):
+            for how in times:
+                run = client.submit(_held, b"x" * 30_000_000, pure=False)
+
+                def submit(name: str, index: int = 0):
+                    return client.submit(_chapter, name, run, pure=False, priority=-index,
+                                         key=f"chapter-{name}-{uuid.uuid4().hex[:8]}")
+
+                started = time.perf_counter()
+                if how == "all at once":
+                    client.gather([submit(name, index) for index, name in enumerate(names)])
+                else:
+                    for _ in handed_out(client, names, submit):
+                        pass
+                times[how].append(time.perf_counter() - started)
+                del run
+    print(f"placement, two workers, chapters sleeping {SCALE} x their seconds (all on two threads at best: "
+          f"{ideal:.1f} s):")
+    for how, seconds in times.items():
+        print(f"  {how}: median {statistics.median(seconds):.1f} s, range {min(seconds):.1f}-{max(seconds):.1f} s "
+              f"({', '.join(f'{value:.1f}' for value in seconds)})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--old", type=Path, default=None)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--placement", action="store_true")
     args = parser.parse_args()
+    if args.placement:
+        placement(args.runs)
+        return
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         run = folder / "digits.npz"

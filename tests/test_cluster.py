@@ -316,3 +316,56 @@ def test_the_command_renders_on_a_scheduler_reading_the_run_from_a_shared_folder
     frames_there, frames_here = read_video(tmp_path / "there.mp4")[0], read_video(here.path)[0]
     assert len(frames_there) == len(frames_here)
     assert list(shared.iterdir()) == []  # the run put there for the workers is taken back
+
+
+def _spans(seconds: float) -> tuple[float, float]:
+    started = time.monotonic()
+    time.sleep(seconds)
+    return started, time.monotonic()
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_tasks_are_handed_out_in_order_as_threads_free_up(threads):
+    """The pool's way on any cluster: never more tasks placed than threads to run them, in the order given
+    (the heaviest chapter first), the next as one finishes; so no task waits on a busy worker."""
+    from distributed import Client, LocalCluster
+
+    from scenes.output.cluster import handed_out
+
+    lengths = [0.6, 0.1, 0.3, 0.1, 0.2]
+    with LocalCluster(n_workers=1, threads_per_worker=threads, processes=False, dashboard_address=None) as local, \
+            Client(local, set_as_default=False) as client:
+        futures, placed = [], []  # tasks on the cluster and not done, counted as each is submitted
+
+        def submit(index):
+            futures.append(client.submit(_spans, lengths[index], pure=False, key=f"span-{index}"))
+            placed.append(sum(not future.done() for future in futures))
+            return futures[-1]
+
+        finished = [(index, *future.result()) for index, future in handed_out(client, range(len(lengths)), submit)]
+    assert max(placed) == threads
+    starts = sorted(finished, key=lambda span: span[1])
+    assert [index for index, _, _ in starts] == list(range(len(lengths)))  # started in the order given
+    ends = sorted(end for _, _, end in finished)
+    # no more running at once than threads: each start comes after all but (threads - 1) earlier ends
+    for number, (_, start, _) in enumerate(starts[threads:], start=threads):
+        assert start >= ends[number - threads] - 0.05
+
+
+def test_closing_what_is_handed_out_cancels_the_tasks_still_running():
+    from distributed import Client, LocalCluster
+
+    from scenes.output.cluster import handed_out
+
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as local, \
+            Client(local, set_as_default=False) as client:
+        submitted = []
+        finished = handed_out(client, [0.05, 5.0, 5.0], lambda seconds: submitted.append(
+            client.submit(_spans, seconds, pure=False)) or submitted[-1])
+        next(finished)  # the short one; the two long ones are running
+        finished.close()
+        assert len(submitted) == 3
+        deadline = time.monotonic() + 5
+        while any(future.status != "cancelled" for future in submitted[1:]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [future.status for future in submitted] == ["finished", "cancelled", "cancelled"]

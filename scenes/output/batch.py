@@ -12,6 +12,7 @@ reported; the others are made.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 import tomllib
@@ -140,8 +141,6 @@ def run_jobs(client, jobs: list[Job], render: Callable[[Job, Path], tuple[str | 
         for job in jobs:
             results[job.number] = _written(job, made_on_a_worker(job, "", render))
         return results
-    from distributed import as_completed
-
     topic, frames = f"nnscratch-batch-{uuid.uuid4().hex}", {}
 
     def progressed(event) -> None:
@@ -151,19 +150,19 @@ def run_jobs(client, jobs: list[Job], render: Callable[[Job, Path], tuple[str | 
             show(sum(done for done, _ in frames.values()), sum(total for _, total in frames.values()))
 
     client.subscribe_topic(topic, progressed)
-    futures = {client.submit(made_on_a_worker, job, topic, render, pure=False,
-                             key=f"video-{job.number}-{uuid.uuid4().hex[:8]}"): job for job in jobs}
+
+    def submit(job: Job):
+        return client.submit(made_on_a_worker, job, topic, render, pure=False,
+                             key=f"video-{job.number}-{uuid.uuid4().hex[:8]}")
+
     try:
-        for future in as_completed(futures, loop=client.loop):
-            job = futures[future]
-            try:
-                result = future.result()
-            except Exception as error:  # the task itself failed: every worker that ran it died
-                result = JobResult(job.number, error=f"{type(error).__name__}: {str(error)[:200]}")
-            results[job.number] = _written(job, result)
-    except BaseException:
-        client.cancel(list(futures), force=True)
-        raise
+        with contextlib.closing(cluster.handed_out(client, jobs, submit)) as finished:
+            for job, future in finished:
+                try:
+                    result = future.result()
+                except Exception as error:  # the task itself failed: every worker that ran it died
+                    result = JobResult(job.number, error=f"{type(error).__name__}: {str(error)[:200]}")
+                results[job.number] = _written(job, result)
     finally:
         client.unsubscribe_topic(topic)
     return results

@@ -26,13 +26,15 @@ import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
 
 from nnscratch import RunSpec, TrainingHistory, record_run
 from nnscratch.files import TEMP_PREFIX, remove_leftovers
 
 if TYPE_CHECKING:
-    from distributed import Client
+    from distributed import Client, Future
+
+T = TypeVar("T")
 
 CONNECT_SECONDS = 5  # an address that answers nothing in this long is said to be unreachable
 PROGRESS_EVERY = 0.25  # seconds between a task's progress events
@@ -253,6 +255,38 @@ def progress_events(client: "Client", topic: str, update: Callable[[int, str, fl
     finally:
         with contextlib.suppress(Exception):
             client.unsubscribe_topic(topic)
+
+
+def handed_out(client: "Client", items: Sequence[T], submit: Callable[[T], "Future"]) -> Iterator[tuple[T, "Future"]]:
+    """Each item with its finished task (``submit(item)``), as they finish: the items submitted in the
+    order given, only as many at a time as the cluster has threads, the next as one finishes. The
+    scheduler places a task on a worker when it is submitted, guessing its length; chapters that are
+    all submitted at once queue behind each other on one worker while another idles (1.0-1.4x the
+    process pool's time on two cores), so they are handed out as the pool did, the heaviest first.
+    Closing the generator (a failure, an interrupt) cancels the tasks still running, on the cluster too."""
+    from distributed import as_completed
+
+    waiting, running = list(items)[::-1], {}
+    finished = as_completed(loop=client.loop)
+
+    def top_up() -> None:
+        slots = max(1, sum(client.nthreads().values()))  # asked each time: workers come and go
+        while waiting and len(running) < slots:
+            item = waiting.pop()
+            future = submit(item)
+            running[future] = item
+            finished.add(future)
+
+    try:
+        top_up()
+        for future in finished:
+            item = running.pop(future)
+            top_up()
+            yield item, future
+    finally:
+        if running:
+            with contextlib.suppress(Exception):
+                client.cancel(list(running), force=True)
 
 
 def gather_all(client: "Client", futures: list) -> list:

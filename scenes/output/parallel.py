@@ -9,6 +9,7 @@ chapter's start. With no client the chapters render here, one after the other.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import threading
 import time
@@ -27,7 +28,7 @@ from scenes.chapters.catalogue import BY_NAME, chapters_of
 from scenes.chapters.explainer import chapter_scene
 from scenes.narration.beats import Cue, Narration, mix
 from scenes.narration.speech import Narrator, Voice
-from scenes.output.cluster import RunBytes, TaskProgress, gather_all, history_of, progress_events, scratch_folder, \
+from scenes.output.cluster import RunBytes, TaskProgress, handed_out, history_of, progress_events, scratch_folder, \
     worker_name
 from scenes.output.mux import ChapterMark, finish_video, join_videos, to_gif
 from scenes.output.render import (
@@ -124,8 +125,8 @@ def render_explainer(history: TrainingHistory, output: Path, chapters: list[str]
 
 def render_chapters(tasks: list[ChapterTask], history: TrainingHistory, workdir: Path, tracker: "Tracker",
                     client=None, shared: Path | None = None) -> list[Piece]:
-    """Each task's chapter rendered: as tasks of ``client``'s cluster, the run scattered to the workers
-    once, the longest chapters first; or here, one after the other."""
+    """Each task's chapter rendered: as tasks of ``client``'s cluster, the run sent to the workers once,
+    the longest chapters first, each as a worker is free; or here, one after the other."""
     if client is None:
         return [render_chapter(task, history=history, progress=tracker.progress_of(task.number)) for task in tasks]
     # A task that holds the run, not scattered data: scattered data has no lineage, and a worker that
@@ -136,15 +137,20 @@ def render_chapters(tasks: list[ChapterTask], history: TrainingHistory, workdir:
     else:
         run = client.submit(RunBytes.held, RunBytes.of(history, workdir), pure=False, key=f"run-{uuid.uuid4().hex[:8]}")
     order = sorted(tasks, key=lambda task: -BY_NAME[task.chapter].weight)
-    with progress_events(client, tasks[0].topic, tracker.update):
-        futures = {task.number: client.submit(render_chapter, task, run, pure=False, priority=-index,
-                                              key=f"chapter-{task.chapter}-{uuid.uuid4().hex[:8]}")
-                   for index, task in enumerate(order)}
-        try:
-            return gather_all(client, [futures[task.number] for task in tasks])
-        finally:
-            if shared is not None:
-                Path(run).unlink(missing_ok=True)
+    pieces: dict[int, Piece] = {}
+
+    def submit(task: ChapterTask):
+        return client.submit(render_chapter, task, run, pure=False, key=f"chapter-{task.chapter}-{uuid.uuid4().hex[:8]}")
+
+    try:
+        with progress_events(client, tasks[0].topic, tracker.update), \
+                contextlib.closing(handed_out(client, order, submit)) as finished:
+            for task, future in finished:
+                pieces[task.number] = future.result()  # raises the task's own exception; the rest are cancelled
+        return [pieces[task.number] for task in tasks]
+    finally:
+        if shared is not None:
+            Path(run).unlink(missing_ok=True)
 
 
 def render_chapter(task: ChapterTask, run: "RunBytes | str | None" = None, history: TrainingHistory | None = None,

@@ -223,7 +223,7 @@ def test_every_number_the_backprop_chapter_says_and_shows_is_recomputed(run, tol
     assert f"∂C/∂a = {want}" in wish.caption and shown(wish, want)
     delta = said(fixed(slope(moved(network.biases[-1], 0, 1e-6), 1e-6)))  # dC/db = δ
     bias = beat(scene, "The output can move")
-    assert f"∂C/∂b = δ = {delta}" in bias.caption and shown(bias, delta.replace("−", "-"))
+    assert f"∂C/∂b = ∂C/∂z, which we call its error, δ = {delta}" in bias.caption and shown(bias, delta.replace("−", "-"))
 
     # The sum at the chain's hidden neuron: dC/da_k, by moving a_k and running the rest.
     layer, row, col = scene.weight

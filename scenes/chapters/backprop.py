@@ -451,14 +451,16 @@ class BackpropScene(HistoryScene):
         delta = said(fixed(self.example.deltas[self.output][self.focus]))
         who = self.focus_name()
         if self.hidden is not None:
-            brief = (f"It can move three ways: its bias, ∂C/∂b = δ = {delta}; its weights, by the activations "
-                     "before; and those activations, by the weights.")
+            brief = (f"It can move three ways: its bias, which moves z one for one, so ∂C/∂b = ∂C/∂z, its error "
+                     f"δ = {delta}; its weights, by the activations before; and those activations, by the weights.")
             ways = "can move three ways."
         else:  # the layer before is the input: data, which no step changes
-            brief = f"It can move two ways: its bias, ∂C/∂b = δ = {delta}, and its weights, by the inputs before."
+            brief = (f"It can move two ways: its bias, which moves z one for one, so ∂C/∂b = ∂C/∂z, its error "
+                     f"δ = {delta}; and its weights, by the inputs before.")
             ways = "can move two ways; the inputs before it are data."
         beats = [
-            Beat(f"{who.capitalize()} {ways} First, its bias: ∂C/∂b = δ = {delta}, its error ∂C/∂z.",
+            Beat(f"{who.capitalize()} {ways} First, its bias: a nudge to b moves z as much, so ∂C/∂b = ∂C/∂z, "
+                 f"which we call its error, δ = {delta}.",
                  self.show_bias, brief=brief,
                  brief_show=lambda: (self.show_bias(share=0.3), self.show_weights(share=0.5),
                                      self.show_previous())),
@@ -716,7 +718,8 @@ class BackpropScene(HistoryScene):
         ways = self.place(self.ways_formula(), self.stage.top)
         self.box = SurroundingRectangle(ways.select("b"), color=HIGHLIGHT, buff=0.06)
         delta = fixed(self.example.deltas[self.output][self.focus])
-        bias = self.place(self.formula(f"(partial C)/(partial b_j) = delta_j = {delta}"), ways.get_bottom()[1] - 0.35)
+        bias = self.place(self.formula(f"(partial C)/(partial b_j) = (partial C)/(partial z_j) = delta_j = {delta}"),
+                          ways.get_bottom()[1] - 0.35)
         neuron = self.focus_neuron()
         self.ring = self.ring_around(neuron)
         self.ways = VGroup(ways, bias)

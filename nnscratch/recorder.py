@@ -96,10 +96,10 @@ def train(network: NeuralNetwork, X: np.ndarray, y: np.ndarray, plan: TrainingPl
     metrics = metrics[:, :epochs + 1]
     if diverged is not None:
         metadata = {**(metadata or {}), "diverged": diverged}
-    run_metadata = _run_metadata(network, epochs, plan, metadata)
+    recorded = run_metadata(network, epochs, plan, metadata)
     empty = np.zeros(0, dtype=np.float32)
     return TrainingHistory(
-        metadata=run_metadata,
+        metadata=recorded,
         train_loss=metrics[0].astype(np.float32),
         train_accuracy=metrics[1].astype(np.float32),
         test_loss=metrics[2].astype(np.float32) if data.has_test else empty,
@@ -292,7 +292,7 @@ class DivergenceWatch:
         raise DivergenceError(f"training diverged at epoch {epoch}: {why}")
 
 
-def _run_metadata(network: NeuralNetwork, epochs: int, plan: TrainingPlan, extra: dict | None) -> dict:
+def run_metadata(network: NeuralNetwork, epochs: int, plan: TrainingPlan, extra: dict | None) -> dict:
     return check_metadata({
         "layer_sizes": network.layer_sizes,
         "activation": network.activation_name,

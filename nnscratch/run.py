@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
 from nnscratch import checks
 from nnscratch.activations import HIDDEN_ACTIVATIONS
 from nnscratch.datasets import (
-    CLASS_COUNTS, DATASETS, FEATURES, MAX_CLASSES, TWO_D_DATASETS, checked_classes, checked_noise, checked_samples,
-    checked_split, fitting_outputs, make_dataset,
+    CLASS_COUNTS, DATASETS, FEATURES, MAX_CLASSES, TWO_D_DATASETS, Dataset, checked_classes, checked_noise,
+    checked_samples, checked_split, fitting_outputs, make_dataset,
 )
 from nnscratch.history import TrainingHistory
 from nnscratch.initializers import INITIALIZERS
@@ -152,10 +152,18 @@ FIELD_CHECKS: dict[str, Callable] = {
 }
 
 
-def record_run(spec: RunSpec = RunSpec(), on_epoch: Callable[[int, float, float], None] | None = None,
-               keep_diverged: bool = False) -> TrainingHistory:
-    """Make the dataset, build the network and train it as ``spec`` says, recording the run
-    (a diverged run raises DivergenceError, or with ``keep_diverged`` ends where it diverged)."""
+class PreparedRun(NamedTuple):
+    """A run ready to train: its data, its untrained network, the plan, and the metadata of its dataset."""
+
+    data: Dataset
+    network: NeuralNetwork
+    plan: TrainingPlan
+    dataset_info: dict
+
+
+def prepare_run(spec: RunSpec = RunSpec(), keep_diverged: bool = False) -> PreparedRun:
+    """Check ``spec``, make its dataset and build its network, as ``record_run`` does before training
+    (the dashboard trains the same network a step at a time)."""
     spec.check()
     data = make_dataset(spec.dataset, spec.samples, spec.noise, spec.test_fraction, spec.seed,
                         n_features=spec.layers[0], classes=spec.classes)
@@ -171,5 +179,13 @@ def record_run(spec: RunSpec = RunSpec(), on_epoch: Callable[[int, float, float]
         dataset_info["dataset"]["classes"] = classes
     plan = TrainingPlan(epochs=spec.epochs, learning_rate=spec.learning_rate, batch_size=spec.batch_size,
                         probe_index=spec.probe, keep_diverged=keep_diverged)
+    return PreparedRun(data, network, plan, dataset_info)
+
+
+def record_run(spec: RunSpec = RunSpec(), on_epoch: Callable[[int, float, float], None] | None = None,
+               keep_diverged: bool = False) -> TrainingHistory:
+    """Make the dataset, build the network and train it as ``spec`` says, recording the run
+    (a diverged run raises DivergenceError, or with ``keep_diverged`` ends where it diverged)."""
+    data, network, plan, dataset_info = prepare_run(spec, keep_diverged)
     return train(network, data.X_train, data.y_train, plan, X_test=data.X_test, y_test=data.y_test,
                  on_epoch=on_epoch, metadata=dataset_info)

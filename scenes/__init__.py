@@ -6,7 +6,7 @@
   text and formulas, the colours and the layout);
 - ``camera``: the fast Cairo painting, a play's batched list changes, stills;
 - ``narration``: beats and their timeline, voices, spoken words, numbers in words;
-- ``output``: render settings, chapters rendered in parallel, muxing, the notebook.
+- ``output``: render settings, chapters rendered in parallel, muxing, the notebook and its dashboard.
 
 Importing ``scenes`` imports no Manim: a name below is imported when first asked for, so the
 command line can read the catalogue and check its options before Manim's second and a half.
@@ -27,7 +27,7 @@ _LAZY = {
     "NetworkScene": "scenes.chapters.network", "NeuronScene": "scenes.chapters.neuron",
     "PlaneFeaturesScene": "scenes.chapters.plane_features", "SummaryScene": "scenes.chapters.summary",
     "TrainingScene": "scenes.chapters.training", "NetworkMobject": "scenes.mobjects.network",
-    "show": "scenes.output.notebook",
+    "show": "scenes.output.notebook", "Dashboard": "scenes.output.dashboard",
 }
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything nnscratch needs, once: the system libraries that pycairo
 # and manimpango build against, espeak-ng, a virtual environment, and the
-# project in it with its offline voice.
+# project in it with its offline voice and its notebook dashboard.
 # Sourced by render.sh and test.sh. A second run checks and returns in seconds.
 set -euo pipefail
 
@@ -9,6 +9,11 @@ NNSCRATCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${NNSCRATCH_VENV:-$NNSCRATCH_ROOT/.venv}"
 # pycairo and manimpango build against cairo and pango; espeak-ng is the fallback voice.
 SYSTEM_PACKAGES=(libcairo2-dev libpango1.0-dev pkg-config espeak-ng)
+# Only the tests (test.sh sets NNSCRATCH_TESTS=1): the dashboard's browser test drives Debian's chromium
+# through its chromium-driver.
+if [ "${NNSCRATCH_TESTS:-0}" = 1 ]; then
+    SYSTEM_PACKAGES+=(chromium chromium-driver)
+fi
 
 install_system_packages() {
     local missing=()
@@ -37,7 +42,7 @@ install_project() {
     # pip's own chatter goes to a log, shown only when the install fails.
     local log="$VENV/install.log"
     if ! { "$VENV/bin/python" -m pip install --upgrade pip \
-           && "$VENV/bin/python" -m pip install -e "$NNSCRATCH_ROOT[test,voice]"; } >"$log" 2>&1; then
+           && "$VENV/bin/python" -m pip install -e "$NNSCRATCH_ROOT[test,voice,notebook]"; } >"$log" 2>&1; then
         tail -n 40 "$log" >&2
         echo "nnscratch setup: installing the project failed; the full log is $log" >&2
         return 1

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from nnscratch import RunSpec, TrainingHistory, record_run
 from nnscratch.files import new_folders
-from scenes.output.render import RenderedVideo, frame_settings, render
+from scenes.output.render import RenderedVideo, ShowProgress, frame_settings, render
 
 MEDIA = Path("media") / "videos" / "notebook"
 
@@ -45,13 +45,15 @@ class InlineVideo:
 
 
 def show(scene: str = "forward", history: TrainingHistory | None = None, *, quality: str = "low",
-         voice: str = "none", output: str | Path | None = None, **run_options) -> InlineVideo:
+         voice: str = "none", output: str | Path | None = None, progress: ShowProgress | None = None,
+         **run_options) -> InlineVideo:
     """Render ``scene`` (a name of ``nnscratch render``: forward, training, explainer, ...) of
     ``history``, or of a run trained now from ``run_options`` (RunSpec's fields, with the
     dataset's defaults for the rest), and return it for the notebook to play.
 
     It is written to ``output`` (default: media/videos/notebook/<scene>.mp4). ``voice`` is
     "none" by default, as a notebook plays muted; "auto", "piper" or "espeak" speak it.
+    ``progress`` is shown the frames done and expected as the render goes (the dashboard's bar).
     """
     from scenes.chapters.catalogue import NAMES, default_dataset, scene_for
     from scenes.output.parallel import render_explainer
@@ -69,7 +71,8 @@ def show(scene: str = "forward", history: TrainingHistory | None = None, *, qual
     spoken = choose_voice(voice)
     with new_folders(output.parent):  # taken back if the render fails
         if scene == "explainer":
-            video = render_explainer(history, output, quality=quality, voice=spoken)
+            video = render_explainer(history, output, quality=quality, voice=spoken, progress=progress)
         else:
-            video = render(scene_for(scene, history), output, quality=quality, voice=spoken, history=history)
+            video = render(scene_for(scene, history), output, quality=quality, voice=spoken, history=history,
+                           progress=progress)
     return InlineVideo(video)

@@ -43,6 +43,7 @@ SCALE_PERCENTILE = 95  # full colour from the |w| only this share of the trained
 GROW_FRAMES_PER_SECOND = 12  # recorded snapshots a second as the pictures grow, where there are that many
 GROW_SECONDS = 3.0
 BAR_GAP = 0.12
+CLOSE_SHARE = 0.1  # a class within this share of the range below the top one is "nearly as much"
 
 
 class FeaturesScene(HistoryScene):
@@ -195,7 +196,7 @@ class FeaturesScene(HistoryScene):
             self.bar_rects.add(bar)
             self.bar_names.add(Label(names[cls], font_size=FONT, color=MUTED).move_to(
                 [x, region.bottom + name_height / 2, 0]))
-            if slot in (r["most_slot"], r["least_slot"]):
+            if slot in (r["most_slot"], r["least_slot"], *r["close_slots"]):
                 value = Label(number(float(mean)), font_size=FONT, color=HIGHLIGHT)
                 value.next_to(bar, UP if mean >= 0 else DOWN, buff=0.08)
                 if value.get_bottom()[1] < baseline and mean >= 0:
@@ -220,8 +221,16 @@ class FeaturesScene(HistoryScene):
         means = np.array([activations[classes == c].mean(axis=0) for c in present])  # (classes, shown)
         neuron = int(np.argmax(means.max(axis=0) - means.min(axis=0)))
         most, least = int(np.argmax(means[:, neuron])), int(np.argmin(means[:, neuron]))
+        # Classes it fires for nearly as much (within a tenth of its range of the most): said with it,
+        # so the bars beside the sentence do not contradict "most".
+        top, spread = means[most, neuron], means[most, neuron] - means[least, neuron]
+        close = [int(slot) for slot in np.argsort(-means[:, neuron])
+                 if slot != most and means[slot, neuron] >= top - CLOSE_SHARE * spread][:2]
         return {"neuron": neuron, "most": int(present[most]), "least": int(present[least]),
-                "most_slot": most, "least_slot": least, "classes": present, "means": means[:, neuron],
+                "most_slot": most, "least_slot": least, "close_slots": close,
+                "close": [int(present[slot]) for slot in close],
+                "close_means": [float(means[slot, neuron]) for slot in close],
+                "classes": present, "means": means[:, neuron],
                 "most_mean": float(means[most, neuron]), "least_mean": float(means[least, neuron]),
                 "average": X[classes == present[most]].astype(float).mean(axis=0),
                 "count": int((classes == present[most]).sum()), "source": "test" if h.has_test else "training"}
@@ -251,15 +260,22 @@ class FeaturesScene(HistoryScene):
             Beat(f"They grew out of {'faint ' if faint else ''}random noise over the {h.epochs:,} epochs of "
                  "training; each frame here is a recorded snapshot.", self.show_growth,
                  brief=f"They grew out of {'faint ' if faint else ''}noise over the {h.epochs:,} epochs."),
-            Beat(f"{self.neuron_name(r['neuron']).capitalize()} fires most for {names[r['most']]}s, "
-                 f"{number(r['most_mean'])} on average, and least for {names[r['least']]}s, "
-                 f"{number(r['least_mean'])}.", self.show_response),
+            Beat(f"{self.neuron_name(r['neuron']).capitalize()} fires most for {self.most_said()}, and least for "
+                 f"{names[r['least']]}s, {number(r['least_mean'])}.", self.show_response),
         ]
         if not verdict.learned:
             beats.append(Beat(f"But this run did not learn: {verdict.why_not}; these pictures are what it was "
                               "left with.", lambda: self.play(Indicate(self.title, color=HIGHLIGHT),
                                                               run_time=self.paced(1.0))))
         return beats
+
+    def most_said(self) -> str:
+        """The class it fires for most with its mean, and those it fires for nearly as much with it
+        ("4s, 7s and 9s, 0.90, 0.90 and 0.87 on average")."""
+        r, names = self.response, self.history.class_names
+        classes = [r["most"], *r["close"]]
+        means = [r["most_mean"], *r["close_means"]]
+        return f"{_listed([f'{names[cls]}s' for cls in classes])}, {_listed([number(m) for m in means])} on average"
 
     def show_pictures(self) -> None:
         self.play(Write(self.title), FadeIn(self.subtitle), run_time=1.0)
@@ -325,8 +341,14 @@ class FeaturesScene(HistoryScene):
                   *(GrowFromEdge(bar, DOWN if self.response["means"][i] >= 0 else UP) for i, bar in enumerate(rects)),
                   run_time=self.paced(1.2, 0.4))
         self.play(FadeIn(values, shift=UP * 0.1), run_time=self.paced(0.8, 0.5))
-        self.play(*(Indicate(rects[slot], color=HIGHLIGHT) for slot in
-                    (self.response["most_slot"], self.response["least_slot"])), run_time=self.paced(1.0))
+        # Pointed at in the order the sentence names them: the most, those nearly as high, the least.
+        slots = [self.response["most_slot"], *self.response["close_slots"], self.response["least_slot"]]
+        self.play(LaggedStart(*(Indicate(rects[slot], color=HIGHLIGHT) for slot in slots), lag_ratio=0.5),
+                  run_time=self.paced(1.0))
+
+
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def display_scale(weights: np.ndarray) -> float:

@@ -4,7 +4,9 @@ A run did not learn when it ends no better than guessing the commonest class,
 or, for real-valued targets, when its loss hardly moved. It is unstable when its
 loss still jumps up and down by much of where it started at the end of the run
 (the last tenth of its epochs, see ``tail_length``). It overfits when its test loss
-climbs well above its lowest point while the training loss falls. An output is
+climbs well above its lowest point while the training loss falls; short of that, its test
+loss has stalled when it has not gone lower for the last quarter of the run while the training
+loss went on falling by a quarter or more: the start of memorising. An output is
 undecided when it is too close to the line between two classes to call.
 """
 from __future__ import annotations
@@ -21,6 +23,8 @@ CHANCE_MARGIN = 0.02  # accuracy within this of guessing is no better than guess
 LOSS_MOVED = 0.9  # a loss that ends above this share of where it started hardly moved
 OVERFIT_RISE = 1.25  # test loss this many times its lowest, and
 OVERFIT_MIN_RISE = 0.05  # at least this much above it, is overfitting
+STALL_BEFORE = 0.75  # a test loss lowest before this share of the epochs, while
+STALL_FALL = 0.75  # the training loss fell below this share of where it was then, has stalled
 UNDECIDED_MARGIN = 0.1  # an output within this of the decision line is undecided
 # The end of a run, by which it is judged: its last tenth of epochs, and never fewer than ten (or all
 # of them). One epoch alone is no judge: a loss that alternates high and low would be judged by parity.
@@ -73,8 +77,10 @@ def swing(losses: np.ndarray) -> str | None:
 @dataclass(frozen=True)
 class Verdict:
     """What a run achieved. ``why_not`` says in words why it did not learn (None when it did);
-    ``overfit`` says when and how far its test loss rose (None when it did not); ``unstable`` how its
-    loss still jumps at the end (None when it is steady, or it diverged, which says more)."""
+    ``overfit`` says when and how far its test loss rose (None when it did not); ``stalled`` since when
+    its test loss has not fallen while its training loss did (None when it kept falling, or it overfit,
+    which says more); ``unstable`` how its loss still jumps at the end (None when it is steady, or it
+    diverged, which says more)."""
 
     learned: bool
     chance: float | None  # the accuracy of always guessing the commonest class; None for real targets
@@ -82,6 +88,7 @@ class Verdict:
     overfit: str | None
     best_test_epoch: int | None
     unstable: str | None = None
+    stalled: str | None = None
 
 
 def chance_accuracy(history: TrainingHistory) -> float | None:
@@ -108,7 +115,7 @@ def judge(history: TrainingHistory) -> Verdict:
                    else f"accuracy {accuracy:.0%}, worse than guessing ({chance:.0%})")
     elif unstable is None and last >= LOSS_MOVED * first:  # an unstable loss's last value says little
         why_not = "its loss hardly moved, from {} to {}".format(*distinct(first, last))
-    overfit, best = None, None
+    overfit, best, stalled = None, None, None
     if history.has_test:
         test, train = history.test_loss.astype(float), history.train_loss.astype(float)
         best = int(np.argmin(test))
@@ -118,7 +125,10 @@ def judge(history: TrainingHistory) -> Verdict:
             then, now = distinct(train[best], train[-1])
             overfit = (f"its test loss rose from {lowest} at epoch {best:,} to {end} while its training loss "
                        f"fell from {then} to {now}")
-    return Verdict(why_not is None, chance, why_not, overfit, best, unstable)
+        if overfit is None and best < STALL_BEFORE * (len(test) - 1) and train[-1] < STALL_FALL * train[best]:
+            stalled = (f"its test loss has not fallen since epoch {best:,} while its training loss fell from "
+                       "{} to {}".format(*distinct(train[best], train[-1])))
+    return Verdict(why_not is None, chance, why_not, overfit, best, unstable, stalled)
 
 
 def decision(output: np.ndarray) -> tuple[int, bool]:

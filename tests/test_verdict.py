@@ -67,6 +67,27 @@ def test_overfitting_is_named_with_the_epoch_the_test_loss_was_lowest(overfittin
                                f"loss fell from {then} to {now}")
 
 
+def _with_losses(history, train, test):
+    return dataclasses.replace(history, train_loss=np.array(train, dtype=np.float32),
+                               test_loss=np.array(test, dtype=np.float32))
+
+
+def test_a_test_loss_that_stopped_falling_while_training_fell_on_has_stalled():
+    history = record_run(RunSpec(epochs=8))
+    train = [1.0, 0.6, 0.4, 0.3, 0.25, 0.2, 0.17, 0.15, 0.14]
+    test = [1.0, 0.65, 0.5, 0.45, 0.451, 0.452, 0.455, 0.456, 0.457]  # lowest at epoch 3; +1.6%: not overfitting
+    verdict = judge(_with_losses(history, train, test))
+    assert verdict.overfit is None and verdict.best_test_epoch == 3
+    assert verdict.stalled == "its test loss has not fallen since epoch 3 while its training loss fell from " \
+                              "0.300 to 0.140"
+    # Still falling in the last quarter (lowest at the end): not stalled; nor when training stalled too.
+    assert judge(_with_losses(history, train, [*test[:-1], 0.44])).stalled is None
+    assert judge(_with_losses(history, [*train[:4], 0.29, 0.28, 0.27, 0.26, 0.25], test)).stalled is None
+    # Overfitting says more, and says it instead.
+    rising = judge(_with_losses(history, train, [*test[:4], 0.5, 0.55, 0.6, 0.65, 0.7]))
+    assert rising.overfit is not None and rising.stalled is None
+
+
 @pytest.mark.parametrize("a, b, digits, expected", [
     (0.205, 0.206, 2, ("0.205", "0.206")),  # 0.20 to 0.21 would say ten times the change
     (0.3146, 0.2141, 3, ("0.315", "0.214")),

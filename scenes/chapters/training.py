@@ -181,6 +181,8 @@ class TrainingScene(HistoryScene):
                               "it.", lambda: self.show_warning("unstable: its cost still jumps")))
         if self.verdict.overfit:
             beats.append(Beat(self.overfit_caption(), self.show_overfit))
+        elif self.verdict.stalled and self.verdict.learned:
+            beats.append(Beat(self.stalled_caption(), self.show_stalled, in_brief=Brief.LEFT_OUT))
         return [self.said_as_cost(beat) for beat in beats]
 
     @staticmethod
@@ -620,7 +622,26 @@ class TrainingScene(HistoryScene):
         return (f"And it overfits: from epoch {best:,} its test cost rose, to {loss_number(h.test_loss[-1])}, while "
                 "its training cost kept falling.")
 
+    def stalled_caption(self) -> str:
+        """Short of overfitting: the test cost flat since its lowest while the training cost fell on."""
+        kind = {"digits": "digits", "plane": "points"}.get(self.answers_kind, "examples")
+        return (f"Its cost says the same: on the test it has not fallen since epoch "
+                f"{self.verdict.best_test_epoch:,}, while on its own {kind} it went on down to "
+                f"{loss_number(self.history.train_loss[-1])}: the start of memorising.")
+
+    def show_stalled(self) -> None:
+        """The lowest test cost's epoch marked as it is said, then the training cost's end pointed at."""
+        self.mark_lowest_test(self.paced(0.8, 0.45))
+        self.play(Indicate(self.loss_readout, color=HIGHLIGHT), Indicate(self.plots[0].keys[0], scale_factor=1.0),
+                  run_time=self.paced(1.0))
+
     def show_overfit(self) -> None:
+        self.mark_lowest_test()
+        self.play(Indicate(self.plots[0].keys[1], color=HIGHLIGHT, scale_factor=1.0), run_time=self.paced(1.0, 0.4))
+        self.show_warning(f"overfits: the test cost rose from epoch {self.verdict.best_test_epoch:,}")
+
+    def mark_lowest_test(self, run_time: float = 0.8) -> None:
+        """The epoch of the lowest test cost, marked on the cost plot and labelled."""
         best = self.verdict.best_test_epoch
         marker = self.plots[0].marker(best, f"test lowest, epoch {best:,}", small=PLOT_FONT)
         line, label = marker
@@ -630,9 +651,7 @@ class TrainingScene(HistoryScene):
         spots = [(np.array([line.get_x(), line.get_top()[1] - dy, 0]) + side * 0.08, UP - side)
                  for dy in np.arange(0.0, max(line.height - label.height, 0.01), 0.15) for side in sides]
         self.place_in_plot(label, 0, spots, avoid=list(getattr(self, "marks", [])))
-        self.play(FadeIn(marker), run_time=0.8)
-        self.play(Indicate(self.plots[0].keys[1], color=HIGHLIGHT, scale_factor=1.0), run_time=self.paced(1.0, 0.4))
-        self.show_warning(f"overfits: the test cost rose from epoch {best:,}")
+        self.play(FadeIn(marker), run_time=run_time)
 
     def show_warning(self, text: str) -> None:
         """A failure named on screen in the warning colour, in the band under the network: the first

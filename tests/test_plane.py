@@ -145,3 +145,20 @@ def test_the_boundary_moves_during_the_replay_and_ends_where_the_network_does(tm
     agree = [nearest_class(frames[-1][to_pixel(p, 640, 360)].astype(float), 2) == int(np.argmax(q))
              for p, q in zip(where[sure], probabilities[sure])]
     assert len(agree) > 100 and np.mean(agree) > 0.9, np.mean(agree)
+
+
+@pytest.mark.parametrize("name", ["moons", "deep tanh"])
+def test_how_much_of_the_plane_it_cannot_decide_at_the_start_is_said_as_it_is(name):
+    """No seam is said before one exists: at epoch 0 the answer is measured over the plane, from the core."""
+    from nnscratch.verdict import decision
+    from tests.timeline import run, told
+
+    history = run(name)
+    scene = told(TrainingScene, history, brief=True)
+    grid = Plane.around(np.concatenate([history.X_train, history.X_test]).astype(float)).grid(64)
+    outputs = history.network_at(0).forward(grid)
+    share = np.mean([decision(output)[1] for output in outputs])
+    caption = next(beat.caption for beat in scene.told if beat.caption.startswith("Behind them"))
+    words = "nearly all of it" if share >= 0.9 else "most of it" if share >= 0.5 else "the dark seam"
+    assert words in caption, (share, caption)
+    assert scene.plane_maps.undecided[0] == pytest.approx(share, abs=0.05)

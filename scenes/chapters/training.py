@@ -249,9 +249,9 @@ class TrainingScene(HistoryScene):
             beats += [Beat("Beside the network, the plane of the data: training points filled, test points "
                            f"hollow, in their classes' colours{marked}.", self.show_plane,
                            brief="Beside it, the plane of the data, test points hollow."),
-                      Beat("Behind them, the network's answer at every point of the plane; the dark seam is "
-                           "where it cannot decide.", self.show_plane_answer,
-                           brief="Behind them, its answer at every point; the dark seam is where it cannot decide.")]
+                      Beat(f"Behind them, the network's answer at every point of the plane, {self.undecided_words()}",
+                           self.show_plane_answer,
+                           brief=f"Behind them, its answer at every point, {self.undecided_words()}")]
         if self.neuron_maps is not None:
             signed = HIDDEN_ACTIVATIONS[self.history.activation].signed
             beats.append(Beat("Inside each neuron, a map of its own output over the same plane"
@@ -267,6 +267,16 @@ class TrainingScene(HistoryScene):
                               brief=f"Beside it, {len(grid.labels_true)} {grid.source} digits and its answers: green "
                                     "when right, red when wrong."))
         return beats
+
+    def undecided_words(self) -> str:
+        """What the answer's dark means, and how much of the plane it covers at the start, as it is:
+        at epoch 0 most networks cannot decide anywhere, and a seam only forms as they learn."""
+        share = float(self.plane_maps.undecided[0])
+        if share >= 0.9:
+            return "dark where it cannot decide: at the start, nearly all of it."
+        if share >= 0.5:
+            return "dark where it cannot decide: at the start, most of it."
+        return "in its classes' colours; the dark seam is where it cannot decide."
 
     def digits_ending_beats(self) -> list[Beat]:
         if self.digits is None:

@@ -15,6 +15,7 @@ import numpy as np
 
 from nnscratch import TrainingHistory
 from nnscratch.snapshot_outputs import activations_at, class_probabilities
+from nnscratch.verdict import UNDECIDED_MARGIN
 from scenes.mobjects.raster import blend_bytes, masked_to_disk, rgba_bytes
 from scenes.mobjects.style import neuron_colors, plane_colors
 
@@ -64,12 +65,17 @@ class PlaneMaps:
         count, widest = len(snapshots), max(history.layer_sizes)
         self.heat = np.zeros((count, HEAT_GRID, HEAT_GRID, 4), dtype=np.uint8)
         self.maps = np.zeros((count, len(mapped), MAP_GRID, MAP_GRID, 4), dtype=np.uint8)
+        # The share of the plane it cannot decide (dark), at each keyframe: as ``verdict.decision`` calls it.
+        self.undecided = np.zeros(count)
         step = max(1, CHUNK_BYTES // (HEAT_GRID * HEAT_GRID * widest * 8))
         for start in range(0, count, step):
             chunk = snapshots[start:start + step]
             outputs = activations_at(history, chunk, self.plane.grid(HEAT_GRID))[-1]
             probabilities = class_probabilities(outputs).reshape(len(chunk), HEAT_GRID, HEAT_GRID, -1)
             self.heat[start:start + step] = rgba_bytes(plane_colors(probabilities))
+            ranked = np.sort(probabilities, axis=-1)
+            margins = ranked[..., -1] - (ranked[..., -2] if ranked.shape[-1] > 1 else 1 - ranked[..., -1])
+            self.undecided[start:start + step] = (margins < 2 * UNDECIDED_MARGIN).mean(axis=(1, 2))
             if mapped:
                 activations = activations_at(history, chunk, self.plane.grid(MAP_GRID))
                 for slot, (layer, neuron) in enumerate(mapped):

@@ -408,8 +408,9 @@ class GradientDescentScene(HistoryScene):
             Beat(self.height_caption(), self.show_heights, in_brief=Brief.WITH_PREVIOUS),
             *([Beat(self.early_caption(), self.show_early, in_brief=Brief.WITH_NEXT,
                     brief_show=lambda: self.show_early(fill=False))] if early else []),
+            # Briefly, the early beat's move plays under this one: the epoch it moves to is said here.
             Beat("The gradient says which way, and how much, to move each weight to lower the cost.",
-                 self.show_gradient),
+                 self.show_gradient, brief=self.early_gradient_caption() if early else None),
             Beat("Each entry is how fast the cost rises as its weight grows; the weight moves the other way.",
                  self.show_entries, in_brief=Brief.LEFT_OUT),
             Beat(self.rate_caption(), self.show_rate, brief=self.rate_caption(brief=True),
@@ -455,6 +456,13 @@ class GradientDescentScene(HistoryScene):
     def early_caption(self) -> str:
         return (f"An epoch is one pass over the training data; by epoch {self.slice_epoch():,}, the cost is "
                 f"{loss_number(self.path_losses[self.slice_snapshot])}.")
+
+    def early_gradient_caption(self) -> str:
+        """Briefly, the early beat's words in the gradient's: where the ball moved, and what an epoch is."""
+        epoch = self.slice_epoch()
+        passes = "1 pass" if epoch == 1 else f"{epoch:,} passes"
+        return (f"After {passes} over the data, epoch {epoch:,}, the gradient says which way, and how much, to move "
+                "each weight.")
 
     def verdict_caption(self) -> str | None:
         """A run that did not learn, or is unstable, said to be one (in the verdict's words, cost for loss)."""

@@ -32,7 +32,7 @@ from typing import Callable, NamedTuple
 import nnscratch  # first: it sets numpy's BLAS threads before numpy loads  # noqa: I001
 import click
 
-from nnscratch import checks, landscape_cache
+from nnscratch import architecture, checks, landscape_cache
 from nnscratch.activations import HIDDEN_ACTIVATIONS
 from nnscratch.datasets import DATASETS, MANY_CLASS_NAMES, MAX_CLASSES, MAX_SAMPLES, TWO_D_DATASETS, train_size
 from nnscratch.files import OutputPathError, check_output_folder, check_output_path, new_folders
@@ -121,12 +121,6 @@ class CommaList(click.ParamType):
             self.fail(str(error), param, ctx)
 
 
-def layer_size(text: str) -> int:
-    if not re.fullmatch(r"-?[0-9]{1,9}", text):
-        raise ValueError(f"{shown(text)} is not a whole number; write sizes like 4,6,4,1")
-    return int(text)
-
-
 def input_value(text: str) -> float:
     return checks.finite_number("each value", checks.parse_decimal(text), -MAX_INPUT_MAGNITUDE, MAX_INPUT_MAGNITUDE)
 
@@ -146,7 +140,7 @@ def run_files(paths: list[str]) -> list[Path]:
     return checked(",".join(paths))
 
 
-LAYERS = CommaList("layer size", "sizes like 4,6,4,1", layer_size, checks.layer_sizes)
+LAYERS = CommaList("layer size", architecture.EXAMPLE, architecture.read_token, architecture.checked_tokens)
 INPUTS = CommaList("value", "values like 0.5,0.8,0.2,0.9", input_value)
 CHAPTER_NAMES = CommaList("chapter name", "names like neuron,cost", str, chapter_names)
 RUN_FILES = CommaList("file name", "a.npz,b.npz", str, run_files)
@@ -211,6 +205,13 @@ def shown_default(field: str) -> str:
     return f"  [default: {'; '.join(parts)}]"
 
 
+def conv_defaults() -> str:
+    """What a convolutional network trains with when left out, as --help says it."""
+    given = nnscratch.CONV_DEFAULTS
+    return (f"{given['activation']}, {given['weight_init']}, {given['optimizer']}, lr {given['learning_rate']:g}, "
+            f"batch {given['batch_size']}, {given['epochs']} epochs")
+
+
 def with_options(command, options: list):
     for option in reversed(options):
         command = option(command)
@@ -224,7 +225,8 @@ def training_options(command, dataset: str = DEFAULTS.dataset):
     @functools.wraps(command)
     def with_dataset_defaults(*args, **options):
         ctx = click.get_current_context()
-        for field, value in nnscratch.dataset_defaults(options["dataset"], options.get("classes")).items():
+        for field, value in nnscratch.dataset_defaults(options["dataset"], options.get("classes"),
+                                                       options["layers"]).items():
             if ctx.get_parameter_source(field) is click.core.ParameterSource.DEFAULT:
                 options[field] = value
         return command(*args, **options)
@@ -232,7 +234,9 @@ def training_options(command, dataset: str = DEFAULTS.dataset):
     number = FiniteFloat
     return with_options(with_dataset_defaults, [
         click.option("--layers", type=LAYERS, default=shown_value(DEFAULTS.layers),
-                     help="Neurons per layer, input first." + shown_default("layers")),
+                     help="Neurons per layer, input first; or an image and its conv and pool layers before the "
+                          "dense ones, e.g. 28x28,conv8:3,pool2,conv16:3,pool2,10 (which train by their own "
+                          f"defaults: {conv_defaults()})." + shown_default("layers")),
         click.option("--activation", type=click.Choice(list(HIDDEN_ACTIVATIONS)), default=DEFAULTS.activation,
                      help="Activation of the hidden layers." + shown_default("activation")),
         click.option("--init", "weight_init", type=click.Choice(list(INITIALIZERS)), default=DEFAULTS.weight_init,
@@ -710,7 +714,9 @@ def train(out: Path, **options) -> None:
     elapsed = time.perf_counter() - started
     with written(out):
         history.save(out)
-    click.echo(f"trained {list(spec.layers)} {spec.activation} on {spec.dataset} for {spec.epochs} epochs in "
+    layers = architecture.parse_layers(spec.layers)
+    shown_layers = layers.text if layers.is_convolutional else list(spec.layers)
+    click.echo(f"trained {shown_layers} {spec.activation} on {spec.dataset} for {spec.epochs} epochs in "
                f"{elapsed:.2f} s: {history.metrics_words()}; saved {one_line(str(out))}")
 
 
@@ -794,6 +800,16 @@ CHAPTER_OPTIONS: dict[str, list] = {
 }
 
 
+def refuse_convolutions(scenes: list[str], option: str, convolutional: bool) -> None:
+    """No scene draws conv and pool layers yet: a CNN's run is refused, naming the scenes, before any work."""
+    if convolutional:
+        what = (f"the chapters {', '.join(scenes)} do" if len(scenes) > 1 else
+                f"the {scenes[0]} chapter does" if scenes[0] in BY_NAME else f"the {scenes[0]} scene does")
+        raise click.BadParameter(f"a convolutional network cannot be rendered yet: {what} not draw convolutions; "
+                                 "render a run of dense layers such as --layers 784,16,16,10",
+                                 param_hint=f"'{option}'")
+
+
 def refused_for(chapters: list[Chapter], option: str, dataset: str, layer_sizes) -> None:
     for chapter in chapters:
         why = chapter.refusal(dataset, layer_sizes)
@@ -806,11 +822,17 @@ def chapter_command(chapter: Chapter):
 
     def command(ctx: click.Context, **options) -> None:
         extras = {option.name: options.pop(option.name) for option in params}
+        if options["run_file"] is None:
+            refuse_convolutions([chapter.name], "--layers", nnscratch.is_convolutional(options["layers"]))
         check_extras(chapter.name, extras, options)
         if options["run_file"] is None:
             refused_for([chapter], "--dataset", options["dataset"], options["layers"])
-        history = obtain_history(ctx, options, chapter.file_stem,
-                                 lambda run: refused_for([chapter], "--run", run.dataset_name, run.layer_sizes))
+
+        def check_run(run) -> None:
+            refuse_convolutions([chapter.name], "--run", run.is_convolutional)
+            refused_for([chapter], "--run", run.dataset_name, run.layer_sizes)
+
+        history = obtain_history(ctx, options, chapter.file_stem, check_run)
         check_extras(chapter.name, extras, options, history)
         if chapter.surface:
             landscape_cache.prefetch(history)  # computed while Manim loads
@@ -850,10 +872,17 @@ def render_explainer(ctx: click.Context, chapters: list[str] | None, shared: Pat
       nnscratch render explainer --dataset digits --quality low
       nnscratch render explainer --chapters neuron,cost --run run.npz
     """
+    told = [chapter.name for chapter in (chapters_of(chapters) if chapters else CHAPTERS)]
+    if options["run_file"] is None:
+        refuse_convolutions(told, "--layers", nnscratch.is_convolutional(options["layers"]))
     if options["run_file"] is None and chapters:  # refused before training
         refused_for(chapters_of(chapters), "--chapters", options["dataset"], options["layers"])
-    history = obtain_history(ctx, options, "explainer", lambda run: refused_for(
-        chapters_of(chapters) if chapters else [], "--chapters", run.dataset_name, run.layer_sizes))
+
+    def check_run(run) -> None:
+        refuse_convolutions(told, "--run", run.is_convolutional)
+        refused_for(chapters_of(chapters) if chapters else [], "--chapters", run.dataset_name, run.layer_sizes)
+
+    history = obtain_history(ctx, options, "explainer", check_run)
     if any(chapter.surface for chapter in chapters_of(chapters, history)):
         landscape_cache.prefetch(history)  # on disk before the descent's chapter asks for it
     if options["still"]:
@@ -913,12 +942,14 @@ def render_compare(ctx: click.Context, vary, run_files: list[Path] | None, out_d
         raise click.BadParameter(f"--vary {variable.option} sets {flag(variable.field)} of each run; leave "
                                  f"{flag(variable.field)} out", param_hint=f"'{flag(variable.field)}'")
     base = run_spec(options)
+    refuse_convolutions(["compare"], "--layers", nnscratch.is_convolutional(base.layers))
     settle_output(ctx, options, "compare", replayed=run_files or [])
     if run_files is not None and ctx.meta.get(CHECK_ONLY):
-        [loaded(path) for path in run_files]
+        refuse_convolutions(["compare"], "--runs", any(loaded(path).is_convolutional for path in run_files))
     checked_only(ctx)
     if run_files is not None:
         histories = [loaded(path) for path in run_files]
+        refuse_convolutions(["compare"], "--runs", any(run.is_convolutional for run in histories))
         with as_bad("--runs", (ComparisonError,)):
             variable, values = varied_in(histories, [str(path) for path in run_files])
     else:

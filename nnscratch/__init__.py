@@ -18,13 +18,16 @@ from nnscratch.history import TrainingHistory
 from nnscratch.runfile import RunFileError
 from nnscratch.network import ForwardTrace, Gradients, NeuralNetwork
 from nnscratch.recorder import DivergenceError, TrainingPlan, snapshot_schedule, train
-from nnscratch.run import DATASET_DEFAULTS, RunSpec, SpecError, dataset_defaults, record_run
+from nnscratch.run import (
+    CONV_DEFAULTS, DATASET_DEFAULTS, RunSpec, SpecError, dataset_defaults, is_convolutional, record_run,
+)
 from nnscratch.verdict import Verdict, judge
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "DATASETS", "DATASET_DEFAULTS", "Dataset", "DivergenceError", "ForwardTrace", "Gradients", "NeuralNetwork",
-    "RunFileError", "RunSpec", "SpecError", "TrainingHistory", "dataset_defaults", "record_run", "create_sample_data",
-    "make_dataset", "snapshot_schedule", "train", "TrainingPlan", "Verdict", "judge",
+    "CONV_DEFAULTS", "DATASETS", "DATASET_DEFAULTS", "Dataset", "DivergenceError", "ForwardTrace", "Gradients",
+    "NeuralNetwork", "RunFileError", "RunSpec", "SpecError", "TrainingHistory", "dataset_defaults", "is_convolutional",
+    "record_run", "create_sample_data", "make_dataset", "snapshot_schedule", "train", "TrainingPlan", "Verdict",
+    "judge",
 ]

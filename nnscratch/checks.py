@@ -202,7 +202,11 @@ MEMORY_CULPRITS = {
 
 def memory_budget(sizes: Sequence[int], n_samples: int, n_snapshots: int, epochs: int) -> int:
     """The estimate of ``training_memory``, or ValueError naming what to shrink when it passes MEMORY_LIMIT."""
-    parts = memory_parts(sizes, n_samples, n_snapshots, epochs)
+    return judge_memory(memory_parts(sizes, n_samples, n_snapshots, epochs))
+
+
+def judge_memory(parts: dict[str, int]) -> int:
+    """The sum of a run's ``memory_parts``, or ValueError naming what to shrink when it passes MEMORY_LIMIT."""
     need = sum(parts.values())
     if need > MEMORY_LIMIT:
         culprit = MEMORY_CULPRITS[max(parts, key=parts.get)]

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import numpy as np
 
+from nnscratch.architecture import Architecture
 from nnscratch.datasets import class_names, image_shape_of, what_it_learned
 from nnscratch.network import NeuralNetwork
 from nnscratch.runfile import (
-    FLAT_ARRAYS, LAYER_ARRAYS, RunFileError, check_metadata, check_shapes, check_values, read_run, write_run,
+    CONV_ARRAYS, FLAT_ARRAYS, LAYER_ARRAYS, MAP_ARRAYS, WINNER_ARRAYS, RunFileError, architecture_of, check_metadata,
+    check_shapes, check_values, read_run, write_run,
 )
 
 __all__ = ["RunFileError", "TrainingHistory"]
@@ -30,6 +32,13 @@ class TrainingHistory:
     ``(S, n_out, n_in)``, ``biases[l]`` ``(S, n_out)``, ``weight_grads`` and ``bias_grads``
     alike (full-batch gradients at that state), and the probe sample's ``probe_z[l]``
     and ``probe_a[l]`` of shape ``(S, n_out)``.
+
+    A convolutional run (``metadata["layers"]``, the grammar; ``layer_sizes`` is then its dense part,
+    the flattened maps first) also holds, per conv ``c``: ``kernels[c]`` ``(S, filters, channels, k, k)``,
+    ``kernel_biases[c]`` ``(S, filters)`` and their full-batch gradients ``kernel_grads``,
+    ``kernel_bias_grads``; per conv or pool stage ``s``, the probe's maps after it, ``probe_maps[s]``
+    ``(S, channels, rows, cols)``; per pool ``p``, ``probe_winners[p]`` (uint8), each window's winner as
+    its flat index ``u * N + v``. For a network of dense layers these lists are empty.
     """
 
     metadata: dict
@@ -50,11 +59,26 @@ class TrainingHistory:
     y_train: np.ndarray
     X_test: np.ndarray
     y_test: np.ndarray
+    kernels: list[np.ndarray] = field(default_factory=list)
+    kernel_biases: list[np.ndarray] = field(default_factory=list)
+    kernel_grads: list[np.ndarray] = field(default_factory=list)
+    kernel_bias_grads: list[np.ndarray] = field(default_factory=list)
+    probe_maps: list[np.ndarray] = field(default_factory=list)
+    probe_winners: list[np.ndarray] = field(default_factory=list)
     source: str | None = field(default=None, compare=False)
 
     @property
     def layer_sizes(self) -> list[int]:
         return list(self.metadata["layer_sizes"])
+
+    @property
+    def architecture(self) -> Architecture:
+        """The network as the layer grammar parses it (``architecture.text``, ``stages``, ``map_shapes()``)."""
+        return architecture_of(self.metadata)
+
+    @property
+    def is_convolutional(self) -> bool:
+        return "layers" in self.metadata
 
     @property
     def epochs(self) -> int:
@@ -123,6 +147,8 @@ class TrainingHistory:
     @property
     def image_shape(self) -> tuple[int, int] | None:
         """Rows and columns of pixels when the run's inputs are images (the digits), else None."""
+        if self.is_convolutional:
+            return self.architecture.image.rows, self.architecture.image.cols
         return image_shape_of(self.dataset_name, self.layer_sizes[0])
 
     def metrics_words(self, epoch: int = -1) -> str:
@@ -140,7 +166,8 @@ class TrainingHistory:
         meta, dataset = self.metadata, self.metadata.get("dataset", {})
         classes = f" ({dataset['classes']} classes)" if "classes" in dataset else ""
         return [
-            ("layers", f"{meta['layer_sizes']} ({self.network_at().n_parameters:,} parameters)"),
+            ("layers", f"{meta['layers'] if self.is_convolutional else meta['layer_sizes']} "
+                       f"({self.network_at().n_parameters:,} parameters)"),
             ("activation", f"{self.activation} hidden, {self.output_activation} output, {meta.get('loss', '?')} loss"),
             ("init", meta["weight_init"]),
             ("training", f"{self.optimizer}, lr {self.learning_rate}, batch {self.batch_size or 'full'}, "
@@ -162,10 +189,11 @@ class TrainingHistory:
         """A network holding the weights of one snapshot (the last by default)."""
         meta = self.metadata
         network = NeuralNetwork(
-            meta["layer_sizes"], activation=meta["activation"], weight_init=meta["weight_init"],
+            meta.get("layers", meta["layer_sizes"]), activation=meta["activation"], weight_init=meta["weight_init"],
             output=meta["output"], optimizer=meta["optimizer"], l1=meta["l1"], l2=meta["l2"], seed=meta["seed"],
         )
-        network.copy_parameters_from([W[snapshot] for W in self.weights], [b[snapshot] for b in self.biases])
+        network.copy_parameters_from([W[snapshot] for W in self.weights], [b[snapshot] for b in self.biases],
+                                     [K[snapshot] for K in self.kernels], [b[snapshot] for b in self.kernel_biases])
         return network
 
     def change_per_interval(self) -> np.ndarray:
@@ -207,7 +235,7 @@ class TrainingHistory:
     def arrays(self) -> dict[str, np.ndarray]:
         """Every array by its name in the run file."""
         named = {name: getattr(self, name) for name in FLAT_ARRAYS}
-        for name in LAYER_ARRAYS:
+        for name in LAYER_ARRAYS + CONV_ARRAYS + MAP_ARRAYS + WINNER_ARRAYS:
             for layer, array in enumerate(getattr(self, name)):
                 named[f"{name}_{layer}"] = array
         return named
@@ -229,9 +257,14 @@ class TrainingHistory:
         """Read a run file, raising RunFileError that names the file and what is wrong with it."""
         metadata, arrays = read_run(path)
         n_layers = len(metadata["layer_sizes"]) - 1
+        architecture = architecture_of(metadata)
+        counts = {**{name: n_layers for name in LAYER_ARRAYS},
+                  **{name: len(architecture.convs) for name in CONV_ARRAYS},
+                  **{name: len(architecture.stages) for name in MAP_ARRAYS},
+                  **{name: len(architecture.pools) for name in WINNER_ARRAYS}}
         return cls(
             metadata=metadata,
             **{name: arrays[name] for name in FLAT_ARRAYS},
-            **{name: [arrays[f"{name}_{layer}"] for layer in range(n_layers)] for name in LAYER_ARRAYS},
+            **{name: [arrays[f"{name}_{layer}"] for layer in range(count)] for name, count in counts.items()},
             source=str(path),
         )

@@ -7,6 +7,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from nnscratch import checks
+from nnscratch.architecture import Pool
 from nnscratch.history import TrainingHistory
 from nnscratch.network import NeuralNetwork
 from nnscratch.runfile import MAX_LOSS, check_metadata
@@ -87,7 +88,7 @@ def train(network: NeuralNetwork, X: np.ndarray, y: np.ndarray, plan: TrainingPl
     if plan.batch_size is not None and plan.batch_size >= len(data.X):
         plan = replace(plan, batch_size=None)  # a batch of the whole set is full batch
     schedule = snapshot_schedule(plan.epochs, plan.max_snapshots)
-    checks.memory_budget(network.layer_sizes, len(data.X) + len(data.X_test), len(schedule), plan.epochs)
+    network.architecture.memory_budget(len(data.X) + len(data.X_test), len(schedule), plan.epochs)
     # Overflow and NaN are caught by the divergence check, in words; numpy's warnings would only add noise.
     with np.errstate(all="ignore"):
         metrics, recorder, diverged = _run_epochs(network, data, plan, schedule, on_epoch)
@@ -169,8 +170,8 @@ def _run_epochs(network: NeuralNetwork, data: _Data, plan: TrainingPlan, schedul
                     and recorder.record(gradients, epoch):
                 metrics[:, epoch] = loss, acc, *test  # the run ends on the epoch it diverged at, its jump drawn
             elif last_good is not None and epoch >= 2:  # or on the one before, the last it could record
-                weights, biases, good_gradients = last_good
-                network.copy_parameters_from(weights, biases)
+                weights, biases, good_gradients, kernels, kernel_biases = last_good
+                network.copy_parameters_from(weights, biases, kernels, kernel_biases)
                 if recorder.epochs[-1] != epoch - 1:
                     recorder.record(good_gradients, epoch - 1)
             else:
@@ -190,7 +191,8 @@ def _run_epochs(network: NeuralNetwork, data: _Data, plan: TrainingPlan, schedul
                 return metrics, recorder, {"epoch": watch.diverged_since(), "cause": str(error)}
             break
         if keep_diverged:
-            last_good = ([W.copy() for W in network.weights], [b.copy() for b in network.biases], gradients)
+            last_good = ([W.copy() for W in network.weights], [b.copy() for b in network.biases], gradients,
+                         [K.copy() for K in network.kernels], [b.copy() for b in network.kernel_biases])
         if batch_size is None and not network.dropout:
             network.apply_gradients(gradients, learning_rate)
         elif batch_size is None:  # dropout draws its masks for the step: the gradient above has none
@@ -309,12 +311,15 @@ def run_metadata(network: NeuralNetwork, epochs: int, plan: TrainingPlan, extra:
         "probe_index": int(plan.probe_index),
         # Recorded only when used, so the runs made before dropout existed read as they were.
         **({"dropout": network.dropout} if network.dropout else {}),
+        # A convolutional network's whole grammar; layer_sizes above is its dense part.
+        **({"layers": network.architecture.text} if network.is_convolutional else {}),
         **(extra or {}),
     })
 
 
 class _SnapshotRecorder:
-    """Preallocated float32 arrays that snapshots are copied into."""
+    """Preallocated float32 arrays that snapshots are copied into; for a CNN also its kernels, their
+    biases and gradients, the probe's maps after every conv and pool, and each pool's winners (uint8)."""
 
     def __init__(self, network: NeuralNetwork, n_snapshots: int, probe: np.ndarray) -> None:
         self.network, self.probe, self.count = network, probe, 0
@@ -326,6 +331,17 @@ class _SnapshotRecorder:
         }
         for name in ("biases", "bias_grads", "probe_z", "probe_a"):
             self.arrays[name] = [np.empty((n_snapshots, shape[0]), np.float32) for shape in shapes]
+        kernels = [K.shape for K in network.kernels]
+        maps = network.architecture.map_shapes()[1:]
+        pooled = [shape for stage, shape in zip(network.architecture.stages, maps) if isinstance(stage, Pool)]
+        self.arrays.update({
+            "kernels": [np.empty((n_snapshots, *shape), np.float32) for shape in kernels],
+            "kernel_grads": [np.empty((n_snapshots, *shape), np.float32) for shape in kernels],
+            "kernel_biases": [np.empty((n_snapshots, shape[0]), np.float32) for shape in kernels],
+            "kernel_bias_grads": [np.empty((n_snapshots, shape[0]), np.float32) for shape in kernels],
+            "probe_maps": [np.empty((n_snapshots, *shape), np.float32) for shape in maps],
+            "probe_winners": [np.empty((n_snapshots, *shape), np.uint8) for shape in pooled],
+        })
 
     def record(self, gradients, epoch: int) -> bool:
         """Copy the network's state at ``epoch`` into the next row; False, and the row not kept,
@@ -348,6 +364,16 @@ class _SnapshotRecorder:
             self.arrays["bias_grads"][layer][row] = gradients.biases[layer]
             self.arrays["probe_z"][layer][row] = trace.z[layer + 1][0]
             self.arrays["probe_a"][layer][row] = trace.a[layer + 1][0]
+        for conv, K in enumerate(self.network.kernels):
+            self.arrays["kernels"][conv][row] = K
+            self.arrays["kernel_biases"][conv][row] = self.network.kernel_biases[conv]
+            self.arrays["kernel_grads"][conv][row] = gradients.kernels[conv]
+            self.arrays["kernel_bias_grads"][conv][row] = gradients.kernel_biases[conv]
+        if trace.maps is not None:
+            for stage, maps in enumerate(trace.maps.a[1:]):
+                self.arrays["probe_maps"][stage][row] = maps[0]
+            for pool, winners in enumerate(w for w in trace.maps.winners if w is not None):
+                self.arrays["probe_winners"][pool][row] = winners[0]
 
     def layer_arrays(self) -> dict[str, list[np.ndarray]]:
         """The rows recorded (fewer than planned when a kept diverged run ended early)."""

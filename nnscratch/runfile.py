@@ -27,6 +27,7 @@ import numpy as np
 
 from nnscratch import checks
 from nnscratch.activations import HIDDEN_ACTIVATIONS
+from nnscratch.architecture import Architecture, Pool, parse_layers
 from nnscratch.datasets import DATASETS, MANY_CLASS_NAMES, MAX_CLASSES
 from nnscratch.files import atomic_file
 from nnscratch.initializers import INITIALIZERS
@@ -43,6 +44,11 @@ _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 FLAT_ARRAYS = ("train_loss", "train_accuracy", "test_loss", "test_accuracy", "snapshot_epochs",
                "probe_input", "probe_target", "X_train", "y_train", "X_test", "y_test")
 LAYER_ARRAYS = ("weights", "biases", "weight_grads", "bias_grads", "probe_z", "probe_a")
+# A CNN's besides (numbered per conv, per stage, per pool): its kernels and their gradients, the probe's
+# maps after each conv and pool, and each pool's winners, the flat index in its window (uint8).
+CONV_ARRAYS = ("kernels", "kernel_biases", "kernel_grads", "kernel_bias_grads")
+MAP_ARRAYS = ("probe_maps",)
+WINNER_ARRAYS = ("probe_winners",)
 
 
 class RunFileError(ValueError):
@@ -78,6 +84,16 @@ def _dataset(value) -> dict:
     return checked
 
 
+def _layers(value) -> str:
+    """A convolutional network's grammar, in its canonical form (a network of dense layers has none)."""
+    if not isinstance(value, str) or len(value) > 400:
+        raise ValueError(f"must be a text of the layer grammar, got {str(value)[:60]!r}")
+    architecture = parse_layers(value)
+    if not architecture.is_convolutional or architecture.text != value:
+        raise ValueError(f"{value[:60]!r} is not a convolutional network written as nnscratch writes one")
+    return value
+
+
 def _diverged(value) -> dict:
     if not isinstance(value, dict) or set(value) != {"epoch", "cause"}:
         raise ValueError(f"must be a mapping of epoch and cause, got {str(value)[:60]!r}")
@@ -105,8 +121,9 @@ METADATA_SCHEMA: dict[str, Callable] = {
     "dropout": checks.dropout,
     # A run kept to be compared though it diverged: the epoch it diverged at, and why.
     "diverged": _diverged,
+    "layers": _layers,
 }
-OPTIONAL_METADATA = ("dataset", "dropout", "diverged")
+OPTIONAL_METADATA = ("dataset", "dropout", "diverged", "layers")
 
 
 def check_metadata(metadata) -> dict:
@@ -125,6 +142,9 @@ def check_metadata(metadata) -> dict:
             checked[key] = METADATA_SCHEMA[key](value)
         except (ValueError, TypeError) as error:
             raise RunFileError(f"metadata entry {key!r}: {error}") from None
+    if "layers" in checked and list(parse_layers(checked["layers"]).dense) != checked["layer_sizes"]:
+        raise RunFileError(f"metadata entry 'layer_sizes': {checked['layer_sizes']} is not the dense part of "
+                           f"{checked['layers']}, {list(parse_layers(checked['layers']).dense)}")
     if checked["loss"] != OUTPUT_LAYERS[checked["output"]].loss_name:
         raise RunFileError(f"metadata entry 'loss': {checked['loss']!r} is not the loss of a "
                            f"{checked['output']} output")
@@ -141,7 +161,8 @@ def array_layout(metadata: dict) -> dict[str, tuple[np.dtype, tuple]]:
     """Dtype and shape of every array; a shape may name a free size: S snapshots, N training
     samples, M test samples, T the length of the test curves (0 or epochs + 1)."""
     sizes, epochs = metadata["layer_sizes"], metadata["epochs"]
-    f32, n_in, n_out = np.dtype("<f4"), sizes[0], sizes[-1]
+    architecture = architecture_of(metadata)
+    f32, n_in, n_out = np.dtype("<f4"), architecture.n_inputs, sizes[-1]
     layout = {
         "train_loss": (f32, (epochs + 1,)), "train_accuracy": (f32, (epochs + 1,)),
         "test_loss": (f32, ("T",)), "test_accuracy": (f32, ("T",)),
@@ -154,7 +175,21 @@ def array_layout(metadata: dict) -> dict[str, tuple[np.dtype, tuple]]:
         for name in LAYER_ARRAYS:
             layout[f"{name}_{layer}"] = (f32, ("S", fan_out, fan_in) if name in ("weights", "weight_grads")
                                          else ("S", fan_out))
+    for conv, shape in enumerate(architecture.kernel_shapes()):
+        for name in CONV_ARRAYS:
+            layout[f"{name}_{conv}"] = (f32, ("S", *shape) if name in ("kernels", "kernel_grads") else ("S", shape[0]))
+    maps = architecture.map_shapes()[1:]
+    for stage, shape in enumerate(maps):
+        layout[f"probe_maps_{stage}"] = (f32, ("S", *shape))
+    pooled = [shape for stage, shape in zip(architecture.stages, maps) if isinstance(stage, Pool)]
+    for pool, shape in enumerate(pooled):
+        layout[f"probe_winners_{pool}"] = (np.dtype("u1"), ("S", *shape))
     return layout
+
+
+def architecture_of(metadata: dict) -> Architecture:
+    """The network a run's checked metadata describes: its ``layers`` grammar, else its ``layer_sizes``."""
+    return parse_layers(metadata.get("layers", metadata["layer_sizes"]))
 
 
 def _free_size_bounds(metadata: dict) -> dict[str, tuple[Callable[[int], bool], str]]:
@@ -196,7 +231,7 @@ def _check_run_size(metadata: dict, free: dict[str, int], declared: int) -> None
     counted = metadata.get("dataset", {}).get("samples")
     if counted is not None and counted != samples:
         raise RunFileError(f"metadata entry 'dataset': {counted:,} samples, but the arrays hold {samples:,}")
-    need = checks.training_memory(metadata["layer_sizes"], samples, free["S"], metadata["epochs"])
+    need = sum(architecture_of(metadata).memory_parts(samples, free["S"], metadata["epochs"]).values())
     if need > checks.MEMORY_LIMIT:
         raise RunFileError(f"its arrays hold {free['S']:,} snapshots and {samples:,} samples "
                            f"({declared / 2**30:.2f} GiB), which no run can record: training it would need "
@@ -397,6 +432,10 @@ def check_values(metadata: dict, arrays: dict[str, np.ndarray]) -> None:
             raise RunFileError(f"array {name} is not training sample {metadata['probe_index']}")
     for name in ("y_train", "y_test"):
         _check_targets(name, arrays[name], metadata["output"])
+    for pool, stage in enumerate(architecture_of(metadata).pools):
+        if (arrays[f"probe_winners_{pool}"] >= stage.size ** 2).any():
+            raise RunFileError(f"array probe_winners_{pool} holds a winner past the {stage.size ** 2} cells of "
+                               f"a {stage.size}x{stage.size} window")
 
 
 def _check_targets(name: str, y: np.ndarray, output: str) -> None:

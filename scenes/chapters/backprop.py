@@ -25,7 +25,7 @@ from nnscratch.backprop import (
     example_gradients, explain_example, nearest_snapshot, steepest_early_snapshot, wish_terms,
 )
 from nnscratch.verdict import distinct
-from scenes.chapters.base import HistoryScene, output_names
+from scenes.chapters.base import HistoryScene, after_gone, gone_first, output_names
 from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.layout import GAP, Region, fit, fit_network, safe_area
 from scenes.mobjects.pixel_image import PixelImage
@@ -809,7 +809,7 @@ class BackpropScene(HistoryScene):
         """Fading out what the stage shows, but ``keep``."""
         gone = [part for part in self.panel if part not in keep]
         self.panel = VGroup(*keep)
-        return [FadeOut(part) for part in gone]
+        return [FadeOut(part, rate_func=gone_first) for part in gone]
 
     def term_code(self, terms: np.ndarray) -> list[str]:
         """The terms of a sum as Typst, signs between them, a few a line."""
@@ -880,7 +880,7 @@ class BackpropScene(HistoryScene):
         weights = net.recolour(self.weights_at(self.snapshot), self.weight_scale, WEIGHT_PALETTE,
                                layers=[self.output - 1])
         self.play(*self.clear_panel(), FadeOut(self.ring), weights, net.fade_edges(keep, FADED),
-                  TransformFromCopy(neuron, self.big), FadeIn(header), run_time=self.paced(0.8, 0.15))
+                  TransformFromCopy(neuron, self.big), FadeIn(header, rate_func=after_gone), run_time=self.paced(0.8, 0.15))
         self.ring = self.ring_around(neuron)
         # Each output's edge to this neuron becomes that output's wish beside it.
         edges = [net.edge_at(self.output, j, row) for j in range(len(wishes))]
@@ -1128,8 +1128,8 @@ class BackpropScene(HistoryScene):
             self.picked = self.picked_edge()
             self.play(Create(self.picked), run_time=0.5)
         # No one example now: its values, its wishes and its activations leave the network.
-        self.play(*self.clear_panel(), FadeIn(header), FadeOut(self.subtitle), FadeIn(subtitle), FadeIn(running),
-                  *self.example_leaves(), run_time=0.6)
+        self.play(*self.clear_panel(), FadeIn(header, rate_func=after_gone), *self.swap_subtitle(subtitle),
+                  FadeIn(running, rate_func=after_gone), *self.example_leaves(), run_time=0.9)
         self.subtitle = subtitle
 
         def show_first(shown: int):
@@ -1188,8 +1188,8 @@ class BackpropScene(HistoryScene):
         after = [W[self.snapshot + 1] for W in self.history.weights]
         shown = [FadeIn(part) for part in parts[2:]]
         stepped_subtitle = self.subtitles["stepped"]
-        self.play(net.recolour(after, self.weight_scale, WEIGHT_PALETTE), *shown, FadeOut(self.subtitle),
-                  FadeIn(stepped_subtitle), run_time=1.2)
+        self.play(net.recolour(after, self.weight_scale, WEIGHT_PALETTE), *shown, *self.swap_subtitle(stepped_subtitle),
+                  run_time=1.2)
         self.subtitle = stepped_subtitle
         if len(parts) > 2:  # how the run's own steps went, pointed at as it is said
             self.play(Indicate(parts[2], color=HIGHLIGHT, scale_factor=1.05), run_time=self.paced(0.8, 0.5))
@@ -1197,6 +1197,10 @@ class BackpropScene(HistoryScene):
                                                                                      scale_factor=1.05),
                   run_time=self.paced(0.6))
         self.panel.add(group, self.picked)
+
+    def swap_subtitle(self, subtitle) -> list:
+        """The subtitle under the title giving way to ``subtitle`` in its place, one after the other."""
+        return [FadeOut(self.subtitle, rate_func=gone_first), FadeIn(subtitle, rate_func=after_gone)]
 
     def example_leaves(self) -> list:
         """This example's picture, input values and wishes fading, its neurons going quiet."""
@@ -1216,7 +1220,8 @@ class BackpropScene(HistoryScene):
         subtitle = self.subtitles["after"]
         # The same example again, through the stepped weights.
         back = [FadeIn(part) for part in (self.image, net.input_labels) if part is not None and len(part)]
-        self.play(FadeOut(self.cost_formula), FadeIn(change), FadeOut(self.subtitle), FadeIn(subtitle), *back,
+        self.play(FadeOut(self.cost_formula, rate_func=gone_first), FadeIn(change, rate_func=after_gone),
+                  *self.swap_subtitle(subtitle), *back,
                   *(net.light_layer(layer, a) for layer, a in enumerate(self.after.a)), run_time=self.paced(1.5, 0.5))
         self.subtitle = subtitle
         self.cost_formula = change

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
-from manim import FadeTransform, Mobject, Wait
+from manim import FadeTransform, Mobject, Wait, smooth
 
 from nnscratch import RunSpec, TrainingHistory, record_run
 from scenes.camera import still
@@ -17,6 +17,19 @@ from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.network import NetworkMobject
 from scenes.mobjects.readout import Readout
 from scenes.mobjects.style import MAX_DRAWN_NEURONS
+
+
+# A play that puts one thing where another was: the old gone in the first part of it, the new coming
+# after, so the two never cross-fade into one unreadable block (rate functions for their animations).
+SWAP_SHARE = 0.35
+
+
+def gone_first(t: float) -> float:
+    return smooth(min(1.0, t / SWAP_SHARE))
+
+
+def after_gone(t: float) -> float:
+    return smooth(max(0.0, (t - SWAP_SHARE) / (1 - SWAP_SHARE)))
 
 
 class Progress(Protocol):

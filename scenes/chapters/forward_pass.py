@@ -13,11 +13,12 @@ import numpy as np
 from manim import (
     DOWN, LEFT, RIGHT, UP, AnimationGroup, Brace, Circle, Create, FadeIn, FadeOut, Indicate,
     LaggedStart, ShowPassingFlash, SurroundingRectangle, Transform, VGroup, Write,
-    ReplacementTransform, Succession, UpdateFromAlphaFunc, interpolate_color, WHITE,
+    ReplacementTransform, Succession, TransformMatchingShapes, UpdateFromAlphaFunc, interpolate_color, smooth,
+    WHITE,
 )
 
 from nnscratch.verdict import decision, judge
-from scenes.chapters.base import HistoryScene, drawn_pixels
+from scenes.chapters.base import HistoryScene, after_gone, drawn_pixels, gone_first
 from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.layer_product import LayerProduct, columns_shown, rows_shown
 from scenes.mobjects.layout import GAP, fit, fit_network, safe_area
@@ -476,7 +477,9 @@ class ForwardPassScene(HistoryScene):
         self.clear_said()
         product = self.products[layer]
         self.swap_equation(layer)
-        leaving = [FadeOut(self.product)] if self.product is not None else []
+        # The last layer's numbers gone before the new ones come to the same place.
+        leaving = [FadeOut(self.product, rate_func=gone_first)] if self.product is not None else []
+        arriving = after_gone if leaving else smooth
         self.product = product
         names = product.names[1:] if shape else product.names
         parts = VGroup(product.weights, product.inputs, product.plus, product.biases, product.equals,
@@ -489,7 +492,8 @@ class ForwardPassScene(HistoryScene):
         flights = [Transform(sources, targets, remover=True, path_arc=-0.6)] if len(sources) else []
         run_time = self.paced(1.2, 0.9) if shape else 1.2 * self.tempo
         self.play(*leaving, self.flash(layer - 1, run_time),
-                  LaggedStart(*(FadeIn(part, shift=DOWN * 0.1) for part in parts), lag_ratio=0.12, group=parts),
+                  LaggedStart(*(FadeIn(part, shift=DOWN * 0.1) for part in parts), lag_ratio=0.12, group=parts,
+                              rate_func=arriving),
                   *flights, run_time=run_time)
         # Each part on its own in the scene: Manim redraws, at every frame, all that follows the first
         # group holding something that moves, and the sums are written one by one while W stays still.
@@ -506,8 +510,8 @@ class ForwardPassScene(HistoryScene):
         if self.current_equation is None:
             self.play(Write(equation), run_time=0.8 * self.tempo)
         else:
-            self.play(FadeOut(self.current_equation, shift=UP * 0.15), FadeIn(equation, shift=UP * 0.15),
-                      run_time=0.4 * self.tempo)
+            # What the layers share stays put; only the layer's numbers (and its function) change.
+            self.play(TransformMatchingShapes(self.current_equation, equation), run_time=0.6 * self.tempo)
         self.current_equation = equation
 
     def show_shape(self, layer: int = 1) -> None:

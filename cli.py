@@ -37,8 +37,12 @@ from nnscratch.activations import HIDDEN_ACTIVATIONS
 from nnscratch.datasets import DATASETS, MANY_CLASS_NAMES, MAX_CLASSES, MAX_SAMPLES, TWO_D_DATASETS, train_size
 from nnscratch.files import OutputPathError, check_output_folder, check_output_path, new_folders
 from nnscratch.initializers import INITIALIZERS
+from nnscratch.losses import LOSSES
 from nnscratch.optimizers import OPTIMIZERS
-from scenes.chapters.catalogue import BY_NAME, CHAPTERS, EXPLAINER_DATASET, NAMES, Chapter, chapters_of
+from nnscratch.user_data import DEFAULT_IMAGE_SIZE, MAX_IMAGE_SIZE, MIN_IMAGE_SIZE
+from scenes.chapters.catalogue import (
+    BY_NAME, CHAPTERS, EXPLAINER_DATASET, NAMES, Chapter, chapters_of, planned_refusal, refusal_of,
+)
 from scenes.narration.speech import VOICES
 from scenes.output.settings import FORMATS, GIF_RATES, QUALITIES
 
@@ -225,8 +229,7 @@ def training_options(command, dataset: str = DEFAULTS.dataset):
     @functools.wraps(command)
     def with_dataset_defaults(*args, **options):
         ctx = click.get_current_context()
-        for field, value in nnscratch.dataset_defaults(options["dataset"], options.get("classes"),
-                                                       options["layers"]).items():
+        for field, value in defaults_of(ctx, options).items():
             if ctx.get_parameter_source(field) is click.core.ParameterSource.DEFAULT:
                 options[field] = value
         return command(*args, **options)
@@ -245,6 +248,15 @@ def training_options(command, dataset: str = DEFAULTS.dataset):
                      help="'sample' is two Gaussian blobs with one feature per input neuron; 'digits' is 10,000 "
                           "handwritten MNIST digits of 28x28 pixels; the others are 2-D. The options left out "
                           "take the dataset's defaults."),
+        click.option("--data", type=click.Path(path_type=str), default=None,
+                     help="Your own data instead of --dataset: a CSV with a header row, a .npz of X and y, or a folder "
+                          "with a subfolder of images per class (see the README)."),
+        click.option("--label", default=None, metavar="COLUMN",
+                     help="The CSV column --data predicts.  [default: the last]"),
+        click.option("--image-size", type=WholeNumber(MIN_IMAGE_SIZE, MAX_IMAGE_SIZE), default=DEFAULT_IMAGE_SIZE,
+                     show_default=True, help="The side, in pixels, a --data folder's images are resized to."),
+        click.option("--loss", type=click.Choice(list(LOSSES)), default=None,
+                     help="cross-entropy (default for classes) or mse (the one loss of a number to predict)."),
         click.option("--classes", type=WholeNumber(2, MAX_CLASSES), default=None,
                      help=f"Number of classes for {' and '.join(MANY_CLASS_NAMES)} (arms, clusters), 2 to "
                           f"{MAX_CLASSES}; the output layer left out follows it.  [default: 2]"),
@@ -275,6 +287,20 @@ def training_options(command, dataset: str = DEFAULTS.dataset):
                      help="Training sample whose activations are recorded."),
         click.option("--seed", type=WholeNumber(0, 2**32 - 1), default=DEFAULTS.seed, show_default=True),
     ])
+
+
+def defaults_of(ctx: click.Context, options: dict) -> dict[str, object]:
+    """The defaults of what the options train on: --data's (its file read once, here, before anything
+    else: a bad file is one line), else the --dataset's."""
+    data = options.get("data") if options.get("run_file") is None else None
+    if data is not None and ctx.get_parameter_source("dataset") is click.core.ParameterSource.COMMANDLINE:
+        raise click.BadParameter("--data trains on your own data and --dataset on a built-in set: give one of them",
+                                 param_hint="'--dataset'")
+    if options.get("data") is None and options.get("label") is not None:
+        raise click.BadParameter("--label names the target column of --data; give --data too", param_hint="'--label'")
+    with as_bad("--data", (nnscratch.UserDataError,)):
+        return nnscratch.spec_defaults(options["dataset"], options.get("classes"), data, options.get("label"),
+                                       options["image_size"], options["layers"])
 
 
 def cluster_options(command):
@@ -716,7 +742,8 @@ def train(out: Path, **options) -> None:
         history.save(out)
     layers = architecture.parse_layers(spec.layers)
     shown_layers = layers.text if layers.is_convolutional else list(spec.layers)
-    click.echo(f"trained {shown_layers} {spec.activation} on {spec.dataset} for {spec.epochs} epochs in "
+    trained_on = one_line(Path(spec.data).name) if spec.data is not None else spec.dataset
+    click.echo(f"trained {shown_layers} {spec.activation} on {trained_on} for {spec.epochs} epochs in "
                f"{elapsed:.2f} s: {history.metrics_words()}; saved {one_line(str(out))}")
 
 
@@ -810,11 +837,20 @@ def refuse_convolutions(scenes: list[str], option: str, convolutional: bool) -> 
                                  param_hint=f"'{option}'")
 
 
-def refused_for(chapters: list[Chapter], option: str, dataset: str, layer_sizes) -> None:
-    for chapter in chapters:
-        why = chapter.refusal(dataset, layer_sizes)
-        if why is not None:
-            raise click.BadParameter(why, param_hint=f"'{option}'")
+def refused_before_training(chapters: list[Chapter], option: str, options: dict) -> None:
+    """Refuse chapters that cannot tell the run the options will train (on --data, or the --dataset)."""
+    with as_bad("--data", (nnscratch.UserDataError,)):
+        why = planned_refusal(chapters, options["dataset"], options["layers"], options.get("data"),
+                              options.get("label"), options["image_size"], options.get("loss"))
+    if why is not None:  # before training, the option that chose the run is named: --loss, --data or --dataset
+        named = "loss" if "--loss" in why else "data" if options.get("data") is not None else "dataset"
+        raise click.BadParameter(why, param_hint=f"'{option if option != '--dataset' else flag(named)}'")
+
+
+def refused_run(chapters: list[Chapter], option: str, run) -> None:
+    why = next((why for why in (refusal_of(chapter, run) for chapter in chapters) if why is not None), None)
+    if why is not None:
+        raise click.BadParameter(why, param_hint=f"'{option}'")
 
 
 def chapter_command(chapter: Chapter):
@@ -826,11 +862,11 @@ def chapter_command(chapter: Chapter):
             refuse_convolutions([chapter.name], "--layers", nnscratch.is_convolutional(options["layers"]))
         check_extras(chapter.name, extras, options)
         if options["run_file"] is None:
-            refused_for([chapter], "--dataset", options["dataset"], options["layers"])
+            refused_before_training([chapter], "--dataset", options)
 
         def check_run(run) -> None:
             refuse_convolutions([chapter.name], "--run", run.is_convolutional)
-            refused_for([chapter], "--run", run.dataset_name, run.layer_sizes)
+            refused_run([chapter], "--run", run)
 
         history = obtain_history(ctx, options, chapter.file_stem, check_run)
         check_extras(chapter.name, extras, options, history)
@@ -876,11 +912,11 @@ def render_explainer(ctx: click.Context, chapters: list[str] | None, shared: Pat
     if options["run_file"] is None:
         refuse_convolutions(told, "--layers", nnscratch.is_convolutional(options["layers"]))
     if options["run_file"] is None and chapters:  # refused before training
-        refused_for(chapters_of(chapters), "--chapters", options["dataset"], options["layers"])
+        refused_before_training(chapters_of(chapters), "--chapters", options)
 
     def check_run(run) -> None:
         refuse_convolutions(told, "--run", run.is_convolutional)
-        refused_for(chapters_of(chapters) if chapters else [], "--chapters", run.dataset_name, run.layer_sizes)
+        refused_run(chapters_of(chapters) if chapters else [], "--chapters", run)
 
     history = obtain_history(ctx, options, "explainer", check_run)
     if any(chapter.surface for chapter in chapters_of(chapters, history)):
@@ -902,7 +938,7 @@ def render_explainer(ctx: click.Context, chapters: list[str] | None, shared: Pat
 @click.option("--vary", type=Variation(), default=None,
               help="The option the runs differ in and its 2 to 4 values, e.g. lr=0.01,0.1,1 or "
                    "activation=sigmoid,tanh,relu; one of activation, init, lr, optimizer, dropout, batch-size, "
-                   "l1, l2. Every other training option is shared.")
+                   "l1, l2, loss. Every other training option is shared.")
 @click.option("--runs", "run_files", type=RUN_FILES, default=None,
               help="Replay 2 to 4 saved runs of one network on the same data instead of training, e.g. a.npz,b.npz.")
 @click.option("--out-dir", type=click.Path(path_type=Path), default=None,

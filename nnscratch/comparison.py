@@ -92,6 +92,7 @@ VARIABLES: dict[str, Variable] = {variable.option: variable for variable in (
     Variable("batch-size", "batch_size", "batch_size", checks.parse_whole, "batch sizes", "batch {}"),
     Variable("l1", "l1", "l1", checks.parse_decimal, "L1 strengths", "l1 {}"),
     Variable("l2", "l2", "l2", checks.parse_decimal, "L2 strengths", "l2 {}"),
+    Variable("loss", "loss", "loss", str, "loss functions", "{}"),
 )}
 
 
@@ -202,6 +203,7 @@ def _shared_setup(histories: Sequence[TrainingHistory], names: Sequence[str]) ->
             raise ComparisonError(f"{name} has layers {history.layer_sizes}, {names[0]} {first.layer_sizes}: "
                                   "compared runs share their network")
         if history.metadata.get("dataset") != first.metadata.get("dataset") or \
+                history.metadata.get("data") != first.metadata.get("data") or \
                 not np.array_equal(history.X_train, first.X_train):
             raise ComparisonError(f"{name} was trained on other data than {names[0]}: compared runs share their data")
 

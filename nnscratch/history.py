@@ -10,6 +10,7 @@ import numpy as np
 
 from nnscratch.architecture import Architecture
 from nnscratch.datasets import class_names, image_shape_of, what_it_learned
+from nnscratch.losses import loss_choice
 from nnscratch.network import NeuralNetwork
 from nnscratch.runfile import (
     CONV_ARRAYS, FLAT_ARRAYS, LAYER_ARRAYS, MAP_ARRAYS, WINNER_ARRAYS, RunFileError, architecture_of, check_metadata,
@@ -138,23 +139,83 @@ class TrainingHistory:
         return self.metadata.get("dataset", {}).get("name")
 
     @property
+    def user_data(self) -> dict | None:
+        """The record of the user's own data the run trained on (file, names, scaling), else None."""
+        return self.metadata.get("data")
+
+    @property
+    def data_name(self) -> str:
+        """What the run trained on, as a line says it: the dataset's name, or the user's file."""
+        return self.user_data["file"] if self.user_data else (self.dataset_name or "data of its own")
+
+    @property
+    def regression(self) -> bool:
+        """True when the run predicts a real-valued target (an identity output, mean squared error)."""
+        return self.output_activation == "identity"
+
+    @property
+    def loss_choice(self) -> str | None:
+        """The ``--loss`` the run was trained with: None for the one that pairs with its output, or "mse"."""
+        return loss_choice(self.output_activation, self.metadata["loss"])
+
+    @property
     def class_names(self) -> tuple[str, ...]:
         """The names of the run's classes, label order (empty for real-valued outputs)."""
         if self.output_activation == "identity":
             return ()
+        if self.user_data is not None:
+            return tuple(self.user_data["classes"])
         return class_names(self.dataset_name, 2 if self.output_activation == "sigmoid" else self.layer_sizes[-1])
+
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        """The names of the inputs, when the data named them (a table's columns); else empty."""
+        return tuple((self.user_data or {}).get("features", ()))
+
+    @property
+    def target_name(self) -> str | None:
+        """What the user's data calls its target (a table's label column), else None."""
+        return self.user_data["target"] if self.user_data else None
 
     @property
     def image_shape(self) -> tuple[int, int] | None:
         """Rows and columns of pixels when the run's inputs are images (the digits), else None."""
         if self.is_convolutional:
             return self.architecture.image.rows, self.architecture.image.cols
+        if self.user_data is not None:
+            shape = self.user_data.get("image_shape")
+            return tuple(shape) if shape is not None else None
         return image_shape_of(self.dataset_name, self.layer_sizes[0])
+
+    def raw_inputs(self, X: np.ndarray) -> np.ndarray:
+        """Inputs as the user's data wrote them (the run trained on them standardised, or pixels in 0-1)."""
+        data = self.user_data
+        if data is None:
+            return np.asarray(X, dtype=float)
+        return np.asarray(X, dtype=float) * np.array(data["feature_scale"]) + np.array(data["feature_mean"])
+
+    def raw_targets(self, y: np.ndarray) -> np.ndarray:
+        """A real-valued target (or prediction) in the user's own units."""
+        data = self.user_data or {}
+        return np.asarray(y, dtype=float) * data.get("target_scale", 1.0) + data.get("target_mean", 0.0)
+
+    def r_squared(self, snapshot: int = -1, test: bool = False) -> float:
+        """The coefficient of determination of a real-valued target at a snapshot: 1 - the squared error of
+        the predictions over the target's own variance (1 is perfect, 0 no better than guessing the mean)."""
+        X, y = (self.X_test, self.y_test) if test else (self.X_train, self.y_train)
+        predicted = self.network_at(snapshot).forward(X.astype(float))
+        y = y.astype(float)
+        spread = float(((y - y.mean()) ** 2).sum())
+        return 1.0 - float(((predicted - y) ** 2).sum()) / spread if spread > 0 else float("nan")
 
     def metrics_words(self, epoch: int = -1) -> str:
         """Loss and accuracy after ``epoch`` epochs, as one line says them: "loss 0.2139, accuracy 92.5%
         (test 91.3%)" (no accuracy for real-valued targets)."""
         text = f"loss {self.train_loss[epoch]:.4f}"
+        snapshot = {0: 0, -1: -1, self.epochs: -1}.get(epoch)
+        if self.regression and self.user_data is not None and snapshot is not None:
+            return text + f", R² {self.r_squared(snapshot):.3f}" + (
+                f" (test {self.r_squared(snapshot, test=True):.3f})" if self.has_test and snapshot == -1 else "")
         if not math.isnan(self.train_accuracy[epoch]):
             text += f", accuracy {self.train_accuracy[epoch]:.1%}"
         if self.has_test and epoch == -1 and not math.isnan(self.test_accuracy[-1]):
@@ -169,20 +230,37 @@ class TrainingHistory:
             ("layers", f"{meta['layers'] if self.is_convolutional else meta['layer_sizes']} "
                        f"({self.network_at().n_parameters:,} parameters)"),
             ("activation", f"{self.activation} hidden, {self.output_activation} output, {meta.get('loss', '?')} loss"),
+            *([self._user_data_row()] if self.user_data else []),
             ("init", meta["weight_init"]),
             ("training", f"{self.optimizer}, lr {self.learning_rate}, batch {self.batch_size or 'full'}, "
                          f"l1 {meta['l1']}, l2 {meta['l2']}, dropout {meta.get('dropout', 0)}, seed {meta['seed']}"),
             ("data", f"{dataset.get('name', '?')}{classes}: {len(self.X_train)} train, {len(self.X_test)} test, "
-                     f"noise {dataset.get('noise', '?')}"),
+                     f"noise {dataset.get('noise', '?')}" if not self.user_data else
+                     f"{self.user_data['file']} ({self.user_data['kind']}): {len(self.X_train)} train, "
+                     f"{len(self.X_test)} test"),
             ("epochs", f"{self.epochs} ({self.n_snapshots} snapshots)"),
             ("first", self.metrics_words(0)),
             ("final", self.metrics_words()),
             *([("diverged", self.diverged["cause"])] if self.diverged else []),
         ]
 
+    def _user_data_row(self) -> tuple[str, str]:
+        data = self.user_data
+        if self.regression:
+            return "task", f"regression: predicts {data['target']} (a number) from {self._inputs_named()}"
+        return "classes", f"{len(data['classes'])} ({', '.join(data['classes'])}) from {self._inputs_named()}"
+
+    def _inputs_named(self) -> str:
+        if self.image_shape is not None:
+            return f"images of {self.image_shape[0]}x{self.image_shape[1]} pixels"
+        names = self.feature_names
+        return ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+
     @property
     def learned_kind(self) -> str | None:
         """How what the network learned can be drawn: "images", "plane" or None (``what_it_learned``)."""
+        if self.image_shape is not None:
+            return "images"
         return what_it_learned(self.dataset_name, self.layer_sizes)
 
     def network_at(self, snapshot: int = -1) -> NeuralNetwork:
@@ -191,6 +269,7 @@ class TrainingHistory:
         network = NeuralNetwork(
             meta.get("layers", meta["layer_sizes"]), activation=meta["activation"], weight_init=meta["weight_init"],
             output=meta["output"], optimizer=meta["optimizer"], l1=meta["l1"], l2=meta["l2"], seed=meta["seed"],
+            loss=self.loss_choice,
         )
         network.copy_parameters_from([W[snapshot] for W in self.weights], [b[snapshot] for b in self.biases],
                                      [K[snapshot] for K in self.kernels], [b[snapshot] for b in self.kernel_biases])

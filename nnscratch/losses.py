@@ -90,6 +90,34 @@ def mean_squared_error_by_output(a: np.ndarray, y: np.ndarray) -> np.ndarray:
     return 2.0 * (a - y) / a.size
 
 
+def _sigmoid_mse(z: np.ndarray, y: np.ndarray) -> float:
+    return float(np.mean((sigmoid(z) - y) ** 2))
+
+
+def _sigmoid_mse_stacked(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return ((sigmoid(z) - y) ** 2).mean(axis=(1, 2))
+
+
+def _sigmoid_mse_gradient(z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return 2.0 * (a - y) / a.size * a * (1.0 - a)
+
+
+def _softmax_mse(z: np.ndarray, y: np.ndarray) -> float:
+    return float(np.mean((softmax(z) - y) ** 2))
+
+
+def _softmax_mse_stacked(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    # The outputs are axis 1 of (networks, outputs, samples): the softmax runs along it.
+    shifted = np.exp(z - z.max(axis=1, keepdims=True))
+    return ((shifted / shifted.sum(axis=1, keepdims=True) - y) ** 2).mean(axis=(1, 2))
+
+
+def _softmax_mse_gradient(z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    # dC/dz_i = a_i (g_i - sum_j g_j a_j), the softmax's Jacobian applied to g = dC/da.
+    wish = 2.0 * (a - y) / a.size
+    return a * (wish - (wish * a).sum(axis=1, keepdims=True))
+
+
 OUTPUT_LAYERS: dict[str, OutputLayer] = {
     "sigmoid": OutputLayer(sigmoid, binary_cross_entropy, binary_cross_entropy_gradient, "binary cross-entropy",
                            binary_cross_entropy_by_output, binary_cross_entropy_stacked),
@@ -98,3 +126,34 @@ OUTPUT_LAYERS: dict[str, OutputLayer] = {
     "identity": OutputLayer(identity, mean_squared_error, mean_squared_error_gradient, "mean squared error",
                             mean_squared_error_by_output, mean_squared_error_stacked),
 }
+
+# The losses a user may choose (``--loss``): cross-entropy is the one that pairs with the output's
+# activation above (binary for one sigmoid output); mse is mean squared error on the activated outputs,
+# TensorFlow Playground's only loss. A real-valued target has mean squared error alone.
+LOSSES = ("cross-entropy", "mse")
+MSE_NAME = "mean squared error"
+SQUARED_OUTPUTS: dict[str, OutputLayer] = {
+    "sigmoid": OutputLayer(sigmoid, _sigmoid_mse, _sigmoid_mse_gradient, MSE_NAME, mean_squared_error_by_output,
+                           _sigmoid_mse_stacked),
+    "softmax": OutputLayer(softmax, _softmax_mse, _softmax_mse_gradient, MSE_NAME, mean_squared_error_by_output,
+                           _softmax_mse_stacked),
+    "identity": OUTPUT_LAYERS["identity"],
+}
+
+
+def output_layer(output: str, loss: str | None = None) -> OutputLayer:
+    """The output layer of activation ``output`` trained with ``loss`` (None: the one that pairs with it)."""
+    if loss == "mse":
+        return SQUARED_OUTPUTS[output]
+    if loss == "cross-entropy" and output == "identity":
+        raise ValueError("a real-valued (identity) output is trained with mse; cross-entropy needs classes")
+    return OUTPUT_LAYERS[output]
+
+
+def loss_choice(output: str, loss_name: str) -> str | None:
+    """The ``--loss`` a run's recorded ``loss_name`` was, for an ``output``; ValueError if they cannot pair."""
+    if loss_name == OUTPUT_LAYERS[output].loss_name:
+        return None
+    if loss_name == MSE_NAME:
+        return "mse"
+    raise ValueError(f"{loss_name!r} is not a loss of a {output} output")

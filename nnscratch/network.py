@@ -19,7 +19,7 @@ from nnscratch.activations import HIDDEN_ACTIVATIONS
 from nnscratch.architecture import EVALUATION_CHUNK, Architecture, parse_layers
 from nnscratch.conv import MapsTrace, flatten, maps_backward, maps_forward
 from nnscratch.initializers import INITIALIZERS
-from nnscratch.losses import OUTPUT_LAYERS
+from nnscratch.losses import LOSSES, OUTPUT_LAYERS, output_layer
 from nnscratch.optimizers import OPTIMIZERS
 
 @dataclass
@@ -94,6 +94,9 @@ class NeuralNetwork:
         are scaled by 1 / (1 - dropout)), drawn from the network's generator; evaluation keeps them all.
     seed : int or None
         Seeds the network's own generator, used for the initial weights and mini-batch order.
+    loss : {'cross-entropy', 'mse'} or None
+        The loss: None (or cross-entropy) is the one that pairs with the output; mse is mean
+        squared error on the activated outputs.
     optimizer_options : dict or None
         The optimizer's hyper-parameters: ``beta`` for momentum, ``rho`` and ``eps`` for
         RMSprop, ``beta1``, ``beta2`` and ``eps`` for Adam.
@@ -111,6 +114,7 @@ class NeuralNetwork:
         seed: int | None = 42,
         optimizer_options: dict | None = None,
         dropout: float = 0.0,
+        loss: str | None = None,
     ) -> None:
         self.architecture: Architecture = parse_layers(layer_sizes)
         self.layer_sizes = list(self.architecture.dense)
@@ -125,6 +129,7 @@ class NeuralNetwork:
             raise ValueError(f"{optimizer} takes no option among {sorted(optimizer_options)}") from None
         if output is not None:
             checks.one_of("output", output, OUTPUT_LAYERS)
+        self.loss_choice = None if loss is None else checks.one_of("loss", loss, LOSSES)
         self._output_fixed = output is not None
         self.output_name = output or ("sigmoid" if self.layer_sizes[-1] == 1 else "softmax")
         self.l1 = checks.regularization("l1", l1)
@@ -141,7 +146,7 @@ class NeuralNetwork:
 
     @property
     def output_layer(self):
-        return OUTPUT_LAYERS[self.output_name]
+        return output_layer(self.output_name, self.loss_choice)
 
     @property
     def n_parameters(self) -> int:

@@ -15,9 +15,14 @@ from nnscratch.datasets import (
 )
 from nnscratch.history import TrainingHistory
 from nnscratch.initializers import INITIALIZERS
+from nnscratch.losses import LOSSES
 from nnscratch.network import NeuralNetwork
 from nnscratch.optimizers import OPTIMIZERS
 from nnscratch.recorder import TrainingPlan, snapshot_schedule, train
+from nnscratch.user_data import (
+    DEFAULT_IMAGE_SIZE, MAX_IMAGE_SIZE, MIN_IMAGE_SIZE, UserData, UserDataError, data_metadata, load_user_data,
+    split_user_data,
+)
 
 
 class SpecError(ValueError):
@@ -73,6 +78,30 @@ def dataset_defaults(dataset: str, classes: int | None = None, layers=None) -> d
     return defaults
 
 
+def data_defaults(data: UserData) -> dict[str, object]:
+    """The fields a run on the user's ``data`` takes when they are not given: every sample, a network that
+    fits its features and classes (one identity output for a real target). Tables train as the 2-D sets
+    do (tanh and Adam), images as the digits' 16-16 sigmoid network (by Adam, on mini-batches of 32)."""
+    outputs = 1 if data.regression else fitting_outputs(data.n_classes)[0]
+    samples = min(data.n_samples, checks.MAX_SAMPLES)
+    if data.image_shape is not None:
+        # The digits' network, by Adam: a folder of a few dozen pictures gives plain SGD's mini-batches too
+        # few steps (circles against squares, 16 images of 8x8: 54% after 100 epochs of SGD, 100% with Adam).
+        return {"layers": (data.n_features, 16, 16, outputs), "activation": "sigmoid", "optimizer": "adam",
+                "learning_rate": 0.01, "epochs": 100, "batch_size": 32, "samples": samples}
+    return {"layers": (data.n_features, 8, 8, outputs), "activation": "tanh", "optimizer": "adam",
+            "learning_rate": 0.02, "epochs": 1000, "samples": samples}
+
+
+def spec_defaults(dataset: str, classes: int | None = None, data: str | None = None, label: str | None = None,
+                  image_size: int = DEFAULT_IMAGE_SIZE, layers=None) -> dict[str, object]:
+    """The defaults a run takes for what is not given: the user's ``data``'s (read here; UserDataError if it
+    cannot be), else the ``dataset``'s (a convolutional network's when ``layers`` are one)."""
+    if data is None:
+        return dataset_defaults(dataset, classes, layers)
+    return data_defaults(load_user_data(data, label, image_size))
+
+
 @dataclass(frozen=True)
 class RunSpec:
     """Architecture, data and training of one run; the defaults make the built-in default video.
@@ -99,6 +128,24 @@ class RunSpec:
     seed: int = 42
     classes: int | None = None
     dropout: float = 0.0
+    data: str | None = None  # the user's own data (a CSV, .npy, .npz or folder of images) instead of dataset
+    label: str | None = None  # the CSV column of the target (None: the last)
+    image_size: int = DEFAULT_IMAGE_SIZE  # the side, in pixels, a folder's images are resized to
+    loss: str | None = None  # "cross-entropy" or "mse"; None: cross-entropy for classes, mse for a real target
+
+    @classmethod
+    def for_data(cls, data: str, **given) -> "RunSpec":
+        """A spec for the user's ``data``: the fields ``given``, else the data's (``data_defaults``), else
+        RunSpec's. UserDataError when the data cannot be read."""
+        loaded = load_user_data(data, given.get("label"), given.get("image_size", DEFAULT_IMAGE_SIZE))
+        return cls(data=data, **{**data_defaults(loaded), **given})
+
+    def user_data(self) -> UserData:
+        """The user's data this spec trains on (read once per process); SpecError naming --data if unusable."""
+        try:
+            return load_user_data(self.data, self.label, self.image_size)
+        except UserDataError as error:
+            raise SpecError("data", str(error)) from None
 
     @classmethod
     def for_dataset(cls, dataset: str, **given) -> "RunSpec":
@@ -116,12 +163,16 @@ class RunSpec:
         """
         for field in fields(self):
             value = getattr(self, field.name)
-            if value is None and field.name in ("noise", "batch_size", "classes"):
+            if value is None and field.name in ("noise", "batch_size", "classes", "data", "label", "loss"):
                 continue
             try:
                 FIELD_CHECKS[field.name](value)
             except (ValueError, TypeError) as error:
                 raise SpecError(field.name, str(error)) from None
+        if self.data is not None:
+            return self._check_with_data()
+        if self.label is not None:
+            raise SpecError("label", "--label names the target column of --data; give --data too")
         architecture = parse_layers(self.layers)
         n_in, n_out = architecture.n_inputs, architecture.dense[-1]
         features = FEATURES.get(self.dataset)
@@ -156,11 +207,65 @@ class RunSpec:
             raise SpecError("test_fraction", str(error)) from None
         if self.probe >= n_train:
             raise SpecError("probe", f"there are {n_train} training samples, so the probe must be below {n_train}")
+        self._check_memory()
+        return self
+
+    def _check_memory(self) -> None:
         try:
-            architecture.memory_budget(self.samples, len(snapshot_schedule(self.epochs)), self.epochs)
+            parse_layers(self.layers).memory_budget(self.samples, len(snapshot_schedule(self.epochs)), self.epochs)
         except ValueError as error:
             raise SpecError("layers", str(error)) from None
+
+    def _check_with_data(self) -> "RunSpec":
+        """The checks of ``check`` for a run on the user's data: the network fits its features and
+        classes (or its real target), the samples are there, and the loss suits the task."""
+        data = self.user_data()
+        if self.classes is not None:
+            own = "it has none: its target is a number" if data.regression else f"{data.n_classes}"
+            raise SpecError("classes", f"the classes of {data.source} are its own ({own}); leave --classes out")
+        if self.noise not in (None, 0):
+            raise SpecError("noise", f"nnscratch adds no noise to your data ({data.source}); leave --noise out")
+        architecture = parse_layers(self.layers)
+        if architecture.is_convolutional:  # the scenes and the grammar's image sizes know only the digits yet
+            raise SpecError("layers", f"convolutional networks train on the shipped digits for now, not on "
+                                      f"{data.source}; give dense layers (e.g. {data.n_features},16,16,...)")
+        n_in, n_out = architecture.n_inputs, architecture.dense[-1]
+        if n_in != data.n_features:
+            what = (f"images of {data.image_shape[0]}x{data.image_shape[1]} pixels" if data.image_shape
+                    else f"{data.n_features} feature columns")
+            raise SpecError("layers", f"{data.source} has {what}, so the input layer must be {data.n_features} "
+                                      f"(got {n_in})")
+        if data.regression:
+            if n_out != 1:
+                raise SpecError("layers", f"{data.source} has a real-valued target ({data.target_name!r}), so the "
+                                          f"output layer must be 1 (an identity neuron), got {n_out}")
+            if self.loss == "cross-entropy":
+                raise SpecError("loss", f"{data.source} has a real-valued target ({data.target_name!r}): it is "
+                                        "learned with mse; cross-entropy needs classes")
+        elif n_out not in fitting_outputs(data.n_classes):
+            choices = " or ".join(f"{size} ({'sigmoid' if size == 1 else 'softmax'})"
+                                  for size in fitting_outputs(data.n_classes))
+            raise SpecError("layers", f"{data.source} has {data.n_classes} classes, so the output layer must be "
+                                      f"{choices}, got {n_out}")
+        if data.n_samples < 4:
+            raise SpecError("data", f"{data.source} has {data.n_samples} samples; a run needs at least 4")
+        try:
+            from nnscratch.user_data import checked_samples as data_samples
+
+            data_samples(data, self.samples)
+            n_train = checked_split(self.samples, self.test_fraction, max(data.n_classes, 1))
+        except ValueError as error:
+            raise SpecError("samples" if "--samples" in str(error) else "test_fraction", str(error)) from None
+        if self.probe >= n_train:
+            raise SpecError("probe", f"there are {n_train} training samples, so the probe must be below {n_train}")
+        self._check_memory()
         return self
+
+
+def _text(name: str, value) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a text, got {value!r}")
+    return value
 
 
 FIELD_CHECKS: dict[str, Callable] = {
@@ -181,6 +286,10 @@ FIELD_CHECKS: dict[str, Callable] = {
     "seed": lambda v: checks.whole_number("the seed", v, 0, 2**32 - 1),
     "classes": lambda v: checks.whole_number("the number of classes", v, 2),
     "dropout": checks.dropout,
+    "data": lambda v: _text("the data's path", v),
+    "label": lambda v: _text("the label column", v),
+    "image_size": lambda v: checks.whole_number("the image size", v, MIN_IMAGE_SIZE, MAX_IMAGE_SIZE),
+    "loss": lambda v: checks.one_of("loss", v, LOSSES),
 }
 
 
@@ -197,11 +306,12 @@ def prepare_run(spec: RunSpec = RunSpec(), keep_diverged: bool = False) -> Prepa
     """Check ``spec``, make its dataset and build its network, as ``record_run`` does before training
     (the dashboard trains the same network a step at a time)."""
     spec.check()
+    if spec.data is not None:
+        return _prepare_user_run(spec, keep_diverged)
     architecture = parse_layers(spec.layers)
     data = make_dataset(spec.dataset, spec.samples, spec.noise, spec.test_fraction, spec.seed,
                         n_features=architecture.n_inputs, classes=spec.classes)
-    network = NeuralNetwork(architecture, activation=spec.activation, weight_init=spec.weight_init,
-                            optimizer=spec.optimizer, l1=spec.l1, l2=spec.l2, seed=spec.seed, dropout=spec.dropout)
+    network = _network(spec)
     dataset_info = {"dataset": {"name": data.name, "samples": spec.samples, "noise": data.noise,
                                 "test_fraction": spec.test_fraction}}
     classes = checked_classes(spec.dataset, spec.classes)
@@ -222,3 +332,24 @@ def record_run(spec: RunSpec = RunSpec(), on_epoch: Callable[[int, float, float]
     data, network, plan, dataset_info = prepare_run(spec, keep_diverged)
     return train(network, data.X_train, data.y_train, plan, X_test=data.X_test, y_test=data.y_test,
                  on_epoch=on_epoch, metadata=dataset_info)
+
+
+def _network(spec: RunSpec, output: str | None = None) -> NeuralNetwork:
+    return NeuralNetwork(parse_layers(spec.layers), activation=spec.activation, weight_init=spec.weight_init,
+                         optimizer=spec.optimizer, l1=spec.l1, l2=spec.l2, seed=spec.seed, dropout=spec.dropout,
+                         output=output, loss=spec.loss)
+
+
+def _prepare_user_run(spec: RunSpec, keep_diverged: bool) -> PreparedRun:
+    """``prepare_run`` on the user's data: drawn, split and scaled by ``split_user_data``, its names and
+    scaling kept in the run's ``data`` entry."""
+    data = spec.user_data()
+    dataset, scaling = split_user_data(data, spec.samples, spec.test_fraction, spec.seed)
+    if not data.regression and len(np.unique(dataset.y_train)) < 2:
+        raise SpecError("samples", f"the {len(dataset.y_train):,} training samples drawn are all of one class, so "
+                                   "there is nothing to tell apart; use more samples or a smaller test fraction")
+    output = "identity" if data.regression else ("sigmoid" if spec.layers[-1] == 1 else "softmax")
+    metadata = {"data": data_metadata(data, scaling, spec.samples, spec.test_fraction)}
+    plan = TrainingPlan(epochs=spec.epochs, learning_rate=spec.learning_rate, batch_size=spec.batch_size,
+                        probe_index=spec.probe, keep_diverged=keep_diverged)
+    return PreparedRun(dataset, _network(spec, output), plan, metadata)

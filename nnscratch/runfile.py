@@ -31,7 +31,8 @@ from nnscratch.architecture import Architecture, Pool, parse_layers
 from nnscratch.datasets import DATASETS, MANY_CLASS_NAMES, MAX_CLASSES
 from nnscratch.files import atomic_file
 from nnscratch.initializers import INITIALIZERS
-from nnscratch.losses import OUTPUT_LAYERS
+from nnscratch.losses import OUTPUT_LAYERS, loss_choice
+from nnscratch.user_data import check_data_entry
 from nnscratch.optimizers import OPTIMIZERS
 
 FORMAT_VERSION = 1
@@ -122,8 +123,10 @@ METADATA_SCHEMA: dict[str, Callable] = {
     # A run kept to be compared though it diverged: the epoch it diverged at, and why.
     "diverged": _diverged,
     "layers": _layers,
+    # The user's own data (instead of "dataset"): its file, names and scaling; checked with the network below.
+    "data": lambda v: v,
 }
-OPTIONAL_METADATA = ("dataset", "dropout", "diverged", "layers")
+OPTIONAL_METADATA = ("dataset", "dropout", "diverged", "layers", "data")
 
 
 def check_metadata(metadata) -> dict:
@@ -145,9 +148,18 @@ def check_metadata(metadata) -> dict:
     if "layers" in checked and list(parse_layers(checked["layers"]).dense) != checked["layer_sizes"]:
         raise RunFileError(f"metadata entry 'layer_sizes': {checked['layer_sizes']} is not the dense part of "
                            f"{checked['layers']}, {list(parse_layers(checked['layers']).dense)}")
-    if checked["loss"] != OUTPUT_LAYERS[checked["output"]].loss_name:
+    try:
+        loss_choice(checked["output"], checked["loss"])
+    except ValueError:
         raise RunFileError(f"metadata entry 'loss': {checked['loss']!r} is not the loss of a "
-                           f"{checked['output']} output")
+                           f"{checked['output']} output") from None
+    if "data" in checked:
+        if "dataset" in checked:
+            raise RunFileError("the metadata has both a dataset and data of the user's; a run has one")
+        try:
+            checked["data"] = check_data_entry(checked["data"], checked["layer_sizes"], checked["output"])
+        except (ValueError, TypeError) as error:
+            raise RunFileError(f"metadata entry 'data': {error}") from None
     classes = checked.get("dataset", {}).get("classes")
     if classes is not None and (checked["output"] != "softmax" or checked["layer_sizes"][-1] != classes):
         raise RunFileError(f"metadata entry 'dataset': {classes} classes need an output layer of {classes} "
@@ -192,13 +204,18 @@ def architecture_of(metadata: dict) -> Architecture:
     return parse_layers(metadata.get("layers", metadata["layer_sizes"]))
 
 
+def _entry(metadata: dict) -> dict:
+    """What the metadata says of the data: the built-in dataset's entry, or the user's data's."""
+    return metadata.get("dataset", metadata.get("data", {}))
+
+
 def _free_size_bounds(metadata: dict) -> dict[str, tuple[Callable[[int], bool], str]]:
     """For each free size, whether a run of this metadata can have it, and what it can have:
     the recorder keeps at most MAX_SNAPSHOTS snapshots at distinct epochs from 0 to the last
     (a kept diverged run fewer), and the dataset entry, when there is one, counts the samples."""
     epochs = metadata["epochs"]
     snapshots = min(epochs + 1, checks.MAX_SNAPSHOTS)
-    samples = metadata.get("dataset", {}).get("samples", checks.MAX_SAMPLES)
+    samples = _entry(metadata).get("samples", checks.MAX_SAMPLES)
     return {
         "S": (lambda n: 1 <= n <= snapshots, f"a run of {epochs:,} epochs records 1 to {snapshots} snapshots"),
         "N": (lambda n: 2 <= n <= samples, f"a run has 2 to {samples:,} training samples"),
@@ -228,9 +245,10 @@ def _check_run_size(metadata: dict, free: dict[str, int], declared: int) -> None
     checks.training_memory passes MEMORY_LIMIT, and a kept diverged run's is smaller still). The arrays
     are part of that memory, so this also bounds what reading them takes."""
     samples = free["N"] + free["M"]
-    counted = metadata.get("dataset", {}).get("samples")
+    counted = _entry(metadata).get("samples")
     if counted is not None and counted != samples:
-        raise RunFileError(f"metadata entry 'dataset': {counted:,} samples, but the arrays hold {samples:,}")
+        entry = "dataset" if "dataset" in metadata else "data"
+        raise RunFileError(f"metadata entry {entry!r}: {counted:,} samples, but the arrays hold {samples:,}")
     need = sum(architecture_of(metadata).memory_parts(samples, free["S"], metadata["epochs"]).values())
     if need > checks.MEMORY_LIMIT:
         raise RunFileError(f"its arrays hold {free['S']:,} snapshots and {samples:,} samples "

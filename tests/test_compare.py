@@ -152,7 +152,7 @@ def saved_runs(tmp_path_factory):
                "optimizer, dropout, batch-size, l1, l2"),
     ("a,lr,copy", "'<a>' and '<copy>' are copies of one run"),
     ("a,longer", "'<a>' and '<longer>' differ in none of activation, init, lr, optimizer, dropout, batch-size, l1, "
-                 "l2 (only in epochs): compare runs that differ in one of them"),
+                 "l2, loss (only in epochs): compare runs that differ in one of them"),
     ("a,lr-adam", "'<a>' and '<lr-adam>' differ in lr and optimizer: compare runs that differ in lr only or in "
                   "optimizer only"),
     ("a,lr-longer", "'<a>' and '<lr-longer>' differ in lr and epochs: compare runs that differ in lr only"),

@@ -13,6 +13,7 @@ from scenes.camera import still
 from scenes.camera.batched_lists import BatchedLists
 from scenes.camera.painter import FastCamera
 from scenes.narration.beats import Beat, Brief, Narration, reading_seconds, timed_parts, told_briefly
+from scenes.narration.words import short_name
 from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.network import NetworkMobject
 from scenes.mobjects.readout import Readout
@@ -98,6 +99,8 @@ def output_names(history: TrainingHistory) -> list[str]:
         return [f"p({names[1]})"]
     if names:
         return list(names)
+    if history.target_name is not None and n_out == 1:
+        return [short_name(history.target_name)]  # a number predicted, by the user's name for it
     return [f"y{k + 1}" if n_out > 1 else "y" for k in range(n_out)]
 
 

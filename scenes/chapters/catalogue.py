@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from nnscratch import TrainingHistory
 from nnscratch.datasets import what_it_learned
+from nnscratch.user_data import DEFAULT_IMAGE_SIZE, load_user_data
 
 if TYPE_CHECKING:
     from scenes.chapters.base import HistoryScene
@@ -36,6 +37,9 @@ class Chapter:
     dataset: str | None = None  # the dataset a render trains on when none is given (None: RunSpec's own)
     told: dict = field(default_factory=lambda: {"brief": True})  # the scene's options in the explainer
     surface: bool = False  # draws the run's loss surface, whose computing can start while Manim loads
+    # Writes the cost of one example as the output's own loss (cross-entropy for classes, the square for a
+    # number), so it cannot yet tell classes trained with --loss mse.
+    writes_cost: bool = False
     # Seconds to render it at 480p15 (the digits' default run, its speech cached): the explainer's
     # workers take the longest first, so none is left with a long one at the end.
     weight: float = 5.0
@@ -48,17 +52,22 @@ class Chapter:
     def needs_learned(self) -> bool:
         return bool(self.scenes_by_kind)
 
-    def refusal(self, dataset: str | None, layer_sizes) -> str | None:
+    def refusal(self, dataset: str | None, layer_sizes, images: bool = False, squared_classes: bool = False
+                ) -> str | None:
         """Why this chapter has nothing to show of a run on ``dataset`` into ``layer_sizes``, in one line;
-        None when it has."""
-        if not self.needs_learned or what_it_learned(dataset, layer_sizes) is not None:
+        None when it has. ``images``: the inputs are pictures of the user's own (a folder of images);
+        ``squared_classes``: classes trained with mean squared error (--loss mse)."""
+        if self.writes_cost and squared_classes:
+            return (f"the {self.name} chapter writes a class's cost as cross-entropy and cannot yet tell one "
+                    "trained with --loss mse; leave --loss out, or the chapter")
+        if not self.needs_learned or images or what_it_learned(dataset, layer_sizes) is not None:
             return None
         return (f"the {self.name} chapter draws what the network learned, so it needs images (--dataset digits) or "
-                f"points in the plane with a hidden layer, not {dataset or 'unnamed'} data into "
+                f"points in the plane with a hidden layer, not {dataset or 'your own'} data into "
                 f"{','.join(map(str, layer_sizes))}")
 
     def tells(self, history: TrainingHistory) -> bool:
-        return self.refusal(history.dataset_name, history.layer_sizes) is None
+        return refusal_of(self, history) is None
 
     def scene_class(self, history: TrainingHistory | None = None) -> type[HistoryScene]:
         """The scene that tells this chapter of ``history`` (imported now: it brings Manim)."""
@@ -71,6 +80,28 @@ class Chapter:
             where = self.scenes_by_kind[kind]
         module, name = where.split(":")
         return getattr(importlib.import_module(module), name)
+
+
+def refusal_of(chapter: Chapter, history: TrainingHistory) -> str | None:
+    """Why ``chapter`` cannot tell ``history``, in one line; None when it can."""
+    return chapter.refusal(history.dataset_name, history.layer_sizes, images=history.image_shape is not None,
+                           squared_classes=history.loss_choice == "mse" and not history.regression)
+
+
+def planned_refusal(chapters: list[Chapter], dataset: str, layer_sizes, data: str | None = None,
+                    label: str | None = None, image_size: int = DEFAULT_IMAGE_SIZE, loss: str | None = None
+                    ) -> str | None:
+    """Why one of ``chapters`` cannot tell the run about to be trained (on ``data``, read once per process,
+    else on ``dataset``; with ``loss``), before it is; None when all can. UserDataError when the data cannot
+    be read."""
+    loaded = load_user_data(data, label, image_size) if data is not None else None
+    images = loaded is not None and loaded.image_shape is not None
+    squared_classes = loss == "mse" and not (loaded is not None and loaded.regression)
+    for chapter in chapters:
+        why = chapter.refusal(None if data is not None else dataset, layer_sizes, images, squared_classes)
+        if why is not None:
+            return why
+    return None
 
 
 def _scene(module: str, name: str) -> str:
@@ -93,14 +124,14 @@ CHAPTERS: tuple[Chapter, ...] = (
             _scene("forward_pass", "ForwardPassScene"), stem="forward_pass", weight=22),
     Chapter("cost", "The cost", "The cost: how wrong the network is on each example, before and after training, and "
             "the loss as their average.", "--dataset digits",
-            _scene("cost", "CostScene"), weight=6),
+            _scene("cost", "CostScene"), writes_cost=True, weight=6),
     Chapter("descent", "Gradient descent", "Gradient descent on the real loss surface: the run's path on the plane its "
             "weights moved most in.", "--dataset moons",
             _scene("descent", "GradientDescentScene"), surface=True, weight=14),
     Chapter("backprop", "Backpropagation", "Backpropagation for one example: its cost, the nudge each output wishes, "
             "the wishes summed at a hidden neuron, one chain and the chain rule along it, the average over the "
             "training set, the step.", "--epochs 500 --sample 3 --epoch 20",
-            _scene("backprop", "BackpropScene"), weight=39),
+            _scene("backprop", "BackpropScene"), writes_cost=True, weight=39),
     Chapter("training", "Training", "Training replayed: edges recolour as the weights change, loss and accuracy "
             "curves draw along.", "--dataset spiral --layers 2,8,8,1 --activation tanh --optimizer adam --lr 0.02 --epochs 3000",
             _scene("training", "TrainingScene"), told={"duration": 12.0, "brief": True},
@@ -134,7 +165,7 @@ def chapters_of(names: list[str] | None = None, history: TrainingHistory | None 
     chosen = [chapter for chapter in CHAPTERS if chapter.name in names]
     if history is not None:
         for chapter in chosen:
-            why = chapter.refusal(history.dataset_name, history.layer_sizes)
+            why = refusal_of(chapter, history)
             if why is not None:
                 raise ValueError(why)
     return chosen

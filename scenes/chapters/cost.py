@@ -396,6 +396,10 @@ class CostScene(HistoryScene):
 
     def wanted_caption(self) -> str:
         probe = self.probe
+        if not self.classes and self.history.target_name is not None:
+            # The network learns the user's target standardised (the data chapter shows it in the file's units).
+            return (f"How wrong is the network on {self.example_words(probe)}? Beside its output, what we want: "
+                    f"its {self.history.target_name}, standardised: {number(self.targets[probe][0])}.")
         if not self.classes:
             return (f"How wrong is the network on {self.example_words(probe)}? Beside its output, what we want: "
                     f"the target, {number(self.targets[probe][0])}.")

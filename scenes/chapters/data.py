@@ -27,7 +27,7 @@ from scenes.mobjects.plane_panel import DOT_SHARE, class_of
 from scenes.mobjects.raster import Raster, ScatterPoints
 from scenes.mobjects.style import CLASS_COLORS, HIGHLIGHT, LABEL, MUTED, class_rgbs, pixel_greys
 from scenes.narration.beats import Beat, Brief, counted
-from scenes.narration.words import data_words, number
+from scenes.narration.words import data_words, listed, number, short_name
 
 GRID_COLUMNS, GRID_ROWS = 9, 4  # training digits in the opening grid
 ZOOM_PIXELS = 7  # a side of the magnified window of the probe, in pixels
@@ -119,7 +119,7 @@ class DataScene(HistoryScene):
     def probe_class(self) -> str:
         target = self.history.probe_target.reshape(1, -1)
         return self.names[int(class_of(target)[0])] if self.names else \
-            ", ".join(number(value) for value in target[0])
+            ", ".join(self.value_text(value) for value in self.history.raw_targets(target[0]))
 
     def count_label(self) -> Label:
         noun = "training point" if self.kind == "plane" else "training example"
@@ -268,9 +268,11 @@ class DataScene(HistoryScene):
             y = bottom + (value - low_y) / (2 * plane.half) * side
             ticks.add(Label(number(value, self.tick_digits(low_y, high_y)), font_size=TICK_FONT, color=MUTED)
                       .next_to([left, y, 0], LEFT, buff=0.1))
-        names = VGroup(Label("x₁", font_size=FONT, color=LABEL).next_to(self.frame, DOWN, buff=0.1)
+        first, second = (short_name(name) for name in self.history.feature_names) \
+            if self.history.feature_names else ("x₁", "x₂")
+        names = VGroup(Label(first, font_size=FONT, color=LABEL).next_to(self.frame, DOWN, buff=0.1)
                        .align_to(self.frame, RIGHT).shift(DOWN * 0.02),
-                       Label("x₂", font_size=FONT, color=LABEL).next_to(self.frame, LEFT, buff=0.1)
+                       Label(second, font_size=FONT, color=LABEL).next_to(self.frame, LEFT, buff=0.1)
                        .align_to(self.frame, UP))
         # A number under a name would be read with it: the names win.
         for tick in list(ticks):
@@ -310,14 +312,17 @@ class DataScene(HistoryScene):
         if self.probe is not None and self.probe not in rows:
             rows[-1] = self.probe
         self.table_rows = rows
-        header = [f"x{i + 1}" for i in range(shown_columns)] + (["…"] if shown_columns < n_inputs else []) + \
-            ["class" if self.names else "target"]
+        names = [short_name(name) for name in h.feature_names] or [f"x{i + 1}" for i in range(n_inputs)]
+        header = names[:shown_columns] + (["…"] if shown_columns < n_inputs else []) + \
+            [short_name(h.target_name) if h.target_name else "class" if self.names else "target"]
+        raw = h.raw_inputs(h.X_train[rows])  # the user's own values and units, as the file wrote them
         cells = [[Label(text, font_size=TABLE_FONT, color=MUTED) for text in header]]
-        for row in rows:
-            values = [number(v) for v in h.X_train[row, :shown_columns].astype(float)]
+        for at, row in enumerate(rows):
+            values = [self.value_text(v) for v in raw[at, :shown_columns]]
             values += ["…"] if shown_columns < n_inputs else []
             target = h.y_train[row:row + 1]
-            values.append(self.names[int(class_of(target)[0])] if self.names else number(float(target[0, 0])))
+            values.append(self.names[int(class_of(target)[0])] if self.names else
+                          self.value_text(float(h.raw_targets(target[0, 0]))))
             colours = [LABEL] * (len(values) - 1) + [self.class_colour(row)]
             cells.append([Label(value, font_size=TABLE_FONT, color=colour) for value, colour in zip(values, colours)])
         widths = [max(line[c].width for line in cells) for c in range(len(header))]
@@ -363,6 +368,8 @@ class DataScene(HistoryScene):
         if probe_row is not None:
             for head, cell in zip(table[0], table[probe_row]):
                 name = Label(head.text if head.text != "…" else "·", font_size=TABLE_FONT, color=MUTED)
+                if h.feature_names and head.text != "…":  # the user's long names at the table's own size
+                    name.scale_to_fit_height(head.height)
                 if head.text == "…":
                     name.set_opacity(0)  # the column's dots stand where a name would be
                 self.probe_column.add(VGroup(name, cell.copy().set_color(LABEL)).arrange(RIGHT, buff=0.3))
@@ -373,6 +380,11 @@ class DataScene(HistoryScene):
         self.split = self.split_bar(side_region.width)
         fit(self.split, side_region.above(self.content.bottom).below(self.content.bottom + self.split.height),
             DOWN + LEFT)
+
+    def value_text(self, value: float) -> str:
+        """A value of the table as the user's file would write it (3750, 18.7), for the user's own data;
+        the network's inputs with the other scenes' two decimals otherwise."""
+        return f"{value:.6g}".replace("-", "−") if self.history.user_data is not None else number(value)
 
     def class_colour(self, row: int):
         if not self.names or len(self.names) > len(CLASS_COLORS):
@@ -386,7 +398,12 @@ class DataScene(HistoryScene):
 
     def opening(self) -> list[Beat]:
         h, n = self.history, len(self.history.X_train)
-        if self.kind == "digits":
+        if self.kind == "digits" and h.user_data is not None:
+            source = h.user_data["file"]
+            first = Beat(f"{n:,} images from {source} to learn from.", self.show_examples,
+                         brief=f"{n:,} images from {source}, each labelled with its class.")
+            labelled = f"Each comes labelled with its class: {listed(self.names)}."
+        elif self.kind == "digits":
             first = Beat(f"{n:,} handwritten digits to learn from.", self.show_examples,
                          brief=f"{n:,} handwritten digits, each labelled with its digit.")
             labelled = "Each comes labelled with the digit a person wrote."
@@ -398,6 +415,12 @@ class DataScene(HistoryScene):
             labelled = (f"Each is labelled with its class: {', '.join(self.names)}." if self.names and
                         len(self.names) <= 4 else f"Each is labelled with one of {len(self.names)} classes."
                         if self.names else "Each comes with the number the network should answer.")
+        elif h.user_data is not None:
+            first = Beat(f"{counted(n, 'training example')} from {h.user_data['file']}, "
+                         f"{counted(h.layer_sizes[0], 'number')} each: {listed(h.feature_names)}.", self.show_examples)
+            target = h.target_name
+            labelled = (f"Each comes labelled with its {target}: {listed(self.names)}." if self.names else
+                        f"Each comes with its {target}, the number the network should predict.")
         else:
             first = Beat(f"{counted(n, 'training example')}, {counted(h.layer_sizes[0], 'number')} each.",
                          self.show_examples)
@@ -421,6 +444,11 @@ class DataScene(HistoryScene):
         if self.kind == "plane":
             x, y = (number(v) for v in h.probe_input.astype(float))
             label = f"labelled {self.probe_class()}" if self.names else f"whose target is {self.probe_class()}"
+            if h.feature_names:
+                first, second = h.feature_names
+                return [Beat(f"Each point is two numbers, {first} and {second}, standardised. We follow this one, "
+                             f"({x}, {y}), {label}.", self.show_probe,
+                             brief=f"Each is {first} and {second}, standardised: we follow ({x}, {y}), {label}.")]
             return [Beat(f"Each point is two numbers, x₁ and x₂. We follow this one, ({x}, {y}), {label}.",
                          self.show_probe, brief=f"Each is two numbers, x₁ and x₂: we follow ({x}, {y}), {label}.")]
         label = f"labelled {self.probe_class()}" if self.names else f"whose target is {self.probe_class()}"

@@ -233,6 +233,12 @@ class ForwardPassScene(HistoryScene):
 
     def input_beats(self, learned: bool) -> list[Beat]:
         """The input: its values, or for an image its picture, then its pixels unrolled into the input column."""
+        if self.image is None and self.history.feature_names:
+            names = self.history.feature_names
+            shown = ", ".join(f"{name} {number(v)}" for name, v in zip(names[:4], self.x)) + \
+                (" …" if len(self.x) > 4 else "")
+            return [Beat(f"{self.origin.capitalize()}, standardised: {shown}. Each input neuron's brightness is its "
+                         "value.", self.show_input)]
         if self.image is None:
             shown = ", ".join(number(v) for v in self.x[:6]) + (" …" if len(self.x) > 6 else "")
             return [Beat(f"{self.origin.capitalize()}: {shown}. Each input neuron's brightness is its value.",
@@ -246,14 +252,18 @@ class ForwardPassScene(HistoryScene):
                  in_brief=Brief.WITH_PREVIOUS if learned else Brief.SAID),
             Beat(f"Row by row, its {len(self.x)} pixels line up, end to end.", self.show_line_up,
                  brief=f"Row by row, its {len(self.x)} pixels become input neurons."),
-            Beat("Each becomes an input neuron, as bright as its pixel. Those drawn are where digits differ most; "
+            Beat(f"Each becomes an input neuron, as bright as its pixel. Those drawn are where "
+                 f"{'digits' if self.history.dataset_name == 'digits' else 'the images'} differ most; "
                  "the rest go into the dots.", self.show_into_neurons, in_brief=Brief.WITH_PREVIOUS),
         ]
 
     def image_words(self) -> str:
         """What the input picture is, in a few words: "a handwritten 3"."""
         truth, names = self.answer()[2], self.history.class_names
-        return f"a handwritten {names[truth]}" if truth is not None else "an image"
+        if truth is None:
+            return "an image"
+        return f"a handwritten {names[truth]}" if self.history.dataset_name == "digits" else \
+            f"an image of the class {names[truth]}"
 
     def layer_name(self, layer: int) -> str:
         return "the output layer" if layer == self.last else f"hidden layer {layer}"

@@ -20,7 +20,7 @@ from scenes.mobjects.layout import GAP, Region, boxes_overlap, fit, fit_network,
 from scenes.mobjects.readout import Readout
 from scenes.mobjects.style import HIGHLIGHT, LABEL, MUTED, NEGATIVE, POSITIVE, neuron_colors
 from scenes.narration.beats import Beat, Brief, counted
-from scenes.narration.words import number
+from scenes.narration.words import listed, number, short_name
 
 LABEL_DROP = 0.3  # from the lowest neuron to the layer labels
 SIDE_SHARE = 0.27  # of the width, for the counts beside the network
@@ -51,7 +51,7 @@ class NetworkScene(HistoryScene):
         side = Region(content.right - SIDE_SHARE * content.width, content.right, content.bottom, content.top)
         region = content.left_of(side.left - 2 * GAP)
         for rows in (1, 2):  # a second row of labels only when the first would crowd
-            self.network_mob = fit_network(self.make_network, region.above(region.bottom + self.label_room(rows)))
+            self.network_mob = fit_network(self.named_network, region.above(region.bottom + self.label_room(rows)))
             self.layer_labels, crowded = self.make_layer_labels(region, two_rows=rows == 2)
             if not crowded:
                 break
@@ -213,7 +213,22 @@ class NetworkScene(HistoryScene):
                  "neuron past the input layer.", self.show_parameters, in_brief=Brief.LEFT_OUT),
         ]
 
+    def named_network(self, **layout):
+        """The network, its input neurons named by the data's own features when it names them (a table's
+        columns, shortened to fit)."""
+        names = self.history.feature_names
+        return self.make_network(**({"input_labels": [short_name(name) for name in names]} if names else {}),
+                                 **layout)
+
     def roles_caption(self) -> str:
+        h = self.history
+        if h.feature_names:
+            hidden = len(h.layer_sizes) - 2
+            transform = "" if hidden == 0 else \
+                f" the {'hidden layer transforms' if hidden == 1 else 'hidden layers transform'} them,"
+            answer = (f"the output neuron predicts {h.target_name}" if h.regression else
+                      f"the output layer answers {listed(h.class_names).replace(' and ', ' or ')}")
+            return f"The input layer takes {listed(h.feature_names)};{transform} and {answer}."
         hidden = len(self.history.layer_sizes) - 2
         if hidden == 0:
             return "The input layer takes the data, and the output layer answers."
@@ -253,7 +268,8 @@ class NetworkScene(HistoryScene):
         self.play(LaggedStart(*(AnimationGroup(FadeIn(name, shift=UP * 0.15),
                                                Indicate(column, scale_factor=1.1, color=HIGHLIGHT))
                                 for name, column in roles), lag_ratio=0.7),
-                  FadeIn(net.output_labels, lag_ratio=0.1), run_time=self.paced(1.0))
+                  FadeIn(net.output_labels, lag_ratio=0.1), FadeIn(net.input_labels, lag_ratio=0.1),
+                  run_time=self.paced(1.0))
 
     def show_edges(self) -> None:
         """The edges appearing layer by layer, left to right, in their weights' colours and widths. From

@@ -218,6 +218,11 @@ class PlaneFeaturesScene(HistoryScene):
         self.output = VGroup(heading, square, frame, dots, legend)
         return content.right_of(left)
 
+    def axis_names(self) -> tuple[str, str]:
+        """The plane's two inputs: the data's own names (a table's columns), else x₁ and x₂."""
+        names = self.history.feature_names
+        return (names[0], names[1]) if len(names) == 2 else ("x₁", "x₂")
+
     def script(self) -> list[Beat]:
         h = self.history
         colours = "blue where it fires, dark where it is quiet" + (", amber where negative" if self.signed else "")
@@ -226,8 +231,8 @@ class PlaneFeaturesScene(HistoryScene):
             Beat(f"Each hidden neuron gives a value at every point of the plane. Here is each one's, after "
                  f"training: {colours}.", self.show_first_row,
                  brief=f"Here is each hidden neuron's value over the plane, after training: {colours}."),
-            Beat("In hidden layer 1, a neuron's sum is a weighted sum of x₁ and x₂, so each one divides the plane "
-                 "along a straight line, drawn in yellow.", self.show_lines,
+            Beat(f"In hidden layer 1, a neuron's sum is a weighted sum of {' and '.join(self.axis_names())}, so each "
+                 "one divides the plane along a straight line, drawn in yellow.", self.show_lines,
                  brief="In hidden layer 1, each divides the plane along a straight line."),
         ]
         if len(self.layers) > 1:

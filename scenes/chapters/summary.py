@@ -19,7 +19,7 @@ from manim import (
 
 from nnscratch.verdict import judge
 from scenes.chapters.base import HistoryScene
-from scenes.narration.words import accuracy_number, loss_change, loss_number
+from scenes.narration.words import accuracy_number, listed, loss_change, loss_number
 from scenes.mobjects.glyphs import Label
 from scenes.mobjects.layout import GAP, Region, fit, fit_network, safe_area, short_sizes
 from scenes.narration.beats import Beat, Brief
@@ -59,9 +59,15 @@ class SummaryScene(HistoryScene):
         fit(self.badge, below.above(below.bottom + self.badge.height), DOWN + LEFT)
         middle = below.above(self.badge.get_top()[1] + 0.3)
         has_accuracy = not math.isnan(float(h.train_accuracy[-1]))
-        cost_region = middle.above(middle.top - (0.55 if has_accuracy else 1.0) * middle.height)
+        fits = h.regression and h.user_data is not None  # a number predicted: its R² under the cost
+        cost_region = middle.above(middle.top - (0.55 if has_accuracy else 0.75 if fits else 1.0) * middle.height)
         self.cost = self.cost_curve(cost_region)
         self.accuracy = self.accuracy_bars(middle.below(cost_region.bottom - 0.25)) if has_accuracy else None
+        self.fit = None
+        if fits:
+            test = f", test {h.r_squared(test=True):.3f}" if h.has_test else ""
+            self.fit = Label(f"R² {h.r_squared():.3f}{test}", font_size=FACT_FONT, color=LABEL)
+            fit(self.fit, middle.below(cost_region.bottom - 0.2), UP + LEFT)
 
     # -- the recap's parts -----------------------------------------------------------------
 
@@ -87,6 +93,10 @@ class SummaryScene(HistoryScene):
 
     def data_name(self) -> str:
         """The data in two or three words, without numbers of its own (the lines' numbers are the counts)."""
+        data = self.history.user_data
+        if data is not None:
+            what = f"{data['target']} to predict" if self.history.regression else listed(self.history.class_names)
+            return f"{data['file']}, {what}"
         return {"digits": "handwritten digits", "moons": "two half-moons", "spiral": "spiral arms",
                 "circles": "a ring around a disc", "xor": "points by sign", "gaussians": "clusters",
                 "sample": "two blobs"}.get(self.history.dataset_name, "examples")
@@ -197,6 +207,14 @@ class SummaryScene(HistoryScene):
             said_accuracy = f"It gets {accuracy_number(h.train_accuracy[-1])} of its training examples right."
         brief_accuracy = (f", and it gets {accuracy_number(h.test_accuracy[-1])} of test examples right"
                           if accuracy and h.has_test else "")
+        fit_words = ""
+        if h.regression and h.user_data is not None:
+            # A number predicted is judged by its error, not right or wrong: R² says how much of the target's
+            # spread the predictions account for (1 all of it, 0 no more than always guessing its mean).
+            fit_words = f"its predictions of {h.target_name} reach an R² of {h.r_squared():.3f}"
+            if h.has_test:
+                fit_words += f", and {h.r_squared(test=True):.3f} on the test examples"
+            brief_accuracy = f"; {fit_words}"
         verdict_said, _ = self.verdict_words()
         beats = [
             # A brief telling puts the recap's first lines up as the cost's fall is said.
@@ -213,6 +231,8 @@ class SummaryScene(HistoryScene):
         ]
         if said_accuracy:
             beats.append(Beat(said_accuracy, self.show_accuracy, in_brief=Brief.WITH_PREVIOUS))
+        elif fit_words:
+            beats.append(Beat(f"Its error shrank: {fit_words}.", self.show_fit, in_brief=Brief.WITH_PREVIOUS))
         short = verdict_said.split(":")[0].split(", and the test")[0].rstrip(".")
         beats.append(Beat(verdict_said, self.show_verdict,
                           brief=f"{short}. Every number and colour here came from this run.",
@@ -241,6 +261,9 @@ class SummaryScene(HistoryScene):
         self.play(FadeIn(heading), Create(axis), FadeIn(start), run_time=0.6)
         self.play(Create(line), run_time=1.0 if self.brief else self.paced(1.2, 0.7))
         self.play(FadeIn(end, shift=RIGHT * 0.1), run_time=0.5)
+
+    def show_fit(self) -> None:
+        self.play(FadeIn(self.fit, shift=RIGHT * 0.1), run_time=self.paced(0.6))
 
     def show_accuracy(self) -> None:
         heading, names, tracks, bars, values = self.accuracy

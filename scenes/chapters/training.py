@@ -29,6 +29,7 @@ from scenes.mobjects.neuron_maps import MAP_NEURON_RADIUS, mapped_neurons, neuro
 from scenes.mobjects.pixel_image import PixelImage
 from scenes.mobjects.plane_maps import PlaneMaps
 from scenes.mobjects.plane_panel import PlanePanel, class_of
+from scenes.mobjects.prediction_scatter import PredictionScatter
 from scenes.mobjects.plot import EpochAxis, MetricPlot, labelled
 from scenes.mobjects.readout import Readout
 from scenes.mobjects.style import CLASS_COLORS, HIGHLIGHT, LABEL, MUTED, NEGATIVE, NEURON_RADIUS
@@ -69,7 +70,7 @@ class TrainingScene(HistoryScene):
         self.keys = self.history.keyframes(max(2, int(duration * KEYS_PER_SECOND)))
         self.verdict = judge(self.history)
         self.answers_kind = answers_kind(self.history) if answers else None
-        self.plane = self.neuron_maps = self.digits = None
+        self.plane = self.neuron_maps = self.digits = self.scatter = None
         self.mapped: list[tuple[int, int]] = []  # (layer, neuron) of each neuron that shows a map
         self.warnings: list[Label] = []
 
@@ -103,6 +104,8 @@ class TrainingScene(HistoryScene):
         elif self.answers_kind == "digits":
             self.digits = DigitGrid(self.history, self.keys, self.history.image_shape, self.history.class_names,
                                     side)
+        elif self.answers_kind == "predictions":
+            self.scatter = PredictionScatter(self.history, self.keys, side)
         self.build_band()
 
     def build_plane(self, region: Region, mapped: list[tuple[int, int]]) -> None:
@@ -260,12 +263,18 @@ class TrainingScene(HistoryScene):
                               brief="Inside each neuron, a map of its own output"
                                     + (": blue where positive, amber where negative." if signed
                                        else ", brighter where it fires.")))
+        if self.scatter is not None:
+            target = self.history.target_name or "target"
+            beats.append(Beat(f"Beside the network, {len(self.scatter.dots)} {self.scatter.source} examples: each dot "
+                              f"is one, its true {target} across and the network's prediction up. On the diagonal a "
+                              "prediction is exact; the distance from it is the error.", self.show_scatter,
+                              brief=f"Beside it, each dot is an example's true {target} against the prediction."))
         if self.digits is not None:
             grid = self.digits
-            beats.append(Beat(f"Beside the network, {len(grid.labels_true)} {grid.source} digits with its answer "
-                              "under each: framed green when right, red when wrong.", self.show_digits,
-                              brief=f"Beside it, {len(grid.labels_true)} {grid.source} digits and its answers: green "
-                                    "when right, red when wrong."))
+            beats.append(Beat(f"Beside the network, {len(grid.labels_true)} {grid.source} {self.pictures} with its "
+                              "answer under each: framed green when right, red when wrong.", self.show_digits,
+                              brief=f"Beside it, {len(grid.labels_true)} {grid.source} {self.pictures} and its "
+                                    "answers: green when right, red when wrong."))
         return beats
 
     def undecided_words(self) -> str:
@@ -278,11 +287,21 @@ class TrainingScene(HistoryScene):
             return "dark where it cannot decide: at the start, most of it."
         return "in its classes' colours; the dark seam is where it cannot decide."
 
+    @property
+    def pictures(self) -> str:
+        """What the answered pictures are: the digits, or the images of the user's own."""
+        return "digits" if self.history.dataset_name == "digits" else "images"
+
     def digits_ending_beats(self) -> list[Beat]:
+        if self.scatter is not None:
+            return [Beat(f"At the end its predictions of these {len(self.scatter.dots)} {self.scatter.source} "
+                         f"examples reach an R² of {self.scatter.scores[-1]:.3f}: 1 would put every dot on the "
+                         "diagonal, 0 is no better than guessing the average.", self.show_scatter_score,
+                         in_brief=Brief.LEFT_OUT)]
         if self.digits is None:
             return []
         right, count = int(self.digits.right[-1].sum()), len(self.digits.labels_true)
-        return [Beat(f"At the end it reads {right} of these {count} digits right.", self.show_digits_count,
+        return [Beat(f"At the end it reads {right} of these {count} {self.pictures} right.", self.show_digits_count,
                      in_brief=Brief.LEFT_OUT)]
 
     def outcome_caption(self, brief: bool = False) -> str:
@@ -317,7 +336,7 @@ class TrainingScene(HistoryScene):
             return "No examples were kept apart, so nothing shows whether it learned or memorised."
         if not self.has_gap():
             return f"On the test examples it never trained on, the cost ends at {loss_number(h.test_loss[-1])}."
-        kind = {"digits": "digits", "plane": "points"}.get(self.answers_kind, "examples")
+        kind = {"digits": self.pictures, "plane": "points"}.get(self.answers_kind, "examples")
         test, train = accuracy_number(h.test_accuracy[-1]), accuracy_number(h.train_accuracy[-1])
         gap = self.gap_points()
         if not self.verdict.learned:
@@ -393,6 +412,8 @@ class TrainingScene(HistoryScene):
             self.neuron_maps.set_bytes(self.plane_maps.maps_at(low, t))
         if self.digits is not None:
             self.digits.show_key(low + int(t >= 0.5))
+        if self.scatter is not None:
+            self.scatter.show_at(low, t)
 
     # -- layout ------------------------------------------------------------------
 
@@ -488,6 +509,15 @@ class TrainingScene(HistoryScene):
                   run_time=self.paced(1.5, 0.55))
         self.play(FadeIn(grid.boxes), LaggedStart(*(FadeIn(answer) for answer in grid.answer_readouts),
                                                    lag_ratio=0.15), run_time=self.paced(1.0))
+
+    def show_scatter(self) -> None:
+        scatter = self.scatter
+        self.play(FadeIn(scatter.heading), Create(scatter.box), FadeIn(scatter.axis_names), run_time=self.paced(1.0, 0.5))
+        self.play(Create(scatter.diagonal), LaggedStart(*(FadeIn(dot) for dot in scatter.dots), lag_ratio=0.05),
+                  run_time=self.paced(1.2, 0.5))
+
+    def show_scatter_score(self) -> None:
+        self.play(FadeIn(self.scatter.score, shift=UP * 0.1), run_time=self.paced(0.8))
 
     def show_digits_count(self) -> None:
         self.play(Indicate(self.digits.heading, color=LABEL), run_time=self.paced(1.2))
@@ -585,6 +615,8 @@ class TrainingScene(HistoryScene):
             parts += [self.plane.square, self.plane.dots]
         if self.digits is not None:
             parts += [self.digits.boxes, *self.digits.answer_readouts, self.digits.count_readout]
+        if self.scatter is not None:
+            parts += [self.scatter.dots]
         return parts
 
     def end_replay(self) -> None:
@@ -681,9 +713,10 @@ class TrainingScene(HistoryScene):
 
 def answers_kind(history) -> str | None:
     """Which panel shows the network's answers: "plane" for classes of 2-D points, "digits" for
-    classes of images, None for anything else (real-valued outputs, other inputs)."""
+    classes of images, "predictions" for a number of the user's predicted (predicted against true),
+    None for anything else."""
     if history.output_activation == "identity":
-        return None
+        return "predictions" if history.layer_sizes[-1] == 1 and history.user_data is not None else None
     if history.layer_sizes[0] == 2:
         return "plane"
     if history.image_shape is not None:

@@ -55,7 +55,8 @@ class DigitGrid(VGroup):
         self.right = self.answers == self.labels_true  # (keyframes, count)
         self.names = class_names
         self.count_readout = Readout(len(str(count)), font_size=24, color=RIGHT_COLOR)
-        self.heading = labelled(Label(f"{self.source} digits", font_size=24, color=LABEL), self.count_readout,
+        pictures = "digits" if history.dataset_name == "digits" else "images"
+        self.heading = labelled(Label(f"{self.source} {pictures}", font_size=24, color=LABEL), self.count_readout,
                                 Label(f"/ {count} right", font_size=24, color=MUTED))
         self.heading.move_to([region.left, region.top, 0], UP + LEFT)
         template = Readout(max(len(name) for name in class_names), font_size=LABEL_FONT, color=LABEL)

@@ -62,6 +62,8 @@ def loss_change(first: float, last: float) -> str:
 
 def data_words(history: TrainingHistory) -> str:
     """What the run learned from, in a few words for a caption."""
+    if history.user_data is not None:
+        return user_data_words(history)
     name = history.dataset_name
     sizes = history.layer_sizes
     classes = sizes[-1] if sizes[-1] > 1 else 2
@@ -74,6 +76,31 @@ def data_words(history: TrainingHistory) -> str:
         "gaussians": f"points in the plane, {classes} clusters",
         "digits": "handwritten digits of 28 × 28 pixels",
     }.get(name, f"examples of {sizes[0]} numbers each")
+
+
+def short_name(name: str, limit: int = 14) -> str:
+    """A name of the user's shortened to fit beside a neuron or atop a column: its start and an ellipsis."""
+    return name if len(name) <= limit else name[:limit - 1] + "…"
+
+
+def listed(names) -> str:
+    """``a``, ``a and b``, ``a, b and c``; more than four as the first three and how many more."""
+    names = list(names)
+    if len(names) > 4:
+        return f"{', '.join(names[:3])} and {len(names) - 3} more"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
+def user_data_words(history: TrainingHistory) -> str:
+    """The user's data in a few words, by its own names: its file, its features or pixels."""
+    data = history.user_data
+    if history.image_shape is not None:
+        rows, columns = history.image_shape
+        return f"images of {rows} × {columns} pixels from {data['file']}"
+    features = history.feature_names
+    if len(features) == 2:
+        return f"points in the plane, {features[0]} against {features[1]} from {data['file']}"
+    return f"rows of {data['file']}: {listed(features)}"
 
 
 NUMBER = re.compile(r"(?<![\w.])[−+-]?\d[\d,]*(?:\.\d+)?(?:e[−+-]?\d+)?%?(?![\w])")

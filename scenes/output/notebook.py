@@ -49,7 +49,8 @@ def show(scene: str = "forward", history: TrainingHistory | None = None, *, qual
          **run_options) -> InlineVideo:
     """Render ``scene`` (a name of ``nnscratch render``: forward, training, explainer, ...) of
     ``history``, or of a run trained now from ``run_options`` (RunSpec's fields, with the
-    dataset's defaults for the rest), and return it for the notebook to play.
+    dataset's defaults for the rest; ``data="penguins.csv"`` trains on your own data, with its
+    defaults), and return it for the notebook to play.
 
     It is written to ``output`` (default: media/videos/notebook/<scene>.mp4). ``voice`` is
     "none" by default, as a notebook plays muted; "auto", "piper" or "espeak" speak it.
@@ -61,7 +62,11 @@ def show(scene: str = "forward", history: TrainingHistory | None = None, *, qual
 
     if scene != "explainer" and scene not in NAMES:
         raise ValueError(f"no scene {scene!r}; choose one of {', '.join([*NAMES, 'explainer'])}")
-    if history is None:
+    if history is None and run_options.get("data") is not None:
+        if "dataset" in run_options:
+            raise ValueError("data trains on your own data and dataset on a built-in set: give one of them")
+        history = record_run(RunSpec.for_data(run_options.pop("data"), **run_options))
+    elif history is None:
         dataset = run_options.pop("dataset", default_dataset(scene) or RunSpec.dataset)
         history = record_run(RunSpec.for_dataset(dataset, **run_options))
     elif run_options:

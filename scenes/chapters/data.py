@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from manim import (
     DOWN, LEFT, RIGHT, UP, BackgroundRectangle, Brace, Circle, Create, DashedLine, FadeIn, FadeOut, GrowFromCenter,
-    GrowFromEdge, LaggedStart, ManimColor, Rectangle, Restore, Square, SurroundingRectangle, TransformFromCopy,
+    GrowFromEdge, Indicate, LaggedStart, ManimColor, Rectangle, Restore, Square, SurroundingRectangle, TransformFromCopy,
     VGroup, Write,
 )
 
@@ -84,12 +84,15 @@ class SplitBar(VGroup):
         if self.test_label.get_left()[0] < self.train_label.get_right()[0] + GAP:
             self.test_label.next_to(self.train, DOWN, buff=0.1).set_x(right - self.test_label.width / 2)
 
-    def come_apart(self, run_time: float) -> LaggedStart:
-        """The whole bar drawn, then the test part sliding off to the right as both counts are written."""
+    def drawn(self) -> LaggedStart:
+        """The whole bar drawn with both counts written at once: the count is said first."""
         self.test.shift(LEFT * self.gap)  # drawn whole first: its final place is ``gap`` further right
-        return LaggedStart(GrowFromEdge(VGroup(self.train, self.test), LEFT), Write(self.train_label),
-                           self.test.animate.shift(RIGHT * self.gap), Write(self.test_label),
-                           lag_ratio=0.4, run_time=run_time, group=self)
+        return LaggedStart(GrowFromEdge(VGroup(self.train, self.test), LEFT), Write(self.test_label),
+                           Write(self.train_label), lag_ratio=0.25, group=self)
+
+    def come_apart(self):
+        """The test part sliding off to the right, away from the training part."""
+        return self.test.animate.shift(RIGHT * self.gap)
 
 
 class DataScene(HistoryScene):
@@ -545,4 +548,8 @@ class DataScene(HistoryScene):
         """The bar of all examples comes apart into the training ones and the test ones (the plane's test
         points appear as rings)."""
         extra = [FadeIn(self.tests, scale=1.2)] if self.kind == "plane" and self.history.has_test else []
-        self.play(self.split.come_apart(self.paced(1.6, 0.9)), *extra)
+        # The test count written as it is said, first; then the test part slides away, pointed at as
+        # "kept apart" is said.
+        self.play(self.split.drawn(), run_time=0.7)
+        self.play(self.split.come_apart(), *extra, run_time=self.paced(0.8, 0.4))
+        self.play(Indicate(self.split.test_label, color=HIGHLIGHT, scale_factor=1.1), run_time=self.paced(0.8))

@@ -291,8 +291,9 @@ class BackpropScene(HistoryScene):
         ex, kind = self.example, self.history.output_activation
         if kind == "sigmoid":
             a, y = ex.a[-1][0], ex.target[0]
-            lines = ["C = -(y ln a + (1 - y) ln(1 - a))",
-                     f"= -({y:.0f} ln {a:.3f} + {1 - y:.0f} ln {1 - a:.3f}) = {ex.loss:.3f}"]
+            # As the cost chapter wrote it: −ln of the probability the answer gives the label.
+            lines = ([f"y = 1, \"so\" C = -ln a", f"= -ln {a:.3f} = {ex.loss:.3f}"] if y == 1 else
+                     [f"y = 0, \"so\" C = -ln(1 - a)", f"= -ln(1 - {a:.3f}) = {ex.loss:.3f}"])
         elif kind == "softmax":
             truth = int(np.argmax(ex.target))
             lines = [f"C = -ln a_y = -ln {ex.a[-1][truth]:.3f} = {ex.loss:.3f}"]

@@ -5,6 +5,12 @@ loop, one mini-batch step (or, for full-batch runs, one epoch) per ``step()``: a
 weights, losses and snapshots are those of ``record_run`` with ``epochs=n``. ``history()`` gives the
 epochs trained so far as a TrainingHistory, which the scenes render and a run file holds. The
 learning rate may change between steps; the history records the latest one.
+
+A run of n epochs snapshots the epochs of ``snapshot_schedule(n)``, and the schedule of a later n may
+need any epoch from n/200 on: so every epoch's snapshot is kept, one float32 row each, while they fit in
+SNAPSHOT_BUDGET bytes (``exact_epochs`` says up to which epoch that is: about 270,000 for the moons'
+2-8-8-1, 2,500 for the digits' 784-16-16-10). Past it the rows are thinned to those nearest the
+schedule and an even grid, and a history's snapshots are the kept epochs nearest the schedule.
 """
 from __future__ import annotations
 
@@ -17,9 +23,72 @@ from nnscratch import checks
 from nnscratch.history import TrainingHistory
 from nnscratch.network import Gradients, NeuralNetwork
 from nnscratch.recorder import DivergenceError, DivergenceWatch, run_metadata, snapshot_schedule
-from nnscratch.run import RunSpec, prepare_run
+from nnscratch.run import RunSpec, SpecError, is_convolutional, prepare_run
 
 SNAPSHOT_NAMES = ("weights", "biases", "weight_grads", "bias_grads", "probe_z", "probe_a")
+SNAPSHOT_BUDGET = 256 * 2**20  # bytes of snapshots kept: every epoch's, while they fit
+
+
+class SnapshotRows:
+    """Each recorded epoch's snapshot as one float32 row of a growing array, at most ``budget`` bytes in
+    all (never fewer rows than twice a run file's snapshots): one array, not thousands of small ones."""
+
+    def __init__(self, shapes: dict[str, list[tuple[int, ...]]], budget: int) -> None:
+        self.layout: list[tuple[str, int, tuple[int, ...], slice]] = []
+        width = 0
+        for name in SNAPSHOT_NAMES:
+            for layer, shape in enumerate(shapes[name]):
+                size = int(np.prod(shape))
+                self.layout.append((name, layer, shape, slice(width, width + size)))
+                width += size
+        self.capacity = max(2 * checks.MAX_SNAPSHOTS, budget // (4 * width))
+        self.rows = np.empty((min(self.capacity, 64), width), np.float32)
+        self.epochs: list[int] = []  # of the rows kept, ascending
+
+    def add(self, epoch: int, row: dict[str, list[np.ndarray]]) -> None:
+        """Keep ``epoch``'s row (the latest epoch), thinning the others when the budget is full."""
+        if len(self.epochs) == len(self.rows):
+            if len(self.rows) < self.capacity:
+                grown = np.empty((min(2 * len(self.rows), self.capacity), self.rows.shape[1]), np.float32)
+                grown[:len(self.rows)] = self.rows
+                self.rows = grown
+            else:
+                self._thin(epoch)
+        flat = self.rows[len(self.epochs)]
+        for name, layer, _, place in self.layout:
+            flat[place] = row[name][layer].ravel()
+        self.epochs.append(epoch)
+
+    def _thin(self, epoch: int) -> None:
+        """About half the rows kept: those nearest the schedule of a run of ``epoch`` epochs, then an even grid."""
+        recorded = np.asarray(self.epochs)
+        kept = set(map(int, nearest(recorded, snapshot_schedule(epoch))))
+        count = max(self.capacity // 2 - len(kept), self.capacity // 4)
+        grid = np.linspace(0, len(recorded) - 1, count).round().astype(int)
+        kept.update(int(recorded[i]) for i in grid)
+        keep = np.flatnonzero(np.isin(recorded, sorted(kept)))
+        self.rows[:len(keep)] = self.rows[keep]
+        self.epochs = [int(recorded[i]) for i in keep]
+
+    def arrays(self, epochs: list[int]) -> dict[str, list[np.ndarray]]:
+        """Each name's per-layer arrays at ``epochs`` (kept ones), a row per epoch."""
+        picked = self.rows[np.searchsorted(self.epochs, epochs)]
+        out: dict[str, list[np.ndarray]] = {name: [] for name in SNAPSHOT_NAMES}
+        for name, _, shape, place in self.layout:
+            out[name].append(np.ascontiguousarray(picked[:, place]).reshape(len(epochs), *shape))
+        return out
+
+    def row(self, epoch: int) -> dict[str, list[np.ndarray]]:
+        """One kept epoch's arrays."""
+        return {name: [array[0] for array in arrays] for name, arrays in self.arrays([epoch]).items()}
+
+
+def nearest(recorded: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """For each of ``wanted``, the nearest of the ascending ``recorded`` (the later one on a tie)."""
+    right = np.clip(np.searchsorted(recorded, wanted), 0, len(recorded) - 1)
+    left = np.clip(right - 1, 0, len(recorded) - 1)
+    return np.where(np.abs(recorded[left] - wanted) < np.abs(recorded[right] - wanted), recorded[left],
+                    recorded[right])
 
 
 class LiveRun:
@@ -31,6 +100,8 @@ class LiveRun:
     """
 
     def __init__(self, spec: RunSpec = RunSpec()) -> None:
+        if is_convolutional(spec.layers):  # its kernels and maps are not recorded here: its history would lack them
+            raise SpecError("layers", "a live run records dense layers only, and these have conv or pool layers")
         data, network, plan, self.dataset_info = prepare_run(spec)
         self.spec = spec
         # Shaped as the recorder shapes them (``recorder._checked_data``), the output layer fixed by the labels.
@@ -53,8 +124,9 @@ class LiveRun:
         """Back to the starting weights, generator and optimizer state: the same run, from its start."""
         self.network: NeuralNetwork = copy.deepcopy(self._initial)
         self.watch = DivergenceWatch(self.network, self.learning_rate)
-        self.metrics: list[tuple[float, float, float, float]] = []  # per epoch: train and test loss, accuracy
-        self.snapshots: dict[int, dict[str, list[np.ndarray]]] = {}  # epoch -> its row of each array
+        self._metrics = np.empty((64, 4))  # grown by doubling; every epoch's, never thinned
+        self._measured = 0
+        self.snapshots = SnapshotRows(self._snapshot_shapes(), SNAPSHOT_BUDGET)
         self.steps_into_epoch = 0
         self.steps = 0
         self.diverged: str | None = None
@@ -62,10 +134,28 @@ class LiveRun:
         self._gradients: Gradients | None = None
         self._close_epoch()
 
+    def _snapshot_shapes(self) -> dict[str, list[tuple[int, ...]]]:
+        weights = [W.shape for W in self.network.weights]
+        per_neuron = [(shape[0],) for shape in weights]
+        return {"weights": weights, "weight_grads": weights, "biases": per_neuron, "bias_grads": per_neuron,
+                "probe_z": per_neuron, "probe_a": per_neuron}
+
+    @property
+    def exact_epochs(self) -> int:
+        """Up to how many epochs a history holds exactly the snapshots of ``record_run``: every epoch's is kept
+        up to here, and thinned past it."""
+        return self.snapshots.capacity - 1
+
     @property
     def epoch(self) -> int:
         """Whole epochs trained and recorded."""
-        return len(self.metrics) - 1
+        return self._measured - 1
+
+    @property
+    def metrics(self) -> np.ndarray:
+        """A row per epoch recorded, epoch 0 first: training loss and accuracy, test loss and accuracy (NaN
+        without a test set)."""
+        return self._metrics[:self._measured]
 
     @property
     def steps_per_epoch(self) -> int:
@@ -114,7 +204,9 @@ class LiveRun:
 
     def judge(self) -> None:
         """Call the run diverged if its loss has averaged far above where it started over its last tenth, as
-        the recorder judges a run at its end (``DivergenceWatch.finish``); a dashboard asks after each action."""
+        the recorder judges a run at its end (``DivergenceWatch.finish``): for when a training of N epochs ends,
+        never mid-run, so that it says what ``record_run`` with this many epochs says. Mid-run only the
+        recorder's per-epoch checks (a loss not a number, or exploded) stop a run, in ``step``."""
         if self.diverged is None and self.epoch >= 1:
             try:
                 self.watch.finish(self.epoch, self.metrics[-1][0])
@@ -128,7 +220,7 @@ class LiveRun:
 
     def _close_epoch(self) -> None:
         """Measure and record the state after a whole epoch, as the recorder does at each of its epochs."""
-        epoch = len(self.metrics)
+        epoch = self._measured
         network = self.network
         with np.errstate(all="ignore"):
             loss, accuracy, gradients = network.loss_and_gradients(self.X, self.y)
@@ -144,9 +236,11 @@ class LiveRun:
                 return
             test = network.evaluate(self.X_test, self.y_test) if len(self.X_test) else (np.nan, np.nan)
         self._gradients = gradients
-        self.metrics.append((float(loss), float(accuracy), *map(float, test)))
-        self.snapshots[epoch] = row
-        self._thin()
+        if self._measured == len(self._metrics):
+            self._metrics = np.concatenate([self._metrics, np.empty_like(self._metrics)])
+        self._metrics[epoch] = loss, accuracy, *test
+        self._measured += 1
+        self.snapshots.add(epoch, row)
 
     def _row(self, gradients: Gradients) -> dict[str, list[np.ndarray]] | None:
         trace = self.network.trace(self.X[self.probe_index])
@@ -160,19 +254,15 @@ class LiveRun:
         finite = all(np.isfinite(array).all() for arrays in row.values() for array in arrays)
         return row if finite else None
 
-    def _thin(self) -> None:
-        """Keep at most twice the snapshots a run file holds: those nearest the schedule of a run as long."""
-        if len(self.snapshots) <= 2 * checks.MAX_SNAPSHOTS:
-            return
-        kept = set(self._chosen_epochs())
-        self.snapshots = {epoch: row for epoch, row in self.snapshots.items() if epoch in kept}
-
     def _chosen_epochs(self) -> list[int]:
-        """The recorded epochs nearest the snapshot schedule of a run of ``epoch`` epochs, first and last included."""
-        recorded = np.array(sorted(self.snapshots))
-        wanted = snapshot_schedule(self.epoch)
-        nearest = recorded[np.clip(np.searchsorted(recorded, wanted), 0, len(recorded) - 1)]
-        return sorted({0, self.epoch, *map(int, nearest)})
+        """The kept epochs nearest the snapshot schedule of a run of ``epoch`` epochs (all of it, up to
+        ``exact_epochs``), first and last included."""
+        recorded = np.asarray(self.snapshots.epochs)
+        return sorted({0, self.epoch, *map(int, nearest(recorded, snapshot_schedule(self.epoch)))})
+
+    def last_snapshot(self) -> dict[str, list[np.ndarray]]:
+        """The arrays of the latest epoch recorded."""
+        return self.snapshots.row(self.snapshots.epochs[-1])
 
     # -- the record ------------------------------------------------------------------------------
 
@@ -187,13 +277,12 @@ class LiveRun:
             probe = self.probe_index
         probe = checks.whole_number("the probe sample", probe, 0, len(self.X) - 1)
         chosen = self._chosen_epochs()
-        metrics = np.array(self.metrics, dtype=float).T
+        metrics = self.metrics.T
         has_test = len(self.X_test) > 0
         plan = replace(self.plan, epochs=epochs, learning_rate=self.learning_rate, probe_index=probe)
         metadata = run_metadata(self.network, epochs, plan, self.dataset_info)
         empty = np.zeros(0, dtype=np.float32)
-        layers = {name: [np.stack([self.snapshots[epoch][name][layer] for epoch in chosen])
-                         for layer in range(len(self.network.weights))] for name in SNAPSHOT_NAMES}
+        layers = self.snapshots.arrays(chosen)
         if probe != self.probe_index:
             layers["probe_z"], layers["probe_a"] = self._traced(probe, chosen)
         return TrainingHistory(
@@ -213,9 +302,10 @@ class LiveRun:
         """Training sample ``probe``'s sums and activations at each of ``epochs``, one (S, n) array per layer."""
         network = copy.copy(self.network)  # its weights replaced, never the live network's
         rows = []
-        for epoch in epochs:
-            network.weights = [W.astype(float) for W in self.snapshots[epoch]["weights"]]
-            network.biases = [b.astype(float) for b in self.snapshots[epoch]["biases"]]
+        kept = self.snapshots.arrays(epochs)
+        for index in range(len(epochs)):
+            network.weights = [W[index].astype(float) for W in kept["weights"]]
+            network.biases = [b[index].astype(float) for b in kept["biases"]]
             rows.append(network.trace(self.X[probe]))
         layers = range(len(self.network.weights))
         return ([np.stack([trace.z[layer + 1][0] for trace in rows]).astype(np.float32) for layer in layers],

@@ -2,6 +2,7 @@
 apart from it, its pictures' pixels, its curves against the recorded run, bad input shown and never raised."""
 import html
 import io
+import re
 import subprocess
 import sys
 import time
@@ -264,3 +265,172 @@ def test_importing_scenes_without_ipywidgets_still_works():
             "except ImportError as error:\n    print('ImportError', 'ipywidgets' in str(error))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.split() == ["True", "ImportError", "True"], result.stderr
+
+
+@pytest.mark.parametrize("pieces", [(801,), (1000,), (1200,), (900, 300)], ids=["801", "1000", "1200", "900+300"])
+def test_after_n_epochs_of_train_the_history_is_what_train_records_for_n(pieces):
+    d = Dashboard(dataset="moons")
+    for piece in pieces:
+        d.train(piece, background=False)
+    recorded = record_run(RunSpec.for_dataset("moons", epochs=sum(pieces)))
+    history = d.history
+    assert history.metadata == recorded.metadata
+    for name in ("train_loss", "test_loss", "snapshot_epochs"):
+        np.testing.assert_array_equal(getattr(history, name), getattr(recorded, name), err_msg=name)
+    for name in ("weights", "biases", "weight_grads", "probe_a"):
+        for mine, theirs in zip(getattr(history, name), getattr(recorded, name)):
+            np.testing.assert_array_equal(mine, theirs, err_msg=name)
+
+
+def test_steps_mid_run_are_not_judged_by_the_end_of_run_rule():
+    # Adam at a rate of 3 jumps about early (its loss above four times its start for a while), and record_run
+    # trains 60 epochs of it without complaint: clicking Step 60 times must too.
+    d = Dashboard(dataset="moons", optimizer="adam", learning_rate=3)
+    for _ in range(60):
+        d.step_button.click()
+    assert d.run.diverged is None and d.run.epoch == 60 and "FC6255" not in d.message.value
+    recorded = record_run(RunSpec.for_dataset("moons", optimizer="adam", learning_rate=3, epochs=60))
+    np.testing.assert_array_equal(d.history.train_loss, recorded.train_loss)
+
+
+def test_a_train_that_ends_far_above_its_start_says_what_record_run_says():
+    from nnscratch.recorder import DivergenceError
+    with pytest.raises(DivergenceError) as recorded:
+        record_run(RunSpec(epochs=10, learning_rate=100))
+    d = Dashboard(learning_rate=100)
+    for _ in range(10):  # mid-run, a loss that is a number and not exploded is trained on
+        d.step_button.click()
+    assert d.run.diverged is None and d.run.epoch == 10
+    d.reset_button.click()
+    d.train(10, background=False)  # ended: judged as a run of 10 epochs
+    assert d.run.diverged == str(recorded.value)
+    assert str(recorded.value) in said(d) and "FC6255" in d.message.value
+
+
+def test_a_nan_learning_rate_from_python_is_refused_and_reset_still_resets_and_repaints():
+    d = Dashboard(dataset="moons")
+    start = d.picture.value
+    d.train(2, background=False)
+    d.learning_rate.value = float("nan")
+    assert "learning rate" in said(d) and "stays 0.02" in said(d) and "FC6255" in d.message.value
+    assert d.learning_rate.value == pytest.approx(0.02) and d.run.learning_rate == pytest.approx(0.02)
+    d.reset_button.click()
+    assert d.run.epoch == 0 and "failed" not in said(d) and "FC6255" not in d.message.value
+    assert d.picture.value == start  # repainted: the starting weights, drawn as at the start
+
+
+def test_a_clamped_learning_rate_replaces_an_earlier_failure():
+    d = Dashboard(dataset="moons")
+    d.learning_rate.value = float("nan")
+    d.learning_rate.value = 1000.0  # the slider clamps it to its top, 100
+    assert d.run.learning_rate == 100 and "learning rate 100" in said(d) and "FC6255" not in d.message.value
+
+
+def test_training_progress_stays_up_while_a_forward_input_is_shown(monkeypatch):
+    monkeypatch.setattr("scenes.output.dashboard.REPAINTS_PER_SECOND", 1e12)  # a repaint after every step
+    d = Dashboard(dataset="moons")
+    d.input_box.value = "0.5, 0.5"
+    d.forward_button.click()
+    seen = []
+    d.message.observe(lambda change: seen.append(html.unescape(change["new"])), names="value")
+    d.train(5, background=False)
+    during, after = seen[:-1], seen[-1]
+    assert len(during) >= 5 and all("training: " in text for text in during), during
+    assert "training: 4 of 5 steps" in " ".join(during) and "your input" in after
+
+
+def test_a_train_replaces_an_earlier_warning_at_once():
+    d = Dashboard(dataset="moons")
+    d.input_box.value = "nonsense"
+    d.forward_button.click()
+    assert "FC6255" in d.message.value
+    d.epochs.value = 100_000
+    d.train_button.click()
+    try:
+        # At once (0 steps, or a few if the thread ran first), not at the first repaint a quarter second on.
+        assert re.search(r">training: [\d,]+ of 100,000 steps", said(d)) and "FC6255" not in d.message.value
+    finally:
+        d.stop_button.click()
+        d.wait(60)
+
+
+def test_the_video_keeps_the_divergence_said_while_the_run_is_diverged(monkeypatch, tmp_path):
+    class Video:  # a render's result, as scenes.output.notebook.show returns it; the message is under test here
+        path = tmp_path / "network.mp4"
+
+        def _repr_html_(self):
+            return "<video controls></video>"
+
+    monkeypatch.setattr("scenes.output.notebook.show", lambda *args, **kwargs: Video())
+    d = Dashboard(dataset="moons", video_folder=tmp_path)
+    d.train(2, background=False)
+    d.network.weights[0][0, 0] = np.inf
+    d.step_button.click()
+    seen = []
+    d.message.observe(lambda change: seen.append(html.unescape(change["new"])), names="value")
+    d.video_scene.value = "network"
+    d.render_video(background=False)
+    assert len(seen) == 2 and all("grew past what a number holds" in text and "FC6255" in text for text in seen)
+    assert "rendering the network of 2 epochs" in seen[0] and str(Video.path) in seen[1]
+
+
+def test_a_run_diverged_before_its_first_epoch_is_not_told_to_train_for_a_video():
+    d = Dashboard(dataset="moons")
+    d.network.weights[0][0, 0] = np.inf
+    d.step_button.click()
+    d.video_button.click()
+    assert "Reset starts again" in said(d) and "no video" in said(d) and "train at least" not in said(d)
+
+
+def test_a_huge_bad_input_is_said_back_short_and_counts_are_english():
+    from scenes.output.dashboard import parse_input
+    d = Dashboard()
+    d.input_box.value = "x" * 5_000_000
+    d.forward_button.click()
+    assert len(d.message.value) < 300 and "'xxxxxxxxxxxxxxxxxxxx...' is not a number" in said(d)
+    assert parse_input("9" * 400, 4).startswith("99999999999999999999... is not a finite number")
+    assert parse_input("1, 2", 1) == "the network takes 1 input, and 2 numbers were typed"
+    assert parse_input("1", 2) == "the network takes 2 inputs, and 1 number was typed"
+    assert parse_input(" ", 1) == "type 1 number into the input box, separated by commas"
+
+
+def test_the_epochs_box_takes_what_nnscratch_train_takes():
+    d = Dashboard(dataset="moons", epochs=200_000)
+    assert d.epochs.value == 200_000
+    d.train(2_000_000, background=False)
+    assert "train 1 to 1,000,000 epochs" in said(d) and d.run.epoch == 0
+
+
+def test_a_convolutional_network_is_refused_with_why():
+    from nnscratch import SpecError
+    with pytest.raises(SpecError, match="cannot be shown in the dashboard yet: its picture draws dense layers"):
+        Dashboard(dataset="digits", layers="28x28,conv4:3,pool2,10", samples=200)
+
+
+def test_past_the_snapshots_it_keeps_the_dashboard_says_its_history_is_near_not_exact(monkeypatch):
+    monkeypatch.setattr("nnscratch.live.SNAPSHOT_BUDGET", 1)  # the least it keeps: 800 epochs' snapshots
+    d = Dashboard(dataset="moons")
+    d.train(799, background=False)
+    assert "nearest" not in said(d)
+    np.testing.assert_array_equal(d.history.snapshot_epochs,
+                                  record_run(RunSpec.for_dataset("moons", epochs=799)).snapshot_epochs)
+    d.train(2, background=False)
+    assert "past 799 epochs a video's snapshots are the kept epochs nearest" in said(d)
+
+
+def test_a_long_runs_curves_are_drawn_through_a_few_points_a_pixel_and_keep_every_spike():
+    from scenes.output.dashboard_pictures import curves_png, drawn_points
+    epochs = 200_000
+    loss = np.linspace(1.0, 0.1, epochs + 1)
+    loss[123_457] = 2.0  # one epoch's spike, the top of the plot
+    loss[7] = np.nan  # not drawn, and not a gap in the line
+    accuracy = np.linspace(0.5, 0.9, epochs + 1)
+    drawn = drawn_points(loss, 752)
+    assert len(drawn) <= 4 * 752 and {0, 123_457, epochs} <= set(drawn.tolist()) and 7 not in drawn
+    np.testing.assert_array_equal(drawn_points(loss[:1000], 752), np.delete(np.arange(1000), 7))  # few: all
+    frame = pixels(curves_png(loss, accuracy))
+    height, width = frame.shape[:2]
+    left, right, top = PLOT_MARGINS[0], width - PLOT_MARGINS[1], PLOT_MARGINS[2]
+    x = int(round(left + (right - left) * 123_457 / epochs))
+    column = frame[top:top + 4, x - 2:x + 3]
+    assert (column[..., 2] - column[..., 0]).max() > 80  # blue at the spike's height, at its epoch

@@ -7,8 +7,12 @@ The network is a ``LiveRun``'s: after ``n`` epochs its weights are those ``recor
 and ``d.history`` is the run so far as a TrainingHistory that every scene can render.
 
 Training N epochs runs in a thread, so the kernel keeps answering the widgets (the learning rate, Stop);
-the picture is repainted at most ``REPAINTS_PER_SECOND`` times a second while it runs. Every handler
-shows what went wrong in ``message`` rather than raising into the notebook.
+the picture is repainted at most ``REPAINTS_PER_SECOND`` times a second while it runs. Mid-run only the
+recorder's per-epoch checks (a loss no longer a number, or exploded) stop training; whether a run ended far
+above its start is judged when a Train of N epochs ends, as ``record_run`` judges a run that long, so no
+verdict depends on when a repaint fell. Every handler shows what went wrong in ``message`` rather than
+raising into the notebook; the message line always says the state shown (a divergence first, in red, until
+Reset). A convolutional network is refused until the picture draws conv and pool layers.
 """
 from __future__ import annotations
 
@@ -27,11 +31,12 @@ from typing import Callable
 import ipywidgets as widgets
 import numpy as np
 
+from nnscratch import checks
 from nnscratch.datasets import image_shape_of
 from nnscratch.history import TrainingHistory
 from nnscratch.live import LiveRun
 from nnscratch.network import NeuralNetwork
-from nnscratch.run import RunSpec
+from nnscratch.run import RunSpec, SpecError, is_convolutional
 from scenes.mobjects.plane_maps import Plane
 from scenes.output.dashboard_pictures import (
     curves_png, digit_png, heatmap_png, network_picture, plane_png,
@@ -39,6 +44,7 @@ from scenes.output.dashboard_pictures import (
 
 REPAINTS_PER_SECOND = 4
 MAX_TABLE_CELLS = 400  # a layer with more weights is shown as an image, not a table of numbers
+MAX_ECHOED = 20  # characters of a bad token said back: enough to find it, never the whole paste
 VIDEO_FOLDER = Path("media") / "videos" / "dashboard"
 log = logging.getLogger(__name__)
 
@@ -64,12 +70,17 @@ class Dashboard:
     def __init__(self, *, video_folder: str | Path = VIDEO_FOLDER, **options) -> None:
         dataset = options.pop("dataset", RunSpec.dataset)
         self.spec = RunSpec.for_dataset(dataset, **options).check()
+        if is_convolutional(self.spec.layers):  # the picture would draw the dense part as the whole network
+            raise SpecError("layers", "a convolutional network cannot be shown in the dashboard yet: its picture "
+                                      "draws dense layers only, so it would show the dense part as the whole "
+                                      "network; use dense layers such as layers=(784, 16, 16, 10)")
         self.run = LiveRun(self.spec)
         self.video_folder = Path(video_folder)
         self._lock = threading.RLock()  # the network, its run and the pictures: one thread at a time
         self._stop = threading.Event()
         self._worker: threading.Thread | None = None
         self._custom: np.ndarray | None = None  # the input of the last forward pass, drawn until the sample moves
+        self._activity: str | None = None  # the training or render under way, in words, for the message line
         network = self.run.network
         self.image_shape = image_shape_of(self.spec.dataset, network.layer_sizes[0])
         self.painter = network_picture(network.layer_sizes, network.activation_name, network.output_name,
@@ -125,14 +136,14 @@ class Dashboard:
                                         continuous_update=False)
         self.layer = widgets.IntSlider(value=1, min=1, max=len(sizes) - 1, description="weight layer", style=wide)
         self.layer_view = widgets.HTML()
-        self.epochs = widgets.BoundedIntText(value=self.spec.epochs, min=1, max=100_000, description="epochs",
+        self.epochs = widgets.BoundedIntText(value=self.spec.epochs, min=1, max=checks.MAX_EPOCHS, description="epochs",
                                              layout=widgets.Layout(width="180px"))
         self.train_button = widgets.Button(description="Train", button_style="primary", icon="play")
         self.stop_button = widgets.Button(description="Stop", icon="stop")
         self.step_button = widgets.Button(description="Step", icon="step-forward")
         self.reset_button = widgets.Button(description="Reset", icon="undo")
         self.progress = widgets.IntProgress(value=0, min=0, max=1, description="", bar_style="info")
-        self.input_box = widgets.Text(placeholder=f"{sizes[0]} numbers, e.g. "
+        self.input_box = widgets.Text(placeholder=f"{counted(sizes[0], 'number')}, e.g. "
                                       + ", ".join(f"{v:.2f}" for v in run.X[0][:4]) + (" ..." if sizes[0] > 4 else ""),
                                       description="input")
         self.forward_button = widgets.Button(description="Forward")
@@ -181,9 +192,31 @@ class Dashboard:
 
     def _refused_when_diverged(self) -> bool:
         if self.run.diverged is not None:
-            self.say(f"{self.run.diverged}. Reset starts again from the same weights.", warning=True)
+            self._tell()
             return True
         return False
+
+    def _tell(self, note: str | None = None) -> None:
+        """The message line for the state shown: while the run is diverged, that first and in red until Reset;
+        then ``note``, or the training or render under way, or a forward pass shown, or the headline."""
+        note = note or self._activity
+        if self.run.diverged is not None:
+            self.say(f"{self.run.diverged}. Reset starts again from the same weights."
+                     + (f" ({note})" if note else ""), warning=True)
+        elif note is not None:
+            self.say(note)
+        elif self._custom is not None:
+            self.say("your input, through the network as it is now (move the sample slider to go back)")
+        else:
+            self.say(self._headline() + self._thinned())
+
+    def _thinned(self) -> str:
+        """A word when the history no longer holds every epoch's snapshot (past its memory budget)."""
+        exact = self.run.exact_epochs
+        if self.run.epoch <= exact:
+            return ""
+        return (f"   (past {exact:,} epochs a video's snapshots are the kept epochs nearest those nnscratch train "
+                "would record)")
 
     @_guarded
     def step(self) -> None:
@@ -191,8 +224,7 @@ class Dashboard:
         if self._refused_while_busy("Step") or self._refused_when_diverged():
             return
         with self._lock:
-            self.run.step()
-            self.run.judge()
+            self.run.step()  # mid-run: only a loss that is no number or explodes stops it, as in record_run
         self.repaint()
 
     @_guarded
@@ -201,13 +233,16 @@ class Dashboard:
         if self._refused_while_busy("Train") or self._refused_when_diverged():
             return
         epochs = int(epochs if epochs is not None else self.epochs.value)
-        if epochs < 1:
-            self.say("train at least one epoch", warning=True)
+        if not 1 <= epochs <= checks.MAX_EPOCHS:
+            self.say(f"train 1 to {checks.MAX_EPOCHS:,} epochs at a time, as nnscratch train does (got {epochs:,})",
+                     warning=True)
             return
         self._stop.clear()
         # What is left of the epoch under way counts as the first epoch.
         total = epochs * self.run.steps_per_epoch - self.run.steps_into_epoch
         self.progress.max, self.progress.value = max(total, 1), 0
+        self._activity = f"training: 0 of {total:,} steps (Stop ends it)"
+        self._tell()  # at once: an earlier message is no longer true
         if background:
             self._worker = threading.Thread(target=self._train_steps, args=(total,), daemon=True)
             self._worker.start()
@@ -218,30 +253,26 @@ class Dashboard:
     def _train_steps(self, total: int) -> None:
         last = time.monotonic()
         done = 0
-        while done < total and not self._stop.is_set():
-            with self._lock:
-                self.run.step()
-            done += 1
-            if self.run.diverged is not None:
-                break
-            if time.monotonic() - last >= 1 / REPAINTS_PER_SECOND:
+        try:
+            while done < total and not self._stop.is_set():
                 with self._lock:
-                    self.run.judge()  # a loss far above its start ends the training, not only at its end
+                    self.run.step()
+                done += 1
                 if self.run.diverged is not None:
                     break
-                self.progress.value = done
-                self.say(f"training: {done:,} of {total:,} steps (Stop ends it)")
-                self.repaint()
-                last = time.monotonic()
-        self.progress.value = done
-        with self._lock:
-            self.run.judge()
+                if time.monotonic() - last >= 1 / REPAINTS_PER_SECOND:
+                    self.progress.value = done
+                    self._activity = f"training: {done:,} of {total:,} steps (Stop ends it)"
+                    self.repaint()
+                    last = time.monotonic()
+            self.progress.value = done
+            if done == total:  # the end of a run this many epochs long: judged as record_run judges its end
+                with self._lock:
+                    self.run.judge()
+        finally:
+            self._activity = None
         self.repaint()
-        if self.run.diverged is not None:
-            return
-        if not self._stop.is_set():
-            self.say(self._headline())
-        else:
+        if self.run.diverged is None and done < total:
             self.say(f"stopped after {done:,} of {total:,} steps, at epoch {self.run.epoch}"
                      + (f" and {self.run.steps_into_epoch} steps" if self.run.steps_into_epoch else ""))
 
@@ -254,17 +285,34 @@ class Dashboard:
         """Back to the same starting weights (same seed, same order of mini-batches): the run from its start."""
         if self._refused_while_busy("Reset"):
             return
+        rate = self._slider_rate()  # checked before anything is reset
         with self._lock:
             self.run.reset()
-            self.run.set_learning_rate(self.learning_rate.value)
+            self.run.set_learning_rate(rate)
             self._custom = None
         self.video.value = ""
         self.repaint()
 
+    def _slider_rate(self) -> float:
+        """The slider's rate if it is one, else the rate in use (a value set from Python may not be)."""
+        try:
+            return checks.learning_rate(self.learning_rate.value)
+        except (ValueError, TypeError):
+            return self.run.learning_rate
+
     @_guarded
     def _set_learning_rate(self, value: float) -> None:
+        try:
+            rate = checks.learning_rate(value)
+        except (ValueError, TypeError) as error:
+            kept = self.run.learning_rate
+            self.learning_rate.value = kept  # the slider shows the rate in use (this calls back with it)
+            self.say(f"{error}; the learning rate stays {kept:.3g}", warning=True)
+            return
         with self._lock:
-            self.run.set_learning_rate(value)
+            self.run.set_learning_rate(rate)
+        if not self.busy:  # the headline names the rate; training repaints it soon enough
+            self.repaint()
 
     @_guarded
     def _show_sample(self) -> None:
@@ -290,11 +338,15 @@ class Dashboard:
             return
         history = self.history
         if history is None:
-            self.say("train at least one whole epoch first: the video replays the epochs recorded", warning=True)
+            if self.run.diverged is not None:
+                self._tell("no video: it diverged before a whole epoch was recorded")
+            else:
+                self.say("train at least one whole epoch first: the video replays the epochs recorded", warning=True)
             return
         scene = self.video_scene.value
         self.progress.max, self.progress.value = 1, 0
-        self.say(f"rendering the {scene} of {history.epochs:,} epochs (low quality, no voice) ...")
+        self._activity = f"rendering the {scene} of {history.epochs:,} epochs (low quality, no voice) ..."
+        self._tell()
         if background:
             self._worker = threading.Thread(target=self._render, args=(scene, history), daemon=True)
             self._worker.start()
@@ -308,10 +360,13 @@ class Dashboard:
         def progress(done: int, total: int) -> None:
             self.progress.max, self.progress.value = max(total, 1), min(done, max(total, 1))
 
-        self.last_video = show(scene, history, quality="low", voice="none",
-                               output=self.video_folder / f"{scene}.mp4", progress=progress)
+        try:
+            self.last_video = show(scene, history, quality="low", voice="none",
+                                   output=self.video_folder / f"{scene}.mp4", progress=progress)
+        finally:
+            self._activity = None
         self.video.value = self.last_video._repr_html_()
-        self.say(f"the {scene} of epochs 0 to {history.epochs:,}: {self.last_video.path}")
+        self._tell(f"the {scene} of epochs 0 to {history.epochs:,}: {self.last_video.path}")
 
     # -- pictures ----------------------------------------------------------------------------------
 
@@ -326,7 +381,7 @@ class Dashboard:
             activations = [a[0] for a in network.trace(x).a]
             self.picture.value = self.painter.paint(weights, activations, values=self._custom is not None,
                                                     message=self._headline(), warning=run.diverged is not None)
-            metrics = np.array(run.metrics, dtype=float).T
+            metrics = run.metrics.T
             self.curves.value = curves_png(*(metrics if len(run.X_test) else metrics[:2]))
             if self.boundary is not None:
                 self.boundary.value = plane_png(network.forward, run.X, np.argmax(run.y, axis=1) if run.y.shape[1] > 1
@@ -335,12 +390,7 @@ class Dashboard:
                 self.digit.value = digit_png(x, self.image_shape)
             self.answer.value = self._answer(network, x)
             self._paint_layer(network)
-        if run.diverged is not None:
-            self.say(f"{run.diverged}. Reset starts again from the same weights.", warning=True)
-        elif self._custom is not None:
-            self.say("your input, through the network as it is now (move the sample slider to go back)")
-        elif not self.busy:
-            self.say(self._headline())
+        self._tell()
 
     def _headline(self) -> str:
         run = self.run
@@ -377,7 +427,7 @@ class Dashboard:
         run = self.run
         if run.diverged is None:
             return run.network
-        row = run.snapshots[max(run.snapshots)]
+        row = run.last_snapshot()
         return _with_parameters(run.network, row["weights"], row["biases"])
 
     @_guarded
@@ -412,19 +462,30 @@ def parse_input(text: str, count: int) -> np.ndarray | str:
     """``count`` numbers from the input box (commas or spaces between them), or what is wrong with it, in words."""
     parts = [part for part in re.split(r"[,\s;]+", text.strip()) if part]
     if not parts:
-        return f"type {count} numbers into the input box, separated by commas"
+        return f"type {counted(count, 'number')} into the input box, separated by commas"
     values = []
     for part in parts:
         try:
             value = float(part)
         except ValueError:
-            return f"{part!r} is not a number; type {count} numbers, separated by commas"
+            return f"{shown(part)!r} is not a number; type {counted(count, 'number')}, separated by commas"
         if not math.isfinite(value) or abs(value) > 1e6:
-            return f"{part} is not a finite number of at most a million; type {count} numbers"
+            return f"{shown(part)} is not a finite number of at most a million; type {counted(count, 'number')}"
         values.append(value)
     if len(values) != count:
-        return f"the network takes {count} inputs, and {len(values)} numbers were typed"
+        typed = counted(len(values), "number")
+        return f"the network takes {counted(count, 'input')}, and {typed} {'was' if len(values) == 1 else 'were'} typed"
     return np.array(values)
+
+
+def shown(token: str) -> str:
+    """A token typed, cut to MAX_ECHOED characters to be said back."""
+    return token if len(token) <= MAX_ECHOED else token[:MAX_ECHOED] + "..."
+
+
+def counted(count: int, noun: str) -> str:
+    """'1 number', '4 numbers'."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def weight_table(W: np.ndarray) -> str:

@@ -452,12 +452,12 @@ class BackpropScene(HistoryScene):
         delta = said(fixed(self.example.deltas[self.output][self.focus]))
         who = self.focus_name()
         if self.hidden is not None:
-            brief = (f"It can move three ways: its bias, which moves z one for one, so ∂C/∂b = ∂C/∂z, its error "
-                     f"δ = {delta}; its weights, by the activations before; and those activations, by the weights.")
+            brief = (f"It can move three ways: its bias, by its error δ = ∂C/∂z = {delta}; its weights, by the "
+                     "activations before; and those activations, by the weights.")
             ways = "can move three ways."
         else:  # the layer before is the input: data, which no step changes
-            brief = (f"It can move two ways: its bias, which moves z one for one, so ∂C/∂b = ∂C/∂z, its error "
-                     f"δ = {delta}; and its weights, by the inputs before.")
+            brief = (f"It can move two ways: its bias, by its error δ = ∂C/∂z = {delta}; and its weights, by the "
+                     "inputs before.")
             ways = "can move two ways; the inputs before it are data."
         beats = [
             Beat(f"{who.capitalize()} {ways} First, its bias: a nudge to b moves z as much, so ∂C/∂b = ∂C/∂z, "

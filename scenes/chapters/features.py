@@ -261,7 +261,9 @@ class FeaturesScene(HistoryScene):
                  "training; each frame here is a recorded snapshot.", self.show_growth,
                  brief=f"They grew out of {'faint ' if faint else ''}noise over the {h.epochs:,} epochs."),
             Beat(f"{self.neuron_name(r['neuron']).capitalize()} fires most for {self.most_said()}, and least for "
-                 f"{names[r['least']]}s, {number(r['least_mean'])}.", self.show_response),
+                 f"{names[r['least']]}s, {number(r['least_mean'])}.", self.show_response,
+                 brief=f"{self.neuron_name(r['neuron']).capitalize()} fires most for {self.most_said(brief=True)}, "
+                       f"and least for {names[r['least']]}s, {number(r['least_mean'])}."),
         ]
         if not verdict.learned:
             beats.append(Beat(f"But this run did not learn: {verdict.why_not}; these pictures are what it was "
@@ -269,13 +271,15 @@ class FeaturesScene(HistoryScene):
                                                               run_time=self.paced(1.0))))
         return beats
 
-    def most_said(self) -> str:
+    def most_said(self, brief: bool = False) -> str:
         """The class it fires for most with its mean, and those it fires for nearly as much with it
-        ("4s, 7s and 9s, 0.90, 0.90 and 0.87 on average")."""
+        ("4s, 7s and 9s, 0.90, 0.90 and 0.87 on average"; briefly "4s, 7s and 9s, up to 0.90")."""
         r, names = self.response, self.history.class_names
-        classes = [r["most"], *r["close"]]
+        classes = _listed([f"{names[cls]}s" for cls in [r["most"], *r["close"]]])
+        if brief and r["close"]:
+            return f"{classes}, up to {number(r['most_mean'])}"
         means = [r["most_mean"], *r["close_means"]]
-        return f"{_listed([f'{names[cls]}s' for cls in classes])}, {_listed([number(m) for m in means])} on average"
+        return f"{classes}, {_listed([number(m) for m in means])} on average"
 
     def show_pictures(self) -> None:
         self.play(Write(self.title), FadeIn(self.subtitle), run_time=1.0)
@@ -335,16 +339,18 @@ class FeaturesScene(HistoryScene):
     def show_response(self) -> None:
         """The average digit it fires for most beside its picture, then its mean for each class grown
         as bars, the highest and lowest numbered."""
-        self.play(FadeIn(self.average), FadeIn(self.average_caption), run_time=0.8)
         heading, rects, names, values = self.bars
-        self.play(FadeIn(heading), FadeIn(names),
+        # The bars up by the time the classes are named, early in the sentence; those it fires for most
+        # pointed at as they are said, with their values; the least at the sentence's end.
+        self.play(FadeIn(self.average), FadeIn(self.average_caption), FadeIn(heading), FadeIn(names),
                   *(GrowFromEdge(bar, DOWN if self.response["means"][i] >= 0 else UP) for i, bar in enumerate(rects)),
-                  run_time=self.paced(1.2, 0.4))
-        self.play(FadeIn(values, shift=UP * 0.1), run_time=self.paced(0.8, 0.5))
-        # Pointed at in the order the sentence names them: the most, those nearly as high, the least.
-        slots = [self.response["most_slot"], *self.response["close_slots"], self.response["least_slot"]]
-        self.play(LaggedStart(*(Indicate(rects[slot], color=HIGHLIGHT) for slot in slots), lag_ratio=0.5),
-                  run_time=self.paced(1.0))
+                  run_time=0.9)
+        most = [self.response["most_slot"], *self.response["close_slots"]]
+        self.play(FadeIn(values, shift=UP * 0.1),
+                  LaggedStart(*(Indicate(rects[slot], color=HIGHLIGHT) for slot in most), lag_ratio=0.5),
+                  run_time=self.paced(1.2, 0.55))
+        self.play(Indicate(rects[self.response["least_slot"]], color=HIGHLIGHT, scale_factor=1.5),
+                  run_time=self.paced(0.8))
 
 
 def _listed(words: list[str]) -> str:

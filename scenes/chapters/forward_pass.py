@@ -400,6 +400,8 @@ class ForwardPassScene(HistoryScene):
 
     def origin_in(self) -> list:
         """The example's name coming in beside the title, in place of a verdict there."""
+        if self.origin_caption in self.mobjects:  # already there (a brief telling names it with the network):
+            return [Indicate(self.origin_caption, color=HIGHLIGHT, scale_factor=1.0)]  # pointed at, not faded again
         verdict = getattr(self, "verdict", None)
         return [FadeIn(self.origin_caption), *([FadeOut(verdict)] if verdict is not None else [])]
 

@@ -238,7 +238,7 @@ def training_options(command, dataset: str = DEFAULTS.dataset):
     return with_options(with_dataset_defaults, [
         click.option("--layers", type=LAYERS, default=shown_value(DEFAULTS.layers),
                      help="Neurons per layer, input first; or an image and its conv and pool layers before the "
-                          "dense ones, e.g. 28x28,conv8:3,pool2,conv16:3,pool2,10 (which train by their own "
+                          f"dense ones, e.g. {nnscratch.DEFAULT_CNN} (which train by their own "
                           f"defaults: {conv_defaults()})." + shown_default("layers")),
         click.option("--activation", type=click.Choice(list(HIDDEN_ACTIVATIONS)), default=DEFAULTS.activation,
                      help="Activation of the hidden layers." + shown_default("activation")),

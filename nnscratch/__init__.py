@@ -19,8 +19,8 @@ from nnscratch.runfile import RunFileError
 from nnscratch.network import ForwardTrace, Gradients, NeuralNetwork
 from nnscratch.recorder import DivergenceError, TrainingPlan, snapshot_schedule, train
 from nnscratch.run import (
-    CONV_DEFAULTS, DATASET_DEFAULTS, RunSpec, SpecError, data_defaults, dataset_defaults, is_convolutional,
-    record_run, spec_defaults,
+    CONV_DEFAULTS, DATASET_DEFAULTS, DEFAULT_CNN, RunSpec, SpecError, data_defaults, dataset_defaults,
+    is_convolutional, record_run, spec_defaults,
 )
 from nnscratch.user_data import UserDataError, load_user_data
 from nnscratch.verdict import Verdict, judge
@@ -28,8 +28,8 @@ from nnscratch.verdict import Verdict, judge
 __version__ = "0.1.0"
 
 __all__ = [
-    "CONV_DEFAULTS", "DATASETS", "DATASET_DEFAULTS", "Dataset", "DivergenceError", "ForwardTrace", "Gradients",
-    "NeuralNetwork", "RunFileError", "RunSpec", "SpecError", "TrainingHistory", "UserDataError", "data_defaults",
-    "dataset_defaults", "is_convolutional", "load_user_data", "spec_defaults", "record_run", "create_sample_data",
-    "make_dataset", "snapshot_schedule", "train", "TrainingPlan", "Verdict", "judge",
+    "CONV_DEFAULTS", "DATASETS", "DATASET_DEFAULTS", "DEFAULT_CNN", "Dataset", "DivergenceError", "ForwardTrace",
+    "Gradients", "NeuralNetwork", "RunFileError", "RunSpec", "SpecError", "TrainingHistory", "UserDataError",
+    "data_defaults", "dataset_defaults", "is_convolutional", "load_user_data", "spec_defaults", "record_run",
+    "create_sample_data", "make_dataset", "snapshot_schedule", "train", "TrainingPlan", "Verdict", "judge",
 ]

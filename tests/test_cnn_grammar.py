@@ -10,17 +10,17 @@ from cli import main
 from nnscratch import NeuralNetwork, RunSpec
 from nnscratch.architecture import Conv, Image, Pool, parse_layers
 
-DEFAULT_CNN = "28x28,conv8:3,pool2,conv16:3,pool2,10"
+TWO_CONVS = "28x28,conv8:3,pool2,conv16:3,pool2,10"  # the example; DEFAULT_CNN adds a dense 64 to it
 
 
-def test_the_default_cnn_parses_with_its_shape_arithmetic():
-    architecture = parse_layers(DEFAULT_CNN)
+def test_two_convs_parse_with_their_shape_arithmetic():
+    architecture = parse_layers(TWO_CONVS)
     assert architecture.image == Image(28, 28)
     assert architecture.stages == (Conv(8, 3), Pool(2), Conv(16, 3), Pool(2))
     assert architecture.map_shapes() == [(1, 28, 28), (8, 26, 26), (8, 13, 13), (16, 11, 11), (16, 5, 5)]
     assert architecture.kernel_shapes() == [(8, 1, 3, 3), (16, 8, 3, 3)]
     assert architecture.dense == (400, 10)
-    assert architecture.n_inputs == 784 and architecture.text == DEFAULT_CNN
+    assert architecture.n_inputs == 784 and architecture.text == TWO_CONVS
     assert architecture.tokens == ["28x28", "conv8:3", "pool2", "conv16:3", "pool2", 10]
     assert parse_layers(architecture.tokens) == architecture
     assert parse_layers(["28x28", "conv8:3", "pool2", "conv16:3", "pool2", "10"]) == architecture
@@ -99,12 +99,19 @@ def test_a_cnn_on_data_that_are_not_images_is_refused():
         RunSpec.for_dataset("moons", layers=("28x28", "conv2:3", 1)).check()
 
 
+def test_the_default_cnn_is_the_two_convs_with_a_dense_layer_a_scene_can_draw():
+    architecture = parse_layers(nnscratch.DEFAULT_CNN)
+    assert architecture.stages == parse_layers(TWO_CONVS).stages and architecture.dense == (400, 64, 10)
+    assert all(conv.filters <= 16 and conv.size == 3 for conv in architecture.convs)
+    RunSpec.for_dataset("digits", layers=tuple(architecture.tokens)).check()
+
+
 def test_conv_runs_take_their_own_defaults_and_given_options_win():
-    spec = RunSpec.for_dataset("digits", layers=tuple(parse_layers(DEFAULT_CNN).tokens))
+    spec = RunSpec.for_dataset("digits", layers=tuple(parse_layers(nnscratch.DEFAULT_CNN).tokens))
     assert (spec.activation, spec.weight_init, spec.optimizer) == ("relu", "he", "adam")
-    assert (spec.learning_rate, spec.batch_size, spec.epochs) == (0.002, 32, 8)
-    given = RunSpec.for_dataset("digits", layers=tuple(parse_layers(DEFAULT_CNN).tokens), activation="tanh",
-                                epochs=2)
+    assert (spec.learning_rate, spec.batch_size, spec.epochs) == (0.002, 32, 10)
+    given = RunSpec.for_dataset("digits", layers=tuple(parse_layers(nnscratch.DEFAULT_CNN).tokens),
+                                activation="tanh", epochs=2)
     assert (given.activation, given.epochs, given.optimizer) == ("tanh", 2, "adam")
     assert RunSpec.for_dataset("digits").activation == "sigmoid"  # the MLP's defaults are untouched
 

@@ -415,7 +415,7 @@ class BackpropScene(HistoryScene):
     def cost_caption(self, brief: bool = False) -> str:
         ex, names = self.example, self.history.class_names
         output = ex.a[-1]
-        cost = (f"a cost of C = {number(ex.loss, 3)}." if brief else
+        cost = (f"C = {number(ex.loss, 3)}." if brief else
                 f"The cost of this example is C = {number(ex.loss, 3)}.")
         if self.history.output_activation == "sigmoid":
             return (f"The network answers {number(output[0], 3)} for {names[1]}; the label says "

@@ -273,8 +273,8 @@ class TrainingScene(HistoryScene):
             grid = self.digits
             beats.append(Beat(f"Beside the network, {len(grid.labels_true)} {grid.source} {self.pictures} with its "
                               "answer under each: framed green when right, red when wrong.", self.show_digits,
-                              brief=f"Beside it, {len(grid.labels_true)} {grid.source} {self.pictures} and its "
-                                    "answers: green when right, red when wrong."))
+                              brief=f"Beside it, {len(grid.labels_true)} {grid.source} {self.pictures}: green when "
+                                    "read right, red when wrong."))
         return beats
 
     def undecided_words(self) -> str:

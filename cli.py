@@ -41,7 +41,7 @@ from nnscratch.losses import LOSSES
 from nnscratch.optimizers import OPTIMIZERS
 from nnscratch.user_data import DEFAULT_IMAGE_SIZE, MAX_IMAGE_SIZE, MIN_IMAGE_SIZE
 from scenes.chapters.catalogue import (
-    BY_NAME, CHAPTERS, EXPLAINER_DATASET, NAMES, Chapter, chapters_of, planned_refusal, refusal_of,
+    ALONE, BY_NAME, CHAPTERS, EXPLAINER_DATASET, NAMES, Chapter, chapters_of, planned_refusal, refusal_of,
 )
 from scenes.narration.speech import VOICES
 from scenes.output.settings import FORMATS, GIF_RATES, QUALITIES
@@ -130,7 +130,7 @@ def input_value(text: str) -> float:
 
 
 def chapter_names(names: list[str]) -> list[str]:
-    unknown = [name for name in names if name not in BY_NAME]
+    unknown = [name for name in names if name not in NAMES]  # the explainer's: a chapter told alone is not one
     if unknown:
         raise ValueError(f"no chapter {shown(unknown[0])}; choose from {', '.join(NAMES)}")
     if len(set(names)) != len(names):
@@ -858,14 +858,14 @@ def chapter_command(chapter: Chapter):
 
     def command(ctx: click.Context, **options) -> None:
         extras = {option.name: options.pop(option.name) for option in params}
-        if options["run_file"] is None:
+        if options["run_file"] is None and not chapter.convolutional:
             refuse_convolutions([chapter.name], "--layers", nnscratch.is_convolutional(options["layers"]))
         check_extras(chapter.name, extras, options)
         if options["run_file"] is None:
             refused_before_training([chapter], "--dataset", options)
 
         def check_run(run) -> None:
-            refuse_convolutions([chapter.name], "--run", run.is_convolutional)
+            refuse_convolutions([chapter.name], "--run", run.is_convolutional and not chapter.convolutional)
             refused_run([chapter], "--run", run)
 
         history = obtain_history(ctx, options, chapter.file_stem, check_run)
@@ -882,7 +882,7 @@ def chapter_command(chapter: Chapter):
     return render.command(chapter.name, params=list(params))(decorated)  # click extends the list it is given
 
 
-for _chapter in CHAPTERS:
+for _chapter in (*CHAPTERS, *ALONE):
     chapter_command(_chapter)
 
 
@@ -1059,7 +1059,7 @@ def render_batch(ctx: click.Context, jobs_file: str, **where) -> None:
     from scenes.output import batch
 
     with as_bad("JOBS"):
-        jobs = batch.read_jobs(jobs_file, list(ctx.args), [*NAMES, "explainer", "compare"])
+        jobs = batch.read_jobs(jobs_file, list(ctx.args), [*NAMES, *(chapter.name for chapter in ALONE), "explainer", "compare"])
     for job in jobs:
         check_job(ctx, job)
     started = time.perf_counter()

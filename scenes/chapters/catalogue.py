@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from nnscratch import TrainingHistory
+from nnscratch.architecture import Architecture, Conv, parse_layers
 from nnscratch.datasets import what_it_learned
+from nnscratch.run import is_convolutional
 from nnscratch.user_data import DEFAULT_IMAGE_SIZE, load_user_data
 
 if TYPE_CHECKING:
@@ -43,6 +45,8 @@ class Chapter:
     # Seconds to render it at 480p15 (the digits' default run, its speech cached): the explainer's
     # workers take the longest first, so none is left with a long one at the end.
     weight: float = 5.0
+    # Tells only convolutional networks (their conv and pool layers), which the story's chapters cannot.
+    convolutional: bool = False
 
     @property
     def file_stem(self) -> str:
@@ -52,11 +56,17 @@ class Chapter:
     def needs_learned(self) -> bool:
         return bool(self.scenes_by_kind)
 
-    def refusal(self, dataset: str | None, layer_sizes, images: bool = False, squared_classes: bool = False
-                ) -> str | None:
+    def refusal(self, dataset: str | None, layer_sizes, images: bool = False, squared_classes: bool = False,
+                architecture: Architecture | None = None) -> str | None:
         """Why this chapter has nothing to show of a run on ``dataset`` into ``layer_sizes``, in one line;
         None when it has. ``images``: the inputs are pictures of the user's own (a folder of images);
-        ``squared_classes``: classes trained with mean squared error (--loss mse)."""
+        ``squared_classes``: classes trained with mean squared error (--loss mse); ``architecture``: the
+        network's conv and pool layers, parsed (None for a network of dense layers)."""
+        if self.convolutional:
+            if architecture is None:
+                return (f"the {self.name} chapter draws conv layers, so it needs a convolutional network such as "
+                        f"--layers 28x28,conv8:3,pool2,conv16:3,pool2,10, not {','.join(map(str, layer_sizes))}")
+            return too_wide_to_draw(self.name, architecture)
         if self.writes_cost and squared_classes:
             return (f"the {self.name} chapter writes a class's cost as cross-entropy and cannot yet tell one "
                     "trained with --loss mse; leave --loss out, or the chapter")
@@ -82,10 +92,31 @@ class Chapter:
         return getattr(importlib.import_module(module), name)
 
 
+# What the convolution chapter can draw: each weight of a first-layer kernel written in its cell (readable
+# up to 5 x 5), and every kernel's map in a grid (up to 32 a layer).
+DRAWN_KERNEL = 5
+DRAWN_FILTERS = 32
+
+
+def too_wide_to_draw(name: str, architecture: Architecture) -> str | None:
+    """Why the ``name`` chapter cannot draw the conv layers of ``architecture``, in one line; None when it can."""
+    convs = [stage for stage in architecture.stages if isinstance(stage, Conv)]
+    if not isinstance(architecture.stages[0], Conv):
+        return f"the {name} chapter starts from a conv layer over the image, not {architecture.stages[0]}"
+    if convs[0].size > DRAWN_KERNEL:
+        return (f"the {name} chapter writes each weight of a first-layer kernel in its cell, up to "
+                f"{DRAWN_KERNEL}x{DRAWN_KERNEL}, not {convs[0]}")
+    wide = next((conv for conv in convs[:2] if conv.filters > DRAWN_FILTERS), None)
+    if wide is not None:
+        return f"the {name} chapter draws every map of a conv layer, up to {DRAWN_FILTERS} of them, not {wide}"
+    return None
+
+
 def refusal_of(chapter: Chapter, history: TrainingHistory) -> str | None:
     """Why ``chapter`` cannot tell ``history``, in one line; None when it can."""
     return chapter.refusal(history.dataset_name, history.layer_sizes, images=history.image_shape is not None,
-                           squared_classes=history.loss_choice == "mse" and not history.regression)
+                           squared_classes=history.loss_choice == "mse" and not history.regression,
+                           architecture=history.architecture if history.is_convolutional else None)
 
 
 def planned_refusal(chapters: list[Chapter], dataset: str, layer_sizes, data: str | None = None,
@@ -97,8 +128,10 @@ def planned_refusal(chapters: list[Chapter], dataset: str, layer_sizes, data: st
     loaded = load_user_data(data, label, image_size) if data is not None else None
     images = loaded is not None and loaded.image_shape is not None
     squared_classes = loss == "mse" and not (loaded is not None and loaded.regression)
+    architecture = parse_layers(layer_sizes) if is_convolutional(layer_sizes) else None
     for chapter in chapters:
-        why = chapter.refusal(None if data is not None else dataset, layer_sizes, images, squared_classes)
+        why = chapter.refusal(None if data is not None else dataset, layer_sizes, images, squared_classes,
+                              architecture)
         if why is not None:
             return why
     return None
@@ -146,8 +179,17 @@ CHAPTERS: tuple[Chapter, ...] = (
             "whether it learned.", "--run run.npz",
             _scene("summary", "SummaryScene"), weight=8),
 )
-NAMES = tuple(chapter.name for chapter in CHAPTERS)
-BY_NAME = {chapter.name: chapter for chapter in CHAPTERS}
+# Chapters told alone, outside the explainer's story: they tell runs the story cannot (a CNN's).
+ALONE: tuple[Chapter, ...] = (
+    Chapter("convolution", "Convolution", "A convolutional network at work on the probe digit: one learned kernel "
+            "over its pixels, the products and their sum, the feature map filling, every kernel's map, the "
+            "max-pool's winners, the next layer summing over maps, and the answer.",
+            "--layers 28x28,conv8:3,pool2,conv16:3,pool2,10",
+            _scene("convolution", "ConvolutionScene"), dataset="digits", told={"brief": False},
+            convolutional=True, weight=10),
+)
+NAMES = tuple(chapter.name for chapter in CHAPTERS)  # the story's chapters, in its order
+BY_NAME = {chapter.name: chapter for chapter in (*CHAPTERS, *ALONE)}
 # The explainer is told on the digits when no data is given: 3Blue1Brown's network, the whole story.
 EXPLAINER_DATASET = "digits"
 
@@ -157,7 +199,7 @@ def chapters_of(names: list[str] | None = None, history: TrainingHistory | None 
     something for). A chapter named that cannot tell ``history`` is refused (ValueError)."""
     if names is None:
         return [chapter for chapter in CHAPTERS if history is None or chapter.tells(history)]
-    unknown = [name for name in names if name not in BY_NAME]
+    unknown = [name for name in names if name not in NAMES]
     if unknown:
         raise ValueError(f"no chapter {unknown[0]!r}; choose from {', '.join(NAMES)}")
     if not names:

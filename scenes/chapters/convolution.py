@@ -1,0 +1,710 @@
+"""ConvolutionScene: how a convolutional network reads the probe digit, from the run's own kernels and maps.
+
+One learned 3x3 kernel of the first conv layer (the one whose map responds most to the probe) is laid
+over the digit: its nine weights times the nine pixels under it, plus its bias, written as a sum that is
+the map's value there; then the kernel slides and the feature map fills cell by cell, ReLU setting its
+negatives to 0. Every kernel of the layer then makes its own map; a 2x2 max-pool keeps each window's
+winner (the recorded one); the next conv layer adds up what its 3-D kernel finds in every map into one
+new map; the last maps are flattened into the dense layer, whose softmax gives the answer.
+
+Every number and colour is the run's at its last snapshot: the kernels, biases, maps, winners and
+outputs read from the history, the pre-activation sums ``z`` from nnscratch's own forward pass of the
+network at that snapshot (the history keeps the maps after ReLU).
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Create,
+    FadeIn,
+    FadeOut,
+    GrowFromEdge,
+    Indicate,
+    LaggedStart,
+    Line,
+    Rectangle,
+    ReplacementTransform,
+    SurroundingRectangle,
+    TransformFromCopy,
+    VGroup,
+    Write,
+)
+
+from nnscratch import RunSpec, TrainingHistory, record_run
+from nnscratch.architecture import Conv, Pool
+from scenes.chapters.base import HistoryScene, output_names
+from scenes.mobjects.conv_maps import (
+    FillingMap,
+    ValueGrid,
+    map_colors,
+    square_at,
+    value_text,
+)
+from scenes.mobjects.glyphs import Formula, Label, typst_number
+from scenes.mobjects.layout import Region, fit, safe_area
+from scenes.mobjects.pixel_image import PixelImage
+from scenes.mobjects.raster import Raster
+from scenes.mobjects.style import (
+    HIGHLIGHT,
+    LABEL,
+    MUTED,
+    POSITIVE,
+    pixel_greys,
+    weight_image_colors,
+)
+from scenes.narration.beats import Beat
+from scenes.narration.words import number
+
+TITLE_FONT = 38
+NOTE_FONT = 22  # the names under the pictures
+FORMULA_FONT = 26
+CELL = 0.82  # a magnified cell, in scene units
+DIGIT_SIDE = 3.4  # the probe digit's side, in scene units
+KERNEL_SHARE = 0.45  # a kernel drawn over its map, as a share of the map's side
+POOL_SIDE = 5.0  # the pooled map's source, large on the left
+MIN_CELL = 0.66  # and at least this large: a weight's two decimals written at font size 14 or more
+MAP_ROOM = 3.2  # the least width the feature map keeps beside the kernel, with its gap
+POOL_CELL = 1.25  # a cell of the magnified pool window
+SLOW_CELLS = 3  # cells the kernel computes one at a time before it speeds up
+FAST_ROWS = 3  # rows it then sweeps at speed; the rest of the map comes at once
+
+
+@functools.lru_cache(maxsize=1)
+def default_conv_history() -> TrainingHistory:
+    """The run ``manim scenes/chapters/convolution.py ConvolutionScene`` tells: a small CNN on a tenth of the digits."""
+    return record_run(RunSpec.for_dataset("digits", layers="28x28,conv8:3,pool2,conv16:3,pool2,10", samples=1000,
+                                          epochs=2))
+
+
+@dataclass(frozen=True)
+class KernelAt:
+    """One kernel of a conv layer at one place of its input: its weights ``(channels, k, k)``, its bias,
+    the inputs under it, and the map's value there before (``z``) and after the activation (``a``)."""
+
+    kernel: int
+    row: int
+    column: int
+    weights: np.ndarray
+    bias: float
+    patch: np.ndarray
+    z: float
+    a: float
+
+
+def strongest(maps: np.ndarray) -> int:
+    """The map (of ``(channels, rows, columns)``) that responds most: the largest sum of its values."""
+    return int(np.argmax(maps.reshape(len(maps), -1).sum(axis=1)))
+
+
+def kernel_at(history: TrainingHistory, conv: int, stage: int, z_maps: np.ndarray, inputs: np.ndarray,
+              kernel: int) -> KernelAt:
+    """Kernel ``kernel`` of conv ``conv`` (stage ``stage``) where its map answers the probe most."""
+    a_map = history.probe_maps[stage][-1][kernel].astype(float)
+    row, column = (int(v) for v in np.unravel_index(np.argmax(a_map), a_map.shape))
+    weights = history.kernels[conv][-1][kernel].astype(float)
+    size = weights.shape[-1]
+    return KernelAt(kernel, row, column, weights, float(history.kernel_biases[conv][-1][kernel]),
+                    inputs[:, row:row + size, column:column + size], float(z_maps[kernel, row, column]),
+                    float(a_map[row, column]))
+
+
+@dataclass(frozen=True)
+class PoolAt:
+    """One max-pool window of the chosen map: its place in the pooled map, its values, the recorded
+    winner (flat index in the window) and the value that went on."""
+
+    row: int
+    column: int
+    window: np.ndarray
+    winner: int
+    value: float
+    pooled: np.ndarray
+
+
+def shown_value(value: float) -> float:
+    """``value`` as two decimals show it, never a minus zero (−0.004 is written 0.00)."""
+    return round(float(value), 2) or 0.0
+
+
+def product(weight: float, value: float) -> str:
+    """``w dot x`` in Typst, the weight coloured by its sign, a negative one in parentheses."""
+    weight, value = shown_value(weight), shown_value(value)
+    code = typst_number(weight, colored=True)
+    return f"({code}) dot {typst_number(value)}" if weight < 0 else f"{code} dot {typst_number(value)}"
+
+
+def map_size(shape) -> str:
+    return f"{shape[-2]} × {shape[-1]}"
+
+
+class ConvolutionScene(HistoryScene):
+    """A convolutional run's layers at work on the probe digit, kernel by kernel, with the run's numbers."""
+
+    def __init__(self, history: TrainingHistory | None = None, **kwargs) -> None:
+        super().__init__(history if history is not None else default_conv_history(), **kwargs)
+        if not self.history.is_convolutional:
+            raise ValueError("the convolution chapter draws conv layers, and this run has none")
+
+    # -- what is shown: read from the run ------------------------------------------------------
+
+    def prepare(self) -> None:
+        h = self.history
+        self.stages = h.architecture.stages
+        trace = h.network_at(-1).trace(h.probe_input[None, :].astype(float))
+        self.maps_trace = trace.maps
+        self.image = h.probe_input.astype(float).reshape(h.image_shape)
+        self.filters = self.stages[0].filters
+        first_maps = h.probe_maps[0][-1].astype(float)
+        self.first = kernel_at(h, 0, 0, trace.maps.z[1][0], self.image[None], strongest(first_maps))
+        self.pool = self.stages[1] if len(self.stages) > 1 and isinstance(self.stages[1], Pool) else None
+        second = next((s for s, stage in enumerate(self.stages) if isinstance(stage, Conv) and s > 0), None)
+        self.second_stage = second
+        if second is not None:
+            inputs = h.probe_maps[second - 1][-1].astype(float)
+            self.second = kernel_at(h, 1, second, trace.maps.z[second + 1][0], inputs,
+                                    strongest(h.probe_maps[second][-1].astype(float)))
+        self.probabilities = h.probe_a[-1][-1].astype(float)
+        self.area = safe_area()
+        self.title = Label("Convolution", font_size=TITLE_FONT, color=LABEL)
+        self.title.move_to([self.area.left, self.area.top, 0], UP + LEFT)
+        self.layout_first()
+
+    def layout_first(self) -> None:
+        """The digit on the left, the window under the kernel and the kernel in the middle, the formula
+        under them, the feature map on the right."""
+        top = self.title.get_bottom()[1] - 0.45
+        left = self.area.left
+        k = self.first
+        size = k.weights.shape[-1]
+        self.digit = PixelImage(self.image.ravel(), self.image.shape, DIGIT_SIDE)
+        self.digit.move_to([left + DIGIT_SIDE / 2, top - DIGIT_SIDE / 2, 0])
+        self.digit_note = Label(f"{map_size(self.image.shape)} pixels", font_size=NOTE_FONT, color=MUTED)
+        self.digit_note.next_to(self.digit, DOWN, buff=0.15)
+        pixel = self.digit.picture.width / self.image.shape[1]
+        corner = self.digit.picture.get_corner(UP + LEFT)
+        self.pixel_of = lambda row, column, span=1: corner + np.array([(column + span / 2) * pixel,
+                                                                         -(row + span / 2) * pixel, 0])
+        self.kernel_frame = square_at(self.pixel_of(k.row, k.column, size), size * pixel, HIGHLIGHT)
+        patch = k.patch[0]
+        # Cells as large as leave the map room beside them: a 5 x 5 kernel's smaller than a 3 x 3's.
+        room = self.area.width - DIGIT_SIDE - 0.55 - 0.8 - MAP_ROOM
+        cell = min(CELL, max(room / (2 * size), MIN_CELL))
+        self.window = ValueGrid(patch, pixel_greys(patch), cell)
+        self.window.move_to([left + DIGIT_SIDE + 0.55 + self.window.width / 2, top - self.window.height / 2, 0])
+        self.window_note = Label("the pixels under it", font_size=NOTE_FONT, color=MUTED)
+        self.window_note.next_to(self.window, UP, buff=0.12)
+        self.weight_scale_first = float(np.abs(self.history.kernels[0][-1]).max())
+        weights = k.weights[0]
+        self.kernel = ValueGrid(weights, weight_image_colors(weights, self.weight_scale_first), cell)
+        self.kernel.next_to(self.window, RIGHT, buff=0.8)
+        self.times = Label("×", font_size=36, color=LABEL).move_to(
+            (self.window.get_right() + self.kernel.get_left()) / 2)
+        self.kernel_note = Label(f"{self.filters} kernels of {size} × {size}", font_size=NOTE_FONT, color=LABEL)
+        self.kernel_note.next_to(self.kernel, UP, buff=0.12)
+        # The feature map on the right, its cells filled as the kernel reaches them.
+        z_map = self.maps_trace.z[1][0][k.kernel]
+        self.a_map = self.history.probe_maps[0][-1][k.kernel].astype(float)
+        side = self.area.right - self.kernel.get_right()[0] - 0.4
+        self.feature = FillingMap(z_map, side, scale=float(np.abs(z_map).max()))
+        self.feature.move_to([self.area.right - side / 2, top - side / 2, 0])
+        self.feature.fill_to(0)
+        self.feature_note = Label(f"feature map, {map_size(z_map.shape)}", font_size=NOTE_FONT, color=MUTED)
+        self.feature_note.next_to(self.feature, DOWN, buff=0.15).align_to(self.feature, RIGHT)
+        self.map_frame = square_at(self.feature.cell_center(k.row, k.column), self.feature.pixel, HIGHLIGHT, 2.5)
+        self.products = self.make_products()
+        self.layout_all()
+        if self.pool is not None:
+            self.layout_pool()
+        if self.second_stage is not None:
+            self.layout_second()
+        self.layout_answer()
+
+    def layout_second(self) -> None:
+        """The maps the next conv reads in a grid on the left, each with its slice of the chosen kernel;
+        a sum in the middle; the new map on the right, the formula under it."""
+        h, k = self.history, self.second
+        inputs = h.probe_maps[self.second_stage - 1][-1].astype(float)
+        channels = len(inputs)
+        top = self.title.get_bottom()[1] - 0.45
+        region = Region(self.area.left, -0.9, self.area.bottom, top)
+        columns, side = max(((c, min((region.width - (c - 1) * 0.3) / (c * (1 + KERNEL_SHARE) + 0.1 * c),
+                                     (region.height - (-(-channels // c) - 1) * 0.2) / (-(-channels // c))))
+                             for c in (1, 2, 3, 4)), key=lambda t: t[1])
+        input_scale = float(np.abs(inputs).max()) or 1.0
+        slice_scale = float(np.abs(h.kernels[1][-1]).max())
+        self.in_maps, self.in_slices, self.in_marks = [], [], VGroup()
+        size = k.weights.shape[-1]
+        for c in range(channels):
+            row, column = divmod(c, columns)
+            x = region.left + column * (side * (1 + KERNEL_SHARE) + 0.1 + 0.3)
+            y = region.top - row * (side + 0.2)
+            feature = FillingMap(inputs[c], side, scale=input_scale).move_to([x + side / 2, y - side / 2, 0])
+            piece = Raster(weight_image_colors(k.weights[c], slice_scale), KERNEL_SHARE * side, KERNEL_SHARE * side,
+                           smooth=False)
+            piece.next_to(feature, RIGHT, buff=0.1)
+            self.in_maps.append(feature)
+            self.in_slices.append(piece)
+            self.in_marks.add(square_at(feature.cell_center(k.row + (size - 1) / 2, k.column + (size - 1) / 2),
+                                        size * feature.pixel, HIGHLIGHT, 2))
+        self.inputs_group = VGroup(*self.in_maps, *self.in_slices)
+        self.second_map = h.probe_maps[self.second_stage][-1][k.kernel].astype(float)
+        right = Region(self.inputs_group.get_right()[0] + 1.6, self.area.right, self.area.bottom, top)
+        out_side = min(right.width, 3.4)
+        self.out_map = FillingMap(self.second_map, out_side)
+        self.out_map.move_to([right.left + right.width / 2, top - out_side / 2, 0])
+        self.out_note = Label(f"new map, {map_size(self.second_map.shape)}", font_size=NOTE_FONT, color=MUTED)
+        self.out_note.next_to(self.out_map, DOWN, buff=0.15)
+        self.out_cell = square_at(self.out_map.cell_center(k.row, k.column), self.out_map.pixel, HIGHLIGHT, 2.5)
+        self.sigma = Formula("sum", font_size=60, color=HIGHLIGHT)
+        self.sigma.move_to([(self.inputs_group.get_right()[0] + self.out_map.get_left()[0]) / 2,
+                            self.out_map.get_center()[1], 0])
+        self.sum_arrows = VGroup(*(Line(piece.get_right(), self.sigma.get_left() + LEFT * 0.1, stroke_width=2,
+                                        color=MUTED) for piece in self.in_slices))
+        self.sum_arrows.add(Arrow(self.sigma.get_right(), self.out_map.get_left(), buff=0.1, color=HIGHLIGHT))
+        self.slices_note = Label(f"{self.stages[self.second_stage].filters} kernels of {channels} × {size} × {size}",
+                                 font_size=NOTE_FONT, color=LABEL)
+        self.slices_note.move_to([self.out_map.get_center()[0], self.title.get_center()[1], 0])
+        self.channel_sum = Formula(f"z = sum_(c=1)^({channels}) sum_(u,v) w_(c u v) x_(c, i+u, j+v) + b = "
+                                   f"{typst_number(k.z)}", font_size=FORMULA_FONT, color=LABEL)
+        self.channel_sum.next_to(self.out_note, DOWN, buff=0.35)
+        if self.channel_sum.get_right()[0] > self.area.right:
+            self.channel_sum.shift(LEFT * (self.channel_sum.get_right()[0] - self.area.right))
+
+    def layout_answer(self) -> None:
+        """The last maps in a grid on the left; the column they flatten into; the probabilities as bars."""
+        h = self.history
+        self.last_maps = h.probe_maps[-1][-1].astype(float)
+        self.names = output_names(h)
+        channels, rows, columns = self.last_maps.shape
+        top = self.title.get_bottom()[1] - 0.45
+        count = channels * rows * columns
+        scale = float(np.abs(self.last_maps).max()) or 1.0
+        across = int(np.ceil(np.sqrt(channels)))
+        down = -(-channels // across)
+        side = min(6.0 / across - 0.12, (top - self.area.bottom - 0.6) / down - 0.12)
+        self.last_group = VGroup()
+        for c in range(channels):
+            r, q = divmod(c, across)
+            m = FillingMap(self.last_maps[c], side, scale=scale)
+            m.move_to([self.area.left + q * (side + 0.12) + side / 2, top - r * (side + 0.12) - side / 2, 0])
+            self.last_group.add(m)
+        self.last_note = Label(f"{channels} × {rows} × {columns} = {count} numbers", font_size=NOTE_FONT,
+                               color=LABEL)
+        self.last_note.next_to(self.last_group, DOWN, buff=0.2).align_to(self.last_group, LEFT)
+        # The column: each map's cells as a strip, row by row, one map after another (the flatten's order).
+        height = top - self.area.bottom - 0.3
+        strip = height / channels
+        x = self.last_group.get_right()[0] + 0.9
+        self.column = VGroup()
+        colors = map_colors(self.last_maps, scale).reshape(channels, rows * columns, 3)
+        for c in range(channels):
+            piece = Raster(colors[c][:, None, :], 0.3, strip, smooth=False)
+            piece.move_to([x, top - (c + 0.5) * strip, 0])
+            self.column.add(piece)
+        self.column_note = Label(f"{count}", font_size=NOTE_FONT, color=LABEL).next_to(self.column, RIGHT, buff=0.1)
+        self.column_note.align_to(self.column, UP)
+        # The answer: a bar a class, as long as its probability, the value written after it.
+        bars_left = x + 2.2
+        width = self.area.right - bars_left - 1.2
+        n = len(self.probabilities)
+        pitch = min(0.6, height / n)
+        self.bars, self.bar_values, self.bar_names = VGroup(), VGroup(), VGroup()
+        for i, p in enumerate(self.probabilities):
+            y = top - (i + 0.5) * pitch
+            bar = Rectangle(width=max(width * p, 0.02), height=0.7 * pitch, stroke_width=0, fill_color=POSITIVE,
+                            fill_opacity=0.9)
+            bar.move_to([bars_left, y, 0], LEFT)
+            self.bars.add(bar)
+            self.bar_names.add(Label(self.names[i], font_size=24, color=LABEL).next_to([bars_left, y, 0], LEFT,
+                                                                                       buff=0.15))
+            self.bar_values.add(Label(value_text(p), font_size=22, color=LABEL).next_to(bar, RIGHT, buff=0.12))
+        self.fan = VGroup(*(Arrow(self.column.get_right(), name.get_left(), buff=0.1, stroke_width=1.2,
+                                  tip_length=0.1, color=MUTED) for name in self.bar_names))
+
+    def layout_all(self) -> None:
+        """Every kernel of the first layer over its map, in a grid right of the digit."""
+        h = self.history
+        maps = h.probe_maps[0][-1].astype(float)
+        self.layer_scale = float(np.abs(maps).max()) or 1.0
+        left, top = self.digit.get_right()[0] + 0.6, self.digit.get_top()[1]
+        region = Region(left, self.area.right, self.area.bottom + 0.2, top)
+        gap, note = 0.3, 0.12
+        columns, side = max(((c, min((region.width - (c - 1) * gap) / c,
+                                     (region.height - (-(-self.filters // c) - 1) * gap) / (-(-self.filters // c))
+                                     / (1 + KERNEL_SHARE) - note)) for c in (2, 4, 6, 8)), key=lambda t: t[1])
+        self.slots = VGroup()
+        self.slot_maps, self.slot_kernels = [], []
+        for f in range(self.filters):
+            row, column = divmod(f, columns)
+            x = region.left + column * (side + gap) + side / 2
+            y = region.top - row * (side * (1 + KERNEL_SHARE) + note + gap)
+            weights = h.kernels[0][-1][f, 0].astype(float)
+            kernel = Raster(weight_image_colors(weights, self.weight_scale_first), KERNEL_SHARE * side,
+                            KERNEL_SHARE * side, smooth=False)
+            kernel.move_to([x, y - KERNEL_SHARE * side / 2, 0])
+            feature = FillingMap(maps[f], side, scale=self.layer_scale)
+            feature.move_to([x, y - KERNEL_SHARE * side - note - side / 2, 0])
+            self.slot_kernels.append(kernel)
+            self.slot_maps.append(feature)
+            self.slots.add(kernel, feature)
+
+    def layout_pool(self) -> None:
+        """The chosen map large where the digit was, a window of it magnified, the pooled map on the right."""
+        h, k, size = self.history, self.first, self.pool.size
+        pooled = h.probe_maps[1][-1][k.kernel].astype(float)
+        row, column = min(k.row // size, pooled.shape[0] - 1), min(k.column // size, pooled.shape[1] - 1)
+        winner = int(h.probe_winners[0][-1][k.kernel, row, column])
+        window = self.a_map[row * size:(row + 1) * size, column * size:(column + 1) * size]
+        self.pooled = PoolAt(row, column, window, winner, float(pooled[row, column]), pooled)
+        self.big_map = FillingMap(self.a_map, POOL_SIDE, scale=self.layer_scale)
+        self.big_map.move_to(self.digit.picture.get_corner(UP + LEFT), UP + LEFT)
+        self.big_note = Label(f"its map, {map_size(self.a_map.shape)}", font_size=NOTE_FONT, color=MUTED)
+        self.big_note.next_to(self.big_map, DOWN, buff=0.15)
+        self.pool_frame = square_at(self.big_map.cell_center(row * size + (size - 1) / 2,
+                                                             column * size + (size - 1) / 2),
+                                    size * self.big_map.pixel, HIGHLIGHT)
+        self.pool_grid = ValueGrid(window, map_colors(window, self.layer_scale), POOL_CELL, font_size=30)
+        self.pool_grid.move_to([self.big_map.get_right()[0] + 0.9 + self.pool_grid.width / 2,
+                                self.big_map.get_center()[1], 0])
+        self.pool_note = Label(f"{size} × {size} window", font_size=NOTE_FONT, color=LABEL)
+        self.pool_note.next_to(self.pool_grid, UP, buff=0.15)
+        u, v = divmod(winner, size)
+        self.winner_ring = square_at(self.pool_grid.cell_center(u, v), POOL_CELL, HIGHLIGHT, 5)
+        self.winner_number = self.pool_grid.numbers[winner]
+        side = self.area.right - self.pool_grid.get_right()[0] - 0.9
+        self.pooled_map = FillingMap(pooled, side, scale=self.layer_scale)
+        self.pooled_map.move_to([self.area.right - side / 2, self.big_map.get_center()[1], 0])
+        self.pooled_note = Label(f"pooled, {map_size(pooled.shape)}", font_size=NOTE_FONT, color=LABEL)
+        self.pooled_note.next_to(self.pooled_map, DOWN, buff=0.15)
+        self.pooled_cell = square_at(self.pooled_map.cell_center(row, column), self.pooled_map.pixel, HIGHLIGHT, 2.5)
+
+    def make_products(self) -> VGroup:
+        """z as the nine products, a row of the kernel a line, then the bias and the sum; then a = relu(z)."""
+        k = self.first
+        weights, patch = k.weights[0], k.patch[0]
+        lines = VGroup()
+        for row in range(weights.shape[0]):
+            terms = " + ".join(product(w, x) for w, x in zip(weights[row], patch[row]))
+            lines.add(Formula(("z = " if row == 0 else "+ ") + terms, font_size=FORMULA_FONT, color=LABEL))
+        b = shown_value(k.bias)
+        bias = f"({typst_number(b)})" if b < 0 else typst_number(b)
+        lines.add(Formula(f'+ {bias} quad "(the bias)"', font_size=FORMULA_FONT, color=LABEL))
+        self.sum_line = Formula(f"z = {typst_number(k.z)}", font_size=FORMULA_FONT + 4, color=HIGHLIGHT)
+        self.relu_line = Formula(f'a = op("relu")(z) = max(0, {typst_number(k.z)}) = {typst_number(k.a)}',
+                                 font_size=FORMULA_FONT + 4, color=LABEL)
+        group = VGroup(*lines, self.sum_line, self.relu_line).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        for line in list(lines)[1:]:
+            line.shift(RIGHT * 0.55)
+        beside_map = Region(self.window.get_left()[0], self.feature.get_left()[0] - 0.3, self.area.bottom,
+                            self.window.get_bottom()[1] - 0.6)
+        fit(group, beside_map, UP + LEFT)
+        self.product_lines = lines
+        return group
+
+    # -- the story ----------------------------------------------------------------------------
+
+    def script(self) -> list[Beat]:
+        k = self.first
+        size = k.weights.shape[-1]
+        rows, columns = self.image.shape
+        beats = [
+            Beat(f"A convolutional network reads our digit, {rows} × {columns} pixels, through small windows.",
+                 self.show_digit),
+            Beat(f"Its first layer learned {self.filters} kernels of {size} × {size} weights: here is the one "
+                 "our digit excites most.", self.show_kernel),
+            Beat("Blue weights are positive, red ones negative.", self.show_signs),
+            Beat("Laid over the digit, each weight multiplies the pixel under it.", self.show_products),
+            Beat(f"The nine products and the bias add up to z = {number(k.z)}.", self.show_sum),
+            Beat(f"ReLU keeps z when it is positive and gives 0 when not: a = {number(k.a)}, one cell of the map.",
+                 self.show_relu),
+            Beat("Then the kernel slides along, one pixel at a time, each place one cell.", self.show_slide),
+            Beat(f"Faster, then all at once: a feature map of {map_size(self.a_map.shape)} sums.", self.show_rest),
+            Beat("Then ReLU sets every negative sum in the map to 0.", self.show_map_relu),
+            Beat(f"Each of the {self.filters} kernels makes its own feature map from the same digit.",
+                 self.show_all_maps),
+            Beat("A map is bright where the digit holds its kernel's pattern, dark where it does not.",
+                 self.show_brightest),
+        ]
+        if self.pool is not None:
+            beats += self.pool_beats()
+        if self.second_stage is not None:
+            beats += self.second_beats()
+        return beats + self.answer_beats()
+
+    def second_beats(self) -> list[Beat]:
+        k = self.second
+        channels, size = k.weights.shape[0], k.weights.shape[-1]
+        filters = self.stages[self.second_stage].filters
+        return [
+            Beat(f"The next layer has {filters} kernels of {channels} × {size} × {size}: a {size} × {size} slice "
+                 "for each map.", self.show_slices),
+            Beat(f"Each slice weighs its own map; all {channels} sums and a bias add up to one value, "
+                 f"z = {number(k.z)}.", self.show_channel_sum),
+            Beat(f"Place by place, after ReLU, that is one new map of {map_size(self.second_map.shape)}, "
+                 f"built from all {channels} maps.", self.show_second_map),
+        ]
+
+    def answer_beats(self) -> list[Beat]:
+        channels, rows, columns = self.last_maps.shape
+        dense = "dense layers" if len(self.history.layer_sizes) > 2 else "dense layer"
+        best = int(np.argmax(self.probabilities))
+        return [
+            Beat(f"The last maps are {channels} of {rows} × {columns}: {channels * rows * columns} numbers.",
+                 self.show_last_maps),
+            Beat(f"Flattened into one column, they feed the {dense}, whose softmax gives each digit a probability.",
+                 self.show_flatten),
+            Beat(f"The network answers {self.names[best]}, with probability {value_text(self.probabilities[best])}.",
+                 self.show_answer),
+        ]
+
+    def pool_beats(self) -> list[Beat]:
+        n, p = self.pool.size, self.pooled
+        return [
+            Beat(f"Max-pooling shrinks each map: of every {n} × {n} window, only the largest value goes on.",
+                 self.show_pool_window),
+            Beat(f"Here that is {value_text(p.value)}; the others are dropped.", self.show_winner),
+            Beat(f"Window after window, the map becomes {map_size(p.pooled.shape)}.", self.show_pooling),
+        ]
+
+    # -- beats: one kernel --------------------------------------------------------------------
+
+    def show_digit(self) -> None:
+        self.play(Write(self.title), FadeIn(self.digit, scale=0.9), run_time=1.0)
+        self.play(Write(self.digit_note), run_time=self.paced(1.0, 0.5))
+        self.play(Create(self.kernel_frame), run_time=self.paced(0.8))
+
+    def show_kernel(self) -> None:
+        self.play(Write(self.kernel_note), FadeIn(self.kernel.picture), Create(self.kernel.lines),
+                  Create(self.kernel.frame), run_time=1.0)
+        self.play(LaggedStart(*(FadeIn(n, scale=0.6) for n in self.kernel.numbers), lag_ratio=0.25),
+                  run_time=self.paced(1.5))
+
+    def show_signs(self) -> None:
+        weights = self.first.weights[0].ravel()
+        positive = [n for n, w in zip(self.kernel.numbers, weights) if w > 0]
+        negative = [n for n, w in zip(self.kernel.numbers, weights) if w < 0]
+        for group in (positive, negative):
+            if group:
+                self.play(LaggedStart(*(Indicate(n, color=HIGHLIGHT, scale_factor=1.3) for n in group),
+                                      lag_ratio=0.2), run_time=self.paced(1.0, 0.5))
+
+    def show_products(self) -> None:
+        """The window under the kernel grows out of the digit, then each row of the kernel and of the
+        window flies into its line of products."""
+        self.window.save_state()
+        self.window.replace(self.kernel_frame, stretch=True)
+        self.play(self.window.animate.restore(), Write(self.window_note), Write(self.times), run_time=1.0)
+        seconds = self.paced(2.4) / len(self.product_lines[:-1])
+        size = self.first.weights.shape[-1]
+        for row, line in enumerate(self.product_lines[:-1]):
+            cells = slice(row * size, (row + 1) * size)
+            self.play(TransformFromCopy(VGroup(*self.kernel.numbers[cells], *self.window.numbers[cells]), line),
+                      run_time=seconds)
+
+    def show_sum(self) -> None:
+        self.play(Write(self.product_lines[-1]), run_time=0.8)
+        # The terms lit line by line as they are added, the total written under them.
+        self.play(LaggedStart(*(Indicate(line, color=HIGHLIGHT, scale_factor=1.03) for line in self.product_lines),
+                              lag_ratio=0.3), Write(self.sum_line), run_time=self.paced(1.2))
+
+    def show_relu(self) -> None:
+        self.play(Write(self.relu_line), run_time=self.paced(1.0, 0.5))
+        self.feature.fill_to(0)
+        self.add(self.feature.frame, self.feature_note)
+        self.play(FadeIn(self.feature), Write(self.feature_note), run_time=0.6)
+        cell = Rectangle(width=self.feature.pixel, height=self.feature.pixel, stroke_width=0,
+                         fill_color=map_colors(np.array([self.first.a]), self.feature.value_scale)[0], fill_opacity=1)
+        cell.move_to(self.map_frame)
+        self.play(TransformFromCopy(self.relu_line[-4:], cell), Create(self.map_frame), run_time=self.paced(1.0))
+        self.map_cell = cell
+
+    def show_slide(self) -> None:
+        """The products and the window go; the kernel steps from the start of its row, cell by cell."""
+        k, feature = self.first, self.feature
+        size = k.weights.shape[-1]
+        self.play(FadeOut(VGroup(self.products, self.window, self.window_note, self.times)), FadeOut(self.map_cell),
+                  run_time=0.6)
+        start = k.row * feature.columns
+        feature.fill_to(start)
+        self.move_kernel(start - 1 if start else 0, size)
+        seconds = self.paced(SLOW_CELLS * 0.9) / SLOW_CELLS
+        for index in range(start, start + SLOW_CELLS):
+            self.play(feature.filling(index, index + 1, lambda i: self.move_kernel(i, size)), run_time=seconds)
+
+    def show_rest(self) -> None:
+        k, feature = self.first, self.feature
+        size = k.weights.shape[-1]
+        start = k.row * feature.columns + SLOW_CELLS
+        end = min(feature.rows * feature.columns, start + FAST_ROWS * feature.columns)
+        self.play(feature.filling(start, end, lambda i: self.move_kernel(i, size)), run_time=self.paced(2.0, 0.6))
+        self.play(feature.filling(0, feature.rows * feature.columns), FadeOut(self.kernel_frame),
+                  FadeOut(self.map_frame), Write(self.feature_note), run_time=self.paced(0.8))
+
+    def move_kernel(self, index: int, size: int) -> None:
+        row, column = divmod(index, self.feature.columns)
+        self.kernel_frame.move_to(self.pixel_of(row, column, size))
+        self.map_frame.move_to(self.feature.cell_center(row, column))
+
+    def show_map_relu(self) -> None:
+        """ReLU sweeping down the map: each row's amber (negative) cells going dark."""
+        self.relu_note = Label("after ReLU: negatives 0", font_size=NOTE_FONT, color=LABEL)
+        self.relu_note.move_to(self.feature_note, RIGHT)
+        self.play(self.feature.becoming(self.a_map), FadeOut(self.feature_note), FadeIn(self.relu_note),
+                  run_time=self.paced(1.5))
+
+    # -- beats: every kernel ------------------------------------------------------------------
+
+    def show_all_maps(self) -> None:
+        """The kernel and its map go to their place among the others; every other kernel's map fills."""
+        k = self.first
+        chosen_kernel, chosen_map = self.slot_kernels[k.kernel], self.slot_maps[k.kernel]
+        self.play(FadeOut(VGroup(self.kernel.numbers, self.kernel.lines, self.kernel.frame, self.kernel_note,
+                                 self.relu_note, self.feature.frame)),
+                  ReplacementTransform(self.kernel.picture, chosen_kernel),
+                  ReplacementTransform(self.feature.picture, chosen_map.picture), FadeIn(chosen_map.frame),
+                  run_time=1.0)
+        self.add(chosen_map)
+        others = [f for f in range(self.filters) if f != k.kernel]
+        for f in others:
+            self.slot_maps[f].fill_to(0)
+        self.play(LaggedStart(*(FadeIn(self.slot_kernels[f]) for f in others), lag_ratio=0.2),
+                  LaggedStart(*(FadeIn(self.slot_maps[f].frame) for f in others), lag_ratio=0.2),
+                  run_time=0.8)
+        self.add(*(self.slot_maps[f] for f in others))
+        self.play(LaggedStart(*(self.slot_maps[f].filling(0, self.slot_maps[f].rows * self.slot_maps[f].columns)
+                                for f in others), lag_ratio=0.3), run_time=self.paced(2.0))
+
+    def show_brightest(self) -> None:
+        """A ring on each map's brightest cell in turn, and on the digit where that kernel sat."""
+        seconds = self.paced(2.0) / self.filters
+        size = self.first.weights.shape[-1]
+        ring = square_at(self.slot_maps[0].cell_center(0, 0), 3 * self.slot_maps[0].pixel, HIGHLIGHT, 2.5)
+        on_digit = square_at(self.pixel_of(0, 0, size), size * self.digit.picture.width / self.image.shape[1],
+                             HIGHLIGHT, 2.5)
+        for f, feature in enumerate(self.slot_maps):
+            row, column = np.unravel_index(np.argmax(feature.values), feature.values.shape)
+            target = ring.copy().move_to(feature.cell_center(row, column))
+            spot = on_digit.copy().move_to(self.pixel_of(row, column, size))
+            if f == 0:
+                self.play(Create(target), Create(spot), run_time=seconds)
+                ring, on_digit = target, spot
+            else:
+                self.play(ring.animate.move_to(target), on_digit.animate.move_to(spot), run_time=seconds)
+        self.spot_marks = VGroup(ring, on_digit)
+
+    # -- beats: max-pooling -------------------------------------------------------------------
+
+    def show_pool_window(self) -> None:
+        k = self.first
+        others = VGroup(*(m for f, m in enumerate(self.slots) if m is not self.slot_maps[k.kernel]))
+        self.play(FadeOut(VGroup(others, self.spot_marks, self.digit, self.digit_note)),
+                  ReplacementTransform(self.slot_maps[k.kernel], self.big_map), run_time=1.0)
+        self.pooled_map.fill_to(0)
+        self.play(Write(self.big_note), Create(self.pool_frame), Write(self.pool_note), FadeIn(self.pooled_map),
+                  Write(self.pooled_note), run_time=0.8)
+        self.pool_grid.save_state()
+        self.pool_grid.replace(self.pool_frame, stretch=True)
+        self.play(self.pool_grid.animate.restore(), run_time=self.paced(1.2))
+
+    def show_winner(self) -> None:
+        self.play(Create(self.winner_ring), Indicate(self.winner_number, color=HIGHLIGHT, scale_factor=1.3),
+                  run_time=1.0)
+        losers = VGroup(*(n for i, n in enumerate(self.pool_grid.numbers) if i != self.pooled.winner))
+        self.play(losers.animate.set_opacity(0.25), run_time=self.paced(1.0))
+
+    def show_pooling(self) -> None:
+        """The winner flies to its cell of the pooled map; then window after window, the map fills."""
+        p, size = self.pooled, self.pool.size
+        pooled = self.pooled_map
+        cell = Rectangle(width=pooled.pixel, height=pooled.pixel, stroke_width=0, fill_opacity=1,
+                         fill_color=map_colors(np.array([p.value]), self.layer_scale)[0])
+        self.play(TransformFromCopy(self.winner_number, cell.move_to(pooled.cell_center(p.row, p.column))),
+                  Create(self.pooled_cell), run_time=1.0)
+        self.remove(cell)
+
+        def follow(index: int) -> None:
+            row, column = divmod(index, pooled.columns)
+            self.pool_frame.move_to(self.big_map.cell_center(row * size + (size - 1) / 2,
+                                                             column * size + (size - 1) / 2))
+            self.pooled_cell.move_to(pooled.cell_center(row, column))
+
+        total = pooled.rows * pooled.columns
+        self.play(FadeOut(VGroup(self.pool_grid, self.winner_ring, self.pool_note)),
+                  pooled.filling(0, total, follow), Indicate(self.pooled_note, color=HIGHLIGHT),
+                  run_time=self.paced(2.5))
+
+    # -- beats: the next layer ----------------------------------------------------------------
+
+    def show_slices(self) -> None:
+        """The pooled map joins the other maps the next layer reads; the chosen kernel's slices beside them."""
+        k = self.first
+        keep = self.in_maps[k.kernel]
+        leaving = VGroup(self.big_map, self.big_note, self.pool_frame, self.pooled_cell, self.pooled_note)
+        self.play(FadeOut(leaving), ReplacementTransform(self.pooled_map, keep), run_time=1.0)
+        others = [m for c, m in enumerate(self.in_maps) if c != k.kernel]
+        self.play(LaggedStart(*(FadeIn(m) for m in others), lag_ratio=0.15), Write(self.slices_note), run_time=1.0)
+        self.play(LaggedStart(*(FadeIn(piece, scale=0.5) for piece in self.in_slices), lag_ratio=0.2),
+                  run_time=self.paced(1.2))
+
+    def show_channel_sum(self) -> None:
+        self.out_map.fill_to(0)
+        self.play(LaggedStart(*(Create(mark) for mark in self.in_marks), lag_ratio=0.15), FadeIn(self.out_map),
+                  Write(self.out_note), run_time=1.0)
+        self.play(LaggedStart(*(GrowFromEdge(arrow, LEFT) for arrow in self.sum_arrows), lag_ratio=0.1),
+                  FadeIn(self.sigma), run_time=1.0)
+        self.play(Write(self.channel_sum), Create(self.out_cell), run_time=self.paced(1.2, 0.6))
+        self.out_map.fill_to(0)
+        self.play(self.out_map.filling(self.second.row * self.out_map.columns + self.second.column,
+                                       self.second.row * self.out_map.columns + self.second.column + 1),
+                  Indicate(self.channel_sum[-4:], color=HIGHLIGHT), run_time=self.paced(0.6))
+
+    def show_second_map(self) -> None:
+        size = self.second.weights.shape[-1]
+        centres = [np.array(mark.get_center()) - m.cell_center(self.second.row + (size - 1) / 2,
+                                                               self.second.column + (size - 1) / 2)
+                   for mark, m in zip(self.in_marks, self.in_maps)]
+
+        def follow(index: int) -> None:
+            row, column = divmod(index, self.out_map.columns)
+            for mark, m, offset in zip(self.in_marks, self.in_maps, centres):
+                mark.move_to(m.cell_center(row + (size - 1) / 2, column + (size - 1) / 2) + offset)
+            self.out_cell.move_to(self.out_map.cell_center(row, column))
+
+        total = self.out_map.rows * self.out_map.columns
+        self.play(FadeOut(self.channel_sum), self.out_map.filling(0, total, follow),
+                  Indicate(self.out_note, color=HIGHLIGHT), run_time=self.paced(2.5))
+
+    # -- beats: the answer --------------------------------------------------------------------
+
+    def show_last_maps(self) -> None:
+        gone = [m for m in self.mobjects if m is not self.title]
+        for m in self.last_group:
+            m.fill_to(0)
+        self.play(*(FadeOut(m) for m in gone), run_time=0.6)
+        self.play(LaggedStart(*(FadeIn(m) for m in self.last_group), lag_ratio=0.05), run_time=0.6)
+        self.play(LaggedStart(*(m.filling(0, m.rows * m.columns) for m in self.last_group), lag_ratio=0.1),
+                  Write(self.last_note), run_time=self.paced(1.5))
+
+    def show_flatten(self) -> None:
+        self.play(*(TransformFromCopy(m, piece) for m, piece in zip(self.last_group, self.column)),
+                  run_time=self.paced(1.5, 0.4))
+        self.play(Write(self.column_note), LaggedStart(*(GrowFromEdge(a, LEFT) for a in self.fan), lag_ratio=0.05),
+                  LaggedStart(*(Write(name) for name in self.bar_names), lag_ratio=0.05), run_time=0.8)
+        self.play(LaggedStart(*(GrowFromEdge(bar, LEFT) for bar in self.bars), lag_ratio=0.08),
+                  LaggedStart(*(FadeIn(value) for value in self.bar_values), lag_ratio=0.08),
+                  run_time=self.paced(1.5))
+
+    def show_answer(self) -> None:
+        best = int(np.argmax(self.probabilities))
+        ring = SurroundingRectangle(VGroup(self.bar_names[best], self.bars[best], self.bar_values[best]),
+                                    color=HIGHLIGHT, buff=0.08)
+        self.play(Create(ring), Indicate(self.bar_names[best], color=HIGHLIGHT, scale_factor=1.4),
+                  Indicate(self.bar_values[best], color=HIGHLIGHT), run_time=self.paced(1.5))

@@ -1,0 +1,201 @@
+"""The convolution chapter: the run's own kernel, pixels, products, sum and map on screen, recomputed here
+from the history's arrays; the map's pixels in its values' colours; the timeline's rules; and the refusals
+(a run of dense layers here, a convolutional run in every other chapter)."""
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from nnscratch import RunSpec, record_run
+from scenes.chapters.convolution import ConvolutionScene
+from scenes.mobjects.conv_maps import map_colors
+from scenes.narration.words import said_numbers
+from tests.frames import to_pixel
+from tests.layout import final_state
+from tests.test_what_it_learned import cell_centres
+from tests.timeline import (
+    hold_share,
+    holds,
+    small_texts,
+    told,
+    unmarked_numbers,
+    unshown_numbers,
+)
+
+LAYERS = "28x28,conv8:3,pool2,conv16:3,pool2,10"
+
+
+@pytest.fixture(scope="module")
+def cnn():
+    return record_run(RunSpec.for_dataset("digits", layers=LAYERS, samples=600, epochs=1))
+
+
+def hand_convolution(cnn):
+    """Kernel, place, pixels and sum found here from the history's arrays alone: the first conv's
+    kernel whose recorded map sums highest, its map's largest cell, the pixels under it, w·x + b."""
+    maps = cnn.probe_maps[0][-1].astype(float)
+    kernel = int(np.argmax([m.sum() for m in maps]))
+    row, column = np.unravel_index(np.argmax(maps[kernel]), maps[kernel].shape)
+    weights = cnn.kernels[0][-1][kernel, 0].astype(float)
+    image = cnn.probe_input.astype(float).reshape(28, 28)
+    patch = image[row:row + 3, column:column + 3]
+    bias = float(cnn.kernel_biases[0][-1][kernel])
+    z = sum(weights[u, v] * patch[u, v] for u in range(3) for v in range(3)) + bias
+    return kernel, (int(row), int(column)), weights, patch, bias, z, maps[kernel]
+
+
+def shown(text: str) -> list[float]:
+    return [float(n) for n in said_numbers(text)]
+
+
+@pytest.mark.slow
+def test_the_kernel_products_and_sum_are_the_runs(cnn):
+    kernel, place, weights, patch, bias, z, a_map = hand_convolution(cnn)
+    scene = told(ConvolutionScene.until("Then ReLU"), cnn)
+    k = scene.first
+    assert (k.kernel, (k.row, k.column)) == (kernel, place)
+    assert [float(n.original_text.replace("−", "-")) for n in scene.kernel.numbers] == \
+        [round(w, 2) for w in weights.ravel()]
+    assert [float(n.original_text) for n in scene.window.numbers] == [round(x, 2) for x in patch.ravel()]
+    # Each line of products writes a row of the kernel's weights, each with the pixel it multiplies.
+    for row, line in enumerate(scene.product_lines[:3]):
+        assert shown(line.typst_code) == [v for w, x in zip(weights[row], patch[row]) for v in (round(w, 2), round(x, 2))]
+    assert shown(scene.product_lines[3].typst_code) == [round(bias, 2)]
+    assert shown(scene.sum_line.typst_code) == [round(z, 2)]
+    # The map's value there is the sum after ReLU, as the history recorded it.
+    assert a_map[place] == pytest.approx(max(z, 0.0), abs=1e-5)
+    assert shown(scene.relu_line.typst_code)[-1] == round(max(z, 0.0), 2)
+    assert z > 0  # the place shown is the map's largest: a sum ReLU keeps
+
+
+@pytest.mark.slow
+def test_the_feature_maps_pixels_follow_its_values(cnn):
+    width, height = 1280, 720
+    scene, frame = final_state(ConvolutionScene.until("Then ReLU"), width, height, history=cnn)
+    _, _, _, _, _, _, a_map = hand_convolution(cnn)
+    feature = scene.feature
+    assert np.array_equal(feature.values, a_map.astype(float))
+    seen = np.array([frame[to_pixel(point, width, height)][:3] for point in cell_centres(feature.picture.box, 26, 26)],
+                    dtype=float)
+    want = map_colors(a_map, feature.value_scale).reshape(-1, 3) * 255
+    assert np.abs(seen - want).max() <= 3
+    brightness = seen.sum(axis=1)
+    assert np.corrcoef(brightness, a_map.ravel())[0, 1] > 0.95
+    assert brightness[np.argmax(a_map)] > brightness[np.argmin(a_map)] + 100
+
+
+@pytest.mark.slow
+def test_the_story_shows_and_marks_every_number_it_says_without_holds(cnn):
+    scene = told(ConvolutionScene, cnn)
+    assert unshown_numbers(scene) == []
+    assert unmarked_numbers(scene) == []
+    assert small_texts(scene) == []
+    assert all(seconds <= 4.0 for _, seconds in holds(scene)), holds(scene)
+    assert hold_share(scene) < 0.15
+    z = hand_convolution(cnn)[5]
+    assert any(f"z = {z:.2f}".replace("-", "−") in beat.caption for beat in scene.told)
+
+
+@pytest.fixture(scope="module")
+def run_files(tmp_path_factory, cnn):
+    folder = tmp_path_factory.mktemp("runs")
+    dense = record_run(RunSpec(epochs=20))
+    dense.save(folder / "dense.npz")
+    cnn.save(folder / "cnn.npz")
+    return folder
+
+
+def test_a_run_of_dense_layers_is_refused_in_one_line(run_files, tmp_path):
+    out = tmp_path / "conv.mp4"
+    result = CliRunner().invoke(main, ["render", "convolution", "--run", str(run_files / "dense.npz"),
+                                       "--output", str(out)])
+    assert result.exit_code == 2
+    message = result.output.strip().splitlines()
+    assert len(message) == 1 and "the convolution chapter draws conv layers" in message[0] \
+        and "not 4,6,4,1" in message[0], result.output
+    assert not out.exists()
+
+
+def test_the_other_chapters_still_refuse_a_convolutional_run(run_files, tmp_path):
+    result = CliRunner().invoke(main, ["render", "forward", "--run", str(run_files / "cnn.npz"),
+                                       "--output", str(tmp_path / "f.mp4")])
+    assert result.exit_code == 2 and "cannot be rendered yet" in result.output
+    result = CliRunner().invoke(main, ["render", "explainer", "--chapters", "convolution"])
+    assert result.exit_code == 2 and "no chapter 'convolution'" in result.output
+
+
+@pytest.mark.parametrize("layers, message", [
+    ("784,16,10", "needs a convolutional network"),
+    ("28x28,conv4:7,10", "up to 5x5, not conv4:7"),
+    ("28x28,conv40:3,pool2,pool2,10", "up to 32 of them, not conv40:3"),
+    ("28x28,conv8:3,pool2,conv33:3,10", "up to 32 of them, not conv33:3"),
+    ("28x28,pool2,conv4:3,10", "starts from a conv layer over the image, not pool2"),
+])
+def test_training_for_it_refuses_what_it_cannot_draw_before_any_work(tmp_path, layers, message):
+    result = CliRunner().invoke(main, ["render", "convolution", "--layers", layers, "--epochs", "1",
+                                       "--output", str(tmp_path / "c.mp4")])
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_every_kernel_pool_winner_next_layer_and_answer_are_the_runs(cnn):
+    scene = told(ConvolutionScene, cnn)
+    first_maps = cnn.probe_maps[0][-1].astype(float)
+    assert [m.values.tolist() for m in scene.slot_maps] == first_maps.tolist()
+    # The pool window holds the map's four values around the place shown, and the winner lit is the
+    # recorded one, which is also the window's largest value and the pooled map's value there.
+    kernel, (row, column), *_ = hand_convolution(cnn)
+    pool = scene.pooled
+    assert (pool.row, pool.column) == (row // 2, column // 2)
+    window = first_maps[kernel, 2 * pool.row:2 * pool.row + 2, 2 * pool.column:2 * pool.column + 2]
+    assert [float(n.original_text) for n in scene.pool_grid.numbers] == [round(v, 2) for v in window.ravel()]
+    assert pool.winner == int(cnn.probe_winners[0][-1][kernel, pool.row, pool.column])
+    assert window.ravel()[pool.winner] == window.max()
+    assert scene.winner_number is scene.pool_grid.numbers[pool.winner]
+    assert pool.value == pytest.approx(cnn.probe_maps[1][-1][kernel, pool.row, pool.column])
+    # The next conv: one value of its map, the sum over all eight pooled maps of slice times window, plus bias.
+    pooled = cnn.probe_maps[1][-1].astype(float)
+    second = cnn.probe_maps[2][-1].astype(float)
+    f = int(np.argmax(second.reshape(len(second), -1).sum(axis=1)))
+    i, j = np.unravel_index(np.argmax(second[f]), second[f].shape)
+    weights = cnn.kernels[1][-1][f].astype(float)
+    z = sum(float((weights[c] * pooled[c, i:i + 3, j:j + 3]).sum()) for c in range(len(pooled)))
+    z += float(cnn.kernel_biases[1][-1][f])
+    assert (scene.second.kernel, scene.second.row, scene.second.column) == (f, i, j)
+    assert shown(scene.channel_sum.typst_code)[-1] == round(z, 2)
+    assert second[f, i, j] == pytest.approx(max(z, 0.0), abs=1e-5)
+    assert np.array_equal(scene.out_map.values, second[f])
+    # The answer: the recorded probabilities, the largest named.
+    probabilities = cnn.probe_a[-1][-1]
+    assert [float(v.original_text) for v in scene.bar_values] == [round(float(p), 2) for p in probabilities]
+    best = int(np.argmax(probabilities))
+    assert scene.told[-1].caption.startswith(f"The network answers {best},")
+    assert len(scene.column) == 16 and scene.last_note.original_text.endswith("= 400 numbers")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layers", ["28x28,conv4:3,10", "28x28,conv6:5,pool2,conv8:3,16,10"])
+def test_other_shapes_keep_the_rules(layers):
+    run = record_run(RunSpec.for_dataset("digits", layers=layers, samples=300, epochs=1))
+    scene = told(ConvolutionScene, run)
+    assert unshown_numbers(scene) == [] and unmarked_numbers(scene) == [] and small_texts(scene) == []
+    assert all(seconds <= 4.0 for _, seconds in holds(scene)) and hold_share(scene) < 0.15
+    assert scene.told[-1].caption.startswith(f"The network answers {int(np.argmax(run.probe_a[-1][-1]))},")
+
+
+@pytest.mark.slow
+def test_the_pooled_map_is_drawn_in_its_recorded_values(cnn):
+    width, height = 1280, 720
+    scene, frame = final_state(ConvolutionScene.until("Window after window"), width, height, history=cnn)
+    kernel = hand_convolution(cnn)[0]
+    pooled = cnn.probe_maps[1][-1][kernel].astype(float)
+    drawn = scene.pooled_map
+    assert np.array_equal(drawn.values, pooled)
+    seen = np.array([frame[to_pixel(point, width, height)][:3] for point in cell_centres(drawn.picture.box, 13, 13)],
+                    dtype=float)
+    # Drawn in its values' colours; and each value is the largest of its 2 x 2 window of the first map.
+    assert np.abs(seen - map_colors(pooled, drawn.value_scale).reshape(-1, 3) * 255).max() <= 3
+    first = cnn.probe_maps[0][-1][kernel].astype(float)[:26, :26].reshape(13, 2, 13, 2).max(axis=(1, 3))
+    assert np.allclose(pooled, first)

@@ -22,7 +22,6 @@ if OWN_PROCESS:
 import contextlib
 import functools
 import io
-import re
 import threading
 import time
 import warnings
@@ -39,7 +38,7 @@ from nnscratch.files import OutputPathError, check_output_folder, check_output_p
 from nnscratch.initializers import INITIALIZERS
 from nnscratch.losses import LOSSES
 from nnscratch.optimizers import OPTIMIZERS
-from nnscratch.user_data import DEFAULT_IMAGE_SIZE, MAX_IMAGE_SIZE, MIN_IMAGE_SIZE
+from nnscratch.user_data import DEFAULT_IMAGE_SIZE, MAX_IMAGE_SIZE, MIN_IMAGE_SIZE, UNSAFE_CHARACTERS
 from scenes.chapters.catalogue import (
     ALONE, BY_NAME, CHAPTERS, EXPLAINER_DATASET, NAMES, Chapter, chapters_of, planned_refusal, refusal_of,
 )
@@ -61,7 +60,7 @@ def flag(field: str) -> str:
 def one_line(text: str) -> str:
     """A message as one line of sane length: control characters (a newline in a path) escaped,
     and the middle of a very long message cut."""
-    text = re.sub(r"[\x00-\x1f\x7f]", lambda match: repr(match.group())[1:-1], text)
+    text = UNSAFE_CHARACTERS.sub(lambda match: repr(match.group())[1:-1], text)
     if len(text) > MAX_MESSAGE:
         text = text[:MAX_MESSAGE // 2] + " [...] " + text[-MAX_MESSAGE // 2:]
     return text
@@ -126,7 +125,12 @@ class CommaList(click.ParamType):
 
 
 def input_value(text: str) -> float:
-    return checks.finite_number("each value", checks.parse_decimal(text), -MAX_INPUT_MAGNITUDE, MAX_INPUT_MAGNITUDE)
+    try:
+        return checks.finite_number("each value", checks.parse_decimal(text), -MAX_INPUT_MAGNITUDE,
+                                    MAX_INPUT_MAGNITUDE)
+    except ValueError as error:  # a table's raw values (a body mass of 3750 g) are not what the network takes
+        raise ValueError(f"{error}; on your own data (--data) the inputs are standardised: standard deviations "
+                         "from each column's mean") from None
 
 
 def chapter_names(names: list[str]) -> list[str]:
@@ -817,7 +821,9 @@ CHAPTER_OPTIONS: dict[str, list] = {
                              help="Colour the edges with the trained weights, not the initial ones.")],
     "neuron": [SAMPLE],
     "forward": [click.option("--input", "input_values", type=INPUTS, default=None,
-                             help="A custom input, one value per input neuron, e.g. 0.5,0.8,0.2,0.9."), SAMPLE],
+                             help="A custom input, one value per input neuron, e.g. 0.5,0.8,0.2,0.9; on your own "
+                                  "data (--data), in the run's standardised units: standard deviations from "
+                                  "each column's mean, as the chapter shows them."), SAMPLE],
     "backprop": [SAMPLE, click.option("--epoch", type=WholeNumber(0), default=None,
                                       help="The epoch to look at, the nearest recorded one (default: early, where "
                                            "gradients are large).")],

@@ -17,7 +17,13 @@ from nnscratch.runfile import (
     check_shapes, check_values, read_run, write_run,
 )
 
-__all__ = ["RunFileError", "TrainingHistory"]
+__all__ = ["RunFileError", "TrainingHistory", "r_squared_text"]
+
+
+def r_squared_text(value: float) -> str:
+    """An R² as words say it: "0.912", or "undefined" for the nan of targets that are all equal (no spread
+    to account for), which no format should print as "nan"."""
+    return "undefined" if math.isnan(value) else f"{value:.3f}"
 
 
 @dataclass
@@ -208,14 +214,20 @@ class TrainingHistory:
         spread = float(((y - y.mean()) ** 2).sum())
         return 1.0 - float(((predicted - y) ** 2).sum()) / spread if spread > 0 else float("nan")
 
+    def r_squared_words(self, snapshot: int = -1, test: bool = False) -> str:
+        """R² as a line says it: "0.912", or "undefined" when the targets it is measured on are all equal."""
+        return r_squared_text(self.r_squared(snapshot, test))
+
     def metrics_words(self, epoch: int = -1) -> str:
         """Loss and accuracy after ``epoch`` epochs, as one line says them: "loss 0.2139, accuracy 92.5%
         (test 91.3%)" (no accuracy for real-valued targets)."""
         text = f"loss {self.train_loss[epoch]:.4f}"
         snapshot = {0: 0, -1: -1, self.epochs: -1}.get(epoch)
-        if self.regression and self.user_data is not None and snapshot is not None:
-            return text + f", R² {self.r_squared(snapshot):.3f}" + (
-                f" (test {self.r_squared(snapshot, test=True):.3f})" if self.has_test and snapshot == -1 else "")
+        if self.regression:  # a number predicted is judged by its R², never by an accuracy
+            if self.user_data is None or snapshot is None:
+                return text
+            return text + f", R² {self.r_squared_words(snapshot)}" + (
+                f" (test {self.r_squared_words(snapshot, test=True)})" if self.has_test and snapshot == -1 else "")
         if not math.isnan(self.train_accuracy[epoch]):
             text += f", accuracy {self.train_accuracy[epoch]:.1%}"
         if self.has_test and epoch == -1 and not math.isnan(self.test_accuracy[-1]):

@@ -11,7 +11,11 @@ Conventions (the README says them too):
 - Labels that are text are classes, named by their values in sorted order (so the same table gives the
   same class numbers whatever the order of its rows). Numeric labels that are whole numbers with at most
   MAX_CLASSES distinct values are classes too, named by their values in numeric order; any other numeric
-  label is a real-valued target: regression.
+  label is a real-valued target: regression, which needs two values or more. A label column of numbers
+  with a few cells that are not (an "NA") is refused naming the first, not read as text classes.
+- Every value must lie within ±MAX_MAGNITUDE (1e150), so that its column's mean and standard deviation
+  can be computed in float64; names may not hold control or text-direction characters; a table needs
+  at least MIN_SAMPLES rows. Images are told by their classes: an .npz of images with a real-valued y is refused.
 - ``.npz``: arrays ``X`` (samples x features, or samples x rows x columns for images) and ``y``, and
   optionally ``class_names`` and ``feature_names`` (text arrays); ``.npy``: one 2-D array whose last
   column is the label. Never unpickled; every header is checked before its data is decompressed.
@@ -25,9 +29,11 @@ import functools
 import io
 import math
 import os
+import re
 import stat
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +50,13 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 MIN_IMAGE_SIZE, MAX_IMAGE_SIZE, DEFAULT_IMAGE_SIZE = 4, 64, 28
 MAX_IMAGE_PIXELS = 40_000_000  # a picture larger than this is refused before it is decoded (a decompression bomb)
 MAX_ARRAY_MEMBERS = 16
+MIN_SAMPLES = 4  # the fewest rows that split into a training and a test part (checks.whole_number's bound too)
+# A value's square must stay finite in float64 for its mean and standard deviation to be computed
+# (1e154 squared overflows past ~1.8e308); a bound well inside that, summed over MAX_SAMPLES rows, leaves room.
+MAX_MAGNITUDE = 1e150
+# Characters a name may not hold, as it is printed to a terminal and drawn: the C0 and C1 controls, DEL,
+# the line and paragraph separators and the bidirectional overrides and isolates that reorder what follows.
+UNSAFE_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 SNIFFED = ",;\t"
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
@@ -134,6 +147,9 @@ def load_user_data(path: str | os.PathLike, label: str | None = None,
         raise UserDataError("an empty path is not a file name")
     path = Path(path)
     status = _open_checked(path)
+    if UNSAFE_CHARACTERS.search(path.name):
+        raise UserDataError(f"{path}: the file name holds control or text-direction characters, which the "
+                            "scenes and messages would print; rename it")
     image_size = checks.whole_number("the image size", image_size, MIN_IMAGE_SIZE, MAX_IMAGE_SIZE)
     identity = (str(path.resolve()), status.st_ino, status.st_mtime_ns, status.st_size)
     return _load(path, identity, label, image_size)
@@ -159,6 +175,10 @@ def _load(path: Path, identity: tuple, label: str | None, image_size: int) -> Us
             data = _read_npz(path, content) if path.suffix.lower() == ".npz" else _read_npy(path, content)
         else:
             data = _read_csv(path, content, label)
+    if data.n_samples < MIN_SAMPLES:
+        what = "images" if path.is_dir() else "rows" if data.kind == "table" else "samples"
+        raise UserDataError(f"{path}: {data.n_samples} {what} of data; nnscratch needs at least {MIN_SAMPLES} to "
+                            "train and test on")
     data.X.setflags(write=False)
     data.y.setflags(write=False)
     return data
@@ -167,21 +187,35 @@ def _load(path: Path, identity: tuple, label: str | None, image_size: int) -> Us
 # -- targets: classes or regression ------------------------------------------------------------------
 
 def _targets(path: Path, values: list[str] | np.ndarray, what: str,
-             given_names: tuple[str, ...] | None = None) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Class indices and names, or real values and no names (regression), from the label values."""
+             given_names: tuple[str, ...] | None = None, place: Callable[[int], str] | None = None
+             ) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Class indices and names, or real values and no names (regression), from the label values.
+
+    ``place(row)`` says where a row's label is ("line 19, column 'price'"); by default its sample number."""
+    place = place or (lambda row: f"{what}, sample {row + 1}")
     if given_names is not None:
         numbers = np.asarray(values, dtype=float)
         whole = np.isfinite(numbers).all() and (numbers == np.round(numbers)).all()
         if not whole or numbers.min() < 0 or numbers.max() >= len(given_names):
             raise UserDataError(f"{path}: {what} must hold class numbers 0 to {len(given_names) - 1}, one for each "
                                 f"of its {len(given_names)} class_names")
+        used = len(np.unique(numbers))
+        if used != len(given_names):  # a name no sample has, or a class named by another's name
+            raise UserDataError(f"{path}: class_names names {len(given_names)} classes, but {what} holds "
+                                f"{used} different class numbers; give one name for each class y holds")
         return _checked_classes(path, numbers, given_names, what)
     if isinstance(values, np.ndarray) and values.dtype.kind in "iuf":
         numbers = values.astype(float)
     else:
-        try:
-            numbers = np.array([checks.parse_decimal(value) for value in values])
-        except ValueError:
+        parsed = [_number_or_none(str(value)) for value in values]
+        texts = [row for row, number in enumerate(parsed) if number is None]
+        if texts and len(texts) < len(parsed) / 2:  # mostly numbers: a cell that is not one is a slip, not a class
+            row = texts[0]
+            raise UserDataError(f"{path}: {place(row)}: {checks.shown(str(values[row]))} is not a number; the "
+                                f"other labels are numbers")
+        if not texts:
+            numbers = np.array(parsed, dtype=float)
+        else:
             names = tuple(sorted(set(map(str, values))))
             if len(names) > MAX_CLASSES:
                 raise UserDataError(f"{path}: {what} holds {len(names):,} different labels; the scenes name at most "
@@ -190,12 +224,36 @@ def _targets(path: Path, values: list[str] | np.ndarray, what: str,
             return _checked_classes(path, np.array([index[str(v)] for v in values], float), names, what)
     if not np.isfinite(numbers).all():
         row = int(np.flatnonzero(~np.isfinite(numbers))[0])
-        raise UserDataError(f"{path}: {what} holds {numbers[row]} at sample {row + 1}; labels must be finite")
+        raise UserDataError(f"{path}: {place(row)}: {numbers[row]} is not a finite number; labels must be finite")
     distinct = np.unique(numbers)
     if (distinct == np.round(distinct)).all() and len(distinct) <= MAX_CLASSES:
         names = tuple(checks.shortest(value) for value in distinct)
         return _checked_classes(path, np.searchsorted(distinct, numbers).astype(float), names, what)
+    if len(distinct) == 1:
+        raise UserDataError(f"{path}: {what} has one value only ({checks.shortest(distinct[0])}): nothing to predict")
+    _check_scale(path, numbers, what, place)
     return numbers, ()
+
+
+def _number_or_none(text: str) -> float | None:
+    try:
+        return checks.parse_decimal(text)
+    except ValueError:
+        return None
+
+
+def _check_scale(path: Path, values: np.ndarray, column: str, place: Callable[[int], str]) -> None:
+    """Refuse a column whose standardising would overflow: a value beyond MAX_MAGNITUDE, or a mean or
+    standard deviation that float64 cannot hold. ``place(row)`` names where a row of ``column`` is."""
+    big = np.abs(values) > MAX_MAGNITUDE
+    if big.any():
+        row = int(np.flatnonzero(big)[0])
+        raise UserDataError(f"{path}: {place(row)}: {checks.shortest(values[row])} is beyond ±{MAX_MAGNITUDE:g}, so "
+                            "its scale cannot be computed in float64; rescale the column")
+    with np.errstate(all="ignore"):  # within the bound they are finite; checked still, as what training divides by
+        mean, std = float(values.mean()), float(values.std())
+    if not (math.isfinite(mean) and math.isfinite(std)):
+        raise UserDataError(f"{path}: {column}: its mean and standard deviation overflow float64; rescale it")
 
 
 def _checked_classes(path: Path, y: np.ndarray, names: tuple[str, ...], what: str
@@ -216,14 +274,17 @@ def _check_name(path: Path, name: str, what: str) -> str:
     if len(name) > MAX_NAME_CHARS:
         raise UserDataError(f"{path}: the {what} {checks.shown(name)} is {len(name)} characters long; at most "
                             f"{MAX_NAME_CHARS}")
-    if any(ord(char) < 32 for char in name):
-        raise UserDataError(f"{path}: the {what} {checks.shown(name)} holds control characters")
+    if UNSAFE_CHARACTERS.search(name):
+        raise UserDataError(f"{path}: the {what} {checks.shown(name)} holds control or text-direction characters")
     return name
 
 
 # -- CSV ---------------------------------------------------------------------------------------------
 
 def _read_csv(path: Path, content: bytes, label: str | None) -> UserData:
+    encoding = _utf16(content[:8192])
+    if encoding:
+        raise UserDataError(f"{path}: a {encoding} text file; save the table as UTF-8")
     if b"\x00" in content[:8192]:
         raise UserDataError(f"{path}: a binary file, not a CSV table of text")
     try:
@@ -237,10 +298,12 @@ def _read_csv(path: Path, content: bytes, label: str | None) -> UserData:
         raise UserDataError(f"{path}: the file holds no table, only blank lines")
     header_line = next(line for line in lines if line.strip())
     delimiter = max(SNIFFED, key=header_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header, rows = None, []
+    # strict: a quote left open is an error at the end of the file, not the rest of the file as one cell
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    header, rows, start = None, [], 1
     try:
         for row in reader:
+            start = reader.line_num + 1  # where the next row begins, if its quote is never closed
             if not any(cell.strip() for cell in row):
                 continue
             if header is None:
@@ -251,6 +314,8 @@ def _read_csv(path: Path, content: bytes, label: str | None) -> UserData:
                 raise UserDataError(f"{path}: more than {checks.MAX_SAMPLES:,} rows; nnscratch trains on at most "
                                     f"{checks.MAX_SAMPLES:,}")
     except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            raise UserDataError(f"{path}: line {start}: a quote (\") opened in this row is never closed") from None
         raise UserDataError(f"{path}: line {reader.line_num}: not a readable CSV row ({error})") from None
     columns = _checked_header(path, header, delimiter)
     if not rows:
@@ -274,18 +339,33 @@ def _read_csv(path: Path, content: bytes, label: str | None) -> UserData:
         if not value:
             raise UserDataError(f"{path}: line {line}, column {columns[target]!r}: the label is empty")
         labels.append(value)
-    y, names = _targets(path, labels, f"the label column {columns[target]!r}")
+    for j, column in enumerate(features):
+        _check_scale(path, X[:, j], f"column {columns[column]!r}",
+                     lambda i, name=columns[column]: f"line {rows[i][0]}, column {name!r}")
+    y, names = _targets(path, labels, f"the label column {columns[target]!r}",
+                        place=lambda i: f"line {rows[i][0]}, column {columns[target]!r}")
     return UserData(path.name, "table", X, y, names, tuple(columns[k] for k in features), columns[target])
+
+
+def _utf16(head: bytes) -> str | None:
+    """The name of the encoding when the bytes are UTF-16 text (a byte-order mark, or ASCII with every
+    other byte zero), else None: read as UTF-8 it would pass for a binary file."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16"
+    for text, zeros in ((head[0::2], head[1::2]), (head[1::2], head[0::2])):
+        if len(head) >= 8 and text.count(0) == 0 and zeros.count(0) >= len(zeros) // 2:
+            return "UTF-16"
+    return None
 
 
 def _checked_header(path: Path, header: list[str] | None, delimiter: str) -> list[str]:
     if header is None:
         raise UserDataError(f"{path}: the file holds no table")
-    if all(_is_number(cell) for cell in header):
-        raise UserDataError(f"{path}: line 1 is numbers, not a header; the first row must name the columns")
     if len(header) < 2:
         raise UserDataError(f"{path}: line 1 names one column; a table needs at least one feature and a label, "
                             "separated by commas, semicolons or tabs")
+    if sum(_is_number(cell) for cell in header) >= len(header) - 1:  # numbers but the label (if that)
+        raise UserDataError(f"{path}: line 1 looks like data, not a header: the first line must name the columns")
     seen: dict[str, int] = {}
     for number, name in enumerate(header, 1):
         if not name:
@@ -344,8 +424,8 @@ def _read_npy(path: Path, content: bytes) -> UserData:
                                 f"got shape {shape}")
         _check_array_size(path, "the array", shape, dtype)
         array = _read_data(stream, "the array", dtype, shape).astype(float)
-    except RunFileError as error:
-        raise UserDataError(f"{path}: {error}") from None
+    except RunFileError as error:  # its messages say "array NAME ...", and this array has no name
+        raise UserDataError(f"{path}: {str(error).replace('array the array', 'the array', 1)}") from None
     X = _checked_values(path, "the array's features", array[:, :-1])
     if X.shape[1] > MAX_FEATURES:
         raise UserDataError(f"{path}: {X.shape[1]} features; the scenes name at most {MAX_FEATURES} input neurons")
@@ -458,6 +538,9 @@ def _arrays_data(path: Path, archive: zipfile.ZipFile, members: dict) -> UserDat
     if class_names is not None and len(set(class_names)) != len(class_names):
         raise UserDataError(f"{path}: class_names names a class twice")
     targets, class_names = _targets(path, y.reshape(-1), "y", class_names)
+    if image_shape is not None and not class_names:
+        raise UserDataError(f"{path}: X holds images and y real values (regression); nnscratch tells images by "
+                            f"their classes: give y as class numbers (at most {MAX_CLASSES} whole values)")
     return UserData(path.name, "images" if image_shape else "arrays", X, targets, class_names, features, "y",
                     image_shape)
 
@@ -468,6 +551,11 @@ def _checked_values(path: Path, name: str, X: np.ndarray) -> np.ndarray:
         row, column = (int(k) for k in np.argwhere(bad)[0][:2])
         raise UserDataError(f"{path}: {name} holds {X[row, column]} at sample {row + 1}, feature {column + 1}; "
                             "features must be finite numbers")
+    big = np.abs(X) > MAX_MAGNITUDE  # at once: an image's thousands of pixel columns checked one by one is slow
+    if big.any():
+        column = int(np.argwhere(big)[0][1])
+        _check_scale(path, X[:, column], f"{name}, feature {column + 1}",
+                     lambda row, column=column: f"{name}, sample {row + 1}, feature {column + 1}")
     return X
 
 
@@ -511,10 +599,15 @@ def _read_folder(path: Path, size: int) -> UserData:
 
 
 def _image_pixels(file: Path, size: int) -> np.ndarray:
+    import warnings
+
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(file) as image:
+        with warnings.catch_warnings():  # Pillow warns of a big picture on stderr; ours is the one line below
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(file)
+        with image:
             if image.format not in ("PNG", "JPEG"):
                 raise UserDataError(f"{file}: a {image.format} image; nnscratch reads PNG and JPEG")
             if image.width * image.height > MAX_IMAGE_PIXELS:
@@ -526,8 +619,11 @@ def _image_pixels(file: Path, size: int) -> np.ndarray:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
         raise UserDataError(f"{file}: not a readable image ({type(error).__name__})") from None
-    except Image.DecompressionBombError:
-        raise UserDataError(f"{file}: larger than the pixels nnscratch reads") from None
+    except Image.DecompressionBombError as error:  # Pillow refuses past twice its own limit, saying the size
+        found = re.search(r"\((\d+) pixels\)", str(error))
+        size_said = f"{int(found.group(1)):,} pixels" if found else "its size"
+        raise UserDataError(f"{file}: {size_said} is larger than the {MAX_IMAGE_PIXELS:,} pixels nnscratch "
+                            "reads") from None
 
 
 # -- for training ------------------------------------------------------------------------------------
@@ -603,7 +699,7 @@ def _name_list(what: str, value, low: int, high: int) -> list[str]:
         raise ValueError(f"{what} must be a list of {low} to {high} names")
     for name in value:
         if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_CHARS \
-                or any(ord(char) < 32 for char in name):
+                or UNSAFE_CHARACTERS.search(name):
             raise ValueError(f"{what} must be names of 1 to {MAX_NAME_CHARS} printable characters")
     if len(set(value)) != len(value):
         raise ValueError(f"{what} names one twice")
@@ -613,14 +709,21 @@ def _name_list(what: str, value, low: int, high: int) -> list[str]:
 def _numbers(what: str, value, positive: bool = False) -> list[float]:
     if not isinstance(value, list) or not 1 <= len(value) <= checks.MAX_LAYER_SIZE:
         raise ValueError(f"{what} must be a list of numbers")
-    return [checks.finite_number(what, item, 0 if positive else None, None, low_open=positive) for item in value]
+    return [_bounded(what, item, positive) for item in value]
+
+
+def _bounded(what: str, value, positive: bool = False) -> float:
+    """A scaling number as the data's own could have made it: within MAX_MAGNITUDE (and > 0 for a scale)."""
+    return checks.finite_number(what, value, 0 if positive else -MAX_MAGNITUDE, MAX_MAGNITUDE, low_open=positive)
 
 
 def _file_name(value) -> str:
     if not isinstance(value, str) or len(value) > 255:
         raise ValueError("file must be a file name of at most 255 characters")
-    if not value or any(ord(char) < 32 for char in value):
+    if not value or UNSAFE_CHARACTERS.search(value):
         raise ValueError("file must be a file name of printable characters")
+    if "/" in value or value in (".", ".."):  # the run recorded the file's name alone (its source)
+        raise ValueError("file must be a file name, not a path")
     return value
 
 
@@ -640,8 +743,8 @@ DATA_FIELDS = {
     "feature_scale": lambda v: _numbers("feature_scale", v, positive=True),
     "classes": lambda v: _name_list("classes", v, 2, MAX_CLASSES),
     "features": lambda v: _name_list("features", v, 1, MAX_FEATURES),
-    "target_mean": lambda v: checks.finite_number("target_mean", v),
-    "target_scale": lambda v: checks.finite_number("target_scale", v, 0, None, low_open=True),
+    "target_mean": lambda v: _bounded("target_mean", v),
+    "target_scale": lambda v: _bounded("target_scale", v, positive=True),
     "image_shape": _image_shape,
 }
 REQUIRED_DATA_FIELDS = ("file", "kind", "target", "samples", "test_fraction", "feature_mean", "feature_scale")
@@ -669,8 +772,10 @@ def check_data_entry(value, layer_sizes: list[int], output: str) -> dict:
     elif "target_mean" in entry or "target_scale" in entry:
         raise ValueError("classes take no target_mean or target_scale")
     images = entry["kind"] == "images"
-    if images != ("image_shape" in entry) or (images and "features" in entry):
+    if images != ("image_shape" in entry) or images == ("features" in entry):
         raise ValueError("images have an image_shape and no feature names; tables the other way round")
+    if images and classes is None:  # refused at load too: the scenes tell pictures by their classes
+        raise ValueError("images need classes; nnscratch does not tell a regression on images")
     if images and entry["image_shape"][0] * entry["image_shape"][1] != n_in:
         raise ValueError(f"images of {entry['image_shape']} pixels do not fit an input layer of {n_in}")
     if "features" in entry and len(entry["features"]) != n_in:

@@ -133,7 +133,23 @@ BAD_CSVS = [
     ("", "the file is empty"),
     ("\n\n  \n", "holds no table, only blank lines"),
     ("a,b,label\n", "a header but no rows of data"),
-    ("1,2,3\n4,5,6\n", "line 1 is numbers, not a header"),
+    ("1,2,3\n4,5,6\n", "line 1 looks like data, not a header: the first line must name the columns"),
+    # headerless, with text labels: the first row's features are numbers, and it would be lost as a header
+    ("5.0,3.0,setosa\n5.1,3.1,versicolor\n4.9,3.2,setosa\n6.0,2.9,versicolor\n",
+     "line 1 looks like data, not a header: the first line must name the columns"),
+    # a numeric label with one slip is not 5 text classes
+    ("a,price\n" + "".join(f"{k},{k * 1.5 + 0.25}\n" for k in range(8)) + "9,NA\n",
+     "line 10, column 'price': 'NA' is not a number"),
+    ("a,price\n" + "".join(f"{k},2.5\n" for k in range(8)),
+     "the label column 'price' has one value only (2.5): nothing to predict"),
+    ("a,b,label\n1,2,x\n3,4,y\n5,6,x\n", "3 rows of data; nnscratch needs at least 4"),
+    ("a,b,label\n1,1e200,x\n3,4,y\n5,6,x\n7,8,y\n",
+     "line 2, column 'b': 1e+200 is beyond ±1e+150, so its scale cannot be computed in float64"),
+    ("a,b,label\n1,1e308,x\n3,4,y\n5,6,x\n7,8,y\n", "line 2, column 'b': 1e+308 is beyond ±1e+150"),
+    ("a,price\n1,1.5\n2,-2e200\n3,4.5\n4,5.5\n", "line 3, column 'price': -2e+200 is beyond ±1e+150"),
+    ("a,b\u202e,label\n1,2,x\n3,4,y\n", "holds control or text-direction characters"),
+    ("a,b,label\n1,2,x\u0085z\n3,4,y\n5,6,x\n7,8,y\n", "holds control or text-direction characters"),
+    ("a,b,label\n1,2,x\u2066\n3,4,y\n5,6,x\n7,8,y\n", "holds control or text-direction characters"),
     ("a,b,label\n1,2,x\n3,4\n", "line 3 has 2 values, but the header names 3 columns (comma-separated)"),
     ("a,b,label\n1,2,x\n3,4,y,5\n", "line 3 has 4 values"),
     ("a,b,label\n1,oops,x\n3,4,y\n", "line 2, column 'b': 'oops' is not a number"),
@@ -261,6 +277,15 @@ def test_bad_image_folders_name_the_folder_or_the_image(tmp_path):
     (lambda d: d.pop("file"), "lacks file"),
     (lambda d: d.update(file="a\nb.csv"), "printable"),
     (lambda d: d.update(target_mean=0.0), "classes take no target_mean"),
+    (lambda d: d.pop("features"), "images have an image_shape and no feature names; tables the other way round"),
+    (lambda d: d.update(classes=["Adelie", "Chin\u202estrap", "Gentoo"]), "classes must be names of 1 to 64 printable"),
+    (lambda d: d.update(classes=["Adelie", "Chin\x9bstrap", "Gentoo"]), "classes must be names of 1 to 64 printable"),
+    (lambda d: d.update(features=["a", "b", "c", "d\u2029"]), "features must be names of 1 to 64 printable"),
+    (lambda d: d.update(target="spe\u2066cies"), "target must be names of 1 to 64 printable"),
+    (lambda d: d.update(file="a\x85b.csv"), "file must be a file name of printable characters"),
+    (lambda d: d.update(file="../../etc/passwd"), "file must be a file name, not a path"),
+    (lambda d: d.update(feature_scale=[1.0, 1e300, 1.0, 1.0]), r"feature_scale must be a finite number > 0 and <= 1e\+150"),
+    (lambda d: d.update(feature_mean=[1.0, -1e200, 1.0, 1.0]), r"feature_mean must be a finite number"),
     (lambda d: d.update(samples=17), "17 samples, but the arrays hold 18"),
 ])
 def test_a_run_files_data_entry_is_checked_as_untrusted(tmp_path, change, message):
@@ -275,6 +300,18 @@ def test_a_run_files_data_entry_is_checked_as_untrusted(tmp_path, change, messag
         TrainingHistory.load(path)
 
 
+def test_a_run_file_of_images_needs_classes(tmp_path):
+    from nnscratch import RunFileError
+    from nnscratch.runfile import write_run
+
+    history = record_run(RunSpec.for_data(str(user_files.regression_csv(tmp_path)), epochs=5, layers=[3, 4, 1]))
+    data = {key: value for key, value in history.metadata["data"].items() if key != "features"}
+    data.update(kind="images", image_shape=[1, 3], feature_mean=[0.0], feature_scale=[255.0])
+    metadata = {**history.metadata, "data": data}
+    with pytest.raises(RunFileError, match="images need classes; nnscratch does not tell a regression on images"):
+        TrainingHistory.load(write_run(tmp_path / "crafted.npz", metadata, history.arrays()))
+
+
 def test_a_regression_run_file_needs_its_target_scaling(tmp_path):
     from nnscratch import RunFileError
     from nnscratch.runfile import write_run
@@ -284,3 +321,93 @@ def test_a_regression_run_file_needs_its_target_scaling(tmp_path):
     del metadata["data"]["target_scale"]
     with pytest.raises(RunFileError, match="a real-valued target needs one identity output, its target_mean"):
         TrainingHistory.load(write_run(tmp_path / "crafted.npz", metadata, history.arrays()))
+
+
+def test_npz_files_that_cannot_be_told_honestly_are_refused_at_load(tmp_path):
+    def npz(name, **arrays):
+        path = tmp_path / name
+        np.savez(path, X=arrays.pop("X", np.arange(20.0).reshape(10, 2)), **arrays)
+        return path
+
+    y = np.array([0, 1] * 5)
+    rng = np.random.default_rng(0)
+    cases = [
+        (npz("longer.npz", y=y, class_names=np.array(["a", "b", "c"])),
+         "class_names names 3 classes, but y holds 2 different class numbers"),
+        (npz("shorter.npz", y=np.arange(10) % 3, class_names=np.array(["a", "b"])), "y must hold class numbers 0 to 1"),
+        (npz("huge.npz", X=np.where(np.eye(10, 2) > 0, -1e308, 1.0), y=y),
+         "X, sample 1, feature 1: -1e+308 is beyond ±1e+150, so its scale cannot be computed in float64"),
+        (npz("hugey.npz", X=np.ones((20, 2)), y=np.linspace(0, 1, 20) * 1e200),  # 20 values: regression
+         "y, sample 2: 5.263157894736842e+198 is beyond ±1e+150"),
+        (npz("const.npz", y=np.full(10, 0.5)), "y has one value only (0.5): nothing to predict"),
+        (npz("three.npz", X=np.ones((3, 2)), y=np.array([0, 1, 0])), "3 samples of data; nnscratch needs at least 4"),
+        (npz("imgreg.npz", X=rng.integers(0, 256, (30, 8, 8)).astype(np.uint8), y=np.linspace(0, 1, 30)),
+         "X holds images and y real values (regression); nnscratch tells images by their classes"),
+        (npz("bidi.npz", y=y, feature_names=np.array(["a", "b\u202e"])), "holds control or text-direction"),
+        (npz("c1.npz", y=y, class_names=np.array(["a\x9bz", "b"])), "holds control or text-direction"),
+    ]
+    for path, message in cases:
+        with pytest.raises(UserDataError) as caught:
+            load_user_data(path)
+        assert message in str(caught.value) and path.name in str(caught.value), str(caught.value)
+    folder = user_files.image_folder(tmp_path, per_class=1)
+    with pytest.raises(UserDataError, match=r"shapes: 2 images of data; nnscratch needs at least 4"):
+        load_user_data(folder)
+
+
+def test_a_file_name_with_control_or_direction_characters_is_refused(tmp_path):
+    for name in ("evil\u202egpj.csv", "a\x85b.csv", "line\u2028break.csv"):
+        path = user_files.penguins(tmp_path, name=name)
+        with pytest.raises(UserDataError, match="the file name holds control or text-direction characters"):
+            load_user_data(path)
+
+
+def test_values_within_the_bound_still_train_in_their_own_units(tmp_path):
+    path = write(tmp_path / "big.csv", "a,b,label\n" + "".join(f"{k}e149,{k % 3},{'xy'[k % 2]}\n" for k in range(1, 9)))
+    data = load_user_data(path)
+    dataset, scaling = split_user_data(data, 8, 0.25, seed=1)
+    assert scaling.feature_mean[0] > 1e149 and np.isfinite(dataset.X_train).all()
+    np.testing.assert_allclose(dataset.X_train.std(axis=0), 1, atol=1e-9)
+
+
+def test_r_squared_of_equal_targets_is_undefined_never_nan_and_never_accuracy(tmp_path):
+    history = record_run(RunSpec.for_data(str(user_files.regression_csv(tmp_path)), epochs=20))
+    history.y_test = np.full_like(history.y_test, 0.25)  # a test part whose targets are all equal
+    words = history.metrics_words()
+    assert "(test undefined)" in words and "nan" not in words and "accuracy" not in words
+    assert history.r_squared_words(test=True) == "undefined" and history.r_squared_words() != "undefined"
+    assert history.metrics_words(3) == f"loss {history.train_loss[3]:.4f}"  # no R² kept: loss only, no accuracy
+
+
+def test_utf16_an_open_quote_and_an_npy_of_objects_are_named_plainly(tmp_path):
+    table = user_files.PENGUINS
+    for name, encoding in (("bom.csv", "utf-16"), ("le.csv", "utf-16-le"), ("be.csv", "utf-16-be")):
+        with pytest.raises(UserDataError, match=f"{name}: a UTF-16 text file; save the table as UTF-8"):
+            load_user_data(user_files.penguins(tmp_path, table, name, encoding))
+    quoted = write(tmp_path / "open.csv", 'a,b,label\n1,2,x\n3,4,"y\n5,6,x\n7,8,y\n')
+    with pytest.raises(UserDataError, match=r'open.csv: line 3: a quote \(\"\) opened in this row is never closed'):
+        load_user_data(quoted)
+    objects = tmp_path / "objects.npy"
+    np.save(objects, np.array([{}, {}], dtype=object), allow_pickle=True)
+    with pytest.raises(UserDataError) as caught:
+        load_user_data(objects)
+    assert "objects.npy: the array holds Python objects" in str(caught.value) and "array the" not in str(caught.value)
+
+
+def test_a_big_picture_is_refused_by_its_size_and_pillow_prints_no_warning(tmp_path, monkeypatch):
+    import warnings
+
+    from PIL import Image
+
+    root = user_files.image_folder(tmp_path)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100)  # Pillow warns past 100 pixels and refuses past 200
+    monkeypatch.setattr("nnscratch.user_data.MAX_IMAGE_PIXELS", 120)
+    Image.new("L", (12, 12)).save(root / "circle" / "0.png")  # 144 pixels: Pillow's warning, our refusal
+    with warnings.catch_warnings(record=True) as caught, pytest.raises(UserDataError) as refused:
+        warnings.simplefilter("always")
+        load_user_data(root, image_size=8)
+    assert "circle/0.png: 12x12 pixels is larger than the 120 pixels nnscratch reads" in str(refused.value)
+    assert [w for w in caught if issubclass(w.category, Image.DecompressionBombWarning)] == []
+    Image.new("L", (15, 15)).save(root / "circle" / "0.png")  # 225 pixels: Pillow's own refusal, said with its size
+    with pytest.raises(UserDataError, match="circle/0.png: 225 pixels is larger than the 120 pixels nnscratch reads"):
+        load_user_data(root, image_size=8)

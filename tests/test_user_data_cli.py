@@ -2,11 +2,12 @@
 file is one line, exit 2, before any training, with nothing written and no traceback."""
 import os
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from cli import main
-from nnscratch import TrainingHistory
+from nnscratch import RunSpec, TrainingHistory, record_run
 from tests import user_files
 
 
@@ -99,6 +100,13 @@ BAD_COMMANDS = [
     (["--data", "{tmp}/shapes"], "--data", "shapes/circle/broken.png: not a readable image"),
     (["--data", "{tmp}/huge.csv"], "--data", "huge.csv: 256.0 MiB is larger than the 256.0 MiB nnscratch reads"),
     (["--label", "species"], "--label", "--label names the target column of --data; give --data too"),
+    (["--data", "{tmp}/huge_value.csv"], "--data",
+     "huge_value.csv: line 3, column 'b': 1e+308 is beyond ±1e+150, so its scale cannot be computed in float64"),
+    (["--data", "{tmp}/no_header.csv"], "--data", "no_header.csv: line 1 looks like data, not a header"),
+    (["--data", "{tmp}/slip.csv"], "--data", "slip.csv: line 7, column 'price': 'NA' is not a number"),
+    (["--data", "{tmp}/flat.csv"], "--data", "flat.csv: the label column 'price' has one value only (2.5)"),
+    (["--data", "{tmp}/three.csv"], "--data", "three.csv: 3 rows of data; nnscratch needs at least 4"),
+    (["--data", "{tmp}/bidi.csv"], "--data", "bidi.csv: the class name 'x\\u202ey' holds control or text-direction"),
 ]
 
 
@@ -109,6 +117,12 @@ def bad_files(tmp_path):
         "text.csv": "a,b,label\n1,oops,x\n3,4,y\n", "nan.csv": "a,b,label\nNaN,2,x\n3,4,y\n",
         "twice.csv": "a,a,label\n1,2,x\n3,4,y\n", "one.csv": "a,b,label\n1,2,x\n3,4,x\n",
         "many.csv": "a,b,label\n" + "".join(f"{k},{k},c{k}\n" for k in range(11)),
+        "huge_value.csv": "a,b,label\n1,2,x\n3,1e308,y\n5,6,x\n7,8,y\n",
+        "no_header.csv": "5.0,3.0,setosa\n5.1,3.1,versicolor\n4.9,3.2,setosa\n6.0,2.9,versicolor\n",
+        "slip.csv": "a,price\n" + "".join(f"{k},{k + 0.5}\n" for k in range(5)) + "5,NA\n",
+        "flat.csv": "a,price\n" + "".join(f"{k},2.5\n" for k in range(6)),
+        "three.csv": "a,b,label\n1,2,x\n3,4,y\n5,6,x\n",
+        "bidi.csv": "a,b,label\n1,2,x\u202ey\n3,4,z\n5,6,x\u202ey\n7,8,z\n",
     }
     for name, text in files.items():
         (tmp_path / name).write_text(text)
@@ -156,3 +170,50 @@ def test_features_refuses_a_table_it_cannot_draw_before_training(runner, tmp_pat
     result = invoke(runner, "render", "features", "--data", user_files.regression_csv(tmp_path), "--still")
     assert result.exit_code == 2 and "the features chapter draws what the network learned" in result.output
     assert "your own data into 3,8,8,1" in result.output
+
+
+def two_feature_regression(folder):
+    rng = np.random.default_rng(4)
+    rows = [(x, y, 2 * x - y + rng.normal(0, 0.1)) for x, y in rng.uniform(-2, 2, size=(30, 2))]
+    path = folder / "slope.csv"
+    path.write_text("x,y,height\n" + "".join(f"{x:.3f},{y:.3f},{z:.3f}\n" for x, y, z in rows))
+    return path
+
+
+def test_features_refuses_a_regression_in_the_plane_before_training(runner, tmp_path, monkeypatch):
+    monkeypatch.setattr("nnscratch.run._prepare_user_run", lambda *a, **k: pytest.fail("trained"))
+    source = two_feature_regression(tmp_path)
+    for args in (["render", "features"], ["render", "explainer", "--chapters", "data,features"]):
+        result = invoke(runner, *args, "--data", source, "--output", tmp_path / "out.mp4")
+        lines = result.output.strip().splitlines()
+        assert result.exit_code == 2 and len(lines) == 1, result.output
+        assert "the features chapter draws what the network learned class by class, so it cannot tell a " \
+               "regression" in lines[0]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["slope.csv"]
+
+
+def test_the_explainer_leaves_out_a_chapter_that_cannot_tell_a_regression(tmp_path):
+    from scenes.chapters.catalogue import chapters_of, scene_for
+
+    history = record_run(RunSpec.for_data(str(two_feature_regression(tmp_path)), epochs=10))
+    assert history.regression and history.layer_sizes[0] == 2 and history.learned_kind == "plane"
+    told = [chapter.name for chapter in chapters_of(None, history)]
+    assert "features" not in told and {"data", "training", "summary"} <= set(told)
+    with pytest.raises(ValueError, match="cannot tell a regression"):
+        chapters_of(["features"], history)
+    with pytest.raises(ValueError, match="cannot tell a regression"):  # as the notebook's show() asks for it
+        scene_for("features", history)
+
+
+def test_a_message_escapes_what_a_terminal_would_obey():
+    from cli import one_line
+
+    assert one_line("a\u202eb\x85c\x1bd\u2028e\u2066f é") == "a\\u202eb\\x85c\\x1bd\\u2028e\\u2066f é"
+
+
+def test_input_says_it_is_in_standardised_units_on_own_data(runner, tmp_path):
+    result = invoke(runner, "render", "forward", "--data", user_files.penguins(tmp_path), "--input", "39.1,18.7,181,3750")
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 2 and len(lines) == 1, result.output
+    assert "between -100 and 100, got 181; on your own data (--data) the inputs are standardised" in lines[0]
+    assert "standardised units" in " ".join(invoke(runner, "render", "forward", "--help").output.split())

@@ -88,3 +88,14 @@ def test_a_regression_replay_shows_predicted_against_true_closing_on_the_diagona
     captions = " ".join(scene.narration.captions)
     assert f"an R² of {run.r_squared(test=True):.3f}" in captions and "accuracy" not in captions
     assert np.isfinite(scatter.scores).all()
+
+
+def test_a_test_part_of_equal_targets_has_an_undefined_r_squared_never_nan_nor_accuracy(tmp_path):
+    import numpy as np
+
+    run = run_of(tmp_path, user_files.regression_csv)
+    run.y_test = np.full_like(run.y_test, 0.5)  # every test target the same: no spread for R² to measure
+    summary = " ".join(captions("summary", run))
+    assert "and undefined on the test examples, whose true values are all equal" in summary
+    assert f"reach an R² of {run.r_squared():.3f}" in summary
+    assert "nan" not in summary and "accuracy" not in summary.lower()

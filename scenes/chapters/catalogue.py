@@ -57,11 +57,12 @@ class Chapter:
         return bool(self.scenes_by_kind)
 
     def refusal(self, dataset: str | None, layer_sizes, images: bool = False, squared_classes: bool = False,
-                architecture: Architecture | None = None) -> str | None:
+                architecture: Architecture | None = None, regression: bool = False) -> str | None:
         """Why this chapter has nothing to show of a run on ``dataset`` into ``layer_sizes``, in one line;
         None when it has. ``images``: the inputs are pictures of the user's own (a folder of images);
         ``squared_classes``: classes trained with mean squared error (--loss mse); ``architecture``: the
-        network's conv and pool layers, parsed (None for a network of dense layers)."""
+        network's conv and pool layers, parsed (None for a network of dense layers); ``regression``: a
+        real-valued target (the user's data)."""
         if self.convolutional:
             if architecture is None:
                 return (f"the {self.name} chapter draws conv layers, so it needs a convolutional network such as "
@@ -70,11 +71,16 @@ class Chapter:
         if self.writes_cost and squared_classes:
             return (f"the {self.name} chapter writes a class's cost as cross-entropy and cannot yet tell one "
                     "trained with --loss mse; leave --loss out, or the chapter")
-        if not self.needs_learned or images or what_it_learned(dataset, layer_sizes) is not None:
+        if not self.needs_learned:
             return None
-        return (f"the {self.name} chapter draws what the network learned, so it needs images (--dataset digits) or "
-                f"points in the plane with a hidden layer, not {dataset or 'your own'} data into "
-                f"{','.join(map(str, layer_sizes))}")
+        if not images and what_it_learned(dataset, layer_sizes) is None:
+            return (f"the {self.name} chapter draws what the network learned, so it needs images (--dataset digits) "
+                    f"or points in the plane with a hidden layer, not {dataset or 'your own'} data into "
+                    f"{','.join(map(str, layer_sizes))}")
+        if regression:  # its pictures are coloured and captioned class by class
+            return (f"the {self.name} chapter draws what the network learned class by class, so it cannot tell a "
+                    "regression (a real-valued target); leave the chapter out")
+        return None
 
     def tells(self, history: TrainingHistory) -> bool:
         return refusal_of(self, history) is None
@@ -84,9 +90,8 @@ class Chapter:
         where = self.scene
         if self.needs_learned:
             kind = history.learned_kind if history is not None else None
-            if kind is None:
-                raise ValueError(self.refusal(history.dataset_name if history else None,
-                                              history.layer_sizes if history else []))
+            if kind is None or history.regression:  # the notebook's show() comes here without the CLI's refusal
+                raise ValueError(refusal_of(self, history) if history is not None else self.refusal(None, []))
             where = self.scenes_by_kind[kind]
         module, name = where.split(":")
         return getattr(importlib.import_module(module), name)
@@ -116,7 +121,8 @@ def refusal_of(chapter: Chapter, history: TrainingHistory) -> str | None:
     """Why ``chapter`` cannot tell ``history``, in one line; None when it can."""
     return chapter.refusal(history.dataset_name, history.layer_sizes, images=history.image_shape is not None,
                            squared_classes=history.loss_choice == "mse" and not history.regression,
-                           architecture=history.architecture if history.is_convolutional else None)
+                           architecture=history.architecture if history.is_convolutional else None,
+                           regression=history.regression)
 
 
 def planned_refusal(chapters: list[Chapter], dataset: str, layer_sizes, data: str | None = None,
@@ -127,11 +133,12 @@ def planned_refusal(chapters: list[Chapter], dataset: str, layer_sizes, data: st
     be read."""
     loaded = load_user_data(data, label, image_size) if data is not None else None
     images = loaded is not None and loaded.image_shape is not None
-    squared_classes = loss == "mse" and not (loaded is not None and loaded.regression)
+    regression = loaded is not None and loaded.regression
+    squared_classes = loss == "mse" and not regression
     architecture = parse_layers(layer_sizes) if is_convolutional(layer_sizes) else None
     for chapter in chapters:
         why = chapter.refusal(None if data is not None else dataset, layer_sizes, images, squared_classes,
-                              architecture)
+                              architecture, regression)
         if why is not None:
             return why
     return None

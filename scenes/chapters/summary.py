@@ -65,8 +65,8 @@ class SummaryScene(HistoryScene):
         self.accuracy = self.accuracy_bars(middle.below(cost_region.bottom - 0.25)) if has_accuracy else None
         self.fit = None
         if fits:
-            test = f", test {h.r_squared(test=True):.3f}" if h.has_test else ""
-            self.fit = Label(f"R² {h.r_squared():.3f}{test}", font_size=FACT_FONT, color=LABEL)
+            test = f", test {h.r_squared_words(test=True)}" if h.has_test else ""
+            self.fit = Label(f"R² {h.r_squared_words()}{test}", font_size=FACT_FONT, color=LABEL)
             fit(self.fit, middle.below(cost_region.bottom - 0.2), UP + LEFT)
 
     # -- the recap's parts -----------------------------------------------------------------
@@ -211,9 +211,12 @@ class SummaryScene(HistoryScene):
         if h.regression and h.user_data is not None:
             # A number predicted is judged by its error, not right or wrong: R² says how much of the target's
             # spread the predictions account for (1 all of it, 0 no more than always guessing its mean).
-            fit_words = f"its predictions of {h.target_name} reach an R² of {h.r_squared():.3f}"
+            train_fit, test_fit = h.r_squared_words(), h.r_squared_words(test=True)
+            fit_words = (f"its predictions of {h.target_name} reach an R² of {train_fit}" if train_fit != "undefined"
+                         else f"the R² of its predictions of {h.target_name} is undefined, their true values all equal")
             if h.has_test:
-                fit_words += f", and {h.r_squared(test=True):.3f} on the test examples"
+                fit_words += (f", and {test_fit} on the test examples" if test_fit != "undefined" else
+                              ", and undefined on the test examples, whose true values are all equal")
             brief_accuracy = f"; {fit_words}"
         verdict_said, _ = self.verdict_words()
         beats = [

@@ -19,6 +19,7 @@ from manim import (
 
 from nnscratch import judge
 from nnscratch.activations import HIDDEN_ACTIVATIONS
+from nnscratch.history import r_squared_text
 from scenes.chapters.base import HistoryScene
 from scenes.narration.words import accuracy_number, loss_number
 from scenes.mobjects.digit_grid import DigitGrid
@@ -295,7 +296,7 @@ class TrainingScene(HistoryScene):
     def digits_ending_beats(self) -> list[Beat]:
         if self.scatter is not None:
             return [Beat(f"At the end its predictions of these {len(self.scatter.dots)} {self.scatter.source} "
-                         f"examples reach an R² of {self.scatter.scores[-1]:.3f}: 1 would put every dot on the "
+                         f"examples reach an R² of {r_squared_text(self.scatter.scores[-1])}: 1 would put every dot on the "
                          "diagonal, 0 is no better than guessing the average.", self.show_scatter_score,
                          in_brief=Brief.LEFT_OUT)]
         if self.digits is None:
@@ -666,7 +667,7 @@ class TrainingScene(HistoryScene):
 
     def stalled_caption(self) -> str:
         """Short of overfitting: the test cost flat since its lowest while the training cost fell on."""
-        kind = {"digits": "digits", "plane": "points"}.get(self.answers_kind, "examples")
+        kind = {"digits": self.pictures, "plane": "points"}.get(self.answers_kind, "examples")
         return (f"Its cost says the same: on the test it has not fallen since epoch "
                 f"{self.verdict.best_test_epoch:,}, while on its own {kind} it went on down to "
                 f"{loss_number(self.history.train_loss[-1])}: the start of memorising.")

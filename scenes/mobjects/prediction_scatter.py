@@ -11,6 +11,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Dot, Line, Rectangle, VGroup
 
 from nnscratch import TrainingHistory
+from nnscratch.history import r_squared_text
 from nnscratch.snapshot_outputs import activations_at
 from scenes.mobjects.glyphs import Label
 from scenes.mobjects.layout import Region
@@ -64,7 +65,7 @@ class PredictionScatter(VGroup):
         self.show_at(0, 0.0)
 
     def score_text(self, key: int) -> str:
-        return f"R² {self.scores[key]:.3f}"
+        return f"R² {r_squared_text(self.scores[key])}"
 
     def to_box(self, values: np.ndarray) -> np.ndarray:
         """Values in the target's units as shares of the box's side, clamped to its edges: a prediction

@@ -9,7 +9,8 @@ from cli import main
 from nnscratch import RunSpec, record_run
 from scenes.chapters.convolution import ConvolutionScene
 from scenes.mobjects.conv_maps import map_colors
-from scenes.narration.words import said_numbers
+from scenes.mobjects.style import weight_image_colors
+from scenes.narration.words import number, said_numbers
 from tests.frames import to_pixel
 from tests.layout import final_state
 from tests.test_what_it_learned import cell_centres
@@ -171,7 +172,7 @@ def test_every_kernel_pool_winner_next_layer_and_answer_are_the_runs(cnn):
     probabilities = cnn.probe_a[-1][-1]
     assert [float(v.original_text) for v in scene.bar_values] == [round(float(p), 2) for p in probabilities]
     best = int(np.argmax(probabilities))
-    assert scene.told[-1].caption.startswith(f"The network answers {best},")
+    assert any(beat.caption.startswith(f"The network answers {best},") for beat in scene.told)
     assert len(scene.column) == 16 and scene.last_note.original_text.endswith("= 400 numbers")
 
 
@@ -182,7 +183,8 @@ def test_other_shapes_keep_the_rules(layers):
     scene = told(ConvolutionScene, run)
     assert unshown_numbers(scene) == [] and unmarked_numbers(scene) == [] and small_texts(scene) == []
     assert all(seconds <= 4.0 for _, seconds in holds(scene)) and hold_share(scene) < 0.15
-    assert scene.told[-1].caption.startswith(f"The network answers {int(np.argmax(run.probe_a[-1][-1]))},")
+    assert any(beat.caption.startswith(f"The network answers {int(np.argmax(run.probe_a[-1][-1]))},")
+               for beat in scene.told)
 
 
 @pytest.mark.slow
@@ -199,3 +201,86 @@ def test_the_pooled_map_is_drawn_in_its_recorded_values(cnn):
     assert np.abs(seen - map_colors(pooled, drawn.value_scale).reshape(-1, 3) * 255).max() <= 3
     first = cnn.probe_maps[0][-1][kernel].astype(float)[:26, :26].reshape(13, 2, 13, 2).max(axis=(1, 3))
     assert np.allclose(pooled, first)
+
+
+# -- how the kernels were learned: before and after, and the replay ------------------------------------------
+
+@pytest.fixture(scope="module")
+def trained():
+    """A run with a few snapshots to replay, one after every epoch, whose kernels move enough to see."""
+    return record_run(RunSpec.for_dataset("digits", layers="28x28,conv6:3,pool2,10", samples=300, epochs=4,
+                                          learning_rate=0.02))
+
+
+def drawn_tiles(frame, tiles, images, width, height):
+    """The colours at the centre of each cell of each tile, as rendered: (tiles, cells, 3)."""
+    cells = images.shape[-1]
+    return np.array([[frame[to_pixel(point, width, height)][:3] for point in cell_centres(picture.box, cells, cells)]
+                     for picture in tiles.pictures], dtype=float)
+
+
+@pytest.mark.slow
+def test_the_kernels_before_and_after_training_are_drawn_from_the_recorded_ones(trained):
+    width, height = 640, 360
+    scene, frame = final_state(ConvolutionScene, width, height, history=trained)
+    kernels = trained.kernels[0][:, :, 0].astype(float)  # (snapshots, filters, 3, 3)
+    scale = float(np.abs(kernels).max())  # one scale for every snapshot, both rows
+    assert [scene.weight_scale.low.original_text, scene.weight_scale.high.original_text] == \
+        [number(-scale), number(scale)]
+    for tiles, recorded in ((scene.kernels_before, kernels[0]), (scene.kernels_after, kernels[-1])):
+        seen = drawn_tiles(frame, tiles, recorded, width, height)
+        want = weight_image_colors(recorded, scale).reshape(len(recorded), -1, 3) * 255
+        assert np.abs(seen - want).max() <= 3
+        # Blue where a weight is positive, red where negative, brighter as it is larger.
+        strong = np.abs(recorded.reshape(len(recorded), -1)) > 0.3 * scale
+        positive = recorded.reshape(len(recorded), -1) > 0
+        assert np.all((seen[..., 2] > seen[..., 0])[strong & positive])
+        assert np.all((seen[..., 0] > seen[..., 2])[strong & ~positive])
+    # The two rows differ where the run changed them: the picture is not one state drawn twice.
+    assert not np.allclose(drawn_tiles(frame, scene.kernels_before, kernels[0], width, height),
+                           drawn_tiles(frame, scene.kernels_after, kernels[-1], width, height), atol=3)
+    # The probe's maps, after the replay, are the last snapshot's.
+    maps = trained.probe_maps[0][-1].astype(float)
+    seen = drawn_tiles(frame, scene.replay_tiles, maps, width, height)
+    want = map_colors(maps, float(np.abs(trained.probe_maps[0]).max())).reshape(len(maps), -1, 3) * 255
+    assert np.abs(seen - want).max() <= 3
+
+
+@pytest.mark.slow
+def test_the_replay_counts_the_snapshot_epochs_and_ends_on_the_last(trained):
+    scene = told(ConvolutionScene, trained)
+    epochs = trained.snapshot_epochs
+    assert len(epochs) == 5
+    shown = [scene.replay_state(p)[0] for p in np.linspace(0, 1, 401)]
+    assert sorted(set(shown)) == [int(e) for e in epochs] and shown == sorted(shown)
+    kernels = trained.kernels[0][:, :, 0].astype(float)
+    maps = trained.probe_maps[0].astype(float)
+    for progress, snapshot in ((0.0, 0), (0.5, 2), (1.0, -1)):
+        _, k, m = scene.replay_state(progress)
+        assert np.allclose(k, kernels[snapshot]) and np.allclose(m, maps[snapshot])
+    # Between two snapshots the picture is their blend, as the caption says.
+    _, k, m = scene.replay_state(0.125)
+    assert np.allclose(k, (kernels[0] + kernels[1]) / 2) and np.allclose(m, (maps[0] + maps[1]) / 2)
+    assert scene.epoch_readout.text == f"{int(epochs[-1])}"
+    assert scene.peak_readout.text == number(maps[-1].max())
+    replay = next(beat for beat in scene.told if beat.caption.startswith("Replayed from"))
+    assert shown_numbers_of(replay.caption)[:2] == [float(epochs[0]), float(epochs[-1])]
+    assert f"{number(maps[0].max())} to {number(maps[-1].max())}" in replay.caption \
+        or f"stays at {number(maps[-1].max())}" in replay.caption
+    assert "blended between the recorded epochs" in replay.caption
+    # How the kernels moved, said as measured here: their mean change against the colour scale, and
+    # whether the first epoch moved them most.
+    scale = float(np.abs(kernels).max())
+    per_epoch = [float(np.abs(kernels[i + 1] - kernels[i]).mean()) for i in range(len(kernels) - 1)]
+    if float(np.abs(kernels[-1] - kernels[0]).mean()) < 0.05 * scale:
+        assert "the kernels hardly change" in replay.caption
+    elif per_epoch[0] == max(per_epoch):
+        assert "the kernels change most at first" in replay.caption
+    else:
+        assert "the kernels change," in replay.caption
+    assert unshown_numbers(scene) == [] and unmarked_numbers(scene) == []
+    assert all(seconds <= 4.0 for _, seconds in holds(scene)) and hold_share(scene) < 0.15
+
+
+def shown_numbers_of(text: str) -> list[float]:
+    return [float(n.replace("−", "-").replace(",", "")) for n in said_numbers(text)]

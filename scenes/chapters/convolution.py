@@ -5,11 +5,14 @@ over the digit: its nine weights times the nine pixels under it, plus its bias, 
 the map's value there; then the kernel slides and the feature map fills cell by cell, ReLU setting its
 negatives to 0. Every kernel of the layer then makes its own map; a 2x2 max-pool keeps each window's
 winner (the recorded one); the next conv layer adds up what its 3-D kernel finds in every map into one
-new map; the last maps are flattened into the dense layer, whose softmax gives the answer.
+new map; the last maps are flattened into the dense layer, whose softmax gives the answer. Then how the
+kernels were learned: the first layer's kernels at the first snapshot beside those at the last, on one
+colour scale, and a replay over the recorded snapshots (blended between them) in which the kernels move
+and the probe digit's first maps change with them, the epoch counting.
 
-Every number and colour is the run's at its last snapshot: the kernels, biases, maps, winners and
-outputs read from the history, the pre-activation sums ``z`` from nnscratch's own forward pass of the
-network at that snapshot (the history keeps the maps after ReLU).
+Every number and colour is the run's at its last snapshot (the closing replay's at every snapshot): the
+kernels, biases, maps, winners and outputs read from the history, the pre-activation sums ``z`` from
+nnscratch's own forward pass of the network at that snapshot (the history keeps the maps after ReLU).
 """
 from __future__ import annotations
 
@@ -34,8 +37,10 @@ from manim import (
     ReplacementTransform,
     SurroundingRectangle,
     TransformFromCopy,
+    UpdateFromAlphaFunc,
     VGroup,
     Write,
+    linear,
 )
 
 from nnscratch import RunSpec, TrainingHistory, record_run
@@ -52,6 +57,7 @@ from scenes.mobjects.glyphs import Formula, Label, typst_number
 from scenes.mobjects.layout import Region, fit, safe_area
 from scenes.mobjects.pixel_image import PixelImage
 from scenes.mobjects.raster import Raster
+from scenes.mobjects.readout import Readout
 from scenes.mobjects.style import (
     HIGHLIGHT,
     LABEL,
@@ -60,6 +66,7 @@ from scenes.mobjects.style import (
     pixel_greys,
     weight_image_colors,
 )
+from scenes.mobjects.tiles import Tiles, WeightScale
 from scenes.narration.beats import Beat
 from scenes.narration.words import number
 
@@ -75,6 +82,10 @@ MAP_ROOM = 3.2  # the least width the feature map keeps beside the kernel, with 
 POOL_CELL = 1.25  # a cell of the magnified pool window
 SLOW_CELLS = 3  # cells the kernel computes one at a time before it speeds up
 FAST_ROWS = 3  # rows it then sweeps at speed; the rest of the map comes at once
+TILE_GAP = 0.2  # between the kernels (or maps) of a row in the training beats
+LABEL_COLUMN = 2.4  # left of them: what each row is
+REPLAY_PER_SNAPSHOT = 0.5  # seconds of replay between two recorded snapshots, before pacing
+REPLAY_SECONDS = (3.0, 8.0)  # and the least and most the replay lasts, before pacing: every frame a new blend
 
 
 @functools.lru_cache(maxsize=1)
@@ -226,6 +237,7 @@ class ConvolutionScene(HistoryScene):
         if self.second_stage is not None:
             self.layout_second()
         self.layout_answer()
+        self.layout_training()
 
     def layout_second(self) -> None:
         """The maps the next conv reads in a grid on the left, each with its slice of the chosen kernel;
@@ -328,6 +340,83 @@ class ConvolutionScene(HistoryScene):
             self.bar_values.add(Label(value_text(p), font_size=22, color=LABEL).next_to(bar, RIGHT, buff=0.12))
         self.fan = VGroup(*(Arrow(self.column.get_right(), name.get_left(), buff=0.1, stroke_width=1.2,
                                   tip_length=0.1, color=MUTED) for name in self.bar_names))
+
+    def layout_training(self) -> None:
+        """The first layer's kernels at the first snapshot (a row) and at the last (the row under it), on one
+        colour scale, its strip at the bottom; under them the probe digit and its maps, which the replay
+        runs with the second row."""
+        h = self.history
+        self.replay_kernels = h.kernels[0][:, :, 0].astype(float)  # (snapshots, filters, k, k)
+        self.replay_maps = h.probe_maps[0].astype(float)  # (snapshots, filters, rows, columns)
+        # One scale over every snapshot: the colours of two states compare, and the replay never recolours.
+        self.kernel_scale = float(np.abs(self.replay_kernels).max()) or 1.0
+        self.replay_map_scale = float(np.abs(self.replay_maps).max()) or 1.0
+        top = self.title.get_bottom()[1] - 0.45
+        left, gap, band_gap, bar_room = self.area.left + LABEL_COLUMN, TILE_GAP, 0.35, 1.0
+        width = self.area.right - left
+        band = (top - self.area.bottom - bar_room - 2 * band_gap) / 3
+        filters = self.filters
+
+        def side_for(columns: int) -> float:
+            rows = -(-filters // columns)
+            return min((width - (columns - 1) * gap) / columns, (band - (rows - 1) * gap) / rows)
+
+        columns = max(range(1, filters + 1), key=side_for)
+        side = side_for(columns)
+        first, last = self.replay_kernels[0], self.replay_kernels[-1]
+        self.kernels_before = Tiles(weight_image_colors(first, self.kernel_scale), side, columns, gap)
+        self.kernels_after = Tiles(weight_image_colors(last, self.kernel_scale), side, columns, gap)
+        self.replay_tiles = Tiles(map_colors(self.replay_maps[-1], self.replay_map_scale), side, columns, gap)
+        bands = [top - i * (band + band_gap) for i in range(3)]
+        for tiles, band_top in zip((self.kernels_before, self.kernels_after, self.replay_tiles), bands):
+            tiles.move_to([left + width / 2, band_top - band / 2, 0])
+        epochs = h.snapshot_epochs
+        self.before_label = Label(f"epoch {int(epochs[0]):,}", font_size=28, color=LABEL)
+        self.before_label.move_to([self.area.left, self.kernels_before.get_center()[1], 0], LEFT)
+        self.epoch_readout = Readout(len(f"{int(epochs[-1]):,}"), font_size=28, color=LABEL)
+        self.epoch_readout.set_text(f"{int(epochs[-1]):,}")
+        word = Label("epoch", font_size=28, color=LABEL)
+        self.epoch_readout.next_to(word, RIGHT, buff=0.15).align_to(word[0], DOWN)  # on the baseline of its "e"
+        self.after_label = VGroup(word, self.epoch_readout)
+        self.after_label.move_to([self.area.left, self.kernels_after.get_center()[1], 0], LEFT)
+        probe_side = min(band, LABEL_COLUMN - 0.4)
+        self.replay_digit = PixelImage(self.image.ravel(), self.image.shape, probe_side)
+        self.replay_digit.move_to([self.area.left + probe_side / 2, self.replay_tiles.get_center()[1], 0])
+        self.replay_arrow = Arrow(self.replay_digit.get_right(), self.replay_tiles.get_left(), buff=0.08,
+                                  stroke_width=2, tip_length=0.15, color=MUTED)
+        # The bottom row: the kernels' colour scale on the left, the maps' strongest value on the right.
+        self.scale_note = Label("kernel weights", font_size=NOTE_FONT, color=MUTED)
+        self.weight_scale = WeightScale(self.kernel_scale, min(4.6, width * 0.45))
+        strip_y = self.area.bottom + bar_room - 0.3
+        self.scale_note.move_to([self.area.left, strip_y, 0], LEFT)
+        self.weight_scale.shift(np.array([self.scale_note.get_right()[0] + 0.3, strip_y, 0])
+                                - self.weight_scale.strip.get_left())
+        self.peak_readout = Readout(6, font_size=28, color=LABEL)
+        self.peak_readout.set_text(number(self.replay_maps[-1].max()))
+        peak_word = Label("strongest map cell", font_size=NOTE_FONT, color=MUTED)
+        self.peak_readout.next_to(peak_word, RIGHT, buff=0.2).align_to(peak_word[0], DOWN)
+        self.peak_label = VGroup(peak_word, self.peak_readout)
+        self.peak_label.move_to([self.area.right, strip_y, 0], RIGHT)
+        self.replay_group = VGroup(self.kernels_after, self.after_label, self.replay_tiles, self.peak_label)
+
+    def replay_state(self, progress: float) -> tuple[int, np.ndarray, np.ndarray]:
+        """Epoch shown, kernels and probe maps at ``progress`` in [0, 1] of the replay: between two recorded
+        snapshots a blend of the two (as the caption says), the epoch that of the nearer snapshot."""
+        last = len(self.replay_kernels) - 1
+        position = float(np.clip(progress, 0.0, 1.0)) * last
+        low = max(0, min(int(position), last - 1))
+        t = position - low
+        high = min(low + 1, last)
+        blend = lambda values: (1 - t) * values[low] + t * values[high]
+        epoch = int(self.history.snapshot_epochs[high if t >= 0.5 else low])
+        return epoch, blend(self.replay_kernels), blend(self.replay_maps)
+
+    def show_replay_state(self, progress: float) -> None:
+        epoch, kernels, maps = self.replay_state(progress)
+        self.epoch_readout.set_text(f"{epoch:,}")
+        self.peak_readout.set_text(number(maps.max()))
+        self.kernels_after.show(weight_image_colors(kernels, self.kernel_scale))
+        self.replay_tiles.show(map_colors(maps, self.replay_map_scale))
 
     def layout_all(self) -> None:
         """Every kernel of the first layer over its map, in a grid right of the digit."""
@@ -437,7 +526,7 @@ class ConvolutionScene(HistoryScene):
             beats += self.pool_beats()
         if self.second_stage is not None:
             beats += self.second_beats()
-        return beats + self.answer_beats()
+        return beats + self.answer_beats() + self.training_beats()
 
     def second_beats(self) -> list[Beat]:
         k = self.second
@@ -464,6 +553,40 @@ class ConvolutionScene(HistoryScene):
             Beat(f"The network answers {self.names[best]}, with probability {value_text(self.probabilities[best])}.",
                  self.show_answer),
         ]
+
+    def training_beats(self) -> list[Beat]:
+        h = self.history
+        first, last = int(h.snapshot_epochs[0]), int(h.snapshot_epochs[-1])
+        scale = self.kernel_scale
+        epochs = "epoch" if last == 1 else "epochs"
+        return [
+            Beat(f"The first layer's kernels were learned: random at epoch {first:,}; after {last:,} {epochs}, these, "
+                 "and these maps of our digit.", self.show_kernels_learned),
+            Beat(f"One colour scale for both: blue up to {number(scale)}, red down to {number(-scale)}, "
+                 "black at 0.", self.show_kernel_scale),
+            Beat(f"Replayed from epoch {first:,} to {last:,}, blended between the recorded epochs: "
+                 f"{self.kernel_change_words()}, and {self.peak_words()}.",
+                 self.show_kernel_replay),
+        ]
+
+    def peak_words(self) -> str:
+        """The probe maps' largest value at the first snapshot and the last, as the readout shows them."""
+        start, end = number(self.replay_maps[0].max()), number(self.replay_maps[-1].max())
+        if start == end:
+            return f"the maps' strongest cell stays at {end}"
+        return f"the maps' strongest cell goes from {start} to {end}"
+
+    def kernel_change_words(self) -> str:
+        """How the first layer's kernels moved over the run, as the replay shows it: hardly (their mean
+        change under 5% of the colour scale), most at first (the first interval's change per epoch the
+        largest), or simply changing."""
+        kernels, epochs = self.replay_kernels, self.history.snapshot_epochs.astype(float)
+        if np.abs(kernels[-1] - kernels[0]).mean() < 0.05 * self.kernel_scale:
+            return "here the kernels hardly change"
+        rates = np.abs(np.diff(kernels, axis=0)).mean(axis=(1, 2, 3)) / np.maximum(np.diff(epochs), 1.0)
+        if len(rates) > 1 and int(np.argmax(rates)) == 0:
+            return "the kernels change most at first"
+        return "the kernels change"
 
     def pool_beats(self) -> list[Beat]:
         n, p = self.pool.size, self.pooled
@@ -708,3 +831,43 @@ class ConvolutionScene(HistoryScene):
                                     color=HIGHLIGHT, buff=0.08)
         self.play(Create(ring), Indicate(self.bar_names[best], color=HIGHLIGHT, scale_factor=1.4),
                   Indicate(self.bar_values[best], color=HIGHLIGHT), run_time=self.paced(1.5))
+
+    # -- beats: how the kernels were learned --------------------------------------------------
+
+    def show_kernels_learned(self) -> None:
+        gone = [m for m in self.mobjects if m is not self.title]
+        self.play(*(FadeOut(m) for m in gone), run_time=0.6)
+        self.play(Write(self.before_label), LaggedStart(*(FadeIn(p, scale=0.7) for p in self.kernels_before.pictures),
+                                                        lag_ratio=0.1), FadeIn(self.kernels_before.frames),
+                  run_time=self.paced(1.5, 0.4))
+        self.play(FadeIn(self.after_label), FadeIn(self.kernels_after.frames),
+                  LaggedStart(*(FadeIn(p, scale=0.7) for p in self.kernels_after.pictures), lag_ratio=0.1),
+                  run_time=self.paced(1.5, 0.5))
+        self.play(FadeIn(self.replay_digit), GrowFromEdge(self.replay_arrow, LEFT),
+                  LaggedStart(*(FadeIn(p) for p in self.replay_tiles), lag_ratio=0.1), FadeIn(self.peak_label),
+                  run_time=self.paced(1.2))
+
+    def show_kernel_scale(self) -> None:
+        bar = self.weight_scale
+        self.play(FadeIn(VGroup(*bar.submobjects[:2])), Write(self.scale_note), run_time=0.8)
+        # Each end of the scale written as it is said, then the black middle.
+        seconds = self.paced(2.4) / 3
+        for label in (bar.high, bar.low, bar.middle):
+            self.play(Write(label), run_time=seconds)
+
+    def show_kernel_replay(self) -> None:
+        group = self.replay_group
+        # What the replay redraws goes in as one group, its parts taken out first (the fades added them one
+        # by one): Manim redraws each frame only what an animation moves, so the readouts and maps go too.
+        self.remove(*group.get_family())
+        self.add(group)
+        # The readouts turn back to the first snapshot's values (which marks them as said); a strongest
+        # cell that reads the same at both ends is pointed at instead.
+        same = number(self.replay_maps[0].max()) == self.peak_readout.text
+        pointed = [Indicate(self.peak_readout, color=HIGHLIGHT)] if same else []
+        self.play(UpdateFromAlphaFunc(group, lambda _, alpha: self.show_replay_state(0.0)),
+                  Indicate(self.after_label[0], color=HIGHLIGHT), *pointed, run_time=1.0)
+        shortest, longest = REPLAY_SECONDS
+        seconds = min(max(shortest, REPLAY_PER_SNAPSHOT * (len(self.replay_kernels) - 1)), longest)
+        self.play(UpdateFromAlphaFunc(group, lambda _, alpha: self.show_replay_state(alpha)),
+                  rate_func=linear, run_time=self.paced(seconds))

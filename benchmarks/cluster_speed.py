@@ -84,7 +84,7 @@ def placement(runs: int) -> None:
     names = list(CHAPTER_SECONDS)
     ideal = sum(CHAPTER_SECONDS.values()) * SCALE / 2
     times: dict[str, list[float]] = {"all at once": [], "handed out": []}
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as local, \
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as local, \
             Client(local, set_as_default=False) as client:
         for _ in range(runs):
             for how in times:

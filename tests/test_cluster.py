@@ -333,7 +333,7 @@ def test_tasks_are_handed_out_in_order_as_threads_free_up(threads):
     from scenes.output.cluster import handed_out
 
     lengths = [0.6, 0.1, 0.3, 0.1, 0.2]
-    with LocalCluster(n_workers=1, threads_per_worker=threads, processes=False, dashboard_address=None) as local, \
+    with LocalCluster(n_workers=1, threads_per_worker=threads, processes=False, dashboard_address=":0") as local, \
             Client(local, set_as_default=False) as client:
         futures, placed = [], []  # tasks on the cluster and not done, counted as each is submitted
 
@@ -357,7 +357,7 @@ def test_closing_what_is_handed_out_cancels_the_tasks_still_running():
 
     from scenes.output.cluster import handed_out
 
-    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as local, \
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0") as local, \
             Client(local, set_as_default=False) as client:
         submitted = []
         finished = handed_out(client, [0.05, 5.0, 5.0], lambda seconds: submitted.append(

@@ -434,3 +434,18 @@ def test_a_long_runs_curves_are_drawn_through_a_few_points_a_pixel_and_keep_ever
     x = int(round(left + (right - left) * 123_457 / epochs))
     column = frame[top:top + 4, x - 2:x + 3]
     assert (column[..., 2] - column[..., 0]).max() > 80  # blue at the spike's height, at its epoch
+
+
+def test_a_dashboard_on_your_own_data_takes_its_defaults_and_trains_as_record_run(tmp_path):
+    from tests.user_files import penguins
+
+    path = penguins(tmp_path)
+    d = Dashboard(data=str(path), epochs=7)
+    d.train(7, background=False)
+    recorded = record_run(RunSpec.for_data(str(path), epochs=7))
+    assert d.history.class_names == recorded.class_names and d.history.user_data == recorded.user_data
+    for ours, theirs in zip(d.network.weights, recorded.network_at(-1).weights):
+        np.testing.assert_array_equal(ours.astype(np.float32), theirs.astype(np.float32))
+    np.testing.assert_array_equal(d.history.train_loss, recorded.train_loss)
+    with pytest.raises(Exception, match="give one"):
+        Dashboard(data=str(path), dataset="moons")

@@ -62,14 +62,19 @@ def _guarded(handler: Callable) -> Callable:
 
 
 class Dashboard:
-    """A network of ``RunSpec.for_dataset(dataset, **options)``, its picture, curves and controls as widgets.
+    """A network of ``RunSpec.for_dataset(dataset, **options)`` (or ``RunSpec.for_data(data, ...)`` on the
+    user's own data), its picture, curves and controls as widgets.
 
     ``epochs`` (of the options) is the Train button's N to start with; ``video_folder`` is where
     the videos go (default media/videos/dashboard)."""
 
     def __init__(self, *, video_folder: str | Path = VIDEO_FOLDER, **options) -> None:
-        dataset = options.pop("dataset", RunSpec.dataset)
-        self.spec = RunSpec.for_dataset(dataset, **options).check()
+        if options.get("data") is not None:  # the user's own data: its own defaults, as --data takes them
+            if "dataset" in options:
+                raise SpecError("data", "data= trains on your own data and dataset= on a built-in set: give one")
+            self.spec = RunSpec.for_data(options.pop("data"), **options).check()
+        else:
+            self.spec = RunSpec.for_dataset(options.pop("dataset", RunSpec.dataset), **options).check()
         if is_convolutional(self.spec.layers):  # the picture would draw the dense part as the whole network
             raise SpecError("layers", "a convolutional network cannot be shown in the dashboard yet: its picture "
                                       "draws dense layers only, so it would show the dense part as the whole "

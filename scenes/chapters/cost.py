@@ -189,9 +189,15 @@ class CostScene(HistoryScene):
         outputs, wanted = self.outputs[sample], self.targets[sample]
         rows = VGroup()
         self.output_values, self.wanted_values, self.output_circles, self.wanted_circles = [], [], VGroup(), VGroup()
-        for name, value, target in zip(names, outputs, wanted):
+        right = self.right_row(sample) if self.classes and len(wanted) > 1 else None
+        # The right class's probability with the digits its cost is computed from, as the formula writes it;
+        # every readout as wide as the widest, so the rows' columns line up.
+        texts = [probability_text(float(value), self.costs[sample]) if index == right else number(value, 3)
+                 for index, value in enumerate(outputs)]
+        width = max(5, *(len(text) for text in texts))
+        for name, value, target, text in zip(names, outputs, wanted, texts):
             circle = self.neuron(value, OUTPUT_RIM)
-            readout = MathsReadout(5, font_size=1.2 * COLUMN_FONT, color=LABEL).set_text(number(value, 3))
+            readout = MathsReadout(width, font_size=1.2 * COLUMN_FONT, color=LABEL).set_text(text)
             want = self.neuron(target, HIGHLIGHT)
             wanted_text = f"{target:.0f}" if self.classes else number(target)
             want_value = MathsReadout(len(wanted_text), font_size=1.2 * COLUMN_FONT, color=HIGHLIGHT).set_text(wanted_text)

@@ -20,6 +20,14 @@ from nnscratch.runfile import (
 __all__ = ["RunFileError", "TrainingHistory", "r_squared_text"]
 
 
+def r_squared(predicted: np.ndarray, truth: np.ndarray) -> float:
+    """1 - the squared error over the truth's own spread (1: every prediction exact; 0: the mean's); nan when
+    the truths are all equal. The same in any units the two share, raw or standardised."""
+    truth = np.asarray(truth, dtype=float)
+    spread = float(((truth - truth.mean()) ** 2).sum())
+    return 1.0 - float(((np.asarray(predicted, dtype=float) - truth) ** 2).sum()) / spread if spread > 0 else float("nan")
+
+
 def r_squared_text(value: float) -> str:
     """An R² as words say it: "0.912", or "undefined" for the nan of targets that are all equal (no spread
     to account for), which no format should print as "nan"."""
@@ -209,10 +217,7 @@ class TrainingHistory:
         """The coefficient of determination of a real-valued target at a snapshot: 1 - the squared error of
         the predictions over the target's own variance (1 is perfect, 0 no better than guessing the mean)."""
         X, y = (self.X_test, self.y_test) if test else (self.X_train, self.y_train)
-        predicted = self.network_at(snapshot).forward(X.astype(float))
-        y = y.astype(float)
-        spread = float(((y - y.mean()) ** 2).sum())
-        return 1.0 - float(((predicted - y) ** 2).sum()) / spread if spread > 0 else float("nan")
+        return r_squared(self.network_at(snapshot).forward(X.astype(float)), y)
 
     def r_squared_words(self, snapshot: int = -1, test: bool = False) -> str:
         """R² as a line says it: "0.912", or "undefined" when the targets it is measured on are all equal."""

@@ -11,7 +11,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Dot, Line, Rectangle, VGroup
 
 from nnscratch import TrainingHistory
-from nnscratch.history import r_squared_text
+from nnscratch.history import r_squared, r_squared_text
 from nnscratch.snapshot_outputs import activations_at
 from scenes.mobjects.glyphs import Label
 from scenes.mobjects.layout import Region
@@ -20,12 +20,6 @@ from scenes.mobjects.style import HIGHLIGHT, LABEL, MUTED, POSITIVE
 
 SHOWN = 40  # examples drawn
 FONT = 20
-
-
-def r_squared(predicted: np.ndarray, truth: np.ndarray) -> float:
-    """1 - the squared error over the truth's own spread (1: every prediction exact; 0: the mean's)."""
-    spread = float(((truth - truth.mean()) ** 2).sum())
-    return 1.0 - float(((predicted - truth) ** 2).sum()) / spread if spread > 0 else float("nan")
 
 
 class PredictionScatter(VGroup):

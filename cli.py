@@ -40,7 +40,7 @@ from nnscratch.losses import LOSSES
 from nnscratch.optimizers import OPTIMIZERS
 from nnscratch.user_data import DEFAULT_IMAGE_SIZE, MAX_IMAGE_SIZE, MIN_IMAGE_SIZE, UNSAFE_CHARACTERS
 from scenes.chapters.catalogue import (
-    ALONE, BY_NAME, CHAPTERS, EXPLAINER_DATASET, NAMES, Chapter, chapters_of, planned_refusal, refusal_of,
+    BY_NAME, CHAPTERS, EXPLAINER_DATASET, NAMES, Chapter, chapters_of, planned_refusal, refusal_of,
 )
 from scenes.narration.speech import VOICES
 from scenes.output.settings import FORMATS, GIF_RATES, QUALITIES
@@ -134,7 +134,7 @@ def input_value(text: str) -> float:
 
 
 def chapter_names(names: list[str]) -> list[str]:
-    unknown = [name for name in names if name not in NAMES]  # the explainer's: a chapter told alone is not one
+    unknown = [name for name in names if name not in NAMES]
     if unknown:
         raise ValueError(f"no chapter {shown(unknown[0])}; choose from {', '.join(NAMES)}")
     if len(set(names)) != len(names):
@@ -849,7 +849,8 @@ def refused_before_training(chapters: list[Chapter], option: str, options: dict)
         why = planned_refusal(chapters, options["dataset"], options["layers"], options.get("data"),
                               options.get("label"), options["image_size"], options.get("loss"))
     if why is not None:  # before training, the option that chose the run is named: --loss, --data or --dataset
-        named = "loss" if "--loss" in why else "data" if options.get("data") is not None else "dataset"
+        named = ("layers" if "convolution" in why else "loss" if "--loss" in why else
+                 "data" if options.get("data") is not None else "dataset")
         raise click.BadParameter(why, param_hint=f"'{option if option != '--dataset' else flag(named)}'")
 
 
@@ -864,14 +865,11 @@ def chapter_command(chapter: Chapter):
 
     def command(ctx: click.Context, **options) -> None:
         extras = {option.name: options.pop(option.name) for option in params}
-        if options["run_file"] is None and not chapter.convolutional:
-            refuse_convolutions([chapter.name], "--layers", nnscratch.is_convolutional(options["layers"]))
         check_extras(chapter.name, extras, options)
         if options["run_file"] is None:
             refused_before_training([chapter], "--dataset", options)
 
         def check_run(run) -> None:
-            refuse_convolutions([chapter.name], "--run", run.is_convolutional and not chapter.convolutional)
             refused_run([chapter], "--run", run)
 
         history = obtain_history(ctx, options, chapter.file_stem, check_run)
@@ -888,7 +886,7 @@ def chapter_command(chapter: Chapter):
     return render.command(chapter.name, params=list(params))(decorated)  # click extends the list it is given
 
 
-for _chapter in (*CHAPTERS, *ALONE):
+for _chapter in CHAPTERS:
     chapter_command(_chapter)
 
 
@@ -914,14 +912,10 @@ def render_explainer(ctx: click.Context, chapters: list[str] | None, shared: Pat
       nnscratch render explainer --dataset digits --quality low
       nnscratch render explainer --chapters neuron,cost --run run.npz
     """
-    told = [chapter.name for chapter in (chapters_of(chapters) if chapters else CHAPTERS)]
-    if options["run_file"] is None:
-        refuse_convolutions(told, "--layers", nnscratch.is_convolutional(options["layers"]))
     if options["run_file"] is None and chapters:  # refused before training
         refused_before_training(chapters_of(chapters), "--chapters", options)
 
     def check_run(run) -> None:
-        refuse_convolutions(told, "--run", run.is_convolutional)
         refused_run(chapters_of(chapters) if chapters else [], "--chapters", run)
 
     history = obtain_history(ctx, options, "explainer", check_run)
@@ -1065,7 +1059,7 @@ def render_batch(ctx: click.Context, jobs_file: str, **where) -> None:
     from scenes.output import batch
 
     with as_bad("JOBS"):
-        jobs = batch.read_jobs(jobs_file, list(ctx.args), [*NAMES, *(chapter.name for chapter in ALONE), "explainer", "compare"])
+        jobs = batch.read_jobs(jobs_file, list(ctx.args), [*NAMES, "explainer", "compare"])
     for job in jobs:
         check_job(ctx, job)
     started = time.perf_counter()

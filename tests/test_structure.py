@@ -108,7 +108,7 @@ def test_chapters_do_not_import_each_other():
 def test_the_command_line_reads_the_catalogue_without_loading_manim():
     code = "import sys, cli, scenes; print('manim' in sys.modules, len(scenes.CHAPTERS))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
-    assert result.stdout.split() == ["False", "10"], result.stderr
+    assert result.stdout.split() == ["False", "11"], result.stderr
 
 
 def test_cli_is_thin():

@@ -45,8 +45,9 @@ class Chapter:
     # Seconds to render it at 480p15 (the digits' default run, its speech cached): the explainer's
     # workers take the longest first, so none is left with a long one at the end.
     weight: float = 5.0
-    # Tells only convolutional networks (their conv and pool layers), which the story's chapters cannot.
-    convolutional: bool = False
+    # The networks it tells: "dense" (dense layers only), "conv" (only networks with conv layers: it draws
+    # them) or "any". The explainer of a run is the story's chapters that tell it.
+    networks: str = "dense"
 
     @property
     def file_stem(self) -> str:
@@ -63,7 +64,10 @@ class Chapter:
         ``squared_classes``: classes trained with mean squared error (--loss mse); ``architecture``: the
         network's conv and pool layers, parsed (None for a network of dense layers); ``regression``: a
         real-valued target (the user's data)."""
-        if self.convolutional:
+        if architecture is not None and self.networks == "dense":
+            return (f"the {self.name} chapter does not draw convolutions yet; a convolutional network's story is "
+                    f"told by {', '.join(chapter.name for chapter in CHAPTERS if chapter.networks != 'dense')}")
+        if self.networks == "conv":
             if architecture is None:
                 return (f"the {self.name} chapter draws conv layers, so it needs a convolutional network such as "
                         f"--layers 28x28,conv8:3,pool2,conv16:3,pool2,10, not {','.join(map(str, layer_sizes))}")
@@ -162,6 +166,12 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("forward", "The forward pass", "One input flowing through the trained network, layer by layer, with the "
             "real numbers.", "--input 0.5,0.8,0.2,0.9",
             _scene("forward_pass", "ForwardPassScene"), stem="forward_pass", weight=22),
+    Chapter("convolution", "Convolution", "A convolutional network at work on the probe digit: one learned kernel "
+            "over its pixels, the products and their sum, the feature map filling, every kernel's map, the "
+            "max-pool's winners, the next layer summing over maps, and the answer.",
+            "--layers 28x28,conv8:3,pool2,conv16:3,pool2,10",
+            _scene("convolution", "ConvolutionScene"), dataset="digits", told={"brief": False},
+            networks="conv", weight=10),
     Chapter("cost", "The cost", "The cost: how wrong the network is on each example, before and after training, and "
             "the loss as their average.", "--dataset digits",
             _scene("cost", "CostScene"), writes_cost=True, weight=6),
@@ -186,17 +196,8 @@ CHAPTERS: tuple[Chapter, ...] = (
             "whether it learned.", "--run run.npz",
             _scene("summary", "SummaryScene"), weight=8),
 )
-# Chapters told alone, outside the explainer's story: they tell runs the story cannot (a CNN's).
-ALONE: tuple[Chapter, ...] = (
-    Chapter("convolution", "Convolution", "A convolutional network at work on the probe digit: one learned kernel "
-            "over its pixels, the products and their sum, the feature map filling, every kernel's map, the "
-            "max-pool's winners, the next layer summing over maps, and the answer.",
-            "--layers 28x28,conv8:3,pool2,conv16:3,pool2,10",
-            _scene("convolution", "ConvolutionScene"), dataset="digits", told={"brief": False},
-            convolutional=True, weight=10),
-)
 NAMES = tuple(chapter.name for chapter in CHAPTERS)  # the story's chapters, in its order
-BY_NAME = {chapter.name: chapter for chapter in (*CHAPTERS, *ALONE)}
+BY_NAME = {chapter.name: chapter for chapter in CHAPTERS}
 # The explainer is told on the digits when no data is given: 3Blue1Brown's network, the whole story.
 EXPLAINER_DATASET = "digits"
 

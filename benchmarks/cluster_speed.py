@@ -4,12 +4,18 @@ machines. Run by hand on a quiet machine, never by the tests.
 
     .venv/bin/python benchmarks/cluster_speed.py [--old PATH_TO_A_CHECKOUT_WITH_THE_POOL] [--runs 3]
     .venv/bin/python benchmarks/cluster_speed.py --placement [--runs 5]
+    .venv/bin/python benchmarks/cluster_speed.py --idle [--seconds 20]
 
 --placement measures only how tasks are placed: two local workers sleep each chapter's measured
 seconds (scaled by 0.4), beside a 30 MB run they depend on, all submitted at once (the scheduler
 places each as it arrives, guessing its length) against handed out as threads free up, the
 heaviest first (``cluster.handed_out``, the pool's way). Sleeping tasks need no processor, so
 this part holds on a busy machine.
+
+--idle measures what the local cluster's own housekeeping costs: the processor time of the command's
+process (scheduler, nannies, client) and of its two workers while no task runs, with Dask's default
+settings and with ours (``cluster.QUIET_LOCAL_CLUSTER``). On two cores every second of it is taken
+from the renders. Idle processes need little processor, so this part holds on a busy machine.
 
 --old is a checkout of the code before Dask (e.g. `git worktree add /tmp/pool b7f521f`): the same
 command is run there and here, back to back, each render a fresh CLI process with the same run file
@@ -18,6 +24,7 @@ and an empty speech cache per run (the voice is espeak, which is the same speech
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import statistics
@@ -109,12 +116,54 @@ def placement(runs: int) -> None:
               f"({', '.join(f'{value:.1f}' for value in seconds)})")
 
 
+def idle(seconds: float) -> None:
+    import distributed  # noqa: F401  (its settings are Dask's once it is imported)
+    import psutil
+
+    sys.path.insert(0, str(ROOT))
+    from scenes.output import cluster
+
+    def cpu(times) -> float:
+        return times.user + times.system
+
+    me = psutil.Process()
+    for name, quiet in (("Dask's defaults", False), ("ours", True)):
+        with mock_quiet(cluster, quiet), cluster.connected() as client:
+            client.wait_for_workers(2)
+            workers = me.children(recursive=True)
+            command, before = cpu(me.cpu_times()), [cpu(worker.cpu_times()) for worker in workers]
+            time.sleep(seconds)
+            command = cpu(me.cpu_times()) - command
+            spent = sum(cpu(worker.cpu_times()) - start for worker, start in zip(workers, before))
+        print(f"an idle local cluster, {name}: {command:.2f} s of processor time in the command and {spent:.2f} s in "
+              f"its {len(workers)} workers over {seconds:.0f} s ({(command + spent) / seconds:.1%} of one core)",
+              flush=True)
+
+
+@contextlib.contextmanager
+def mock_quiet(cluster, quiet: bool):
+    """The cluster module with its quiet settings, or with Dask's own in their place."""
+    saved = cluster.QUIET_LOCAL_CLUSTER
+    if not quiet:
+        import dask
+        cluster.QUIET_LOCAL_CLUSTER = {key: dask.config.get(key) for key in saved}
+    try:
+        yield
+    finally:
+        cluster.QUIET_LOCAL_CLUSTER = saved
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--old", type=Path, default=None)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--placement", action="store_true")
+    parser.add_argument("--idle", action="store_true")
+    parser.add_argument("--seconds", type=float, default=20.0)
     args = parser.parse_args()
+    if args.idle:
+        idle(args.seconds)
+        return
     if args.placement:
         placement(args.runs)
         return

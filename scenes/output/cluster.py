@@ -40,6 +40,23 @@ CONNECT_SECONDS = 5  # an address that answers nothing in this long is said to b
 PROGRESS_EVERY = 0.25  # seconds between a task's progress events
 
 
+# Our own cluster's housekeeping, made quieter. On two cores every wake-up of the scheduler, the nannies
+# and the workers is taken from the renders: with Dask's defaults (a 20 ms event-loop tick, a 10 ms
+# profiler, a 100 ms memory monitor, work stealing and the memory manager every second or two) an idle
+# local cluster costs 1.9 s of processor time in 20 s, with these 0.24 s (benchmarks/cluster_speed.py
+# --idle). None of it serves a cluster of our own: its tasks are handed out as workers free up (no
+# stealing), hold no replicas (no memory manager), and its profiler runs only when Bokeh is there to
+# show a dashboard. A cluster given by address keeps its own settings.
+QUIET_LOCAL_CLUSTER = {
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.profile.enabled": False,
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.scheduler.work-stealing": False,
+    "distributed.scheduler.active-memory-manager.start": False,
+}
+
+
 class ClusterUnavailable(RuntimeError):
     """The scheduler named cannot be reached (or a local cluster cannot start); said in one line."""
 
@@ -81,7 +98,9 @@ def connected(address: str | None = None, workers: int | None = None,
     # queues hold named semaphores that Python's resource tracker, when a render is stopped mid-task,
     # reports as leaked at exit (in two lines the user did not ask for); forked, the semaphores have
     # no names. Nothing has started a thread by then but Dask's own loop.
-    settings = dask.config.set({"temporary-directory": str(folder), "distributed.worker.multiprocessing-method": "fork"})
+    settings = dask.config.set({"temporary-directory": str(folder), "distributed.worker.multiprocessing-method": "fork",
+                                **QUIET_LOCAL_CLUSTER, **({"distributed.worker.profile.enabled": True} if _has_bokeh()
+                                                          else {})})
     try:
         # Worker processes, one thread each: Manim and Cairo hold the interpreter, and a render is one
         # thread's work. No dashboard unless Bokeh is there to serve one.

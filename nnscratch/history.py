@@ -336,17 +336,17 @@ class TrainingHistory:
                 named[f"{name}_{layer}"] = array
         return named
 
-    def save(self, path: str | os.PathLike) -> Path:
+    def save(self, path: str | os.PathLike, compressed: bool = True) -> Path:
         """Write the run to ``path`` atomically: a failed or interrupted write leaves no file.
 
         The run is checked as reading checks a file first (metadata, shapes, values), so what is saved
-        can be loaded.
+        can be loaded. ``compressed=False`` writes it faster and larger (see ``runfile.write_run``).
         """
         metadata = check_metadata(dict(self.metadata))
         arrays = {name: np.asarray(array) for name, array in self.arrays().items()}
         check_shapes(metadata, lambda name: (arrays[name].dtype, arrays[name].shape))
         check_values(metadata, arrays)
-        return write_run(path, self.metadata, arrays)
+        return write_run(path, self.metadata, arrays, compressed)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "TrainingHistory":

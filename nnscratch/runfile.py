@@ -465,20 +465,23 @@ def _check_targets(name: str, y: np.ndarray, output: str) -> None:
 
 # -- writing ----------------------------------------------------------------------------------
 
-def write_run(path: str | os.PathLike, metadata: dict, arrays: dict[str, np.ndarray]) -> Path:
-    """Write a run file atomically, with fixed timestamps so the same run gives the same bytes."""
+def write_run(path: str | os.PathLike, metadata: dict, arrays: dict[str, np.ndarray], compressed: bool = True) -> Path:
+    """Write a run file atomically, with fixed timestamps so the same run gives the same bytes.
+    ``compressed=False`` stores the arrays as they are: a file about five times larger, written several
+    times faster (for a copy that crosses no network, such as the one a local cluster's workers read)."""
     path = Path(path)
     text = json.dumps({**metadata, "format_version": FORMAT_VERSION}, sort_keys=True, allow_nan=False)
-    with atomic_file(path) as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        _write_array(archive, "metadata", np.array(text))
+    method = zipfile.ZIP_DEFLATED if compressed else zipfile.ZIP_STORED
+    with atomic_file(path) as raw, zipfile.ZipFile(raw, "w", method) as archive:
+        _write_array(archive, "metadata", np.array(text), method)
         for name, array in arrays.items():
-            _write_array(archive, name, array)
+            _write_array(archive, name, array, method)
     return path
 
 
-def _write_array(archive: zipfile.ZipFile, name: str, array: np.ndarray) -> None:
+def _write_array(archive: zipfile.ZipFile, name: str, array: np.ndarray, method: int) -> None:
     info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_EPOCH)
-    info.compress_type = zipfile.ZIP_DEFLATED
+    info.compress_type = method
     with archive.open(info, "w", force_zip64=True) as stream:
         np.lib.format.write_array(stream, np.asarray(array), allow_pickle=False)
 

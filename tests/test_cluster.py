@@ -125,7 +125,7 @@ def test_a_worker_killed_mid_render_and_the_video_is_whole_and_the_same(run, tmp
             busy = next(address for address, keys in client.processing().items() if keys)
             pid = client.run(os.getpid, workers=[busy])[busy]
             os.kill(pid, signal.SIGKILL)  # the worker, mid-chapter: its nanny starts another
-            rendering.join(timeout=240)
+            rendering.join(timeout=900)  # a guard against a hang, not a measure of speed
         assert "video" in made
         assert same_frames(made["video"].path, here.path)
     finally:
@@ -299,6 +299,18 @@ def test_the_run_crosses_once_as_checked_bytes(run, tmp_path):
     damaged = RunBytes("0" * 24, sent.data[: len(sent.data) // 2])
     with pytest.raises(ValueError, match="not a readable nnscratch run file|truncated"):
         history_of(damaged)
+    stored = RunBytes.of(run, tmp_path, compressed=False)  # for a local cluster: no network to cross
+    assert len(stored.data) > len(sent.data) and stored.digest != sent.digest
+    np.testing.assert_array_equal(history_of(stored).train_loss, run.train_loss)
+
+
+def test_only_a_cluster_of_our_own_is_local(cluster):
+    from scenes.output.cluster import connected, is_local
+
+    with connected(cluster.address) as client:  # given by address: its workers may be other machines
+        assert not is_local(client)
+    with connected(workers=1) as client:
+        assert is_local(client)
 
 
 def test_the_command_renders_on_a_scheduler_reading_the_run_from_a_shared_folder(cluster, run, tmp_path, monkeypatch):

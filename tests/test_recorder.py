@@ -92,9 +92,13 @@ def test_bad_training_options_are_refused(kwargs, message):
         train(NeuralNetwork([2, 2, 1]), data.X_train, data.y_train, **options)
 
 
-def test_save_load_round_trip_is_exact(tmp_path):
+@pytest.mark.parametrize("compressed", [True, False])
+def test_save_load_round_trip_is_exact(tmp_path, compressed):
     _, _, history = small_run()
-    path = history.save(tmp_path / "run.npz")
+    path = history.save(tmp_path / "run.npz", compressed=compressed)
+    with zipfile.ZipFile(path) as archive:
+        methods = {info.compress_type for info in archive.infolist()}
+    assert methods == {zipfile.ZIP_DEFLATED if compressed else zipfile.ZIP_STORED}
     loaded = TrainingHistory.load(path)
     assert loaded.metadata == json.loads(json.dumps(history.metadata))
     for name, array in history.arrays().items():

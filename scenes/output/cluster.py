@@ -132,6 +132,13 @@ def connected(address: str | None = None, workers: int | None = None,
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def is_local(client: "Client") -> bool:
+    """Whether ``client``'s cluster is the one ``connected`` started on this machine."""
+    from distributed import LocalCluster
+
+    return isinstance(getattr(client, "cluster", None), LocalCluster)
+
+
 def dask_setup(worker) -> None:
     """In each local worker process as it starts (Dask's preload): Ctrl-C reaches the whole process
     group, and it is the command's to answer (it cancels the tasks and closes the cluster); a worker
@@ -178,9 +185,11 @@ class RunBytes:
         return run
 
     @classmethod
-    def of(cls, history: TrainingHistory, folder: Path) -> "RunBytes":
+    def of(cls, history: TrainingHistory, folder: Path, compressed: bool = True) -> "RunBytes":
+        """The run's file: compressed for a network, stored for a cluster of this machine's own, which
+        has none to cross and starts no chapter until it is written (the digits' run: 1.4 s against 0.2)."""
         path = folder / "run.npz"
-        history.save(path)
+        history.save(path, compressed)
         data = path.read_bytes()
         return cls(hashlib.sha256(data).hexdigest()[:24], data)
 

@@ -28,8 +28,8 @@ from scenes.chapters.catalogue import BY_NAME, chapters_of
 from scenes.chapters.explainer import chapter_scene
 from scenes.narration.beats import Cue, Narration, mix
 from scenes.narration.speech import Narrator, Voice
-from scenes.output.cluster import RunBytes, TaskProgress, handed_out, history_of, progress_events, scratch_folder, \
-    worker_name
+from scenes.output.cluster import RunBytes, TaskProgress, handed_out, history_of, is_local, progress_events, \
+    scratch_folder, worker_name
 from scenes.output.mux import ChapterMark, finish_video, join_videos, to_gif
 from scenes.output.render import (
     RenderedVideo, ShowProgress, check_outputs, frame_settings, render_settings, render_still, run_scene,
@@ -135,7 +135,8 @@ def render_chapters(tasks: list[ChapterTask], history: TrainingHistory, workdir:
         run = str((Path(shared) / f"nnscratch-run-{uuid.uuid4().hex[:12]}.npz").absolute())
         history.save(run)
     else:
-        run = client.submit(RunBytes.held, RunBytes.of(history, workdir), pure=False, key=f"run-{uuid.uuid4().hex[:8]}")
+        run = client.submit(RunBytes.held, RunBytes.of(history, workdir, compressed=not is_local(client)),
+                            pure=False, key=f"run-{uuid.uuid4().hex[:8]}")
     order = sorted(tasks, key=lambda task: -BY_NAME[task.chapter].weight)
     pieces: dict[int, Piece] = {}
 

@@ -160,7 +160,7 @@ def test_a_cnn_file_whose_arrays_are_not_its_networks_is_refused(run, tmp_path):
 
 
 @pytest.mark.parametrize("command", [["render", "forward"], ["render", "explainer", "--chapters", "neuron,forward"],
-                                     ["render", "network"], ["render", "training"]])
+                                     ["render", "training"]])
 def test_render_refuses_a_cnn_run_naming_the_chapters_in_one_line(run, tmp_path, monkeypatch, command):
     path = run.save(tmp_path / "cnn.npz")
     folder = tmp_path / "cwd"
@@ -171,7 +171,7 @@ def test_render_refuses_a_cnn_run_naming_the_chapters_in_one_line(run, tmp_path,
     lines = result.output.strip().splitlines()
     told = command[3].split(",")[0] if command[1] == "explainer" else command[1]
     assert len(lines) == 1 and f"the {told} chapter does not draw convolutions yet" in lines[0], result.output
-    assert "a convolutional network's story is told by convolution" in lines[0]
+    assert "a convolutional network's story is told by network, convolution" in lines[0]
     assert os.listdir(folder) == []
 
 

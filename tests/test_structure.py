@@ -98,7 +98,8 @@ def test_a_room_does_not_reach_into_the_rooms_above_it(room, may_not_import):
 
 
 def test_chapters_do_not_import_each_other():
-    shared = {"scenes.chapters.base", "scenes.chapters.catalogue", "scenes.chapters"}
+    # ... but for what every chapter shares, and what the catalogue reads of a chapter without Manim
+    shared = {"scenes.chapters.base", "scenes.chapters.catalogue", "scenes.chapters", "scenes.chapters.overview_bounds"}
     for name, path in modules().items():
         if name.startswith("scenes.chapters.") and name not in shared:
             others = {i for i in project_imports(name, path) if i.startswith("scenes.chapters.") and i not in shared}

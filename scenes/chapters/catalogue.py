@@ -8,6 +8,7 @@ scene only to render it.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from nnscratch.architecture import Architecture, Conv, parse_layers
 from nnscratch.datasets import what_it_learned
 from nnscratch.run import is_convolutional
 from nnscratch.user_data import DEFAULT_IMAGE_SIZE, load_user_data
+from scenes.chapters.overview_bounds import overview_refusal
 
 if TYPE_CHECKING:
     from scenes.chapters.base import HistoryScene
@@ -48,6 +50,10 @@ class Chapter:
     # The networks it tells: "dense" (dense layers only), "conv" (only networks with conv layers: it draws
     # them) or "any". The explainer of a run is the story's chapters that tell it.
     networks: str = "dense"
+    # Of a chapter telling "any" network, why it cannot draw a given convolutional one (None: it draws every one),
+    # and the scene that tells a convolutional run when it is not ``scene`` ("module:Class").
+    conv_refusal: Callable[[str, Architecture], str | None] | None = None
+    conv_scene: str = ""
 
     @property
     def file_stem(self) -> str:
@@ -72,6 +78,10 @@ class Chapter:
                 return (f"the {self.name} chapter draws conv layers, so it needs a convolutional network such as "
                         f"--layers 28x28,conv8:3,pool2,conv16:3,pool2,10, not {','.join(map(str, layer_sizes))}")
             return too_wide_to_draw(self.name, architecture)
+        if architecture is not None and self.conv_refusal is not None:
+            why = self.conv_refusal(self.name, architecture)
+            if why is not None:
+                return why
         if self.writes_cost and squared_classes:
             return (f"the {self.name} chapter writes a class's cost as cross-entropy and cannot yet tell one "
                     "trained with --loss mse; leave --loss out, or the chapter")
@@ -92,7 +102,9 @@ class Chapter:
     def scene_class(self, history: TrainingHistory | None = None) -> type[HistoryScene]:
         """The scene that tells this chapter of ``history`` (imported now: it brings Manim)."""
         where = self.scene
-        if self.needs_learned:
+        if history is not None and history.is_convolutional and self.conv_scene:
+            where = self.conv_scene
+        elif self.needs_learned:
             kind = history.learned_kind if history is not None else None
             if kind is None or history.regression:  # the notebook's show() comes here without the CLI's refusal
                 raise ValueError(refusal_of(self, history) if history is not None else self.refusal(None, []))
@@ -158,8 +170,11 @@ CHAPTERS: tuple[Chapter, ...] = (
             "--dataset spiral --classes 3",
             _scene("data", "DataScene"), weight=3),
     Chapter("network", "The network", "The architecture: layers, edges in the colours of the real weights counted by "
-            "sign, the largest standing out, neurons lit by the followed example.", "--layers 8,16,12,8,4,1 --activation relu --init he",
-            _scene("network", "NetworkScene"), weight=10),
+            "sign, the largest standing out, neurons lit by the followed example; a convolutional network as the "
+            "followed image's feature maps layer by layer, what one cell sees, and each layer's parameters.",
+            "--layers 8,16,12,8,4,1 --activation relu --init he",
+            _scene("network", "NetworkScene"), weight=10, networks="any", conv_refusal=overview_refusal,
+            conv_scene=_scene("conv_network", "ConvNetworkScene")),
     Chapter("neuron", "One neuron", "One neuron up close: its inputs times its weights (on digits, over the "
             "pixels), plus its bias, flowing into z, squashed along the activation curve.", "--sample 3",
             _scene("neuron", "NeuronScene"), weight=6),

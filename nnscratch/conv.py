@@ -152,9 +152,21 @@ def maps_forward(stages: tuple[Stage, ...], kernels: list[np.ndarray], biases: l
     return trace
 
 
+@dataclass
+class StageError:
+    """The error backpropagation carries through one stage ``stage``: dC/d(the maps it made), ``d_maps``,
+    and for a conv dC/dz, ``dz``, the error at its sums (``d_maps`` times the activation's slope)."""
+
+    stage: int
+    d_maps: np.ndarray
+    dz: np.ndarray | None
+
+
 def maps_backward(stages: tuple[Stage, ...], kernels: list[np.ndarray], activation: Activation,
-                  trace: MapsTrace, d_maps: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """From dC/d(the last maps), the gradients of every conv's kernels and biases, first conv first."""
+                  trace: MapsTrace, d_maps: np.ndarray, errors: list[StageError] | None = None
+                  ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """From dC/d(the last maps), the gradients of every conv's kernels and biases, first conv first.
+    ``errors``, when given a list, receives each stage's StageError, the last stage first."""
     kernel_grads: list[np.ndarray] = []
     bias_grads: list[np.ndarray] = []
     conv_index = len(kernels)
@@ -163,10 +175,14 @@ def maps_backward(stages: tuple[Stage, ...], kernels: list[np.ndarray], activati
         if isinstance(stage, Conv):
             conv_index -= 1
             dz = d_maps * activation.derivative(trace.z[s + 1], trace.a[s + 1])
+            if errors is not None:
+                errors.append(StageError(s, d_maps, dz))
             dW, db, d_maps = conv_backward(dz, trace.columns[s + 1], kernels[conv_index], x_shape,
                                            input_gradient=s > 0)
             kernel_grads.append(dW)
             bias_grads.append(db)
         else:
+            if errors is not None:
+                errors.append(StageError(s, d_maps, None))
             d_maps = pool_backward(d_maps, trace.winners[s + 1], stage.size, x_shape)
     return kernel_grads[::-1], bias_grads[::-1]

@@ -298,10 +298,12 @@ class NeuralNetwork:
                             kept += share * new
         return loss + self.penalty(), acc, total
 
-    def backward(self, trace: ForwardTrace, y: np.ndarray, deltas: list | None = None) -> Gradients:
+    def backward(self, trace: ForwardTrace, y: np.ndarray, deltas: list | None = None,
+                 map_errors: list | None = None) -> Gradients:
         """Backpropagate from a trace whose targets are ``y`` (already shaped like the output).
 
-        ``deltas``, when given a list, receives each layer's error dC/dz, output first.
+        ``deltas``, when given a list, receives each layer's error dC/dz, output first; ``map_errors``
+        each conv or pool stage's error (``nnscratch.conv.StageError``), the last stage first.
         """
         delta = self.output_layer.loss_gradient(trace.z[-1], trace.a[-1], y)
         weight_grads: list[np.ndarray] = [None] * len(self.weights)  # type: ignore[list-item]
@@ -318,7 +320,7 @@ class NeuralNetwork:
             if deltas is not None:
                 deltas.append(delta)
             if layer == 0 and trace.maps is not None:
-                kernel_grads, kernel_bias_grads = self._maps_gradients(trace, delta @ W)
+                kernel_grads, kernel_bias_grads = self._maps_gradients(trace, delta @ W, map_errors)
                 return Gradients(weight_grads, bias_grads, kernel_grads, kernel_bias_grads)
             if layer > 0:
                 if trace.masks is None:
@@ -329,11 +331,12 @@ class NeuralNetwork:
                         * trace.masks[layer - 1]
         return Gradients(weight_grads, bias_grads)
 
-    def _maps_gradients(self, trace: ForwardTrace, d_flat: np.ndarray) -> tuple[list, list]:
+    def _maps_gradients(self, trace: ForwardTrace, d_flat: np.ndarray,
+                        errors: list | None = None) -> tuple[list, list]:
         """The kernels' and their biases' gradients from dC/d(the flattened maps), penalty included."""
         d_maps = d_flat.reshape(trace.maps.a[-1].shape)
         kernel_grads, bias_grads = maps_backward(self.architecture.stages, self.kernels, self.activation,
-                                                 trace.maps, d_maps)
+                                                 trace.maps, d_maps, errors)
         for grad, K in zip(kernel_grads, self.kernels):
             if self.l1:
                 grad += self.l1 * np.sign(K)

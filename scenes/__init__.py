@@ -21,7 +21,8 @@ from scenes.chapters.catalogue import CHAPTERS, scene_for
 # Where each public name lives, imported on first use (PEP 562).
 _LAZY = {
     "BackpropScene": "scenes.chapters.backprop", "CompareScene": "scenes.chapters.compare",
-    "ConvNetworkScene": "scenes.chapters.conv_network", "CostScene": "scenes.chapters.cost", "DataScene": "scenes.chapters.data",
+    "ConvBackpropScene": "scenes.chapters.conv_backprop", "ConvNetworkScene": "scenes.chapters.conv_network",
+    "CostScene": "scenes.chapters.cost", "DataScene": "scenes.chapters.data",
     "FeaturesScene": "scenes.chapters.features", "ForwardPassScene": "scenes.chapters.forward_pass",
     "GradientDescentScene": "scenes.chapters.descent", "HistoryScene": "scenes.chapters.base",
     "NetworkScene": "scenes.chapters.network", "NeuronScene": "scenes.chapters.neuron",

@@ -190,7 +190,8 @@ def slope(values: list[float], step: float) -> float:
 
 
 def test_every_number_the_backprop_chapter_says_and_shows_is_recomputed(run, told_run):
-    from scenes.chapters.backprop import factor, fixed, said
+    from scenes.chapters.backprop import factor
+    from scenes.narration.words import fixed, said
     from scenes.narration.words import number
 
     scene = told_run
@@ -305,7 +306,7 @@ def test_a_change_said_is_said_with_the_digits_that_show_it():
 
 def test_a_regularized_runs_cost_is_the_examples_and_its_gradient_adds_the_penalty():
     from scenes import BackpropScene
-    from scenes.chapters.backprop import fixed, said
+    from scenes.narration.words import fixed, said
     from scenes.narration.words import number
 
     # The run that showed 0.690 for an example whose cost the cost chapter gave as 0.629.
@@ -340,7 +341,7 @@ def test_a_regularized_runs_cost_is_the_examples_and_its_gradient_adds_the_penal
 def test_a_penalty_too_small_to_show_at_three_digits_is_shown_with_more():
     # "≈ 0.0902 ... the step follows 0.0902" says one number twice: the two get the digits that tell them apart.
     from scenes import BackpropScene
-    from scenes.chapters.backprop import said
+    from scenes.narration.words import said
 
     run = record_run(RunSpec.for_dataset("moons", l2=0.01, epochs=30))
     scene = BackpropScene(history=run)

@@ -12,7 +12,6 @@ from cli import main
 from nnscratch import RunSpec, record_run
 from nnscratch.architecture import Conv, parse_layers
 from scenes import ConvNetworkScene, NetworkScene
-from scenes.chapters.catalogue import BY_NAME
 from scenes.chapters.catalogue import BY_NAME, chapters_of
 from scenes.chapters.overview_bounds import parameter_counts, receptive_field
 from scenes.mobjects.conv_maps import map_colors

@@ -35,7 +35,7 @@ from scenes.mobjects.style import (
     WEIGHT_PALETTE, neuron_colors,
 )
 from scenes.narration.beats import Beat, Brief
-from scenes.narration.words import number
+from scenes.narration.words import fixed, number, said
 
 COLUMN_WIDTH = 6.3  # the right column: the cost, then one panel at a time (wishes, three ways, sum, chain, ...)
 COLUMN_GAP = 0.45  # between the network's wishes and the column
@@ -49,21 +49,6 @@ FLASHED_EDGES = 40  # pulses into a layer as the example passes forward
 EXAMPLES_LISTED = 4  # examples shown one by one before the running average takes the rest
 EDGES_Z, OVER_EDGES = 0.1, 0.5  # the painted edges' z_index, and that of what is drawn over them (neurons: 1)
 UP_COLOR, DOWN_COLOR = GRADIENT_NEGATIVE, GRADIENT_POSITIVE  # a wish to rise is green, to fall magenta, as edges
-
-
-def fixed(value: float, significant: int = 3) -> str:
-    """``value`` in plain decimals with ``significant`` significant digits (0.0902, -1.25, 12.3), with an
-    ASCII minus, as Typst takes it; ``said`` writes the same digits for a caption."""
-    value = float(value)
-    if value == 0 or not math.isfinite(value):
-        return "0" if value == 0 else str(value)
-    decimals = min(10, max(0, significant - 1 - math.floor(math.log10(abs(value)))))
-    return f"{value:.{decimals}f}"
-
-
-def said(text: str) -> str:
-    """A number as a caption writes it: a true minus sign."""
-    return text.replace("-", "−")
 
 
 def factor(text: str) -> str:

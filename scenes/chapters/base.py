@@ -92,6 +92,12 @@ def default_image_history() -> TrainingHistory:
     return record_run(RunSpec.for_dataset("digits", samples=2000, epochs=10))
 
 
+def default_conv_history() -> TrainingHistory:
+    """The run ``manim scenes/chapters/convolution.py ConvolutionScene`` tells: a small CNN on a tenth of the digits."""
+    return record_run(RunSpec.for_dataset("digits", layers="28x28,conv8:3,pool2,conv16:3,pool2,10", samples=1000,
+                                          epochs=2))
+
+
 def output_names(history: TrainingHistory) -> list[str]:
     """What each output neuron stands for: the probability of a class, or a real value."""
     names, n_out = history.class_names, history.layer_sizes[-1]

@@ -195,8 +195,10 @@ CHAPTERS: tuple[Chapter, ...] = (
             _scene("descent", "GradientDescentScene"), surface=True, weight=14),
     Chapter("backprop", "Backpropagation", "Backpropagation for one example: its cost, the nudge each output wishes, "
             "the wishes summed at a hidden neuron, one chain and the chain rule along it, the average over the "
-            "training set, the step.", "--epochs 500 --sample 3 --epoch 20",
-            _scene("backprop", "BackpropScene"), writes_cost=True, weight=39),
+            "training set, the step; of a convolutional network, the error carried back through pooling and ReLU to "
+            "a first-layer kernel, one weight's gradient summed over the maps.", "--epochs 500 --sample 3 --epoch 20",
+            _scene("backprop", "BackpropScene"), writes_cost=True, weight=39, networks="any",
+            conv_refusal=too_wide_to_draw, conv_scene=_scene("conv_backprop", "ConvBackpropScene")),
     Chapter("training", "Training", "Training replayed: edges recolour as the weights change, loss and accuracy "
             "curves draw along.", "--dataset spiral --layers 2,8,8,1 --activation tanh --optimizer adam --lr 0.02 --epochs 3000",
             _scene("training", "TrainingScene"), told={"duration": 12.0, "brief": True},

@@ -43,9 +43,9 @@ from manim import (
     linear,
 )
 
-from nnscratch import RunSpec, TrainingHistory, record_run
+from nnscratch import TrainingHistory
 from nnscratch.architecture import Conv, Pool
-from scenes.chapters.base import HistoryScene, output_names
+from scenes.chapters.base import HistoryScene, default_conv_history, output_names
 from scenes.mobjects.conv_maps import (
     FillingMap,
     ValueGrid,
@@ -89,12 +89,6 @@ REPLAY_SECONDS = (3.0, 8.0)  # and the least and most the replay lasts, before p
 
 
 @functools.lru_cache(maxsize=1)
-def default_conv_history() -> TrainingHistory:
-    """The run ``manim scenes/chapters/convolution.py ConvolutionScene`` tells: a small CNN on a tenth of the digits."""
-    return record_run(RunSpec.for_dataset("digits", layers="28x28,conv8:3,pool2,conv16:3,pool2,10", samples=1000,
-                                          epochs=2))
-
-
 @dataclass(frozen=True)
 class KernelAt:
     """One kernel of a conv layer at one place of its input: its weights ``(channels, k, k)``, its bias,

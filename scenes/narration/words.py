@@ -5,6 +5,7 @@ to the tenth a readout shows), a true minus sign, and a change written with the 
 """
 from __future__ import annotations
 
+import math
 import re
 
 from nnscratch import TrainingHistory
@@ -13,6 +14,21 @@ from nnscratch import TrainingHistory
 def number(value: float, digits: int = 2) -> str:
     """A decimal with a true minus sign, e.g. −0.53."""
     text = f"{value:.{digits}f}"
+    return text.replace("-", "−")
+
+
+def fixed(value: float, significant: int = 3) -> str:
+    """``value`` in plain decimals with ``significant`` significant digits (0.0902, -1.25, 12.3), with an
+    ASCII minus, as Typst takes it; ``said`` writes the same digits for a caption."""
+    value = float(value)
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)
+    decimals = min(10, max(0, significant - 1 - math.floor(math.log10(abs(value)))))
+    return f"{value:.{decimals}f}"
+
+
+def said(text: str) -> str:
+    """A number as a caption writes it: a true minus sign."""
     return text.replace("-", "−")
 
 

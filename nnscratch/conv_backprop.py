@@ -1,0 +1,97 @@
+"""Backpropagation into a convolutional network's first kernels for one example, every intermediate kept:
+what the backprop chapter shows of a CNN run.
+
+The error starts at the output, ``dC/dz = p - y`` for a softmax and its cross-entropy; the dense layers
+carry it back to the flattened maps, which unflatten into the last stage's maps; a max-pool hands each
+window's error to its winner alone (the rest get 0); a conv's activation slope turns dC/d(maps) into its
+error ``delta = dC/dz``; a later conv sends its error back through its kernels. At the first conv, one
+kernel weight's gradient is the sum over every output position (p, q) of the input pixel under that
+weight there times the error there::
+
+    dC/dw[f, c, i, j] = sum over p, q of x[c, p + i, q + j] * delta[f, p, q]
+
+(plus the penalty's ``l1 sign(w) + l2 w`` for a regularized run). Every value comes from the network's
+own backward pass (``NeuralNetwork.backward`` with its ``map_errors``); ``weight_products`` spells the
+sum above out term by term, and tests hold its total against the backward pass's gradient.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnscratch.architecture import Conv
+from nnscratch.conv import MapsTrace, StageError
+from nnscratch.network import Gradients, NeuralNetwork
+
+
+@dataclass
+class ConvExampleBackprop:
+    """One example's forward and backward pass through a convolutional network. Arrays are the example's
+    own (no sample axis): ``maps`` keeps the forward pass (``a[0]`` the image ``(1, rows, cols)``),
+    ``stage_errors[s]`` the error carried through stage ``s``, first stage first."""
+
+    loss: float  # the example's cost C, without the penalty
+    target: np.ndarray  # the one-hot row of the right class
+    probabilities: np.ndarray  # the output
+    dense_deltas: list[np.ndarray]  # each dense layer's dC/dz, the first dense layer's first, the output's last
+    flat_error: np.ndarray  # dC/d(the flattened maps): the first dense layer's error through its weights
+    maps: MapsTrace
+    stage_errors: list[StageError]
+    gradients: Gradients  # of this example's cost (penalty included, as training's)
+
+    @property
+    def output_error(self) -> np.ndarray:
+        """dC/dz at the output: for a softmax and cross-entropy, the probabilities minus the one-hot."""
+        return self.dense_deltas[-1]
+
+    def delta(self, stage: int = 0) -> np.ndarray:
+        """The error dC/dz of the conv at ``stage`` ``(filters, rows, cols)``."""
+        dz = self.stage_errors[stage].dz
+        if dz is None:
+            raise ValueError(f"stage {stage} is a pool, which has no sums z")
+        return dz
+
+    def weight_products(self, kernel: int, channel: int, i: int, j: int) -> np.ndarray:
+        """Each output position's term of dC/dw[kernel, channel, i, j] at the first conv: the input under
+        the weight there (the input shifted by (i, j)) times the error there, ``(rows, cols)``; their sum is
+        the cost's part of the gradient."""
+        delta = self.delta(0)[kernel]
+        rows, cols = delta.shape
+        return self.maps.a[0][channel, i:i + rows, j:j + cols] * delta
+
+    def penalty_gradient(self, kernel: int, channel: int, i: int, j: int) -> float:
+        """The penalty's part of that weight's gradient: the backward pass's total less the products' sum."""
+        total = float(self.gradients.kernels[0][kernel, channel, i, j])
+        return total - float(self.weight_products(kernel, channel, i, j).sum())
+
+
+def explain_conv_example(network: NeuralNetwork, x: np.ndarray, y) -> ConvExampleBackprop:
+    """The forward and backward pass of the convolutional ``network`` on the single example ``(x, y)``
+    (``x`` the image's pixels in a row, ``y`` its class), nothing changed."""
+    if not network.is_convolutional:
+        raise ValueError("explain_conv_example needs a network with conv layers")
+    if not isinstance(network.architecture.stages[0], Conv):
+        raise ValueError("explain_conv_example needs a conv layer over the image first")
+    X = network.as_inputs(x)
+    Y = network.as_targets(np.asarray(y, dtype=float).reshape(1, -1) if np.ndim(y) else np.array([[y]]), 1)
+    trace = network.trace(X)
+    loss = float(network.output_layer.loss(trace.z[-1], Y))
+    deltas: list[np.ndarray] = []
+    errors: list[StageError] = []
+    gradients = network.backward(trace, Y, deltas=deltas, map_errors=errors)
+    first = lambda arrays: [None if a is None else a[0] for a in arrays]
+    maps = MapsTrace(first(trace.maps.a), first(trace.maps.z), [None] * len(trace.maps.a), first(trace.maps.winners))
+    stage_errors = [StageError(e.stage, e.d_maps[0], None if e.dz is None else e.dz[0]) for e in reversed(errors)]
+    flat_error = (deltas[-1] @ network.weights[0])[0]
+    return ConvExampleBackprop(loss, Y[0], trace.a[-1][0], [d[0] for d in reversed(deltas)], flat_error, maps,
+                               stage_errors, gradients)
+
+
+def steepest_kernel_weight(example: ConvExampleBackprop) -> tuple[int, int, int]:
+    """The first conv's kernel whose gradient for this example is largest (its sum of squares), and the
+    place (i, j) of its largest weight gradient there: (kernel, i, j), channel 0."""
+    grads = example.gradients.kernels[0][:, 0]
+    kernel = int(np.argmax((grads ** 2).sum(axis=(1, 2))))
+    i, j = np.unravel_index(int(np.argmax(np.abs(grads[kernel]))), grads[kernel].shape)
+    return kernel, int(i), int(j)

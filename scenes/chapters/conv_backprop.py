@@ -1,0 +1,801 @@
+"""ConvBackpropScene: backpropagation in a convolutional network, down to one weight of a first-layer kernel,
+told on the maps with the run's own numbers.
+
+The example's error at the output (its probabilities minus the one-hot label); carried back through the
+dense layers to the flattened maps and unflattened into the last stage's maps; back through the later
+layers to the first pool; through the max-pool, where only each window's recorded winner gets its error;
+through the activation's slope, to the first conv's error map δ for one kernel. Then one weight of that
+kernel: its gradient is the sum over every place the kernel stood of the pixel under the weight times δ
+there, shown as a window sliding over the digit, δ's map beside it and the products filling a map, a few
+written with their numbers, then faster, then all at once, the total the backward pass's own gradient.
+Then the kernel's gradients beside its weights, the whole set's gradient recorded by the run, and the
+step, with the run's learning rate and optimizer said as they are.
+
+Every value comes from ``nnscratch.conv_backprop.explain_conv_example`` (the network's own backward pass
+at the chosen snapshot) or from the recorded run (winners, the whole set's gradient, the next weights).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Create,
+    FadeIn,
+    FadeOut,
+    GrowFromEdge,
+    Indicate,
+    LaggedStart,
+    Rectangle,
+    TransformFromCopy,
+    VGroup,
+    Write,
+    linear,
+)
+
+from nnscratch import TrainingHistory
+from nnscratch.architecture import Pool
+from nnscratch.backprop import nearest_snapshot, steepest_early_snapshot
+from nnscratch.conv_backprop import explain_conv_example, steepest_kernel_weight
+from nnscratch.verdict import distinct
+from scenes.chapters.base import HistoryScene, default_conv_history, output_names
+from scenes.mobjects.conv_maps import FillingMap, ValueGrid, map_colors, square_at
+from scenes.mobjects.error_maps import ErrorMap, error_colors
+from scenes.mobjects.glyphs import Formula, Label
+from scenes.mobjects.layout import Region, fit, safe_area
+from scenes.mobjects.pixel_image import PixelImage
+from scenes.mobjects.raster import Raster
+from scenes.mobjects.readout import Readout
+from scenes.mobjects.style import HIGHLIGHT, LABEL, MUTED, weight_image_colors
+from scenes.narration.beats import Beat, Brief
+from scenes.narration.words import fixed, number, said
+
+TITLE_FONT = 38
+NOTE_FONT = 22  # names under the pictures
+VALUE_FONT = 24  # the table's values
+FORMULA_FONT = 28
+ROW_PITCH = 0.5  # the output table's rows
+MAP_SIDE = 2.9  # each map in the one-weight row, at most
+KERNEL_CELL = 1.0  # a kernel's cell, at most: a weight's two decimals at font 22
+KERNEL_WIDTH = 3.75  # and the kernel at most this wide (a 5 x 5 kernel's cells are smaller)
+GRADIENT_CELL = 1.1  # a gradient's cell, at most: three significant digits at font 22
+GRADIENT_WIDTH = 4.25
+WINDOW_CELL = 1.0  # the pool window magnified: an error's three digits at font 22
+SLOW_PLACES = 3  # places whose product is written before the window speeds up
+FAST_ROWS = 6  # rows it then sweeps at speed; the rest come at once
+LOSERS_DIM = 0.3  # a pool window's losers, dimmed beside its lit winner
+ADAM_WORDS = ("each step moves a weight by about η against the running average of its gradients, divided by "
+              "their running size, so near η whatever the gradient's size")
+
+
+class ConvBackpropScene(HistoryScene):
+    """One example's error carried back through a CNN to a first-layer kernel, one weight's gradient summed
+    over the maps, the kernel's gradients and the step.
+
+    ``sample`` picks the training example (default: the run's probe, whose pool winners the run recorded),
+    ``epoch`` the snapshot (the nearest recorded one; default: early, where gradients are large).
+    """
+
+    def __init__(self, history: TrainingHistory | None = None, sample: int | None = None, epoch: int | None = None,
+                 **kwargs) -> None:
+        super().__init__(history if history is not None else default_conv_history(), **kwargs)
+        h = self.history
+        if not h.is_convolutional:
+            raise ValueError("this scene tells backpropagation through conv layers, and this run has none")
+        if h.n_snapshots < 2:
+            raise ValueError("the run has one snapshot only, so there is no step to show")
+        self.snapshot = steepest_early_snapshot(h) if epoch is None else nearest_snapshot(h, epoch)
+        self.epoch = int(h.snapshot_epochs[self.snapshot])
+        self.next_epoch = int(h.snapshot_epochs[self.snapshot + 1])
+        self.sample = h.probe_index if sample is None else sample
+        if not 0 <= self.sample < len(h.X_train):
+            raise ValueError(f"sample must be between 0 and {len(h.X_train) - 1}, got {self.sample}")
+        self.network = h.network_at(self.snapshot)
+        self.example = explain_conv_example(self.network, h.X_train[self.sample].astype(float),
+                                            h.y_train[self.sample])
+        self.kernel, self.i, self.j = steepest_kernel_weight(self.example)
+        self.stages = h.architecture.stages
+        self.first_pool = len(self.stages) > 1 and isinstance(self.stages[1], Pool)
+
+    # -- the numbers: the backward pass's, and the run's -------------------------------------------
+
+    @property
+    def truth(self) -> int:
+        return int(np.argmax(self.example.target))
+
+    def winners(self) -> np.ndarray:
+        """The first pool's winners for the chosen kernel's map: the run's record for its probe sample,
+        else the forward pass's own (the same rule; the run records the probe's only)."""
+        if self.sample == self.history.probe_index:
+            return self.history.probe_winners[0][self.snapshot][self.kernel].astype(int)
+        return self.example.maps.winners[2][self.kernel].astype(int)
+
+    def winner_mask(self) -> np.ndarray:
+        """True at each cell of the first conv's map that won its pool window."""
+        size = self.stages[1].size
+        won = self.winners()
+        rows, columns = self.example.maps.a[1].shape[1:]
+        mask = np.zeros((rows, columns), dtype=bool)
+        for r in range(won.shape[0]):
+            for c in range(won.shape[1]):
+                u, v = divmod(int(won[r, c]), size)
+                mask[r * size + u, c * size + v] = True
+        return mask
+
+    def pool_window(self) -> tuple[int, int]:
+        """The first pool's window (row, column) of the chosen map whose error is largest among those whose
+        winner fired (a winner at 0 passes its error on, and ReLU's slope then stops it: a dull example)."""
+        pooled = np.abs(self.example.stage_errors[1].d_maps[self.kernel])
+        fired = self.example.maps.a[2][self.kernel] > 0  # the pooled value is the winner's
+        row, column = np.unravel_index(int(np.argmax(np.where(fired, pooled, -1.0) if fired.any() else pooled)),
+                                       pooled.shape)
+        return int(row), int(column)
+
+    def products(self) -> np.ndarray:
+        return self.example.weight_products(self.kernel, 0, self.i, self.j)
+
+    def slow_places(self) -> list[int]:
+        """The first places, in reading order, whose product is not 0: those written out."""
+        return [int(p) for p in np.flatnonzero(self.products().ravel())[:SLOW_PLACES]]
+
+    def gradient(self) -> float:
+        """The followed weight's gradient from this example, as the backward pass gives it."""
+        return float(self.example.gradients.kernels[0][self.kernel, 0, self.i, self.j])
+
+    def weight(self) -> float:
+        return float(self.network.kernels[0][self.kernel, 0, self.i, self.j])
+
+    def whole_gradient(self) -> float:
+        """The whole training set's gradient for the weight at this snapshot, as the run recorded it."""
+        return float(self.history.kernel_grads[0][self.snapshot][self.kernel, 0, self.i, self.j])
+
+    def steps_per_epoch(self) -> int:
+        """How many steps the run took an epoch: one a batch (the last one short), or one on the whole set."""
+        size = self.history.batch_size
+        return 1 if size is None else math.ceil(len(self.history.X_train) / size)
+
+    def plain_steps(self) -> bool:
+        h = self.history
+        return h.optimizer == "sgd" and h.batch_size is None and not h.dropout
+
+    def step_numbers(self) -> tuple[str, str, str]:
+        """The weight, where a plain step on the whole set's gradient takes it, and where the run had it one
+        snapshot later, with the digits that show each change truly."""
+        w = self.weight()
+        stepped = w - self.history.learning_rate * self.whole_gradient()
+        then = float(self.history.kernels[0][self.snapshot + 1][self.kernel, 0, self.i, self.j])
+        pairs = [distinct(w, stepped), distinct(w, then)]
+        places = max(len(text.partition(".")[2]) for pair in pairs for text in pair if "e" not in text)
+        return tuple(f"{value:.{places}f}" for value in (w, stepped, then))
+
+    # -- layout ------------------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        area = safe_area()
+        self.area = area
+        self.title = Label("Backpropagation", font_size=TITLE_FONT, color=LABEL)
+        self.title.move_to([area.left, area.top, 0], UP + LEFT)
+        self.subtitle = Label(f"training sample {self.sample} at epoch {self.epoch:,}", font_size=NOTE_FONT,
+                              color=MUTED)
+        self.subtitle.next_to(self.title, RIGHT, buff=0.5).align_to(self.title, DOWN)
+        self.top = self.title.get_bottom()[1] - 0.4
+        self.size = self.network.kernels[0].shape[-1]
+        self.kernel_cell = min(KERNEL_CELL, KERNEL_WIDTH / self.size)
+        self.gradient_cell = min(GRADIENT_CELL, GRADIENT_WIDTH / self.size)
+        # The digit, delta and the products in a row with the kernel after them.
+        self.map_side = min(MAP_SIDE, (area.width - self.size * self.kernel_cell - 1.5) / 3)
+        self.layout_output()
+        self.layout_flatten()
+        self.layout_pool()
+        self.layout_weight()
+        self.layout_kernel()
+
+    def layout_output(self) -> None:
+        """The digit on the left; on the right a row a class: its name, probability, label and error."""
+        ex, area = self.example, self.area
+        image = self.history.X_train[self.sample].astype(float)
+        self.digit_small = PixelImage(image, self.history.image_shape, 3.4)
+        # Beside the table, level with its middle row.
+        self.digit_small.move_to([area.left + 2.7, self.top - 0.2 - 5.5 * ROW_PITCH, 0])
+        names = output_names(self.history)
+        columns = {"name": area.right - 5.0, "p": area.right - 3.9, "y": area.right - 2.7, "d": area.right - 1.2}
+        header_y = self.top - 0.2
+        self.header = VGroup(Label("class", font_size=NOTE_FONT, color=MUTED).move_to([columns["name"], header_y, 0]),
+                             Formula("p", font_size=FORMULA_FONT, color=MUTED).move_to([columns["p"], header_y, 0]),
+                             Formula("y", font_size=FORMULA_FONT, color=MUTED).move_to([columns["y"], header_y, 0]),
+                             Formula("p - y", font_size=FORMULA_FONT, color=MUTED).move_to([columns["d"], header_y, 0]))
+        self.rows = VGroup()
+        self.error_values = VGroup()
+        scale = float(np.abs(ex.output_error).max()) or 1.0
+        self.output_scale = scale
+        for k, (p, y, d) in enumerate(zip(ex.probabilities, ex.target, ex.output_error)):
+            y_pos = header_y - (k + 1) * ROW_PITCH
+            value = Label(said(f"{d:.2f}"), font_size=VALUE_FONT, color=LABEL).move_to([columns["d"], y_pos, 0])
+            swatch = Rectangle(width=0.28, height=0.28, stroke_width=0, fill_opacity=1,
+                               fill_color=error_colors(np.array([d]), scale)[0]).move_to([area.right - 0.2, y_pos, 0])
+            row = VGroup(Label(names[k], font_size=VALUE_FONT, color=LABEL).move_to([columns["name"], y_pos, 0]),
+                         Label(f"{p:.2f}", font_size=VALUE_FONT, color=LABEL).move_to([columns["p"], y_pos, 0]),
+                         Label(f"{int(y)}", font_size=VALUE_FONT, color=LABEL).move_to([columns["y"], y_pos, 0]),
+                         value, swatch)
+            self.rows.add(row)
+            self.error_values.add(value)
+        p, d = ex.probabilities[self.truth], ex.output_error[self.truth]
+        self.right_formula = Formula(f"{p:.2f} - 1 = {d:.2f}", font_size=FORMULA_FONT, color=HIGHLIGHT)
+        self.right_formula.next_to(self.rows[self.truth], LEFT, buff=0.3)
+
+    def layout_flatten(self) -> None:
+        """The flattened error as a strip, a piece a map; the last stage's maps of error in a grid; and the
+        maps the error reaches at the first pool, in a grid of their own."""
+        ex, area = self.example, self.area
+        last = ex.stage_errors[-1].d_maps
+        channels, rows, columns = last.shape
+        self.last_scale = float(np.abs(last).max()) or 1.0
+        height = 5.0
+        strip_x = self.rows.get_left()[0] - 2.9  # room for the arrow and what it says between
+        self.strip = VGroup()
+        colors = error_colors(last, self.last_scale).reshape(channels, rows * columns, 3)
+        for c in range(channels):
+            piece = Raster(colors[c][:, None, :], 0.3, height / channels, smooth=False)
+            piece.move_to([strip_x, self.top - 0.3 - (c + 0.5) * height / channels, 0])
+            self.strip.add(piece)
+        self.strip_note = Label(f"{channels * rows * columns} numbers", font_size=NOTE_FONT, color=LABEL)
+        self.strip_note.next_to(self.strip, DOWN, buff=0.15)
+        self.flat_arrow = Arrow(self.rows.get_left() + LEFT * 0.05, self.strip.get_right(), buff=0.1,
+                                color=MUTED, stroke_width=3)
+        self.flat_arrow.move_to([self.flat_arrow.get_center()[0], self.rows[self.truth].get_center()[1], 0])
+        dense = len(self.history.layer_sizes) - 1
+        self.dense_note = Label("× weights" if dense == 1 else f"{dense} dense layers", font_size=NOTE_FONT,
+                                color=MUTED).next_to(self.flat_arrow, UP, buff=0.1).align_to(self.flat_arrow, RIGHT)
+        grid_region_right = strip_x - 0.8
+        self.last_maps = self.map_grid(last, self.last_scale, area.left + 0.6, grid_region_right)
+        self.last_note = Label(f"{channels} maps of {rows} × {columns}", font_size=NOTE_FONT, color=LABEL)
+        self.last_note.next_to(self.last_maps, DOWN, buff=0.2)
+        self.middle = (len(self.stages) > 2) if self.first_pool else (len(self.stages) > 1)
+        if self.middle:
+            reached = ex.stage_errors[1 if self.first_pool else 0].d_maps
+            self.reached_scale = float(np.abs(reached).max()) or 1.0
+            self.reached_maps = self.map_grid(reached, self.reached_scale, area.left + 0.6, grid_region_right)
+            what = "the first pool's" if self.first_pool else "the first conv's"
+            self.reached_note = Label(f"{what} {len(reached)} maps of {reached.shape[1]} × {reached.shape[2]}",
+                                      font_size=NOTE_FONT, color=LABEL)
+            self.reached_note.next_to(self.reached_maps, DOWN, buff=0.2)
+
+    def map_grid(self, maps: np.ndarray, scale: float, left: float, right: float) -> VGroup:
+        """``maps`` of error in a square-ish grid between ``left`` and ``right`` under the title."""
+        count = len(maps)
+        across = int(np.ceil(np.sqrt(count)))
+        down = -(-count // across)
+        gap = 0.12
+        side = min((right - left - (across - 1) * gap) / across, (self.top - self.area.bottom - 1.0) / down - gap)
+        grid = VGroup()
+        for c in range(count):
+            r, q = divmod(c, across)
+            m = ErrorMap(maps[c], side, scale=scale)
+            m.move_to([left + q * (side + gap) + side / 2, self.top - 0.3 - r * (side + gap) - side / 2, 0])
+            grid.add(m)
+        return grid
+
+    def layout_pool(self) -> None:
+        """The chosen kernel's map after the activation, its pool's winners lit; the error at the pool; the
+        error at the map, winners only. The window with the largest error magnified under them."""
+        ex, area, f = self.example, self.area, self.kernel
+        top = self.top - 0.3
+        self.a_map_values = ex.maps.a[1][f]
+        self.a_scale = float(np.abs(self.a_map_values).max()) or 1.0
+        self.d_map_values = ex.stage_errors[0].d_maps[f]
+        self.delta_values = ex.delta(0)[f]
+        self.delta_scale = float(np.abs(self.delta_values).max()) or 1.0
+        side = self.map_side
+        left_x, right_x = area.left + side / 2, area.right - side / 2
+        self.error_map = ErrorMap(self.d_map_values, side, scale=self.delta_scale)
+        self.error_map.move_to([right_x, top - side / 2, 0])
+        self.error_note = Label(f"error of kernel {f + 1}'s map", font_size=NOTE_FONT, color=LABEL)
+        clamp(self.error_note.next_to(self.error_map, DOWN, buff=0.15), area)
+        self.delta_note = Label(f"δ of kernel {f + 1}, {self.delta_values.shape[0]} × {self.delta_values.shape[1]}",
+                                font_size=NOTE_FONT, color=LABEL)
+        clamp(self.delta_note.move_to(self.error_note), area)
+        if not self.first_pool:
+            return
+        size = self.stages[1].size
+        colors = map_colors(self.a_map_values, self.a_scale)
+        mask = self.winner_mask()
+        lit = colors * np.where(mask, 1.0, LOSERS_DIM)[..., None]
+        self.a_map = FillingMap(self.a_map_values, self.map_side, scale=self.a_scale)
+        self.a_map.colors = lit
+        self.a_map.picture.set_rgb(lit)
+        self.a_map.move_to([left_x, top - self.map_side / 2, 0])
+        self.a_note = Label(f"kernel {f + 1}'s map, winners lit", font_size=NOTE_FONT, color=LABEL)
+        clamp(self.a_note.next_to(self.a_map, DOWN, buff=0.15), area)
+        pooled = ex.stage_errors[1].d_maps[f]
+        side = 2.4
+        self.pooled_map = ErrorMap(pooled, side, scale=float(np.abs(pooled).max()) or 1.0)
+        self.pooled_map.move_to([0, top - side / 2, 0])
+        self.pooled_note = Label(f"error at the pool, {pooled.shape[0]} × {pooled.shape[1]}", font_size=NOTE_FONT,
+                                 color=LABEL)
+        self.pooled_note.next_to(self.pooled_map, DOWN, buff=0.15)
+        row, column = self.window = self.pool_window()
+        centre = lambda m: m.cell_center(row * size + (size - 1) / 2, column * size + (size - 1) / 2)
+        self.a_frame = square_at(centre(self.a_map), size * self.a_map.pixel, HIGHLIGHT, 2.5)
+        self.error_frame = square_at(centre(self.error_map), size * self.error_map.pixel, HIGHLIGHT, 2.5)
+        self.pooled_frame = square_at(self.pooled_map.cell_center(row, column), self.pooled_map.pixel, HIGHLIGHT, 2.5)
+        window = self.a_map_values[row * size:(row + 1) * size, column * size:(column + 1) * size]
+        errors = self.d_map_values[row * size:(row + 1) * size, column * size:(column + 1) * size]
+        self.winner = int(self.winners()[row, column])
+        self.pool_error = float(pooled[row, column])
+        self.window_grid = ValueGrid(window, map_colors(window, self.a_scale), WINDOW_CELL)
+        error_texts = [said(fixed(e)) if k == self.winner else "0" for k, e in enumerate(errors.ravel())]
+        self.window_errors = ValueGrid(errors, error_colors(errors, self.delta_scale), WINDOW_CELL, texts=error_texts)
+        self.window_grid.move_to([-1.3, self.pooled_note.get_bottom()[1] - 0.5 - self.window_grid.height / 2, 0])
+        self.window_errors.next_to(self.window_grid, RIGHT, buff=1.0)
+        self.window_arrow = Arrow(self.window_grid.get_right(), self.window_errors.get_left(), buff=0.1,
+                                  color=MUTED, stroke_width=3)
+        u, v = divmod(self.winner, size)
+        self.winner_ring = VGroup(square_at(self.window_grid.cell_center(u, v), WINDOW_CELL, HIGHLIGHT, 4),
+                                  square_at(self.window_errors.cell_center(u, v), WINDOW_CELL, HIGHLIGHT, 4))
+        self.pool_value = Label(f"from the pool: {said(fixed(self.pool_error))}", font_size=VALUE_FONT,
+                                color=HIGHLIGHT)
+        clamp(self.pool_value.next_to(self.window_errors, RIGHT, buff=0.4), self.area)
+        self.window_note = Label(f"its {size} × {size} window", font_size=NOTE_FONT, color=MUTED)
+        self.window_note.next_to(self.window_grid, LEFT, buff=0.3)
+
+    def layout_weight(self) -> None:
+        """A row: the digit, δ, the products filling, the kernel; the sum written under them."""
+        area, f = self.area, self.kernel
+        size, side = self.size, self.map_side
+        top = self.top - 0.3
+        image = self.history.X_train[self.sample].astype(float).reshape(self.history.image_shape)
+        self.image = image
+        self.digit = PixelImage(image.ravel(), image.shape, side)
+        self.digit.move_to([area.left + side / 2, top - side / 2, 0])
+        self.digit_note = Label("the digit's pixels x", font_size=NOTE_FONT, color=LABEL)
+        self.digit_note.next_to(self.digit, DOWN, buff=0.15)
+        self.delta_place = np.array([area.left + 1.5 * side + 0.45, top - side / 2, 0])
+        products = self.products()
+        self.product_scale = float(np.abs(products).max()) or 1.0
+        self.product_map = ErrorMap(products, side, scale=self.product_scale)
+        self.product_map.move_to([area.left + 2.5 * side + 0.9, top - side / 2, 0])
+        self.product_note = Label("x · δ, place by place", font_size=NOTE_FONT, color=LABEL)
+        self.product_note.next_to(self.product_map, DOWN, buff=0.15)
+        weights = self.network.kernels[0][f, 0]
+        scale = float(np.abs(self.network.kernels[0]).max()) or 1.0
+        self.kernel_grid = ValueGrid(weights, weight_image_colors(weights, scale), self.kernel_cell)
+        self.kernel_grid.move_to([area.right - self.kernel_grid.width / 2, top - self.kernel_grid.height / 2, 0])
+        self.kernel_note = Label(f"kernel {f + 1}", font_size=NOTE_FONT, color=LABEL)
+        self.kernel_note.next_to(self.kernel_grid, DOWN, buff=0.15)
+        self.weight_ring = square_at(self.kernel_grid.cell_center(self.i, self.j), self.kernel_cell, HIGHLIGHT, 4)
+        self.weight_label = Label(f"w = {number(self.weight())}", font_size=VALUE_FONT, color=HIGHLIGHT)
+        self.weight_label.next_to(self.kernel_note, DOWN, buff=0.15)
+        pixel = self.digit.picture.width / image.shape[1]
+        corner = self.digit.picture.get_corner(UP + LEFT)
+        self.pixel_of = lambda row, column, span=1: corner + np.array([(column + span / 2) * pixel,
+                                                                         -(row + span / 2) * pixel, 0])
+        self.window_frame = square_at(self.pixel_of(0, 0, size), size * pixel, HIGHLIGHT, 2)
+        self.pixel_frame = square_at(self.pixel_of(self.i, self.j), pixel, HIGHLIGHT, 3)
+        self.rule = Formula("(partial C)/(partial w) = sum_(p, q) x_(p+i, q+j) dot delta_(p q)",
+                            font_size=FORMULA_FONT, color=LABEL)
+        self.rule.move_to([area.left, self.digit_note.get_bottom()[1] - 0.5, 0], UP + LEFT)
+        self.lines = VGroup()
+        places = self.slow_places()
+        x_values = self.example.maps.a[0][0]
+        for place in places:
+            p, q = divmod(place, products.shape[1])
+            x, d = x_values[p + self.i, q + self.j], self.delta_values[p, q]
+            self.lines.add(Formula(f"{fixed(x)} dot {factor_code(fixed(d))} = {fixed(x * d)}",
+                                   font_size=FORMULA_FONT, color=LABEL))
+        self.lines.arrange(DOWN, aligned_edge=LEFT, buff=0.18)
+        self.lines.next_to(self.rule, DOWN, buff=0.3, aligned_edge=LEFT).shift(RIGHT * 0.5)
+        self.running = np.cumsum(products.ravel())
+        self.sum_word = Label("sum so far", font_size=NOTE_FONT, color=MUTED)
+        self.sum_readout = Readout(10, font_size=30, color=HIGHLIGHT)
+        self.sum_readout.set_text("0")
+        self.sum_readout.next_to(self.sum_word, RIGHT, buff=0.25).align_to(self.sum_word[0], DOWN)
+        self.sum_group = VGroup(self.sum_word, self.sum_readout)
+        self.sum_group.move_to([self.product_map.get_center()[0] + 0.6, self.rule.get_center()[1], 0])
+        count = products.size
+        total = float(products.sum())
+        self.count_note = Label(f"{products.shape[0]} × {products.shape[1]} = {count} products", font_size=NOTE_FONT,
+                                color=LABEL)
+        self.count_note.next_to(self.sum_group, DOWN, buff=0.35).align_to(self.sum_group, LEFT)
+        penalty = self.gradient() - total
+        code = f"(partial C)/(partial w) = {fixed(self.gradient())}"
+        if abs(penalty) > 1e-12:
+            code = f"(partial C)/(partial w) = {fixed(total)} + {factor_code(fixed(penalty))} = {fixed(self.gradient())}"
+        self.total = Formula(code, font_size=FORMULA_FONT + 2, color=HIGHLIGHT)
+        self.total.next_to(self.count_note, DOWN, buff=0.3).align_to(self.count_note, LEFT)
+        if self.total.get_right()[0] > area.right:
+            self.total.shift(LEFT * (self.total.get_right()[0] - area.right))
+
+    def layout_kernel(self) -> None:
+        """The kernel's weights and its gradients for this example side by side on the left; the whole set's
+        gradient and the run's optimizer in a column on the right; the plain step under the grids."""
+        area, h = self.area, self.history
+        grads = self.example.gradients.kernels[0][self.kernel, 0]
+        scale = float(np.abs(grads).max()) or 1.0
+        self.grad_grid = ValueGrid(grads, error_colors(grads, scale), self.gradient_cell,
+                                   texts=[said(fixed(g, 3 if self.size <= 3 else 2)) for g in grads.ravel()])
+        top = self.top - 0.3
+        kernel_side = self.size * self.kernel_cell
+        self.kernel_place = np.array([area.left + kernel_side / 2, top - kernel_side / 2, 0])
+        self.grad_grid.move_to([area.left + kernel_side + 0.8 + self.grad_grid.width / 2,
+                                top - self.grad_grid.height / 2, 0])
+        self.grad_note = Label(f"their {self.size * self.size} gradients, ∂C/∂w", font_size=NOTE_FONT, color=LABEL)
+        self.grad_note.next_to(self.grad_grid, DOWN, buff=0.15)
+        self.weights_note = Label(f"the kernel's {self.size * self.size} weights", font_size=NOTE_FONT, color=LABEL)
+        self.grad_ring = square_at(self.grad_grid.cell_center(self.i, self.j), self.gradient_cell, HIGHLIGHT, 4)
+        column = Region(self.grad_grid.get_right()[0] + 0.5, area.right, area.bottom, top)
+        count = len(h.X_train)
+        self.average = Formula(f"overline((partial C)/(partial w)) = {fixed(self.whole_gradient())}",
+                               font_size=FORMULA_FONT, color=LABEL)
+        self.average_note = Label(f"all {count:,} samples, epoch {self.epoch:,}", font_size=NOTE_FONT,
+                                  color=MUTED)
+        average = VGroup(self.average, self.average_note).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        fit(average, column.below(top).above(top - average.height), UP + LEFT)
+        w, stepped, then = self.step_numbers()
+        rate = f"{h.learning_rate:g}"
+        self.step_line = Formula(f"w - eta overline((partial C)/(partial w)) = {w} - {rate} dot "
+                                 f"{factor_code(fixed(self.whole_gradient()))} = {stepped}",
+                                 font_size=FORMULA_FONT, color=LABEL)
+        self.step_line.move_to([area.left, self.grad_note.get_bottom()[1] - 0.45, 0], UP + LEFT)
+        fit_right(self.step_line, area.right)
+        self.run_lines = VGroup()
+        if not self.plain_steps():
+            self.run_lines.add(*self.optimizer_lines())
+            self.then_line = Label(f"epoch {self.next_epoch:,}: w = {said(then)}", font_size=VALUE_FONT,
+                                   color=HIGHLIGHT)
+            self.run_lines.add(self.then_line)
+            for line in self.run_lines:  # each line narrowed alone: the short ones, which say numbers, keep their size
+                if line.width > column.width:
+                    line.scale(column.width / line.width)
+            self.run_lines.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+            self.run_lines.move_to([column.left, average.get_bottom()[1] - 0.45, 0], UP + LEFT)
+
+    def optimizer_lines(self) -> list:
+        """What the run's optimizer does with the gradients, as lines for the screen."""
+        h = self.history
+        lines = []
+        if h.optimizer == "adam":
+            lines.append(Formula("w arrow.l w - eta hat(m) / (sqrt(hat(v)) + epsilon)", font_size=FORMULA_FONT,
+                                 color=LABEL))
+            lines.append(Label("m: running mean of the gradient", font_size=NOTE_FONT, color=MUTED))
+            lines.append(Label("v: running mean of its square", font_size=NOTE_FONT, color=MUTED))
+        elif h.optimizer == "momentum":
+            lines.append(Formula("v arrow.l beta v + (partial C)/(partial w), quad w arrow.l w - eta v",
+                                 font_size=FORMULA_FONT, color=LABEL))
+        elif h.optimizer == "rmsprop":
+            lines.append(Formula("w arrow.l w - eta (partial C)/(partial w) / (sqrt(s) + epsilon)",
+                                 font_size=FORMULA_FONT, color=LABEL))
+            lines.append(Label("s: running mean of the gradient's square", font_size=NOTE_FONT, color=MUTED))
+        if h.batch_size is not None:
+            lines.append(Label(f"batches of {h.batch_size:,}", font_size=VALUE_FONT, color=LABEL))
+            lines.append(Label(f"{self.steps_per_epoch():,} steps an epoch", font_size=VALUE_FONT, color=LABEL))
+        if h.dropout:
+            lines.append(Label(f"{h.dropout:.0%} of hidden neurons silenced", font_size=VALUE_FONT, color=LABEL))
+        return lines
+
+    # -- the story ---------------------------------------------------------------------------------
+
+    def script(self) -> list[Beat]:
+        ex, names = self.example, output_names(self.history)
+        s, e, f = self.sample, self.epoch, self.kernel + 1
+        name = names[self.truth]
+        p, d = ex.probabilities[self.truth], ex.output_error[self.truth]
+        last = ex.stage_errors[-1].d_maps
+        channels, rows, columns = last.shape
+        dense = len(self.history.layer_sizes) - 1
+        through = "the dense layer's weights" if dense == 1 else f"the {dense} dense layers, as for any network,"
+        beats = [
+            Beat(f"Backpropagation through a convolutional network: how training sample {s} tells the first "
+                 f"layer's kernels which way to move, at epoch {e:,}.", self.show_intro,
+                 brief=f"How does sample {s} move the first layer's kernels, at epoch {e:,}?"),
+            Beat(f"It starts at the output: each probability minus the one-hot label. The right class, {name}, "
+                 f"gets {p:.2f} − 1 = {said(f'{d:.2f}')}; every other class its probability.", self.show_output,
+                 brief=f"The output's error is p − y: {p:.2f} − 1 = {said(f'{d:.2f}')} for the right class, {name}."),
+            Beat(f"Back through {through} it reaches the {channels * rows * columns} flattened numbers: "
+                 f"an error for every cell of the last {channels} maps of {rows} × {columns}.", self.show_flatten,
+                 brief=f"Back through {through} it reaches the last {channels} maps of {rows} × {columns}."),
+        ]
+        if self.middle:
+            reached = ex.stage_errors[1 if self.first_pool else 0].d_maps
+            what = "the first pool's" if self.first_pool else "the first conv's"
+            beats.append(Beat(f"Back through the later layers, the same way, it reaches {what} {len(reached)} maps "
+                              f"of {reached.shape[1]} × {reached.shape[2]}.", self.show_middle,
+                              brief=f"Then {what} {len(reached)} maps."))
+        if self.first_pool:
+            n = self.stages[1].size
+            beats.append(Beat(f"Take kernel {f}'s map. Its max-pool passed on only each {n} × {n} window's winner, so "
+                              f"the error comes back to the winner alone: here {said(fixed(self.pool_error))}; "
+                              "the other cells get 0.", self.show_pool,
+                              brief=f"Through the max-pool, kernel {f}'s error goes to each window's winner alone: "
+                                    f"here {said(fixed(self.pool_error))}, the others 0."))
+        beats += [
+            Beat(self.slope_caption(), self.show_slope, brief=self.slope_caption(brief=True)),
+            Beat(f"Now one weight of kernel {f}, w = {number(self.weight())}. Wherever the kernel stood, this weight "
+                 "multiplied one pixel of the digit.", self.show_weight,
+                 brief=f"One weight of kernel {f}, w = {number(self.weight())}:"),
+            Beat("So its gradient adds up, over every place, the pixel it multiplied times the error δ there.",
+                 self.show_rule, brief="its gradient adds, over every place, the pixel under it times δ there."),
+            *self.product_beats(),
+            Beat("Then faster, place after place: most products are nothing, where the pixel is blank or δ is zero.",
+                 self.show_fast, in_brief=Brief.WITH_NEXT),
+            Beat(self.total_caption(), self.show_total, brief=self.total_caption(brief=True)),
+            Beat(f"Each of the kernel's {self.size * self.size} weights gets its gradient the same way: here they "
+                 "are beside the weights.", self.show_kernel_gradients,
+                 brief=f"So do all {self.size * self.size} weights of the kernel."),
+            Beat(self.average_caption(), self.show_average, brief=self.average_caption(brief=True)),
+            Beat(self.step_caption(), self.show_step, brief=self.step_caption(brief=True)),
+        ]
+        if not self.plain_steps():
+            beats.append(Beat(self.optimizer_caption(), self.show_optimizer, brief=self.optimizer_caption(brief=True)))
+        return beats
+
+    def slope_caption(self, brief: bool = False) -> str:
+        f = self.kernel + 1
+        if self.history.activation == "relu":
+            if brief:
+                return f"ReLU's slope, 1 or 0, lets it through only where the sum was positive: δ, kernel {f}'s error."
+            return ("Then ReLU's slope: 1 where the sum z was positive, 0 where not, so the error passes only where "
+                    f"the map was lit. This is δ = ∂C/∂z, kernel {f}'s error map.")
+        if brief:
+            return f"The activation's slope scales it: δ, kernel {f}'s error."
+        return (f"Then the {self.history.activation} slope at each sum z scales the error. This is δ = ∂C/∂z, "
+                f"kernel {f}'s error map.")
+
+    def product_beats(self) -> list[Beat]:
+        places = self.slow_places()
+        if not places:
+            return []
+        products = self.products()
+        x_values = self.example.maps.a[0][0]
+        p, q = divmod(places[0], products.shape[1])
+        x, d = x_values[p + self.i, q + self.j], self.delta_values[p, q]
+        beats = [Beat(f"At the first place where both count, the pixel is {fixed(x)} and δ is {said(fixed(d))}: "
+                      f"their product is {said(fixed(x * d))}.", self.show_first_product,
+                      brief=f"Here {fixed(x)} × {said(fixed(d))} = {said(fixed(x * d))}.")]
+        if len(places) > 1:
+            rest = [said(fixed(products.ravel()[k])) for k in places[1:]]
+            so_far = said(fixed(self.running[places[-1]]))
+            beats.append(Beat(f"The next places add theirs, {' and '.join(rest)}: the sum so far is {so_far}.",
+                              self.show_next_products, in_brief=Brief.WITH_NEXT))
+        return beats
+
+    def total_caption(self, brief: bool = False) -> str:
+        count = self.products().size
+        g = said(fixed(self.gradient()))
+        total = float(self.products().sum())
+        penalty = self.gradient() - total
+        if abs(penalty) > 1e-12:
+            added = f"{said(fixed(total))}, and with the penalty's {said(fixed(penalty))}, ∂C/∂w = {g}"
+        else:
+            added = f"∂C/∂w = {g}"
+        if brief:
+            return f"All {count} products add up to {added}."
+        return f"All at once, the {count} products add up to {added}: the backward pass's own gradient, rounded."
+
+    def average_caption(self, brief: bool = False) -> str:
+        count = len(self.history.X_train)
+        g = said(fixed(self.whole_gradient()))
+        if brief:
+            return f"Averaged over all {count:,} samples at epoch {self.epoch:,}: {g}."
+        return (f"That is one example's. Averaged over all {count:,} training samples at epoch {self.epoch:,}, "
+                f"this weight's gradient is {g}.")
+
+    def step_caption(self, brief: bool = False) -> str:
+        w, stepped, _ = (said(text) for text in self.step_numbers())
+        rate = f"{self.history.learning_rate:g}"
+        if self.plain_steps():
+            return (f"Gradient descent steps against it: w − η × gradient, with η = {rate}, takes this weight "
+                    f"from {w} to {stepped}.")
+        if brief:
+            return f"Plain gradient descent, η = {rate}, would take it from {w} to {stepped}."
+        return (f"Plain gradient descent would step against it: w − η × gradient, with η = {rate}, would take "
+                f"this weight from {w} to {stepped}.")
+
+    def optimizer_caption(self, brief: bool = False) -> str:
+        h = self.history
+        then = said(self.step_numbers()[2])
+        # What makes the run's steps other than one plain step on the whole set's gradient.
+        how = (f" on batches of {h.batch_size:,}, {self.steps_per_epoch():,} steps an epoch"
+               if h.batch_size is not None else "")
+        if h.dropout:
+            how += f", silencing {h.dropout:.0%} of its hidden neurons at each step"
+        by = f"by epoch {self.next_epoch:,} this weight was {then}"
+        if h.optimizer == "adam":
+            if brief:
+                return f"But Adam steps{how}, by about η against its gradients' running average: {by}."
+            return f"But this run steps with Adam{how}: {ADAM_WORDS}. So {by}."
+        if h.optimizer == "momentum":
+            return f"But this run steps with momentum{how}, adding part of the last step to each: {by}."
+        if h.optimizer == "rmsprop":
+            return f"But this run steps with RMSprop{how}, dividing by the gradient's running size: {by}."
+        return f"But this run steps{how}: {by}."
+
+    # -- beats: the error, backwards ---------------------------------------------------------------
+
+    def show_intro(self) -> None:
+        self.play(Write(self.title), FadeIn(self.subtitle), FadeIn(self.digit_small, scale=0.9), run_time=1.0)
+        self.play(Indicate(self.subtitle, color=HIGHLIGHT, scale_factor=1.05), run_time=self.paced(1.0))
+
+    def show_output(self) -> None:
+        self.play(FadeIn(self.header), LaggedStart(*(FadeIn(row, shift=LEFT * 0.2) for row in self.rows),
+                                                   lag_ratio=0.1), run_time=self.paced(1.6, 0.4))
+        row = self.rows[self.truth]
+        self.play(Indicate(row, color=HIGHLIGHT, scale_factor=1.15), Write(self.right_formula),
+                  run_time=self.paced(1.2, 0.5))
+        self.play(LaggedStart(*(Indicate(v, color=HIGHLIGHT, scale_factor=1.1) for k, v in enumerate(self.error_values)
+                                if k != self.truth), lag_ratio=0.1), run_time=self.paced(1.0))
+
+    def show_flatten(self) -> None:
+        self.play(FadeOut(self.right_formula), FadeOut(self.digit_small), GrowFromEdge(self.flat_arrow, RIGHT),
+                  Write(self.dense_note), run_time=0.8)
+        self.play(LaggedStart(*(FadeIn(piece) for piece in reversed(self.strip)), lag_ratio=0.1),
+                  Write(self.strip_note), run_time=self.paced(1.2, 0.4))
+        for m in self.last_maps:
+            m.fill_to(0)
+        self.play(*(TransformFromCopy(piece, m) for piece, m in zip(self.strip, self.last_maps)),
+                  run_time=self.paced(1.0, 0.5))
+        self.play(*(m.filling(0, m.rows * m.columns) for m in self.last_maps), Write(self.last_note),
+                  run_time=self.paced(1.0))
+
+    def show_middle(self) -> None:
+        for m in self.reached_maps:
+            m.fill_to(0)
+        self.play(FadeOut(VGroup(self.last_maps, self.last_note)), FadeIn(self.reached_maps),
+                  run_time=0.8)
+        self.play(*(m.filling(0, m.rows * m.columns) for m in self.reached_maps), Write(self.reached_note),
+                  run_time=self.paced(1.4))
+
+    def clear_backward(self) -> None:
+        """The output, the strip and the grids go: the story narrows to one kernel's map."""
+        gone = [m for m in self.mobjects if m not in (self.title, self.subtitle)]
+        if gone:
+            self.play(*(FadeOut(m) for m in gone), run_time=0.6)
+
+    def show_pool(self) -> None:
+        self.clear_backward()
+        self.play(FadeIn(self.a_map), Write(self.a_note), FadeIn(self.pooled_map), Write(self.pooled_note),
+                  run_time=self.paced(1.0, 0.25))
+        self.play(Create(self.a_frame), Create(self.pooled_frame), FadeIn(self.window_grid), Write(self.window_note),
+                  Create(self.winner_ring[0]), run_time=self.paced(1.0, 0.3))
+        self.error_map.fill_to(0)
+        self.play(FadeIn(self.error_map), Write(self.error_note), GrowFromEdge(self.window_arrow, LEFT),
+                  FadeIn(self.window_errors), Create(self.winner_ring[1]), Create(self.error_frame),
+                  Write(self.pool_value), run_time=self.paced(1.0, 0.4))
+        self.play(self.error_map.filling(0, self.error_map.rows * self.error_map.columns),
+                  Indicate(self.pool_value, color=HIGHLIGHT), run_time=self.paced(1.2))
+
+    def show_slope(self) -> None:
+        if not self.first_pool:
+            self.clear_backward()
+            self.error_map.fill_to(0)
+            self.play(FadeIn(self.error_map), Write(self.error_note), run_time=0.8)
+        window = ([self.window_grid, self.window_errors, self.window_arrow, self.winner_ring, self.pool_value,
+                   self.window_note] if self.first_pool else [])
+        self.slope_formula = Formula('delta = (partial C)/(partial a) dot f\'(z)', font_size=FORMULA_FONT, color=LABEL)
+        slope_words = ("slope f'(z): 1 if z > 0, else 0" if self.history.activation == "relu" else
+                       f"slope f'(z) of {self.history.activation}")
+        self.slope_note = Label(slope_words, font_size=NOTE_FONT, color=LABEL)
+        VGroup(self.slope_formula, self.slope_note).arrange(DOWN, aligned_edge=LEFT, buff=0.2).move_to(
+            [self.area.left, self.area.bottom + 1.3, 0], LEFT)
+        self.play(*(FadeOut(m) for m in window), Write(self.slope_formula), Write(self.slope_note),
+                  run_time=self.paced(1.0, 0.4))
+        self.play(self.error_map.becoming_errors(self.delta_values), FadeOut(self.error_note),
+                  Write(self.delta_note), run_time=self.paced(1.4))
+
+    # -- beats: one weight's gradient --------------------------------------------------------------
+
+    def show_weight(self) -> None:
+        gone = [m for m in self.mobjects if m not in (self.title, self.subtitle, self.error_map)]
+        self.play(*(FadeOut(m) for m in gone), self.error_map.animate.move_to(self.delta_place), run_time=0.8)
+        self.delta_caption = Label("its error δ", font_size=NOTE_FONT, color=LABEL)
+        self.delta_caption.next_to(self.error_map, DOWN, buff=0.15)
+        self.play(FadeIn(self.kernel_grid), Write(self.kernel_note), FadeIn(self.digit), Write(self.digit_note),
+                  Write(self.delta_caption), run_time=self.paced(1.0, 0.3))
+        self.play(Create(self.weight_ring), Indicate(self.kernel_grid.numbers[self.i * self.size + self.j],
+                                                     color=HIGHLIGHT, scale_factor=1.3), Write(self.weight_label),
+                  run_time=self.paced(0.8, 0.3))
+        self.play(Create(self.window_frame), Create(self.pixel_frame), run_time=self.paced(0.8))
+
+    def move_window(self, index: int) -> None:
+        columns = self.product_map.columns
+        p, q = divmod(index, columns)
+        self.window_frame.move_to(self.pixel_of(p, q, self.size))
+        self.pixel_frame.move_to(self.pixel_of(p + self.i, q + self.j))
+        self.delta_frame.move_to(self.error_map.cell_center(p, q))
+        self.product_frame.move_to(self.product_map.cell_center(p, q))
+        self.sum_readout.set_text(said(fixed(self.running[index])))
+
+    def show_rule(self) -> None:
+        self.delta_frame = square_at(self.error_map.cell_center(0, 0), self.error_map.pixel, HIGHLIGHT, 2)
+        self.product_frame = square_at(self.product_map.cell_center(0, 0), self.product_map.pixel, HIGHLIGHT, 2)
+        self.product_map.fill_to(0)
+        self.play(Write(self.rule), FadeIn(self.product_map), Write(self.product_note), run_time=self.paced(1.0, 0.4))
+        self.play(Create(self.delta_frame), Create(self.product_frame), FadeIn(self.sum_group),
+                  run_time=self.paced(0.8, 0.3))
+        # The window's first row, swept: the weight sees one pixel at each place, δ one cell.
+        columns = self.product_map.columns
+        self.play(self.product_map.filling(0, columns, self.move_window), rate_func=linear,
+                  run_time=self.paced(1.5))
+
+    def show_first_product(self) -> None:
+        place = self.slow_places()[0]
+        self.play(self.product_map.filling(self.product_map.filled, place + 1, self.move_window), rate_func=linear,
+                  run_time=self.paced(1.0, 0.3))
+        self.play(Write(self.lines[0]), Indicate(self.pixel_frame, color=HIGHLIGHT),
+                  Indicate(self.delta_frame, color=HIGHLIGHT), run_time=self.paced(1.0, 0.5))
+        self.play(Indicate(self.sum_readout, color=HIGHLIGHT), run_time=self.paced(0.6))
+
+    def show_next_products(self) -> None:
+        places = self.slow_places()[1:]
+        seconds = self.paced(2.0) / len(places)
+        for k, place in enumerate(places, start=1):
+            self.play(self.product_map.filling(self.product_map.filled, place + 1, self.move_window),
+                      rate_func=linear, run_time=seconds / 2)
+            self.play(Write(self.lines[k]), Indicate(self.sum_readout, color=HIGHLIGHT), run_time=seconds / 2)
+
+    def show_fast(self) -> None:
+        m = self.product_map
+        start = m.filled
+        end = min(m.rows * m.columns, (start // m.columns + FAST_ROWS) * m.columns)
+        self.play(m.filling(start, end, self.move_window), rate_func=linear, run_time=self.paced(3.0))
+
+    def show_total(self) -> None:
+        m = self.product_map
+        self.play(m.filling(m.filled, m.rows * m.columns, self.move_window), Write(self.count_note),
+                  run_time=self.paced(1.0, 0.3))
+        self.play(FadeOut(VGroup(self.window_frame, self.pixel_frame, self.delta_frame, self.product_frame)),
+                  Write(self.total), Indicate(self.sum_readout, color=HIGHLIGHT), run_time=self.paced(1.2))
+
+    # -- beats: the kernel, and the step -----------------------------------------------------------
+
+    def show_kernel_gradients(self) -> None:
+        keep = (self.title, self.subtitle, self.kernel_grid, self.weight_ring)
+        gone = [m for m in self.mobjects if m not in keep]
+        self.play(*(FadeOut(m) for m in gone), VGroup(self.kernel_grid, self.weight_ring).animate.move_to(
+            self.kernel_place), run_time=0.8)
+        clamp(self.weights_note.next_to(self.kernel_grid, DOWN, buff=0.15), self.area)
+        self.play(Write(self.weights_note), run_time=self.paced(0.6, 0.25))
+        self.play(FadeIn(VGroup(self.grad_grid.picture, self.grad_grid.lines, self.grad_grid.frame), shift=RIGHT * 0.3),
+                  run_time=0.8)
+        self.play(LaggedStart(*(FadeIn(n, scale=0.6) for n in self.grad_grid.numbers), lag_ratio=0.15),
+                  Write(self.grad_note), Create(self.grad_ring), run_time=self.paced(1.2))
+
+    def show_average(self) -> None:
+        self.play(Write(self.average), Write(self.average_note), run_time=self.paced(1.2, 0.5))
+        self.play(Indicate(self.average, color=HIGHLIGHT, scale_factor=1.05), run_time=self.paced(0.8))
+
+    def show_step(self) -> None:
+        self.play(Write(self.step_line), run_time=self.paced(1.5, 0.6))
+        self.play(Indicate(self.step_line, color=HIGHLIGHT, scale_factor=1.03),
+                  Indicate(self.kernel_grid.numbers[self.i * self.size + self.j], color=HIGHLIGHT, scale_factor=1.3),
+                  run_time=self.paced(1.0))
+
+    def show_optimizer(self) -> None:
+        lines = list(self.run_lines)
+        seconds = self.paced(2.4, 0.8) / max(1, len(lines))
+        for line in lines:
+            self.play(Write(line), run_time=seconds)
+        self.play(Indicate(self.then_line, color=HIGHLIGHT, scale_factor=1.1), run_time=self.paced(0.8))
+
+
+def factor_code(text: str) -> str:
+    """A number as a factor of a product in Typst: in parentheses when negative."""
+    return f"({text})" if text.startswith("-") else text
+
+
+def clamp(mobject, area: Region):
+    """``mobject`` shifted, if need be, to lie within ``area`` from left to right."""
+    if mobject.get_left()[0] < area.left:
+        mobject.shift(RIGHT * (area.left - mobject.get_left()[0]))
+    fit_right(mobject, area.right)
+    return mobject
+
+
+def fit_right(mobject, right: float) -> None:
+    """``mobject`` shifted left, if need be, to end at ``right``."""
+    if mobject.get_right()[0] > right:
+        mobject.shift(LEFT * (mobject.get_right()[0] - right))

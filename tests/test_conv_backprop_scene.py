@@ -1,0 +1,404 @@
+"""Backpropagation of a convolutional run, to one weight of a first-layer kernel: the core's intermediate
+errors and that weight's gradient (against finite differences), the scene's numbers against the core's,
+the pool winners it lights against the recorded ones, the error map's pixels, the timeline's rules, the
+layout, the chapter's pick of scene, and a tiny render."""
+import functools
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from nnscratch import RunSpec, record_run
+from nnscratch.conv import pool_backward
+from nnscratch.conv_backprop import explain_conv_example, steepest_kernel_weight
+from scenes.narration.words import fixed
+from scenes.narration.words import said_numbers
+from tests.timeline import hold_share, holds, small_texts, told, unmarked_numbers, unshown_numbers
+
+LAYERS = "28x28,conv4:3,pool2,conv4:3,pool2,10"
+
+
+@pytest.fixture(scope="module")
+def cnn():
+    return record_run(RunSpec.for_dataset("digits", layers=LAYERS, samples=300, epochs=2))
+
+
+def example_of(history, snapshot=0, sample=None):
+    sample = history.probe_index if sample is None else sample
+    network = history.network_at(snapshot)
+    return network, explain_conv_example(network, history.X_train[sample].astype(float), history.y_train[sample])
+
+
+def image_of(history, sample=None):
+    sample = history.probe_index if sample is None else sample
+    return history.X_train[sample].astype(float).reshape(history.image_shape)
+
+
+def numbers(text: str) -> list[float]:
+    return [float(n) for n in said_numbers(text)]
+
+
+# -- the core: every error on the way back, and one weight's gradient --------------------------------
+
+def test_the_output_error_is_the_probabilities_less_the_one_hot(cnn):
+    _, ex = example_of(cnn)
+    label = int(np.argmax(cnn.y_train[cnn.probe_index]))  # the digits' labels are one-hot rows
+    one_hot = np.eye(10)[label]
+    assert np.array_equal(cnn.y_train[cnn.probe_index], one_hot)
+    assert np.allclose(ex.output_error, ex.probabilities - one_hot, atol=1e-12)
+    assert np.allclose(ex.probabilities, cnn.probe_a[-1][0], atol=1e-5)  # the run's own record of the probe
+    assert ex.loss == pytest.approx(-np.log(ex.probabilities[label]))
+    # Carried back through the dense weights to the flattened maps, then unflattened into the last pool's.
+    network, _ = example_of(cnn)
+    assert np.allclose(ex.flat_error, ex.output_error @ network.weights[0])
+    assert np.array_equal(ex.stage_errors[-1].d_maps.ravel(), ex.flat_error)
+    assert [e.stage for e in ex.stage_errors] == [0, 1, 2, 3]
+    assert [e.dz is None for e in ex.stage_errors] == [False, True, False, True]
+
+
+def test_the_max_pool_sends_each_windows_error_to_its_winner_alone(cnn):
+    _, ex = example_of(cnn)
+    pooled_error, map_error = ex.stage_errors[1].d_maps, ex.stage_errors[0].d_maps
+    winners = ex.maps.winners[2]
+    assert np.array_equal(winners, cnn.probe_winners[0][0])  # the run recorded the same winners
+    for f in range(len(winners)):
+        for r in range(winners.shape[1]):
+            for c in range(winners.shape[2]):
+                window = map_error[f, 2 * r:2 * r + 2, 2 * c:2 * c + 2].ravel()
+                u = int(winners[f, r, c])
+                assert window[u] == pooled_error[f, r, c]
+                assert not np.delete(window, u).any()
+                activations = ex.maps.a[1][f, 2 * r:2 * r + 2, 2 * c:2 * c + 2].ravel()
+                assert activations[u] == activations.max()
+    assert np.array_equal(map_error, pool_backward(pooled_error[None], winners[None], 2, (1, *map_error.shape))[0])
+    # Then ReLU's slope: delta is the error where the sum was positive, 0 elsewhere.
+    z = ex.maps.z[1]
+    assert np.array_equal(ex.delta(0), np.where(z > 0, map_error, 0.0))
+
+
+def test_one_kernel_weights_gradient_is_the_sum_of_input_times_error_and_the_cost_slope(cnn):
+    network, ex = example_of(cnn)
+    f, i, j = steepest_kernel_weight(ex)
+    image, delta = image_of(cnn), ex.delta(0)[f]
+    by_hand = sum(image[p + i, q + j] * delta[p, q] for p in range(26) for q in range(26))
+    products = ex.weight_products(f, 0, i, j)
+    assert products.shape == (26, 26)
+    assert products[5, 7] == image[5 + i, 7 + j] * delta[5, 7]
+    assert products.sum() == pytest.approx(by_hand, rel=1e-12)
+    assert float(ex.gradients.kernels[0][f, 0, i, j]) == pytest.approx(by_hand, rel=1e-10)
+    assert ex.penalty_gradient(f, 0, i, j) == pytest.approx(0.0, abs=1e-12)
+    # The largest of its kernel, the kernel of the largest gradient.
+    grads = ex.gradients.kernels[0][:, 0]
+    assert abs(grads[f, i, j]) == np.abs(grads[f]).max()
+    assert (grads[f] ** 2).sum() == (grads ** 2).sum(axis=(1, 2)).max()
+    # Finite differences of the example's own cost.
+    x, y = cnn.X_train[cnn.probe_index].astype(float), cnn.y_train[cnn.probe_index]
+    eps = 1e-6
+    costs = []
+    for sign in (1, -1):
+        network.kernels[0][f, 0, i, j] += sign * eps
+        costs.append(network.costs(x[None], np.array([y]))[0])
+        network.kernels[0][f, 0, i, j] -= sign * eps
+    assert (costs[0] - costs[1]) / (2 * eps) == pytest.approx(by_hand, rel=1e-5, abs=1e-9)
+    # And its bias: the sum of delta. (After a step: at the start every bias is 0, so a blank patch's sum sits
+    # on ReLU's kink, where a two-sided difference halves its slope.)
+    network, ex = example_of(cnn, snapshot=1)
+    delta = ex.delta(0)[f]
+    assert (network.kernel_biases[0] != 0).all()
+    costs = []
+    for sign in (1, -1):
+        network.kernel_biases[0][f] += sign * eps
+        costs.append(network.costs(x[None], np.array([y]))[0])
+        network.kernel_biases[0][f] -= sign * eps
+    assert (costs[0] - costs[1]) / (2 * eps) == pytest.approx(delta.sum(), rel=1e-5, abs=1e-9)
+
+
+def test_a_penalty_is_the_gradient_less_the_products():
+    run = record_run(RunSpec.for_dataset("digits", layers="28x28,conv4:3,pool2,10", samples=200, epochs=1, l2=0.01))
+    network, ex = example_of(run)
+    f, i, j = steepest_kernel_weight(ex)
+    assert ex.penalty_gradient(f, 0, i, j) == pytest.approx(0.01 * network.kernels[0][f, 0, i, j], rel=1e-9)
+
+
+def test_the_backward_pass_records_nothing_unless_asked(cnn):
+    # The map errors are a view into the same pass: the gradients are the same with and without them.
+    network = cnn.network_at(1)
+    X, y = cnn.X_train[:8].astype(float), cnn.y_train[:8]
+    Y = network.as_targets(y, 8)
+    plain = network.backward(network.trace(X), Y)
+    errors = []
+    recorded = network.backward(network.trace(X), Y, map_errors=errors)
+    assert all(np.array_equal(a, b) for a, b in zip(plain.kernels, recorded.kernels))
+    assert [e.stage for e in errors] == [3, 2, 1, 0] and errors[-1].dz.shape == (8, 4, 26, 26)
+
+
+def test_a_dense_network_is_refused():
+    network = record_run(RunSpec(epochs=2)).network_at(0)
+    with pytest.raises(ValueError, match="needs a network with conv layers"):
+        explain_conv_example(network, np.zeros(4), 1)
+
+
+# -- the chapter picks the scene; the command line ----------------------------------------------------
+
+def test_the_backprop_chapter_tells_a_cnn_with_its_own_scene_and_an_mlp_as_before(cnn):
+    from scenes.chapters.backprop import BackpropScene
+    from scenes.chapters.catalogue import BY_NAME, chapters_of
+    from scenes.chapters.conv_backprop import ConvBackpropScene
+
+    chapter = BY_NAME["backprop"]
+    assert chapter.scene_class(cnn) is ConvBackpropScene
+    assert chapter.scene_class(record_run(RunSpec(epochs=2))) is BackpropScene
+    assert chapter.scene_class() is BackpropScene
+    assert "backprop" in [c.name for c in chapters_of(None, cnn)]
+
+
+@pytest.mark.parametrize("layers, message", [
+    ("28x28,conv4:7,10", "up to 5x5, not conv4:7"),
+    ("28x28,pool2,conv4:3,10", "starts from a conv layer over the image, not pool2"),
+])
+def test_what_it_cannot_draw_is_refused_before_training(tmp_path, monkeypatch, layers, message):
+    import nnscratch
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(nnscratch, "record_run", lambda *_, **__: pytest.fail("trained a CNN it cannot render"))
+    result = CliRunner().invoke(main, ["render", "backprop", "--dataset", "digits", "--layers", layers])
+    assert result.exit_code == 2, result.output
+    assert len(result.output.strip().splitlines()) == 1 and message in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- the scene: its numbers are the core's ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def full(cnn):
+    from scenes.chapters.conv_backprop import ConvBackpropScene
+
+    return told(ConvBackpropScene, cnn)
+
+
+@pytest.mark.slow
+def test_the_gradient_on_screen_is_the_cores(cnn, full):
+    network, ex = example_of(cnn, full.snapshot)
+    f, i, j = steepest_kernel_weight(ex)
+    assert (full.kernel, full.i, full.j) == (f, i, j)
+    gradient = float(ex.gradients.kernels[0][f, 0, i, j])
+    assert numbers(full.total.typst_code)[-1] == float(fixed(gradient))
+    assert any(f"∂C/∂w = {fixed(gradient)}".replace("-", "−") in beat.caption for beat in full.told)
+    # The total is the sum of the products the map filled with.
+    assert np.array_equal(full.product_map.values, ex.weight_products(f, 0, i, j))
+    assert full.sum_readout.text == fixed(full.running[-1]).replace("-", "−")
+    assert full.running[-1] == pytest.approx(gradient, rel=1e-12)
+    # The kernel's nine gradients beside its nine weights, both the core's.
+    grads = ex.gradients.kernels[0][f, 0]
+    assert [float(n.original_text.replace("−", "-")) for n in full.grad_grid.numbers] == \
+        [float(fixed(g)) for g in grads.ravel()]
+    assert [float(n.original_text.replace("−", "-")) for n in full.kernel_grid.numbers] == \
+        [round(float(w), 2) for w in network.kernels[0][f, 0].ravel()]
+
+
+@pytest.mark.slow
+def test_the_products_written_are_input_times_delta_at_their_places(cnn, full):
+    _, ex = example_of(cnn, full.snapshot)
+    image, delta = image_of(cnn), ex.delta(0)[full.kernel]
+    places = full.slow_places()
+    assert len(places) == 3 and len(full.lines) == 3
+    products = ex.weight_products(full.kernel, 0, full.i, full.j).ravel()
+    assert not products[:places[0]].any()  # the first place written is the first that counts
+    for place, line in zip(places, full.lines):
+        p, q = divmod(place, 26)
+        x, d = image[p + full.i, q + full.j], delta[p, q]
+        assert numbers(line.typst_code) == [float(fixed(x)), float(fixed(d)), float(fixed(x * d))]
+    so_far = fixed(full.running[places[-1]]).replace("-", "−")
+    assert any(beat.caption.endswith(f"the sum so far is {so_far}.") for beat in full.told)
+
+
+@pytest.mark.slow
+def test_the_winners_lit_are_the_recorded_pool_winners(cnn, full):
+    from scenes.mobjects.conv_maps import map_colors
+
+    f, snapshot = full.kernel, full.snapshot
+    recorded = cnn.probe_winners[0][snapshot][f]
+    a_map = cnn.probe_maps[0][snapshot][f].astype(float)
+    assert np.allclose(full.a_map_values, a_map, atol=1e-5)
+    lit = np.zeros(a_map.shape, dtype=bool)
+    for r in range(recorded.shape[0]):
+        for c in range(recorded.shape[1]):
+            u, v = divmod(int(recorded[r, c]), 2)
+            lit[2 * r + u, 2 * c + v] = True
+    colors = map_colors(full.a_map_values, full.a_scale)
+    assert np.allclose(full.a_map.colors[lit], colors[lit])
+    assert np.allclose(full.a_map.colors[~lit], 0.3 * colors[~lit])
+    # The window magnified: its recorded winner ringed, its error the pool's, the other cells 0.
+    row, column = full.window
+    assert full.winner == int(recorded[row, column])
+    texts = [n.original_text for n in full.window_errors.numbers]
+    assert texts.count("0") == 3 and texts[full.winner] == fixed(full.pool_error).replace("-", "−")
+    _, ex = example_of(cnn, snapshot)
+    assert full.pool_error == ex.stage_errors[1].d_maps[f, row, column]
+    # The window shown: of those whose winner fired (its error goes on through ReLU), the largest error.
+    fired = ex.maps.a[2][f] > 0
+    assert fired[row, column]
+    assert abs(full.pool_error) == np.abs(ex.stage_errors[1].d_maps[f])[fired].max()
+    assert ex.delta(0)[f][2 * row + full.winner // 2, 2 * column + full.winner % 2] == full.pool_error
+    # And the map ends as delta, the core's.
+    assert np.array_equal(full.error_map.values, ex.delta(0)[f])
+
+
+@pytest.mark.slow
+def test_the_step_is_said_with_the_runs_rate_and_optimizer(cnn, full):
+    w, stepped, then = full.step_numbers()
+    snapshot, f, i, j = full.snapshot, full.kernel, full.i, full.j
+    whole = float(cnn.kernel_grads[0][snapshot][f, 0, i, j])
+    assert float(stepped) == pytest.approx(float(w) - 0.002 * whole, abs=10 ** -len(w.partition(".")[2]))
+    assert float(then) == pytest.approx(float(cnn.kernels[0][snapshot + 1][f, 0, i, j]),
+                                        abs=10 ** -len(w.partition(".")[2]))
+    captions = " ".join(beat.caption for beat in full.told)
+    assert "η = 0.002" in captions and "Plain gradient descent would" in captions
+    assert "Adam on batches of 32, 8 steps an epoch" in captions and f"this weight was {then.replace('-', '−')}" in captions
+    assert numbers(full.average.typst_code)[-1] == float(fixed(whole))
+
+
+@functools.cache
+def run_of(layers: str):
+    return record_run(RunSpec.for_dataset("digits", layers=layers, samples=300, epochs=2))
+
+
+# The shapes that strain it: two pools, no pool, one conv and a dense hidden layer, 5 x 5 kernels.
+SHAPES = [LAYERS, "28x28,conv4:3,pool2,16,10", "28x28,conv4:3,10", "28x28,conv6:5,pool2,conv8:3,16,10"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layers", SHAPES)
+def test_every_number_said_is_shown_and_marked_without_long_stills(layers):
+    from scenes.chapters.conv_backprop import ConvBackpropScene
+
+    for brief in (False, True):
+        scene = told(ConvBackpropScene, run_of(layers), brief=brief)
+        assert unshown_numbers(scene) == []
+        assert unmarked_numbers(scene) == []
+        assert small_texts(scene) == []
+        assert all(seconds <= 4.0 for _, seconds in holds(scene)), holds(scene)
+        assert hold_share(scene) < 0.15
+        assert 40 < scene.time < (90 if brief else 180)
+
+
+@pytest.mark.slow
+def test_the_explainer_tells_it_briefly(cnn):
+    from tests.timeline import told_as
+
+    scene = told_as("backprop", cnn, brief=True)
+    assert type(scene).__name__ == "ConvBackpropScene"
+    assert unshown_numbers(scene) == [] and unmarked_numbers(scene) == []
+    full = told_as("backprop", cnn, brief=False)
+    assert scene.time < 0.7 * full.time
+
+
+# -- what is drawn: the error map's pixels, the layout, a tiny render ---------------------------------
+
+@pytest.mark.slow
+def test_the_error_map_is_drawn_in_deltas_colours(cnn):
+    from scenes.chapters.conv_backprop import ConvBackpropScene
+    from scenes.mobjects.error_maps import error_colors
+    from tests.frames import to_pixel
+    from tests.layout import final_state
+    from tests.test_what_it_learned import cell_centres
+
+    width, height = 1280, 720
+    scene, frame = final_state(ConvBackpropScene.until("Now one weight"), width, height, history=cnn)
+    drawn = scene.error_map
+    _, ex = example_of(cnn, scene.snapshot)
+    delta = ex.delta(0)[scene.kernel]
+    seen = np.array([frame[to_pixel(point, width, height)][:3] for point in cell_centres(drawn.picture.box, 26, 26)],
+                    dtype=float)
+    want = error_colors(delta, drawn.value_scale).reshape(-1, 3) * 255
+    assert np.abs(seen - want).max() <= 3
+    assert (seen[delta.ravel() == 0].sum(axis=1) <= 6).all()  # no error, no colour
+    positive = delta.ravel() > 0
+    assert (seen[positive, 0] > seen[positive, 1]).all()  # magenta
+    assert (seen[delta.ravel() < 0, 1] > seen[delta.ravel() < 0, 0]).all()  # green
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layers", [LAYERS, "28x28,conv6:5,pool2,conv8:3,16,10"])
+@pytest.mark.parametrize("until", ["It starts at the output", "Take kernel", "The next places add",
+                                   "All at once", "But this run steps"])
+def test_each_part_lays_out_inside_the_frame_and_clear(layers, until):
+    from manim import Text
+
+    from scenes.chapters.conv_backprop import ConvBackpropScene
+    from scenes.mobjects.layout import boxes_overlap
+    from tests.layout import describe, final_state, labels
+
+    scene, _ = final_state(ConvBackpropScene.until(until), 854, 480, history=run_of(layers))
+    found = [m for m in labels(scene) if not (isinstance(m, Text) and m in set(_grid_numbers(scene)))]
+    assert len(found) >= 4
+    half_w, half_h = scene.camera.frame_width / 2 - 0.1, scene.camera.frame_height / 2 - 0.1
+    outside = [describe(m) for m in found if m.get_left()[0] < -half_w or m.get_right()[0] > half_w
+               or m.get_bottom()[1] < -half_h or m.get_top()[1] > half_h]
+    assert outside == []
+    crowded = [(describe(a), describe(b)) for k, a in enumerate(found) for b in found[k + 1:]
+               if boxes_overlap(a, b, tolerance=0.01)]
+    assert crowded == []
+
+
+def _grid_numbers(scene):
+    """The numbers written in the cells of the value grids: each in its own cell, beside its neighbours."""
+    for name in ("kernel_grid", "grad_grid", "window_grid", "window_errors"):
+        grid = getattr(scene, name, None)
+        if grid is not None:
+            yield from grid.numbers
+
+
+@pytest.mark.slow
+def test_a_tiny_render(cnn, tmp_path):
+    from scenes.chapters.conv_backprop import ConvBackpropScene
+    from scenes.output.render import render
+    from tests.frames import read_video
+
+    video = render(ConvBackpropScene.until("Take kernel"), tmp_path / "bp.mp4", resolution=(160, 90), fps=5,
+                   history=cnn)
+    frames, _, width, height = read_video(video.path)
+    assert (width, height) == (160, 90) and abs(len(frames) - video.duration * 5) <= 2
+    assert np.asarray(frames[-1]).mean() > 2
+    assert (tmp_path / "bp.srt").read_text().count("-->") >= 4
+
+
+@pytest.mark.slow
+def test_the_cli_renders_a_cnn_runs_backprop_still(cnn, tmp_path):
+    from PIL import Image
+
+    run = cnn.save(tmp_path / "cnn.npz")
+    out = tmp_path / "bp.png"
+    result = CliRunner().invoke(main, ["render", "backprop", "--run", str(run), "--still", "--quality", "low",
+                                       "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    with Image.open(out) as image:
+        assert image.size == (854, 480) and np.asarray(image.convert("L")).mean() > 2
+
+
+@pytest.mark.slow
+def test_plain_gradient_descent_is_said_as_the_step_the_run_took():
+    from scenes.chapters.conv_backprop import ConvBackpropScene
+
+    run = record_run(RunSpec.for_dataset("digits", layers="28x28,conv4:3,pool2,16,10", samples=300, epochs=2,
+                                         optimizer="sgd", learning_rate=0.1, batch_size=None))
+    scene = told(ConvBackpropScene, run)
+    assert scene.plain_steps() and scene.next_epoch == scene.epoch + 1
+    w, stepped, then = scene.step_numbers()
+    assert stepped == then  # one full-batch step of w - lr * gradient is where the run was an epoch later
+    assert scene.told[-1].caption.startswith("Gradient descent steps against it") and "η = 0.1" in scene.told[-1].caption
+    assert unshown_numbers(scene) == [] and unmarked_numbers(scene) == []
+
+
+@pytest.mark.slow
+def test_momentum_dropout_and_a_penalty_are_said():
+    from scenes.chapters.conv_backprop import ConvBackpropScene
+
+    run = record_run(RunSpec.for_dataset("digits", layers="28x28,conv4:3,pool2,16,10", samples=300, epochs=2,
+                                         optimizer="momentum", learning_rate=0.05, l2=0.01, dropout=0.2))
+    scene = told(ConvBackpropScene, run)
+    captions = [beat.caption for beat in scene.told]
+    assert any("with the penalty's" in caption for caption in captions)
+    assert "momentum on batches of 32, 8 steps an epoch, silencing 20% of its hidden neurons" in captions[-1]
+    assert unshown_numbers(scene) == [] and unmarked_numbers(scene) == [] and small_texts(scene) == []

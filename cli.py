@@ -40,7 +40,7 @@ from nnscratch.losses import LOSSES
 from nnscratch.optimizers import OPTIMIZERS
 from nnscratch.user_data import DEFAULT_IMAGE_SIZE, MAX_IMAGE_SIZE, MIN_IMAGE_SIZE, UNSAFE_CHARACTERS
 from scenes.chapters.catalogue import (
-    BY_NAME, CHAPTERS, EXPLAINER_DATASET, NAMES, Chapter, chapters_of, planned_refusal, refusal_of,
+    CHAPTERS, EXPLAINER_DATASET, NAMES, Chapter, chapters_of, planned_refusal, refusal_of,
 )
 from scenes.narration.speech import VOICES
 from scenes.output.settings import FORMATS, GIF_RATES, QUALITIES
@@ -833,16 +833,6 @@ CHAPTER_OPTIONS: dict[str, list] = {
 }
 
 
-def refuse_convolutions(scenes: list[str], option: str, convolutional: bool) -> None:
-    """No scene draws conv and pool layers yet: a CNN's run is refused, naming the scenes, before any work."""
-    if convolutional:
-        what = (f"the chapters {', '.join(scenes)} do" if len(scenes) > 1 else
-                f"the {scenes[0]} chapter does" if scenes[0] in BY_NAME else f"the {scenes[0]} scene does")
-        raise click.BadParameter(f"a convolutional network cannot be rendered yet: {what} not draw convolutions; "
-                                 "render a run of dense layers such as --layers 784,16,16,10",
-                                 param_hint=f"'{option}'")
-
-
 def refused_before_training(chapters: list[Chapter], option: str, options: dict) -> None:
     """Refuse chapters that cannot tell the run the options will train (on --data, or the --dataset)."""
     with as_bad("--data", (nnscratch.UserDataError,)):
@@ -938,7 +928,11 @@ def render_explainer(ctx: click.Context, chapters: list[str] | None, shared: Pat
 @click.option("--vary", type=Variation(), default=None,
               help="The option the runs differ in and its 2 to 4 values, e.g. lr=0.01,0.1,1 or "
                    "activation=sigmoid,tanh,relu; one of activation, init, lr, optimizer, dropout, batch-size, "
-                   "l1, l2, loss. Every other training option is shared.")
+                   "l1, l2, loss, layers. Every other training option is shared. The values of layers are "
+                   "separated by ';' (a layer string has commas), e.g. "
+                   "'layers=784,16,16,10;28x28,conv8:3,pool2,conv16:3,pool2,10': an MLP and a CNN, each "
+                   "trained by its own kind's defaults for what is not given, on the digits unless --dataset "
+                   "or --data says otherwise.")
 @click.option("--runs", "run_files", type=RUN_FILES, default=None,
               help="Replay 2 to 4 saved runs of one network on the same data instead of training, e.g. a.npz,b.npz.")
 @click.option("--out-dir", type=click.Path(path_type=Path), default=None,
@@ -948,18 +942,21 @@ def render_explainer(ctx: click.Context, chapters: list[str] | None, shared: Pat
 @click.pass_context
 def render_compare(ctx: click.Context, vary, run_files: list[Path] | None, out_dir: Path | None, duration: float,
                    **options) -> None:
-    """Runs that differ in one choice, side by side: their networks recolouring in step, their curves
-    on one axis, and how each ended, diverged or did not learn included. Each value trains its own run
-    from the same data and seed, in parallel when the machine has the cores.
+    """Runs that differ in one choice, side by side: their networks recolouring in step (or, for a CNN
+    or networks of different layers, their first layers' weights as pictures), their curves on one axis,
+    and how each ended, diverged or did not learn included. Each value trains its own run from the same
+    data and seed, in parallel when the machine has the cores; an MLP and a CNN each by their own kind's
+    defaults for the options left out.
 
     \b
     Example:
       nnscratch render compare --vary lr=0.01,0.1,1,10
+      nnscratch render compare --vary "layers=784,16,16,10;28x28,conv8:3,pool2,conv16:3,pool2,10"
       nnscratch render compare --vary activation=sigmoid,tanh,relu --dataset moons --quality low
       nnscratch render compare --vary init=random,xavier,he --layers 2,16,16,16,16,1 --dataset moons --activation sigmoid --optimizer sgd --lr 1
       nnscratch render compare --runs a.npz,b.npz
     """
-    from nnscratch.comparison import ComparisonError, distinct_runs, varied_in, varied_specs
+    from nnscratch.comparison import ComparisonError, compared_specs, distinct_runs, varied_in
     from scenes.output.cluster import record_runs
 
     if (vary is None) == (run_files is None):
@@ -977,21 +974,24 @@ def render_compare(ctx: click.Context, vary, run_files: list[Path] | None, out_d
         variable = vary[0]
         raise click.BadParameter(f"--vary {variable.option} sets {flag(variable.field)} of each run; leave "
                                  f"{flag(variable.field)} out", param_hint=f"'{flag(variable.field)}'")
-    base = run_spec(options)
-    refuse_convolutions(["compare"], "--layers", nnscratch.is_convolutional(base.layers))
+    fields = {name: options.pop(name) for name in nnscratch.RunSpec.__dataclass_fields__}
+    if vary is not None:
+        # Each run as it would train alone: what was given, and its own kind's defaults for the rest.
+        variable, values = vary
+        try:
+            specs = compared_specs({name: fields[name] for name in given(ctx)}, variable, values)
+        except nnscratch.SpecError as error:
+            hint = "--vary" if error.field == variable.field else flag(error.field)
+            raise click.BadParameter(str(error), param_hint=f"'{hint}'") from None
+        except ComparisonError as error:
+            raise click.BadParameter(str(error), param_hint="'--vary'") from None
     settle_output(ctx, options, "compare", replayed=run_files or [])
-    if run_files is not None and ctx.meta.get(CHECK_ONLY):
-        refuse_convolutions(["compare"], "--runs", any(loaded(path).is_convolutional for path in run_files))
     checked_only(ctx)
     if run_files is not None:
         histories = [loaded(path) for path in run_files]
-        refuse_convolutions(["compare"], "--runs", any(run.is_convolutional for run in histories))
         with as_bad("--runs", (ComparisonError,)):
             variable, values = varied_in(histories, [str(path) for path in run_files])
     else:
-        variable, values = vary
-        with as_bad("--vary"):
-            specs = varied_specs(base, variable, values)
         saved = [out_dir / name for name in variable.file_names(values)] if out_dir is not None else []
         with as_bad("--out-dir", (OutputPathError,)):
             if out_dir is not None:

@@ -17,12 +17,15 @@ import numpy as np
 
 from nnscratch import checks
 from nnscratch.activations import HIDDEN_ACTIVATIONS
+from nnscratch.architecture import parse_layers
 from nnscratch.checks import shown
 from nnscratch.datasets import train_size
 from nnscratch.history import TrainingHistory
-from nnscratch.run import FIELD_CHECKS, RunSpec, SpecError, record_run
+from nnscratch.run import FIELD_CHECKS, RunSpec, SpecError, is_convolutional, record_run
+from nnscratch.user_data import UserDataError
 
 MIN_RUNS, MAX_RUNS = 2, 4
+IMAGE_DATASET = "digits"  # the shipped images: where a comparison with a CNN trains when no data is named
 FLOAT_DIGITS = 17  # significant digits that write any float exactly (read back, it is the same float)
 
 
@@ -83,6 +86,26 @@ def _exact(value: float) -> str:
     return next(text for digits in range(1, FLOAT_DIGITS + 1) if float(text := f"{value:.{digits}g}") == value)
 
 
+@dataclass(frozen=True)
+class LayersVariable(Variable):
+    """The network itself: each value a whole layer string (which has commas of its own, so the values
+    are separated by ``;``), read by the layer grammar into its list form. Its runs may be of different
+    kinds, an MLP and a CNN, each trained by its own kind's defaults where the options leave them out."""
+
+    def parse(self, text: str) -> tuple:
+        return tuple(parse_layers(text).tokens)
+
+    def labels(self, values: Sequence) -> list[str]:
+        return [parse_layers(value).text for value in values]
+
+    def file_names(self, values: Sequence) -> list[str]:
+        # A file name without the grammar's ":" (a drive letter's mark on Windows) or ",".
+        return [f"{self.option}-{label.replace(',', '-').replace(':', 'k')}.npz" for label in self.labels(values)]
+
+
+LAYERS = LayersVariable("layers", "layers", "layers", str, "networks", "{}")
+SEPARATORS = {LAYERS.option: ";"}  # between a variable's values; "," for every other one
+
 VARIABLES: dict[str, Variable] = {variable.option: variable for variable in (
     Variable("activation", "activation", "activation", str, "activations", "{}"),
     Variable("init", "weight_init", "weight_init", str, "initializations", "{} init"),
@@ -93,7 +116,13 @@ VARIABLES: dict[str, Variable] = {variable.option: variable for variable in (
     Variable("l1", "l1", "l1", checks.parse_decimal, "L1 strengths", "l1 {}"),
     Variable("l2", "l2", "l2", checks.parse_decimal, "L2 strengths", "l2 {}"),
     Variable("loss", "loss", "loss", str, "loss functions", "{}"),
+    LAYERS,
 )}
+
+
+# What saved runs (--runs) may differ in: they share their network, so not in layers.
+SAVED_VARIABLES: dict[str, Variable] = {option: variable for option, variable in VARIABLES.items()
+                                        if variable is not LAYERS}
 
 
 def parse_variation(text: str) -> tuple[Variable, list]:
@@ -106,11 +135,16 @@ def parse_variation(text: str) -> tuple[Variable, list]:
     if option not in VARIABLES:
         raise ValueError(f"{shown(option)} cannot be varied; choose from {', '.join(VARIABLES)}")
     variable = VARIABLES[option]
-    parts = [part.strip() for part in values.split(",")]
+    separator = SEPARATORS.get(option, ",")
+    if separator == "," and ";" in values:
+        raise ValueError(f"{shown(text)}: ';' separates the values of layers only (a layer string has commas); "
+                         f"separate {option}'s values with ',', e.g. {option}=V1,V2")
+    parts = [part.strip() for part in values.split(separator)]
     if any(not part for part in parts):
         raise ValueError(f"{shown(text)} has an empty value")
     if not MIN_RUNS <= len(parts) <= MAX_RUNS:
-        raise ValueError(f"give {MIN_RUNS} to {MAX_RUNS} values to compare, got {len(parts)}")
+        how = f", separated by {separator!r}" if separator != "," else ""
+        raise ValueError(f"give {MIN_RUNS} to {MAX_RUNS} values to compare{how}, got {len(parts)}")
     parsed = [variable.parse(part) for part in parts]
     for (i, a), (j, b) in itertools.combinations(enumerate(parsed), 2):
         if a == b:  # 0.1 and 0.10, or 32 and 032: one run trained twice, under two names
@@ -126,6 +160,39 @@ def varied_specs(base: RunSpec, variable: Variable, values: Sequence) -> list[Ru
     specs = [dataclasses.replace(base, **{variable.field: value}).check() for value in values]
     _train_apart(base, variable, values)
     return specs
+
+
+def compared_specs(given: dict, variable: Variable, values: Sequence) -> list[RunSpec]:
+    """Each run of a comparison as it would train alone: the RunSpec fields ``given`` (what the user
+    set), ``variable`` at each value, and for the rest the defaults of its data and of its kind (a CNN's
+    CONV_DEFAULTS, an MLP's the dataset's), so an MLP and a CNN each train as they should. Data left
+    unnamed is the digits when a network is convolutional (conv and pool layers need images), else
+    RunSpec's. Checked (SpecError naming the field), and no two the same run (ComparisonError), before
+    any training."""
+    given = dict(given)
+    layers = [given.get("layers"), *(values if variable.field == "layers" else [])]
+    if "data" not in given and "dataset" not in given and any(map(is_convolutional, layers)):
+        given["dataset"] = IMAGE_DATASET
+    specs = []
+    for value in values:
+        fields = {**given, variable.field: value}
+        data = fields.pop("data", None)
+        try:
+            spec = (RunSpec.for_data(data, **fields) if data is not None
+                    else RunSpec.for_dataset(fields.pop("dataset", RunSpec.dataset), **fields))
+        except UserDataError as error:
+            raise SpecError("data", str(error)) from None
+        specs.append(spec.check())
+    try:
+        _train_apart(specs[0], variable, values)
+    except SpecError as error:  # the values, not one run's field, are at fault
+        raise ComparisonError(str(error)) from None
+    return specs
+
+
+def kind_of(layers) -> str:
+    """"CNN" for a network with conv or pool layers, "MLP" for dense layers only."""
+    return "CNN" if is_convolutional(layers) else "MLP"
 
 
 def _train_apart(base: RunSpec, variable: Variable, values: Sequence) -> None:
@@ -161,10 +228,10 @@ def varied_in(histories: Sequence[TrainingHistory], names: Sequence[str] | None 
     _shared_setup(histories, names)
     distinct_runs(histories, names)
     differing = _differing_settings(histories)
-    variables = [VARIABLES[setting] for setting in differing if setting in VARIABLES]
+    variables = [SAVED_VARIABLES[setting] for setting in differing if setting in SAVED_VARIABLES]
     if not variables:
         also = f" (only in {_listed(differing)})" if differing else ""
-        raise ComparisonError(f"{_listed(names)} differ in none of {', '.join(VARIABLES)}{also}: compare runs "
+        raise ComparisonError(f"{_listed(names)} differ in none of {', '.join(SAVED_VARIABLES)}{also}: compare runs "
                               "that differ in one of them")
     if len(differing) > 1:
         # The title would name one choice and the picture show the effect of several.
@@ -189,7 +256,7 @@ def _differing_settings(histories: Sequence[TrainingHistory]) -> list[str]:
     """The variables (by option) and the other settings that shape a run (seed, epochs) whose recorded
     values are not the same in every run. A run that diverged ends early, so its epochs say nothing."""
     settings = {variable.option: [_recorded(history, variable) for history in histories]
-                for variable in VARIABLES.values()}
+                for variable in SAVED_VARIABLES.values()}
     settings["seed"] = [history.metadata.get("seed") for history in histories]
     settings["epochs"] = [history.epochs for history in histories if "diverged" not in history.metadata]
     return [setting for setting, values in settings.items() if len({repr(value) for value in values}) > 1]
@@ -199,13 +266,18 @@ def _shared_setup(histories: Sequence[TrainingHistory], names: Sequence[str]) ->
     """Compared runs share their network's shape and their data (ComparisonError otherwise)."""
     first = histories[0]
     for history, name in zip(histories[1:], names[1:]):
-        if history.layer_sizes != first.layer_sizes:
-            raise ComparisonError(f"{name} has layers {history.layer_sizes}, {names[0]} {first.layer_sizes}: "
+        if _network(history) != _network(first):
+            raise ComparisonError(f"{name} has layers {_network(history)}, {names[0]} {_network(first)}: "
                                   "compared runs share their network")
         if history.metadata.get("dataset") != first.metadata.get("dataset") or \
                 history.metadata.get("data") != first.metadata.get("data") or \
                 not np.array_equal(history.X_train, first.X_train):
             raise ComparisonError(f"{name} was trained on other data than {names[0]}: compared runs share their data")
+
+
+def _network(history: TrainingHistory):
+    """The network a run trained: its layer string for a CNN (its dense sizes alone do not say it)."""
+    return history.metadata["layers"] if history.is_convolutional else history.layer_sizes
 
 
 def distinct_runs(histories: Sequence[TrainingHistory], names: Sequence[str]) -> None:
@@ -215,7 +287,7 @@ def distinct_runs(histories: Sequence[TrainingHistory], names: Sequence[str]) ->
         if _same_training(a, b):
             if a.metadata == b.metadata:
                 raise ComparisonError(f"{names[i]} and {names[j]} are copies of one run: compare runs that differ "
-                                      f"in one of {', '.join(VARIABLES)}")
+                                      f"in one of {', '.join(SAVED_VARIABLES)}")
             raise ComparisonError(f"{names[i]} and {names[j]} trained alike, step for step: compare runs whose "
                                   "difference changes the training")
 

@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nnscratch import RunSpec, record_run  # noqa: E402
-from nnscratch.comparison import VARIABLES, record_runs, varied_specs  # noqa: E402
+from nnscratch.comparison import (  # noqa: E402
+    VARIABLES, compared_specs, parse_variation, record_runs, varied_specs,
+)
 from scenes import (  # noqa: E402
     BackpropScene, CompareScene, CostScene, DataScene, FeaturesScene, ForwardPassScene, GradientDescentScene, NetworkScene,
     NeuronScene, PlaneFeaturesScene, SummaryScene, TrainingScene,
@@ -38,11 +40,23 @@ COMPARISONS = {
 }
 
 
+# An MLP against a CNN on the digits, each by its own kind's defaults (a couple of minutes of training).
+NETWORKS = {"compare_mlp_cnn.png": "layers=784,16,16,10;28x28,conv8:3,pool2,conv16:3,pool2,64,10"}
+
+
 def comparisons() -> None:
+    from scenes.chapters.compare_networks import NetworksCompareScene
+
     for name, (option, values, base, stop) in COMPARISONS.items():
         runs = record_runs(varied_specs(base, VARIABLES[option], values))
         scene = CompareScene.until(stop) if stop else CompareScene
         render_still(scene, IMAGES / name, resolution=SIZE, histories=runs, option=option, values=values)
+        print("wrote", IMAGES / name)
+    for name, vary in NETWORKS.items():
+        variable, values = parse_variation(vary)
+        runs = record_runs(compared_specs({}, variable, values))
+        render_still(NetworksCompareScene, IMAGES / name, resolution=SIZE, histories=runs, option=variable.option,
+                     values=values)
         print("wrote", IMAGES / name)
 
 

@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from nnscratch import NeuralNetwork, RunSpec, SpecError, TrainingHistory, record_run
+from nnscratch import RunSpec, SpecError, TrainingHistory, record_run
 from nnscratch.comparison import parse_variation, varied_specs
 from nnscratch.losses import output_layer
 

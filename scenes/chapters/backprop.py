@@ -277,8 +277,8 @@ class BackpropScene(HistoryScene):
         if kind == "sigmoid":
             a, y = ex.a[-1][0], ex.target[0]
             # As the cost chapter wrote it: −ln of the probability the answer gives the label.
-            lines = ([f"y = 1, \"so\" C = -ln a", f"= -ln {a:.3f} = {ex.loss:.3f}"] if y == 1 else
-                     [f"y = 0, \"so\" C = -ln(1 - a)", f"= -ln(1 - {a:.3f}) = {ex.loss:.3f}"])
+            lines = (["y = 1, \"so\" C = -ln a", f"= -ln {a:.3f} = {ex.loss:.3f}"] if y == 1 else
+                     ["y = 0, \"so\" C = -ln(1 - a)", f"= -ln(1 - {a:.3f}) = {ex.loss:.3f}"])
         elif kind == "softmax":
             truth = int(np.argmax(ex.target))
             lines = [f"C = -ln a_y = -ln {ex.a[-1][truth]:.3f} = {ex.loss:.3f}"]

@@ -108,7 +108,9 @@ class CompareScene(HistoryScene):
         noun = self.variable.noun if self.variable is not None else "runs"
         self.title = Label(f"Comparing {noun}", font_size=38, color=LABEL)
         fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
-        same = f"the same {short_sizes(h.layer_sizes)} network, data and seed"
+        networks_vary = self.variable is not None and self.variable.option == "layers"
+        same = ("the same data and seed" if networks_vary
+                else f"the same {short_sizes(h.layer_sizes)} network, data and seed")
         self.subtitle = Label(same + (f"; only the {noun[:-1]} changes" if self.variable else ""), font_size=22,
                              color=MUTED)
         fit(self.subtitle, area.below(self.title.get_bottom()[1] - 0.12).above(
@@ -225,9 +227,10 @@ class CompareScene(HistoryScene):
     def script(self) -> list[Beat]:
         noun = self.variable.noun[:-1] if self.variable is not None else None
         names = joined(self.labels)
-        intro = (f"{len(self.histories)} runs of one network on the same data from the same seed, with one thing "
-                 f"changed, the {noun}: {names}." if noun else
-                 f"{len(self.histories)} runs on the same data: {names}.")
+        count = len(self.histories)
+        intro = (f"{count} networks on the same data from the same seed: {names}." if noun == "network" else
+                 f"{count} runs of one network on the same data from the same seed, with one thing changed, the "
+                 f"{noun}: {names}." if noun else f"{count} runs on the same data: {names}.")
         beats = [Beat(intro, self.show_networks,
                       brief=f"{len(self.histories)} runs, with one thing changed: {names}." if noun else None)]
         beats += self.special_beats()
@@ -490,14 +493,18 @@ class CompareScene(HistoryScene):
             self.marked = [False] * len(self.histories)
             self.driver = VMobject(stroke_width=0)
             self.driver.add_updater(lambda _: self.show_epoch(self.epoch_at(self.tracker.get_value())))
-            self.add(self.driver, *(network.canvas for network in self.network_mobs), *self.curves,
-                     self.epoch_readout)
+            self.add(self.driver, *self.replayed(), *self.curves, self.epoch_readout)
         begin = sum(REPLAY_SHARES[:part])
         seconds = max(self.replay_seconds * REPLAY_SHARES[part], self.beat_seconds())
         self.play(self.tracker.animate.set_value(begin + REPLAY_SHARES[part]), run_time=seconds, rate_func=linear)
         if part == len(REPLAY_SHARES) - 1:
             self.driver.clear_updaters()
             self.show_epoch(float(self.epochs))
+
+    def replayed(self) -> list:
+        """What the replay's frames redraw besides the curves: added after the driver, so each frame
+        draws it anew (Manim keeps what lies under every moving thing as a still background)."""
+        return [network.canvas for network in self.network_mobs]
 
     def flash_failed(self) -> None:
         """The runs that did not learn, named under their networks in the warning colour."""

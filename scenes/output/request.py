@@ -38,8 +38,10 @@ class RenderRequest:
 def scene_class(request: RenderRequest) -> type[manim.Scene]:
     if request.video == "compare":
         from scenes.chapters.compare import CompareScene
+        from scenes.chapters.compare_networks import NetworksCompareScene, shows_networks
 
-        return CompareScene
+        return NetworksCompareScene if shows_networks(request.histories or [], request.options.get("option")) \
+            else CompareScene
     return BY_NAME[request.video].scene_class(request.history)
 
 

@@ -13,6 +13,11 @@ a wide network), and when the forward passes over the whole training set would c
 ``GRID_BUDGET``, the loss is evaluated on a fixed sample of it, as large as the budget allows,
 and on fewer grid points if even a small sample would not fit (``evaluation_plan``). The
 Landscape says how many examples its loss is over (the scene says so on screen and in words).
+
+A convolutional network's parameters are its kernels and their biases as well as its dense weights
+and biases (``parameter_arrays``: every weight, kernels first, then every bias), so its plane spans
+them all, and its loss at each point is the network's own forward pass (``NeuralNetwork.loss``:
+convolutions, pools, dense layers and the penalty) with those parameters set, within CONV_GRID_BUDGET.
 """
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnscratch.architecture import Architecture, Conv
 from nnscratch.history import TrainingHistory
 from nnscratch.network import NeuralNetwork
 
@@ -39,6 +45,14 @@ SAMPLE_SEED = 20180101  # a fixed sample: every render of a run draws the same s
 PRODUCT_SHARE = 0.1  # a multiply-add of a matrix product, in element operations: BLAS does them in vectors
 NEURON_OPERATIONS = 8  # element operations per neuron per example: the moves, the bias, the activation, the loss
 L1_OPERATIONS = 40  # element operations per weight for a row of points' L1 penalties (see ``_absolute_sums``)
+# A CNN's surface is one forward pass of the network a point (numpy's convolutions, float64): its cost
+# counted in multiply-adds per example (``conv_example_cost``; the default CNN's is 214,000 a digit, about
+# 0.4 ms here on a loaded machine), plus each point's own setting up of the network and its passes, as
+# many multiply-adds as CONV_POINT_COST. Within CONV_GRID_BUDGET the default CNN gets its 100-example
+# sample on 11 x 11 points (8 s here under load, and the slice along its gradient, 121 passes, 6 s), the
+# tests' 28x28,conv4:3,pool2,10 (31,000) on 20 x 20.
+CONV_GRID_BUDGET = 3.0e9
+CONV_POINT_COST = 4.0e6
 
 
 @dataclass
@@ -57,29 +71,46 @@ class Landscape:
     n_samples: int  # training examples the loss is evaluated on: all of them, or the sample ``evaluation_sample`` draws
 
 
+def parameter_arrays(history: TrainingHistory) -> list[np.ndarray]:
+    """The recorded parameters, each array (S, ...), in ``flat_parameters``' order: every weight (a CNN's
+    kernels first, then the dense weights), then every bias (the kernels' first). A network of dense
+    layers has no kernels: its weights, then its biases."""
+    return [*history.kernels, *history.weights, *history.kernel_biases, *history.biases]
+
+
+def gradient_arrays(history: TrainingHistory) -> list[np.ndarray]:
+    """The recorded full-batch gradients, in the order of ``parameter_arrays``."""
+    return [*history.kernel_grads, *history.weight_grads, *history.kernel_bias_grads, *history.bias_grads]
+
+
 def flat_parameters(history: TrainingHistory) -> np.ndarray:
     """Every snapshot's weights and biases as one row, shape (S, n_parameters), in float64."""
-    parts = [W.reshape(len(W), -1) for W in history.weights] + list(history.biases)
+    parts = [array.reshape(len(array), -1) for array in parameter_arrays(history)]
     return np.concatenate([part.astype(float) for part in parts], axis=1)
 
 
 def unflatten(network: NeuralNetwork, vector: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Weights and biases shaped as ``network``'s from a row of ``flat_parameters``."""
-    weights, at = [], 0
-    for W in network.weights:
-        weights.append(vector[at:at + W.size].reshape(W.shape))
-        at += W.size
-    biases = []
-    for b in network.biases:
-        biases.append(vector[at:at + b.size])
-        at += b.size
+    """Weights and biases shaped as ``network``'s from a row of ``flat_parameters`` (of a network of dense
+    layers; ``unflatten_all`` for a CNN's kernels too)."""
+    _, weights, _, biases = unflatten_all(network, vector)
     return weights, biases
+
+
+def unflatten_all(network: NeuralNetwork, vector: np.ndarray) -> tuple[list[np.ndarray], ...]:
+    """Kernels, weights, kernel biases and biases shaped as ``network``'s from a row of ``flat_parameters``."""
+    parts, at = [], 0
+    for group in (network.kernels, network.weights, network.kernel_biases, network.biases):
+        shaped = []
+        for array in group:
+            shaped.append(vector[at:at + array.size].reshape(array.shape))
+            at += array.size
+        parts.append(shaped)
+    return tuple(parts)
 
 
 def snapshot_parameters(history: TrainingHistory, snapshot: int) -> np.ndarray:
     """One snapshot's row of ``flat_parameters``, without the others."""
-    parts = [W[snapshot].ravel() for W in history.weights] + [b[snapshot] for b in history.biases]
-    return np.concatenate([part.astype(float) for part in parts])
+    return np.concatenate([array[snapshot].ravel().astype(float) for array in parameter_arrays(history)])
 
 
 def _centred_blocks(history: TrainingHistory):
@@ -87,7 +118,7 @@ def _centred_blocks(history: TrainingHistory):
     ``(first column, block)`` pairs of about CHUNK_VALUES floats each: a wide network's whole (S, P)
     matrix in float64 is gigabytes."""
     at = 0
-    for array in [*history.weights, *history.biases]:
+    for array in parameter_arrays(history):
         rows = array.reshape(len(array), -1)
         step = max(1, CHUNK_VALUES // len(rows))
         for start in range(0, rows.shape[1], step):
@@ -103,7 +134,7 @@ def principal_plane(history: TrainingHistory) -> tuple[np.ndarray, tuple[float, 
     The principal directions of the centred snapshots C (S x P) are C's top right singular vectors;
     they are found from the S x S Gram matrix C C^T (its eigenvectors u give the directions C^T u),
     so memory grows with the snapshots, not with the network, and each pass reads C a block at a time."""
-    n_parameters = sum(W[0].size for W in history.weights) + sum(b[0].size for b in history.biases)
+    n_parameters = sum(array[0].size for array in parameter_arrays(history))
     gram = np.zeros((history.n_snapshots, history.n_snapshots))
     for _, block in _centred_blocks(history):
         gram += block @ block.T
@@ -164,22 +195,50 @@ def surface_cost(layer_sizes: list[int], n_examples: int, points: int, l1_rows: 
     return first + points * per_point + l1_rows * parameters * L1_OPERATIONS
 
 
-def evaluation_plan(layer_sizes: list[int], n_examples: int, l1: bool = False) -> tuple[int, int]:
+def conv_example_cost(architecture: Architecture) -> int:
+    """Multiply-adds of one example's forward pass through a CNN: each conv's kernels at every place of
+    its maps, then the dense layers' weights."""
+    shapes, total = architecture.map_shapes(), 0
+    for stage, before, after in zip(architecture.stages, shapes, shapes[1:]):
+        if isinstance(stage, Conv):
+            total += after[0] * after[1] * after[2] * before[0] * stage.size * stage.size
+    dense = architecture.dense
+    return total + sum(a * b for a, b in zip(dense, dense[1:]))
+
+
+def evaluation_plan(layer_sizes: list[int], n_examples: int, l1: bool = False,
+                    architecture: Architecture | None = None) -> tuple[int, int]:
     """How many of ``n_examples`` training examples the surface's loss is evaluated on, and its grid
     points per side (with an L1 penalty, ``l1``, summed on every row): all of them on RESOLUTION x
     RESOLUTION points when that fits GRID_BUDGET; else as many examples as fit, if that is MIN_SAMPLE
-    or more; else MIN_SAMPLE examples on as many points per side as fit, MIN_RESOLUTION at least."""
-    def cost(examples: int, side: int) -> float:
-        return surface_cost(layer_sizes, examples, side * side, side if l1 else 0)
+    or more; else MIN_SAMPLE examples on as many points per side as fit, MIN_RESOLUTION at least.
+    A convolutional ``architecture`` is costed as its forward passes are (``conv_example_cost``),
+    within CONV_GRID_BUDGET."""
+    if architecture is not None and architecture.is_convolutional:
+        per_example, budget = conv_example_cost(architecture), CONV_GRID_BUDGET
 
-    if cost(n_examples, RESOLUTION) <= GRID_BUDGET:
+        def cost(examples: int, side: int) -> float:
+            return side * side * (CONV_POINT_COST + examples * per_example)
+    else:
+        budget = GRID_BUDGET
+
+        def cost(examples: int, side: int) -> float:
+            return surface_cost(layer_sizes, examples, side * side, side if l1 else 0)
+
+    if cost(n_examples, RESOLUTION) <= budget:
         return n_examples, RESOLUTION
-    fits = int((GRID_BUDGET - cost(0, RESOLUTION)) // (cost(1, RESOLUTION) - cost(0, RESOLUTION)))
+    fits = int((budget - cost(0, RESOLUTION)) // (cost(1, RESOLUTION) - cost(0, RESOLUTION)))
     if fits >= MIN_SAMPLE:
         return fits, RESOLUTION
     examples = min(n_examples, MIN_SAMPLE)
     sides = range(RESOLUTION - 1, MIN_RESOLUTION, -1)
-    return examples, next((side for side in sides if cost(examples, side) <= GRID_BUDGET), MIN_RESOLUTION)
+    return examples, next((side for side in sides if cost(examples, side) <= budget), MIN_RESOLUTION)
+
+
+def plan_of(history: TrainingHistory) -> tuple[int, int]:
+    """``evaluation_plan`` of the run: its network, its training examples, its penalty."""
+    return evaluation_plan(history.layer_sizes, len(history.X_train), bool(history.metadata["l1"]),
+                           history.architecture if history.is_convolutional else None)
 
 
 def evaluation_sample(history: TrainingHistory) -> np.ndarray:
@@ -187,7 +246,7 @@ def evaluation_sample(history: TrainingHistory) -> np.ndarray:
     ``evaluation_plan`` says: all of them, or a sample drawn with a fixed seed and stratified by
     class, so each class keeps its share and every render of the run draws the same surface."""
     n = len(history.X_train)
-    size, _ = evaluation_plan(history.layer_sizes, n, bool(history.metadata["l1"]))
+    size, _ = plan_of(history)
     if size >= n:
         return np.arange(n)
     labels = _classes(history.y_train)
@@ -210,7 +269,7 @@ def loss_landscape(history: TrainingHistory, resolution: int | None = None, marg
     The loss is over the examples of ``evaluation_sample``, all of them unless that costs too much, and
     ``resolution`` is the one ``evaluation_plan`` allows unless given."""
     if resolution is None:
-        _, resolution = evaluation_plan(history.layer_sizes, len(history.X_train), bool(history.metadata["l1"]))
+        _, resolution = plan_of(history)
     directions, explained, path = principal_plane(history)
     middle = (path.max(axis=0) + path.min(axis=0)) / 2
     half = max(float((path.max(axis=0) - path.min(axis=0)).max()), 1e-3) * (0.5 + margin)
@@ -233,9 +292,26 @@ def losses_at(history: TrainingHistory, origin: np.ndarray, directions: np.ndarr
     surface of 8,000 digits in seconds, not minutes. The loss itself keeps its digits however small
     (see ``losses.cross_entropy_stacked``)."""
     network = history.network_at(-1)
+    if network.is_convolutional:
+        return _network_losses(history, network, origin, directions, points, sample)
     base = _as_float32(unflatten(network, origin))
     moves = [_as_float32(unflatten(network, direction)) for direction in directions]
     return _losses(history, network, base, moves, points, sample)
+
+
+def _network_losses(history: TrainingHistory, network: NeuralNetwork, origin: np.ndarray, directions: np.ndarray,
+                    points: np.ndarray, sample: np.ndarray | None) -> np.ndarray:
+    """``losses_at`` of a CNN: at each point its kernels, weights and biases set to ``origin + points @
+    directions``, and the loss (regularization included) of the network's own forward pass."""
+    chosen = slice(None) if sample is None else sample
+    X, y = history.X_train[chosen].astype(float), history.y_train[chosen]
+    out = np.empty(len(points))
+    for index, (alpha, beta) in enumerate(np.asarray(points, dtype=float)):
+        kernels, weights, kernel_biases, biases = unflatten_all(network, origin + alpha * directions[0]
+                                                                + beta * directions[1])
+        network.copy_parameters_from(weights, biases, kernels, kernel_biases)
+        out[index] = network.loss(X, y)
+    return out
 
 
 def _losses(history: TrainingHistory, network: NeuralNetwork, base, moves, points: np.ndarray,
@@ -352,6 +428,12 @@ def gradient_slice(history: TrainingHistory, snapshot: int, steps: int = 121,
     It is the loss over the same examples as the surface's (``evaluation_sample`` of its grid)."""
     learning_rate = history.learning_rate
     ts = np.linspace(0.0, reach * learning_rate, steps)
+    if history.is_convolutional:  # small enough to hold flat: its own forward pass at each step
+        downhill = -np.concatenate([g[snapshot].ravel().astype(float) for g in gradient_arrays(history)])
+        directions = np.stack([downhill, np.zeros_like(downhill)])
+        losses = losses_at(history, snapshot_parameters(history, snapshot), directions,
+                           np.column_stack([ts, np.zeros_like(ts)]), evaluation_sample(history))
+        return ts, losses
     # Layer by layer as recorded (float32): the flat float64 vectors of a wide network are gigabytes.
     origin = _as_float32(([W[snapshot] for W in history.weights], [b[snapshot] for b in history.biases]))
     downhill = _as_float32(([-g[snapshot] for g in history.weight_grads], [-g[snapshot] for g in history.bias_grads]))

@@ -29,7 +29,7 @@ from nnscratch.files import (
     OutputPathError, atomic_file, cache_dir, check_output_folder, is_regular, open_regular, tell_once, why_unwritten,
 )
 from nnscratch.history import TrainingHistory
-from nnscratch.landscape import SAMPLE_SEED, Landscape, evaluation_plan, loss_landscape
+from nnscratch.landscape import SAMPLE_SEED, Landscape, loss_landscape, parameter_arrays, plan_of
 
 _computing: dict[Path, tuple] = {}  # prefetches under way: (process, the end of its pipe), by cache file
 # A process forked from this one (a local Dask worker) did not start those prefetches and cannot wait
@@ -45,10 +45,11 @@ def run_key(history: TrainingHistory) -> str:
     digest = hashlib.sha256()
     meta = history.metadata
     # The examples and grid the surface is evaluated on too: a changed budget never finds a stale surface.
-    plan = [*evaluation_plan(meta["layer_sizes"], len(history.X_train), bool(meta.get("l1"))), SAMPLE_SEED]
+    plan = [*plan_of(history), SAMPLE_SEED]
+    convolutional = [meta["layers"]] if "layers" in meta else []  # a CNN's convs and pools: a key of its own
     digest.update(json.dumps([FORMAT, meta["layer_sizes"], meta["activation"], meta["output"], meta.get("l1"),
-                              meta.get("l2"), plan], sort_keys=True).encode())
-    for array in [*history.weights, *history.biases, history.X_train, history.y_train]:
+                              meta.get("l2"), plan, *convolutional], sort_keys=True).encode())
+    for array in [*parameter_arrays(history), history.X_train, history.y_train]:
         array = np.ascontiguousarray(array)
         digest.update(f"{array.dtype.str}{array.shape}".encode())
         digest.update(array.data)

@@ -22,6 +22,8 @@ def activations_at(history: TrainingHistory, snapshots: Sequence[int], X: np.nda
     The same arithmetic as ``NeuralNetwork.trace``, in float64 from the recorded float32 weights.
     """
     snapshots = np.asarray(snapshots, dtype=int)
+    if history.is_convolutional:
+        return _network_activations(history, snapshots, X)
     hidden = HIDDEN_ACTIVATIONS[history.activation].function
     output = OUTPUT_LAYERS[history.output_activation].activation
     a = np.broadcast_to(np.asarray(X, dtype=float), (len(snapshots), *np.shape(X)))
@@ -32,6 +34,13 @@ def activations_at(history: TrainingHistory, snapshots: Sequence[int], X: np.nda
         a = output(z) if layer == last else hidden(z)
         layers.append(a)
     return layers
+
+
+def _network_activations(history: TrainingHistory, snapshots: np.ndarray, X: np.ndarray) -> list[np.ndarray]:
+    """``activations_at`` of a CNN: its own forward pass at each snapshot (a snapshot's kernels are its
+    own); ``a[0]`` is then the flattened maps the dense layers take, not ``X``."""
+    traces = [history.network_at(int(snapshot)).trace(np.asarray(X, dtype=float)).a for snapshot in snapshots]
+    return [np.stack([trace[layer] for trace in traces]) for layer in range(len(traces[0]))]
 
 
 def predictions(outputs: np.ndarray) -> np.ndarray:

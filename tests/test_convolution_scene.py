@@ -120,7 +120,7 @@ def test_a_run_of_dense_layers_is_refused_in_one_line(run_files, tmp_path):
 def test_the_other_chapters_still_refuse_a_convolutional_run(run_files, tmp_path):
     result = CliRunner().invoke(main, ["render", "forward", "--run", str(run_files / "cnn.npz"),
                                        "--output", str(tmp_path / "f.mp4")])
-    assert result.exit_code == 2 and "the forward chapter does not draw convolutions yet" in result.output
+    assert result.exit_code == 2 and "the forward chapter passes an input through dense layers only" in result.output
     result = CliRunner().invoke(main, ["render", "explainer", "--chapters", "convolution"])
     assert result.exit_code == 2 and "the convolution chapter draws conv layers, so it needs" in result.output
 

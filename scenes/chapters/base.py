@@ -114,8 +114,8 @@ def drawn_pixels(history: TrainingHistory, count: int = MAX_DRAWN_NEURONS) -> np
     """The ``count`` input neurons drawn of a run on images: the pixels whose values vary most over the
     training images, in reading order (the first and last pixels, drawn by default, are blank in every
     digit), or None for other inputs."""
-    if history.image_shape is None or history.layer_sizes[0] <= count:
-        return None
+    if history.image_shape is None or history.is_convolutional or history.layer_sizes[0] <= count:
+        return None  # a CNN's dense layer takes the flattened maps, not the pixels
     spread = history.X_train.astype(np.float32).var(axis=0)
     return np.sort(np.argsort(-spread, kind="stable")[:count])
 

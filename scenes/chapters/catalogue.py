@@ -54,6 +54,8 @@ class Chapter:
     # and the scene that tells a convolutional run when it is not ``scene`` ("module:Class").
     conv_refusal: Callable[[str, Architecture], str | None] | None = None
     conv_scene: str = ""
+    # Of a chapter of dense layers only, why it cannot tell a convolutional network and which chapter does: one line.
+    dense_only: str = ""
 
     @property
     def file_stem(self) -> str:
@@ -71,8 +73,9 @@ class Chapter:
         network's conv and pool layers, parsed (None for a network of dense layers); ``regression``: a
         real-valued target (the user's data)."""
         if architecture is not None and self.networks == "dense":
-            return (f"the {self.name} chapter does not draw convolutions yet; a convolutional network's story is "
-                    f"told by {', '.join(chapter.name for chapter in CHAPTERS if chapter.networks != 'dense')}")
+            return self.dense_only or (
+                f"the {self.name} chapter does not draw convolutions yet; a convolutional network's story is "
+                f"told by {', '.join(chapter.name for chapter in CHAPTERS if chapter.networks != 'dense')}")
         if self.networks == "conv":
             if architecture is None:
                 return (f"the {self.name} chapter draws conv layers, so it needs a convolutional network such as "
@@ -168,7 +171,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("data", "The task", "The task: the run's examples (digits, points in the plane or rows of numbers), "
             "their labels, the example the other scenes follow, and the test examples kept apart.",
             "--dataset spiral --classes 3",
-            _scene("data", "DataScene"), weight=3),
+            _scene("data", "DataScene"), weight=3, networks="any"),
     Chapter("network", "The network", "The architecture: layers, edges in the colours of the real weights counted by "
             "sign, the largest standing out, neurons lit by the followed example; a convolutional network as the "
             "followed image's feature maps layer by layer, what one cell sees, and each layer's parameters.",
@@ -177,22 +180,27 @@ CHAPTERS: tuple[Chapter, ...] = (
             conv_scene=_scene("conv_network", "ConvNetworkScene")),
     Chapter("neuron", "One neuron", "One neuron up close: its inputs times its weights (on digits, over the "
             "pixels), plus its bias, flowing into z, squashed along the activation curve.", "--sample 3",
-            _scene("neuron", "NeuronScene"), weight=6),
+            _scene("neuron", "NeuronScene"), weight=6,
+            dense_only="the neuron chapter draws one dense neuron weighing every pixel; a convolutional network's "
+                         "first neurons are kernels sliding over the digit, told by the convolution chapter"),
     Chapter("forward", "The forward pass", "One input flowing through the trained network, layer by layer, with the "
             "real numbers.", "--input 0.5,0.8,0.2,0.9",
-            _scene("forward_pass", "ForwardPassScene"), stem="forward_pass", weight=22),
+            _scene("forward_pass", "ForwardPassScene"), stem="forward_pass", weight=22,
+            dense_only="the forward chapter passes an input through dense layers only; a convolutional network's "
+                         "forward pass (kernels, maps, pooling, then the dense layer's answer) is told by the "
+                         "convolution chapter"),
     Chapter("convolution", "Convolution", "A convolutional network at work on the probe digit: one learned kernel "
             "over its pixels, the products and their sum, the feature map filling, every kernel's map, the "
             "max-pool's winners, the next layer summing over maps, and the answer.",
             "--layers 28x28,conv8:3,pool2,conv16:3,pool2,10",
-            _scene("convolution", "ConvolutionScene"), dataset="digits", told={"brief": False},
+            _scene("convolution", "ConvolutionScene"), dataset="digits", told={"brief": True},
             networks="conv", weight=10),
     Chapter("cost", "The cost", "The cost: how wrong the network is on each example, before and after training, and "
             "the loss as their average.", "--dataset digits",
-            _scene("cost", "CostScene"), writes_cost=True, weight=6),
+            _scene("cost", "CostScene"), writes_cost=True, weight=6, networks="any"),
     Chapter("descent", "Gradient descent", "Gradient descent on the real loss surface: the run's path on the plane its "
             "weights moved most in.", "--dataset moons",
-            _scene("descent", "GradientDescentScene"), surface=True, weight=14),
+            _scene("descent", "GradientDescentScene"), surface=True, weight=14, networks="any"),
     Chapter("backprop", "Backpropagation", "Backpropagation for one example: its cost, the nudge each output wishes, "
             "the wishes summed at a hidden neuron, one chain and the chain rule along it, the average over the "
             "training set, the step; of a convolutional network, the error carried back through pooling and ReLU to "
@@ -202,16 +210,19 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("training", "Training", "Training replayed: edges recolour as the weights change, loss and accuracy "
             "curves draw along.", "--dataset spiral --layers 2,8,8,1 --activation tanh --optimizer adam --lr 0.02 --epochs 3000",
             _scene("training", "TrainingScene"), told={"duration": 12.0, "brief": True},
-            weight=15),
+            weight=15, networks="any"),
     Chapter("features", "What it learned", "What the network learned: for images, each first-layer neuron's weights "
             "drawn as a picture; for points in the plane, each hidden neuron's answer across the plane.",
             "--dataset moons --quality low",
             scenes_by_kind={"images": _scene("features", "FeaturesScene"),
                             "plane": _scene("plane_features", "PlaneFeaturesScene")},
-            dataset="digits", weight=5),
+            dataset="digits", weight=5,
+            dense_only="the features chapter draws each first-layer neuron's weights over the pixels; a "
+                         "convolutional network's first layer is its kernels, before and after training told by the "
+                         "convolution chapter"),
     Chapter("summary", "Summing up", "The run in its final numbers: data, network, training, loss and accuracy, and "
             "whether it learned.", "--run run.npz",
-            _scene("summary", "SummaryScene"), weight=8),
+            _scene("summary", "SummaryScene"), weight=8, networks="any"),
 )
 NAMES = tuple(chapter.name for chapter in CHAPTERS)  # the story's chapters, in its order
 BY_NAME = {chapter.name: chapter for chapter in CHAPTERS}

@@ -67,7 +67,7 @@ from scenes.mobjects.style import (
     weight_image_colors,
 )
 from scenes.mobjects.tiles import Tiles, WeightScale
-from scenes.narration.beats import Beat
+from scenes.narration.beats import Beat, Brief
 from scenes.narration.words import number
 
 TITLE_FONT = 38
@@ -553,14 +553,16 @@ class ConvolutionScene(HistoryScene):
         first, last = int(h.snapshot_epochs[0]), int(h.snapshot_epochs[-1])
         scale = self.kernel_scale
         epochs = "epoch" if last == 1 else "epochs"
+        # Told briefly (the explainer's telling) they are left out: the training chapter replays the same
+        # kernels and maps beside the curves.
         return [
             Beat(f"The first layer's kernels were learned: random at epoch {first:,}; after {last:,} {epochs}, these, "
-                 "and these maps of our digit.", self.show_kernels_learned),
+                 "and these maps of our digit.", self.show_kernels_learned, in_brief=Brief.LEFT_OUT),
             Beat(f"One colour scale for both: blue up to {number(scale)}, red down to {number(-scale)}, "
-                 "black at 0.", self.show_kernel_scale),
+                 "black at 0.", self.show_kernel_scale, in_brief=Brief.LEFT_OUT),
             Beat(f"Replayed from epoch {first:,} to {last:,}, blended between the recorded epochs: "
                  f"{self.kernel_change_words()}, and {self.peak_words()}.",
-                 self.show_kernel_replay),
+                 self.show_kernel_replay, in_brief=Brief.LEFT_OUT),
         ]
 
     def peak_words(self) -> str:

@@ -49,6 +49,23 @@ TABLE_SMALLEST = 0.75  # a table shrunk more (its font 24 under 18) is left out
 CAPTION_ROOM = 0.7  # under a plane of points: the worst example's caption
 
 
+COST_CHUNK = 1000  # examples a forward pass takes at once: a CNN's maps of 8,000 digits are gigabytes
+
+
+def outputs_and_costs(network, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each example's outputs and its cost, as ``NeuralNetwork.forward`` and ``costs`` give them, from one
+    forward pass (not one for each), ``COST_CHUNK`` examples at a time."""
+    X = network.as_inputs(X)
+    targets = network.as_targets(y, len(X))
+    layer = network.output_layer
+    outputs, costs = [], []
+    for start in range(0, len(X), COST_CHUNK):
+        z = network.trace(X[start:start + COST_CHUNK]).z[-1]
+        outputs.append(layer.activation(z))
+        costs += [layer.loss(z[i:i + 1], targets[start + i:start + i + 1]) for i in range(len(z))]
+    return np.concatenate(outputs), np.array(costs)
+
+
 def right_probability(output: np.ndarray, target: np.ndarray) -> np.ndarray:
     """The probability each output row gives its right class: the softmax output of the labelled class,
     or a sigmoid output ``a`` where the label is 1 and ``1 − a`` where it is 0."""
@@ -114,10 +131,8 @@ class CostScene(HistoryScene):
         self.trained, self.initial = h.network_at(-1), h.network_at(0)
         X, y = h.X_train, h.y_train
         self.targets = self.trained.as_targets(y, len(X))
-        self.outputs = self.trained.forward(X.astype(float))
-        self.outputs_before = self.initial.forward(X.astype(float))
-        self.costs = self.trained.costs(X, y)
-        self.costs_before = self.initial.costs(X, y)
+        self.outputs, self.costs = outputs_and_costs(self.trained, X, y)
+        self.outputs_before, self.costs_before = outputs_and_costs(self.initial, X, y)
         self.classes = h.output_activation != "identity"
         self.probe = int(h.probe_index)
         self.worst = int(np.argmax(self.costs))

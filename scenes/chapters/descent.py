@@ -22,7 +22,7 @@ from manim import (
 )
 
 from nnscratch.backprop import steepest_early_snapshot
-from nnscratch.landscape import RESOLUTION, Landscape, gradient_slice
+from nnscratch.landscape import RESOLUTION, Landscape, gradient_arrays, gradient_slice
 from nnscratch.landscape_cache import cached_landscape
 from nnscratch.verdict import judge
 from scenes.chapters.base import HistoryScene
@@ -54,7 +54,7 @@ def plane_gradients(history, landscape: Landscape) -> np.ndarray:
     are laid out (all weights, then all biases)."""
     downhill = np.zeros((history.n_snapshots, 2))
     at = 0
-    for array in [*history.weight_grads, *history.bias_grads]:
+    for array in gradient_arrays(history):
         rows = array.reshape(len(array), -1).astype(float)
         downhill -= rows @ landscape.directions[:, at:at + rows.shape[1]].T
         at += rows.shape[1]
@@ -63,8 +63,7 @@ def plane_gradients(history, landscape: Landscape) -> np.ndarray:
 
 def flat_gradient(history, snapshot: int) -> np.ndarray:
     """The recorded gradient at ``snapshot`` as one vector, in ``flat_parameters``' order."""
-    parts = [g[snapshot].ravel() for g in history.weight_grads] + [g[snapshot].ravel() for g in history.bias_grads]
-    return np.concatenate([part.astype(float) for part in parts])
+    return np.concatenate([g[snapshot].ravel().astype(float) for g in gradient_arrays(history)])
 
 
 def gradient_number(value: float) -> str:
@@ -255,7 +254,7 @@ class GradientDescentScene(HistoryScene):
         h = self.history
         gradient = flat_gradient(h, self.slice_snapshot)
         chosen = shown_entries(gradient)
-        n_weights = sum(W[0].size for W in h.weights)
+        n_weights = sum(W[0].size for W in [*h.kernels, *h.weights])  # a CNN's kernel weights come first
         title = Label(f"the gradient: {h.network_at().n_parameters:,} entries", font_size=24, color=LABEL)
         header = VGroup(Formula("(partial C)/(partial w)", font_size=28, color=LABEL),
                         Label("move", font_size=22, color=MUTED))
@@ -431,6 +430,10 @@ class GradientDescentScene(HistoryScene):
         if not self.moved():
             return (f"This network has {n:,} weights and biases. Picture its cost as a landscape over them; but "
                     "its weights did not move, so no direction stands out.")
+        sample, _ = self.evaluated_on()
+        if brief and sample:  # the height beat that says so is told with this one: the sample is named here
+            return (f"Picture the cost, over a sample of {sample:,} training examples, as a landscape: its height "
+                    "over the two directions the weights moved most in.")
         if brief:
             return "Picture the cost as a landscape: its height over the two directions the weights moved most in."
         return (f"This network has {n:,} weights and biases. Picture its cost as a landscape over the two "
@@ -591,7 +594,9 @@ class GradientDescentScene(HistoryScene):
         def fill(ramp, alpha: float) -> None:
             ramp.shown = alpha
 
-        self.play(UpdateFromAlphaFunc(bar.bar, fill), FadeIn(bar.heading), Write(bar.numbers), run_time=1.2)
+        # What the cost is over, when a sample or a coarser grid, written as it is said.
+        sampled = [Write(self.sample_facts)] if len(self.sample_facts) else []
+        self.play(UpdateFromAlphaFunc(bar.bar, fill), FadeIn(bar.heading), Write(bar.numbers), *sampled, run_time=1.2)
         self.add(bar.marker)
         top = surface.heights.top_level
         start = (surface.elevation, surface.azimuth)

@@ -5,7 +5,8 @@ right what it learned from and how (one line each, no unexplained terms), the
 cost curve drawn as its fall is said, the test and training accuracies grown as
 bars, and the verdict of ``nnscratch.verdict.judge`` as a badge: learned, did not
 learn, unstable or overfit. It closes on the signal flowing through the network,
-the one still stretch the story may keep.
+the one still stretch the story may keep. A convolutional network's first layer stands left of its dense
+layers, its kernels over the maps they make of that example, and its weights and biases are counted by kind.
 """
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from manim import (
 
 from nnscratch.verdict import judge
 from scenes.chapters.base import HistoryScene
+from scenes.mobjects.conv_panel import ConvPanel
+from scenes.mobjects.plane_panel import class_of
 from scenes.narration.words import accuracy_number, listed, loss_change, loss_number
 from scenes.mobjects.glyphs import Label
 from scenes.mobjects.layout import GAP, Region, fit, fit_network, safe_area, short_sizes
@@ -28,6 +31,7 @@ from scenes.mobjects.style import LABEL, MUTED, NEGATIVE, RIGHT as RIGHT_COLOR
 FACT_FONT = 24
 NUMBER_FONT = 24  # the numbers said, on the curve and the bars
 COLUMN_SHARE = 0.52  # of the frame's width, for the recap beside the network
+CONV_SHARE = 0.33  # of the network's room, for a CNN's first layer (its kernels over its maps of the probe)
 LOSS_COLOR = "#FFD95E"  # as the training chapter draws the cost
 TEST_COLOR = "#C8A2E8"
 ACCURACY_COLOR = "#83C167"
@@ -46,6 +50,11 @@ class SummaryScene(HistoryScene):
         top = self.title.get_bottom()[1] - 2 * GAP
         column = area.below(top).right_of(area.right - COLUMN_SHARE * area.width)
         region = area.below(top).left_of(column.left - 2 * GAP)
+        self.conv_panel = None
+        if h.is_convolutional:  # its first layer as it ended, left of the dense layers
+            conv = region.left_of(region.left + CONV_SHARE * region.width)
+            region = region.right_of(conv.right + 2 * GAP)
+            self.conv_panel = ConvPanel(h, [h.n_snapshots - 1], conv, self.probe_name())
         self.network_mob = fit_network(self.make_network, region)
         self.network_mob.set_weights(self.weights_at(-1), scale=self.weight_scale)
         self.network_mob.set_activations([a[0] for a in h.network_at(-1).trace(h.probe_input.astype(float)).a])
@@ -77,11 +86,17 @@ class SummaryScene(HistoryScene):
         h, meta = self.history, self.history.metadata
         sizes = h.layer_sizes
         n_parameters = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+        network = (short_sizes(sizes), f"{n_parameters:,} weights and biases")
+        if h.is_convolutional:
+            kernels, in_kernels = self.kernel_counts()
+            # Two lines: one would be shrunk past reading, and the others with it.
+            network = (f"{kernels} kernels, then {short_sizes(sizes)}\n{n_parameters + in_kernels:,} weights and "
+                       f"biases, {in_kernels:,} in kernels", "")
         batch = meta.get("batch_size")
         first, last = float(h.train_loss[0]), float(h.train_loss[-1])
         facts = [
             (self.data_name(), f"{len(h.X_train):,} training, {len(h.X_test):,} test"),
-            (short_sizes(sizes), f"{n_parameters:,} weights and biases"),
+            network,
             (f"{h.epochs:,} epochs", f"learning rate {meta['learning_rate']:g}"
              + (f", steps of {batch}" if batch else "")),
             (f"cost {loss_number(first)} → {loss_number(last)}", loss_change(first, last)),
@@ -90,6 +105,27 @@ class SummaryScene(HistoryScene):
         if accuracy:
             facts.append(accuracy)
         return facts
+
+    def kernel_counts(self) -> tuple[int, int]:
+        """A CNN's kernels, over all its conv layers, and their weights and biases."""
+        convs = self.history.architecture.kernel_shapes()
+        return sum(f for f, _, _, _ in convs), sum(f * c * k * k + f for f, c, k, _ in convs)
+
+    def network_words(self) -> str:
+        """The network as the recap says it: its layers and its count of weights and biases, a CNN's by kind."""
+        h = self.history
+        if not h.is_convolutional:
+            return f"{short_sizes(h.layer_sizes)}, {self.fact_texts()[1][1]}"
+        kernels, in_kernels = self.kernel_counts()
+        dense = "dense layers" if len(h.layer_sizes) > 2 else "dense layer"
+        total = h.network_at(-1).n_parameters
+        return (f"{kernels} kernels, then the {dense} {short_sizes(h.layer_sizes)}; {total:,} weights and biases, "
+                f"{in_kernels:,} of them in the kernels")
+
+    def probe_name(self) -> str:
+        """What the followed example is: its class name, or "example"."""
+        names = self.history.class_names
+        return names[int(class_of(self.history.probe_target.reshape(1, -1))[0])] if names else "example"
 
     def data_name(self) -> str:
         """The data in two or three words, without numbers of its own (the lines' numbers are the counts)."""
@@ -224,7 +260,7 @@ class SummaryScene(HistoryScene):
             Beat("To sum up, with the run's own numbers.", self.show_title, in_brief=Brief.WITH_NEXT),
             Beat(f"The data: {self.data_name()}; {len(h.X_train):,} examples to learn from and "
                  f"{len(h.X_test):,} kept apart to test.", lambda: self.show_fact(0), in_brief=Brief.WITH_NEXT),
-            Beat(f"The network: {short_sizes(h.layer_sizes)}, {self.fact_texts()[1][1]}.",
+            Beat(f"The network: {self.network_words()}.",
                  lambda: self.show_fact(1), in_brief=Brief.WITH_NEXT),
             Beat(f"It trained for {h.epochs:,} epochs, and its cost fell from {loss_number(first)} to "
                  f"{loss_number(last)}." if self.verdict.learned and last < first else
@@ -248,7 +284,8 @@ class SummaryScene(HistoryScene):
 
     def show_title(self) -> None:
         self.network_mob.use_fast_drawing()
-        self.play(Write(self.title), FadeIn(self.network_mob), self.network_mob.fade_in_fast(),
+        conv = [FadeIn(self.conv_panel)] if self.conv_panel is not None else []
+        self.play(Write(self.title), *conv, FadeIn(self.network_mob), self.network_mob.fade_in_fast(),
                   run_time=1.0 if self.brief else self.paced(1.2))
 
     def show_fact(self, index: int) -> None:
@@ -281,8 +318,11 @@ class SummaryScene(HistoryScene):
     def show_closing(self) -> None:
         """The signal of the example followed flowing through the trained network, layer by layer: every
         colour it passes is the run's."""
-        layers = len(self.network_mob.layer_sizes) - 1
+        layers = len(self.network_mob.layer_sizes) - 1 + (self.conv_panel is not None)
         seconds = max(0.6, self.paced(0.8 * layers) / layers)
+        if self.conv_panel is not None:  # its maps first: what the dense layers take
+            self.play(Indicate(self.conv_panel.maps, color=LABEL, scale_factor=1.05), run_time=seconds)
+            layers -= 1
         for layer in range(layers):
             self.play(self.network_mob.forward_flash(layer, run_time=seconds))
 

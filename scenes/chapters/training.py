@@ -6,6 +6,8 @@ recorded states around its moment, and the narration says so; the curves, the
 readouts and the digits' answers show recorded values only. After the replay the
 test set does what the data chapter promised: training and test accuracy side by
 side, and the gap between them, read as memorising or not from the real numbers.
+A convolutional network's first layer replays beside its dense layers: its kernels
+recolouring over the maps they make of the example followed (``ConvPanel``).
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from nnscratch.history import r_squared_text
 from scenes.chapters.base import HistoryScene
 from scenes.narration.words import accuracy_number, loss_number
 from scenes.mobjects.digit_grid import DigitGrid
+from scenes.mobjects.conv_panel import ConvPanel
 from scenes.mobjects.glyphs import Label
 from scenes.mobjects.layout import GAP, Region, fit, fit_network, safe_area
 from scenes.narration.beats import Beat, Brief
@@ -45,6 +48,7 @@ BAND_FONT = 22  # the line under the network: what an epoch is, later the warnin
 PLOT_FONT = 21  # the plots' axis labels and keys: read at 480p
 REPLAY_SHARES = (0.35, 0.3, 0.35)  # of the replay, for each of its three sentences
 KEYS_PER_SECOND = 12  # recorded states a second of replay, where the run recorded that many
+CONV_SHARE = 0.33  # of the network's width, for a CNN's first layer (its kernels over its maps of the probe)
 GAP_SMALL = 2.0  # points of accuracy: a gap this small is none to speak of
 GAP_LARGE = 10.0  # and one this large is much memorised
 
@@ -71,7 +75,7 @@ class TrainingScene(HistoryScene):
         self.keys = self.history.keyframes(max(2, int(duration * KEYS_PER_SECOND)))
         self.verdict = judge(self.history)
         self.answers_kind = answers_kind(self.history) if answers else None
-        self.plane = self.neuron_maps = self.digits = self.scatter = None
+        self.plane = self.neuron_maps = self.digits = self.scatter = self.conv_panel = None
         self.mapped: list[tuple[int, int]] = []  # (layer, neuron) of each neuron that shows a map
         self.warnings: list[Label] = []
 
@@ -79,7 +83,8 @@ class TrainingScene(HistoryScene):
         area = safe_area()
         self.build_header(area)
         content = area.below(self.title.get_bottom()[1] - GAP)
-        share = PANEL_SHARE if self.answers_kind is None else SIDE_PLOTS_SHARE
+        # A CNN's first layer beside its dense layers takes the room of a panel of answers.
+        share = SIDE_PLOTS_SHARE if self.answers_kind is not None or self.history.is_convolutional else PANEL_SHARE
         panel = content.right_of(content.right - share * content.width)
         self.build_panel(panel)
         left = content.left_of(panel.left - 2 * GAP)
@@ -97,6 +102,10 @@ class TrainingScene(HistoryScene):
             # The plane's legend names the classes: a swatch of each colour beside its output neuron
             # ties the two together and leaves the network the room the names would take.
             layout["output_colors"] = CLASS_COLORS[:self.history.layer_sizes[-1]]
+        if self.history.is_convolutional:  # the first layer on the left, the dense layers right of it
+            conv = upper.left_of(upper.left + CONV_SHARE * upper.width)
+            upper = upper.right_of(conv.right + 2 * GAP)
+            self.conv_panel = ConvPanel(self.history, self.keys, conv, self.probe_name())
         self.network_mob = fit_network(lambda **size: self.make_network(**layout, **size), upper)
         self.prepare_keyframes()
         if self.answers_kind == "plane":
@@ -212,6 +221,14 @@ class TrainingScene(HistoryScene):
         records = "recorded after every epoch" if every else "recorded at chosen epochs"
         if moved < 0.05:
             return f"Each frame shows the weights at that moment, {records} and blended between: here they hardly change."
+        if self.conv_panel is not None:
+            dense = self.dense_words()
+            if brief:
+                return (f"Each frame blends the recorded weights of that moment: the kernels, the {self.probe_name()}'s "
+                        f"maps they make, and the {dense} edges.")
+            return (f"Each frame shows the weights at that moment: {records}, and blended in between. The kernels "
+                    f"recolour, and the maps they make of the {self.probe_name()} change with them; beside them, the "
+                    f"{dense} edges recolour and thicken.")
         if brief:
             follow = " and the boundary" if self.answers_kind == "plane" else ""
             lit = f", lit by {self.probe_words()}" if self.probe_words() else ""
@@ -235,7 +252,12 @@ class TrainingScene(HistoryScene):
         else:
             who = "the training sample we follow"
         maps = ", around their maps," if self.neuron_maps is not None else ""
-        return f"The neurons glow{maps} with the activations of {who}{colours}." + self.dropout_words()
+        neurons = f"The {self.dense_words()} neurons" if self.conv_panel is not None else "The neurons"
+        return f"{neurons} glow{maps} with the activations of {who}{colours}." + self.dropout_words()
+
+    def dense_words(self) -> str:
+        """A CNN's dense part as the captions name it, possessive: "dense layer's" or "dense layers'"."""
+        return "dense layers'" if len(self.history.layer_sizes) > 2 else "dense layer's"
 
     def dropout_words(self) -> str:
         """What the glow leaves out of a run with dropout, said: the replay shows the evaluated network."""
@@ -385,6 +407,8 @@ class TrainingScene(HistoryScene):
 
     def apply_state(self, progress: float) -> None:
         self.show_answers(*self.key_position(progress))
+        if self.conv_panel is not None:
+            self.conv_panel.show_at(*self.key_position(progress))
         epoch, weights, activations = self.state_at(progress)
         self.network_mob.set_drawn_weights(weights, scale=self.weight_scale)
         self.network_mob.set_drawn_activations(activations)
@@ -463,8 +487,9 @@ class TrainingScene(HistoryScene):
         panel = [part for plot in self.plots for part in (plot.axes, plot.labels)]
         # The network is drawn from arrays from the start: fading in 500 mobjects costs more than the replay.
         self.network_mob.use_fast_drawing()
-        self.play(Write(self.title), FadeIn(self.readouts), FadeIn(self.network_mob), self.network_mob.fade_in_fast(),
-                  run_time=1.2)
+        conv = [FadeIn(self.conv_panel)] if self.conv_panel is not None else []
+        self.play(Write(self.title), FadeIn(self.readouts), *conv, FadeIn(self.network_mob),
+                  self.network_mob.fade_in_fast(), run_time=1.2)
         self.play(LaggedStart(*(Create(m) if isinstance(m, Axes) else FadeIn(m) for m in panel), lag_ratio=0.2),
                   run_time=self.paced(1.3, 0.5))
         self.add(*self.curves)
@@ -612,6 +637,8 @@ class TrainingScene(HistoryScene):
     def changing_answers(self) -> list:
         """What the replay redraws of the panel beside the network, in drawing order."""
         parts = [self.neuron_maps] if self.neuron_maps is not None else []
+        if self.conv_panel is not None:
+            parts += self.conv_panel.pictures
         if self.plane is not None:
             parts += [self.plane.square, self.plane.dots]
         if self.digits is not None:
@@ -715,7 +742,9 @@ class TrainingScene(HistoryScene):
 def answers_kind(history) -> str | None:
     """Which panel shows the network's answers: "plane" for classes of 2-D points, "digits" for
     classes of images, "predictions" for a number of the user's predicted (predicted against true),
-    None for anything else."""
+    None for anything else (a CNN's panel is its first layer: see ``ConvPanel``)."""
+    if history.is_convolutional:
+        return None  # its first layer's kernels and maps take the room beside the dense layers
     if history.output_activation == "identity":
         return "predictions" if history.layer_sizes[-1] == 1 and history.user_data is not None else None
     if history.layer_sizes[0] == 2:

@@ -27,6 +27,15 @@ class OutputLayer(NamedTuple):
 TINY = 1e-12  # keeps dC/da finite where a saturated output touches 0 or 1
 
 
+def right_probability(output: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """The probability each output row gives its right class: the softmax output of the labelled class,
+    or a sigmoid output ``a`` where the label is 1 and ``1 − a`` where it is 0."""
+    output, target = np.atleast_2d(output), np.atleast_2d(target)
+    if output.shape[1] == 1:
+        return np.where(target[:, 0] == 1, output[:, 0], 1.0 - output[:, 0])
+    return output[np.arange(len(output)), target.argmax(axis=1)]
+
+
 def binary_cross_entropy(z: np.ndarray, y: np.ndarray) -> float:
     # log(1 + e^z) - y z, written so that exp never overflows.
     per_element = np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))

@@ -73,3 +73,38 @@ def explain_neuron(network: NeuralNetwork, x: np.ndarray, layer: int = 1, neuron
 def liveliest(activations: np.ndarray) -> int:
     """The neuron with the largest |a|: the one this input makes fire most (amber or blue)."""
     return int(np.argmax(np.abs(activations)))
+
+
+# -- which neuron a story follows ----------------------------------------------------------------------
+
+SHOWN_TERMS = 4  # inputs written out; a wider layer shows its largest terms and sums the rest
+BEND = 1 / 3  # a sum is in the activation's bend where the slope is at least this share of its steepest
+
+
+def slope_share(step: NeuronSum, z: float) -> float:
+    """The activation's slope at ``z`` (the others' sums held), as a share of its steepest."""
+    grid = np.linspace(-12, 12, 481)
+    steepest = float(np.max(np.abs(np.gradient(step.response(grid), grid))))
+    h = 1e-3
+    slope = abs(float(step.response(np.array([z + h]))[0] - step.response(np.array([z - h]))[0])) / (2 * h)
+    return slope / steepest if steepest > 0 else 0.0
+
+
+def shown_share(step: NeuronSum) -> float:
+    """How much of the sum the terms written out carry, against the rest and the bias (0 to 1)."""
+    shown = abs(float(step.products[step.terms].sum()))
+    return shown / (shown + abs(step.rest) + abs(step.bias) + 1e-12)
+
+
+def telling_neuron(network, x: np.ndarray, layer: int = 1, shown: int = SHOWN_TERMS) -> int:
+    """The neuron of ``layer`` whose story for input ``x`` is worth telling: of those whose sum lies in the
+    activation's bend (slope at least ``BEND`` of the steepest: the squashing shows, a = 1.00 would hide
+    it), the one whose written-out terms carry most of the sum, a larger sum breaking near-ties; with
+    none in the bend, the least saturated."""
+    steps = [explain_neuron(network, x, layer, neuron, shown) for neuron in range(network.layer_sizes[layer])]
+    slopes = np.array([slope_share(step, step.z) for step in steps])
+    bent = np.flatnonzero(slopes >= BEND)
+    if not len(bent):
+        return int(np.argmax(slopes))
+    scores = [shown_share(steps[i]) * abs(steps[i].z) / (abs(steps[i].z) + 0.5) for i in bent]
+    return int(bent[int(np.argmax(scores))])

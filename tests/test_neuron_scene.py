@@ -6,7 +6,7 @@ import pytest
 
 from nnscratch import RunSpec, record_run
 from scenes import NeuronScene
-from scenes.chapters.neuron import BEND, telling_neuron
+from nnscratch.neuron import BEND, telling_neuron
 from scenes.narration.words import said_numbers
 from tests.layout import final_state
 from tests.test_what_it_learned import cell_centres

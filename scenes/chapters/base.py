@@ -92,6 +92,7 @@ def default_image_history() -> TrainingHistory:
     return record_run(RunSpec.for_dataset("digits", samples=2000, epochs=10))
 
 
+@functools.lru_cache(maxsize=1)
 def default_conv_history() -> TrainingHistory:
     """The run ``manim scenes/chapters/convolution.py ConvolutionScene`` tells: a small CNN on a tenth of the digits."""
     return record_run(RunSpec.for_dataset("digits", layers="28x28,conv8:3,pool2,conv16:3,pool2,10", samples=1000,

@@ -16,7 +16,6 @@ nnscratch's own forward pass of the network at that snapshot (the history keeps 
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,7 +87,6 @@ REPLAY_PER_SNAPSHOT = 0.5  # seconds of replay between two recorded snapshots, b
 REPLAY_SECONDS = (3.0, 8.0)  # and the least and most the replay lasts, before pacing: every frame a new blend
 
 
-@functools.lru_cache(maxsize=1)
 @dataclass(frozen=True)
 class KernelAt:
     """One kernel of a conv layer at one place of its input: its weights ``(channels, k, k)``, its bias,

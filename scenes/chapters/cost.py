@@ -20,6 +20,7 @@ from manim import (
     ManimColor, Square, SurroundingRectangle, UpdateFromAlphaFunc, VGroup, Write, linear,
 )
 
+from nnscratch.losses import right_probability
 from scenes.chapters.base import HistoryScene, output_names
 from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.layout import GAP, Region, fit, safe_area
@@ -64,15 +65,6 @@ def outputs_and_costs(network, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray
         outputs.append(layer.activation(z))
         costs += [layer.loss(z[i:i + 1], targets[start + i:start + i + 1]) for i in range(len(z))]
     return np.concatenate(outputs), np.array(costs)
-
-
-def right_probability(output: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """The probability each output row gives its right class: the softmax output of the labelled class,
-    or a sigmoid output ``a`` where the label is 1 and ``1 − a`` where it is 0."""
-    output, target = np.atleast_2d(output), np.atleast_2d(target)
-    if output.shape[1] == 1:
-        return np.where(target[:, 0] == 1, output[:, 0], 1.0 - output[:, 0])
-    return output[np.arange(len(output)), target.argmax(axis=1)]
 
 
 def probability_text(p: float, cost: float) -> str:

@@ -8,17 +8,20 @@ colour from the size that only the largest twentieth of the trained weights
 reach (``SCALE_PERCENTILE``), so the bulk of the weights can be seen rather than a
 few outliers setting a scale under which everything is black.
 
-The story opens on the trained pictures, says honestly that they are not clean
-strokes, replays how they grew out of the initial noise (each frame a recorded
-snapshot), and ends on one neuron's mean activation for each digit, as bars
-with the numbers said.
+The story opens on the trained pictures, lifts the most selective neuron's out
+large, and puts beside it the digit the story follows and their product, pixel by
+pixel (weight × ink: blue where the ink raises the sum, red where it lowers it);
+it says honestly that the pictures are not clean strokes, replays how they grew out
+of the initial noise (each frame a recorded snapshot), and ends on that neuron's
+mean activation for each digit, as bars with the numbers said, beside the average
+digit it fires for most and that digit's product.
 """
 from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Create, FadeIn, GrowFromEdge, Indicate, LaggedStart, Rectangle, SurroundingRectangle,
-    TransformFromCopy, UpdateFromAlphaFunc, VGroup, Write, linear,
+    DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowFromEdge, Indicate, LaggedStart, Rectangle,
+    SurroundingRectangle, TransformFromCopy, UpdateFromAlphaFunc, VGroup, Write, linear,
 )
 
 from nnscratch import judge
@@ -35,7 +38,7 @@ from scenes.mobjects.readout import Readout
 from scenes.mobjects.style import HIGHLIGHT, LABEL, MUTED, POSITIVE, weight_image_colors
 
 MAX_SHOWN = 32  # neurons drawn at most; a wider layer shows its first ones
-GRID_SHARE = 0.55  # of the width below the title, for the grid of pictures
+GRID_SHARE = 0.48  # of the width below the title, for the grid of pictures (a 4 × 4 grid is as large as at 0.55)
 CELL_GAP = 0.14
 NUMBER_FONT = 16  # the pictures' numbers: a name to find, not a number said
 FONT = 22  # what the narration says and points at
@@ -43,6 +46,7 @@ SCALE_PERCENTILE = 95  # full colour from the |w| only this share of the trained
 GROW_FRAMES_PER_SECOND = 12  # recorded snapshots a second as the pictures grow, where there are that many
 GROW_SECONDS = 3.0
 BAR_GAP = 0.12
+SIGN_GAP = 0.15  # around the × and = between the neuron's picture, the digit and their product
 CLOSE_SHARE = 0.1  # a class within this share of the range below the top one is "nearly as much"
 
 
@@ -150,23 +154,62 @@ class FeaturesScene(HistoryScene):
         fit(self.legend, column.above(column.top - self.legend.height), UP + LEFT)
 
     def build_response(self, region: Region) -> None:
-        """The chosen neuron's picture large beside the average of the digits it fires for most, and
-        under them its mean activation for each class as bars, the highest and lowest numbered."""
+        """The chosen neuron's picture large, beside the digit the story follows and the product of the
+        two (each pixel's weight times its ink: what the sum adds up); later the average of the digits
+        it fires for most, and its product, take the followed digit's place. Under them, its mean
+        activation for each class as bars, the highest and lowest numbered."""
         r, names = self.response, self.history.class_names
         index = r["neuron"]
-        side = max(0.6, min((region.width - 0.3) / 2, region.height * 0.4))
-        self.zoom = Raster(self.colors(self.after[index]), side, side, smooth=False)
+        weights = self.after[index]
+        self.times, self.equals = (Label(sign, font_size=FONT + 8, color=MUTED) for sign in ("×", "="))
+        signs = self.times.width + self.equals.width + 4 * SIGN_GAP
+        side = max(0.6, min((region.width - signs) / 3, region.height * 0.45))
+        self.zoom = Raster(self.colors(weights), side, side, smooth=False)
         zoom_frame = Rectangle(width=side, height=side, stroke_color=MUTED, stroke_width=1.5)
+        self.example = PixelImage(self.probe_values, self.shape, side)
+        self.ink = self.product_picture(self.probe_values, side)
         self.average = PixelImage(r["average"], self.shape, side)
-        pair = VGroup(VGroup(self.zoom, zoom_frame), self.average).arrange(RIGHT, buff=0.3)
+        self.average_ink = self.product_picture(r["average"], side)
+        row = VGroup(VGroup(self.zoom, zoom_frame), self.times, self.example, self.equals, self.ink).arrange(
+            RIGHT, buff=SIGN_GAP)
+        trio = VGroup(row[0], row[2], row[4])
+        self.average.move_to(self.example)
+        self.average_ink.move_to(self.ink)
         self.zoom_caption = Label(self.neuron_name(index), font_size=FONT, color=LABEL)
+        self.example_caption = Label(self.probe_name(), font_size=FONT, color=LABEL)
+        self.ink_caption = Label("weight × ink", font_size=FONT, color=LABEL)
         self.average_caption = Label(f"average {names[r['most']]}", font_size=FONT, color=LABEL)
-        self.zoom_caption.next_to(pair[0], DOWN, buff=0.1)
-        self.average_caption.next_to(self.average, DOWN, buff=0.1)
-        self.zoom_group = VGroup(pair[0], self.zoom_caption)
-        top = VGroup(pair, self.zoom_caption, self.average_caption)
+        for caption, picture in ((self.zoom_caption, trio[0]), (self.example_caption, self.example),
+                                 (self.ink_caption, self.ink), (self.average_caption, self.average)):
+            caption.next_to(picture, DOWN, buff=0.1)
+        self.zoom_group = VGroup(trio[0], self.zoom_caption)
+        for caption in (self.example_caption, self.average_caption):  # a long name kept under its picture
+            if caption.width > side + 2 * SIGN_GAP:
+                caption.scale((side + 2 * SIGN_GAP) / caption.width)
+        top = VGroup(row, self.average, self.average_ink, self.zoom_caption, self.example_caption, self.ink_caption,
+                     self.average_caption)
         fit(top, region.above(region.top - top.height), UP + LEFT)
         self.bars = self.bar_chart(region.below(top.get_bottom()[1] - 0.3))
+
+    @property
+    def probe_values(self) -> np.ndarray:
+        return self.history.probe_input.astype(float).reshape(-1)
+
+    def probe_name(self) -> str:
+        """The digit the story follows, as the pictures' caption names it."""
+        h = self.history
+        if h.class_names and h.probe_target is not None:
+            target = np.asarray(h.probe_target).reshape(-1)
+            index = int(target.argmax()) if len(target) > 1 else int(target[0])
+            return f"the {h.class_names[index]} we follow"
+        return "the image we follow"
+
+    def product_picture(self, ink: np.ndarray, side: float) -> VGroup:
+        """Each pixel's weight times its ink, in the weights' colours and scale: blue where the ink raises
+        the chosen neuron's sum, red where it lowers it, black where there is no ink."""
+        weights = self.after[self.response["neuron"]]
+        return VGroup(Raster(self.colors(weights * np.clip(ink, 0.0, 1.0)), side, side, smooth=False),
+                      Rectangle(width=side, height=side, stroke_color=MUTED, stroke_width=1.5))
 
     def bar_chart(self, region: Region) -> VGroup:
         """Bars of the chosen neuron's mean activation per class, in ``region``: a heading, the bars on
@@ -282,14 +325,23 @@ class FeaturesScene(HistoryScene):
         return f"{classes}, {_listed([number(m) for m in means])} on average"
 
     def show_pictures(self) -> None:
+        """The grid of pictures, then the chosen neuron's lifted out large beside it: one weight a pixel."""
         self.play(Write(self.title), FadeIn(self.subtitle), run_time=1.0)
         self.play(Create(self.frames, lag_ratio=0.05), FadeIn(self.numbers),
-                  FadeIn(self.pictures, lag_ratio=0.08), run_time=self.paced(1.5))
+                  FadeIn(self.pictures, lag_ratio=0.08), run_time=self.paced(1.2, 0.5))
+        index = self.response["neuron"]
+        self.box = SurroundingRectangle(self.pictures[index], color=HIGHLIGHT, buff=0.04)
+        self.play(Create(self.box),
+                  TransformFromCopy(VGroup(self.pictures[index].copy(), self.frames[index].copy()), self.zoom_group[0]),
+                  FadeIn(self.zoom_caption), run_time=self.paced(1.0))
 
     def show_layout(self) -> None:
-        """The subtitle's size of the image pointed at, and the colours' meaning put up beside."""
-        self.play(Indicate(self.subtitle, color=HIGHLIGHT, scale_factor=1.0), run_time=1.0)
-        self.play(FadeIn(self.legend, shift=UP * 0.2), run_time=self.paced(1.0, 0.5))
+        """The subtitle's size of the image pointed at with the followed digit beside the neuron's
+        picture, the colours' meaning put up, and the product of the two: where ink meets blue, red."""
+        self.play(Indicate(self.subtitle, color=HIGHLIGHT, scale_factor=1.0), FadeIn(self.times),
+                  FadeIn(self.example), FadeIn(self.example_caption), run_time=1.0)
+        self.play(FadeIn(self.legend, shift=UP * 0.2), FadeIn(self.equals), FadeIn(self.ink, shift=LEFT * 0.2),
+                  FadeIn(self.ink_caption), run_time=self.paced(1.0, 0.5))
         # Blue, then red, pointed at in the scale as the sentence names them.
         half = self.strip.width / 2
         for side in (RIGHT, LEFT):
@@ -303,12 +355,9 @@ class FeaturesScene(HistoryScene):
                   run_time=self.paced(1.2))
 
     def show_honesty(self) -> None:
-        """The most selective neuron's picture lifted out of the grid and shown large: a close look."""
-        index = self.response["neuron"]
-        self.box = SurroundingRectangle(self.pictures[index], color=HIGHLIGHT, buff=0.04)
-        self.play(Create(self.box), run_time=0.6)
-        self.play(TransformFromCopy(VGroup(self.pictures[index].copy(), self.frames[index].copy()), self.zoom_group[0]),
-                  FadeIn(self.zoom_caption), run_time=self.paced(1.5, 0.6))
+        """A close look at the most selective neuron's picture, large beside the grid, then each of the others."""
+        self.play(Indicate(self.zoom_group[0][1], color=HIGHLIGHT, scale_factor=1.0), Indicate(self.box),
+                  run_time=self.paced(1.0, 0.5))
         # "Not at all": the close look is held up against the whole grid, picture by picture.
         self.play(LaggedStart(*(Indicate(frame, color=HIGHLIGHT, scale_factor=1.0) for frame in self.frames),
                               lag_ratio=0.2), run_time=self.paced(1.0))
@@ -325,6 +374,7 @@ class FeaturesScene(HistoryScene):
             for picture, w in zip(self.pictures, weights[snapshot, :self.shown]):
                 picture.set_rgb(self.colors(w.astype(float)))
             self.zoom.set_rgb(self.colors(weights[snapshot, index].astype(float)))
+            self.ink[0].set_rgb(self.colors(weights[snapshot, index].astype(float) * np.clip(self.probe_values, 0, 1)))
             self.epoch_readout.set_text(f"{int(h.snapshot_epochs[snapshot]):,}")
 
         def step(_, alpha: float) -> None:
@@ -342,7 +392,9 @@ class FeaturesScene(HistoryScene):
         heading, rects, names, values = self.bars
         # The bars up by the time the classes are named, early in the sentence; those it fires for most
         # pointed at as they are said, with their values; the least at the sentence's end.
-        self.play(FadeIn(self.average), FadeIn(self.average_caption), FadeIn(heading), FadeIn(names),
+        gone = [FadeOut(part) for part in (self.example, self.example_caption, self.ink)]
+        self.play(*gone, FadeIn(self.average), FadeIn(self.average_ink), FadeIn(self.average_caption),
+                  FadeIn(heading), FadeIn(names),
                   *(GrowFromEdge(bar, DOWN if self.response["means"][i] >= 0 else UP) for i, bar in enumerate(rects)),
                   run_time=0.9)
         most = [self.response["most_slot"], *self.response["close_slots"]]

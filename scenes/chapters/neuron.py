@@ -17,7 +17,7 @@ from manim import (
     UpdateFromAlphaFunc, VGroup, Write,
 )
 
-from nnscratch.neuron import NeuronSum, explain_neuron
+from nnscratch.neuron import SHOWN_TERMS, NeuronSum, explain_neuron, telling_neuron
 from scenes.chapters.base import HistoryScene, input_kind
 from scenes.mobjects.glyphs import Formula, Label, typst_number
 from scenes.mobjects.layout import GAP, Region, boxes_overlap, fit, fit_network, safe_area
@@ -31,46 +31,15 @@ from scenes.mobjects.style import (
 from scenes.narration.beats import Beat, Brief
 from scenes.narration.words import number
 
-SHOWN_TERMS = 4  # inputs written out; a wider layer shows its largest terms and sums the rest
 FORMULA_FONT = 30
 PLATE_FONT = 24
 TICK_FONT = 21  # the curve's bounds are said ("between 0 and 1"): readable, 20 or more
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-BEND = 1 / 3  # a sum is in the activation's bend where the slope is at least this share of its steepest
 
 
 def curve_span(values) -> float:
     """Half the width of the activation plot: wide enough for the curve's bends and every z shown."""
     return float(max(4.0, np.ceil(float(np.max(np.abs(values))) * 1.15)))
-
-
-def slope_share(step: NeuronSum, z: float) -> float:
-    """The activation's slope at ``z`` (the others' sums held), as a share of its steepest."""
-    grid = np.linspace(-12, 12, 481)
-    steepest = float(np.max(np.abs(np.gradient(step.response(grid), grid))))
-    h = 1e-3
-    slope = abs(float(step.response(np.array([z + h]))[0] - step.response(np.array([z - h]))[0])) / (2 * h)
-    return slope / steepest if steepest > 0 else 0.0
-
-
-def shown_share(step: NeuronSum) -> float:
-    """How much of the sum the terms written out carry, against the rest and the bias (0 to 1)."""
-    shown = abs(float(step.products[step.terms].sum()))
-    return shown / (shown + abs(step.rest) + abs(step.bias) + 1e-12)
-
-
-def telling_neuron(network, x: np.ndarray, layer: int = 1, shown: int = SHOWN_TERMS) -> int:
-    """The neuron of ``layer`` whose story for input ``x`` is worth telling: of those whose sum lies in the
-    activation's bend (slope at least ``BEND`` of the steepest: the squashing shows, a = 1.00 would hide
-    it), the one whose written-out terms carry most of the sum, a larger sum breaking near-ties; with
-    none in the bend, the least saturated."""
-    steps = [explain_neuron(network, x, layer, neuron, shown) for neuron in range(network.layer_sizes[layer])]
-    slopes = np.array([slope_share(step, step.z) for step in steps])
-    bent = np.flatnonzero(slopes >= BEND)
-    if not len(bent):
-        return int(np.argmax(slopes))
-    scores = [shown_share(steps[i]) * abs(steps[i].z) / (abs(steps[i].z) + 0.5) for i in bent]
-    return int(bent[int(np.argmax(scores))])
 
 
 class NeuronDiagram(VGroup):

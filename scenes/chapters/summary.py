@@ -1,82 +1,159 @@
-"""SummaryScene: the story's recap in the run's own final numbers, drawn, and whether it learned.
+"""SummaryScene: the story's recap, one small picture per idea drawn from this run, then its final numbers.
 
-On the left, the trained network lit by the example the story followed; on the
-right what it learned from and how (one line each, no unexplained terms), the
-cost curve drawn as its fall is said, the test and training accuracies grown as
-bars, and the verdict of ``nnscratch.verdict.judge`` as a badge: learned, did not
-learn, unstable or overfit. It closes on the signal flowing through the network,
-the one still stretch the story may keep. A convolutional network's first layer stands left of its dense
-layers, its kernels over the maps they make of that example, and its weights and biases are counted by kind.
+The ideas in the order the story told them, each a panel of a grid that fills the frame and each
+appearing as it is said: a neuron's weighted sum (the neuron the story followed, for the example it
+followed, with its real inputs, weights and z), the activation squashing that sum, the example's cost
+over its outputs, the cost along the way the gradient points down with one step of the learning rate,
+the network the gradient flows back through (backpropagation), and the cost falling over the epochs
+(training). Under them the test and training accuracies as bars, and the verdict of
+``nnscratch.verdict.judge`` as a badge: learned, did not learn, unstable or overfit. It closes on the
+signal of the example flowing through the trained network.
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Create, FadeIn, GrowFromEdge, Indicate, Rectangle, RoundedRectangle, VGroup, VMobject,
-    Write,
+    DOWN, LEFT, RIGHT, UP, Create, FadeIn, GrowFromEdge, Indicate, LaggedStart, ManimColor, MoveAlongPath, Rectangle,
+    RoundedRectangle, VGroup, VMobject, Write,
 )
 
+from nnscratch.backprop import steepest_early_snapshot
+from nnscratch.landscape import gradient_slice
+from nnscratch.losses import right_probability
+from nnscratch.neuron import NeuronSum, explain_neuron, telling_neuron
 from nnscratch.verdict import judge
-from scenes.chapters.base import HistoryScene
-from scenes.mobjects.conv_panel import ConvPanel
-from scenes.mobjects.plane_panel import class_of
-from scenes.narration.words import accuracy_number, listed, loss_change, loss_number
-from scenes.mobjects.glyphs import Label
+from scenes.chapters.base import HistoryScene, input_kind
+from scenes.narration.words import accuracy_number, listed, loss_change, loss_number, number
+from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.layout import GAP, Region, fit, fit_network, safe_area, short_sizes
+from scenes.mobjects.recap import CostPicture, DownhillPicture, RecapPanel, SquashPicture, SumPicture
 from scenes.narration.beats import Beat, Brief
-from scenes.mobjects.style import LABEL, MUTED, NEGATIVE, RIGHT as RIGHT_COLOR
+from scenes.mobjects.style import (
+    ACTIVATION_LOOKS, HIDDEN_RIM, HIGHLIGHT, INPUT_LEVELS, LABEL, MUTED, NEGATIVE, OUTPUT_RIM, RIGHT as RIGHT_COLOR,
+    neuron_colors,
+)
 
 FACT_FONT = 24
 NUMBER_FONT = 24  # the numbers said, on the curve and the bars
-COLUMN_SHARE = 0.52  # of the frame's width, for the recap beside the network
-CONV_SHARE = 0.33  # of the network's room, for a CNN's first layer (its kernels over its maps of the probe)
 LOSS_COLOR = "#FFD95E"  # as the training chapter draws the cost
 TEST_COLOR = "#C8A2E8"
 ACCURACY_COLOR = "#83C167"
+SUM_TERMS = 3  # a neuron's inputs drawn in its panel: its largest
+SLICE_REACH = 3.0  # learning rates along the way downhill: the step taken and what lies past it
+BRIEF_PACE = 0.7  # a brief telling's shortest animations, against the full telling's
+RESULTS_HEIGHT = 1.15  # the strip under the grid: accuracy bars and the verdict
 OPTIMIZER_WORDS = {"sgd": "gradient descent", "momentum": "gradient descent with momentum",
                    "rmsprop": "gradient descent (rmsprop)", "adam": "gradient descent (adam)"}
+IDEAS = ("weighted sum", "squash", "cost", "gradient: downhill", "backpropagation", "training")
 
 
 class SummaryScene(HistoryScene):
-    """What was trained, how, and what it reached, drawn and said from the run's history."""
+    """The story's ideas recapped as pictures of this run, then what it reached, drawn and said."""
+
+    def __init__(self, history=None, **kwargs) -> None:
+        super().__init__(history, **kwargs)
+        h = self.history
+        self.verdict = judge(h)
+        self.network = h.network_at(-1)
+        self.probe = int(h.probe_index)
+        x = h.X_train[self.probe].astype(float)
+        self.step: NeuronSum = explain_neuron(self.network, x, 1, telling_neuron(self.network, x), SUM_TERMS)
+        targets = self.network.as_targets(h.y_train[self.probe:self.probe + 1], 1)
+        self.example_outputs = self.network.forward(x[None, :])[0]
+        self.example_cost = float(self.network.costs(h.X_train[self.probe:self.probe + 1],
+                                                     h.y_train[self.probe:self.probe + 1])[0])
+        self.right_class = None if h.output_activation == "identity" else int(
+            targets[0, 0] if len(targets[0]) == 1 else np.argmax(targets[0]))
+        self.slice_snapshot = steepest_early_snapshot(h)
+        ts, losses = gradient_slice(h, self.slice_snapshot, steps=31, reach=SLICE_REACH)
+        self.slice_steps = ts / h.learning_rate  # in learning rates: a step is 1
+        self.slice_losses = losses.astype(float)
 
     def prepare(self) -> None:
-        area, h = safe_area(), self.history
-        self.verdict = judge(h)
+        area = safe_area()
         self.title = Label("Summing up", font_size=38, color=LABEL)
         fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
-        top = self.title.get_bottom()[1] - 2 * GAP
-        column = area.below(top).right_of(area.right - COLUMN_SHARE * area.width)
-        region = area.below(top).left_of(column.left - 2 * GAP)
-        self.conv_panel = None
-        if h.is_convolutional:  # its first layer as it ended, left of the dense layers
-            conv = region.left_of(region.left + CONV_SHARE * region.width)
-            region = region.right_of(conv.right + 2 * GAP)
-            self.conv_panel = ConvPanel(h, [h.n_snapshots - 1], conv, self.probe_name())
-        self.network_mob = fit_network(self.make_network, region)
+        texts = self.fact_texts()
+        self.facts = VGroup(*(Label(f"{text}: {detail}", font_size=FACT_FONT - 2, color=MUTED)
+                              for text, detail in texts[:2])).arrange(DOWN, aligned_edge=RIGHT, buff=0.1)
+        fit(self.facts, area.right_of(self.title.get_right()[0] + 0.5).above(area.top - self.facts.height),
+            UP + RIGHT)
+        top = min(self.title.get_bottom()[1], self.facts.get_bottom()[1]) - GAP
+        results = Region(area.left, area.right, area.bottom, area.bottom + RESULTS_HEIGHT)
+        grid = Region(area.left, area.right, results.top + GAP, top)
+        self.panels = VGroup(*(RecapPanel(name, cell) for name, cell in zip(IDEAS, cells(grid, 3, 2))))
+        self.make_pictures()
+        self.make_results(results)
+
+    def make_pictures(self) -> None:
+        h, step = self.history, self.step
+        rim = OUTPUT_RIM if step.is_output else HIDDEN_RIM
+        terms = step.terms
+        self.sum_picture = SumPicture(step.inputs[terms], step.weights[terms], step.z,
+                                      INPUT_LEVELS[input_kind(h)], rim, self.panels[0].inside)
+        self.activation_name = name = h.output_activation if step.is_output else h.activation
+        symbol = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "leaky_relu": "leaky", "softmax": "softmax"}.get(
+            name, "f")
+        self.squash_picture = SquashPicture(step.response, step.z, step.a, symbol, self.panels[1].inside)
+        self.cost_picture = CostPicture(self.output_bars(), self.right_class, self.output_names(), self.example_cost,
+                                        self.panels[2].inside, said=self.cost_words())
+        self.downhill_picture = DownhillPicture(self.slice_steps, self.slice_losses, h.learning_rate,
+                                                self.panels[3].inside)
+        inside = self.panels[4].inside
+        self.backprop_formula = Formula("(partial C)/(partial w) = a delta", font_size=30, color=LABEL)
+        self.backprop_formula.move_to([inside.left, inside.bottom, 0], DOWN + LEFT)
+        self.network_mob = fit_network(functools.partial(self.make_network, output_labels=None),
+                                       inside.above(self.backprop_formula.get_top()[1] + 0.12))
         self.network_mob.set_weights(self.weights_at(-1), scale=self.weight_scale)
-        self.network_mob.set_activations([a[0] for a in h.network_at(-1).trace(h.probe_input.astype(float)).a])
-        self.facts = VGroup(*(Label(f"{text}: {detail}" if detail else text, font_size=FACT_FONT - 2, color=MUTED)
-                              for text, detail in self.fact_texts()[:3])).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
-        fit(self.facts, column.above(column.top - self.facts.height), UP + LEFT)
-        for line in self.facts:  # each shrunk on its own, if it must be: a long one leaves the others their size
-            fit(line, Region(column.left, column.right, line.get_bottom()[1], line.get_top()[1]), LEFT)
-        below = column.below(self.facts.get_bottom()[1] - 0.35)
+        self.network_mob.set_activations([a[0] for a in self.network.trace(h.probe_input.astype(float)).a])
+        inside = self.panels[5].inside
+        self.cost = self.cost_curve(inside)
+
+    def make_results(self, region: Region) -> None:
+        """The final numbers under the grid: accuracy bars on the left, the verdict on the right."""
+        h = self.history
         self.badge = self.verdict_badge()
-        fit(self.badge, below.above(below.bottom + self.badge.height), DOWN + LEFT)
-        middle = below.above(self.badge.get_top()[1] + 0.3)
+        fit(self.badge, region.right_of(region.right - 0.42 * region.width), RIGHT)
+        left = region.left_of(self.badge.get_left()[0] - 0.6)
         has_accuracy = not math.isnan(float(h.train_accuracy[-1]))
-        fits = h.regression and h.user_data is not None  # a number predicted: its R² under the cost
-        cost_region = middle.above(middle.top - (0.55 if has_accuracy else 0.75 if fits else 1.0) * middle.height)
-        self.cost = self.cost_curve(cost_region)
-        self.accuracy = self.accuracy_bars(middle.below(cost_region.bottom - 0.25)) if has_accuracy else None
+        self.accuracy = self.accuracy_bars(left) if has_accuracy else None
         self.fit = None
-        if fits:
+        if h.regression and h.user_data is not None:  # a number predicted: its R² under the cost
             test = f", test {h.r_squared_words(test=True)}" if h.has_test else ""
             self.fit = Label(f"R² {h.r_squared_words()}{test}", font_size=FACT_FONT, color=LABEL)
-            fit(self.fit, middle.below(cost_region.bottom - 0.2), UP + LEFT)
+            fit(self.fit, left, LEFT)
+
+    # -- the numbers of the pictures -------------------------------------------------------
+
+    def output_bars(self) -> np.ndarray:
+        """The example's outputs as bars: each class's probability (a single sigmoid output is two: the
+        first class's 1 − a, the second's a)."""
+        outputs = self.example_outputs.astype(float)
+        if self.right_class is not None and len(outputs) == 1:
+            return np.array([1.0 - outputs[0], outputs[0]])
+        return outputs
+
+    def output_names(self) -> list[str]:
+        names = self.history.class_names
+        count = len(self.output_bars())
+        if names and len(names) >= count:
+            return [str(name) for name in names][:count]
+        return [str(index) for index in range(count)]
+
+    def p_right(self) -> float:
+        """The probability the trained network gives the followed example's right class."""
+        targets = self.network.as_targets(self.history.y_train[self.probe:self.probe + 1], 1)
+        return float(right_probability(self.example_outputs[None, :], targets)[0])
+
+    def cost_words(self) -> str:
+        if self.right_class is None:
+            truth = float(self.history.y_train[self.probe].reshape(-1)[0])
+            predicted = number(float(self.example_outputs[0]))
+            return f"{predicted} for {number(truth)}: cost {loss_number(self.example_cost)}"
+        return f"its cost: {loss_number(self.example_cost)}"
 
     # -- the recap's parts -----------------------------------------------------------------
 
@@ -86,17 +163,11 @@ class SummaryScene(HistoryScene):
         h, meta = self.history, self.history.metadata
         sizes = h.layer_sizes
         n_parameters = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
-        network = (short_sizes(sizes), f"{n_parameters:,} weights and biases")
-        if h.is_convolutional:
-            kernels, in_kernels = self.kernel_counts()
-            # Two lines: one would be shrunk past reading, and the others with it.
-            network = (f"{kernels} kernels, then {short_sizes(sizes)}\n{n_parameters + in_kernels:,} weights and "
-                       f"biases, {in_kernels:,} in kernels", "")
         batch = meta.get("batch_size")
         first, last = float(h.train_loss[0]), float(h.train_loss[-1])
         facts = [
             (self.data_name(), f"{len(h.X_train):,} training, {len(h.X_test):,} test"),
-            network,
+            (short_sizes(sizes), f"{n_parameters:,} weights and biases"),
             (f"{h.epochs:,} epochs", f"learning rate {meta['learning_rate']:g}"
              + (f", steps of {batch}" if batch else "")),
             (f"cost {loss_number(first)} → {loss_number(last)}", loss_change(first, last)),
@@ -105,27 +176,6 @@ class SummaryScene(HistoryScene):
         if accuracy:
             facts.append(accuracy)
         return facts
-
-    def kernel_counts(self) -> tuple[int, int]:
-        """A CNN's kernels, over all its conv layers, and their weights and biases."""
-        convs = self.history.architecture.kernel_shapes()
-        return sum(f for f, _, _, _ in convs), sum(f * c * k * k + f for f, c, k, _ in convs)
-
-    def network_words(self) -> str:
-        """The network as the recap says it: its layers and its count of weights and biases, a CNN's by kind."""
-        h = self.history
-        if not h.is_convolutional:
-            return f"{short_sizes(h.layer_sizes)}, {self.fact_texts()[1][1]}"
-        kernels, in_kernels = self.kernel_counts()
-        dense = "dense layers" if len(h.layer_sizes) > 2 else "dense layer"
-        total = h.network_at(-1).n_parameters
-        return (f"{kernels} kernels, then the {dense} {short_sizes(h.layer_sizes)}; {total:,} weights and biases, "
-                f"{in_kernels:,} of them in the kernels")
-
-    def probe_name(self) -> str:
-        """What the followed example is: its class name, or "example"."""
-        names = self.history.class_names
-        return names[int(class_of(self.history.probe_target.reshape(1, -1))[0])] if names else "example"
 
     def data_name(self) -> str:
         """The data in two or three words, without numbers of its own (the lines' numbers are the counts)."""
@@ -153,7 +203,7 @@ class SummaryScene(HistoryScene):
         h = self.history
         # The heading on a row of its own, as the accuracy's: a curve that hardly fell ends as high as
         # it starts, where a heading beside it would sit on its last value.
-        heading = Label("cost", font_size=FACT_FONT, color=LABEL)
+        heading = Label(f"cost over {h.epochs:,} epochs", font_size=FACT_FONT, color=LABEL)
         heading.move_to([region.left, region.top, 0], UP + LEFT)
         start = Label(loss_number(h.train_loss[0]), font_size=NUMBER_FONT, color=LOSS_COLOR)
         end = Label(loss_number(h.train_loss[-1]), font_size=NUMBER_FONT, color=LOSS_COLOR)
@@ -241,8 +291,10 @@ class SummaryScene(HistoryScene):
                              f"{accuracy_number(h.train_accuracy[-1])} of its training examples.")
         elif accuracy:
             said_accuracy = f"It gets {accuracy_number(h.train_accuracy[-1])} of its training examples right."
-        brief_accuracy = (f", and it gets {accuracy_number(h.test_accuracy[-1])} of test examples right"
-                          if accuracy and h.has_test else "")
+        # Told briefly, right after the training chapter said the cost's fall: the test accuracy, or
+        # the cost where there is none to say.
+        brief_accuracy = (f": {accuracy_number(h.test_accuracy[-1])} right on test" if accuracy and h.has_test
+                          else f", its cost {loss_number(last)}")
         fit_words = ""
         if h.regression and h.user_data is not None:
             # A number predicted is judged by its error, not right or wrong: R² says how much of the target's
@@ -255,76 +307,170 @@ class SummaryScene(HistoryScene):
                               ", and undefined on the test examples, whose true values are all equal")
             brief_accuracy = f"; {fit_words}"
         verdict_said, _ = self.verdict_words()
+        short = verdict_said.split(":")[0].split(", and the test")[0].rstrip(".")
+        fell = self.verdict.learned and last < first
         beats = [
-            # A brief telling puts the recap's first lines up as the cost's fall is said.
-            Beat("To sum up, with the run's own numbers.", self.show_title, in_brief=Brief.WITH_NEXT),
+            # A brief telling folds the grid's first ideas under one sentence, the rest under the next.
+            Beat("To sum up, with this run's own numbers.", self.show_title, in_brief=Brief.WITH_NEXT),
             Beat(f"The data: {self.data_name()}; {len(h.X_train):,} examples to learn from and "
                  f"{len(h.X_test):,} kept apart to test.", lambda: self.show_fact(0), in_brief=Brief.WITH_NEXT),
-            Beat(f"The network: {self.network_words()}.",
+            Beat(f"The network: {short_sizes(h.layer_sizes)}, {self.fact_texts()[1][1]}.",
                  lambda: self.show_fact(1), in_brief=Brief.WITH_NEXT),
-            Beat(f"It trained for {h.epochs:,} epochs, and its cost fell from {loss_number(first)} to "
-                 f"{loss_number(last)}." if self.verdict.learned and last < first else
-                 f"It trained for {h.epochs:,} epochs; its cost went from {loss_number(first)} to {loss_number(last)}.",
-                 self.show_cost, brief=f"To sum up: its cost went from {loss_number(first)} to {loss_number(last)}"
-                                       f"{brief_accuracy}."),
+            Beat(f"Each neuron weighs its inputs and adds them up: for our example, this one's sum is "
+                 f"{number(self.step.z)}.", self.show_sum,
+                 brief="A neuron sums its weighted inputs and squashes the sum.",
+                 brief_show=lambda: (self.show_sum(0.4), self.show_squash(1.0))),
+            Beat(f"The activation squashes it, to {number(self.step.a)}.", self.show_squash,
+                 in_brief=Brief.LEFT_OUT),
+            Beat(f"The cost says how wrong the answer is: here {loss_number(self.example_cost)}.", self.show_cost,
+                 brief="The cost scores the answer; backprop finds the way downhill.",
+                 brief_show=lambda: (self.show_cost(0.3), self.show_downhill(0.35), self.show_backprop(1.0))),
+            Beat(f"The gradient points downhill; a step is the learning rate, {h.learning_rate:g}, times it.",
+                 self.show_downhill, in_brief=Brief.LEFT_OUT),
+            Beat("Backpropagation computes the gradient, from the output back.", self.show_backprop,
+                 in_brief=Brief.LEFT_OUT),
+            Beat(f"Training takes the steps: over {h.epochs:,} epochs its cost fell from {loss_number(first)} to "
+                 f"{loss_number(last)}." if fell else
+                 f"Training took the steps: over {h.epochs:,} epochs its cost went from {loss_number(first)} to "
+                 f"{loss_number(last)}.", self.show_training,
+                 brief=f"After {h.epochs:,} epochs of training{brief_accuracy}. {short}.",
+                 brief_show=lambda: (self.show_training(0.3), self.show_results())),
         ]
         if said_accuracy:
-            beats.append(Beat(said_accuracy, self.show_accuracy, in_brief=Brief.WITH_PREVIOUS))
+            beats.append(Beat(said_accuracy, self.show_accuracy, in_brief=Brief.LEFT_OUT))
         elif fit_words:
-            beats.append(Beat(f"Its error shrank: {fit_words}.", self.show_fit, in_brief=Brief.WITH_PREVIOUS))
-        short = verdict_said.split(":")[0].split(", and the test")[0].rstrip(".")
-        beats.append(Beat(verdict_said, self.show_verdict,
-                          brief=f"{short}. Every number and colour here came from this run.",
-                          brief_show=lambda: (self.show_verdict(), self.show_closing())))
+            beats.append(Beat(f"Its error shrank: {fit_words}.", self.show_fit, in_brief=Brief.LEFT_OUT))
+        beats.append(Beat(verdict_said, self.show_verdict, in_brief=Brief.LEFT_OUT))
         beats.append(Beat("Every number and colour in this video came from this run, as it trained.",
                           self.show_closing, in_brief=Brief.LEFT_OUT))
         return beats
 
     # -- beats --------------------------------------------------------------------------
 
+    def part_time(self, share: float, least: float) -> float:
+        """An animation's run time: ``share`` of what is left of the beat's words, never under ``least``
+        (a brief beat shows several ideas under one sentence, each its share, each quicker)."""
+        return self.paced(least * (BRIEF_PACE if self.brief else 1.0), share)
+
     def show_title(self) -> None:
         self.network_mob.use_fast_drawing()
-        conv = [FadeIn(self.conv_panel)] if self.conv_panel is not None else []
-        self.play(Write(self.title), *conv, FadeIn(self.network_mob), self.network_mob.fade_in_fast(),
+        frames = [panel.frame for panel in self.panels]
+        self.play(Write(self.title), LaggedStart(*(Create(frame) for frame in frames), lag_ratio=0.15),
                   run_time=1.0 if self.brief else self.paced(1.2))
 
     def show_fact(self, index: int) -> None:
-        self.play(FadeIn(self.facts[index], shift=LEFT * 0.2), run_time=0.6 if self.brief else self.paced(0.7))
-
-    def show_cost(self) -> None:
-        """The cost's fall drawn as its two ends are said: first value, the curve, the last value."""
+        """A line of what was trained; the network's line brings the network, in the panel where the
+        gradient will flow back through it."""
+        if index == 1:
+            self.play(FadeIn(self.network_mob), self.network_mob.fade_in_fast(), run_time=0.4)
         if self.brief:
-            self.show_fact(2)
-        else:
-            self.play(FadeIn(self.facts[2], shift=LEFT * 0.2), run_time=0.6)
+            self.play(FadeIn(self.facts[index], shift=LEFT * 0.2), run_time=0.3)
+            return
+        # Written as it is said, then pointed at: a slow fade of one line reads as a still frame.
+        self.play(Write(self.facts[index]), run_time=self.paced(1.0, 0.65))
+        self.play(Indicate(self.facts[index], color=HIGHLIGHT, scale_factor=1.0), run_time=self.paced(0.8))
+
+    def show_sum(self, share: float = 1.0) -> None:
+        """The inputs flow along their weights into the neuron, and its sum is written."""
+        panel, picture = self.panels[0], self.sum_picture
+        self.play(FadeIn(panel.heading), FadeIn(picture.inputs), FadeIn(picture.neuron), run_time=0.4)
+        self.play(LaggedStart(*(Create(edge) for edge in picture.edges), lag_ratio=0.3),
+                  Write(picture.formula), run_time=self.part_time(share * 0.5, 0.8))
+        self.play(Write(picture.value), Indicate(picture.neuron, scale_factor=1.15),
+                  run_time=self.part_time(share, 0.6))
+
+    def show_squash(self, share: float = 1.0) -> None:
+        """The curve is drawn, and the sum climbs from its axis to the curve: the activation."""
+        panel, picture = self.panels[1], self.squash_picture
+        self.play(FadeIn(panel.heading), Create(picture.axes), Create(picture.curve),
+                  run_time=self.part_time(share * 0.4, 0.6))
+        picture.dot.move_to(picture.base)
+        self.play(FadeIn(picture.dot), run_time=0.2)
+        # The neuron of the sum takes the colour of its activation, as the network draws it.
+        level = ACTIVATION_LOOKS[self.activation_name].levels(np.array([self.step.a]))
+        lit = ManimColor.from_rgb(neuron_colors(level)[0])
+        self.play(picture.dot.animate.move_to(picture.point), Create(picture.drop), Write(picture.value),
+                  self.sum_picture.neuron.animate.set_fill(lit), run_time=self.part_time(share, 0.8))
+
+    def show_cost(self, share: float = 1.0) -> None:
+        """The example's outputs grow as bars, the right one in green, and its cost is written."""
+        panel, picture = self.panels[2], self.cost_picture
+        self.play(FadeIn(panel.heading), FadeIn(picture.names), *(Create(picture.axis),) if len(picture.bars) else (),
+                  run_time=0.4)
+        if len(picture.bars):
+            self.play(LaggedStart(*(GrowFromEdge(bar, DOWN) for bar in picture.bars), lag_ratio=0.1),
+                      run_time=self.part_time(share * 0.5, 0.7))
+        self.play(Write(picture.value), run_time=self.part_time(share, 0.6))
+
+    def show_downhill(self, share: float = 1.0) -> None:
+        """The cost along the way downhill is drawn, and the ball takes one step of the learning rate."""
+        panel, picture = self.panels[3], self.downhill_picture
+        if picture.curve is None:
+            self.play(FadeIn(panel.heading), Write(picture.value), run_time=self.part_time(share, 0.8))
+            return
+        self.play(FadeIn(panel.heading), Create(picture.axes), Create(picture.curve), FadeIn(picture.ball),
+                  run_time=self.part_time(share * 0.4, 0.6))
+        path = VMobject().set_points_smoothly(picture.path) if len(picture.path) > 2 else VMobject(
+            ).set_points_as_corners(picture.path if len(picture.path) > 1 else [picture.path[0]] * 2)
+        self.play(MoveAlongPath(picture.ball, path), Write(picture.value), run_time=self.part_time(share, 0.8))
+
+    def show_backprop(self, share: float = 1.0) -> None:
+        """The gradient's pulse runs back through the network, output to input, under its formula."""
+        panel = self.panels[4]
+        layers = len(self.network_mob.layer_sizes) - 1
+        self.play(FadeIn(panel.heading), Write(self.backprop_formula),
+                  run_time=self.part_time(share * 0.3, 0.6))
+        seconds = max(0.3, self.part_time(share, 0.3 * layers) / layers)
+        for layer in reversed(range(layers)):
+            self.play(self.network_mob.forward_flash(layer, run_time=seconds, reverse=True))
+
+    def show_training(self, share: float = 1.0) -> None:
+        """The cost's fall drawn as its two ends are said: first value, the curve, the last value."""
         heading, axis, line, start, end = self.cost
-        self.play(FadeIn(heading), Create(axis), FadeIn(start), run_time=0.6)
-        self.play(Create(line), run_time=1.0 if self.brief else self.paced(1.2, 0.7))
-        self.play(FadeIn(end, shift=RIGHT * 0.1), run_time=0.5)
+        self.play(FadeIn(self.panels[5].heading), FadeIn(heading), Create(axis), FadeIn(start), run_time=0.4)
+        self.play(Create(line), run_time=self.part_time(share * 0.8, 0.8))
+        self.play(FadeIn(end, shift=RIGHT * 0.1), run_time=0.4)
+
+    def show_results(self) -> None:
+        """The final numbers: the training panel's last cost pointed at, then the accuracy and the verdict
+        under the grid."""
+        end = self.cost[-1]
+        self.play(Indicate(end), run_time=0.6)
+        if self.accuracy is not None:
+            self.show_accuracy(0.3)
+        elif self.fit is not None:
+            self.show_fit()
+        self.show_verdict()
 
     def show_fit(self) -> None:
         self.play(FadeIn(self.fit, shift=RIGHT * 0.1), run_time=self.paced(0.6))
 
-    def show_accuracy(self) -> None:
+    def show_accuracy(self, share: float = 1.0) -> None:
         heading, names, tracks, bars, values = self.accuracy
-        self.play(FadeIn(heading), FadeIn(names), Create(tracks), run_time=0.5)
-        self.play(*(GrowFromEdge(bar, LEFT) for bar in bars), run_time=self.paced(1.0, 0.6))
-        self.play(FadeIn(values, shift=RIGHT * 0.1), run_time=self.paced(0.5))
+        self.play(FadeIn(heading), FadeIn(names), Create(tracks), run_time=0.4)
+        self.play(*(GrowFromEdge(bar, LEFT) for bar in bars), FadeIn(values, shift=RIGHT * 0.1),
+                  run_time=self.part_time(share, 0.8))
 
     def show_verdict(self) -> None:
-        self.play(FadeIn(self.badge, scale=1.2), run_time=0.8)
-        self.play(Indicate(self.badge), run_time=1.0 if self.brief else self.paced(1.0))
+        self.play(FadeIn(self.badge, scale=1.2), run_time=0.6)
+        self.play(Indicate(self.badge), run_time=self.paced(0.8))
 
     def show_closing(self) -> None:
         """The signal of the example followed flowing through the trained network, layer by layer: every
         colour it passes is the run's."""
-        layers = len(self.network_mob.layer_sizes) - 1 + (self.conv_panel is not None)
+        layers = len(self.network_mob.layer_sizes) - 1
         seconds = max(0.6, self.paced(0.8 * layers) / layers)
-        if self.conv_panel is not None:  # its maps first: what the dense layers take
-            self.play(Indicate(self.conv_panel.maps, color=LABEL, scale_factor=1.05), run_time=seconds)
-            layers -= 1
         for layer in range(layers):
             self.play(self.network_mob.forward_flash(layer, run_time=seconds))
+
+
+def cells(region: Region, columns: int, rows: int, gap: float = GAP) -> list[Region]:
+    """``region`` cut into ``columns`` × ``rows`` cells with ``gap`` between them, row by row from the top."""
+    width = (region.width - (columns - 1) * gap) / columns
+    height = (region.height - (rows - 1) * gap) / rows
+    return [Region(region.left + c * (width + gap), region.left + c * (width + gap) + width,
+                   region.top - r * (height + gap) - height, region.top - r * (height + gap))
+            for r in range(rows) for c in range(columns)]
 
 
 def as_cost(words: str | None) -> str:

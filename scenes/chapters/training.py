@@ -183,7 +183,8 @@ class TrainingScene(HistoryScene):
                  brief_show=None if h.dropout else lambda: self.replay_part(1, stretch=False),
                  brief=self.dropout_words().strip() or None),
             Beat(self.outcome_caption(), lambda: self.replay_part(2), brief=self.outcome_caption(brief=True)),
-            Beat(self.gap_caption(), self.show_ending, brief=self.gap_caption(brief=True)),
+            Beat(self.gap_caption(), self.show_ending, brief=self.gap_caption(brief=True),
+                 brief_show=lambda: self.show_ending(stalled=self.says_stalled())),
             *self.digits_ending_beats(),
         ]
         if not self.verdict.learned:
@@ -232,7 +233,7 @@ class TrainingScene(HistoryScene):
         if brief:
             follow = " and the boundary" if self.answers_kind == "plane" else ""
             lit = f", lit by {self.probe_words()}" if self.probe_words() else ""
-            return f"Each frame blends the recorded weights{follow} of that moment{lit}."
+            return f"Each frame blends the recorded weights{follow}{lit}."
         return (f"Each frame shows the weights at that moment: {records}, and blended in between. Edges recolour and "
                 "thicken as they change.")
 
@@ -296,8 +297,8 @@ class TrainingScene(HistoryScene):
             grid = self.digits
             beats.append(Beat(f"Beside the network, {len(grid.labels_true)} {grid.source} {self.pictures} with its "
                               "answer under each: framed green when right, red when wrong.", self.show_digits,
-                              brief=f"Beside it, {len(grid.labels_true)} {grid.source} {self.pictures}: green when "
-                                    "read right, red when wrong."))
+                              brief=f"Beside it, {len(grid.labels_true)} {grid.source} {self.pictures}: green if "
+                                    "right, red if wrong."))
         return beats
 
     def undecided_words(self) -> str:
@@ -377,7 +378,9 @@ class TrainingScene(HistoryScene):
             gap_text, meaning = ("the same", "it learned, it did not memorise") if self.verdict.learned else \
                 ("the same", meaning)
         if brief:
-            return f"On test {kind} it never saw: {test}; {gap_text}: {meaning}."
+            # The full telling says the stall in a sentence of its own; a brief one in a clause.
+            stalled = f", its cost stalled at {loss_number(h.test_loss[-1])}" if self.says_stalled() else ""
+            return f"On test {kind} it never saw: {test}{stalled}; {gap_text}: {meaning}."
         return (f"The test: on {kind} it never trained on it gets {test}, against {train} on its own; "
                 f"{gap_text}: {meaning}.")
 
@@ -487,18 +490,20 @@ class TrainingScene(HistoryScene):
         panel = [part for plot in self.plots for part in (plot.axes, plot.labels)]
         # The network is drawn from arrays from the start: fading in 500 mobjects costs more than the replay.
         self.network_mob.use_fast_drawing()
+        # Told briefly, under "Training: N epochs." alone, it is quick: the seconds go to the test's clause.
         conv = [FadeIn(self.conv_panel)] if self.conv_panel is not None else []
         self.play(Write(self.title), FadeIn(self.readouts), *conv, FadeIn(self.network_mob),
-                  self.network_mob.fade_in_fast(), run_time=1.2)
+                  self.network_mob.fade_in_fast(), run_time=0.9 if self.brief else 1.2)
         self.play(LaggedStart(*(Create(m) if isinstance(m, Axes) else FadeIn(m) for m in panel), lag_ratio=0.2),
-                  run_time=self.paced(1.3, 0.5))
+                  run_time=1.0 if self.brief else self.paced(1.3, 0.5))
         self.add(*self.curves)
-        self.play(Write(self.definition), run_time=self.paced(1.0))
+        self.play(Write(self.definition), run_time=0.8 if self.brief else self.paced(1.0))
 
     def show_epoch(self) -> None:
         """An epoch's numbers pointed at as they are said, and the epoch counter with them."""
         self.play(Indicate(self.definition, color=HIGHLIGHT, scale_factor=1.0),
-                  Indicate(self.readouts, color=LABEL, scale_factor=1.0), run_time=self.paced(1.5))
+                  Indicate(self.readouts, color=LABEL, scale_factor=1.0),
+                  run_time=0.8 if self.brief else self.paced(1.5))
 
     def show_measures(self) -> None:
         # Each key, with its readout, flashes as its curve is named; they sit at the frame's right edge,
@@ -653,9 +658,15 @@ class TrainingScene(HistoryScene):
             mobject.resume_updating()
         self.apply_state(1.0)
 
-    def show_ending(self) -> None:
+    def says_stalled(self) -> bool:
+        """Whether the test cost stopped falling while the training cost fell on (short of overfitting,
+        which has its own sentence), and the cost plot is there to show it."""
+        return bool(self.verdict.stalled and self.verdict.learned and self.has_gap() and len(self.plots) >= 2)
+
+    def show_ending(self, stalled: bool = False) -> None:
         """The test set's check: the test accuracy's readout ringed, and the gap between the two
-        accuracy curves' ends marked and measured."""
+        accuracy curves' ends marked and measured; with ``stalled``, the test cost's readout ringed
+        between the two, as the clause that says it stalled is said."""
         if not self.has_gap() or len(self.plots) < 2:
             keys = [key for plot in self.plots for key in plot.keys[1:]]
             self.play(*(Indicate(key, scale_factor=1.0) for key in keys), run_time=self.paced(1.0))
@@ -681,7 +692,9 @@ class TrainingScene(HistoryScene):
         self.gap_marker = VGroup(marker, label)
         test_key = plot.keys[1]
         self.play(Indicate(test_key, color=HIGHLIGHT, scale_factor=1.0), Indicate(plot.keys[0], scale_factor=1.0),
-                  run_time=self.paced(1.0, 0.3))
+                  run_time=self.paced(1.0, 0.3 if not stalled else 0.2))
+        if stalled:
+            self.play(Indicate(self.plots[0].keys[1], color=HIGHLIGHT, scale_factor=1.0), run_time=self.paced(1.0, 0.3))
         self.play(GrowFromCenter(marker), FadeIn(label, shift=LEFT * 0.2), run_time=self.paced(1.0, 0.5))
         # The gap measured, pointed at again while the sentence says what it means.
         self.play(Indicate(label, color=HIGHLIGHT), run_time=self.paced(1.0))

@@ -299,9 +299,38 @@ def test_the_run_crosses_once_as_checked_bytes(run, tmp_path):
     damaged = RunBytes("0" * 24, sent.data[: len(sent.data) // 2])
     with pytest.raises(ValueError, match="not a readable nnscratch run file|truncated"):
         history_of(damaged)
-    stored = RunBytes.of(run, tmp_path, compressed=False)  # for a local cluster: no network to cross
-    assert len(stored.data) > len(sent.data) and stored.digest != sent.digest
-    np.testing.assert_array_equal(history_of(stored).train_loss, run.train_loss)
+
+
+def test_a_local_cluster_reads_the_run_where_it_is_written_stored(run, tmp_path, monkeypatch):
+    import warnings
+
+    from nnscratch import TrainingHistory
+    from scenes.output.cluster import connected
+
+    saved, save = [], TrainingHistory.save
+    monkeypatch.setattr(TrainingHistory, "save", lambda self, path, compressed=True: saved.append(
+        (Path(path), compressed)) or save(self, path, compressed))
+    here = explainer_on(None, run, tmp_path / "here.mp4", ("data", "summary"))
+    with connected(workers=1) as client, warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        there = explainer_on(client, run, tmp_path / "there.mp4", ("data", "summary"))
+    assert [compressed for _, compressed in saved] == [False] and not saved[0][0].exists()  # removed after
+    assert not [warning for warning in said if "graph" in str(warning.message)]  # nothing large to the scheduler
+    assert same_frames(there.path, here.path)
+
+
+def test_a_close_that_times_out_is_not_tried_again_at_exit(capfd):
+    from scenes.output.cluster import connected
+
+    with connected(workers=1) as client:
+        def timing_out(*_, **__):
+            raise TimeoutError("timed out after 10 s.")  # as a close on a machine under load can
+
+        client.close = timing_out
+    del client.close  # the real one again, which the collector calls at the command's exit
+    assert client.status == "closed"
+    client.__del__()  # nothing more is tried, so nothing times out
+    assert "Traceback" not in capfd.readouterr().err
 
 
 def test_only_a_cluster_of_our_own_is_local(cluster):

@@ -129,14 +129,18 @@ def render_chapters(tasks: list[ChapterTask], history: TrainingHistory, workdir:
     the longest chapters first, each as a worker is free; or here, one after the other."""
     if client is None:
         return [render_chapter(task, history=history, progress=tracker.progress_of(task.number)) for task in tasks]
-    # A task that holds the run, not scattered data: scattered data has no lineage, and a worker that
+    # A cluster of this machine's own reads the run where it is written, stored rather than deflated: no
+    # chapter starts until it is (the digits' run: 0.3 s against 1.7 s), and nothing crosses the scheduler.
+    local = shared is None and is_local(client)
+    if local:
+        shared = workdir
+    # Else a task that holds the run, not scattered data: scattered data has no lineage, and a worker that
     # dies holding its only copy would take every chapter down with it; a task is made again.
     if shared is not None:
         run = str((Path(shared) / f"nnscratch-run-{uuid.uuid4().hex[:12]}.npz").absolute())
-        history.save(run)
+        history.save(run, compressed=not local)
     else:
-        run = client.submit(RunBytes.held, RunBytes.of(history, workdir, compressed=not is_local(client)),
-                            pure=False, key=f"run-{uuid.uuid4().hex[:8]}")
+        run = client.submit(RunBytes.held, RunBytes.of(history, workdir), pure=False, key=f"run-{uuid.uuid4().hex[:8]}")
     order = sorted(tasks, key=lambda task: -BY_NAME[task.chapter].weight)
     pieces: dict[int, Piece] = {}
 

@@ -501,3 +501,46 @@ def test_the_gradient_palette_follows_the_gradients_sign_on_the_edges(run, tmp_p
         wanted, other = (magenta, green) if flat[index] > 0 else (green, magenta)
         checked += np.linalg.norm(seen - wanted) < np.linalg.norm(seen - other)
     assert checked >= 6
+
+
+@pytest.mark.parametrize("brief", [False, True], ids=["full", "brief"])
+@pytest.mark.parametrize("name", ["moons", pytest.param("digits", marks=pytest.mark.slow)])
+def test_the_worked_lines_of_numbers_are_each_on_a_line_of_their_own_and_legible_at_480p(name, brief):
+    # The review found "neuron 3 of layer 2: 0.826·(−0.919) = −0.759" and the sum's terms shrunk to 7-8 px
+    # at 480p: the neuron named, its product, each line of the sum and its total are each a line at 14 px.
+    # (A regularized run's two penalty lines are still shrunk to the column: not checked here.)
+    from tests.timeline import LEGIBLE_PIXELS, run as story_run, small_pixels, told_as
+
+    scene = told_as("backprop", story_run(name), brief, measure=True)
+    example = [line.typst_code for line in scene.weight_example]
+    worked = [line for line in scene.sum_lines()] + example
+    seen = {text for _, heights in scene.pixels for text in heights}
+    assert all(any(line in text for text in seen) for line in scene.sum_lines())
+    assert len(example) == 2 and "of layer" in example[0] and " dot " in example[1] and "of layer" not in example[1]
+    assert example[0] in seen and example[1] in seen
+    assert small_pixels(scene, lambda text: any(part in text for part in worked)) == []
+    # and every formula of the chapter (its cost, its rules, the chain, the average, the step) as large
+    assert small_pixels(scene, lambda text: text.startswith("$")) == []
+    assert LEGIBLE_PIXELS == 14.0
+
+
+@pytest.mark.parametrize("name", ["moons", "spiral"])
+def test_the_examples_cost_is_drawn_where_it_sits_on_the_curve_below_its_formula(name):
+    # The review found the stage under "C = −ln a = 0.656" black for 4 s: the cost is now seen on −ln p.
+    import math
+
+    from scenes import BackpropScene
+    from tests.timeline import run as story_run, told
+
+    history = story_run(name)
+    scene = told(BackpropScene.until("The network "), history)  # "answers ...; C = ..." or "gives the right ..."
+    assert "C = " in scene.told[-1].caption
+    curve = scene.curve_panel
+    ex = scene.example
+    p = float(ex.a[-1][int(np.argmax(ex.target))] if len(ex.target) > 1 else
+              (ex.a[-1][0] if ex.target[0] == 1 else 1 - ex.a[-1][0]))
+    x, y = curve.axes.p2c(curve.point.get_center())
+    assert x == pytest.approx(p, abs=1e-6) and y == pytest.approx(-math.log(p), abs=1e-6)
+    assert y == pytest.approx(ex.loss, rel=1e-6)  # the cost the formula writes
+    assert curve.get_top()[1] <= scene.cost_formula.get_bottom()[1]
+    assert curve.point in scene.get_mobject_family_members() and curve.curve in scene.get_mobject_family_members()

@@ -355,3 +355,19 @@ def test_the_height_scale_is_linear_over_the_runs_costs_and_bends_smoothly_above
     assert 1.0 < heights.level(40.0) < heights.level(50.0) < 1 + SHELF
     costs = np.array([0.1, 0.7, 2.1, 3.0, 49.0, 1e6])
     assert np.all(np.diff(heights.level(costs)) > 0)  # higher cost, higher ground, everywhere
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_the_ball_rolls_down_to_a_cost_only_if_it_is_the_lowest_and_the_share_written_is_said(name):
+    # The review heard "the ball rolls down to 0.0684" while the readout rose 0.0679 -> 0.0684 on the last
+    # tick, and saw "98.2% of their movement lies in this plane" written but never said in the brief telling.
+    scene = prepared(name)
+    losses = np.asarray(scene.path_losses)
+    for brief in (True, False):
+        said = scene.roll_caption(brief)
+        if scene.moved() and scene.verdict.learned:
+            assert ("rolls down to" in said) == bool(losses[-1] <= losses.min())
+            assert said_numbers(said)[-1] == said_numbers(loss_number(losses[-1]))[0]
+    if scene.moved():
+        captions = [beat.caption for beat in telling(name, True).told]
+        assert any(f"{scene.share_text()} of the" in caption for caption in captions)

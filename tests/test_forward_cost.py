@@ -41,6 +41,23 @@ def test_a_said_number_is_a_number_on_screen_in_every_beat_of_the_default_run():
         assert max((seconds for _, seconds in holds(told_scene, 0.0)), default=0.0) <= LONGEST_HOLD
 
 
+@pytest.mark.parametrize("brief", [False, True], ids=["full", "brief"])
+@pytest.mark.parametrize("name", ["moons", pytest.param("digits", marks=pytest.mark.slow)])
+def test_every_text_of_the_forward_pass_is_legible_at_480p(name, brief):
+    # The review measured the written matrices at 7-9 px at 480p: W, a, b, z and the words under them, the
+    # input's values and the outputs' names are drawn with digits at least 14 px tall (the network's own
+    # size labels, "784", are not read by the narration).
+    from tests.timeline import LEGIBLE_PIXELS, small_pixels, told_as
+
+    scene = told_as("forward", story_run(name), brief, measure=True)
+    sizes = {part.original_text for part in scene.network_mob.size_braces.get_family() if hasattr(part, "original_text")}
+    assert small_pixels(scene, lambda text: text not in sizes) == []
+    entries = {cell.text for product in scene.products.values() for cell in product.weights.readouts}
+    seen = {text for _, heights in scene.pixels for text in heights}
+    assert entries and entries <= seen  # the matrices' entries were measured, not skipped
+    assert LEGIBLE_PIXELS >= 14.0
+
+
 # -- the numbers on screen, recomputed ------------------------------------------------------------
 
 ACTIVATIONS = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0),
@@ -281,3 +298,82 @@ def test_a_dozen_wide_layer_writes_its_product_in_line_and_inside_the_frame(shap
             assert all(isinstance(cell, Readout) == (numeric and j is not None)
                        for cell, j in zip(product.weights.cells[place], product.cols))
         assert min(cell.font_size_now for cell in product.weights.readouts) >= 20
+
+
+# -- issue 23's third review: what is said is what is shown -----------------------------------------
+
+def test_a_small_cost_is_written_in_plain_decimals_as_it_is_read():
+    assert [loss_number(value) for value in (1.5938e-5, 4.904e-4, 1.01e-4, 0.0684, 2.509)] == [
+        "0.0000159", "0.000490", "0.000101", "0.0684", "2.51"]
+    assert loss_number(9.996e-5) == "0.000100"  # rounded to three digits first, then written
+    assert loss_number(3.2e-7) == "3.20e−7"  # below a millionth, zeros would crowd the digits out
+    for value in (1.5938e-5, 4.904e-4, 7.77e-6):
+        assert float(said_numbers(loss_number(value))[0]) == pytest.approx(value, rel=5e-3)
+
+
+@pytest.mark.parametrize("name, log", [("moons", True), ("digits", False), ("spiral", False)])
+def test_the_cost_axis_puts_each_named_example_where_its_cost_is(name, log):
+    # Moons' examples cost 0.0000159 and 0.00375: on a linear 0-2 axis both lay in the corner at p = 1.
+    import math
+
+    history = story_run(name)
+    scene = told(scenes()["cost"].until("Drawn against"), history, brief=False)
+    costs = costs_by_hand(history)
+    assert (scene.log_low is not None) == log
+    for sample in (scene.probe, scene.worst):
+        p = float(np.exp(-costs[sample]))
+        point = scene.point(p)
+        _, height = scene.axes.p2c(point)
+        expected = math.log10(costs[sample]) - scene.log_low if log else costs[sample]
+        assert height == pytest.approx(expected, rel=1e-3, abs=1e-3)
+    lowest, highest = scene.axes.y_range[:2]
+    heights = [scene.axes.p2c(scene.point(float(np.exp(-costs[s]))))[1] for s in (scene.probe, scene.worst)]
+    # Each named example is off the axis's floor by a tenth of its height or more, and the two apart.
+    assert min(heights) >= lowest and max(heights) <= highest
+    assert abs(heights[0] - heights[1]) > 0.1 * (highest - lowest)
+    assert np.allclose(scene.marker.get_center(), scene.point(float(np.exp(-costs[scene.probe]))), atol=1e-6)
+
+
+def test_a_sum_counts_up_to_its_value_and_holds_it_for_the_rest_of_its_row():
+    matrix = NumberMatrix([[""]], font_size=24, chars=5)
+    counting = matrix.count(0, 0, 0.0, 11.0468, number, settle=0.65)
+    counting.interpolate_mobject(0.7)  # past two thirds of the row: the sum itself, not 10.99 passing by
+    assert matrix.cells[0][0].text == "11.05"
+    counting.interpolate_mobject(0.3)
+    assert float(matrix.cells[0][0].text) < 11.0
+
+
+def test_a_two_input_example_is_ringed_where_it_lies_among_the_data_then_kept_in_the_corner():
+    history = story_run("moons")
+    scene = told(scenes()["forward"].until("Training sample"), history, brief=False)
+    plane = scene.plane
+    assert plane is not None and plane in scene.mobjects and plane.width > 3.0  # large while it is read
+    X = history.X_train.astype(float)
+    unit = (X[history.probe_index] - X.min(axis=0)) / (X.max(axis=0) - X.min(axis=0))
+    square = plane.square
+    expected = square.get_corner([-1, -1, 0])[:2] + (0.04 + 0.92 * unit) * square.width
+    assert np.allclose(plane.ring.get_center()[:2], expected, atol=1e-6)
+    done = told(scenes()["forward"], history, brief=False)
+    assert done.plane.width == pytest.approx(1.1, rel=1e-3)  # read: in the corner as the layers are told
+    assert not boxes_overlap(done.plane, done.products[done.last])
+    assert told(scenes()["forward"], story_run("digits"), brief=True).plane is None  # a picture is its own place
+
+
+@pytest.mark.parametrize("name", ["spiral", "digits"])
+def test_the_examples_outputs_rise_as_bars_beside_what_we_want_until_the_curve_takes_their_place(name):
+    # The review found the cost chapter's right half black while the example's outputs were told.
+    history = story_run(name)
+    scene = told(scenes()["cost"].until("How wrong"), history, brief=False)
+    bars = scene.bars
+    outputs = forward_by_hand(history, history.X_train[history.probe_index].astype(float))[1][-1]
+    heights = np.array([bar.height for bar in bars.bars])
+    large = outputs > 0.02
+    np.testing.assert_allclose(heights[large] / heights.max(), outputs[large] / outputs.max(), rtol=1e-4)
+    wanted = int(np.argmax(scene.targets[history.probe_index]))
+    tall = [outline.height for outline in bars.outlines]
+    assert int(np.argmax(tall)) == wanted and sorted(tall)[-2] < 0.1 * tall[wanted]
+    shown = scene.get_mobject_family_members()
+    assert all(bar in shown for bar in bars.bars) and bars.get_left()[0] >= scene.right.left - 1e-6
+    later = told(scenes()["cost"].until("Its cost"), history, brief=False)
+    assert not any(bar in later.get_mobject_family_members() for bar in later.bars.bars)
+    assert later.curve in later.get_mobject_family_members()  # the curve in their place

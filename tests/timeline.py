@@ -33,14 +33,16 @@ def run(name: str) -> TrainingHistory:
     return record_run(RUNS[name])
 
 
-def told_as(chapter: str, history: TrainingHistory, brief: bool) -> HistoryScene:
-    """The chapter's scene of ``history`` told to its end, as the explainer tells it (brief) or alone."""
+def told_as(chapter: str, history: TrainingHistory, brief: bool, measure: bool = False) -> HistoryScene:
+    """The chapter's scene of ``history`` told to its end, as the explainer tells it (brief) or alone;
+    with ``measure``, its texts' heights in pixels kept beat by beat (see ``measured``)."""
     from scenes.chapters.catalogue import BY_NAME
 
     record = BY_NAME[chapter]
     options = dict(record.told) if brief else {}
     options["brief"] = brief
-    return told(record.scene_class(history), history, **options)
+    scene_class = record.scene_class(history)
+    return told(measured(scene_class) if measure else scene_class, history, **options)
 
 
 HOLD = 2.0  # a stretch of stillness this long or longer is a hold (../shared/tools/motion.py's rule)
@@ -54,6 +56,65 @@ def told(scene_class: type[HistoryScene], history, **options) -> HistoryScene:
 
 READABLE = 20  # the font size of a number said: about 24 px tall at 1080p, 11 at 480p (Manim's scale)
 SMALLEST = 14  # and of any text at all: about 16 px at 1080p
+
+
+LEGIBLE_PIXELS = 14.0  # the height of a digit the narration refers to, in pixels of a 480p frame (issue 23)
+
+
+@cache
+def _zero_height(kind: type) -> float:
+    """The height of a "0" in a text of ``kind`` (Label or Formula) per unit of font size, in scene units."""
+    return kind("0", font_size=100).height / 100
+
+
+def digit_pixels(mobjects, frame_pixels: int = 480) -> dict[str, float]:
+    """Each text seen among ``mobjects`` (and their parts), with the height its digits are drawn at in
+    pixels of a frame ``frame_pixels`` tall: a label's, a formula's and a readout's "0" differ at one font
+    size, so font sizes alone cannot say what is legible."""
+    from manim import config
+
+    from scenes.chapters.base import on_screen
+    from scenes.mobjects.glyphs import Formula, Label
+    from scenes.mobjects.readout import Readout
+
+    per_unit = frame_pixels / config.frame_height
+    heights: dict[str, float] = {}
+    for mobject in mobjects:
+        for part in mobject.get_family():
+            if isinstance(part, Readout):
+                zero = part.made[1] / part.made[0] * part.font_size_now
+            elif isinstance(part, (Label, Formula)):
+                zero = _zero_height(Label if isinstance(part, Label) else Formula) * part.font_size
+            else:
+                continue
+            for text in on_screen([part]):
+                heights[text] = max(heights.get(text, 0.0), zero * per_unit)
+    return heights
+
+
+def measured(scene_class: type[HistoryScene]) -> type[HistoryScene]:
+    """``scene_class`` that keeps, for each beat, the pixel height of every text on screen after each of
+    its plays (``pixels``: a list of (caption, {text: pixels})), for ``small_pixels``."""
+
+    class Measured(scene_class):
+        def play(self, *animations, **kwargs) -> None:
+            super().play(*animations, **kwargs)
+            if self.current_beat is not None:
+                if not getattr(self, "pixels", None) or self.pixels[-1][0] is not self.current_beat:
+                    self.pixels = [*getattr(self, "pixels", []), (self.current_beat, {})]
+                seen = self.pixels[-1][1]
+                for text, height in digit_pixels(self.mobjects).items():
+                    seen[text] = max(height, seen.get(text, 0.0))
+
+    Measured.__name__ = Measured.__qualname__ = f"{scene_class.__name__}Measured"
+    return Measured
+
+
+def small_pixels(scene: HistoryScene, texts, floor: float = LEGIBLE_PIXELS) -> list[tuple[str, str, float]]:
+    """(caption, text, pixels) of every text chosen by ``texts`` (a predicate) drawn with digits under
+    ``floor`` pixels tall at 480p during a beat of ``scene`` (told as ``measured``)."""
+    return sorted({(beat.caption[:40], text, round(height, 1)) for beat, seen in getattr(scene, "pixels", [])
+                   for text, height in seen.items() if texts(text) and height < floor})
 
 
 def unshown_numbers(scene: HistoryScene, readable: float = READABLE) -> list[tuple[str, list[str]]]:

@@ -26,6 +26,7 @@ from nnscratch.backprop import (
 )
 from nnscratch.verdict import distinct
 from scenes.chapters.base import HistoryScene, after_gone, gone_first, output_names
+from scenes.mobjects.cost_curve import CostCurve
 from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.layout import GAP, Region, fit, fit_network, safe_area
 from scenes.mobjects.pixel_image import PixelImage
@@ -41,7 +42,8 @@ COLUMN_WIDTH = 6.3  # the right column: the cost, then one panel at a time (wish
 COLUMN_GAP = 0.45  # between the network's wishes and the column
 GUTTER = 0.45  # right of the output labels: each output's wish, small, once the lifted outputs are back
 OUTPUT_ROWS = 5  # the lifted outputs stand in columns of at most this many
-FORMULA_FONT = 30
+LEGIBLE_FONT = 33  # the formulas and the lines of numbers worked out: digits 14 px tall at 480p
+FORMULA_FONT = LEGIBLE_FONT
 VALUE_FONT = 22  # the values beside arrows and under nodes: said numbers, so at least 20
 RING = 1.45  # a ring around a neuron, in neuron radii
 FADED = 0.12  # the opacity left to the edges a sentence is not about
@@ -284,7 +286,7 @@ class BackpropScene(HistoryScene):
             lines = [f"C = -ln a_y = -ln {ex.a[-1][truth]:.3f} = {ex.loss:.3f}"]
         else:
             lines = [f"C = \"mean\" (a - y)^2 = {ex.loss:.3f}"]
-        return VGroup(*(self.formula(line, font_size=28) for line in lines)).arrange(DOWN, aligned_edge=LEFT,
+        return VGroup(*(self.formula(line, font_size=LEGIBLE_FONT) for line in lines)).arrange(DOWN, aligned_edge=LEFT,
                                                                                       buff=0.15)
 
     def make_output_wishes(self) -> VGroup:
@@ -641,14 +643,41 @@ class BackpropScene(HistoryScene):
             self.play(Write(self.cost_formula), value.animate.move_to(self.cost_formula).set_opacity(0),
                       run_time=self.paced(1.2, 0.4))
             self.remove(value)
-        self.play(Indicate(self.cost_formula[-1], color=HIGHLIGHT, scale_factor=1.05), run_time=self.paced(1.0))
+        curve = self.cost_curve()
+        if curve is None:
+            self.play(Indicate(self.cost_formula[-1], color=HIGHLIGHT, scale_factor=1.05), run_time=self.paced(1.0))
+            return
+        # Where this cost sits on the cost chapter's curve: the stage below the formula is not left black.
+        self.play(Create(curve.axes), FadeIn(curve.ticks, curve.names), Create(curve.curve), run_time=0.8)
+        self.play(FadeIn(curve.point, scale=3), Indicate(self.cost_formula[-1], color=HIGHLIGHT, scale_factor=1.05),
+                  run_time=self.paced(0.8))
+        self.curve_panel = curve
+
+    def cost_curve(self) -> CostCurve | None:
+        """The example's cost on the curve −ln p of the probability it gives the right class, in the stage
+        (None for a real-valued output, whose cost is a square)."""
+        ex, kind = self.example, self.history.output_activation
+        if kind == "softmax":
+            p = float(ex.a[-1][int(np.argmax(ex.target))])
+        elif kind == "sigmoid":
+            p = float(ex.a[-1][0] if ex.target[0] == 1 else 1.0 - ex.a[-1][0])
+        else:
+            return None
+        stage = self.stage
+        curve = CostCurve(p, min(stage.width, 4.6), min(0.6 * stage.height, 3.2))
+        return self.place(curve, stage.top)
 
     def show_wishes(self) -> None:
         net, lifted = self.network_mob, self.lifted
         truth = int(np.argmax(self.example.target)) if self.softmax else 0
-        # The output layer lifted out large, beside the network, each neuron with its name.
-        self.play(*(TransformFromCopy(neuron, circle) for neuron, circle in zip(net.neurons[-1], lifted.circles)),
-                  FadeIn(lifted.names), run_time=self.paced(0.6, 0.2))
+        # The output layer lifted out large, beside the network, each neuron with its name (in the cost's place).
+        curve = getattr(self, "curve_panel", None)
+        arriving = {"rate_func": after_gone} if curve is not None else {}
+        self.play(*(TransformFromCopy(neuron, circle, **arriving) for neuron, circle in zip(net.neurons[-1],
+                                                                                           lifted.circles)),
+                  FadeIn(lifted.names, **arriving), *([FadeOut(curve, rate_func=gone_first)] if curve else []),
+                  run_time=self.paced(0.6, 0.2))
+        self.curve_panel = None
         self.play(LaggedStart(*(GrowArrow(arrow) for arrow in lifted.arrows), lag_ratio=0.15),
                   FadeIn(lifted.values, shift=LEFT * 0.1, lag_ratio=0.15),  # one FadeIn: LaggedStart hides its mobjects
                   *self.point_at_output(truth), run_time=self.paced(1.2, 0.4))
@@ -725,8 +754,11 @@ class BackpropScene(HistoryScene):
         rule = self.place(self.formula("(partial C)/(partial w_(j k)) = a_k delta_j"), top)
         source = self.neuron_name(layer - 1, k)
         delta = factor(fixed(self.example.deltas[layer][self.focus]))
-        example = self.place(self.formula(f'"{source}:" {fixed(a)} dot {delta} = {fixed(gradient)}', font_size=28),
-                             rule.get_bottom()[1] - 0.2)
+        # The neuron named on a line, its product on the next: each at full size, neither shrunk to fit.
+        example = VGroup(self.formula(f'"{source}:"', font_size=LEGIBLE_FONT),
+                         self.formula(f"{fixed(a)} dot {delta} = {fixed(gradient)}", font_size=LEGIBLE_FONT))
+        example = self.place(example.arrange(DOWN, aligned_edge=LEFT, buff=0.15), rule.get_bottom()[1] - 0.2)
+        self.weight_example = example
         self.ways.add(rule, example)
         self.panel.add(rule, example)
         # This output's weights take the colours of their gradients; the others step back.
@@ -810,10 +842,10 @@ class BackpropScene(HistoryScene):
         total = fixed(self.example.wants[layer][row])
         if len(self.terms) == 1:
             w, delta = self.network.weights[layer][0, row], self.example.deltas[layer + 1][0]
-            return [f"= w_(1 k) delta_1 = {fixed(w)} dot {factor(fixed(delta))} approx {total}"]
-        codes = self.term_code(self.terms)
-        return [("= " if index == 0 else "") + code + (f" approx {total}" if index == len(codes) - 1 else "")
-                for index, code in enumerate(codes)]
+            return ["= w_(1 k) delta_1", f"= {fixed(w)} dot {factor(fixed(delta))} approx {total}"]
+        # The total on a line of its own: every line at full size in the column, none shrunk to fit.
+        return [("= " if index == 0 else "") + code for index, code in enumerate(self.term_code(self.terms))] + \
+            [f"approx {total}"]
 
     def show_sum(self) -> None:
         """At one hidden neuron, every output's wish through its weight, w_jk δ_j, drawn as an arrow
@@ -826,7 +858,7 @@ class BackpropScene(HistoryScene):
         self.place(header, stage.top)
         radius = 0.42
         formula = self.formula("(partial C)/(partial a_k) = sum_j w_(j k) delta_j")
-        lines = [self.formula(line, font_size=26) for line in self.sum_lines()]
+        lines = [self.formula(line, font_size=LEGIBLE_FONT) for line in self.sum_lines()]
         written = VGroup(formula, *lines).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
         # The room for the wishes and their sum, from the header down to the formulas.
         room = header.get_bottom()[1] - 0.3 - (stage.bottom + written.height + 0.6)
@@ -1019,9 +1051,9 @@ class BackpropScene(HistoryScene):
             layer, row, col = self.weight
             penalty = fixed(self.example.penalty_gradient(layer, row, col))
             product, total = self.product_and_total()
-            line = VGroup(self.formula(f'"penalty:" {self.penalty_code()} = {penalty}', font_size=26),
+            line = VGroup(self.formula(f'"penalty:" {self.penalty_code()} = {penalty}', font_size=LEGIBLE_FONT),
                           self.formula(f'"the step follows" {product} + {factor(penalty)} = {total}',
-                                       font_size=26)).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+                                       font_size=LEGIBLE_FONT)).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
             self.place(line, numbers.get_bottom()[1] - 0.25)
             extra = [line]
             self.play(Write(line), run_time=self.paced(1.0, 0.8))
@@ -1091,7 +1123,7 @@ class BackpropScene(HistoryScene):
         mean = "1/N sum_(n=1)^N (partial C_n)/(partial w)"
         code = (f"{mean} + {self.penalty_code()} = {g}" if self.penalized() else
                 f"(partial C)/(partial w) = {mean} = {g}")
-        return self.formula(code, font_size=28)
+        return self.formula(code, font_size=LEGIBLE_FONT)
 
     def show_average(self) -> None:
         h, net, stage = self.history, self.network_mob, self.stage
@@ -1201,7 +1233,7 @@ class BackpropScene(HistoryScene):
     def show_after(self) -> None:
         net = self.network_mob
         first, second = distinct(self.example.loss, self.after.loss)
-        change = self.formula(f"C: {first} -> {second}", font_size=28)
+        change = self.formula(f"C: {first} -> {second}", font_size=LEGIBLE_FONT)
         self.place(change, self.cost_formula.get_top()[1])
         subtitle = self.subtitles["after"]
         # The same example again, through the stepped weights.

@@ -16,18 +16,21 @@ import math
 import cairo
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Axes, Circle, Create, Dot, FadeIn, FadeOut, FadeTransform, Indicate, LaggedStart, VMobject,
-    ManimColor, Square, SurroundingRectangle, UpdateFromAlphaFunc, VGroup, Write, linear,
+    DOWN, LEFT, RIGHT, UP, Axes, Circle, Create, Dot, FadeIn, FadeOut, FadeTransform, GrowFromEdge, Indicate,
+    LaggedStart, VMobject,
+    ManimColor, ShowPassingFlash, SurroundingRectangle, UpdateFromAlphaFunc, VGroup, Write, linear,
 )
 
 from nnscratch.losses import right_probability
-from scenes.chapters.base import HistoryScene, output_names
+from scenes.chapters.base import HistoryScene, after_gone, gone_first, output_names
 from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.layout import GAP, Region, fit, safe_area
 from scenes.mobjects.number_matrix import MathsReadout
 from scenes.mobjects.pixel_image import PixelImage
+from scenes.mobjects.output_bars import OutputBars
+from scenes.mobjects.plane_example import PlaneExample
 from scenes.mobjects.plane_panel import class_of
-from scenes.mobjects.raster import CairoPainted, ScatterPoints
+from scenes.mobjects.raster import CairoPainted
 from scenes.mobjects.readout import Readout
 from scenes.mobjects.style import (
     CLASS_COLORS, HIGHLIGHT, LABEL, MUTED, NEGATIVE, OUTPUT_RIM, RIGHT as RIGHT_COLOR, WRONG, class_rgbs, neuron_colors,
@@ -48,6 +51,8 @@ TABLE_GROW = 2.5  # at most, the plane or the table under the example's outputs
 TABLE_ROWS, TABLE_FEATURES = 10, 4  # a table's rows and columns shown (more features: "…")
 TABLE_SMALLEST = 0.75  # a table shrunk more (its font 24 under 18) is left out
 CAPTION_ROOM = 0.7  # under a plane of points: the worst example's caption
+MAX_BARS = 12  # outputs drawn as bars at most
+LOG_SHARE = 0.1  # the examples named all costing less than this share of a linear axis: a log axis instead
 
 
 COST_CHUNK = 1000  # examples a forward pass takes at once: a CNN's maps of 8,000 digits are gigabytes
@@ -179,6 +184,17 @@ class CostScene(HistoryScene):
         self.example = self.placed(self.make_example(self.probe))
         self.rule, self.rule_note = self.make_rule()
         self.plot = self.make_plot()
+        self.bars = self.make_bars()
+
+    def make_bars(self) -> OutputBars | None:
+        """The example's outputs as bars, what we want as outlines, where the curve will be drawn (None for
+        a real-valued output, or more outputs than bars can name)."""
+        if not self.classes or len(self.targets[self.probe]) > MAX_BARS:
+            return None
+        region = self.right.below(self.rule.get_bottom()[1] - 1.1)
+        bars = OutputBars(self.outputs[self.probe], self.targets[self.probe], output_names(self.history),
+                          min(region.width, 1.2 * len(self.targets[self.probe]) + 1.0), 0.7 * region.height)
+        return fit(bars, region)
 
     def make_example(self, sample: int) -> VGroup:
         """The example's picture (or its name), its output neurons and what we want of them, side by side."""
@@ -231,17 +247,7 @@ class CostScene(HistoryScene):
 
     def plane_picture(self, sample: int, side: float) -> VGroup:
         """The training points in the plane, each in its class's colour, ``sample`` ringed among them."""
-        X = self.history.X_train.astype(float)
-        low, high = X.min(axis=0), X.max(axis=0)
-        unit = (X - low) / np.where(high > low, high - low, 1.0)
-        classes = class_of(self.history.y_train)
-        square = Square(side, stroke_color=MUTED, stroke_width=1.5)
-        corner = square.get_corner(DOWN + LEFT)[:2]
-        positions = corner + 0.04 * side + unit * 0.92 * side
-        points = ScatterPoints(positions, class_rgbs(max(2, int(classes.max()) + 1))[classes],
-                               np.ones(len(X), dtype=bool), 0.011 * side)
-        ring = Circle(radius=0.06 * side, color=HIGHLIGHT, stroke_width=3).move_to([*positions[sample], 0])
-        return VGroup(square, points, ring)
+        return PlaneExample(self.history, self.history.X_train[sample], side)
 
     def table_picture(self, sample: int) -> VGroup:
         """Training examples as rows of their values and label, ``sample``'s row ringed among its neighbours."""
@@ -335,16 +341,25 @@ class CostScene(HistoryScene):
         return -np.log(np.clip(x, 1e-300, None)) if self.classes else x * x
 
     def make_plot(self) -> VGroup:
-        """Axes of the cost against the probability of the right class, the curve −ln p on them."""
+        """Axes of the cost against the probability of the right class, the curve −ln p on them. When the
+        examples named cost too little to rise off a linear axis (a sure run's p near 1), the cost's axis
+        is in powers of ten, so each sits where its cost is."""
         shown = np.concatenate([self.costs[self.dots], self.costs_before[self.dots], [self.costs[self.worst]]])
         top = float(max(2.0, np.ceil(shown.max() * 1.08)))
+        named = max(float(self.costs[self.probe]), float(self.costs[self.worst]))
+        self.log_low = None  # the lowest power of ten on a log axis, or None for a linear one
         region = self.right.below(self.rule.get_bottom()[1] - 1.1)
         if self.classes:
             x_range = [0, 1, 0.25]
+            if named < LOG_SHARE * top:
+                lowest = max(min(float(self.costs[self.probe]), float(self.costs[self.worst])), 1e-12)
+                self.log_low = math.floor(math.log10(lowest))
+                # Up to 10 at least: the climb as p falls toward 0 is drawn, not only the examples' corner.
+                top = float(max(1, math.ceil(math.log10(shown.max()))) - self.log_low)
         else:
             span = float(max(0.5, np.abs(self.curve_x(self.dots)).max(), np.abs(self.curve_x(self.dots, True)).max()))
             x_range = [-span, span, span / 2]
-        step = max(1.0, float(np.ceil(top / 5)))
+        step = 1.0 if self.log_low is not None else max(1.0, float(np.ceil(top / 5)))
         axes = Axes(x_range=x_range, y_range=[0, top, step], x_length=region.width - 1.0, y_length=region.height - 0.9,
                     axis_config={"color": MUTED, "include_tip": False, "stroke_width": 2},
                     tips=False)
@@ -352,28 +367,51 @@ class CostScene(HistoryScene):
         for value in np.arange(x_range[0], x_range[1] + 1e-9, x_range[2]):
             ticks.add(Label(f"{value:g}", font_size=20, color=MUTED).next_to(axes.c2p(value, 0), DOWN, buff=0.12))
         for value in np.arange(0, top + 1e-9, step):
-            ticks.add(Label(f"{value:g}", font_size=20, color=MUTED).next_to(axes.c2p(x_range[0], value), LEFT,
-                                                                             buff=0.12))
+            ticks.add(Label(self.tick_text(value), font_size=20, color=MUTED).next_to(axes.c2p(x_range[0], value),
+                                                                                      LEFT, buff=0.12))
         x_name = Label("p" if self.classes else "a − y", font_size=24, color=LABEL).next_to(
             axes.c2p(x_range[1], 0), UP + RIGHT, buff=0.08)
-        y_name = Label("C", font_size=24, color=LABEL).next_to(axes.c2p(x_range[0], top), RIGHT, buff=0.15)
-        # Sampled evenly in log p for −ln p, so its climb near 0 is as smooth as its tail.
-        xs = (np.exp(np.linspace(-top, 0.0, 400)) if self.classes else np.linspace(x_range[0], x_range[1], 200))
+        if self.log_low is None:
+            y_name = Label("C", font_size=24, color=LABEL).next_to(axes.c2p(x_range[0], top), RIGHT, buff=0.15)
+        else:  # above the axis: the curve climbs beside it
+            y_name = Label("C, in powers of ten", font_size=24, color=LABEL).next_to(
+                axes.c2p(x_range[0], top), UP, buff=0.15, aligned_edge=LEFT)
+        if self.log_low is not None:  # sampled evenly in log C: its plunge at p = 1 is as smooth as its climb
+            xs = np.exp(-np.logspace(self.log_low, self.log_low + top, 400))[::-1]
+        elif self.classes:  # sampled evenly in log p, so its climb near 0 is as smooth as its tail
+            xs = np.exp(np.linspace(-top, 0.0, 400))
+        else:
+            xs = np.linspace(x_range[0], x_range[1], 200)
         curve = VMobject(stroke_color=NEGATIVE, stroke_width=4).set_points_smoothly(
-            [axes.c2p(float(x), float(y)) for x, y in zip(xs, self.curve_y(xs))])
+            [axes.c2p(float(x), float(y)) for x, y in zip(xs, self.height_of(self.curve_y(xs)))])
         self.axes, self.curve, self.ticks = axes, curve, ticks
         plot = VGroup(axes, ticks, x_name, y_name, curve)
         return fit(plot, region, DOWN)
 
+    def tick_text(self, value: float) -> str:
+        """A tick of the cost's axis: its value, or on a log axis its power of ten as a plain decimal."""
+        if self.log_low is None:
+            return f"{value:g}"
+        power = int(round(value)) + self.log_low
+        return f"{10 ** power:g}" if power >= 0 else "0." + "0" * (-power - 1) + "1"
+
+    def height_of(self, costs: np.ndarray) -> np.ndarray:
+        """Where costs sit up the axis: as they are, or in powers of ten above the lowest (held to the axis)."""
+        costs = np.asarray(costs, dtype=float)
+        if self.log_low is None:
+            return costs
+        top = self.axes.y_range[1] if hasattr(self, "axes") else np.inf
+        return np.clip(np.log10(np.clip(costs, 1e-300, None)) - self.log_low, 0.0, top)
+
     def point(self, x: float) -> np.ndarray:
-        return self.axes.c2p(x, float(self.curve_y(np.array([x]))[0]))
+        return self.axes.c2p(x, float(self.height_of(self.curve_y(np.array([x])))[0]))
 
     def points_at(self, xs: np.ndarray) -> np.ndarray:
         """Scene points of the curve at ``xs``, all at once (the axes are linear: an origin and two steps)."""
         origin = self.axes.c2p(0, 0)
         x_step, y_step = self.axes.c2p(1, 0) - origin, self.axes.c2p(0, 1) - origin
         xs = np.asarray(xs, dtype=float)
-        return origin + xs[:, None] * x_step + self.curve_y(xs)[:, None] * y_step
+        return origin + xs[:, None] * x_step + self.height_of(self.curve_y(xs))[:, None] * y_step
 
     def colours_of(self, samples, before: bool = False) -> np.ndarray:
         """Green for an example the network gets right, red for one it gets wrong."""
@@ -490,9 +528,14 @@ class CostScene(HistoryScene):
         self.play(Write(self.title), FadeIn(self.subtitle), FadeIn(self.picture, scale=0.9), run_time=0.9 * quick)
         self.play(LaggedStart(*(FadeIn(row) for row in outputs), lag_ratio=0.08, group=outputs),
                   FadeIn(self.example_heads[0]), run_time=0.8 * quick)
+        bars = self.bars
+        if bars is not None:  # beside the numbers, the same outputs as bars rising to their values
+            self.play(LaggedStart(*(GrowFromEdge(bar, DOWN) for bar in bars.bars), lag_ratio=0.08, group=bars.bars),
+                      FadeIn(bars.names), run_time=0.6 * quick)
         wanted = VGroup(*(VGroup(row[3:]) for row in rows))
         copies = VGroup(*(VGroup(row[1].copy(), row[2].copy()) for row in rows))
-        self.play(FadeTransform(copies, wanted), FadeIn(self.example_heads[1]),
+        outlines = [Create(bars.outlines)] if bars is not None else []  # and what we want, around them
+        self.play(FadeTransform(copies, wanted), FadeIn(self.example_heads[1]), *outlines,
                   run_time=0.8 if self.brief else self.paced(1.2))
 
     def right_row(self, sample: int) -> int:
@@ -500,24 +543,34 @@ class CostScene(HistoryScene):
         return 0 if len(y) == 1 else int(np.argmax(y))
 
     def show_cost(self) -> None:
-        """The rule written, the right class's row ringed, its probability flying into the numbers."""
+        """The rule written, the right class's row ringed, its probability flying into the numbers; then the
+        curve of the rule drawn beside them with the example's point on it (the right half never black)."""
         row = self.example_rows[self.right_row(self.probe)]
         self.ring = SurroundingRectangle(row, color=HIGHLIGHT, buff=0.08)
         self.play(Write(self.rule), FadeIn(self.rule_note), Create(self.ring), run_time=0.8 if self.brief else 1.0)
         self.line = self.cost_line(self.probe)
         source = row[2].copy()
-        self.play(FadeTransform(source, self.line), run_time=self.paced(1.0, 0.8))
-
-    def show_curve(self) -> None:
-        """The axes, the curve drawn from a sure right answer leftwards, and the example's point on it."""
-        self.play(Create(self.axes), FadeIn(self.plot[1:4]), run_time=0.5 if self.brief else 0.8)
+        self.play(FadeTransform(source, self.line), run_time=1.0)
+        bars = [FadeOut(self.bars, rate_func=gone_first)] if self.bars is not None else []  # the curve in their place
+        arriving = {"rate_func": after_gone} if bars else {}
+        self.play(*bars, Create(self.axes, **arriving), FadeIn(self.plot[1:4], **arriving),
+                  run_time=0.5 if self.brief else 0.8)
         curve = self.curve.copy().reverse_points()  # drawn from p = 1, where a sure answer costs nothing
-        self.play(Create(curve), run_time=1.0 if self.brief else self.paced(1.4, 0.6), rate_func=linear)
+        self.play(Create(curve), run_time=self.paced(1.0, 0.6), rate_func=linear)
         self.remove(curve)
         self.add(self.curve)
         self.marker = Dot(self.point(float(self.curve_x(np.array([self.probe]))[0])), radius=0.09, color=HIGHLIGHT)
         self.play(FadeIn(self.marker, scale=3), Indicate(self.line, color=HIGHLIGHT, scale_factor=1.05),
-                  run_time=0.5 if self.brief else self.paced(0.8))
+                  run_time=self.paced(0.5))
+
+    def show_curve(self) -> None:
+        """The curve's climb traced from a sure right answer (p = 1) to a sure wrong one, the example's
+        point pointed at where it sits."""
+        trace = self.curve.copy().reverse_points().set_stroke(color=HIGHLIGHT, width=8)
+        self.play(ShowPassingFlash(trace, time_width=0.4), run_time=1.0 if self.brief else self.paced(1.4, 0.7),
+                  rate_func=linear)
+        self.play(Indicate(self.marker, color=HIGHLIGHT, scale_factor=1.8), run_time=0.5 if self.brief else
+                  self.paced(0.6))
 
     def show_worst(self) -> None:
         """The worst example in place of the example: its outputs, its cost, its point sliding up the curve."""
@@ -567,15 +620,24 @@ class CostScene(HistoryScene):
         if h.image_shape is not None:
             cards.arrange_in_grid(cols=4, buff=(0.35, 0.3))
             return fit(cards, region, UP)
-        # Names and costs: a table as large as the room under the average, in the columns that let it grow most.
-        best = max((2, 3, 4, 6), key=lambda cols: self.card_scale(cards, cols, region))
-        grow = min(CARD_GROW, self.card_scale(cards, best, region))
-        cards.arrange_in_grid(cols=best, buff=(0.35, 0.3)).scale(max(grow, 1.0))
+        # Names and costs: a table as large as the room under the average, in the columns (and each name over
+        # its cost, or beside it: a long plain decimal is wide) that let it grow most.
+        layouts = [(side, cols) for side in (DOWN, RIGHT) for cols in (2, 3, 4, 6)]
+        side, best = max(layouts, key=lambda layout: self.card_scale(cards, layout[1], region, layout[0]))
+        grow = max(1.0, min(CARD_GROW, self.card_scale(cards, best, region, side)))
+        cards.scale(grow)
+        rows = math.ceil(len(cards) / best)
+        if rows > 1 and cards.height < region.height:  # held by the width: the rows spread down the room
+            spread = 0.3 * grow + (region.height - cards.height) / (rows - 1)
+            cards.arrange_in_grid(cols=best, buff=(0.35 * grow, spread))
         return fit(cards, region, UP)
 
     @staticmethod
-    def card_scale(cards: VGroup, cols: int, region: Region) -> float:
-        """How much ``cards`` in ``cols`` columns could grow to fill ``region``."""
+    def card_scale(cards: VGroup, cols: int, region: Region, side=DOWN) -> float:
+        """How much ``cards`` in ``cols`` columns, each card's cost to the ``side`` of its name, could grow
+        to fill ``region``."""
+        for card in cards:
+            card.arrange(side, buff=0.1 if side is DOWN else 0.25)
         cards.arrange_in_grid(cols=cols, buff=(0.35, 0.3))
         return min(region.width / cards.width, region.height / cards.height)
 

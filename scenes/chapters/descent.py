@@ -432,10 +432,11 @@ class GradientDescentScene(HistoryScene):
                     "its weights did not move, so no direction stands out.")
         sample, _ = self.evaluated_on()
         if brief and sample:  # the height beat that says so is told with this one: the sample is named here
-            return (f"Picture the cost, over a sample of {sample:,} training examples, as a landscape: its height "
-                    "over the two directions the weights moved most in.")
-        if brief:
-            return "Picture the cost as a landscape: its height over the two directions the weights moved most in."
+            return (f"Picture the cost, over a sample of {sample:,} training examples, as a landscape over the two "
+                    f"directions holding {self.share_text()} of the weights' movement.")
+        if brief:  # the share the picture holds, which it writes, said in a clause
+            return (f"Picture the cost as a landscape over the two directions holding {self.share_text()} of the "
+                    "weights' movement.")
         return (f"This network has {n:,} weights and biases. Picture its cost as a landscape over the two "
                 "directions they moved most in.")
 
@@ -505,7 +506,7 @@ class GradientDescentScene(HistoryScene):
         if h.batch_size:
             lead = (f"Each step follows a batch of {h.batch_size:,} examples; in {epochs} epochs, passes over them "
                     "all, ")
-        elif not brief and self.slice_snapshot > 0:  # the epoch is defined: the early beat said it
+        elif self.slice_snapshot > 0:  # the epoch is defined: the early beat said it (briefly, the gradient's)
             lead = f"By epoch {epochs}, "
         else:
             lead = f"In {epochs} epochs, passes over the training data, "
@@ -513,7 +514,10 @@ class GradientDescentScene(HistoryScene):
             if first == last:
                 return lead + f"the ball barely moves: the cost is still {last}."
             return lead + f"the ball barely moves: the cost goes from {first} to {last}."
-        said = lead + f"the ball rolls down to a cost of {last}"
+        # "Down to" only when the last cost is the lowest: a last tick that rose is not rolled down to.
+        ends = (f"the ball rolls down to a cost of {last}" if losses[-1] <= np.min(losses) else
+                f"the ball ends at a cost of {last}")
+        said = lead + ends
         if brief:
             return said + "."
         if not self.rises():

@@ -25,6 +25,7 @@ from scenes.mobjects.layout import GAP, fit, fit_network, safe_area
 from scenes.mobjects.network import drawn_indices
 from scenes.mobjects.neuron_canvas import NeuronCanvas
 from scenes.mobjects.pixel_image import PixelImage, PixelRows
+from scenes.mobjects.plane_example import PlaneExample
 from scenes.mobjects.style import (
     ACTIVATION_LOOKS, HIGHLIGHT, LABEL, MUTED, NEGATIVE, OUTPUT_RIM, neuron_colors,
 )
@@ -33,20 +34,22 @@ from scenes.narration.words import number
 
 MAX_TOLD_LAYERS = 3  # hidden layers after the first told one by one; more are told together
 HIDDEN_PLACES = 8  # rows of a hidden layer's W shown, dots included
-OUTPUT_PLACES = 10  # of the output layer's: every class, up to ten
-COLUMN_PLACES = 4  # columns of W shown, dots included
+OUTPUT_PLACES = 7  # of the output layer's: up to seven (ten rows would not leave the answer room at a legible size)
+COLUMN_PLACES = 3  # columns of W shown, dots included: two inputs and the dots for the rest
 PRODUCT_FONT = 24  # the numbers of W a + b as made: digits 0.17 units tall, 23 px at 1080p
-MAX_PRODUCT_FONT = 32  # and as large as they may grow where the frame has room
-MIN_PRODUCT_FONT = 20.5  # and no smaller: they are said (20 is the rule, measured a hair under)
+MAX_PRODUCT_FONT = 40  # and as large as they may grow where the frame has room
+MIN_PRODUCT_FONT = 33  # and no smaller: digits 14 px tall at 480p, read without squinting (issue 23's review)
 SAID_ROOM = 0.8  # under a hidden layer's numbers, for the value the caption names
 SAID_ROOM_OUTPUT = 1.7  # under the output layer's, for the answer's three lines
 EQUATION_FONT = 34
 SAID_FONT = 28  # the value a caption names, written under the numbers
-INPUT_FONT = 22  # the input's values beside its neurons
+INPUT_FONT = 22.5  # the input's values beside its neurons, and the outputs' names: digits 14 px tall at 480p
 MIN_NETWORK_WIDTH = 5.0  # the network keeps at least this much of the frame's width
 MAX_NETWORK_SHARE = 0.55  # and takes at most this share of it
 MIN_LAYER_GAP = 1.5  # between its columns, where the frame allows
-THUMBNAIL = 1.1  # the side of the picture in the corner, once unrolled
+THUMBNAIL = 1.1  # the side of the picture in the corner, once unrolled (or of the plane, once read)
+LONE_NAME_WIDTH = 1.0  # a lone output's name wider than this goes under its neuron
+PLANE_SIDE = 5.0  # the plane of a two-input run at most, while its example is read
 BAND_HEIGHT = 0.22  # the pixels end to end, across the bottom of the frame
 FLASHED_EDGES = 48  # of a layer's drawn edges, the strongest, pulse as the signal passes
 ROW_SECONDS = 0.25  # a row of W computed, at the least (a long sentence slows the box down)
@@ -122,35 +125,37 @@ class ForwardPassScene(HistoryScene):
         top = self.title.get_bottom()[1] - GAP
         self.equations = {layer: self.equation(layer) for layer in range(1, self.last + 1)}
         self.products = {layer: self.make_product(layer) for layer in self.told_layers()}
-        # The numbers as large as the frame allows: as wide as the frame less the network's share, and
-        # under the equation as tall as leaves room for the words under them (three lines at the output).
+        # The numbers as large as the frame allows, and never smaller than legible: the network gives up
+        # width first. Each layer's product is scaled on its own (a narrow W grows where a wide one cannot).
         widest = max(product.width for product in self.products.values())
         inputs = None if h.image_shape is not None else [number(value) for value in self.x]
         network_width = self.network_width(inputs, area)
         room = top - area.bottom - max(equation.height for equation in self.equations.values()) - 0.35
-        # Never below the font a said number needs: the network gives up width first.
-        beside_network = max((area.width - network_width - 2 * GAP) / widest, MIN_PRODUCT_FONT / PRODUCT_FONT)
-        scale = min([MAX_PRODUCT_FONT / PRODUCT_FONT, beside_network] +
-                    [(room - (SAID_ROOM_OUTPUT if layer == self.last else SAID_ROOM)) / product.height
-                     for layer, product in self.products.items()])
-        width = float(max(widest * scale, 4.6))  # the numbers' width, or the words' under them; the network the rest
+        floor, ceiling = MIN_PRODUCT_FONT / PRODUCT_FONT, MAX_PRODUCT_FONT / PRODUCT_FONT
+        beside_network = float(np.clip((area.width - network_width - 2 * GAP) / widest, floor, ceiling))
+        width = float(max(widest * beside_network, 4.6))  # the numbers' width, or the words' under them
         self.column = area.right_of(area.right - width).below(top)
         beside = self.column
-        if h.image_shape is not None:  # the picture stays in the corner: the equations keep left of it
-            beside = self.column.left_of(self.column.right - THUMBNAIL - GAP)
+        if h.image_shape is not None or h.X_train.shape[1] == 2:  # the picture (or the plane) stays in the
+            beside = self.column.left_of(self.column.right - THUMBNAIL - GAP)  # corner: the equations keep left
         for equation in self.equations.values():
             fit(equation, beside.below(beside.top).above(beside.top - equation.height), UP + LEFT)
         below = self.column.top - max(equation.height for equation in self.equations.values()) - 0.35
-        for product in self.products.values():
+        for layer, product in self.products.items():
+            said_room = SAID_ROOM_OUTPUT if layer == self.last else SAID_ROOM
+            scale = min(ceiling, width / product.width, (room - said_room) / product.height)
             product.values_name.scale(scale)  # not drawn until the sums turn into values
             fit(product.scale(scale), self.column.below(below), UP + LEFT)
         region = area.left_of(self.column.left - 2 * GAP).below(top)
         shape = h.image_shape
         if shape is not None:
             region = region.above(area.bottom + BAND_HEIGHT + 3 * GAP)  # the band passes under the network
-        self.network_mob = fit_network(lambda **size: self.make_network(input_labels=inputs, **size), region)
-        for label in self.network_mob.input_labels:  # the input's values are said: written at 20, a hair under
-            label.scale(INPUT_FONT / 20, about_edge=RIGHT)  # the rule's 20 once measured, so a little larger
+        self.network_mob = fit_network(lambda **size: self.labelled_network(inputs, **size), region)
+        # The input's values and the outputs' names are said: the network writes them at 20, larger here.
+        for label in self.network_mob.input_labels:
+            label.scale(INPUT_FONT / 20, about_edge=RIGHT)
+        for label in self.network_mob.output_labels:
+            label.scale(INPUT_FONT / 20, about_edge=LEFT if len(self.network_mob.output_labels) > 1 else UP)
         self.network_mob.set_weights(self.weights_at(-1), scale=self.weight_scale)
         self.neurons = NeuronCanvas(self.network_mob).set_z_index(1)
         self.current_equation: Formula | None = None
@@ -163,11 +168,25 @@ class ForwardPassScene(HistoryScene):
             self.thumbnail = PixelImage(self.x, shape, THUMBNAIL)
             self.thumbnail.move_to([self.column.right - THUMBNAIL / 2, area.top - THUMBNAIL / 2, 0])
             self.band = (area.left + 0.3, area.right - 0.3, area.bottom + BAND_HEIGHT / 2 + 0.05)
+        self.plane = None  # a two-input example's place among the data: large as it is read, then in the corner
+        if shape is None and h.X_train.shape[1] == 2:
+            side = min(self.column.width, self.column.height - 0.8, PLANE_SIDE)
+            self.plane = PlaneExample(h, self.x, side).move_to(self.column.center)
+            self.plane_corner = np.array([self.column.right - THUMBNAIL / 2, area.top - THUMBNAIL / 2, 0.0])
+
+    def labelled_network(self, inputs: list[str] | None, **size):
+        """The network with its input's values beside it; a lone output's long name ("p(lower moon)") under
+        its neuron, not beside it: the width it would take is the numbers'."""
+        net = self.make_network(input_labels=inputs, **size)
+        if len(net.output_labels) == 1 and net.output_labels[0].width > LONE_NAME_WIDTH:
+            label = net.output_labels[0].next_to(net.neurons[-1][0], DOWN, buff=0.12)
+            label.add_background_rectangle(opacity=1.0, buff=0.04).set_z_index(2)  # above the edges it crosses
+        return net
 
     def network_width(self, inputs: list[str] | None, area) -> float:
         """The width the network needs at the least: its labels and braces, and a gap between its
         columns that keeps each layer's edges apart (within a share of the frame)."""
-        measured = self.make_network(input_labels=inputs, width=4.0, height=area.height - 1.0, draw_edges=False)
+        measured = self.labelled_network(inputs, width=4.0, height=area.height - 1.0, draw_edges=False)
         overhang = measured.width - float(np.ptp(np.concatenate(measured.positions)[:, 0]))
         return float(np.clip(overhang + MIN_LAYER_GAP * self.last, MIN_NETWORK_WIDTH, MAX_NETWORK_SHARE * area.width))
 
@@ -403,10 +422,13 @@ class ForwardPassScene(HistoryScene):
         if self.origin_caption in self.mobjects:  # already there (a brief telling names it with the network):
             return [Indicate(self.origin_caption, color=HIGHLIGHT, scale_factor=1.0)]  # pointed at, not faded again
         verdict = getattr(self, "verdict", None)
-        return [FadeIn(self.origin_caption), *([FadeOut(verdict)] if verdict is not None else [])]
+        plane = [FadeIn(self.plane, scale=0.9)] if self.plane is not None and self.plane not in self.mobjects else []
+        return [FadeIn(self.origin_caption), *plane, *([FadeOut(verdict)] if verdict is not None else [])]
 
     def show_layer_by_layer(self) -> None:
         """A pulse crossing the network one layer after another, for as long as the sentence lasts."""
+        if self.plane is not None:  # "one example": a two-input run's example ringed among the data
+            self.play(FadeIn(self.plane, scale=0.9), run_time=0.8)
         layers = len(self.network_mob.edges)
         step = max(0.6, self.beat_seconds() / max(layers, 1))
         # One play (each play redraws the still background once: the network's every edge).
@@ -426,10 +448,14 @@ class ForwardPassScene(HistoryScene):
 
     def show_input(self) -> None:
         net = self.network_mob
+        # The example's place among the data pointed at while its two values are written at the inputs.
+        point = [Indicate(self.plane.ring, color=HIGHLIGHT, scale_factor=1.6)] if self.plane is not None else []
         self.play(*self.origin_in(),
                   LaggedStart(*(FadeIn(label, shift=RIGHT * 0.2) for label in net.input_labels), lag_ratio=0.15,
                               group=net.input_labels),
                   self.light(0, self.x), run_time=self.paced(1.5, 0.8))
+        if point:
+            self.play(*point, run_time=self.paced(0.8))
 
     def show_image(self, sizes: bool = True) -> None:
         """The picture, large; with ``sizes``, its rows and columns counted and its grey levels' scale."""
@@ -491,6 +517,9 @@ class ForwardPassScene(HistoryScene):
         self.swap_equation(layer)
         # The last layer's numbers gone before the new ones come to the same place.
         leaving = [FadeOut(self.product, rate_func=gone_first)] if self.product is not None else []
+        if self.plane is not None and self.plane.width > THUMBNAIL + 1e-6:  # read: to the corner, out of the way
+            leaving.append(self.plane.animate(rate_func=gone_first).scale(THUMBNAIL / self.plane.width)
+                           .move_to(self.plane_corner))
         arriving = after_gone if leaving else smooth
         self.product = product
         names = product.names[1:] if shape else product.names
@@ -664,7 +693,7 @@ class ForwardPassScene(HistoryScene):
 
     def show_softmax(self) -> None:
         """Softmax's rule under the numbers: e to each sum over the total, adding up to 1."""
-        rule = Formula("p_i = e^(z_i) / (sum_j e^(z_j)), quad sum_i p_i = 1", font_size=EQUATION_FONT - 4,
+        rule = Formula("p_i = e^(z_i) / (sum_j e^(z_j)), quad sum_i p_i = 1", font_size=EQUATION_FONT,
                        color=LABEL)
         top = self.product.get_bottom()[1] - 0.25
         fit(rule, self.column.below(top).above(top - rule.height), UP + LEFT)

@@ -17,6 +17,7 @@ from scenes.mobjects.number_matrix import NumberMatrix
 from scenes.mobjects.style import HIGHLIGHT, LABEL, MUTED, NEGATIVE, POSITIVE
 
 Entry = int | None  # an index shown, or None for dots
+SUM_SETTLES = 0.65  # of a row's time, when its sum has counted up to its value
 
 
 def shown_in_order(chosen: set[int], count: int) -> list[Entry]:
@@ -128,9 +129,10 @@ class LayerProduct(VGroup):
         return SurroundingRectangle(self.inputs.entries, color=HIGHLIGHT, buff=0.08, stroke_width=3)
 
     def write_sum(self, place: int):
-        """The sum of row ``place`` counting up in z to its value, as the row's products add up."""
+        """The sum of row ``place`` counting up in z to its value, as the row's products add up; there by
+        two thirds of the row's time, so a frame mid-row shows the sum itself, not a count passing it."""
         index = self.rows[place]
-        return self.results.count(place, 0, 0.0, float(self.z[index]), self.text)
+        return self.results.count(place, 0, 0.0, float(self.z[index]), self.text, settle=SUM_SETTLES)
 
     def squash_texts(self) -> list[list[str | None]]:
         """The layer's values where its sums were."""

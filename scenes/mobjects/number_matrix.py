@@ -117,11 +117,13 @@ class NumberMatrix(VGroup):
             brackets.add(bracket)
         return brackets
 
-    def count(self, i: int, j: int, start: float, end: float, text) -> UpdateFromAlphaFunc:
+    def count(self, i: int, j: int, start: float, end: float, text, settle: float = 1.0) -> UpdateFromAlphaFunc:
         """Entry (i, j) counting from ``start`` to ``end``, each value written by ``text`` (a number
-        formatter): a sum adding up as 3Blue1Brown's ChangingDecimal shows it."""
+        formatter): a sum adding up as 3Blue1Brown's ChangingDecimal shows it. It reaches ``end`` at
+        ``settle`` of the animation and holds it there: the true value is seen, not a value passing by."""
         cell = self.cells[i][j]
-        return UpdateFromAlphaFunc(cell, lambda mob, alpha: mob.set_text(text(start + alpha * (end - start))))
+        return UpdateFromAlphaFunc(cell, lambda mob, alpha: mob.set_text(
+            text(start + min(1.0, alpha / settle) * (end - start))))
 
     def change(self, i: int, j: int, text: str) -> UpdateFromAlphaFunc:
         """Entry (i, j) fading out and back in as ``text``: a value turned into another."""

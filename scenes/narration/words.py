@@ -38,15 +38,24 @@ def signed(value: float, digits: int) -> str:
 
 
 def loss_number(value: float) -> str:
-    """A loss as captions and readouts show it: three significant digits (``2.55``, ``0.0684``),
-    whole above 100 (``1,234``), and ``3.17e−4`` below 0.001, where zeros would crowd out the digits."""
+    """A loss as captions and readouts show it: three significant digits (``2.55``, ``0.0684``,
+    ``0.0000159``: plain decimals, as they are read aloud), whole above 100 (``1,234``), and ``3.17e−8``
+    only below a millionth, where zeros would crowd out the digits."""
     value = float(value)
     if value >= 100:
         return f"{value:,.0f}"
-    if value >= 0.001 or value == 0:
-        return f"{value:#.3g}".rstrip(".") if value else "0"
+    if value == 0:
+        return "0"
+    if value >= 0.001:
+        return f"{value:#.3g}".rstrip(".")
+    if value >= PLAIN_SMALLEST:
+        decimals = 2 - math.floor(math.log10(float(f"{value:.2e}")))  # three significant digits, rounded first
+        return f"{value:.{decimals}f}"
     mantissa, exponent = f"{value:.2e}".split("e")
     return f"{mantissa}e{int(exponent)}".replace("-", "−")
+
+
+PLAIN_SMALLEST = 1e-6  # a loss below this is written with an exponent
 
 
 def neuron_words(meta: dict) -> str:

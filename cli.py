@@ -38,6 +38,7 @@ from nnscratch.files import OutputPathError, check_output_folder, check_output_p
 from nnscratch.initializers import INITIALIZERS
 from nnscratch.losses import LOSSES
 from nnscratch.optimizers import OPTIMIZERS
+from nnscratch.run import is_convolutional
 from nnscratch.user_data import DEFAULT_IMAGE_SIZE, MAX_IMAGE_SIZE, MIN_IMAGE_SIZE, UNSAFE_CHARACTERS
 from scenes.chapters.catalogue import (
     CHAPTERS, EXPLAINER_DATASET, NAMES, Chapter, chapters_of, planned_refusal, refusal_of,
@@ -844,6 +845,16 @@ def refused_before_training(chapters: list[Chapter], option: str, options: dict)
         raise click.BadParameter(why, param_hint=f"'{option if option != '--dataset' else flag(named)}'")
 
 
+def refused_untold(whys: list[str | None], convolutional: bool, option: str) -> None:
+    """Refuse a run no chapter of the explainer tells (``whys``, each chapter's reason or None), naming why
+    the first that could tell its kind of network cannot: an empty video is no story."""
+    if any(why is None for why in whys):
+        return
+    telling = [why for chapter, why in zip(CHAPTERS, whys) if chapter.networks != "dense"] if convolutional else []
+    raise click.BadParameter(f"no chapter of the explainer tells this run: {(telling or whys)[0]}",
+                             param_hint=f"'{option}'")
+
+
 def refused_run(chapters: list[Chapter], option: str, run) -> None:
     why = next((why for why in (refusal_of(chapter, run) for chapter in chapters) if why is not None), None)
     if why is not None:
@@ -904,9 +915,17 @@ def render_explainer(ctx: click.Context, chapters: list[str] | None, shared: Pat
     """
     if options["run_file"] is None and chapters:  # refused before training
         refused_before_training(chapters_of(chapters), "--chapters", options)
+    elif options["run_file"] is None:
+        with as_bad("--data", (nnscratch.UserDataError,)):
+            whys = [planned_refusal([chapter], options["dataset"], options["layers"], options.get("data"),
+                                    options.get("label"), options["image_size"], options.get("loss"))
+                    for chapter in CHAPTERS]
+        refused_untold(whys, is_convolutional(options["layers"]), "--layers")
 
     def check_run(run) -> None:
         refused_run(chapters_of(chapters) if chapters else [], "--chapters", run)
+        if not chapters:
+            refused_untold([refusal_of(chapter, run) for chapter in CHAPTERS], run.is_convolutional, "--run")
 
     history = obtain_history(ctx, options, "explainer", check_run)
     if any(chapter.surface for chapter in chapters_of(chapters, history)):

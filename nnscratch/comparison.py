@@ -210,6 +210,12 @@ def _train_apart(base: RunSpec, variable: Variable, values: Sequence) -> None:
         n_in, n_out = base.layers
         raise SpecError("layers", f"a {n_in}-{n_out} network has no hidden layer, so its {variable.noun} would "
                                   f"train the same run: compare them with one, e.g. layers {n_in},8,{n_out}")
+    network = parse_layers(base.layers)
+    if variable.field == "dropout" and network.is_convolutional and len(network.dense) == 2:
+        # Dropout silences dense hidden neurons only; a CNN's conv layers have their activation.
+        *maps, n_out = network.tokens
+        raise SpecError("layers", f"{network.text} has no hidden dense layer, so its {variable.noun} would train "
+                                  f"the same run: compare them with one, e.g. layers {','.join(maps)},32,{n_out}")
 
 
 def record_runs(specs: Sequence[RunSpec]) -> list[TrainingHistory]:
@@ -276,8 +282,8 @@ def _shared_setup(histories: Sequence[TrainingHistory], names: Sequence[str]) ->
 
 
 def _network(history: TrainingHistory):
-    """The network a run trained: its layer string for a CNN (its dense sizes alone do not say it)."""
-    return history.metadata["layers"] if history.is_convolutional else history.layer_sizes
+    """The network a run trained, as --layers writes it: a CNN's dense sizes alone do not say it."""
+    return history.metadata["layers"] if history.is_convolutional else ",".join(map(str, history.layer_sizes))
 
 
 def distinct_runs(histories: Sequence[TrainingHistory], names: Sequence[str]) -> None:

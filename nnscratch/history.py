@@ -12,6 +12,7 @@ from nnscratch.architecture import Architecture
 from nnscratch.datasets import class_names, image_shape_of, what_it_learned
 from nnscratch.losses import loss_choice
 from nnscratch.network import NeuralNetwork
+from nnscratch.recorded_maps import check_recorded_maps
 from nnscratch.runfile import (
     CONV_ARRAYS, FLAT_ARRAYS, LAYER_ARRAYS, MAP_ARRAYS, WINNER_ARRAYS, RunFileError, architecture_of, check_metadata,
     check_shapes, check_values, read_run, write_run,
@@ -358,9 +359,14 @@ class TrainingHistory:
                   **{name: len(architecture.convs) for name in CONV_ARRAYS},
                   **{name: len(architecture.stages) for name in MAP_ARRAYS},
                   **{name: len(architecture.pools) for name in WINNER_ARRAYS}}
-        return cls(
+        history = cls(
             metadata=metadata,
             **{name: arrays[name] for name in FLAT_ARRAYS},
             **{name: [arrays[f"{name}_{layer}"] for layer in range(count)] for name, count in counts.items()},
             source=str(path),
         )
+        try:
+            check_recorded_maps(history)
+        except RunFileError as error:
+            raise RunFileError(f"{path}: {error}") from None
+        return history

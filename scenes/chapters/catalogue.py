@@ -210,7 +210,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("training", "Training", "Training replayed: edges recolour as the weights change, loss and accuracy "
             "curves draw along.", "--dataset spiral --layers 2,8,8,1 --activation tanh --optimizer adam --lr 0.02 --epochs 3000",
             _scene("training", "TrainingScene"), told={"duration": 12.0, "brief": True},
-            weight=15, networks="any"),
+            weight=15, networks="any", conv_refusal=too_wide_to_draw),  # its first kernels over their maps
     Chapter("features", "What it learned", "What the network learned: for images, each first-layer neuron's weights "
             "drawn as a picture; for points in the plane, each hidden neuron's answer across the plane.",
             "--dataset moons --quality low",
@@ -222,7 +222,7 @@ CHAPTERS: tuple[Chapter, ...] = (
                          "convolution chapter"),
     Chapter("summary", "Summing up", "The run in its final numbers: data, network, training, loss and accuracy, and "
             "whether it learned.", "--run run.npz",
-            _scene("summary", "SummaryScene"), weight=8, networks="any",
+            _scene("summary", "SummaryScene"), weight=8, networks="any", conv_refusal=too_wide_to_draw,
             conv_scene=_scene("conv_summary", "ConvSummaryScene")),
 )
 NAMES = tuple(chapter.name for chapter in CHAPTERS)  # the story's chapters, in its order

@@ -27,7 +27,7 @@ from scenes.mobjects.layout import GAP, Region, fit, safe_area
 from scenes.mobjects.plot import MetricPlot, labelled
 from scenes.mobjects.readout import Readout
 from scenes.mobjects.style import LABEL, MUTED
-from scenes.narration.beats import Beat, Brief
+from scenes.narration.beats import Beat, Brief, counted
 
 PANEL_SHARE = (0.64, 0.72)  # of the height below the title, for the runs: in columns (two), in bands (more)
 WORDS_SHARE = 0.5  # of a column, for its words
@@ -213,7 +213,7 @@ class NetworksCompareScene(CompareScene):
         pictures = column.right_of(words.right + GAP).above(column.bottom + status_height)
         self.first_layers.append(FirstLayer(self.firsts[index], pictures, font_size=FONT - 1))
         self.columns.append(column)
-        self.status_places.append(column.above(column.bottom + status_height))
+        self.status_places.append(column.below(column.bottom + status_height))
 
     def build_band(self, index: int, region: Region, count: int) -> None:
         height = (region.height - (count - 1) * GAP) / count
@@ -249,7 +249,7 @@ class NetworksCompareScene(CompareScene):
         batch = f"batch {history.batch_size:,}" if history.batch_size else "full batch"
         planned = int(history.metadata.get("epochs", history.epochs))  # a diverged run stopped short of it
         lines = [f"{history.activation}, {history.metadata['weight_init']} init",
-                 f"{history.optimizer}, lr {history.learning_rate:g}", f"{batch}, {planned:,} epochs"]
+                 f"{history.optimizer}, lr {history.learning_rate:g}", f"{batch}, {counted(planned, 'epoch')}"]
         extras = [f"{name} {history.metadata[name]:g}" for name in ("l1", "l2") if history.metadata.get(name)]
         if history.dropout:
             extras.append(f"dropout {history.dropout:g}")
@@ -392,14 +392,14 @@ class NetworksCompareScene(CompareScene):
                     "of each network's scale.")
         if not self.networks_vary:  # one network: its first layer said once
             first = self.firsts[0]
-            what = f"{first.count:,} {first.kind}" if first.shown == first.count else \
+            what = counted(first.count, first.kind[:-1]) if first.shown == first.count else \
                 f"the first {first.shown} {first.kind} of {first.count:,}"
             return (f"Their first layers, before training: {what}, each {first.side[0]} by {first.side[1]} weights. "
                     "Blue is a positive weight, red a negative one, full colour at the ends of each run's scale.")
         parts = []
         for name, first in zip(self.names, self.firsts):
             rows, columns = first.side
-            what = f"{first.count:,} {first.kind}" if first.shown == first.count else \
+            what = counted(first.count, first.kind[:-1]) if first.shown == first.count else \
                 f"first {first.shown} {first.kind} of {first.count:,}"
             parts.append(f"{name}'s {what}, each {rows} by {columns} weights")
         return ("Their first layers, before training: " + "; ".join(parts) + ". Blue is a positive weight, red a "
@@ -413,7 +413,7 @@ class NetworksCompareScene(CompareScene):
         shortest = [self.names[i] for i in range(len(epochs)) if epochs[i] == min(epochs)]
         longest = [self.names[i] for i in range(len(epochs)) if epochs[i] == max(epochs)]
         one = len(shortest) == 1
-        said = (f"{joined(shortest)} {'trains' if one else 'train'} for {min(epochs):,} epochs and "
+        said = (f"{joined(shortest)} {'trains' if one else 'train'} for {counted(min(epochs), 'epoch')} and "
                 f"{'stops' if one else 'stop'} there; {joined(longest)} {'goes' if len(longest) == 1 else 'go'} on "
                 f"to {max(epochs):,}.")
         return said[0].upper() + said[1:]

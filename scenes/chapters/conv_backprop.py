@@ -436,7 +436,7 @@ class ConvBackpropScene(HistoryScene):
         average = VGroup(self.average, self.average_note).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         fit(average, column.below(top).above(top - average.height), UP + LEFT)
         w, stepped, then = self.step_numbers()
-        rate = f"{h.learning_rate:g}"
+        rate = rate_code(h.learning_rate)
         self.step_line = Formula(f"w - eta overline((partial C)/(partial w)) = {w} - {rate} dot "
                                  f"{factor_code(fixed(self.whole_gradient()))} = {stepped}",
                                  font_size=FORMULA_FONT, color=LABEL)
@@ -453,6 +453,10 @@ class ConvBackpropScene(HistoryScene):
                     line.scale(column.width / line.width)
             self.run_lines.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
             self.run_lines.move_to([column.left, average.get_bottom()[1] - 0.45, 0], UP + LEFT)
+            if self.step_line.get_right()[0] > column.left - 0.2 and \
+                    self.step_line.get_top()[1] > self.run_lines.get_bottom()[1]:
+                # Long numbers (a tiny rate's digits) reach under the optimizer's lines: the step goes below them.
+                self.step_line.move_to([area.left, self.run_lines.get_bottom()[1] - 0.35, 0], UP + LEFT)
 
     def optimizer_lines(self) -> list:
         """What the run's optimizer does with the gradients, as lines for the screen."""
@@ -780,6 +784,17 @@ class ConvBackpropScene(HistoryScene):
         for line in lines:
             self.play(Write(line), run_time=seconds)
         self.play(Indicate(self.then_line, color=HIGHLIGHT, scale_factor=1.1), run_time=self.paced(0.8))
+
+
+def rate_code(rate: float) -> str:
+    """A learning rate in Typst: 0.002 as written, 1e-09 as 10^(-9) (Typst's math would set "1e-09" as 1e
+    minus 09), 2.5e-05 as 2.5 times 10^(-5)."""
+    text = f"{rate:g}"
+    mantissa, e, exponent = text.partition("e")
+    if not e:
+        return text
+    power = f"10^({int(exponent)})"
+    return power if mantissa == "1" else f"{mantissa} times {power}"
 
 
 def factor_code(text: str) -> str:

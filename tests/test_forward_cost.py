@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from nnscratch import RunSpec, record_run
+from scenes.chapters.forward_pass import COLUMN_PLACES
 from scenes.mobjects.layer_product import LayerProduct, columns_shown, rows_shown
 from scenes.mobjects.layout import boxes_overlap
 from scenes.mobjects.number_matrix import MathsReadout, NumberMatrix
@@ -118,8 +119,10 @@ def test_the_digits_pixels_and_hidden_layers_are_the_runs_own():
     # W's columns shown: the drawn pixels that add most to the first layer's sums.
     W1 = history.weights[0][-1].astype(float)
     weight = np.abs(W1[:, scene.drawn(0)] * x[scene.drawn(0)]).sum(axis=0)
-    top = sorted(np.array(scene.drawn(0))[np.argsort(-weight, kind="stable")[:3]].tolist())
-    assert scene.products[1].cols == [*top[:2], None, top[2]]
+    shown = COLUMN_PLACES - 1  # and the dots for the rest, wherever they fall in reading order
+    top = sorted(np.array(scene.drawn(0))[np.argsort(-weight, kind="stable")[:shown]].tolist())
+    cols = scene.products[1].cols
+    assert [c for c in cols if c is not None] == top and cols.count(None) == 1
     # Hidden layer 2's highest neuron, as said and as written under the numbers.
     k = int(np.argmax(values[2]))
     assert f"neuron {k + 1} ends highest, at {number(values[2][k])}" in scene.highest_words(2)

@@ -9,6 +9,7 @@ from scenes import (
     BackpropScene, CostScene, DataScene, FeaturesScene, ForwardPassScene, GradientDescentScene, NetworkScene,
     NeuronScene, PlaneFeaturesScene, SummaryScene, TrainingScene,
 )
+from scenes.chapters.forward_pass import COLUMN_PLACES
 from scenes.mobjects.layout import boxes_overlap
 from tests.layout import describe, final_state, labels
 
@@ -143,4 +144,5 @@ def test_the_numbers_of_w_a_plus_b_are_readable_and_in_their_place(runs, shape):
     # Every number said large enough to read: font size 20 or more (the matrix is windowed, not shrunk).
     assert min(cell.font_size_now for cell in product.weights.readouts + product.results.readouts) >= 20
     n_out, n_in = drawn.history.layer_sizes[1], drawn.history.layer_sizes[0]
-    assert (None in product.rows) == (n_out > 8) and (None in product.cols) == (n_in > 4)  # dots only when W is large
+    # dots only when W is large
+    assert (None in product.rows) == (n_out > 8) and (None in product.cols) == (n_in > COLUMN_PLACES)

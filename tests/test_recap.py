@@ -127,7 +127,9 @@ def test_the_summarys_brief_telling_ends_on_the_digits_final_numbers():
     history = run("digits")
     scene = told_as("summary", history, True)
     test = accuracy_number(history.test_accuracy[-1])
-    assert scene.told[-1].caption == f"After 40 epochs of training: {test} right on test. It learned."
+    assert judge(history).stalled  # its test cost stopped falling while its training cost fell: said so
+    assert scene.told[-1].caption == (f"After 40 epochs of training: {test} right on test. "
+                                      "It learned, then began to memorise.")
     assert scene.time <= 17.0  # today's brief telling was 12.4 s of reading: within ~5 s of it
 
 

@@ -5,7 +5,7 @@ from PIL import Image
 
 from nnscratch import RunSpec, record_run
 from scenes import scene_for
-from scenes.chapters.catalogue import NAMES
+from scenes.chapters.catalogue import BY_NAME, NAMES
 from scenes.output.render import render, render_still
 from tests.frames import read_video
 
@@ -18,6 +18,12 @@ def run():
     return record_run(RunSpec.for_dataset("moons", epochs=200))
 
 
+@pytest.fixture(scope="module")
+def cnn():
+    # For the chapter that draws conv layers alone.
+    return record_run(RunSpec.for_dataset("digits", layers="28x28,conv4:3,pool2,10", samples=300, epochs=2))
+
+
 def differs(frame: np.ndarray, still: np.ndarray) -> float:
     """The share of pixels that differ by more than the video's compression does."""
     return float((np.abs(frame.astype(int) - still[..., :3].astype(int)).max(axis=2) > 80).mean())
@@ -25,7 +31,9 @@ def differs(frame: np.ndarray, still: np.ndarray) -> float:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
-def test_a_still_is_the_videos_frame_at_the_end_and_mid_way(run, tmp_path, name):
+def test_a_still_is_the_videos_frame_at_the_end_and_mid_way(run, cnn, tmp_path, name):
+    if BY_NAME[name].networks == "conv":
+        run = cnn
     scene_class = scene_for(name, run)
     options = {"duration": 4.0} if name == "training" else {}
     video = render(scene_class, tmp_path / "v.mp4", resolution=SIZE, fps=FPS, history=run, **options)

@@ -25,7 +25,7 @@ from nnscratch.verdict import judge
 from scenes.chapters.base import HistoryScene
 from scenes.mobjects.conv_panel import ConvPanel
 from scenes.mobjects.plane_panel import class_of
-from scenes.narration.words import accuracy_number, listed, loss_change, loss_number
+from scenes.narration.words import accuracy_number, listed, loss_change, loss_number, verdict_words
 from scenes.mobjects.glyphs import Label
 from scenes.mobjects.layout import GAP, Region, fit, fit_network, safe_area, short_sizes
 from scenes.narration.beats import Beat, Brief
@@ -216,21 +216,7 @@ class ConvSummaryScene(HistoryScene):
         return VGroup(frame, text)
 
     def verdict_words(self) -> tuple[str, str]:
-        """The verdict as said, and as its badge reads, in the video's words ("cost", not "loss")."""
-        v, h = self.verdict, self.history
-        if not v.learned:
-            why = as_cost(v.why_not)
-            unstable = f"; and it is unstable: {as_cost(v.unstable)}" if v.unstable else ""
-            return f"This network did not learn: {why}{unstable}.", f"did not learn: {why}"
-        if v.unstable:
-            return f"It learned, but it is unstable: {as_cost(v.unstable)}.", "learned, but unstable"
-        if v.overfit:
-            best = v.best_test_epoch
-            return (f"It learned, then overfit: from epoch {best:,} its test cost rose.",
-                    f"learned, then overfit from epoch {best:,}")
-        if h.has_test and not math.isnan(float(h.test_accuracy[-1])):
-            return "It learned, and the test examples show it did not just memorise.", "learned"
-        return "It learned.", "learned"
+        return verdict_words(self.verdict, self.history)
 
     # -- what is said -------------------------------------------------------------------
 
@@ -329,7 +315,3 @@ class ConvSummaryScene(HistoryScene):
         for layer in range(layers):
             self.play(self.network_mob.forward_flash(layer, run_time=seconds))
 
-
-def as_cost(words: str | None) -> str:
-    """The core's words for a run ("its loss jumped...") as the video says them: the cost."""
-    return (words or "").replace("loss", "cost")

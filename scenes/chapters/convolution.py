@@ -330,8 +330,22 @@ class ConvolutionScene(HistoryScene):
             self.bar_names.add(Label(self.names[i], font_size=24, color=LABEL).next_to([bars_left, y, 0], LEFT,
                                                                                        buff=0.15))
             self.bar_values.add(Label(value_text(p), font_size=22, color=LABEL).next_to(bar, RIGHT, buff=0.12))
-        self.fan = VGroup(*(Arrow(self.column.get_right(), name.get_left(), buff=0.1, stroke_width=1.2,
-                                  tip_length=0.1, color=MUTED) for name in self.bar_names))
+        # The dense layers between the column and the answer, when there are any besides the output: drawn, so
+        # the picture does not wire the column straight to the probabilities when it does not.
+        hidden = h.layer_sizes[1:-1]
+        start = self.column.get_right()
+        self.dense = VGroup()
+        if hidden:
+            box = Rectangle(width=0.4, height=min(0.6 * height, 3.0), stroke_color=MUTED, stroke_width=2)
+            box.move_to([x + 0.95, top - height / 2, 0])
+            sizes = Label(" → ".join(str(size) for size in hidden), font_size=NOTE_FONT, color=LABEL)
+            sizes.next_to(box, UP, buff=0.12)
+            into = Arrow(self.column.get_right(), box.get_left(), buff=0.1, stroke_width=1.2, tip_length=0.1,
+                         color=MUTED)
+            self.dense = VGroup(into, box, sizes)
+            start = box.get_right()
+        self.fan = VGroup(*(Arrow(start, name.get_left(), buff=0.1, stroke_width=1.2, tip_length=0.1, color=MUTED)
+                            for name in self.bar_names))
 
     def layout_training(self) -> None:
         """The first layer's kernels at the first snapshot (a row) and at the last (the row under it), on one
@@ -813,6 +827,8 @@ class ConvolutionScene(HistoryScene):
     def show_flatten(self) -> None:
         self.play(*(TransformFromCopy(m, piece) for m, piece in zip(self.last_group, self.column)),
                   run_time=self.paced(1.5, 0.4))
+        if len(self.dense):
+            self.play(GrowFromEdge(self.dense[0], LEFT), Create(self.dense[1]), Write(self.dense[2]), run_time=0.5)
         self.play(Write(self.column_note), LaggedStart(*(GrowFromEdge(a, LEFT) for a in self.fan), lag_ratio=0.05),
                   LaggedStart(*(Write(name) for name in self.bar_names), lag_ratio=0.05), run_time=0.8)
         self.play(LaggedStart(*(GrowFromEdge(bar, LEFT) for bar in self.bars), lag_ratio=0.08),

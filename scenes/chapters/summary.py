@@ -26,7 +26,7 @@ from nnscratch.losses import right_probability
 from nnscratch.neuron import NeuronSum, explain_neuron, telling_neuron
 from nnscratch.verdict import judge
 from scenes.chapters.base import HistoryScene, input_kind
-from scenes.narration.words import accuracy_number, listed, loss_change, loss_number, number
+from scenes.narration.words import accuracy_number, listed, loss_change, loss_number, number, verdict_words
 from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.layout import GAP, Region, fit, fit_network, safe_area, short_sizes
 from scenes.mobjects.recap import CostPicture, DownhillPicture, RecapPanel, SquashPicture, SumPicture
@@ -263,21 +263,7 @@ class SummaryScene(HistoryScene):
         return VGroup(frame, text)
 
     def verdict_words(self) -> tuple[str, str]:
-        """The verdict as said, and as its badge reads, in the video's words ("cost", not "loss")."""
-        v, h = self.verdict, self.history
-        if not v.learned:
-            why = as_cost(v.why_not)
-            unstable = f"; and it is unstable: {as_cost(v.unstable)}" if v.unstable else ""
-            return f"This network did not learn: {why}{unstable}.", f"did not learn: {why}"
-        if v.unstable:
-            return f"It learned, but it is unstable: {as_cost(v.unstable)}.", "learned, but unstable"
-        if v.overfit:
-            best = v.best_test_epoch
-            return (f"It learned, then overfit: from epoch {best:,} its test cost rose.",
-                    f"learned, then overfit from epoch {best:,}")
-        if h.has_test and not math.isnan(float(h.test_accuracy[-1])):
-            return "It learned, and the test examples show it did not just memorise.", "learned"
-        return "It learned.", "learned"
+        return verdict_words(self.verdict, self.history)
 
     # -- what is said -------------------------------------------------------------------
 
@@ -472,7 +458,3 @@ def cells(region: Region, columns: int, rows: int, gap: float = GAP) -> list[Reg
                    region.top - r * (height + gap) - height, region.top - r * (height + gap))
             for r in range(rows) for c in range(columns)]
 
-
-def as_cost(words: str | None) -> str:
-    """The core's words for a run ("its loss jumped...") as the video says them: the cost."""
-    return (words or "").replace("loss", "cost")

@@ -365,17 +365,18 @@ class TrainingScene(HistoryScene):
         gap = self.gap_points()
         if not self.verdict.learned:
             meaning = "it learned nothing, so it memorised nothing either"
-        elif self.verdict.overfit:
+        elif self.verdict.overfit or self.verdict.stalled:  # its test cost stopped following the training's
             meaning = "it has begun to memorise"
-        elif abs(gap) < GAP_SMALL:
-            meaning = "almost none: it learned, it did not memorise"
+        elif abs(gap) < GAP_SMALL:  # of the accuracies alone: it claims nothing of the costs
+            meaning = "almost none: what it learned holds for examples it never saw"
         elif gap < GAP_LARGE:
             meaning = "it learned, memorising a little"
         else:
             meaning = "much of what it learned, it memorised"
         gap_text = f"a gap of {abs(gap):.1f} points" if gap >= 0 else f"{abs(gap):.1f} points higher on test"
         if gap == 0:
-            gap_text, meaning = ("the same", "it learned, it did not memorise") if self.verdict.learned else \
+            gap_text, meaning = ("the same", "what it learned holds for examples it never saw") \
+                if self.verdict.learned and not self.verdict.stalled else \
                 ("the same", meaning)
         if brief:
             # The full telling says the stall in a sentence of its own; a brief one in a clause.

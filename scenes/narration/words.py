@@ -137,3 +137,30 @@ def said_numbers(text: str) -> list[str]:
     What a caption says and what the screen shows are compared in this form."""
     return [token.replace("−", "-").replace(",", "").rstrip("%").lstrip("+")
             for token in NUMBER.findall(text.replace("\\u2212", "−"))]
+
+
+def as_cost(words: str | None) -> str:
+    """The core's words for a run ("its loss jumped...") as the video says them: the cost."""
+    return (words or "").replace("loss", "cost")
+
+
+def verdict_words(verdict, history: TrainingHistory) -> tuple[str, str]:
+    """``nnscratch.verdict.judge``'s verdict of ``history`` as said, and as its badge reads, in the video's
+    words ("cost", not "loss"). A test cost that stalled while the training cost fell is not called
+    learning without memorising: it is the start of memorising, and said so."""
+    v = verdict
+    if not v.learned:
+        why = as_cost(v.why_not)
+        unstable = f"; and it is unstable: {as_cost(v.unstable)}" if v.unstable else ""
+        return f"This network did not learn: {why}{unstable}.", f"did not learn: {why}"
+    if v.unstable:
+        return f"It learned, but it is unstable: {as_cost(v.unstable)}.", "learned, but unstable"
+    if v.overfit:
+        best = v.best_test_epoch
+        return (f"It learned, then overfit: from epoch {best:,} its test cost rose.",
+                f"learned, then overfit from epoch {best:,}")
+    if v.stalled:
+        return ("It learned, then began to memorise: its test cost stopped falling.", "learned; test cost stalled")
+    if history.has_test and not math.isnan(float(history.test_accuracy[-1])):
+        return "It learned, and the test examples show it did not just memorise.", "learned"
+    return "It learned.", "learned"

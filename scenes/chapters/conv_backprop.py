@@ -745,7 +745,10 @@ class ConvBackpropScene(HistoryScene):
         m = self.product_map
         start = m.filled
         end = min(m.rows * m.columns, (start // m.columns + FAST_ROWS) * m.columns)
-        self.play(m.filling(start, end, self.move_window), rate_func=linear, run_time=self.paced(3.0))
+        # Told briefly, this sweep shares its sentence with the total, which says the sum: it is quick, so the
+        # sum is written while it is said, not after a sweep as long as the sentence.
+        self.play(m.filling(start, end, self.move_window), rate_func=linear,
+                  run_time=1.5 if self.brief else self.paced(3.0))
 
     def show_total(self) -> None:
         m = self.product_map

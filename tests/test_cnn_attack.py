@@ -204,7 +204,7 @@ def test_an_explainer_no_chapter_can_tell_is_refused_in_one_line_naming_why():
 
 def test_a_learning_rate_in_a_formula_is_typeset_as_a_power_of_ten():
     # Typst's math set "1e-09" as "1e − 09": one minus nine, read as a subtraction.
-    from scenes.chapters.conv_backprop import rate_code
+    from scenes.narration.words import rate_code
 
     assert [rate_code(rate) for rate in (0.002, 1.0, 1e-9, 2.5e-5, 3e7)] == \
         ["0.002", "1", "10^(-9)", "2.5 times 10^(-5)", "3 times 10^(7)"]

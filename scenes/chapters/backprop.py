@@ -36,7 +36,7 @@ from scenes.mobjects.style import (
     WEIGHT_PALETTE, neuron_colors,
 )
 from scenes.narration.beats import Beat, Brief
-from scenes.narration.words import fixed, number, said
+from scenes.narration.words import fixed, number, rate_code, said
 
 COLUMN_WIDTH = 6.3  # the right column: the cost, then one panel at a time (wishes, three ways, sum, chain, ...)
 COLUMN_GAP = 0.45  # between the network's wishes and the column
@@ -1186,9 +1186,11 @@ class BackpropScene(HistoryScene):
         rate = self.history.learning_rate
         w, stepped, then = self.step_numbers()
         g = fixed(self.whole_gradient())
+        # The rate beside the rule it scales: the caption says "η = 0.2" as it begins, before the numbers (not
+        # beside a penalty's longer rule, which it would shrink below reading size with the lines under it).
         rule = self.formula(f"w <- w - eta ((partial C)/(partial w) + {self.penalty_code()})" if self.penalized()
-                            else "w <- w - eta (partial C)/(partial w)")
-        numbers = self.formula(f"{w} - {rate:g} dot {factor(g)} = {stepped}")
+                            else f"w <- w - eta (partial C)/(partial w), quad eta = {rate_code(rate)}")
+        numbers = self.formula(f"{w} - {rate_code(rate)} dot {factor(g)} = {stepped}")
         parts = [rule, numbers]
         if not self.plain_steps():
             lines = ["this run:"] + self.step_ways("screen")

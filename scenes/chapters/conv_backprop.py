@@ -53,7 +53,7 @@ from scenes.mobjects.raster import Raster
 from scenes.mobjects.readout import Readout
 from scenes.mobjects.style import HIGHLIGHT, LABEL, MUTED, weight_image_colors
 from scenes.narration.beats import Beat, Brief
-from scenes.narration.words import fixed, number, said
+from scenes.narration.words import fixed, number, rate_code, said
 
 TITLE_FONT = 38
 NOTE_FONT = 22  # names under the pictures
@@ -789,15 +789,6 @@ class ConvBackpropScene(HistoryScene):
         self.play(Indicate(self.then_line, color=HIGHLIGHT, scale_factor=1.1), run_time=self.paced(0.8))
 
 
-def rate_code(rate: float) -> str:
-    """A learning rate in Typst: 0.002 as written, 1e-09 as 10^(-9) (Typst's math would set "1e-09" as 1e
-    minus 09), 2.5e-05 as 2.5 times 10^(-5)."""
-    text = f"{rate:g}"
-    mantissa, e, exponent = text.partition("e")
-    if not e:
-        return text
-    power = f"10^({int(exponent)})"
-    return power if mantissa == "1" else f"{mantissa} times {power}"
 
 
 def factor_code(text: str) -> str:

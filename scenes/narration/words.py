@@ -164,3 +164,13 @@ def verdict_words(verdict, history: TrainingHistory) -> tuple[str, str]:
     if history.has_test and not math.isnan(float(history.test_accuracy[-1])):
         return "It learned, and the test examples show it did not just memorise.", "learned"
     return "It learned.", "learned"
+
+def rate_code(rate: float) -> str:
+    """A learning rate in Typst: 0.002 as written, 1e-09 as 10^(-9) (Typst's math would set "1e-09" as 1e
+    minus 09), 2.5e-05 as 2.5 times 10^(-5)."""
+    text = f"{rate:g}"
+    mantissa, e, exponent = text.partition("e")
+    if not e:
+        return text
+    power = f"10^({int(exponent)})"
+    return power if mantissa == "1" else f"{mantissa} times {power}"

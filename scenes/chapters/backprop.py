@@ -21,11 +21,9 @@ from manim import (
     TransformFromCopy, UpdateFromAlphaFunc, VGroup, VMobject, Write, interpolate_color,
 )
 
-from nnscratch.backprop import (
-    example_gradients, explain_example, nearest_snapshot, steepest_early_snapshot, wish_terms,
-)
+from nnscratch.backprop import example_gradients, explain_example, wish_terms
 from nnscratch.verdict import distinct
-from scenes.chapters.base import HistoryScene, after_gone, gone_first, output_names
+from scenes.chapters.base import HistoryScene, after_gone, followed_step, gone_first, output_names
 from scenes.mobjects.cost_curve import CostCurve
 from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.layout import GAP, Region, fit, fit_network, safe_area
@@ -128,14 +126,9 @@ class BackpropScene(HistoryScene):
     def __init__(self, history=None, sample: int | None = None, epoch: int | None = None, **kwargs) -> None:
         super().__init__(history, **kwargs)
         h = self.history
-        if h.n_snapshots < 2:
-            raise ValueError("the run has one snapshot only, so there is no step to show")
-        self.snapshot = steepest_early_snapshot(h) if epoch is None else nearest_snapshot(h, epoch)
+        self.snapshot, self.sample = followed_step(h, epoch, sample)
         self.epoch = int(h.snapshot_epochs[self.snapshot])
         self.next_epoch = int(h.snapshot_epochs[self.snapshot + 1])
-        self.sample = h.probe_index if sample is None else sample
-        if not 0 <= self.sample < len(h.X_train):
-            raise ValueError(f"sample must be between 0 and {len(h.X_train) - 1}, got {self.sample}")
         self.network = h.network_at(self.snapshot)
         x, y = h.X_train[self.sample].astype(float), h.y_train[self.sample].astype(float)
         self.example = explain_example(self.network, x, y)

@@ -9,6 +9,7 @@ import numpy as np
 from manim import FadeTransform, Mobject, Wait, smooth
 
 from nnscratch import RunSpec, TrainingHistory, record_run
+from nnscratch.backprop import nearest_snapshot, steepest_early_snapshot
 from scenes.camera import still
 from scenes.camera.batched_lists import BatchedLists
 from scenes.camera.painter import FastCamera
@@ -78,6 +79,18 @@ def _readouts(mobjects: list[Mobject]) -> dict[int, str | None]:
 def _visible(mobject: Mobject) -> bool:
     drawn = mobject.family_members_with_points()
     return any(part.get_fill_opacity() > 0.1 for part in drawn) if drawn else False
+
+
+def followed_step(history: TrainingHistory, epoch: int | None, sample: int | None) -> tuple[int, int]:
+    """The snapshot a backpropagation chapter steps from (the steepest early one, or the nearest to
+    ``epoch``) and the training example it follows (the probe unless ``sample``), checked."""
+    if history.n_snapshots < 2:
+        raise ValueError("the run has one snapshot only, so there is no step to show")
+    snapshot = steepest_early_snapshot(history) if epoch is None else nearest_snapshot(history, epoch)
+    sample = history.probe_index if sample is None else sample
+    if not 0 <= sample < len(history.X_train):
+        raise ValueError(f"sample must be between 0 and {len(history.X_train) - 1}, got {sample}")
+    return snapshot, sample
 
 
 @functools.lru_cache(maxsize=1)

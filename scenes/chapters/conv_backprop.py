@@ -40,10 +40,9 @@ from manim import (
 
 from nnscratch import TrainingHistory
 from nnscratch.architecture import Pool
-from nnscratch.backprop import nearest_snapshot, steepest_early_snapshot
 from nnscratch.conv_backprop import explain_conv_example, steepest_kernel_weight
 from nnscratch.verdict import distinct
-from scenes.chapters.base import HistoryScene, default_conv_history, output_names
+from scenes.chapters.base import HistoryScene, default_conv_history, followed_step, output_names
 from scenes.mobjects.conv_maps import FillingMap, ValueGrid, map_colors, square_at
 from scenes.mobjects.error_maps import ErrorMap, error_colors
 from scenes.mobjects.glyphs import Formula, Label
@@ -87,14 +86,9 @@ class ConvBackpropScene(HistoryScene):
         h = self.history
         if not h.is_convolutional:
             raise ValueError("this scene tells backpropagation through conv layers, and this run has none")
-        if h.n_snapshots < 2:
-            raise ValueError("the run has one snapshot only, so there is no step to show")
-        self.snapshot = steepest_early_snapshot(h) if epoch is None else nearest_snapshot(h, epoch)
+        self.snapshot, self.sample = followed_step(h, epoch, sample)
         self.epoch = int(h.snapshot_epochs[self.snapshot])
         self.next_epoch = int(h.snapshot_epochs[self.snapshot + 1])
-        self.sample = h.probe_index if sample is None else sample
-        if not 0 <= self.sample < len(h.X_train):
-            raise ValueError(f"sample must be between 0 and {len(h.X_train) - 1}, got {self.sample}")
         self.network = h.network_at(self.snapshot)
         self.example = explain_conv_example(self.network, h.X_train[self.sample].astype(float),
                                             h.y_train[self.sample])
@@ -687,7 +681,7 @@ class ConvBackpropScene(HistoryScene):
             [self.area.left, self.area.bottom + 1.3, 0], LEFT)
         self.play(*(FadeOut(m) for m in window), Write(self.slope_formula), Write(self.slope_note),
                   run_time=self.paced(1.0, 0.4))
-        self.play(self.error_map.becoming_errors(self.delta_values), FadeOut(self.error_note),
+        self.play(self.error_map.becoming(self.delta_values), FadeOut(self.error_note),
                   Write(self.delta_note), run_time=self.paced(1.4))
 
     # -- beats: one weight's gradient --------------------------------------------------------------

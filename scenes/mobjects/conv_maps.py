@@ -73,13 +73,17 @@ class FillingMap(VGroup):
         self.values = np.asarray(values, dtype=float)
         self.rows, self.columns = self.values.shape
         self.value_scale = scale if scale is not None else float(np.abs(self.values).max()) or 1.0
-        self.colors = map_colors(self.values, self.value_scale)
+        self.colors = self.coloured(self.values)
         self.pixel = side / max(self.rows, self.columns)
         self.picture = Raster(self.colors, self.columns * self.pixel, self.rows * self.pixel, smooth=False)
         self.frame = Rectangle(width=self.picture.width, height=self.picture.height, stroke_color=MUTED,
                                stroke_width=1.5).move_to(self.picture)
         self.filled = self.rows * self.columns
         self.add(self.picture, self.frame)
+
+    def coloured(self, values: np.ndarray) -> np.ndarray:
+        """The cells' colours for ``values`` on the map's scale (a map of another palette says its own)."""
+        return map_colors(values, self.value_scale)
 
     def fill_to(self, count: int) -> FillingMap:
         """The first ``count`` cells in reading order computed, the rest still empty."""
@@ -94,7 +98,7 @@ class FillingMap(VGroup):
     def show_values(self, values: np.ndarray) -> FillingMap:
         """The map's cells taking other values on the same scale (after ReLU: its negatives at 0)."""
         self.values = np.asarray(values, dtype=float)
-        self.colors = map_colors(self.values, self.value_scale)
+        self.colors = self.coloured(self.values)
         self.picture.set_rgb(self.colors)
         self.filled = self.rows * self.columns
         return self
@@ -102,7 +106,7 @@ class FillingMap(VGroup):
     def becoming(self, values: np.ndarray) -> UpdateFromAlphaFunc:
         """The map's values turning into ``values`` (on the same scale) row by row from the top: ReLU
         sweeping over it."""
-        old, new = self.colors.copy(), map_colors(values, self.value_scale)
+        old, new = self.colors.copy(), self.coloured(values)
 
         def step(mob: FillingMap, alpha: float) -> None:
             rows = round(alpha * mob.rows)

@@ -4,7 +4,6 @@ sum should fall), green where negative (it should rise), black at 0, as bright a
 from __future__ import annotations
 
 import numpy as np
-from manim import UpdateFromAlphaFunc
 
 from scenes.mobjects.conv_maps import FillingMap
 from scenes.mobjects.style import GRADIENT_NEGATIVE, GRADIENT_POSITIVE
@@ -23,26 +22,5 @@ def error_colors(values: np.ndarray, scale: float) -> np.ndarray:
 class ErrorMap(FillingMap):
     """A ``FillingMap`` of errors: its cells in ``error_colors`` (at ``scale``, default the largest |value|)."""
 
-    def __init__(self, values: np.ndarray, side: float, scale: float | None = None, **kwargs) -> None:
-        super().__init__(values, side, scale=scale, **kwargs)
-        self.colors = error_colors(self.values, self.value_scale)
-        self.picture.set_rgb(self.colors)
-
-    def show_values(self, values: np.ndarray) -> ErrorMap:
-        self.values = np.asarray(values, dtype=float)
-        self.colors = error_colors(self.values, self.value_scale)
-        self.picture.set_rgb(self.colors)
-        self.filled = self.rows * self.columns
-        return self
-
-    def becoming_errors(self, values: np.ndarray) -> UpdateFromAlphaFunc:
-        """The map's cells turning into ``values`` row by row from the top, on the same scale."""
-        old, new = self.colors.copy(), error_colors(values, self.value_scale)
-
-        def step(mob: ErrorMap, alpha: float) -> None:
-            rows = round(alpha * mob.rows)
-            mob.picture.set_rgb(np.concatenate([new[:rows], old[rows:]]))
-            if alpha >= 1:
-                mob.show_values(values)
-
-        return UpdateFromAlphaFunc(self, step)
+    def coloured(self, values: np.ndarray) -> np.ndarray:
+        return error_colors(values, self.value_scale)

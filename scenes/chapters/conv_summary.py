@@ -302,7 +302,7 @@ class ConvSummaryScene(HistoryScene):
 
     def show_verdict(self) -> None:
         self.play(FadeIn(self.badge, scale=1.2), run_time=0.8)
-        self.play(Indicate(self.badge), run_time=1.0 if self.brief else self.paced(1.0))
+        self.play(Indicate(self.badge, scale_factor=1.05), run_time=1.0 if self.brief else self.paced(1.0))
 
     def show_closing(self) -> None:
         """The signal of the example followed flowing through the trained network, layer by layer: every

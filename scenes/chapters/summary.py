@@ -439,7 +439,7 @@ class SummaryScene(HistoryScene):
 
     def show_verdict(self) -> None:
         self.play(FadeIn(self.badge, scale=1.2), run_time=0.6)
-        self.play(Indicate(self.badge), run_time=self.paced(0.8))
+        self.play(Indicate(self.badge, scale_factor=1.05), run_time=self.paced(0.8))  # set at the edge: 1.2x clips
 
     def show_closing(self) -> None:
         """The signal of the example followed flowing through the trained network, layer by layer: every

@@ -544,3 +544,28 @@ def test_the_examples_cost_is_drawn_where_it_sits_on_the_curve_below_its_formula
     assert y == pytest.approx(ex.loss, rel=1e-6)  # the cost the formula writes
     assert curve.get_top()[1] <= scene.cost_formula.get_bottom()[1]
     assert curve.point in scene.get_mobject_family_members() and curve.curve in scene.get_mobject_family_members()
+
+
+@pytest.mark.parametrize("name", ["digits", "moons", "spiral"])
+def test_the_examples_outputs_stand_against_what_is_wanted_beside_the_network_as_the_chapter_opens(name):
+    # The review found the right 60% black for 8 s while "Which way should sample 0 move each weight?" was
+    # asked: the example's outputs and the wanted ones fill the stage until the cost's curve takes it.
+    from scenes import BackpropScene
+    from tests.timeline import run as story_run, told
+
+    history = story_run(name)
+    scene = told(BackpropScene.until("Backpropagation: how one example"), history)
+    bars, ex = scene.output_bars, scene.example
+    shown = scene.get_mobject_family_members()
+    assert all(part in shown for part in (*bars.bars, *bars.outlines, *bars.names))
+    outputs, wanted = ex.a[-1], ex.target
+    heights = np.array([bar.height for bar in bars.bars])
+    large = outputs > 0.02
+    np.testing.assert_allclose(heights[large] / bars.unit, outputs[large], rtol=1e-4)
+    tall = np.array([outline.height for outline in bars.outlines])
+    assert np.argmax(tall) == np.argmax(wanted) if len(wanted) > 1 else (tall[0] > 0.5) == (wanted[0] == 1)
+    assert bars.get_left()[0] > scene.network_mob.get_right()[0]
+    assert bars.get_top()[1] <= scene.cost_formula.get_bottom()[1]
+    later = told(BackpropScene.until("The network "), history)  # "answers ..." or "gives the right ..."
+    assert not any(bar in later.get_mobject_family_members() for bar in later.output_bars.bars)
+    assert later.curve_panel.curve in later.get_mobject_family_members()  # the curve in their place

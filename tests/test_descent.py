@@ -14,6 +14,7 @@ from nnscratch.landscape import (
 )
 from scenes import GradientDescentScene
 from scenes.chapters.descent import (
+    ROLL_LEAST,
     flat_gradient,
     gradient_number,
     plane_gradients,
@@ -127,7 +128,7 @@ def test_the_epoch_never_runs_backwards_frame_by_frame(name, tmp_path):
     from scenes.output.render import render
 
     video = render(Logged, tmp_path / "d.mp4", resolution=(160, 90), fps=10, history=run(name))
-    assert len(video.scene.log) > 10 * 7  # every frame of the roll, at least
+    assert len(video.scene.log) > 10 * ROLL_LEAST  # every frame of the roll, at least
     assert counter_trouble(video.scene.log) == []
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from nnscratch import RunSpec, record_run
 from scenes import NetworkScene
-from scenes.chapters.network import THICKEST
+from scenes.chapters.network import PLATE_GAP, THICKEST
 from scenes.narration.words import said_numbers
 from tests.layout import final_state
 
@@ -70,6 +70,17 @@ def test_the_neurons_light_to_the_followed_examples_activations(digits):
     assert np.allclose(hidden, run.probe_a[0][0], atol=1e-5)
     written = sorted(float(plate[1].text) for plate in scene.activation_plates)
     assert written == pytest.approx(sorted({round(hidden.min(), 2), round(hidden.max(), 2)}), abs=0.006)
+    # Two plates beside neighbouring neurons are moved just clear of each other (the review saw them touch),
+    # each still level with its neuron.
+    plates = scene.activation_plates
+    if len(plates) == 2:
+        upper, lower = sorted(plates, key=lambda plate: -plate.get_y())
+        assert upper.get_bottom()[1] - lower.get_top()[1] >= PLATE_GAP - 1e-6
+    shown = scene.network_mob.indices[1]
+    values = hidden[shown]
+    for plate, slot in zip(plates, dict.fromkeys((int(np.argmax(values)), int(np.argmin(values))))):
+        neuron = scene.network_mob.neurons[1][slot]
+        assert abs(plate.get_y() - neuron.get_y()) <= plate.height
     # Each neuron painted in the colour of its activation: the brightest hidden one is the brightest drawn.
     net = scene.network_mob
     first = len(net.neurons[0])

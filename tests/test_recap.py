@@ -11,6 +11,8 @@ from nnscratch import RunSpec, judge, record_run
 from nnscratch.landscape import gradient_slice
 from nnscratch.neuron import telling_neuron
 from scenes.chapters.summary import IDEAS
+from manim import DL, UR
+
 from scenes.mobjects.layout import boxes_overlap, safe_area
 from scenes.mobjects.raster import rgba_bytes
 from scenes.mobjects.style import RIGHT, weight_image_colors
@@ -177,3 +179,30 @@ def test_the_features_right_half_shows_the_neuron_the_digit_followed_and_their_p
     for part in (scene.zoom, scene.ink, scene.average):
         assert part.get_left()[0] > grid_right and part.get_right()[0] <= safe_area().right + 1e-6
         assert part.get_bottom()[1] > scene.bars.get_top()[1]
+
+
+def test_the_class_it_fires_least_for_is_ringed_with_its_value_and_its_average_shown_in_the_mosts_place(
+        small_digits):
+    # The review: "and least for 0s, 0.00" was said while nothing pointed at a bar too short to see.
+    scene = told_as("features", small_digits, True)
+    r, h = scene.response, small_digits
+    least = r["least_slot"]
+    shown = scene.get_mobject_family_members()
+    ring = scene.least_ring
+    assert ring in shown
+    for part in (scene.bar_rects[least], scene.bar_names[least], scene.value_of[least]):
+        assert part in shown  # and inside the ring
+        assert (ring.get_corner(DL)[:2] <= part.get_corner(DL)[:2] + 1e-6).all()
+        assert (ring.get_corner(UR)[:2] >= part.get_corner(UR)[:2] - 1e-6).all()
+    assert scene.value_of[least].original_text == number(r["least_mean"])
+    # The least class's average and its weight x ink replace the most's, where they were.
+    assert scene.least_caption.original_text == f"average {h.class_names[r['least']]}"
+    assert scene.least_average in shown and scene.least_ink in shown and scene.average not in shown
+    X, y = h.X_test.astype(float), h.y_test.argmax(axis=1)
+    np.testing.assert_allclose(r["least_average"], X[y == r["least"]].mean(axis=0))
+    W = h.weights[0][-1].astype(float)
+    scale = float(np.percentile(np.abs(W[:min(len(W), 32)]), 95))
+    neuron = r["neuron"]
+    expected = rgba_bytes(weight_image_colors((W[neuron] * r["least_average"]).reshape(28, 28), scale))
+    np.testing.assert_array_equal(scene.least_ink[0].pixels, expected)
+    assert np.allclose(scene.least_ink.get_center(), scene.ink.get_center())

@@ -1,6 +1,6 @@
 """Every chapter against the rules of the story, on the runs the issue names, told as the explainer tells
 it and alone: each number said is on screen while it is said, large enough to read, and marked by an
-animation of its beat; no text too small to read; no still stretch over 4 s, and under 15% of the chapter
+animation of its beat as it is said (not seconds later); no text too small to read; no still stretch over 4 s, and under 15% of the chapter
 in still stretches of 2 s or more. A still render plays each beat to its end, so this reads every beat of
 every chapter in minutes."""
 from __future__ import annotations
@@ -11,6 +11,7 @@ from scenes.chapters.catalogue import BY_NAME, NAMES
 from tests.timeline import (
     RUNS,
     hold_share,
+    late_numbers,
     run,
     small_texts,
     still_spans,
@@ -46,6 +47,7 @@ def test_every_number_said_is_shown_and_marked_and_nothing_stands_still(name, ch
     assert scene.told, "the chapter told nothing"
     assert unshown_numbers(scene) == []
     assert unmarked_numbers(scene) == []
+    assert late_numbers(scene) == []
     assert small_texts(scene) == []
     longest = max((seconds for _, seconds in still_spans(scene)), default=0.0)
     assert longest <= LONGEST_STILL, still_spans(scene)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from nnscratch import RunSpec, TrainingHistory, record_run
 from scenes.chapters.base import HistoryScene
-from scenes.narration.words import said_numbers
+from scenes.narration.words import NUMBER as NUMBER_TOKENS, said_numbers
 from scenes.output.render import render_still
 
 # The runs the story is checked on: the default explainer's, and the shapes that strain a chapter.
@@ -139,6 +139,28 @@ def unmarked_numbers(scene: HistoryScene) -> list[tuple[str, list[str]]]:
         if absent:
             missing.append((beat.caption, absent))
     return missing
+
+
+NUMBER_SLACK = 0.75  # seconds a number's marking may begin after its words are estimated to begin (an
+# estimate from the characters before them: a word's place in speech is known to about half a second)
+
+
+def late_numbers(scene: HistoryScene, slack: float = NUMBER_SLACK) -> list[tuple[str, str, float]]:
+    """(caption, number, seconds late) of every number a beat says whose first marking (written, moved,
+    pointed at) began more than ``slack`` after the number is said, the beat's words timed by their
+    characters (``HistoryScene.until_said``'s estimate). A number marked before it is said is on time."""
+    late = []
+    for beat in scene.told:
+        marks: dict[str, float] = {}
+        for text, at in beat.marked_at.items():
+            for number in said_numbers(text):
+                marks[number] = min(at, marks.get(number, at))
+        for token in NUMBER_TOKENS.finditer(beat.caption):
+            number = said_numbers(token.group())[0]
+            said_at = beat.start + beat.spoken * token.start() / len(beat.caption)
+            if number in marks and marks[number] > said_at + slack:
+                late.append((beat.caption, number, round(marks[number] - said_at, 2)))
+    return late
 
 
 def small_texts(scene: HistoryScene, smallest: float = SMALLEST) -> list[tuple[str, float]]:

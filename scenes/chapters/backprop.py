@@ -17,8 +17,8 @@ import math
 import numpy as np
 from manim import (
     DOWN, LEFT, RIGHT, UP, WHITE, Animation, AnimationGroup, Arrow, Circle, Create, FadeIn, FadeOut, GrowArrow,
-    Indicate, LaggedStart, Line, ManimColor, Mobject, ShowPassingFlash, SurroundingRectangle, Transform,
-    TransformFromCopy, UpdateFromAlphaFunc, VGroup, VMobject, Write, interpolate_color,
+    GrowFromEdge, Indicate, LaggedStart, Line, ManimColor, Mobject, ShowPassingFlash, SurroundingRectangle,
+    Transform, TransformFromCopy, UpdateFromAlphaFunc, VGroup, VMobject, Write, interpolate_color,
 )
 
 from nnscratch.backprop import example_gradients, explain_example, wish_terms
@@ -27,6 +27,7 @@ from scenes.chapters.base import HistoryScene, after_gone, followed_step, gone_f
 from scenes.mobjects.cost_curve import CostCurve
 from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.layout import GAP, Region, fit, fit_network, safe_area
+from scenes.mobjects.output_bars import MAX_BARS, OutputBars
 from scenes.mobjects.pixel_image import PixelImage
 from scenes.mobjects.readout import Readout
 from scenes.mobjects.style import (
@@ -254,6 +255,7 @@ class BackpropScene(HistoryScene):
         self.ring: Circle | None = None  # around the neuron the sentence is about
         self.source_ring: Circle | None = None  # around the neuron the followed weight comes from
         self.panel = VGroup()  # what the stage shows now
+        self.output_bars = self.make_output_bars()
 
     def subtitle_label(self, text: str, top: float) -> Label:
         label = Label(text, font_size=22, color=MUTED)
@@ -276,7 +278,7 @@ class BackpropScene(HistoryScene):
                      ["y = 0, \"so\" C = -ln(1 - a)", f"= -ln(1 - {a:.3f}) = {ex.loss:.3f}"])
         elif kind == "softmax":
             truth = int(np.argmax(ex.target))
-            lines = [f"C = -ln a_y = -ln {ex.a[-1][truth]:.3f} = {ex.loss:.3f}"]
+            lines = [f"C = -ln p = -ln {ex.a[-1][truth]:.3f} = {ex.loss:.3f}"]
         else:
             lines = [f"C = \"mean\" (a - y)^2 = {ex.loss:.3f}"]
         return VGroup(*(self.formula(line, font_size=LEGIBLE_FONT) for line in lines)).arrange(DOWN, aligned_edge=LEFT,
@@ -606,16 +608,32 @@ class BackpropScene(HistoryScene):
 
     # -- beats: the example and its wishes -----------------------------------------------
 
+    def make_output_bars(self) -> OutputBars | None:
+        """The example's outputs beside what is wanted of them, in the stage: the gap the cost will put a
+        number on (None for a real-valued output, or more outputs than bars can name)."""
+        kind, wanted = self.history.output_activation, self.example.target
+        if kind not in ("softmax", "sigmoid") or len(wanted) > MAX_BARS:
+            return None
+        stage = self.stage
+        bars = OutputBars(self.example.a[self.output], wanted, self.names(),
+                          min(stage.width, 1.2 * len(wanted) + 1.0), 0.5 * stage.height)
+        return fit(bars, stage.below(stage.top - 0.3), UP)
+
     def show_intro(self) -> None:
-        net = self.network_mob
+        net, bars = self.network_mob, self.output_bars
+        # What is wanted of the outputs from the start (the outlines); where the example lands, as it does.
+        wanted = [FadeIn(bars.names), Create(bars.outlines, lag_ratio=0.1)] if bars is not None else []
         self.play(Write(self.title), FadeIn(self.subtitle), *([FadeIn(self.image)] if self.image else []),
-                  FadeIn(net), net.fade_in_fast(), run_time=1.2)
+                  FadeIn(net), net.fade_in_fast(), *wanted, run_time=1.2)
         self.bring_to_front(net.neurons)
         # The example passes forward, layer by layer: these are the activations backpropagation starts from.
         layers = range(1, self.output + 1)
         each = self.paced(0.9 * len(layers)) / len(layers)
         for layer in layers:
-            self.play(self.forward_flash(layer, each), net.light_layer(layer, self.example.a[layer], run_time=each))
+            landing = ([LaggedStart(*(GrowFromEdge(bar, DOWN) for bar in bars.bars), lag_ratio=0.1)]
+                       if bars is not None and layer == self.output else [])
+            self.play(self.forward_flash(layer, each), net.light_layer(layer, self.example.a[layer], run_time=each),
+                      *landing)
 
     def show_cost(self) -> None:
         net = self.network_mob
@@ -641,7 +659,8 @@ class BackpropScene(HistoryScene):
             self.play(Indicate(self.cost_formula[-1], color=HIGHLIGHT, scale_factor=1.05), run_time=self.paced(1.0))
             return
         # Where this cost sits on the cost chapter's curve: the stage below the formula is not left black.
-        self.play(Create(curve.axes), FadeIn(curve.ticks, curve.names), Create(curve.curve), run_time=0.8)
+        bars = [FadeOut(self.output_bars, rate_func=gone_first)] if self.output_bars is not None else []
+        self.play(*bars, Create(curve.axes), FadeIn(curve.ticks, curve.names), Create(curve.curve), run_time=0.8)
         self.play(FadeIn(curve.point, scale=3), Indicate(self.cost_formula[-1], color=HIGHLIGHT, scale_factor=1.05),
                   run_time=self.paced(0.8))
         self.curve_panel = curve
@@ -1028,17 +1047,24 @@ class BackpropScene(HistoryScene):
                                f"approx {{{{ {p} : np }}}}")
         self.place(numbers, self.rule.get_bottom()[1] - 0.25)
         parts = [numbers.select(name) for name in ("na", "ns", "nd", "np")]
-        each = self.paced(1.6, 0.7) / 4
-        # Each factor's value flies from where the chain shows it into the product.
-        flights = []
-        for part, source in zip(parts[:3], (self.chain_a, self.chain_slope, self.chain_want)):
-            digits = len(part.family_members_with_points())
-            flight = VGroup(*source[-digits:]).copy()
-            self.play(flight.animate.move_to(part).match_height(part), Indicate(source, color=HIGHLIGHT),
-                      run_time=each)
-            flights.append(flight)
-        self.remove(*flights)
-        self.play(FadeIn(numbers), run_time=each)
+        # The product written as it is said (a penalty's words may follow it in the same sentence).
+        reached = self.until_said(said(p))
+        each = max(0.3, (reached + 0.2) / 4) if reached else self.paced(1.6, 0.7) / 4
+        sources = (self.chain_a, self.chain_slope, self.chain_want)
+        late = self.current_beat is not None and said(p) in self.current_beat.caption and reached < 1.0
+        if late:  # little or no time left before it is said: the factors flash, all at once
+            self.play(FadeIn(numbers), *(Indicate(source, color=HIGHLIGHT) for source in sources), run_time=0.6)
+        else:
+            # Each factor's value flies from where the chain shows it into the product.
+            flights = []
+            for part, source in zip(parts[:3], sources):
+                digits = len(part.family_members_with_points())
+                flight = VGroup(*source[-digits:]).copy()
+                self.play(flight.animate.move_to(part).match_height(part), Indicate(source, color=HIGHLIGHT),
+                          run_time=each)
+                flights.append(flight)
+            self.remove(*flights)
+            self.play(FadeIn(numbers), run_time=each)
         extra = []
         if self.penalized():
             layer, row, col = self.weight
@@ -1179,10 +1205,13 @@ class BackpropScene(HistoryScene):
         rate = self.history.learning_rate
         w, stepped, then = self.step_numbers()
         g = fixed(self.whole_gradient())
-        # The rate beside the rule it scales: the caption says "η = 0.2" as it begins, before the numbers (not
-        # beside a penalty's longer rule, which it would shrink below reading size with the lines under it).
-        rule = self.formula(f"w <- w - eta ((partial C)/(partial w) + {self.penalty_code()})" if self.penalized()
-                            else f"w <- w - eta (partial C)/(partial w), quad eta = {rate_code(rate)}")
+        # The rate beside the rule it scales: the caption says "η = 0.2" as it begins, before the numbers (under
+        # a penalty's longer rule, which it would shrink below reading size beside it).
+        if self.penalized():
+            rule = VGroup(self.formula(f"w <- w - eta ((partial C)/(partial w) + {self.penalty_code()})"),
+                          self.formula(f"eta = {rate_code(rate)}")).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        else:
+            rule = self.formula(f"w <- w - eta (partial C)/(partial w), quad eta = {rate_code(rate)}")
         numbers = self.formula(f"{w} - {rate_code(rate)} dot {factor(g)} = {stepped}")
         parts = [rule, numbers]
         if not self.plain_steps():

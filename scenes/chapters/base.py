@@ -52,6 +52,8 @@ class BeatRecord:
     end: float = 0.0
     shown: dict[str, float] = field(default_factory=dict)  # each text seen, and its largest font size then
     marked: set[str] = field(default_factory=set)  # texts an animation of the beat wrote, moved or pointed at
+    marked_at: dict[str, float] = field(default_factory=dict)  # each marked text: when its first marking began
+    spoken: float = 0.0  # seconds its words take (read, or spoken), from ``start``
 
     def see(self, texts: dict[str, float]) -> None:
         for text, size in texts.items():
@@ -204,7 +206,13 @@ class HistoryScene(BatchedLists):
                      and getattr(animation, "mobject", None) is not None]
             changed = [part for mobject in self.mobjects for part in mobject.get_family()
                        if isinstance(part, Readout) and readouts.get(id(part), part.text) != part.text]
-            self.told[-1].marked |= set(on_screen(moved, visible_only=False)) | set(on_screen(changed))
+            written, counted = set(on_screen(moved, visible_only=False)), set(on_screen(changed))
+            self.told[-1].marked |= written | counted
+            # What an animation writes or points at is marked as it begins; a readout's value as it is reached.
+            for text in written:
+                self.told[-1].marked_at.setdefault(text, start)
+            for text in counted - written:
+                self.told[-1].marked_at.setdefault(text, self.time)
         if self.progress is not None:
             self.progress.done(self.time)
 
@@ -246,7 +254,7 @@ class HistoryScene(BatchedLists):
         """Play ``beat``'s animations, then hold until its words are read and spoken; caption it throughout."""
         start = self.beat_start = self.time
         self.current_beat = beat
-        self.told.append(BeatRecord(beat.caption, start))
+        self.told.append(BeatRecord(beat.caption, start, spoken=self.narration.seconds(beat)))
         self.told[-1].see(on_screen(self.mobjects))
         beat.show()
         self.hold(self.narration.seconds(beat) - (self.time - start))
@@ -282,6 +290,17 @@ class HistoryScene(BatchedLists):
         if self.current_beat is None:
             return 0.0
         return max(0.0, self.narration.seconds(self.current_beat) - (self.time - self.beat_start))
+
+    def until_said(self, words: str) -> float:
+        """Seconds from now until ``words`` begin in the current beat's sentence, its time shared among its
+        characters as speech shares it (0 when they are not in it, or already said): what shows them can
+        be timed to land as they are heard, not when the sentence ends."""
+        beat = self.current_beat
+        at = beat.caption.find(words) if beat is not None else -1
+        if at < 0:
+            return 0.0
+        when = self.beat_start + self.narration.seconds(beat) * at / len(beat.caption)
+        return max(0.0, when - self.time)
 
     def make_network(self, history: TrainingHistory | None = None, **layout) -> NetworkMobject:
         """A drawing of the network of ``history`` (default: the scene's run)."""

@@ -27,7 +27,7 @@ from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.layout import GAP, Region, fit, safe_area
 from scenes.mobjects.number_matrix import MathsReadout
 from scenes.mobjects.pixel_image import PixelImage
-from scenes.mobjects.output_bars import OutputBars
+from scenes.mobjects.output_bars import MAX_BARS, OutputBars
 from scenes.mobjects.plane_example import PlaneExample
 from scenes.mobjects.plane_panel import class_of
 from scenes.mobjects.raster import CairoPainted
@@ -51,7 +51,6 @@ TABLE_GROW = 2.5  # at most, the plane or the table under the example's outputs
 TABLE_ROWS, TABLE_FEATURES = 10, 4  # a table's rows and columns shown (more features: "…")
 TABLE_SMALLEST = 0.75  # a table shrunk more (its font 24 under 18) is left out
 CAPTION_ROOM = 0.7  # under a plane of points: the worst example's caption
-MAX_BARS = 12  # outputs drawn as bars at most
 LOG_SHARE = 0.1  # the examples named all costing less than this share of a linear axis: a log axis instead
 
 

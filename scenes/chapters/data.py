@@ -473,18 +473,22 @@ class DataScene(HistoryScene):
     # -- beats ----------------------------------------------------------------------------
 
     def show_examples(self) -> None:
-        """The title and the count, then the examples themselves, one after another."""
-        self.play(Write(self.title), Write(self.count), run_time=1.0)
+        """The title and the count, then the examples themselves, one after another (digits from the
+        first frame, so the opening sentence is never said over black)."""
         share = 0.55 if self.brief else 1.0
-        if self.kind == "plane":
-            self.play(Create(self.frame), FadeIn(self.axes, lag_ratio=0.1), Write(self.description), run_time=0.8)
-            self.play(FadeIn(self.unlabelled, scale=1.1), run_time=self.paced(1.0, share))
-        elif self.kind == "table":
-            self.play(FadeIn(self.header), GrowFromCenter(self.width_brace), Write(self.width_label), run_time=0.8)
-            self.play(LaggedStart(*(FadeIn(row, shift=0.2 * DOWN) for row in self.examples), lag_ratio=0.5),
+        if self.kind not in ("plane", "table"):
+            self.play(Write(self.title), Write(self.count),
+                      LaggedStart(*(FadeIn(image, scale=0.8) for image in self.examples), lag_ratio=0.08),
                       run_time=self.paced(1.5, share))
+            return
+        if self.kind == "plane":
+            self.play(Write(self.title), Write(self.count), Create(self.frame), FadeIn(self.axes, lag_ratio=0.1),
+                      Write(self.description), run_time=1.0)
+            self.play(FadeIn(self.unlabelled, scale=1.1), run_time=self.paced(1.0, share))
         else:
-            self.play(LaggedStart(*(FadeIn(image, scale=0.8) for image in self.examples), lag_ratio=0.08),
+            self.play(Write(self.title), Write(self.count), FadeIn(self.header), GrowFromCenter(self.width_brace),
+                      Write(self.width_label), run_time=1.0)
+            self.play(LaggedStart(*(FadeIn(row, shift=0.2 * DOWN) for row in self.examples), lag_ratio=0.5),
                       run_time=self.paced(1.5, share))
 
     def show_labels(self) -> None:
@@ -511,7 +515,8 @@ class DataScene(HistoryScene):
             self.remove(start)
         else:
             big.scale(0.1)
-        self.play(Restore(big), FadeOut(others, lag_ratio=0.02, shift=0.3 * DOWN), run_time=1.2)
+        # Briefly, its size follows at once: "28 by 28" comes early in a short sentence.
+        self.play(Restore(big), FadeOut(others, lag_ratio=0.02, shift=0.3 * DOWN), run_time=0.7 if self.brief else 1.2)
         self.play(LaggedStart(*(GrowFromCenter(brace) for brace in self.size_braces), lag_ratio=0.4),
                   Write(self.probe_label), run_time=self.paced(1.0, 0.45))
         self.play(Write(self.probe_numbers), run_time=self.paced(1.0))

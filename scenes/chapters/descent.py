@@ -18,7 +18,7 @@ import textwrap
 import numpy as np
 from manim import (
     DOWN, LEFT, ORIGIN, RIGHT, UP, Arrow, Axes, Create, DashedLine, Dot, FadeIn, FadeOut, GrowArrow, Indicate,
-    LaggedStart, UpdateFromAlphaFunc, VGroup, Write, linear, smooth,
+    LaggedStart, UpdateFromAlphaFunc, VGroup, Write, linear, smooth, there_and_back,
 )
 
 from nnscratch.backprop import steepest_early_snapshot
@@ -36,7 +36,9 @@ from scenes.narration.words import loss_number
 
 COLUMN_WIDTH = 4.3
 BAR_STRIP = 1.75  # the colour bar, its numbers and its heading, between the surface and the column
-REPLAY_SECONDS = 6.0  # the ball's roll, at least
+REPLAY_SECONDS = 6.0  # the ball's roll, at least, when no cost it ends on is said
+ROLL_LEAST = 2.5  # and when one is: the roll reaches it as it is said
+POINTING = 0.8  # seconds a number is pointed at as it is said, within a longer play
 SLOT = 0.22  # between the column's parts
 # The views the camera moves through, (elevation, azimuth); the surface is framed anew for each.
 START_VIEW = (30.0, 200.0)
@@ -188,18 +190,23 @@ class GradientDescentScene(HistoryScene):
         widest = max(len(loss_number(loss)) for loss in self.path_losses)
         self.epoch_readout = Readout(len(f"{h.epochs:,}"), font_size=26, color=LABEL)
         self.loss_readout = Readout(widest, font_size=26, color=HIGHLIGHT)
+        # "epoch 12 of 40": the epochs the roll will end on are written, and pointed at when said.
+        self.epoch_total = Label(f"of {h.epochs:,}", font_size=22, color=MUTED)
         pairs = [VGroup(Label("epoch", font_size=22, color=MUTED), self.epoch_readout),
                  VGroup(Label("cost", font_size=22, color=MUTED), self.loss_readout)]
         for label, readout in pairs:
             readout.next_to(label, RIGHT, buff=0.2)
             label.shift(UP * (readout.frame.get_bottom()[1] - label[0].get_bottom()[1]))  # on its baseline
+        self.epoch_total.next_to(self.epoch_readout, RIGHT, buff=0.15)
+        self.epoch_total.align_to(pairs[0][0], DOWN)
+        pairs[0].add(self.epoch_total)
         row = VGroup(*pairs).arrange(RIGHT, buff=0.4)
         if row.width > self.column.width:
             row.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
             # The readouts' right ends in one column, clear of both words.
-            right = max(label.get_right()[0] + 0.2 + readout.width for label, readout in pairs)
-            for _, readout in pairs:
-                readout.shift(RIGHT * (right - readout.get_right()[0]))
+            right = max(pair[0].get_right()[0] + 0.2 + pair[1].width for pair in pairs)
+            for pair in pairs:  # a readout, and the total after it
+                VGroup(*pair[1:]).shift(RIGHT * (right - pair[1].get_right()[0]))
         return row
 
     def share_text(self) -> str:
@@ -644,6 +651,16 @@ class GradientDescentScene(HistoryScene):
         self.play(UpdateFromAlphaFunc(surface, step, run_time=run_time, rate_func=rate_func), *(along or []))
 
     def show_early(self, fill: bool = True) -> None:
+        """The ball rolls to the early epoch the sentence names, reaching it as it is said; the view turns
+        on for the rest of the sentence."""
+        reached = self.until_said(f"{self.slice_epoch():,}")
+        if reached:
+            self.roll(self.slice_snapshot, max(0.8, reached + 0.3), rate_func=smooth)
+            if fill:
+                self.fill_with_turn(STEP_VIEW)
+            else:
+                self.turn_to(STEP_VIEW, 0.7)
+            return
         self.roll(self.slice_snapshot, max(1.5, self.beat_seconds()) if fill else 1.5, turn_to=STEP_VIEW,
                   rate_func=smooth)
 
@@ -722,8 +739,16 @@ class GradientDescentScene(HistoryScene):
         along = []
         if loss_number(self.path_losses[-1]) == loss_number(self.path_losses[0]):
             along.append(Indicate(self.loss_readout, color=HIGHLIGHT, run_time=1.4))  # "still": it did not change
-        self.roll(self.history.n_snapshots - 1, max(REPLAY_SECONDS, self.beat_seconds()), turn_to=ROLL_VIEW,
-                  along=along)
+        # The last cost reached as it is said, the readouts pointed at for the rest of the sentence; the
+        # epochs it ends on pointed at as they are said.
+        reached = self.until_said(loss_number(self.path_losses[-1]))
+        seconds = max(ROLL_LEAST, reached + 0.3) if reached else max(REPLAY_SECONDS, self.beat_seconds())
+        said = self.until_said(f"{self.history.epochs:,}")
+        along.append(Indicate(self.epoch_total, color=HIGHLIGHT, run_time=seconds, rate_func=lambda t: there_and_back(
+            min(1.0, max(0.0, (t * seconds - said) / POINTING)))))
+        self.roll(self.history.n_snapshots - 1, seconds, turn_to=ROLL_VIEW, along=along)
+        if reached:
+            self.play(Indicate(self.loss_readout, color=HIGHLIGHT, scale_factor=1.1), run_time=self.paced(0.6))
 
     def show_contours(self) -> None:
         surface = self.surface

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowFromEdge, Indicate, LaggedStart, Rectangle,
+    DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, FadeTransform, GrowFromEdge, Indicate, LaggedStart, Rectangle,
     SurroundingRectangle, TransformFromCopy, UpdateFromAlphaFunc, VGroup, Write, linear,
 )
 
@@ -179,15 +179,20 @@ class FeaturesScene(HistoryScene):
         self.example_caption = Label(self.probe_name(), font_size=FONT, color=LABEL)
         self.ink_caption = Label("weight × ink", font_size=FONT, color=LABEL)
         self.average_caption = Label(f"average {names[r['most']]}", font_size=FONT, color=LABEL)
+        # The class it fires for least, in the same places: its average and weight x ink replace the most's.
+        self.least_average = PixelImage(r["least_average"], self.shape, side).move_to(self.example)
+        self.least_ink = self.product_picture(r["least_average"], side).move_to(self.ink)
+        self.least_caption = Label(f"average {names[r['least']]}", font_size=FONT, color=LABEL)
         for caption, picture in ((self.zoom_caption, trio[0]), (self.example_caption, self.example),
                                  (self.ink_caption, self.ink), (self.average_caption, self.average)):
             caption.next_to(picture, DOWN, buff=0.1)
         self.zoom_group = VGroup(trio[0], self.zoom_caption)
-        for caption in (self.example_caption, self.average_caption):  # a long name kept under its picture
+        self.least_caption.next_to(self.least_average, DOWN, buff=0.1)
+        for caption in (self.example_caption, self.average_caption, self.least_caption):  # under its picture
             if caption.width > side + 2 * SIGN_GAP:
                 caption.scale((side + 2 * SIGN_GAP) / caption.width)
         top = VGroup(row, self.average, self.average_ink, self.zoom_caption, self.example_caption, self.ink_caption,
-                     self.average_caption)
+                     self.average_caption, self.least_average, self.least_ink, self.least_caption)
         fit(top, region.above(region.top - top.height), UP + LEFT)
         self.bars = self.bar_chart(region.below(top.get_bottom()[1] - 0.3))
 
@@ -231,6 +236,7 @@ class FeaturesScene(HistoryScene):
         width = (region.width - (len(means) - 1) * BAR_GAP) / len(means)
         width = min(width, 0.6)
         self.bar_rects, self.bar_names, self.bar_values = VGroup(), VGroup(), VGroup()
+        self.value_of: dict[int, Label] = {}
         for slot, (cls, mean) in enumerate(zip(r["classes"], means)):
             x = region.left + slot * (width + BAR_GAP) + width / 2
             height = max(abs(float(mean)) * unit, 0.01)
@@ -245,6 +251,7 @@ class FeaturesScene(HistoryScene):
                 if value.get_bottom()[1] < baseline and mean >= 0:
                     value.set_y(baseline + value.height / 2 + 0.08)
                 self.bar_values.add(value)
+                self.value_of[slot] = value
         return VGroup(heading, self.bar_rects, self.bar_names, self.bar_values)
 
     def class_word(self) -> str:
@@ -276,6 +283,7 @@ class FeaturesScene(HistoryScene):
                 "classes": present, "means": means[:, neuron],
                 "most_mean": float(means[most, neuron]), "least_mean": float(means[least, neuron]),
                 "average": X[classes == present[most]].astype(float).mean(axis=0),
+                "least_average": X[classes == present[least]].astype(float).mean(axis=0),
                 "count": int((classes == present[most]).sum()), "source": "test" if h.has_test else "training"}
 
     # -- the story ------------------------------------------------------------------
@@ -398,10 +406,17 @@ class FeaturesScene(HistoryScene):
                   *(GrowFromEdge(bar, DOWN if self.response["means"][i] >= 0 else UP) for i, bar in enumerate(rects)),
                   run_time=0.9)
         most = [self.response["most_slot"], *self.response["close_slots"]]
+        least = self.response["least_slot"]
         self.play(FadeIn(values, shift=UP * 0.1),
                   LaggedStart(*(Indicate(rects[slot], color=HIGHLIGHT) for slot in most), lag_ratio=0.5),
-                  run_time=self.paced(1.2, 0.55))
-        self.play(Indicate(rects[self.response["least_slot"]], color=HIGHLIGHT, scale_factor=1.5),
+                  run_time=max(1.2, self.until_said(" and least for") or 0.55 * self.beat_seconds()))
+        # A bar near 0 is a sliver an Indicate cannot show: its slot is ringed, name and value with it.
+        ring = self.least_ring = SurroundingRectangle(VGroup(rects[least], names[least], self.value_of[least]),
+                                                      color=HIGHLIGHT, buff=0.06)
+        swap = [FadeTransform(old, new) for old, new in ((self.average, self.least_average),
+                                                          (self.average_ink, self.least_ink),
+                                                          (self.average_caption, self.least_caption))]
+        self.play(Create(ring), Indicate(self.value_of[least], color=HIGHLIGHT, scale_factor=1.4), *swap,
                   run_time=self.paced(0.8))
 
 

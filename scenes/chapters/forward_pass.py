@@ -12,7 +12,7 @@ from typing import Sequence
 import numpy as np
 from manim import (
     DOWN, LEFT, RIGHT, UP, AnimationGroup, Brace, Circle, Create, FadeIn, FadeOut, Indicate,
-    LaggedStart, ShowPassingFlash, SurroundingRectangle, Transform, VGroup, Write,
+    LaggedStart, Line, ShowPassingFlash, SurroundingRectangle, Transform, VGroup, Write,
     ReplacementTransform, Succession, TransformMatchingShapes, UpdateFromAlphaFunc, interpolate_color, smooth,
     WHITE,
 )
@@ -345,9 +345,13 @@ class ForwardPassScene(HistoryScene):
             names = self.history.class_names
             what = f"the probability of {names[1]}" if names else "a probability"
             caption = f"The output layer {same}, with sigmoid: its value is {what}."
+            brief = f"The output layer {same}, with sigmoid."
         else:
             caption = f"The output layer {same}, with nothing more: its sum is the answer."
-        return [Beat(caption, lambda: self.show_whole_layer(layer), in_brief=Brief.WITH_NEXT)]
+            brief = f"The output layer {same}, with nothing more."
+        # Told in a sentence of its own, briefly too: under the answer's, the value said would come
+        # seconds before the sums that make it.
+        return [Beat(caption, lambda: self.show_whole_layer(layer), brief=brief)]
 
     # -- the answer --------------------------------------------------------------------
 
@@ -486,15 +490,15 @@ class ForwardPassScene(HistoryScene):
         self.rows = PixelRows(self.image).set_z_index(2)  # they fly over the network into its dots
         self.take_away(self.image)
         self.add(self.rows)
-        self.play(self.rows.spread(), *([FadeOut(sizes)] if sizes is not None else []),
-                  run_time=0.4 if self.brief else 0.7)
         left, right, y = self.band
-        self.play(self.rows.line_up(left, right, y, BAND_HEIGHT), run_time=1.2 if self.brief else self.paced(1.8, 0.7))
-        band = VGroup(*self.rows.strips)
-        count = VGroup(Brace(band, UP, buff=0.06, color=MUTED))
+        # The count over the band's place as the rows spread: the number is said early in the sentence.
+        top = y + BAND_HEIGHT / 2
+        count = VGroup(Brace(Line([left, top, 0], [right, top, 0]), UP, buff=0.06, color=MUTED))
         count.add(Label(f"{len(self.x)}", font_size=26, color=LABEL).next_to(count[0], UP, buff=0.06))
         self.count = count
-        self.play(FadeIn(count, shift=DOWN * 0.1), run_time=0.3 if self.brief else 0.4)
+        self.play(self.rows.spread(), *([FadeOut(sizes)] if sizes is not None else []),
+                  FadeIn(count, shift=DOWN * 0.1), run_time=0.4 if self.brief else 0.7)
+        self.play(self.rows.line_up(left, right, y, BAND_HEIGHT), run_time=1.2 if self.brief else self.paced(1.8, 0.7))
 
     def show_into_neurons(self) -> None:
         """The drawn pixels marked on the band and flying into their neurons; the rest into the dots."""
@@ -633,7 +637,8 @@ class ForwardPassScene(HistoryScene):
             color=interpolate_color(line.get_stroke_color(), WHITE, 0.55), width=max(2.0 * line.stroke_width, 5.0),
             opacity=1.0), time_width=0.45) for line in strongest), run_time=run_time)
 
-    def show_squash(self, layer: int, place: int | None = None, seconds: float | None = None) -> None:
+    def show_squash(self, layer: int, place: int | None = None, seconds: float | None = None,
+                    also: Sequence = ()) -> None:
         """The activation turning each sum in z into its neuron's value, the name z into a; with ``place``,
         that row's sum pointed at first (the one the caption reads)."""
         product = self.products[layer]
@@ -643,7 +648,7 @@ class ForwardPassScene(HistoryScene):
         changes = [product.results.change(row, 0, text[0]) for row, text in enumerate(texts) if text[0] is not None]
         product.values_name.move_to(product.sums_name)
         self.play(FadeOut(self.pointers), LaggedStart(*changes, lag_ratio=0.15, group=product.results),
-                  ReplacementTransform(product.sums_name, product.values_name),
+                  ReplacementTransform(product.sums_name, product.values_name), *also,
                   run_time=seconds if seconds is not None else self.paced(1.0, 0.8))
         product.names.remove(product.sums_name)
         product.names.add(product.values_name)  # the product goes as a whole, its values' name with it
@@ -651,6 +656,15 @@ class ForwardPassScene(HistoryScene):
     def show_named(self, layer: int) -> None:
         """The neuron the caption names, ringed in the network and in the numbers, its words under them."""
         self.clear_said()
+        product = self.products[layer]
+        said = self.named_said(layer)
+        self.said = said
+        self.play(Create(said[0]), Write(said[1]), Indicate(product.values_name, color=HIGHLIGHT),
+                  run_time=self.paced(0.9 * self.tempo, 0.7))
+
+    def named_said(self, layer: int) -> VGroup:
+        """Rings around the neuron the caption names, in the network and in the numbers, and its words
+        under the numbers."""
         product, net = self.products[layer], self.network_mob
         k = self.named_neuron(layer)
         values = self.values(layer)
@@ -668,9 +682,7 @@ class ForwardPassScene(HistoryScene):
         label = Label(words, font_size=SAID_FONT, color=HIGHLIGHT)
         top = product.get_bottom()[1] - 0.25
         fit(label, self.column.below(top).above(top - label.height), UP + LEFT)
-        self.said = VGroup(rings, label)
-        self.play(Create(rings), Write(label), Indicate(product.values_name, color=HIGHLIGHT),
-                  run_time=self.paced(0.9 * self.tempo, 0.7))
+        return VGroup(rings, label)
 
     def clear_said(self) -> None:
         if self.said is not None:
@@ -681,6 +693,15 @@ class ForwardPassScene(HistoryScene):
         """A layer in one beat: W a + b in numbers, its rows computed, the activation, the value named."""
         self.show_sum_parts(layer)
         left = self.beat_seconds()
+        if layer != self.last and self.function_of(layer) != "identity":
+            # The neuron named as its words begin: the rows take the time before them, and it is ringed
+            # as the sums become values.
+            before = self.until_said(self.highest_words(layer)) or 0.75 * left
+            self.show_rows(layer, max(ROW_SECONDS * self.tempo * len(self.products[layer].rows), before))
+            said = self.said = self.named_said(layer)
+            self.show_squash(layer, seconds=self.paced(0.9 * self.tempo, 0.7),
+                             also=[Create(said[0]), Write(said[1])])
+            return
         self.show_rows(layer, max(ROW_SECONDS * self.tempo * len(self.products[layer].rows), 0.55 * left))
         if self.function_of(layer) != "identity":
             self.show_squash(layer, seconds=max(0.8 * self.tempo, 0.2 * left))
@@ -760,8 +781,11 @@ class ForwardPassScene(HistoryScene):
         if place is not None:
             rings.add(SurroundingRectangle(product.results.cells[place][0], color=color, buff=0.06))
         self.said = VGroup(rings, lines)
-        self.play(Create(rings), run_time=0.6)
-        self.play(LaggedStart(*(FadeIn(line, shift=UP * 0.2) for line in lines), lag_ratio=0.4, group=lines),
-                  run_time=self.paced(1.2, 0.6))
+        # The value read is said first: it comes with the rings, the answer's words after it.
+        self.play(Create(rings), FadeIn(lines[0], shift=UP * 0.2), run_time=0.6)
+        rest = lines[1:]
+        if len(rest):
+            self.play(LaggedStart(*(FadeIn(line, shift=UP * 0.2) for line in rest), lag_ratio=0.4, group=rest),
+                      run_time=self.paced(1.0, 0.6))
         ping = self.ring(neuron, color)
         self.play(ping.animate.scale(2.2).set_stroke(opacity=0), run_time=self.paced(0.8), remover=True)

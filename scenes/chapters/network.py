@@ -29,6 +29,8 @@ COUNT_FONT = 34
 THICKEST = 6.0  # the largest weight's stroke width: far wider than the faintest, at every resolution
 DIMMED = 0.12  # the opacity of edges waiting to be counted, or not the ones talked about
 STRONGEST_SHARE = 0.05  # of the drawn edges, the largest that stand out (at least 1, at most 12)
+PLATE_GAP = 0.08  # between two activation plates beside neighbouring neurons
+DIMMING_SHARE = 0.3  # of the first count, for the edges to dim as it begins
 
 
 class NetworkScene(HistoryScene):
@@ -132,6 +134,12 @@ class NetworkScene(HistoryScene):
             side = LEFT if layer == len(net.neurons) - 1 else RIGHT
             label.next_to(net.neurons[layer][slot], side, buff=0.1)
             plates.add(VGroup(BackgroundRectangle(label, fill_opacity=0.85, buff=0.04), label))
+        if len(plates) == 2:  # neighbours' plates would touch: each moves away from the other, just clear
+            upper, lower = sorted(plates, key=lambda plate: -plate.get_y())
+            overlap = lower.get_top()[1] + PLATE_GAP - upper.get_bottom()[1]
+            if overlap > 0:
+                upper.shift(UP * overlap / 2)
+                lower.shift(DOWN * overlap / 2)
         return plates
 
     def label_room(self, rows: int) -> float:
@@ -305,27 +313,31 @@ class NetworkScene(HistoryScene):
         for readout in (self.positive_count, self.negative_count):
             readout.set_text("0")
         sentence = self.beat_seconds()
-        self.play(Write(self.drawn_label), FadeIn(VGroup(*self.side[0][1])),
-                  self.edges_to(self.full_rgbas, dim), run_time=0.4)
-        # The positives counted as their number is said, at the sentence's start; the negatives until
-        # theirs is said, about two thirds in; then both flash.
+        # The positives counted as their number is said, at the sentence's start (the edges dimming as
+        # they begin); the negatives until theirs is said, about two thirds in; then both flash.
         lit = dim.copy()
-        for sign, readout, seconds in ((1, self.positive_count, 1.0),
-                                       (-1, self.negative_count, max(1.0, 0.65 * sentence - 1.4))):
+        for sign, readout, seconds in ((1, self.positive_count, 0.8),
+                                       (-1, self.negative_count, max(1.0, 0.65 * sentence - 0.8))):
             chosen = np.flatnonzero(np.sign(self.flat) == sign)
             order = chosen[np.argsort(self.edge_x[chosen], kind="stable")]
-            self.play(self.count_in(order, lit, readout), run_time=seconds)
+            first = [Write(self.drawn_label), FadeIn(VGroup(*self.side[0][1]))] if sign > 0 else []
+            self.play(*first, self.count_in(order, lit, readout, self.full_rgbas if sign > 0 else None),
+                      run_time=seconds)
             lit[order] = self.full_rgbas[order]
         self.play(Indicate(self.positive_count, color=HIGHLIGHT, scale_factor=1.15),
                   Indicate(self.negative_count, color=HIGHLIGHT, scale_factor=1.15), run_time=self.paced(0.6))
 
-    def count_in(self, order: np.ndarray, lit: np.ndarray, readout: Readout) -> UpdateFromAlphaFunc:
-        """The edges ``order`` lighting to their own colour one after another, ``readout`` counting them."""
+    def count_in(self, order: np.ndarray, lit: np.ndarray, readout: Readout,
+                 dimmed_from: np.ndarray | None = None) -> UpdateFromAlphaFunc:
+        """The edges ``order`` lighting to their own colour one after another, ``readout`` counting them;
+        with ``dimmed_from``, the others dimming from those colours to ``lit``'s as the count begins."""
         net, start = self.network_mob, lit.copy()
 
         def step(_, alpha: float) -> None:
             k = int(round(alpha * len(order)))
             rgbas = start.copy()
+            if dimmed_from is not None:
+                rgbas += (dimmed_from - start) * (1 - min(1.0, alpha / DIMMING_SHARE))
             rgbas[order[:k]] = self.full_rgbas[order[:k]]
             net.set_edge_styles(rgbas, self.full_widths)
             readout.set_text(f"{k:,}")

@@ -503,9 +503,10 @@ class NeuronScene(HistoryScene):
     def show_activation(self) -> None:
         """z climbs to the curve and across to a: squashed; the neuron lights to its activation."""
         step = self.step
-        self.play(FadeIn(self.dot, scale=0.5), run_time=0.3)
+        # The sum said first is pointed at where it sits, as the dot sets off from it.
+        self.play(FadeIn(self.dot, scale=0.5), Indicate(self.z_value, color=HIGHLIGHT), run_time=0.5)
         self.play(Create(self.drop), self.dot.animate.move_to(self.axes.c2p(step.z, step.a)),
-                  run_time=self.paced(1.0, 0.35))
+                  run_time=self.paced(1.0, 0.15))
         level = ACTIVATION_LOOKS[self.activation_name].levels(np.array([step.a]))
         self.play(Create(self.across), FadeIn(self.a_mark), Write(self.result), run_time=self.paced(0.8, 0.5))
         fill = neuron_colors(level)[0]

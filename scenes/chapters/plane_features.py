@@ -277,8 +277,10 @@ class PlaneFeaturesScene(HistoryScene):
 
     def show_later_rows(self) -> None:
         rows = self.rows[1:]
-        for heading, maps in rows:
-            self.play(FadeIn(heading), FadeIn(maps, lag_ratio=0.15), run_time=self.paced(1.2, 1 / len(rows)))
+        # Every layer named at once, as the sentence names them; their maps one row after another.
+        self.play(*(FadeIn(heading) for heading, _ in rows), run_time=0.4)
+        for index, (_, maps) in enumerate(rows):
+            self.play(FadeIn(maps, lag_ratio=0.15), run_time=self.paced(1.2, 1 / (len(rows) - index)))
 
     def show_more_note(self) -> None:
         """The note of the layers not drawn, then the last drawn layer's regions, which they go on combining."""

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import functools
 import math
+from typing import Sequence
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Create, FadeIn, GrowFromEdge, Indicate, LaggedStart, ManimColor, MoveAlongPath, Rectangle,
+    DOWN, LEFT, RIGHT, UP, Animation, Create, FadeIn, GrowFromEdge, Indicate, LaggedStart, ManimColor, MoveAlongPath, Rectangle,
     RoundedRectangle, VGroup, VMobject, Write,
 )
 
@@ -320,7 +321,7 @@ class SummaryScene(HistoryScene):
                  f"Training took the steps: over {h.epochs:,} epochs its cost went from {loss_number(first)} to "
                  f"{loss_number(last)}.", self.show_training,
                  brief=f"After {h.epochs:,} epochs of training{brief_accuracy}. {short}.",
-                 brief_show=lambda: (self.show_training(0.3), self.show_results())),
+                 brief_show=lambda: (self.show_training(0.15), self.show_results())),
         ]
         if said_accuracy:
             beats.append(Beat(said_accuracy, self.show_accuracy, in_brief=Brief.LEFT_OUT))
@@ -421,20 +422,20 @@ class SummaryScene(HistoryScene):
         """The final numbers: the training panel's last cost pointed at, then the accuracy and the verdict
         under the grid."""
         end = self.cost[-1]
-        self.play(Indicate(end), run_time=0.6)
         if self.accuracy is not None:
-            self.show_accuracy(0.3)
+            self.show_accuracy(0.3, also=[Indicate(end)])
         elif self.fit is not None:
+            self.play(Indicate(end), run_time=0.6)
             self.show_fit()
         self.show_verdict()
 
     def show_fit(self) -> None:
         self.play(FadeIn(self.fit, shift=RIGHT * 0.1), run_time=self.paced(0.6))
 
-    def show_accuracy(self, share: float = 1.0) -> None:
+    def show_accuracy(self, share: float = 1.0, also: Sequence[Animation] = ()) -> None:
         heading, names, tracks, bars, values = self.accuracy
-        self.play(FadeIn(heading), FadeIn(names), Create(tracks), run_time=0.4)
-        self.play(*(GrowFromEdge(bar, LEFT) for bar in bars), FadeIn(values, shift=RIGHT * 0.1),
+        self.play(FadeIn(heading), FadeIn(names), Create(tracks), *(GrowFromEdge(bar, LEFT) for bar in bars),
+                  FadeIn(values, shift=RIGHT * 0.1), *also,
                   run_time=self.part_time(share, 0.8))
 
     def show_verdict(self) -> None:

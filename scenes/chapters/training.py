@@ -571,6 +571,15 @@ class TrainingScene(HistoryScene):
         ended = [text if readout.text == text else None
                  for readout, text in zip([self.loss_readout, self.accuracy_readout], ended)]
         seconds = max(self.replay_seconds * REPLAY_SHARES[part], self.beat_seconds() if stretch else 0.0)
+        # The final cost reached as it is said (the readouts pointed at for the rest of the sentence); the
+        # middle part, told under the same sentence, takes its share of the time before it.
+        reached = self.until_said(loss_number(final[0])) if part in (1, 2) else 0.0
+        if reached and part == 2 and stretch:
+            seconds = max(0.8, reached + 0.3)
+        elif reached and part == 1 and not stretch:
+            seconds = min(seconds, max(0.6, 0.5 * reached))
+        else:
+            reached = 0.0
         # Each play ends by draining the encoder with nothing drawn beside it, so a part is one play; what
         # the sentence points at is shown in its first second, inside it.
         early = lambda t: smooth(min(1.0, t * seconds / 0.8))  # noqa: E731
@@ -582,7 +591,9 @@ class TrainingScene(HistoryScene):
         if part == 1 and self.history.dropout:
             pointed.append(Indicate(self.definition[1], color=HIGHLIGHT, scale_factor=1.0,
                                     rate_func=lambda t: there_and_back(min(1.0, t * seconds / 1.0))))
-        if part == 2:
+        # The values the curves began from, as the outcome's sentence says them (which, told briefly,
+        # begins under the replay's middle part).
+        if part == 2 and not getattr(self, "marks", None) or part == 1 and not stretch:
             pointed.append(FadeIn(self.start_marks(), rate_func=early))
         self.play(self.tracker.animate(rate_func=linear).set_value(begin + REPLAY_SHARES[part]), *pointed,
                   run_time=seconds)
@@ -590,8 +601,9 @@ class TrainingScene(HistoryScene):
             self.end_replay()
             # The numbers it ended on, pointed at, when the replay's last part did not change them.
             ends = [self.loss_readout] + ([self.accuracy_readout] if len(self.plots) > 1 else [])
-            if any(readout.text == text for readout, text in zip(ends, ended)):
-                self.play(*(Indicate(readout, color=LABEL, scale_factor=1.0) for readout in ends), run_time=0.8)
+            if reached or any(readout.text == text for readout, text in zip(ends, ended)):
+                self.play(*(Indicate(readout, color=LABEL, scale_factor=1.0) for readout in ends),
+                          run_time=self.paced(0.8))
 
     def start_marks(self) -> VGroup:
         """The values the curves started from, written at their first points as the outcome says them."""

@@ -12,6 +12,7 @@ from scenes.mobjects.glyphs import Label
 from scenes.mobjects.style import HIGHLIGHT, LABEL, OUTPUT_RIM
 
 NAME_FONT = 22  # digits 14 px tall at 480p
+MAX_BARS = 12  # outputs drawn as bars at most
 
 
 class OutputBars(VGroup):

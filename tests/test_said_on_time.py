@@ -1,0 +1,40 @@
+"""A number said is marked as it is said: where a word falls in its beat's sentence is estimated from the
+characters before it (``HistoryScene.until_said``), and the story's test holds every number's first marking
+against that estimate (``tests.timeline.late_numbers``). Both rules are checked here on records built by hand."""
+from types import SimpleNamespace
+
+import pytest
+
+from scenes.chapters.base import BeatRecord, HistoryScene
+from scenes.narration.beats import Beat
+from tests.timeline import NUMBER_SLACK, late_numbers
+
+
+def beat_at(caption: str, start: float, seconds: float, now: float) -> SimpleNamespace:
+    """What ``until_said`` reads of a scene: its beat, when the beat began, its narration, the time now."""
+    beat = Beat(caption, lambda: None)
+    return SimpleNamespace(current_beat=beat, beat_start=start, time=now,
+                           narration=SimpleNamespace(seconds=lambda _: seconds))
+
+
+def test_words_are_timed_by_the_characters_before_them():
+    caption = "Then hidden layer 2: neuron 4 ends highest, at 0.89."
+    scene = beat_at(caption, start=10.0, seconds=5.2, now=10.5)
+    expected = 10.0 + 5.2 * caption.index("neuron 4") / len(caption) - 10.5
+    assert HistoryScene.until_said(scene, "neuron 4") == pytest.approx(expected)
+    assert HistoryScene.until_said(scene, "Then") == 0.0  # said already: no time to wait
+    assert HistoryScene.until_said(scene, "neuron 9") == 0.0  # not in the sentence
+    late = beat_at(caption, start=10.0, seconds=5.2, now=14.9)
+    assert HistoryScene.until_said(late, "0.89") == 0.0  # past it: now, not a negative wait
+
+
+def test_a_number_marked_seconds_after_it_is_said_is_late_and_one_marked_before_is_not():
+    caption = "The cost falls from 2.55 to 0.0684."
+    said_at = {number: 100.0 + 4.0 * caption.index(number) / len(caption) for number in ("2.55", "0.0684")}
+    record = BeatRecord(caption, 100.0, end=104.5, spoken=4.0,
+                        marked_at={"2.55": said_at["2.55"] - 1.0, "cost 0.0684": said_at["0.0684"] + 2.0})
+    assert late_numbers(SimpleNamespace(told=[record])) == [(caption, "0.0684", 2.0)]
+    record.marked_at["cost 0.0684"] = said_at["0.0684"] + NUMBER_SLACK - 0.05
+    assert late_numbers(SimpleNamespace(told=[record])) == []
+    # A number never marked is for unmarked_numbers to report, not this rule.
+    assert late_numbers(SimpleNamespace(told=[BeatRecord(caption, 0.0, spoken=4.0)])) == []

@@ -21,6 +21,7 @@ from tests.test_what_it_learned import cell_centres
 from tests.timeline import (
     hold_share,
     holds,
+    late_numbers,
     small_texts,
     told,
     unmarked_numbers,
@@ -53,6 +54,13 @@ def field_size(layers: str, conv_stage: int) -> tuple[int, int]:
         if not isinstance(stage, Conv):
             jump *= stage.size
     return size, jump
+
+
+def spoken_stage(stage) -> str:
+    """A layer as a newcomer reads it: its kernels' count and size, or its pool's window."""
+    if isinstance(stage, Conv):
+        return f"{stage.filters} kernel{'s' if stage.filters != 1 else ''} {stage.size} × {stage.size}"
+    return f"max-pool {stage.size} × {stage.size}"
 
 
 @pytest.mark.parametrize("layers, stage, side", [(SHAPES["default"], 2, 8), (SHAPES["small"], 0, 3),
@@ -120,7 +128,8 @@ def test_the_maps_labels_and_counts_on_screen_are_the_runs(runs, name):
     # The heads name each layer and its shape, as the grammar and the run say them.
     heads = [(head[0].original_text, head[1].original_text) for head in scene.heads]
     assert heads[0] == ("input", "28 × 28")
-    assert heads[1:len(arch.stages) + 1] == [(str(stage), " × ".join(map(str, shape)))
+    # (in words: "8 kernels 3 × 3", "max-pool 2 × 2", not the command line's "conv8:3", "pool2")
+    assert heads[1:len(arch.stages) + 1] == [(spoken_stage(stage), " × ".join(map(str, shape)))
                                              for stage, shape in zip(arch.stages, shapes[1:])]
     sizes = run.layer_sizes
     assert heads[len(arch.stages) + 1:] == [("flatten", f"{sizes[0]:,}"), *(("dense", f"{s:,}") for s in sizes[1:-1]),
@@ -161,6 +170,7 @@ def test_every_number_said_is_shown_and_marked_with_no_long_stills(runs, name, b
     scene = told(ConvNetworkScene, runs(name), brief=brief)
     assert unshown_numbers(scene) == []
     assert unmarked_numbers(scene) == []
+    assert late_numbers(scene) == []
     assert small_texts(scene) == []
     assert all(seconds <= 4.0 for _, seconds in holds(scene)), holds(scene)
     assert hold_share(scene) < 0.15
@@ -203,3 +213,29 @@ def test_a_run_of_dense_layers_is_drawn_as_before():
     assert BY_NAME["network"].scene_class(run) is NetworkScene
     scene = told(NetworkScene, run)
     assert scene.positive_count.text is not None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_the_heads_are_words_and_each_window_size_is_written_by_the_maps_it_measures(runs, name):
+    # The review found "conv8:3" / "conv16:3" (the command line's grammar) over the columns, and the receptive
+    # field's "8 × 8 / 6 × 6 × 8 / 3 × 3 × 8" in a row at the frame's bottom, away from the maps they measure.
+    import re
+
+    from tests.timeline import LEGIBLE_PIXELS, digit_pixels
+
+    run = runs(name)
+    scene = told(ConvNetworkScene, run)
+    names = [head[0].original_text for head in scene.heads]
+    assert not any(re.search(r"conv\d|pool\d|:\d", text) for text in names), names
+    assert names[1] == spoken_stage(run.architecture.stages[0])
+    for window, tag in zip(scene.windows, scene.field_tags):
+        maps = scene.columns[window.column].group
+        # Under its column's maps, close by, centred on them (or moved a row down from a neighbour's).
+        assert maps.get_left()[0] - 0.3 <= tag.get_center()[0] <= maps.get_right()[0] + 0.3
+        assert 0.0 < maps.get_bottom()[1] - tag.get_top()[1] <= 0.12 + 0.5 + 1e-6
+        assert tag.get_top()[1] < maps.get_bottom()[1]
+        size = str(window.size)
+        assert tag.original_text.startswith(f"{size} × {size}")
+    heights = digit_pixels(scene.field_tags + [head[0] for head in scene.heads])
+    assert min(heights.values()) >= LEGIBLE_PIXELS, heights

@@ -23,7 +23,9 @@ from nnscratch.landscape_cache import run_key
 from nnscratch.snapshot_outputs import activations_at
 from scenes.chapters.catalogue import BY_NAME, NAMES, chapters_of, planned_refusal, refusal_of
 from scenes.narration.words import accuracy_number, loss_number
-from tests.timeline import hold_share, small_texts, still_spans, told_as, unmarked_numbers, unshown_numbers
+from tests.timeline import (
+    hold_share, late_numbers, small_texts, still_spans, told_as, unmarked_numbers, unshown_numbers,
+)
 
 LAYERS = "28x28,conv4:3,pool2,10"
 DEFAULT_CNN = "28x28,conv8:3,pool2,conv16:3,pool2,64,10"
@@ -150,6 +152,7 @@ def test_every_number_said_is_shown_and_marked_and_nothing_stands_still(chapter,
     assert scene.told, "the chapter told nothing"
     assert unshown_numbers(scene) == []
     assert unmarked_numbers(scene) == []
+    assert late_numbers(scene) == []
     assert small_texts(scene) == []
     assert max((seconds for _, seconds in still_spans(scene)), default=0.0) <= 4.0, still_spans(scene)
     assert hold_share(scene) < 0.15, still_spans(scene)
@@ -162,6 +165,7 @@ def test_the_explainers_convolution_leaves_the_kernels_replay_to_the_training_ch
     assert captions[0].startswith("A convolutional network reads our digit")
     assert captions[-1].startswith("The network answers") and not any("Replayed" in c for c in captions)
     assert unshown_numbers(scene) == [] and unmarked_numbers(scene) == [] and small_texts(scene) == []
+    assert late_numbers(scene) == []
     assert hold_share(scene) < 0.15, still_spans(scene)
 
 

@@ -17,6 +17,7 @@ from tests.test_what_it_learned import cell_centres
 from tests.timeline import (
     hold_share,
     holds,
+    late_numbers,
     small_texts,
     told,
     unmarked_numbers,
@@ -90,6 +91,7 @@ def test_the_story_shows_and_marks_every_number_it_says_without_holds(cnn):
     scene = told(ConvolutionScene, cnn)
     assert unshown_numbers(scene) == []
     assert unmarked_numbers(scene) == []
+    assert late_numbers(scene) == []
     assert small_texts(scene) == []
     assert all(seconds <= 4.0 for _, seconds in holds(scene)), holds(scene)
     assert hold_share(scene) < 0.15
@@ -165,7 +167,7 @@ def test_every_kernel_pool_winner_next_layer_and_answer_are_the_runs(cnn):
     z = sum(float((weights[c] * pooled[c, i:i + 3, j:j + 3]).sum()) for c in range(len(pooled)))
     z += float(cnn.kernel_biases[1][-1][f])
     assert (scene.second.kernel, scene.second.row, scene.second.column) == (f, i, j)
-    assert shown(scene.channel_sum.typst_code)[-1] == round(z, 2)
+    assert shown(scene.channel_sum[0].typst_code)[-1] == round(z, 2)
     assert second[f, i, j] == pytest.approx(max(z, 0.0), abs=1e-5)
     assert np.array_equal(scene.out_map.values, second[f])
     # The answer: the recorded probabilities, the largest named.

@@ -122,7 +122,8 @@ def unshown_numbers(scene: HistoryScene, readable: float = READABLE) -> list[tup
     read (``readable``), with those numbers."""
     missing = []
     for beat in scene.told:
-        shown = {number for text, size in beat.shown.items() if size >= readable for number in said_numbers(text)}
+        # (a font size computed back from a scaled text is 19.99999999999998 as often as 20: not smaller)
+        shown = {number for text, size in beat.shown.items() if size >= readable - 1e-9 for number in said_numbers(text)}
         absent = [number for number in said_numbers(beat.caption) if number not in shown]
         if absent:
             missing.append((beat.caption, absent))

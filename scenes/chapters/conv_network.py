@@ -56,7 +56,7 @@ from scenes.mobjects.style import HIGHLIGHT, LABEL, MUTED
 from scenes.narration.beats import Beat, Brief
 
 TITLE_FONT = 30
-FONT = 22  # every label a number is said from: above the smallest readable size (tests/timeline.py)
+FONT = 23  # every label a number is said from: its digits 14 px tall at 480p (tests/timeline.py LEGIBLE_PIXELS)
 MAP_GAP = 0.07  # between the maps of a column
 SUB_GAP = 0.1  # between the sub-columns of a column with many maps
 LINK_ROOM = 0.45  # between two columns, for the links from one to the next
@@ -93,6 +93,13 @@ def every(items: list[str]) -> str:
 def article(count: int) -> str:
     """The article before a number said aloud: "an 8 × 8 patch", "a 10 × 10 patch"."""
     return "an" if str(count).startswith("8") or count in (11, 18) else "a"
+
+
+def stage_words(stage: Conv | Pool) -> str:
+    """A conv or pool layer named in words, not in the command line's grammar ("conv8:3", "pool2")."""
+    if isinstance(stage, Conv):
+        return f"{stage.filters} kernel{'s' if stage.filters != 1 else ''} {stage.size} × {stage.size}"
+    return f"max-pool {stage.size} × {stage.size}"
 
 
 def map_shape(shape: tuple[int, int, int]) -> str:
@@ -186,7 +193,7 @@ class ConvNetworkScene(HistoryScene):
         self.columns = [Column("input", " × ".join(map(str, self.image.shape)), [self.digit])]
         x = self.area.left + digit + LINK_ROOM
         for stage, (kind, maps) in enumerate(zip(self.stages, self.maps)):
-            column = self.make_column(str(kind), self.shapes[stage + 1], maps, self.scales[stage], side, height)
+            column = self.make_column(stage_words(kind), self.shapes[stage + 1], maps, self.scales[stage], side, height)
             column.group.move_to([x + column.group.width / 2, middle, 0])
             x += column.group.width + LINK_ROOM
             self.columns.append(column)
@@ -337,7 +344,7 @@ class ConvNetworkScene(HistoryScene):
             text = (f"{window.size} × {window.size}" if window.column == 0 else
                     f"{window.size} × {window.size} × {channels}")
             tag = Label(text, font_size=FONT, color=HIGHLIGHT)
-            tag.move_to([column.group.get_center()[0], self.bottom_y, 0])
+            tag.next_to(column.group, DOWN, buff=0.12)  # by the maps it measures
             self.field_marks.append(marks)
             self.field_tags.append(tag)
             # A kernel reads every map before it; a pool, each map its own.
@@ -347,10 +354,11 @@ class ConvNetworkScene(HistoryScene):
             self.field_cones.append(self.segments([(mark.get_right(), target.get_left()) for mark, target in pairs])
                                     .set_stroke(HIGHLIGHT, width=1.2, opacity=0.6).set_z_index(0))
             targets = list(marks)
-        # Nearest column first: a tag that would touch the one right of it goes up a row.
+        # Nearest column first: a tag that would touch the one right of it goes down a row.
         for tag, right_of_it in zip(self.field_tags[1:], self.field_tags):
-            if tag.get_right()[0] + GAP > right_of_it.get_left()[0] and abs(tag.get_y() - right_of_it.get_y()) < 0.01:
-                tag.shift(UP * (tag.height + 0.08))
+            if tag.get_right()[0] + GAP > right_of_it.get_left()[0] and \
+                    tag.get_bottom()[1] < right_of_it.get_top()[1] and tag.get_top()[1] > right_of_it.get_bottom()[1]:
+                tag.shift(DOWN * (tag.get_top()[1] - right_of_it.get_bottom()[1] + 0.08))
 
     @staticmethod
     def window_mark(picture: Mobject, window: Window) -> Rectangle:
@@ -571,9 +579,11 @@ class ConvNetworkScene(HistoryScene):
                 pointed.append(Indicate(self.heads[0], color=HIGHLIGHT))
             if step > 0 and self.stages[window.column].__class__ is Conv:
                 pointed.append(Indicate(self.heads[window.column + 1][0], color=HIGHLIGHT))
-            self.play(LaggedStart(*(Create(mark) for mark in marks), lag_ratio=0.05), Create(cone),
-                      run_time=0.5 * seconds)
-            self.play(Write(tag), *pointed, run_time=0.5 * seconds)
+            # The window's size written with its marks: the sentence says it first.
+            self.play(LaggedStart(*(Create(mark) for mark in marks), lag_ratio=0.05), Create(cone), Write(tag),
+                      run_time=min(0.5 * seconds, 1.0))
+            self.play(Indicate(tag, color=HIGHLIGHT, scale_factor=1.1), *pointed,
+                      run_time=seconds - min(0.5 * seconds, 1.0))
         return show
 
     def show_conv_counts(self) -> None:

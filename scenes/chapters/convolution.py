@@ -1,10 +1,12 @@
 """ConvolutionScene: how a convolutional network reads the probe digit, from the run's own kernels and maps.
 
-One learned 3x3 kernel of the first conv layer (the one whose map responds most to the probe) is laid
-over the digit: its nine weights times the nine pixels under it, plus its bias, written as a sum that is
-the map's value there; then the kernel slides and the feature map fills cell by cell, ReLU setting its
-negatives to 0. Every kernel of the layer then makes its own map; a 2x2 max-pool keeps each window's
-winner (the recorded one); the next conv layer adds up what its 3-D kernel finds in every map into one
+The first conv layer's kernels are shown as a strip beside the digit (the small windows it is read
+through); one of them (the one whose map responds most to the probe, named by its number in the run)
+is magnified and laid over the digit: its nine weights times the nine pixels under it, plus its bias,
+written as a sum that is the map's value there; then the kernel slides and the feature map of sums
+fills cell by cell (negative sums red), ReLU setting its negatives to 0. Every kernel of the layer then
+makes its own map; a 2x2 max-pool keeps each window's winner (the recorded one); the next conv layer
+adds up what its 3-D kernel (one of a strip of them, named by its number) finds in every map into one
 new map; the last maps are flattened into the dense layer, whose softmax gives the answer. Then how the
 kernels were learned: the first layer's kernels at the first snapshot beside those at the last, on one
 colour scale, and a replay over the recorded snapshots (blended between them) in which the kernels move
@@ -47,6 +49,7 @@ from nnscratch.architecture import Conv, Pool
 from scenes.chapters.base import HistoryScene, default_conv_history, output_names
 from scenes.mobjects.conv_maps import (
     FillingMap,
+    SumMap,
     ValueGrid,
     map_colors,
     square_at,
@@ -70,13 +73,16 @@ from scenes.narration.beats import Beat, Brief
 from scenes.narration.words import number
 
 TITLE_FONT = 38
-NOTE_FONT = 22  # the names under the pictures
+NOTE_FONT = 23  # the names under the pictures: digits 14 px tall at 480p
 FORMULA_FONT = 26
+LEGIBLE_FORMULA = 36  # a formula whose digits are 14 px tall or more at 480p (a Formula's "0" is small for its size)
+LEGIBLE_NOTE = 24  # and a label's
 CELL = 0.82  # a magnified cell, in scene units
 DIGIT_SIDE = 3.4  # the probe digit's side, in scene units
 KERNEL_SHARE = 0.45  # a kernel drawn over its map, as a share of the map's side
 POOL_SIDE = 5.0  # the pooled map's source, large on the left
 MIN_CELL = 0.66  # and at least this large: a weight's two decimals written at font size 14 or more
+STRIP_GAP = 0.3  # between the kernels of a strip
 MAP_ROOM = 3.2  # the least width the feature map keeps beside the kernel, with its gap
 POOL_CELL = 1.25  # a cell of the magnified pool window
 SLOW_CELLS = 3  # cells the kernel computes one at a time before it speeds up
@@ -142,6 +148,18 @@ def product(weight: float, value: float) -> str:
     weight, value = shown_value(weight), shown_value(value)
     code = typst_number(weight, colored=True)
     return f"({code}) dot {typst_number(value)}" if weight < 0 else f"{code} dot {typst_number(value)}"
+
+
+def tiles_in(rgb: np.ndarray, region: Region, gap: float) -> Tiles:
+    """Images of ``rgb`` as the largest tiles that fit ``region`` (the columns chosen for it), centred there."""
+    count = len(rgb)
+
+    def side(columns: int) -> float:
+        rows = -(-count // columns)
+        return min((region.width - (columns - 1) * gap) / columns, (region.height - (rows - 1) * gap) / rows)
+
+    columns = max(range(1, count + 1), key=side)
+    return Tiles(rgb, side(columns), columns, gap).move_to(region.center)
 
 
 def map_size(shape) -> str:
@@ -210,19 +228,23 @@ class ConvolutionScene(HistoryScene):
         self.kernel.next_to(self.window, RIGHT, buff=0.8)
         self.times = Label("×", font_size=36, color=LABEL).move_to(
             (self.window.get_right() + self.kernel.get_left()) / 2)
-        self.kernel_note = Label(f"{self.filters} kernels of {size} × {size}", font_size=NOTE_FONT, color=LABEL)
+        self.kernel_note = Label(f"kernel {k.kernel + 1} of {self.filters}", font_size=NOTE_FONT, color=LABEL)
         self.kernel_note.next_to(self.kernel, UP, buff=0.12)
         # The feature map on the right, its cells filled as the kernel reaches them.
         z_map = self.maps_trace.z[1][0][k.kernel]
         self.a_map = self.history.probe_maps[0][-1][k.kernel].astype(float)
         side = self.area.right - self.kernel.get_right()[0] - 0.4
-        self.feature = FillingMap(z_map, side, scale=float(np.abs(z_map).max()))
+        self.feature = SumMap(z_map, side, scale=float(np.abs(z_map).max()))
         self.feature.move_to([self.area.right - side / 2, top - side / 2, 0])
         self.feature.fill_to(0)
         self.feature_note = Label(f"feature map, {map_size(z_map.shape)}", font_size=NOTE_FONT, color=MUTED)
         self.feature_note.next_to(self.feature, DOWN, buff=0.15).align_to(self.feature, RIGHT)
+        if self.feature_note.get_left()[0] < self.kernel.get_right()[0] + 0.1:  # a small map beside a tall kernel
+            below_kernel = self.feature_note.get_top()[1] - self.kernel.get_bottom()[1] + 0.15
+            self.feature_note.shift(DOWN * max(0.0, below_kernel))
         self.map_frame = square_at(self.feature.cell_center(k.row, k.column), self.feature.pixel, HIGHLIGHT, 2.5)
         self.products = self.make_products()
+        self.layout_strip()
         self.layout_all()
         if self.pool is not None:
             self.layout_pool()
@@ -230,6 +252,25 @@ class ConvolutionScene(HistoryScene):
             self.layout_second()
         self.layout_answer()
         self.layout_training()
+
+    def layout_strip(self) -> None:
+        """The first layer's kernels, all of them, as a strip of tiles: large beside the digit while the
+        small windows are named, then under the digit, the one followed ringed and numbered."""
+        size = self.first.weights.shape[-1]
+        kernels = self.history.kernels[0][-1][:, 0].astype(float)  # (filters, k, k): the image has one channel
+        colors = weight_image_colors(kernels, self.weight_scale_first)
+        top = self.title.get_bottom()[1] - 0.45
+        wide = Region(self.digit.get_right()[0] + 0.8, self.area.right, self.area.bottom + 0.3, top - 0.6)
+        narrow = Region(self.area.left, self.digit.get_right()[0], self.area.bottom,
+                        self.digit_note.get_bottom()[1] - 0.75)
+        self.kernel_strip = tiles_in(colors, wide, STRIP_GAP)
+        self.strip_small = tiles_in(colors, narrow, STRIP_GAP * 0.5)
+        self.strip_note = Label(f"small windows: its {self.filters} kernels of {size} × {size}", font_size=NOTE_FONT,
+                                color=LABEL).next_to(self.kernel_strip, UP, buff=0.2)
+        self.strip_note_small = Label(f"{self.filters} kernels of {size} × {size}", font_size=NOTE_FONT,
+                                      color=LABEL).next_to(self.strip_small, UP, buff=0.15)
+        self.strip_ring = SurroundingRectangle(self.strip_small.pictures[self.first.kernel], color=HIGHLIGHT,
+                                               buff=0.04, stroke_width=3)
 
     def layout_second(self) -> None:
         """The maps the next conv reads in a grid on the left, each with its slice of the chosen kernel;
@@ -273,14 +314,43 @@ class ConvolutionScene(HistoryScene):
         self.sum_arrows = VGroup(*(Line(piece.get_right(), self.sigma.get_left() + LEFT * 0.1, stroke_width=2,
                                         color=MUTED) for piece in self.in_slices))
         self.sum_arrows.add(Arrow(self.sigma.get_right(), self.out_map.get_left(), buff=0.1, color=HIGHLIGHT))
-        self.slices_note = Label(f"{self.stages[self.second_stage].filters} kernels of {channels} × {size} × {size}",
+        filters = self.stages[self.second_stage].filters
+        self.slices_note = Label(f"kernel {k.kernel + 1} of {filters}: {channels} slices of {size} × {size}",
                                  font_size=NOTE_FONT, color=LABEL)
         self.slices_note.move_to([self.out_map.get_center()[0], self.title.get_center()[1], 0])
-        self.channel_sum = Formula(f"z = sum_(c=1)^({channels}) sum_(u,v) w_(c u v) x_(c, i+u, j+v) + b = "
-                                   f"{typst_number(k.z)}", font_size=FORMULA_FONT, color=LABEL)
+        if self.slices_note.get_right()[0] > self.area.right:
+            self.slices_note.shift(LEFT * (self.slices_note.get_right()[0] - self.area.right))
+        # The sum written without scripts (they were 6-7 px at 480p): what it runs over said in words under it.
+        self.channel_sum = VGroup(
+            Formula(f"z = sum w dot x + b = {typst_number(k.z)}", font_size=LEGIBLE_FORMULA, color=LABEL),
+            Label(f"over all {channels} maps' {size} × {size} windows", font_size=LEGIBLE_NOTE, color=MUTED),
+        ).arrange(DOWN, buff=0.15)
         self.channel_sum.next_to(self.out_note, DOWN, buff=0.35)
         if self.channel_sum.get_right()[0] > self.area.right:
             self.channel_sum.shift(LEFT * (self.channel_sum.get_right()[0] - self.area.right))
+        self.layout_second_strip(Region(self.inputs_group.get_right()[0] + 0.8, self.area.right, self.area.bottom,
+                                        top - 0.2))
+
+    def layout_second_strip(self, region: Region) -> None:
+        """The next layer's kernels in a row on the right, each a column of its slices (one a map, top to
+        bottom), the followed one ringed: the row the chosen kernel's slices are taken from."""
+        kernels = self.history.kernels[1][-1].astype(float)  # (filters, channels, k, k)
+        filters, channels, size, _ = kernels.shape
+        colors = weight_image_colors(kernels, float(np.abs(kernels).max()))
+        # A cell as large as lets the row fit: slices 1.2 cells apart, kernels a slice apart.
+        cell = min(0.8 * region.height / (channels * size + 1.2 * (channels - 1)),
+                   region.width / (size * (2 * filters - 1)), 0.2)
+        gap = 1.2 * cell
+        self.second_strip = VGroup()
+        for f in range(filters):
+            column = VGroup(*(Raster(colors[f, c], size * cell, size * cell, smooth=False)
+                              for c in range(channels))).arrange(DOWN, buff=gap)
+            self.second_strip.add(column)
+        self.second_strip.arrange(RIGHT, buff=size * cell).move_to(region.center)
+        self.second_strip_note = Label(f"{filters} kernels of {channels} × {size} × {size}", font_size=NOTE_FONT,
+                                       color=LABEL).next_to(self.second_strip, UP, buff=0.2)
+        self.second_ring = SurroundingRectangle(self.second_strip[self.second.kernel], color=HIGHLIGHT, buff=0.05,
+                                                stroke_width=3)
 
     def layout_answer(self) -> None:
         """The last maps in a grid on the left; the column they flatten into; the probabilities as bars."""
@@ -513,8 +583,8 @@ class ConvolutionScene(HistoryScene):
         beats = [
             Beat(f"A convolutional network reads our digit, {rows} × {columns} pixels, through small windows.",
                  self.show_digit),
-            Beat(f"Its first layer learned {self.filters} kernels of {size} × {size} weights: here is the one "
-                 "our digit excites most.", self.show_kernel),
+            Beat(f"Its first layer learned {self.filters} kernels of {size} × {size} weights: kernel {k.kernel + 1} "
+                 "is the one our digit excites most.", self.show_kernel),
             Beat("Blue weights are positive, red ones negative.", self.show_signs),
             Beat("Laid over the digit, each weight multiplies the pixel under it.", self.show_products),
             Beat(f"The nine products and the bias add up to z = {number(k.z)}.", self.show_sum),
@@ -539,8 +609,8 @@ class ConvolutionScene(HistoryScene):
         channels, size = k.weights.shape[0], k.weights.shape[-1]
         filters = self.stages[self.second_stage].filters
         return [
-            Beat(f"The next layer has {filters} kernels of {channels} × {size} × {size}: a {size} × {size} slice "
-                 "for each map.", self.show_slices),
+            Beat(f"The next layer has {filters} kernels of {channels} × {size} × {size}, a {size} × {size} slice "
+                 f"for each map: here, kernel {k.kernel + 1}.", self.show_slices),
             Beat(f"Each slice weighs its own map; all {channels} sums and a bias add up to one value, "
                  f"z = {number(k.z)}.", self.show_channel_sum),
             Beat(f"Place by place, after ReLU, that is one new map of {map_size(self.second_map.shape)}, "
@@ -608,13 +678,23 @@ class ConvolutionScene(HistoryScene):
     # -- beats: one kernel --------------------------------------------------------------------
 
     def show_digit(self) -> None:
+        """The digit, and beside it the first layer's kernels, large: the small windows it is read through."""
+        strip = self.kernel_strip
         self.play(Write(self.title), FadeIn(self.digit, scale=0.9), run_time=1.0)
-        self.play(Write(self.digit_note), run_time=self.paced(1.0, 0.5))
-        self.play(Create(self.kernel_frame), run_time=self.paced(0.8))
+        self.play(Write(self.digit_note), LaggedStart(*(FadeIn(p, scale=0.6) for p in strip.pictures), lag_ratio=0.15),
+                  FadeIn(strip.frames), run_time=self.paced(1.2, 0.5))
+        self.play(Write(self.strip_note), Create(self.kernel_frame), run_time=self.paced(0.8))
 
     def show_kernel(self) -> None:
-        self.play(Write(self.kernel_note), FadeIn(self.kernel.picture), Create(self.kernel.lines),
-                  Create(self.kernel.frame), run_time=1.0)
+        """The strip goes under the digit, the followed kernel ringed there and magnified with its weights;
+        the map it will fill waits on the right, empty."""
+        chosen = self.first.kernel
+        self.play(ReplacementTransform(self.kernel_strip, self.strip_small),
+                  ReplacementTransform(self.strip_note, self.strip_note_small), run_time=1.0)
+        self.feature.fill_to(0)
+        self.play(Create(self.strip_ring), TransformFromCopy(self.strip_small.pictures[chosen], self.kernel.picture),
+                  Write(self.kernel_note), Create(self.kernel.lines), Create(self.kernel.frame),
+                  FadeIn(self.feature), Write(self.feature_note), run_time=1.0)
         self.play(LaggedStart(*(FadeIn(n, scale=0.6) for n in self.kernel.numbers), lag_ratio=0.25),
                   run_time=self.paced(1.5))
 
@@ -648,9 +728,6 @@ class ConvolutionScene(HistoryScene):
 
     def show_relu(self) -> None:
         self.play(Write(self.relu_line), run_time=self.paced(1.0, 0.5))
-        self.feature.fill_to(0)
-        self.add(self.feature.frame, self.feature_note)
-        self.play(FadeIn(self.feature), Write(self.feature_note), run_time=0.6)
         cell = Rectangle(width=self.feature.pixel, height=self.feature.pixel, stroke_width=0,
                          fill_color=map_colors(np.array([self.first.a]), self.feature.value_scale)[0], fill_opacity=1)
         cell.move_to(self.map_frame)
@@ -676,8 +753,12 @@ class ConvolutionScene(HistoryScene):
         start = k.row * feature.columns + SLOW_CELLS
         end = min(feature.rows * feature.columns, start + FAST_ROWS * feature.columns)
         self.play(feature.filling(start, end, lambda i: self.move_kernel(i, size)), run_time=self.paced(2.0, 0.6))
+        # The key to the red cells, where ReLU's note will follow it.
+        self.negative_note = Label("red: negative sums", font_size=NOTE_FONT, color=LABEL)
+        self.negative_note.next_to(self.feature_note, DOWN, buff=0.12).align_to(self.feature_note, RIGHT)
         self.play(feature.filling(0, feature.rows * feature.columns), FadeOut(self.kernel_frame),
-                  FadeOut(self.map_frame), Write(self.feature_note), run_time=self.paced(0.8))
+                  FadeOut(self.map_frame), Indicate(self.feature_note, color=HIGHLIGHT), Write(self.negative_note),
+                  run_time=self.paced(0.8))
 
     def move_kernel(self, index: int, size: int) -> None:
         row, column = divmod(index, self.feature.columns)
@@ -685,11 +766,13 @@ class ConvolutionScene(HistoryScene):
         self.map_frame.move_to(self.feature.cell_center(row, column))
 
     def show_map_relu(self) -> None:
-        """ReLU sweeping down the map: each row's amber (negative) cells going dark."""
+        """ReLU sweeping down the map: each row's red (negative) cells going to the map's 0."""
+        # Under the map's name, not over it: both hold while the red cells go dark.
         self.relu_note = Label("after ReLU: negatives 0", font_size=NOTE_FONT, color=LABEL)
-        self.relu_note.move_to(self.feature_note, RIGHT)
-        self.play(self.feature.becoming(self.a_map), FadeOut(self.feature_note), FadeIn(self.relu_note),
-                  run_time=self.paced(1.5))
+        self.relu_note.next_to(self.feature_note, DOWN, buff=0.12).align_to(self.feature_note, RIGHT)
+        self.play(FadeOut(self.negative_note), run_time=0.3)
+        self.play(Write(self.relu_note), run_time=0.6)
+        self.play(self.feature.becoming(self.a_map), run_time=self.paced(1.5))
 
     # -- beats: every kernel ------------------------------------------------------------------
 
@@ -698,7 +781,7 @@ class ConvolutionScene(HistoryScene):
         k = self.first
         chosen_kernel, chosen_map = self.slot_kernels[k.kernel], self.slot_maps[k.kernel]
         self.play(FadeOut(VGroup(self.kernel.numbers, self.kernel.lines, self.kernel.frame, self.kernel_note,
-                                 self.relu_note, self.feature.frame)),
+                                 self.relu_note, self.feature_note, self.feature.frame)),
                   ReplacementTransform(self.kernel.picture, chosen_kernel),
                   ReplacementTransform(self.feature.picture, chosen_map.picture), FadeIn(chosen_map.frame),
                   run_time=1.0)
@@ -706,7 +789,11 @@ class ConvolutionScene(HistoryScene):
         others = [f for f in range(self.filters) if f != k.kernel]
         for f in others:
             self.slot_maps[f].fill_to(0)
-        self.play(LaggedStart(*(FadeIn(self.slot_kernels[f]) for f in others), lag_ratio=0.2),
+        # The other kernels leave the strip for their places over their maps.
+        strip = self.strip_small
+        self.play(LaggedStart(*(ReplacementTransform(strip.pictures[f], self.slot_kernels[f]) for f in others),
+                              lag_ratio=0.2),
+                  FadeOut(VGroup(strip.pictures[k.kernel], strip.frames, self.strip_ring, self.strip_note_small)),
                   LaggedStart(*(FadeIn(self.slot_maps[f].frame) for f in others), lag_ratio=0.2),
                   run_time=0.8)
         self.add(*(self.slot_maps[f] for f in others))
@@ -768,6 +855,9 @@ class ConvolutionScene(HistoryScene):
             self.pooled_cell.move_to(pooled.cell_center(row, column))
 
         total = pooled.rows * pooled.columns
+        # Manim redraws each frame only the mobjects from the first animated one up: the two frames that
+        # follow the sweep go on top, so the window on the source map is seen moving with the cursor.
+        self.bring_to_front(self.pool_frame, self.pooled_cell)
         self.play(FadeOut(VGroup(self.pool_grid, self.winner_ring, self.pool_note)),
                   pooled.filling(0, total, follow), Indicate(self.pooled_note, color=HIGHLIGHT),
                   run_time=self.paced(2.5))
@@ -781,12 +871,17 @@ class ConvolutionScene(HistoryScene):
         leaving = VGroup(self.big_map, self.big_note, self.pool_frame, self.pooled_cell, self.pooled_note)
         self.play(FadeOut(leaving), ReplacementTransform(self.pooled_map, keep), run_time=1.0)
         others = [m for c, m in enumerate(self.in_maps) if c != k.kernel]
-        self.play(LaggedStart(*(FadeIn(m) for m in others), lag_ratio=0.15), Write(self.slices_note), run_time=1.0)
-        self.play(LaggedStart(*(FadeIn(piece, scale=0.5) for piece in self.in_slices), lag_ratio=0.2),
-                  run_time=self.paced(1.2))
+        self.play(LaggedStart(*(FadeIn(m) for m in others), lag_ratio=0.15), Write(self.second_strip_note),
+                  LaggedStart(*(FadeIn(column) for column in self.second_strip), lag_ratio=0.05), run_time=1.0)
+        # The followed kernel ringed in the row, its slices taken out to the maps they weigh.
+        chosen = self.second_strip[self.second.kernel]
+        self.play(Create(self.second_ring), Write(self.slices_note), run_time=0.6)
+        self.play(LaggedStart(*(TransformFromCopy(piece, slice_) for piece, slice_ in zip(chosen, self.in_slices)),
+                              lag_ratio=0.2), run_time=self.paced(1.2))
 
     def show_channel_sum(self) -> None:
         self.out_map.fill_to(0)
+        self.play(FadeOut(VGroup(self.second_strip, self.second_strip_note, self.second_ring)), run_time=0.4)
         self.play(LaggedStart(*(Create(mark) for mark in self.in_marks), lag_ratio=0.15), FadeIn(self.out_map),
                   Write(self.out_note), run_time=1.0)
         self.play(LaggedStart(*(GrowFromEdge(arrow, LEFT) for arrow in self.sum_arrows), lag_ratio=0.1),
@@ -795,7 +890,7 @@ class ConvolutionScene(HistoryScene):
         self.out_map.fill_to(0)
         self.play(self.out_map.filling(self.second.row * self.out_map.columns + self.second.column,
                                        self.second.row * self.out_map.columns + self.second.column + 1),
-                  Indicate(self.channel_sum[-4:], color=HIGHLIGHT), run_time=self.paced(0.6))
+                  Indicate(self.channel_sum[0][-4:], color=HIGHLIGHT), run_time=self.paced(0.6))
 
     def show_second_map(self) -> None:
         size = self.second.weights.shape[-1]

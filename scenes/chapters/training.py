@@ -601,7 +601,14 @@ class TrainingScene(HistoryScene):
             self.end_replay()
             # The numbers it ended on, pointed at, when the replay's last part did not change them.
             ends = [self.loss_readout] + ([self.accuracy_readout] if len(self.plots) > 1 else [])
-            if reached or any(readout.text == text for readout, text in zip(ends, ended)):
+            if reached:  # the rest of the sentence: the cost reached, then the accuracy as it is said
+                said = self.until_said(accuracy_number(final[1])) if len(ends) > 1 else 0.0
+                self.play(Indicate(self.loss_readout, color=HIGHLIGHT, scale_factor=1.15),
+                          run_time=max(0.8, min(said, self.beat_seconds()) if said else self.beat_seconds()))
+                if len(ends) > 1:
+                    self.play(Indicate(self.accuracy_readout, color=HIGHLIGHT, scale_factor=1.15),
+                              run_time=self.paced(0.8))
+            elif any(readout.text == text for readout, text in zip(ends, ended)):
                 self.play(*(Indicate(readout, color=LABEL, scale_factor=1.0) for readout in ends),
                           run_time=self.paced(0.8))
 

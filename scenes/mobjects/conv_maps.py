@@ -1,7 +1,8 @@
 """What a convolutional layer shows: a few values magnified with each written in its cell (a window of
 pixels, a kernel's weights, a pool's window), and a feature map that fills cell by cell as its kernel
 slides. Colours follow the visual language: pixels grey, weights blue positive and red negative as
-bright as their size, a map's values as neurons' fills (blue positive, amber negative, dark at 0).
+bright as their size, a map's values as neurons' fills (blue positive, amber negative, dark at 0); a
+map of sums before ReLU draws its negative sums red, as negative weights are, so that ReLU is seen.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from manim import DOWN, LEFT, UP, Line, Rectangle, UpdateFromAlphaFunc, VGroup
 
 from scenes.mobjects.glyphs import Label
 from scenes.mobjects.raster import Raster
-from scenes.mobjects.style import MUTED, neuron_colors
+from scenes.mobjects.style import MUTED, NEGATIVE, neuron_colors
 
 EMPTY = np.array([0.07, 0.07, 0.07])  # a map's cell not computed yet: near black, unlike a quiet 0
 DARK_TEXT = "#111111"
@@ -22,6 +23,21 @@ def map_colors(values: np.ndarray, scale: float) -> np.ndarray:
     values = np.asarray(values, dtype=float)
     levels = values / scale if scale > 0 else np.zeros_like(values)
     return neuron_colors(levels.ravel()).reshape(*values.shape, 3)
+
+
+NEGATIVE_FLOOR = 0.45  # the least brightness of a negative sum's red: a small one still reads as negative
+
+
+def sum_colors(values: np.ndarray, scale: float) -> np.ndarray:
+    """RGB of a map's sums before ReLU: positive ones as ``map_colors`` paints them, negative ones red (as
+    negative weights are), from ``NEGATIVE_FLOOR`` of full red up to full red at -scale, so that what ReLU
+    will set to 0 is seen; 0 dark, as in the map after ReLU."""
+    values = np.asarray(values, dtype=float)
+    rgb = map_colors(np.maximum(values, 0.0), scale)
+    quiet = map_colors(np.zeros(1), scale)[0]
+    strength = np.clip(-values / scale, 0.0, 1.0) if scale > 0 else np.zeros_like(values)
+    red = quiet + (np.array(NEGATIVE.to_rgb()) - quiet) * (NEGATIVE_FLOOR + (1 - NEGATIVE_FLOOR) * strength)[..., None]
+    return np.where((values < 0)[..., None], red, rgb)
 
 
 def value_text(value: float) -> str:
@@ -131,6 +147,14 @@ class FillingMap(VGroup):
                 follow(index - 1)
 
         return UpdateFromAlphaFunc(self, step)
+
+
+class SumMap(FillingMap):
+    """A feature map of sums before the activation: its negative cells red (``sum_colors``), so the ReLU
+    that sets them to 0 is seen; once all its values are 0 or more it is drawn as any map is."""
+
+    def coloured(self, values: np.ndarray) -> np.ndarray:
+        return sum_colors(values, self.value_scale)
 
 
 def square_at(center: np.ndarray, side: float, color, width: float = 3.0) -> Rectangle:

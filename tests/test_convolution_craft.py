@@ -1,0 +1,215 @@
+"""The convolution chapter's craft (issue 23, the review of the CNN explainer): labels true to what they label
+(the first layer's kernels as a strip, the one followed numbered as the run numbers it; the next layer's kernel
+named with its slices), the frame used while the digit is read and the next layer named, ReLU seen (negative
+sums red, then the map's 0), the pool's window moving with its cursor, and the second layer's sum legible."""
+import numpy as np
+import pytest
+import srt
+from click.testing import CliRunner
+
+from cli import main
+from nnscratch import RunSpec, record_run
+from scenes.chapters.convolution import ConvolutionScene
+from scenes.mobjects.conv_maps import map_colors
+from scenes.mobjects.style import weight_image_colors
+from tests.frames import read_video, to_pixel
+from tests.layout import final_state
+from tests.test_convolution_scene import drawn_tiles, hand_convolution
+from tests.test_what_it_learned import cell_centres
+from tests.timeline import LEGIBLE_PIXELS, measured, small_pixels, told
+
+LAYERS = "28x28,conv8:3,pool2,conv16:3,pool2,10"
+WIDTH, HEIGHT = 854, 480
+INK = 40  # ../shared/tools/motion.py's rule: brighter than this is ink, on a 4 x 4 grid of the frame
+
+
+@pytest.fixture(scope="module")
+def cnn():
+    return record_run(RunSpec.for_dataset("digits", layers=LAYERS, samples=600, epochs=1))
+
+
+def inked_cells(frame: np.ndarray) -> np.ndarray:
+    """Which cells of a 4 x 4 grid of ``frame`` hold ink (as motion.py measures a chapter's share)."""
+    grey = frame[..., :3].astype(float).mean(axis=2)
+    h, w = grey.shape[0] - grey.shape[0] % 4, grey.shape[1] - grey.shape[1] % 4
+    return (grey[:h, :w] > INK).reshape(4, h // 4, 4, w // 4).any(axis=(1, 3))
+
+
+def second_kernel(cnn) -> int:
+    """The next conv layer's kernel followed: the one whose recorded map of the probe sums highest."""
+    second = cnn.probe_maps[2][-1].astype(float)
+    return int(np.argmax(second.reshape(len(second), -1).sum(axis=1)))
+
+
+# -- 1. labels true to what they label ---------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_the_first_layers_kernels_are_drawn_as_a_strip_and_the_followed_one_is_numbered(cnn):
+    scene, frame = final_state(ConvolutionScene.until("Its first layer"), WIDTH, HEIGHT, history=cnn)
+    kernel = hand_convolution(cnn)[0]
+    kernels = cnn.kernels[0][-1][:, 0].astype(float)
+    # Every kernel of the layer, drawn in its learned weights' colours (one scale for the layer).
+    strip = scene.strip_small
+    assert len(strip.pictures) == len(kernels) == 8
+    seen = drawn_tiles(frame, strip, kernels, WIDTH, HEIGHT)
+    want = weight_image_colors(kernels, float(np.abs(kernels).max())).reshape(len(kernels), -1, 3) * 255
+    assert np.abs(seen - want).max() <= 3
+    # The heading over the magnified kernel names it with its number in the run (counted from 1, as the
+    # backprop chapter calls it), and the ring in the strip is on that kernel.
+    assert scene.kernel_note.original_text == f"kernel {kernel + 1} of 8"
+    assert scene.strip_note_small.original_text == "8 kernels of 3 × 3"
+    assert np.allclose(scene.strip_ring.get_center(), strip.pictures[kernel].get_center(), atol=1e-6)
+    said = next(beat.caption for beat in scene.told if beat.caption.startswith("Its first layer"))
+    assert f"kernel {kernel + 1} is the one our digit excites most" in said
+
+
+@pytest.mark.slow
+def test_the_next_layers_kernel_is_named_with_its_number_and_slices_among_all_its_kernels(cnn):
+    scene, frame = final_state(ConvolutionScene.until("The next layer has"), 1280, 720, history=cnn)
+    f = second_kernel(cnn)
+    kernels = cnn.kernels[1][-1].astype(float)
+    assert scene.second.kernel == f
+    assert scene.slices_note.original_text == f"kernel {f + 1} of 16: 8 slices of 3 × 3"
+    assert scene.second_strip_note.original_text == "16 kernels of 8 × 3 × 3"
+    # The strip: a column of 8 slices for each of the 16 kernels, each slice the recorded weights' colours.
+    assert [len(column) for column in scene.second_strip] == [8] * 16
+    scale = float(np.abs(kernels).max())
+    for column, weights in zip(scene.second_strip, kernels):
+        for piece, slice_ in zip(column, weights):
+            seen = np.array([frame[to_pixel(point, 1280, 720)][:3] for point in cell_centres(piece.box, 3, 3)],
+                            dtype=float)
+            assert np.abs(seen - weight_image_colors(slice_, scale).reshape(-1, 3) * 255).max() <= 3
+    assert np.allclose(scene.second_ring.get_center(), scene.second_strip[f].get_center(), atol=1e-6)
+    assert any(beat.caption.startswith("The next layer has") and f"kernel {f + 1}." in beat.caption
+               for beat in scene.told)
+
+
+# -- 2. the frame used ---------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("until, cells", [("A convolutional network reads", 0.6), ("Laid over the digit", 0.6),
+                                          ("The next layer has", 0.6)])
+def test_the_frame_is_used_while_the_digit_is_read_and_the_next_layer_named(cnn, until, cells):
+    # The review saw the digit alone fill ~20% of the frame while "through small windows" was said, the
+    # right and bottom thirds empty while one kernel was worked, and the right 60% empty under "16 kernels".
+    _, frame = final_state(ConvolutionScene.until(until), WIDTH, HEIGHT, history=cnn)
+    inked = inked_cells(frame)
+    assert inked.mean() >= cells, inked
+    assert inked[:, 3].any() and inked[:, 2].sum() >= 2  # the right of the frame holds something
+    if until == "Laid over the digit":
+        assert inked[3].sum() >= 2  # and so does its bottom
+
+
+# -- 3. ReLU seen ----------------------------------------------------------------------------------------------
+
+def pixels_of(frame, feature, rows: int, columns: int) -> np.ndarray:
+    return np.array([frame[to_pixel(point, WIDTH, HEIGHT)][:3] for point in cell_centres(feature.picture.box, rows,
+                                                                                         columns)], dtype=float)
+
+
+@pytest.mark.slow
+def test_relu_is_seen_the_negative_sums_red_then_the_maps_zero(cnn):
+    before, frame_before = final_state(ConvolutionScene.until("Faster, then all at once"), WIDTH, HEIGHT, history=cnn)
+    after, frame_after = final_state(ConvolutionScene.until("Then ReLU"), WIDTH, HEIGHT, history=cnn)
+    z = before.feature.values
+    negative = z.ravel() < 0
+    assert negative.sum() > 50  # this map has many negative sums (its blank background)
+    seen = pixels_of(frame_before, before.feature, *z.shape)
+    # Before ReLU, every negative sum is red: red well above green and blue, however small the sum.
+    red, other = seen[negative, 0], seen[negative, 1:].max(axis=1)
+    assert np.all(red > other + 40) and np.all(red > 1.5 * other)
+    assert np.all(seen[~negative, 2] >= seen[~negative, 0])  # and no positive one is
+    # After, those cells are the map's 0, as any 0 of a map is drawn.
+    seen = pixels_of(frame_after, after.feature, *z.shape)
+    zero = map_colors(np.zeros(1), after.feature.value_scale)[0] * 255
+    assert np.abs(seen[negative] - zero).max() <= 3
+    # ReLU's note sits under the map's name, not over it.
+    top, below = after.feature_note, after.relu_note
+    assert below.get_top()[1] < top.get_bottom()[1]
+    assert top in after.mobjects and below in after.mobjects
+
+
+# -- 4. the pool's window moves with its cursor ----------------------------------------------------------------
+
+def yellow_centre(frame: np.ndarray, box: tuple[slice, slice]) -> np.ndarray | None:
+    """The centre of the highlight-yellow pixels in ``box`` (rows, columns) of ``frame``, or None when none."""
+    part = frame[box[0], box[1], :3].astype(int)
+    ys, xs = np.nonzero((part[..., 0] > 190) & (part[..., 1] > 190) & (part[..., 2] < 150))
+    return np.array([xs.mean(), ys.mean()]) if len(xs) >= 4 else None
+
+
+def pixel_box(mobject, width: int, height: int) -> tuple[slice, slice]:
+    """The rows and columns of a ``width`` x ``height`` frame that ``mobject`` covers, two pixels more around."""
+    top, left = to_pixel(mobject.get_corner(np.array([-1.0, 1.0, 0.0])), width, height)
+    bottom, right = to_pixel(mobject.get_corner(np.array([1.0, -1.0, 0.0])), width, height)
+    return slice(max(top - 2, 0), bottom + 3), slice(max(left - 2, 0), right + 3)
+
+
+@pytest.mark.slow
+def test_the_pool_window_on_the_source_map_moves_with_the_cursor_on_the_pooled_map(cnn, tmp_path):
+    # The review saw the 2 x 2 window on the 26 x 26 map frozen while the cursor swept the 13 x 13 one.
+    run = cnn.save(tmp_path / "cnn.npz")
+    out = tmp_path / "conv.mp4"
+    result = CliRunner().invoke(main, ["render", "convolution", "--run", str(run), "--quality", "low", "--voice",
+                                       "none", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    cue = next(c for c in srt.parse(out.with_suffix(".srt").read_text())
+               if c.content.replace("\n", " ").startswith("Window after window"))
+    frames, fps, width, height = read_video(out)
+    start, end = int(cue.start.total_seconds() * fps), int(cue.end.total_seconds() * fps)
+    # Where the two maps are drawn: the same layout, told as a still.
+    scene = told(ConvolutionScene.until("Window after window"), cnn)
+    source_box, pooled_box = (pixel_box(m.picture, width, height) for m in (scene.big_map, scene.pooled_map))
+    pairs = [(yellow_centre(frame, source_box), yellow_centre(frame, pooled_box)) for frame in frames[start:end]]
+    pairs = [(a, b) for a, b in pairs if a is not None and b is not None]
+    assert len(pairs) >= 10
+    source, pooled = np.array([a for a, _ in pairs]), np.array([b for _, b in pairs])
+    assert len({tuple(np.round(p)) for p in source}) >= 8  # it moves
+    for axis in (0, 1):  # and in step with the cursor
+        if pooled[:, axis].std() > 2:
+            assert np.corrcoef(source[:, axis], pooled[:, axis])[0, 1] > 0.9
+
+
+# -- 5. the second layer's sum legible -------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_the_second_layers_sum_is_written_without_scripts_and_legible_at_480p(cnn):
+    # The review measured its subscripts at 6-7 px at 480p.
+    scene = told(measured(ConvolutionScene.until("Each slice weighs")), cnn)
+    formula, words = scene.channel_sum
+    assert "_" not in formula.typst_code and "^" not in formula.typst_code
+    assert words.original_text == "over all 8 maps' 3 × 3 windows"
+    written = {formula.typst_code, words.original_text}
+    seen = {text for _, heights in scene.pixels for text in heights}
+    assert written <= seen
+    assert small_pixels(scene, lambda text: text in written) == []
+    assert LEGIBLE_PIXELS >= 14.0
+
+
+# -- nothing overlapping ----------------------------------------------------------------------------------------
+
+def overlaps(a, b) -> bool:
+    """Whether the boxes of mobjects ``a`` and ``b`` overlap (touching is not overlapping)."""
+    return bool(np.all(a.get_corner([-1, -1, 0])[:2] < b.get_corner([1, 1, 0])[:2]) and
+                np.all(b.get_corner([-1, -1, 0])[:2] < a.get_corner([1, 1, 0])[:2]))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layers", [LAYERS, "28x28,conv6:5,pool2,conv8:3,16,10"])
+def test_no_two_texts_overlap_at_the_end_of_any_beat(cnn, layers):
+    # A 5 x 5 kernel is taller than the small map beside it: the map's name, now on screen from the moment
+    # the kernel is shown, once ran under the kernel's bottom row.
+    from tests.layout import describe, labels
+
+    run = cnn if layers == LAYERS else record_run(RunSpec.for_dataset("digits", layers=layers, samples=300, epochs=1))
+    found = []
+
+    class Checked(ConvolutionScene):
+        def play_beat(self, beat) -> None:
+            super().play_beat(beat)
+            seen = labels(self)
+            found.extend((beat.caption[:40], describe(a), describe(b)) for i, a in enumerate(seen)
+                         for b in seen[i + 1:] if overlaps(a, b))
+
+    told(Checked, run)
+    assert found == []

@@ -13,6 +13,12 @@ weight there times the error there::
 (plus the penalty's ``l1 sign(w) + l2 w`` for a regularized run). Every value comes from the network's
 own backward pass (``NeuralNetwork.backward`` with its ``map_errors``); ``weight_products`` spells the
 sum above out term by term, and tests hold its total against the backward pass's gradient.
+
+A later conv hands its error to the maps it read the same way, one kernel and one input map at a time
+(``ErrorCrossing``): each cell's error times the kernel's k x k slice over that map lands on the k x k
+patch of the map the cell saw, and the patches of neighbouring cells overlap and add, a "transposed
+convolution"; over all the conv's kernels they add up to that map's error, which tests hold against the
+backward pass's.
 """
 from __future__ import annotations
 
@@ -39,6 +45,21 @@ class ConvExampleBackprop:
     maps: MapsTrace
     stage_errors: list[StageError]
     gradients: Gradients  # of this example's cost (penalty included, as training's)
+    kernels: list[np.ndarray]  # the network's kernels then, each conv's ``(filters, channels, k, k)``, first first
+    conv_stages: list[int]  # the stage of each conv, first first
+
+    def crossing(self, stage: int, kernel: int, channel: int) -> ErrorCrossing:
+        """How the error of ``kernel`` of the conv at ``stage`` (not the first) crosses back onto its
+        input map ``channel``."""
+        if stage not in self.conv_stages or stage == 0:
+            raise ValueError(f"stage {stage} is not a conv after the first")
+        weights = self.kernels[self.conv_stages.index(stage)][kernel, channel]
+        return ErrorCrossing(self.delta(stage)[kernel], weights)
+
+    def input_error(self, stage: int, channel: int) -> np.ndarray:
+        """The error at the conv's input map ``channel``: every kernel's patches added, ``(rows, cols)``."""
+        filters = self.kernels[self.conv_stages.index(stage)].shape[0]
+        return sum(self.crossing(stage, kernel, channel).spread() for kernel in range(filters))
 
     @property
     def output_error(self) -> np.ndarray:
@@ -66,6 +87,61 @@ class ConvExampleBackprop:
         return total - float(self.weight_products(kernel, channel, i, j).sum())
 
 
+@dataclass
+class ErrorCrossing:
+    """One kernel's error ``delta`` ``(rows, cols)`` sent back through its slice ``weights`` ``(k, k)`` onto
+    one map it read ``(rows + k - 1, cols + k - 1)``: the cell (p, q) saw the patch of that map from (p, q)
+    to (p + k - 1, q + k - 1), so its share of their error is its delta times the slice, and neighbouring
+    cells' patches overlap and add."""
+
+    delta: np.ndarray
+    weights: np.ndarray
+
+    @property
+    def cells(self) -> int:
+        return self.delta.size
+
+    def patch(self, p: int, q: int) -> np.ndarray:
+        """The cell (p, q)'s share of the error of the k x k patch of the map it saw."""
+        return self.delta[p, q] * self.weights
+
+    def spread(self, cells: int | None = None) -> np.ndarray:
+        """The patches of the first ``cells`` cells in reading order (all by default) added onto the map."""
+        rows, cols = self.delta.shape
+        size = self.weights.shape[0]
+        counted = self.delta.ravel().copy()
+        counted[self.cells if cells is None else cells:] = 0.0
+        counted = counted.reshape(rows, cols)
+        out = np.zeros((rows + size - 1, cols + size - 1))
+        for u in range(size):  # each weight of the slice shifts the whole error map by its offset
+            for v in range(size):
+                out[u:u + rows, v:v + cols] += self.weights[u, v] * counted
+        return out
+
+    def share(self, p: int, q: int, row: int, column: int) -> float:
+        """What cell (p, q) adds to the map's error at (row, column): 0 unless its patch covers it."""
+        size = self.weights.shape[0]
+        u, v = row - p, column - q
+        return float(self.delta[p, q] * self.weights[u, v]) if 0 <= u < size and 0 <= v < size else 0.0
+
+
+def crossing_pick(example: ConvExampleBackprop, stage: int, channel: int, row: int, column: int
+                  ) -> tuple[int, int, int]:
+    """(kernel, p, q): of the conv at ``stage``, the kernel whose patches add most (in size) to the error
+    of its input map ``channel`` at (row, column), and of that kernel's cells whose patch covers it, the
+    one that adds most."""
+    filters = example.kernels[example.conv_stages.index(stage)].shape[0]
+    crossings = [example.crossing(stage, kernel, channel) for kernel in range(filters)]
+    kernel = int(np.argmax([abs(c.spread()[row, column]) for c in crossings]))
+    crossing = crossings[kernel]
+    rows, cols = crossing.delta.shape
+    size = crossing.weights.shape[0]
+    covering = [(p, q) for p in range(max(0, row - size + 1), min(rows, row + 1))
+                for q in range(max(0, column - size + 1), min(cols, column + 1))]
+    p, q = max(covering, key=lambda cell: abs(crossing.share(*cell, row, column)))
+    return kernel, p, q
+
+
 def explain_conv_example(network: NeuralNetwork, x: np.ndarray, y) -> ConvExampleBackprop:
     """The forward and backward pass of the convolutional ``network`` on the single example ``(x, y)``
     (``x`` the image's pixels in a row, ``y`` its class), nothing changed."""
@@ -84,8 +160,9 @@ def explain_conv_example(network: NeuralNetwork, x: np.ndarray, y) -> ConvExampl
     maps = MapsTrace(first(trace.maps.a), first(trace.maps.z), [None] * len(trace.maps.a), first(trace.maps.winners))
     stage_errors = [StageError(e.stage, e.d_maps[0], None if e.dz is None else e.dz[0]) for e in reversed(errors)]
     flat_error = (deltas[-1] @ network.weights[0])[0]
+    conv_stages = [s for s, stage in enumerate(network.architecture.stages) if isinstance(stage, Conv)]
     return ConvExampleBackprop(loss, Y[0], trace.a[-1][0], [d[0] for d in reversed(deltas)], flat_error, maps,
-                               stage_errors, gradients)
+                               stage_errors, gradients, [k.copy() for k in network.kernels], conv_stages)
 
 
 def steepest_kernel_weight(example: ConvExampleBackprop) -> tuple[int, int, int]:

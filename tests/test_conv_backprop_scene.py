@@ -114,6 +114,77 @@ def test_one_kernel_weights_gradient_is_the_sum_of_input_times_error_and_the_cos
     assert (costs[0] - costs[1]) / (2 * eps) == pytest.approx(delta.sum(), rel=1e-5, abs=1e-9)
 
 
+def cost_from_first_pool(network, pooled: np.ndarray, y) -> float:
+    """The example's cost run forward from the first pool's maps ``pooled`` ``(channels, rows, cols)``: the
+    later stages, the dense layers and the output, by the network's own pieces but not its backward pass."""
+    from nnscratch.conv import flatten, maps_forward
+
+    stages = network.architecture.stages
+    trace = maps_forward(stages[2:], network.kernels[1:], network.kernel_biases[1:], network.activation,
+                         pooled[None])
+    a = flatten(trace.a[-1])
+    last = len(network.weights) - 1
+    for layer, (W, b) in enumerate(zip(network.weights, network.biases)):
+        z = a @ W.T + b
+        a = network.output_layer.activation(z) if layer == last else network.activation.function(z)
+    return float(network.output_layer.loss(z, network.as_targets(np.array([y]), 1)))
+
+
+def test_the_second_convs_error_crosses_back_as_patches_of_delta_times_the_slice_that_add():
+    # The step a dense network has no picture of: the error at the second conv's sums goes back through
+    # its kernels onto the maps it read; one kernel's cell sends delta times its k x k slice to the patch it
+    # saw, neighbouring patches add, and over every kernel that is the first pool's error.
+    from nnscratch.conv_backprop import ErrorCrossing, crossing_pick
+
+    run = record_run(RunSpec.for_dataset("digits", layers=LAYERS, samples=300, epochs=2))
+    network, ex = example_of(run, snapshot=1)
+    assert ex.conv_stages == [0, 2]
+    pooled_error = ex.stage_errors[1].d_maps
+    for c in range(len(pooled_error)):
+        assert np.allclose(ex.input_error(2, c), pooled_error[c], atol=1e-12, rtol=0)
+    # One kernel's crossing, patch by patch: each cell's delta times the kernel's slice over map c.
+    g, c = 1, 2
+    crossing = ex.crossing(2, g, c)
+    delta = ex.delta(2)[g]
+    assert np.array_equal(crossing.weights, network.kernels[1][g, c])
+    by_hand = np.zeros((13, 13))
+    for p in range(11):
+        for q in range(11):
+            assert np.array_equal(crossing.patch(p, q), delta[p, q] * network.kernels[1][g, c])
+            by_hand[p:p + 3, q:q + 3] += delta[p, q] * network.kernels[1][g, c]
+    assert np.allclose(crossing.spread(), by_hand, atol=1e-15)
+    # The first cells only, in reading order; a cell's share of one place is 0 outside its patch.
+    assert np.allclose(crossing.spread(12), sum(np.pad(crossing.patch(*divmod(k, 11)),
+                                                       ((k // 11, 10 - k // 11), (k % 11, 10 - k % 11)))
+                                                for k in range(12)), atol=1e-15)
+    assert crossing.share(4, 5, 4, 4) == 0.0 and crossing.share(4, 5, 6, 7) == delta[4, 5] * crossing.weights[2, 2]
+    # Finite differences of the example's cost in the first pool's maps, at the largest error.
+    x, y = run.X_train[run.probe_index].astype(float), run.y_train[run.probe_index]
+    pooled = ex.maps.a[2].copy()
+    assert cost_from_first_pool(network, pooled, y) == pytest.approx(network.costs(x[None], np.array([y]))[0],
+                                                                      rel=1e-12)
+    c, r, t = np.unravel_index(int(np.argmax(np.abs(pooled_error))), pooled_error.shape)
+    eps = 1e-6
+    costs = []
+    for sign in (1, -1):
+        nudged = pooled.copy()
+        nudged[c, r, t] += sign * eps
+        costs.append(cost_from_first_pool(network, nudged, y))
+    assert (costs[0] - costs[1]) / (2 * eps) == pytest.approx(ex.input_error(2, c)[r, t], rel=1e-5)
+    # The cell shown: the kernel adding most to that place, and of its cells covering it, the one adding most.
+    kernel, p, q = crossing_pick(ex, 2, c, r, t)
+    adds = [abs(ex.crossing(2, k, c).spread()[r, t]) for k in range(4)]
+    assert adds[kernel] == max(adds)
+    chosen = ex.crossing(2, kernel, c)
+    assert r - 2 <= p <= r and t - 2 <= q <= t
+    covering = [abs(chosen.share(u, v, r, t)) for u in range(max(0, r - 2), min(11, r + 1))
+                for v in range(max(0, t - 2), min(11, t + 1))]
+    assert abs(chosen.share(p, q, r, t)) == max(covering) > 0
+    with pytest.raises(ValueError, match="not a conv after the first"):
+        ex.crossing(0, 0, 0)
+    assert isinstance(crossing, ErrorCrossing)
+
+
 def test_a_penalty_is_the_gradient_less_the_products():
     run = record_run(RunSpec.for_dataset("digits", layers="28x28,conv4:3,pool2,10", samples=200, epochs=1, l2=0.01))
     network, ex = example_of(run)
@@ -255,7 +326,9 @@ def test_the_step_is_said_with_the_runs_rate_and_optimizer(cnn, full):
                                         abs=10 ** -len(w.partition(".")[2]))
     captions = " ".join(beat.caption for beat in full.told)
     assert "η = 0.002" in captions and "Plain gradient descent would" in captions
-    assert "Adam on batches of 32, 8 steps an epoch" in captions and f"this weight was {then.replace('-', '−')}" in captions
+    assert "Adam on batches of 32, 8 steps an epoch" in captions
+    way = "" if full.went_downhill() else "up, " if float(then) > float(w) else "down, "
+    assert f"Adam's steps had taken this weight {way}to {then.replace('-', '−')}" in captions
     assert numbers(full.average.typst_code)[-1] == float(fixed(whole))
 
 
@@ -321,8 +394,8 @@ def test_the_error_map_is_drawn_in_deltas_colours(cnn):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("layers", [LAYERS, "28x28,conv6:5,pool2,conv8:3,16,10"])
-@pytest.mark.parametrize("until", ["It starts at the output", "Take kernel", "The next places add",
-                                   "All at once", "But this run steps"])
+@pytest.mark.parametrize("until", ["It starts at the output", "Green marks", "Its kernel", "The other cells",
+                                   "Take kernel", "The next places add", "All at once", "But this run steps", None])
 def test_each_part_lays_out_inside_the_frame_and_clear(layers, until):
     from manim import Text
 
@@ -330,7 +403,8 @@ def test_each_part_lays_out_inside_the_frame_and_clear(layers, until):
     from scenes.mobjects.layout import boxes_overlap
     from tests.layout import describe, final_state, labels
 
-    scene, _ = final_state(ConvBackpropScene.until(until), 854, 480, history=run_of(layers))
+    scene_class = ConvBackpropScene if until is None else ConvBackpropScene.until(until)  # None: its last frame
+    scene, _ = final_state(scene_class, 854, 480, history=run_of(layers))
     found = [m for m in labels(scene) if not (isinstance(m, Text) and m in set(_grid_numbers(scene)))]
     assert len(found) >= 4
     half_w, half_h = scene.camera.frame_width / 2 - 0.1, scene.camera.frame_height / 2 - 0.1
@@ -400,5 +474,203 @@ def test_momentum_dropout_and_a_penalty_are_said():
     scene = told(ConvBackpropScene, run)
     captions = [beat.caption for beat in scene.told]
     assert any("with the penalty's" in caption for caption in captions)
-    assert "momentum on batches of 32, 8 steps an epoch, silencing 20% of its hidden neurons" in captions[-1]
+    # The optimizer's sentence, then where its steps took the weight.
+    assert "momentum on batches of 32, 8 steps an epoch, silencing 20% of its hidden neurons" in captions[-2]
+    assert "momentum's steps had taken this weight" in captions[-1]
     assert unshown_numbers(scene) == [] and unmarked_numbers(scene) == [] and small_texts(scene) == []
+
+
+# -- the craft pass (issue 23, the fresh review's CNN findings) ----------------------------------------
+
+@pytest.mark.slow
+def test_the_error_crosses_the_second_conv_on_screen_with_the_backward_passs_numbers(cnn, full):
+    # The review: "Back through the 2 dense layers ... Then the first pool's 8 maps" skipped the second pool
+    # and the conv, the step new in a CNN. Now one slice of it is told, from the run's numbers.
+    network, ex = example_of(cnn, full.snapshot)
+    f, g, (p, q) = full.kernel, full.cross_kernel, full.cross_cell
+    row, column = full.window
+    assert full.cross_target_cell == (row, column)  # the cell the next beat magnifies
+    captions = [beat.caption for beat in full.told]
+    start = next(k for k, caption in enumerate(captions) if caption.startswith("Through the second pool"))
+    assert captions[start - 1].startswith("Green marks") and captions[start - 2].startswith("Back through")
+    assert captions[start + 3].startswith("Take kernel") and not any("first pool's" in c for c in captions)
+    assert "winner" in captions[start] and "δ" in captions[start]  # the second pool's routing, in a clause
+    # The slice: the second conv's kernel over the followed map; the patch: one cell's delta times it.
+    weights, delta = network.kernels[1][g, f], ex.delta(2)[g]
+    assert np.array_equal(full.slice_grid.values, weights)
+    assert [n.original_text for n in full.patch_grid.numbers] == \
+        [fixed(v, 2).replace("-", "−") for v in (delta[p, q] * weights).ravel()]
+    assert f"δ, {fixed(delta[p, q]).replace('-', '−')}, times the slice on pool map {f + 1}" in captions[start + 1]
+    # Its neighbours' patches land one after another, each cell with an error once, and add.
+    sums = full.crossing_sums()
+    assert len(sums) == np.count_nonzero(delta)
+    assert np.allclose(sums[0][p:p + 3, q:q + 3], delta[p, q] * weights) and np.count_nonzero(sums[0]) <= 9
+    assert np.allclose(sums[-1], full.crossing.spread(), atol=1e-15)
+    # All kernels' patches: the first pool's error as the backward pass gives it, said at the next beat's cell.
+    assert np.array_equal(full.cross_values, ex.stage_errors[1].d_maps[f])
+    total = fixed(ex.stage_errors[1].d_maps[f, row, column]).replace("-", "−")
+    assert "a transposed convolution" in captions[start + 2] and captions[start + 2].endswith(f"here is {total}.")
+    assert total == fixed(full.pool_error).replace("-", "−")
+
+
+@pytest.mark.slow
+def test_the_crossing_is_a_short_beat_when_told_briefly(cnn):
+    from tests.timeline import told_as
+
+    scene = told_as("backprop", cnn, brief=True)
+    told = scene.told
+    k = next(i for i, beat in enumerate(told) if beat.caption.startswith("Through the second pool"))
+    assert "3 × 3 slice" in told[k + 1].caption and told[k + 2].caption.startswith("Through the first pool")
+    assert 8.0 <= told[k + 2].start - told[k].start <= 12.5
+    assert unshown_numbers(scene) == [] and unmarked_numbers(scene) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("brief", [False, True], ids=["full", "brief"])
+def test_the_error_colours_are_keyed_once_where_the_error_maps_first_appear(cnn, brief):
+    from scenes.chapters.conv_backprop import ConvBackpropScene
+    from scenes.mobjects.error_maps import error_colors
+
+    scene = told(ConvBackpropScene, cnn, brief=brief)
+    keyed = [k for k, beat in enumerate(scene.told) if "green" in beat.caption.lower()]
+    assert len(keyed) == 1 and "magenta" in scene.told[keyed[0]].caption.lower()
+    assert scene.told[keyed[0] - 1].caption.startswith("Back through")  # the beat the error maps appear in
+    (green_swatch, green_words), (magenta_swatch, magenta_words) = scene.key
+    assert green_words.original_text == "green: raising it lowers the cost"
+    assert magenta_words.original_text == "magenta: lowering it does"
+    assert np.allclose(green_swatch.get_fill_color().to_rgb(), error_colors(np.array([-1.0]), 1.0)[0], atol=0.01)
+    assert np.allclose(magenta_swatch.get_fill_color().to_rgb(), error_colors(np.array([1.0]), 1.0)[0], atol=0.01)
+    # True to the code's sign: the right class's error p - 1 is negative, drawn green, and raising its sum
+    # does lower the cost; a wrong class's is positive, magenta, and lowering its sum lowers the cost.
+    network, ex = example_of(cnn, scene.snapshot)
+    x, y = cnn.X_train[scene.sample].astype(float), cnn.y_train[scene.sample]
+    z = network.trace(x[None]).z[-1]
+    Y = network.as_targets(np.array([y]), 1)
+    truth, wrong = scene.truth, int(np.argmax(np.where(ex.target > 0, -1.0, ex.output_error)))
+    cost = network.output_layer.loss(z, Y)
+    nudge = np.eye(len(ex.target))
+    assert ex.output_error[truth] < 0 and network.output_layer.loss(z + 1e-3 * nudge[truth], Y) < cost
+    assert ex.output_error[wrong] > 0 and network.output_layer.loss(z - 1e-3 * nudge[wrong], Y) < cost
+    drawn = error_colors(ex.output_error, 1.0)
+    assert drawn[truth][1] > drawn[truth][0] and drawn[wrong][0] > drawn[wrong][1]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layers", [LAYERS, "28x28,conv6:5,pool2,conv8:3,16,10"])
+@pytest.mark.parametrize("downhill", [True, False], ids=["downhill", "uphill"])
+def test_where_the_runs_steps_took_the_weight_is_said_without_contradiction(downhill, layers):
+    # The review: the gradient +0.0896 would lower w, yet Adam's epoch moved it up, unexplained. Where the
+    # run's next weight lies uphill of this gradient, the chapter says why; where downhill, it just says so.
+    import copy
+
+    from manim import Text
+
+    from scenes.chapters.conv_backprop import ConvBackpropScene
+    from scenes.mobjects.layout import boxes_overlap
+    from tests.layout import describe, labels
+
+    run = copy.deepcopy(run_of(layers))
+    probe = told(ConvBackpropScene.until("Take kernel"), run)
+    s, f, i, j = probe.snapshot, probe.kernel, probe.i, probe.j
+    w, gradient = float(run.kernels[0][s][f, 0, i, j]), float(run.kernel_grads[0][s][f, 0, i, j])
+    run.kernels[0][s + 1][f, 0, i, j] = w - 0.05 * np.sign(gradient) * (1 if downhill else -1)
+    scene = told(ConvBackpropScene, run)
+    assert scene.went_downhill() == downhill
+    then = scene.step_numbers()[2].replace("-", "−")
+    assert float(then.replace("−", "-")) == pytest.approx(float(run.kernels[0][s + 1][f, 0, i, j]), abs=1e-4)
+    last = scene.told[-1].caption
+    if downhill:
+        assert last == f"By epoch 1, Adam's steps had taken this weight to {then}."
+        assert scene.why_line not in scene.mobjects
+    else:
+        way = "up" if gradient > 0 else "down"
+        assert last.startswith(f"Yet by epoch 1 Adam's steps had taken this weight {way}, to {then}:")
+        assert "the slope under it changed" in last and scene.why_line in scene.mobjects
+    assert scene.then_line.original_text in (f"epoch 1, by Adam: w = {then}", f"epoch 1: w = {then}")
+    assert unshown_numbers(scene) == [] and unmarked_numbers(scene) == []
+    # Written where it fits: inside the frame, clear of the step, the optimizer's lines and the grids.
+    found = [m for m in labels(scene) if not (isinstance(m, Text) and m in set(_grid_numbers(scene)))]
+    assert scene.then_line in found and (downhill or any(m in scene.why_line.get_family() for m in found))
+    area = scene.area
+    assert [describe(m) for m in found if m.get_left()[0] < area.left - 0.01 or m.get_right()[0] > area.right + 0.01
+            or m.get_bottom()[1] < area.bottom - 0.01] == []
+    assert [(describe(a), describe(b)) for k, a in enumerate(found) for b in found[k + 1:]
+            if boxes_overlap(a, b, tolerance=0.01)] == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("brief", [False, True], ids=["full", "brief"])
+def test_the_worked_numbers_the_step_and_the_output_table_are_legible_at_480p(cnn, brief):
+    # The review measured "0.310 · (−0.0415) = −0.0129" at 10-11 px, the step and Adam's block at 10 px,
+    # "0.04 − 1 = −0.96" at 6 px and the table's p, y, p − y at 8 px, at 480p: each is now 14 px or more.
+    from manim import config
+
+    from scenes.chapters.conv_backprop import ConvBackpropScene
+    from tests.timeline import LEGIBLE_PIXELS, measured, small_pixels
+
+    scene = told(measured(ConvBackpropScene), cnn, brief=brief)
+    formulas = [line.typst_code for line in scene.lines] + [
+        scene.right_formula.typst_code, scene.rule.typst_code, scene.total.typst_code, scene.average.typst_code,
+        scene.step_line.typst_code]
+    if getattr(scene, "cross_stage", None) is not None:
+        formulas.append(scene.cross_rule.typst_code)
+    words = [line.original_text for line in scene.run_lines if hasattr(line, "original_text")] + [
+        scene.then_line.original_text, scene.header[0].original_text]
+    seen = {text for _, heights in scene.pixels for text in heights}
+    assert set(formulas[:3]) <= seen and scene.step_line.typst_code in seen and scene.then_line.original_text in seen
+    assert small_pixels(scene, lambda text: text in formulas or text in words) == []
+    assert small_pixels(scene, lambda text: text.startswith("$")) == []  # and every formula of the chapter
+    # The headers have no digits: their letters' own height, drawn.
+    per_unit = 480 / config.frame_height
+    for letter in scene.header[1:]:
+        assert letter.height * per_unit >= LEGIBLE_PIXELS, letter.typst_code
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layers", [LAYERS, "28x28,conv6:5,pool2,conv8:3,16,10", "28x28,conv4:3,10"])
+def test_no_label_is_written_over_another_still_on_screen(layers):
+    # The review: "δ of kernel 4, 26 × 26" was written over the fading "error of kernel 4's map" for 3 s.
+    from manim import Write
+
+    from scenes.chapters.conv_backprop import ConvBackpropScene
+    from scenes.mobjects.layout import boxes_overlap
+    from tests.layout import describe, labels
+
+    clashes: list[tuple[str, str]] = []
+
+    class Watched(ConvBackpropScene):
+
+        def play(self, *animations, **kwargs) -> None:
+            written = [a.mobject for a in animations if isinstance(a, Write)]
+            if written:
+                in_grids = set(_grid_numbers(self))
+                present = [m for m in labels(self) if m not in in_grids]
+                for new in written:
+                    clashes.extend((describe(new), describe(old)) for old in present
+                                   if old is not new and boxes_overlap(new, old, tolerance=0.01))
+            super().play(*animations, **kwargs)
+
+    for brief in (False, True):
+        told(Watched, run_of(layers), brief=brief)
+        assert clashes == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("brief", [False, True], ids=["full", "brief"])
+def test_the_question_is_asked_over_the_networks_answer(cnn, brief):
+    # The review: only the digit was on screen while "How does sample 0 move the first layer's kernels" was
+    # asked. The output table (class, p, y) comes up with it; its errors come with the next beat.
+    from scenes.chapters.conv_backprop import ConvBackpropScene
+    from tests.layout import final_state
+
+    scene, frame = final_state(ConvBackpropScene.until("Backpropagation through"), 854, 480, history=cnn,
+                               brief=brief)
+    family = set(scene.get_mobject_family_members())
+    assert all(part in family for part in scene.header[:3])
+    assert all(part in family for row in scene.rows for part in row[:3])
+    assert not any(part in family for row in scene.rows for part in row[3:])
+    p = [float(row[1].original_text) for row in scene.rows]
+    assert p == [float(f"{v:.2f}") for v in example_of(cnn, scene.snapshot)[1].probabilities]
+    # The right half under the title is inked with it: more than the subtitle's tail.
+    right = np.asarray(frame[70:, 427:, :3], dtype=float).max(axis=2)
+    assert (right > 100).mean() > 0.01

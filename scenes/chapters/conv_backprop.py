@@ -1,15 +1,19 @@
 """ConvBackpropScene: backpropagation in a convolutional network, down to one weight of a first-layer kernel,
 told on the maps with the run's own numbers.
 
-The example's error at the output (its probabilities minus the one-hot label); carried back through the
-dense layers to the flattened maps and unflattened into the last stage's maps; back through the later
-layers to the first pool; through the max-pool, where only each window's recorded winner gets its error;
+The example's error at the output (its probabilities minus the one-hot label), over the table the question
+is asked above; carried back through the dense layers to the flattened maps and unflattened into the last
+stage's maps, where a key says what green and magenta mean; across the second conv (when it reads the
+first conv's maps): its delta, then one cell's delta times its kernel's slice landing on a patch of the
+followed map, the other cells' patches adding, all kernels' making that map's error (a transposed
+convolution); through the max-pool, where only each window's recorded winner gets its error;
 through the activation's slope, to the first conv's error map δ for one kernel. Then one weight of that
 kernel: its gradient is the sum over every place the kernel stood of the pixel under the weight times δ
 there, shown as a window sliding over the digit, δ's map beside it and the products filling a map, a few
 written with their numbers, then faster, then all at once, the total the backward pass's own gradient.
 Then the kernel's gradients beside its weights, the whole set's gradient recorded by the run, and the
-step, with the run's learning rate and optimizer said as they are.
+step, with the run's learning rate and optimizer said as they are; where the run's steps took the weight
+uphill of this gradient, the chapter says why (the gradient is the slope at that snapshot only).
 
 Every value comes from ``nnscratch.conv_backprop.explain_conv_example`` (the network's own backward pass
 at the chosen snapshot) or from the recorded run (winners, the whole set's gradient, the next weights).
@@ -32,7 +36,9 @@ from manim import (
     Indicate,
     LaggedStart,
     Rectangle,
+    ReplacementTransform,
     TransformFromCopy,
+    UpdateFromAlphaFunc,
     VGroup,
     Write,
     linear,
@@ -40,13 +46,13 @@ from manim import (
 
 from nnscratch import TrainingHistory
 from nnscratch.architecture import Pool
-from nnscratch.conv_backprop import explain_conv_example, steepest_kernel_weight
+from nnscratch.conv_backprop import crossing_pick, explain_conv_example, steepest_kernel_weight
 from nnscratch.verdict import distinct
 from scenes.chapters.base import HistoryScene, default_conv_history, followed_step, output_names
 from scenes.mobjects.conv_maps import FillingMap, ValueGrid, map_colors, square_at
 from scenes.mobjects.error_maps import ErrorMap, error_colors
 from scenes.mobjects.glyphs import Formula, Label
-from scenes.mobjects.layout import Region, fit, safe_area
+from scenes.mobjects.layout import Region, boxes_overlap, fit, safe_area
 from scenes.mobjects.pixel_image import PixelImage
 from scenes.mobjects.raster import Raster
 from scenes.mobjects.readout import Readout
@@ -57,17 +63,22 @@ from scenes.narration.words import fixed, number, rate_code, said
 TITLE_FONT = 38
 NOTE_FONT = 22  # names under the pictures
 VALUE_FONT = 24  # the table's values
-FORMULA_FONT = 28
+FORMULA_FONT = 34  # a Formula's digits 14 px tall at 480p (Typst's digits are smaller than a Label's)
+HEADER_FONT = 40  # the output table's p, y, p - y: their letters (no digits) 14 px tall at 480p
+KEY_FONT = 24  # the colour key's words: 15 px at 480p
 ROW_PITCH = 0.5  # the output table's rows
 MAP_SIDE = 2.9  # each map in the one-weight row, at most
 KERNEL_CELL = 1.0  # a kernel's cell, at most: a weight's two decimals at font 22
 KERNEL_WIDTH = 3.75  # and the kernel at most this wide (a 5 x 5 kernel's cells are smaller)
 GRADIENT_CELL = 1.1  # a gradient's cell, at most: three significant digits at font 22
 GRADIENT_WIDTH = 4.25
+CROSS_SIDE = 2.4  # the maps of the crossing: the second conv's delta and the map it sends its error to
+SLICE_CELL = 1.1  # a cell of the kernel's slice and of its patch, at most: two significant digits at font 22
 WINDOW_CELL = 1.0  # the pool window magnified: an error's three digits at font 22
 SLOW_PLACES = 3  # places whose product is written before the window speeds up
 FAST_ROWS = 6  # rows it then sweeps at speed; the rest come at once
 LOSERS_DIM = 0.3  # a pool window's losers, dimmed beside its lit winner
+WHY_LINES = ("its slope changed as", "every weight moved")  # why w went uphill of its gradient
 ADAM_WORDS = ("each step moves a weight by about η against the running average of its gradients, divided by "
               "their running size, so near η whatever the gradient's size")
 
@@ -95,6 +106,10 @@ class ConvBackpropScene(HistoryScene):
         self.kernel, self.i, self.j = steepest_kernel_weight(self.example)
         self.stages = h.architecture.stages
         self.first_pool = len(self.stages) > 1 and isinstance(self.stages[1], Pool)
+        # The conv after the first, when it reads the first conv's maps (pooled or not): its error is shown
+        # crossing it back onto the followed map, the step a dense network has no picture of.
+        convs = self.example.conv_stages
+        self.cross_stage = convs[1] if len(convs) > 1 and convs[1] == (2 if self.first_pool else 1) else None
 
     # -- the numbers: the backward pass's, and the run's -------------------------------------------
 
@@ -129,6 +144,34 @@ class ConvBackpropScene(HistoryScene):
         row, column = np.unravel_index(int(np.argmax(np.where(fired, pooled, -1.0) if fired.any() else pooled)),
                                        pooled.shape)
         return int(row), int(column)
+
+    def crossed_cell(self) -> tuple[int, int]:
+        """The cell of the followed map whose error the crossing is shown adding up: the pool window the
+        next beat magnifies, or (no pool) the cell of the first conv's largest error past the slope."""
+        if self.first_pool:
+            return self.pool_window()
+        delta = np.abs(self.example.delta(0)[self.kernel])
+        row, column = np.unravel_index(int(np.argmax(delta)), delta.shape)
+        return int(row), int(column)
+
+    def crossing_order(self) -> list[tuple[int, int]]:
+        """The cells of the second conv's kernel whose patches are shown landing: the chosen one first, then
+        every other cell with an error, in reading order (a cell of error 0 sends nothing back)."""
+        delta = self.crossing.delta
+        rest = [(int(p), int(q)) for p, q in zip(*np.nonzero(delta)) if (p, q) != self.cross_cell]
+        return [self.cross_cell, *rest]
+
+    def crossing_sums(self) -> list[np.ndarray]:
+        """The followed map's error as the patches of ``crossing_order`` land one after another."""
+        rows, cols = self.crossing.delta.shape
+        size = self.crossing.weights.shape[0]
+        total = np.zeros((rows + size - 1, cols + size - 1))
+        sums = []
+        for p, q in self.crossing_order():
+            total = total.copy()
+            total[p:p + size, q:q + size] += self.crossing.patch(p, q)
+            sums.append(total)
+        return sums
 
     def products(self) -> np.ndarray:
         return self.example.weight_products(self.kernel, 0, self.i, self.j)
@@ -185,7 +228,10 @@ class ConvBackpropScene(HistoryScene):
         self.map_side = min(MAP_SIDE, (area.width - self.size * self.kernel_cell - 1.5) / 3)
         self.layout_output()
         self.layout_flatten()
+        self.layout_key()
         self.layout_pool()
+        if self.cross_stage is not None:
+            self.layout_crossing()
         self.layout_weight()
         self.layout_kernel()
 
@@ -199,10 +245,10 @@ class ConvBackpropScene(HistoryScene):
         names = output_names(self.history)
         columns = {"name": area.right - 5.0, "p": area.right - 3.9, "y": area.right - 2.7, "d": area.right - 1.2}
         header_y = self.top - 0.2
-        self.header = VGroup(Label("class", font_size=NOTE_FONT, color=MUTED).move_to([columns["name"], header_y, 0]),
-                             Formula("p", font_size=FORMULA_FONT, color=MUTED).move_to([columns["p"], header_y, 0]),
-                             Formula("y", font_size=FORMULA_FONT, color=MUTED).move_to([columns["y"], header_y, 0]),
-                             Formula("p - y", font_size=FORMULA_FONT, color=MUTED).move_to([columns["d"], header_y, 0]))
+        self.header = VGroup(Label("class", font_size=VALUE_FONT, color=MUTED).move_to([columns["name"], header_y, 0]),
+                             Formula("p", font_size=HEADER_FONT, color=MUTED).move_to([columns["p"], header_y, 0]),
+                             Formula("y", font_size=HEADER_FONT, color=MUTED).move_to([columns["y"], header_y, 0]),
+                             Formula("p - y", font_size=HEADER_FONT, color=MUTED).move_to([columns["d"], header_y, 0]))
         self.rows = VGroup()
         self.error_values = VGroup()
         scale = float(np.abs(ex.output_error).max()) or 1.0
@@ -245,7 +291,7 @@ class ConvBackpropScene(HistoryScene):
         dense = len(self.history.layer_sizes) - 1
         self.dense_note = Label("× weights" if dense == 1 else f"{dense} dense layers", font_size=NOTE_FONT,
                                 color=MUTED).next_to(self.flat_arrow, UP, buff=0.1).align_to(self.flat_arrow, RIGHT)
-        grid_region_right = strip_x - 0.8
+        grid_region_right = self.grid_right = strip_x - 0.8
         self.last_maps = self.map_grid(last, self.last_scale, area.left + 0.6, grid_region_right)
         self.last_note = Label(f"{channels} maps of {rows} × {columns}", font_size=NOTE_FONT, color=LABEL)
         self.last_note.next_to(self.last_maps, DOWN, buff=0.2)
@@ -258,6 +304,87 @@ class ConvBackpropScene(HistoryScene):
             self.reached_note = Label(f"{what} {len(reached)} maps of {reached.shape[1]} × {reached.shape[2]}",
                                       font_size=NOTE_FONT, color=LABEL)
             self.reached_note.next_to(self.reached_maps, DOWN, buff=0.2)
+
+    def layout_key(self) -> None:
+        """What the error colours mean, as the code colours them: an error is dC/d(value), so a negative one
+        (green) says raising the value lowers the cost, a positive one (magenta) that lowering it does."""
+        rows = VGroup()
+        for value, words in ((-1.0, "green: raising it lowers the cost"), (1.0, "magenta: lowering it does")):
+            swatch = Rectangle(width=0.28, height=0.28, stroke_width=0, fill_opacity=1,
+                               fill_color=error_colors(np.array([value]), 1.0)[0])
+            rows.add(VGroup(swatch, Label(words, font_size=KEY_FONT, color=LABEL)).arrange(RIGHT, buff=0.2))
+        self.key = rows.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        self.key.move_to([self.area.right, self.area.bottom + 0.1, 0], DOWN + RIGHT)
+
+    def layout_crossing(self) -> None:
+        """The second conv's delta maps where the last maps were; then, in a row, one of its kernels' delta,
+        that kernel's slice over the followed map, one cell's patch, and the followed map taking the patches;
+        the rule under them."""
+        ex, area, f, s = self.example, self.area, self.kernel, self.cross_stage
+        deltas = ex.delta(s)
+        count, rows, columns = deltas.shape
+        self.second_scale = float(np.abs(deltas).max()) or 1.0
+        self.second_maps = self.map_grid(deltas, self.second_scale, area.left + 0.6, self.grid_right)
+        self.second_note = Label(f"δ of the second conv's {count} maps of {rows} × {columns}", font_size=NOTE_FONT,
+                                 color=LABEL)
+        self.second_note.next_to(self.second_maps, DOWN, buff=0.2)
+        clamp(self.second_note, area)
+        row, column = self.crossed_cell()
+        g, p, q = crossing_pick(ex, s, f, row, column)
+        self.cross_kernel, self.cross_cell, self.cross_target_cell = g, (p, q), (row, column)
+        self.crossing = ex.crossing(s, g, f)
+        target = ex.stage_errors[s - 1].d_maps[f]
+        self.cross_values = target
+        sums = self.crossing_sums()
+        target_scale = max(float(np.abs(target).max()), max(float(np.abs(m).max()) for m in sums)) or 1.0
+        side, top = CROSS_SIDE, self.top - 0.3
+        y = top - side / 2
+        self.cross_delta = ErrorMap(self.crossing.delta, side, scale=self.second_scale)
+        self.cross_delta.move_to([area.left + side / 2, y, 0])
+        self.cross_delta_note = Label(f"δ of its kernel {g + 1}", font_size=NOTE_FONT, color=LABEL)
+        self.cross_delta_note.next_to(self.cross_delta, DOWN, buff=0.15)
+        self.cross_ring = square_at(self.cross_delta.cell_center(p, q), self.cross_delta.pixel, HIGHLIGHT, 3)
+        d = float(self.crossing.delta[p, q])
+        self.cross_value = Label(f"δ = {said(fixed(d))}", font_size=VALUE_FONT, color=HIGHLIGHT)
+        self.cross_value.next_to(self.cross_delta_note, DOWN, buff=0.15)
+        size = self.crossing.weights.shape[0]
+        cell = min(SLICE_CELL, 3.3 / size)
+        weights = self.crossing.weights
+        w_scale = float(np.abs(ex.kernels[ex.conv_stages.index(s)]).max()) or 1.0
+        self.slice_grid = ValueGrid(weights, weight_image_colors(weights, w_scale), cell)
+        patch = self.crossing.patch(p, q)
+        self.patch_grid = ValueGrid(patch, error_colors(patch, target_scale), cell,
+                                    texts=[said(fixed(v, 2)) for v in patch.ravel()])
+        self.cross_target = ErrorMap(target, side, scale=target_scale)
+        self.cross_target.move_to([area.right - side / 2, y, 0])
+        gap = (self.cross_target.get_left()[0] - self.cross_delta.get_right()[0] - 2 * self.slice_grid.width) / 3
+        self.slice_grid.move_to([self.cross_delta.get_right()[0] + gap + self.slice_grid.width / 2, y, 0])
+        self.patch_grid.move_to([self.slice_grid.get_right()[0] + gap + self.patch_grid.width / 2, y, 0])
+        self.times_sign = Label("×", font_size=TITLE_FONT, color=LABEL).move_to(
+            [(self.cross_delta.get_right()[0] + self.slice_grid.get_left()[0]) / 2, y, 0])
+        self.equals_sign = Label("=", font_size=TITLE_FONT, color=LABEL).move_to(
+            [(self.slice_grid.get_right()[0] + self.patch_grid.get_left()[0]) / 2, y, 0])
+        self.slice_note = Label(f"its {size} × {size} slice on map {f + 1}", font_size=NOTE_FONT, color=LABEL)
+        self.slice_note.next_to(self.slice_grid, DOWN, buff=0.15)
+        self.patch_note = Label(f"a {size} × {size} patch", font_size=NOTE_FONT, color=LABEL)
+        self.patch_note.next_to(self.patch_grid, DOWN, buff=0.15)
+        what = "pool map" if self.first_pool else "map"
+        self.target_note = Label(f"{what} {f + 1}'s error", font_size=NOTE_FONT, color=LABEL)
+        clamp(self.target_note.next_to(self.cross_target, DOWN, buff=0.15), area)
+        self.patch_frame = square_at(self.cross_target.cell_center(p + (size - 1) / 2, q + (size - 1) / 2),
+                                     size * self.cross_target.pixel, HIGHLIGHT, 2.5)
+        self.target_frame = square_at(self.cross_target.cell_center(row, column), self.cross_target.pixel,
+                                      HIGHLIGHT, 3)
+        self.cross_total = Label(f"all {len(deltas)} kernels' patches: {said(fixed(target[row, column]))}",
+                                 font_size=VALUE_FONT, color=HIGHLIGHT)
+        clamp(self.cross_total.next_to(self.target_note, DOWN, buff=0.15), area)
+        # The transposed convolution: the error at (r, s) gathers every kernel's cells whose patch covers it.
+        self.cross_rule = Formula('(partial C)/(partial x_(r s)) = sum_"kernels" sum_(u, v) delta_(r-u, s-v) '
+                                  'dot w_(u v)',
+                                  font_size=FORMULA_FONT, color=LABEL)
+        self.cross_words = Label("a transposed convolution", font_size=KEY_FONT, color=MUTED)
+        VGroup(self.cross_rule, self.cross_words).arrange(DOWN, aligned_edge=LEFT, buff=0.2).move_to(
+            [area.left, self.cross_value.get_bottom()[1] - 0.35, 0], UP + LEFT)
 
     def map_grid(self, maps: np.ndarray, scale: float, left: float, right: float) -> VGroup:
         """``maps`` of error in a square-ish grid between ``left`` and ``right`` under the title."""
@@ -439,9 +566,13 @@ class ConvBackpropScene(HistoryScene):
         self.run_lines = VGroup()
         if not self.plain_steps():
             self.run_lines.add(*self.optimizer_lines())
-            self.then_line = Label(f"epoch {self.next_epoch:,}: w = {said(then)}", font_size=VALUE_FONT,
+            self.then_line = Label(f"epoch {self.next_epoch:,}, by {self.optimizer_name()}: w = {said(then)}",
+                                   font_size=VALUE_FONT,
                                    color=HIGHLIGHT)
-            self.run_lines.add(self.then_line)
+            self.why_line = Label(" ".join(WHY_LINES), font_size=KEY_FONT, color=MUTED)
+            for line in (self.then_line, self.why_line):  # they go under the step, across the frame
+                if line.width > area.width:
+                    line.scale(area.width / line.width)
             for line in self.run_lines:  # each line narrowed alone: the short ones, which say numbers, keep their size
                 if line.width > column.width:
                     line.scale(column.width / line.width)
@@ -451,6 +582,44 @@ class ConvBackpropScene(HistoryScene):
                     self.step_line.get_top()[1] > self.run_lines.get_bottom()[1]:
                 # Long numbers (a tiny rate's digits) reach under the optimizer's lines: the step goes below them.
                 self.step_line.move_to([area.left, self.run_lines.get_bottom()[1] - 0.35, 0], UP + LEFT)
+            self.place_outcome(column, [self.step_line, self.run_lines, average, self.grad_grid, self.grad_note])
+
+    def place_outcome(self, column: Region, taken: list) -> None:
+        """Where the run took w (and, when that is uphill of the gradient, why) placed clear of ``taken``: under
+        the plain step, the two read against each other; else, shorter, under the optimizer's lines (whose
+        steps they are) with why under the step; else beside the step."""
+        area, step, why = self.area, self.step_line, not self.went_downhill()
+        short = Label(self.then_line.original_text.replace(f", by {self.optimizer_name()}", ""),
+                      font_size=VALUE_FONT, color=HIGHLIGHT)
+
+        def under(mobject, left: float, buff: float):
+            return [left, mobject.get_bottom()[1] - buff, 0]
+
+        in_a_row = [(short, under(step, area.left, 0.3)),
+                    (self.why_line, under(step, area.left + short.width + 0.4, 0.3))]
+        places = [
+            [(self.then_line, under(step, area.left, 0.4)), (self.why_line, under(step, area.left, 0.95))],
+            in_a_row,
+            [(short, under(self.run_lines, column.left, 0.3)), (self.why_line, under(step, area.left, 0.3))],
+            [(short, [step.get_right()[0] + 0.3, step.get_center()[1] + short.height / 2, 0]),
+             (self.why_line, under(step, area.left, 0.3))],
+        ]
+        # Last, beside the step: where w went, and why in two lines under it.
+        folded = VGroup(*(Label(words, font_size=KEY_FONT, color=MUTED) for words in WHY_LINES))
+        folded.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        above = min(self.run_lines.get_bottom()[1], self.grad_note.get_bottom()[1]) - 0.25
+        beside = [step.get_right()[0] + 0.3, max(step.get_top()[1], above), 0]
+        places.append([(short, beside), (folded, [beside[0], beside[1] - short.height - 0.15, 0])])
+
+        def clear(place) -> bool:
+            for line, corner in place:
+                line.move_to(corner, UP + LEFT)
+            shown = [line for line, _ in place if line is place[0][0] or why]
+            return all(inside(line, area) and not any(boxes_overlap(line, other) for other in taken) for line in shown)
+
+        place = next((place for place in places if clear(place)), in_a_row)
+        clear(place)  # where it goes, even when nothing is clear
+        self.then_line, self.why_line = place[0][0], place[1][0]
 
     def optimizer_lines(self) -> list:
         """What the run's optimizer does with the gradients, as lines for the screen."""
@@ -459,15 +628,15 @@ class ConvBackpropScene(HistoryScene):
         if h.optimizer == "adam":
             lines.append(Formula("w arrow.l w - eta hat(m) / (sqrt(hat(v)) + epsilon)", font_size=FORMULA_FONT,
                                  color=LABEL))
-            lines.append(Label("m: running mean of the gradient", font_size=NOTE_FONT, color=MUTED))
-            lines.append(Label("v: running mean of its square", font_size=NOTE_FONT, color=MUTED))
+            lines.append(Label("m: running mean of the gradient", font_size=KEY_FONT, color=MUTED))
+            lines.append(Label("v: running mean of its square", font_size=KEY_FONT, color=MUTED))
         elif h.optimizer == "momentum":
             lines.append(Formula("v arrow.l beta v + (partial C)/(partial w), quad w arrow.l w - eta v",
                                  font_size=FORMULA_FONT, color=LABEL))
         elif h.optimizer == "rmsprop":
             lines.append(Formula("w arrow.l w - eta (partial C)/(partial w) / (sqrt(s) + epsilon)",
                                  font_size=FORMULA_FONT, color=LABEL))
-            lines.append(Label("s: running mean of the gradient's square", font_size=NOTE_FONT, color=MUTED))
+            lines.append(Label("s: running mean of the gradient's square", font_size=KEY_FONT, color=MUTED))
         if h.batch_size is not None:
             lines.append(Label(f"batches of {h.batch_size:,}", font_size=VALUE_FONT, color=LABEL))
             lines.append(Label(f"{self.steps_per_epoch():,} steps an epoch", font_size=VALUE_FONT, color=LABEL))
@@ -486,6 +655,7 @@ class ConvBackpropScene(HistoryScene):
         channels, rows, columns = last.shape
         dense = len(self.history.layer_sizes) - 1
         through = "the dense layer's weights" if dense == 1 else f"the {dense} dense layers, as for any network,"
+        short = "the dense layer" if dense == 1 else f"the {dense} dense layers"
         beats = [
             Beat(f"Backpropagation through a convolutional network: how training sample {s} tells the first "
                  f"layer's kernels which way to move, at epoch {e:,}.", self.show_intro,
@@ -495,9 +665,15 @@ class ConvBackpropScene(HistoryScene):
                  brief=f"The output's error is p − y: {p:.2f} − 1 = {said(f'{d:.2f}')} for the right class, {name}."),
             Beat(f"Back through {through} it reaches the {channels * rows * columns} flattened numbers: "
                  f"an error for every cell of the last {channels} maps of {rows} × {columns}.", self.show_flatten,
-                 brief=f"Back through {through} it reaches the last {channels} maps of {rows} × {columns}."),
+                 brief=f"Back through {short}: the last {channels} maps "
+                       f"of {rows} × {columns}."),
         ]
-        if self.middle:
+        beats.append(Beat("Green marks a negative error: raising that value would lower the cost. Magenta, a positive "
+                          "one: lowering it would.", self.show_key,
+                          brief="Green: raise it to lower the cost; magenta: lower it."))
+        if self.cross_stage is not None:
+            beats += self.crossing_beats()
+        elif self.middle:
             reached = ex.stage_errors[1 if self.first_pool else 0].d_maps
             what = "the first pool's" if self.first_pool else "the first conv's"
             beats.append(Beat(f"Back through the later layers, the same way, it reaches {what} {len(reached)} maps "
@@ -508,7 +684,7 @@ class ConvBackpropScene(HistoryScene):
             beats.append(Beat(f"Take kernel {f}'s map. Its max-pool passed on only each {n} × {n} window's winner, so "
                               f"the error comes back to the winner alone: here {said(fixed(self.pool_error))}; "
                               "the other cells get 0.", self.show_pool,
-                              brief=f"Through the max-pool, kernel {f}'s error goes to each window's winner alone: "
+                              brief=f"Through the first pool, kernel {f}'s error goes to each window's winner: "
                                     f"here {said(fixed(self.pool_error))}, the others 0."))
         beats += [
             Beat(self.slope_caption(), self.show_slope, brief=self.slope_caption(brief=True)),
@@ -528,14 +704,49 @@ class ConvBackpropScene(HistoryScene):
             Beat(self.step_caption(), self.show_step, brief=self.step_caption(brief=True)),
         ]
         if not self.plain_steps():
-            beats.append(Beat(self.optimizer_caption(), self.show_optimizer, brief=self.optimizer_caption(brief=True)))
+            # Told briefly, the optimizer's lines are written under the sentence that says where it took w.
+            beats.append(Beat(self.optimizer_caption(), self.show_optimizer, in_brief=Brief.WITH_NEXT))
+            beats.append(Beat(self.then_caption(), self.show_then, brief=self.then_caption(brief=True)))
         return beats
+
+    def crossing_beats(self) -> list[Beat]:
+        """The error from the last maps to the second conv's delta, then across that conv onto the followed
+        map: one cell's patch, the others', all kernels'."""
+        s, f, g = self.cross_stage, self.kernel + 1, self.cross_kernel + 1
+        count, rows, columns = self.example.delta(s).shape
+        later = self.stages[s + 1:]
+        slope = "ReLU's slope" if self.history.activation == "relu" else "the activation's slope"
+        maps = f"the second conv's {count} maps"
+        if not later:
+            full, brief = f"Through {slope}, it is δ, the error at the sums of {maps} of {rows} × {columns}.", \
+                f"Through {slope}: δ of {maps}."
+        elif len(later) == 1 and isinstance(later[0], Pool):
+            full = (f"Through the second pool, each window's error goes to its winner; through {slope}, it is δ, the "
+                    f"error of {maps} of {rows} × {columns}.")
+            brief = f"Through the second pool and {slope}: δ of {maps}."
+        else:
+            full = f"Back through the later layers, the same way, to δ of {maps} of {rows} × {columns}."
+            brief = f"Back through the later layers to δ of {maps}."
+        size = self.crossing.weights.shape[0]
+        p, q = self.cross_cell
+        d = said(fixed(self.crossing.delta[p, q]))
+        what = "pool map" if self.first_pool else "map"
+        total = said(fixed(self.cross_values[self.cross_target_cell]))
+        return [
+            Beat(full, self.show_second, brief=brief),
+            Beat(f"Its kernel {g} read each {what} through a {size} × {size} slice. One cell's δ, {d}, times "
+                 f"the slice on {what} {f}, lands on the {size} × {size} patch that cell saw.", self.show_patch,
+                 brief=f"Each cell's δ times its kernel's {size} × {size} slice lands on the patch it saw; "
+                       "the patches add."),
+            Beat(f"The other cells' patches overlap and add: a transposed convolution. With all {count} kernels' "
+                 f"patches, {what} {f}'s error here is {total}.", self.show_spread, in_brief=Brief.WITH_PREVIOUS),
+        ]
 
     def slope_caption(self, brief: bool = False) -> str:
         f = self.kernel + 1
         if self.history.activation == "relu":
             if brief:
-                return f"ReLU's slope, 1 or 0, lets it through only where the sum was positive: δ, kernel {f}'s error."
+                return f"ReLU's slope, 1 or 0, passes it only where the sum was positive: δ, kernel {f}'s error."
             return ("Then ReLU's slope: 1 where the sum z was positive, 0 where not, so the error passes only where "
                     f"the map was lit. This is δ = ∂C/∂z, kernel {f}'s error map.")
         if brief:
@@ -593,34 +804,59 @@ class ConvBackpropScene(HistoryScene):
         return (f"Plain gradient descent would step against it: w − η × gradient, with η = {rate}, would take "
                 f"this weight from {w} to {stepped}.")
 
-    def optimizer_caption(self, brief: bool = False) -> str:
+    def optimizer_caption(self) -> str:
+        """What makes the run's steps other than one plain step on the whole set's gradient."""
         h = self.history
-        then = said(self.step_numbers()[2])
-        # What makes the run's steps other than one plain step on the whole set's gradient.
         how = (f" on batches of {h.batch_size:,}, {self.steps_per_epoch():,} steps an epoch"
                if h.batch_size is not None else "")
         if h.dropout:
             how += f", silencing {h.dropout:.0%} of its hidden neurons at each step"
-        by = f"by epoch {self.next_epoch:,} this weight was {then}"
         if h.optimizer == "adam":
-            if brief:
-                return f"But Adam steps{how}, by about η against its gradients' running average: {by}."
-            return f"But this run steps with Adam{how}: {ADAM_WORDS}. So {by}."
+            return f"But this run steps with Adam{how}: {ADAM_WORDS}."
         if h.optimizer == "momentum":
-            return f"But this run steps with momentum{how}, adding part of the last step to each: {by}."
+            return f"But this run steps with momentum{how}, adding part of the last step to each."
         if h.optimizer == "rmsprop":
-            return f"But this run steps with RMSprop{how}, dividing by the gradient's running size: {by}."
-        return f"But this run steps{how}: {by}."
+            return f"But this run steps with RMSprop{how}, dividing by the gradient's running size."
+        return f"But this run steps{how}."
+
+    def went_downhill(self) -> bool:
+        """Whether the run's next recorded weight lies where this gradient points downhill (or it stayed)."""
+        _, _, then = self.step_numbers()
+        change = float(then) - float(self.step_numbers()[0])
+        return change == 0 or (change > 0) == (self.whole_gradient() < 0)
+
+    def then_caption(self, brief: bool = False) -> str:
+        """Where the run's steps had the weight one snapshot later; when that is uphill of this gradient, why:
+        the gradient is the slope at this snapshot only, and over the steps between, as every weight moved,
+        the slope under this one changed (the optimizer follows the gradients it meets)."""
+        w, _, then = self.step_numbers()
+        n, name = f"{self.next_epoch:,}", self.optimizer_name()
+        if self.went_downhill():
+            return f"By epoch {n}, {name}'s steps had taken this weight to {said(then)}."
+        way = "up" if float(then) > float(w) else "down"
+        if brief:
+            return (f"Yet by epoch {n} {name}'s steps had taken it {way} to {said(then)}: its slope changed as every "
+                    "weight moved.")
+        return (f"Yet by epoch {n} {name}'s steps had taken this weight {way}, to {said(then)}: this gradient was the "
+                "slope then only; as every weight moved, the slope under it changed.")
+
+    def optimizer_name(self) -> str:
+        return {"adam": "Adam", "momentum": "momentum", "rmsprop": "RMSprop"}.get(self.history.optimizer,
+                                                                              "gradient descent")
 
     # -- beats: the error, backwards ---------------------------------------------------------------
 
     def show_intro(self) -> None:
+        # The question is asked over what the network made of the sample: its probabilities, each against
+        # the label; the errors, their difference, come with the next beat.
         self.play(Write(self.title), FadeIn(self.subtitle), FadeIn(self.digit_small, scale=0.9), run_time=1.0)
-        self.play(Indicate(self.subtitle, color=HIGHLIGHT, scale_factor=1.05), run_time=self.paced(1.0))
+        self.play(FadeIn(self.header[:3]), LaggedStart(*(FadeIn(row[:3], shift=LEFT * 0.2) for row in self.rows),
+                                                       lag_ratio=0.1),
+                  Indicate(self.subtitle, color=HIGHLIGHT, scale_factor=1.05), run_time=self.paced(1.2))
 
     def show_output(self) -> None:
-        self.play(FadeIn(self.header), LaggedStart(*(FadeIn(row, shift=LEFT * 0.2) for row in self.rows),
-                                                   lag_ratio=0.1), run_time=self.paced(1.6, 0.4))
+        self.play(FadeIn(self.header[3]), LaggedStart(*(FadeIn(row[3:], shift=LEFT * 0.2) for row in self.rows),
+                                                      lag_ratio=0.1), run_time=self.paced(1.6, 0.4))
         row = self.rows[self.truth]
         self.play(Indicate(row, color=HIGHLIGHT, scale_factor=1.15), Write(self.right_formula),
                   run_time=self.paced(1.2, 0.5))
@@ -647,15 +883,81 @@ class ConvBackpropScene(HistoryScene):
         self.play(*(m.filling(0, m.rows * m.columns) for m in self.reached_maps), Write(self.reached_note),
                   run_time=self.paced(1.4))
 
-    def clear_backward(self) -> None:
-        """The output, the strip and the grids go: the story narrows to one kernel's map."""
-        gone = [m for m in self.mobjects if m not in (self.title, self.subtitle)]
+    def show_key(self) -> None:
+        truth = self.rows[self.truth][-1]
+        others = [row[-1] for k, row in enumerate(self.rows) if k != self.truth]
+        self.play(FadeIn(self.key[0]), Indicate(truth, scale_factor=1.4), run_time=self.paced(0.8, 0.45))
+        self.play(FadeIn(self.key[1]), LaggedStart(*(Indicate(swatch, scale_factor=1.4) for swatch in others),
+                                                   lag_ratio=0.1), run_time=self.paced(0.8))
+
+    # -- beats: across the second conv ---------------------------------------------------------------
+
+    def seconds(self, brief: float, full: float, share: float = 1.0) -> float:
+        """An animation's time: fixed when told briefly (two beats' pictures share one sentence), else paced."""
+        return brief if self.brief else self.paced(full, share)
+
+    def show_second(self) -> None:
+        for m in self.second_maps:
+            m.fill_to(0)
+        self.play(FadeOut(self.last_note), FadeOut(self.last_maps), FadeIn(self.second_maps), run_time=0.6)
+        self.play(*(m.filling(0, m.rows * m.columns) for m in self.second_maps), Write(self.second_note),
+                  run_time=self.paced(1.2))
+
+    def show_patch(self) -> None:
+        """One cell of the second conv's kernel: its delta times the slice is a patch, landing on the map."""
+        chosen = self.second_maps[self.cross_kernel]
+        gone = [m for m in self.mobjects if m not in (self.title, self.subtitle, *self.key, self.second_maps)]
+        gone += [m for m in self.second_maps if m is not chosen] + [self.second_note]
+        self.cross_target.fill_to(0)
+        self.play(*(FadeOut(m) for m in gone), chosen.animate.scale_to_fit_width(self.cross_delta.width).move_to(
+            self.cross_delta), run_time=0.7)
+        self.remove(self.second_maps)
+        self.add(self.cross_delta)
+        self.play(Write(self.cross_delta_note), FadeIn(self.slice_grid), Write(self.times_sign), Write(self.slice_note),
+                  FadeIn(self.cross_target), Write(self.target_note), run_time=self.seconds(0.7, 1.0, 0.3))
+        self.play(Create(self.cross_ring), Write(self.cross_value), run_time=self.seconds(0.5, 0.8, 0.3))
+        self.play(TransformFromCopy(self.slice_grid, self.patch_grid), Write(self.equals_sign), Write(self.patch_note),
+                  Write(self.cross_rule), run_time=self.seconds(0.8, 1.0, 0.5))
+        landing = self.patch_grid.picture.copy()
+        first = self.crossing_sums()[0]
+        self.play(landing.animate.scale_to_fit_width(self.patch_frame.width).move_to(self.patch_frame),
+                  Create(self.patch_frame), run_time=self.seconds(0.6, 0.8))
+        self.remove(landing)
+        self.cross_target.show_values(first)
+
+    def show_spread(self) -> None:
+        """Every other cell's patch lands in turn (the ring on its cell, the frame on its patch), then the
+        other kernels' patches add and the map is the error the backward pass gives."""
+        order, sums = self.crossing_order(), self.crossing_sums()
+        size = self.crossing.weights.shape[0]
+
+        def land(target, alpha: float) -> None:
+            k = min(len(order) - 1, int(alpha * len(order)))
+            p, q = order[k]
+            target.show_values(sums[k])
+            self.cross_ring.move_to(self.cross_delta.cell_center(p, q))
+            self.patch_frame.move_to(self.cross_target.cell_center(p + (size - 1) / 2, q + (size - 1) / 2))
+
+        self.play(FadeOut(VGroup(self.cross_value, self.patch_grid, self.equals_sign, self.patch_note)),
+                  run_time=0.3)
+        self.play(UpdateFromAlphaFunc(self.cross_target, land), Write(self.cross_words), rate_func=linear,
+                  run_time=self.seconds(1.5, 2.0, 0.5))
+        self.play(FadeOut(self.cross_ring), FadeOut(self.patch_frame), self.cross_target.becoming(self.cross_values),
+                  Create(self.target_frame), Write(self.cross_total), Indicate(self.target_note, color=HIGHLIGHT),
+                  run_time=self.seconds(1.0, 1.2))
+
+    def clear_backward(self, keep=None) -> None:
+        """The output, the strip and the grids go: the story narrows to one kernel's map (``keep`` stays)."""
+        gone = [m for m in self.mobjects if m not in (self.title, self.subtitle, keep)]
         if gone:
             self.play(*(FadeOut(m) for m in gone), run_time=0.6)
 
     def show_pool(self) -> None:
-        self.clear_backward()
-        self.play(FadeIn(self.a_map), Write(self.a_note), FadeIn(self.pooled_map), Write(self.pooled_note),
+        crossed = self.cross_stage is not None and self.cross_target in self.mobjects
+        self.clear_backward(keep=self.cross_target if crossed else None)
+        # The map the crossing added up is the pool's error: it moves to its place, not made anew.
+        pooled = ReplacementTransform(self.cross_target, self.pooled_map) if crossed else FadeIn(self.pooled_map)
+        self.play(FadeIn(self.a_map), Write(self.a_note), pooled, Write(self.pooled_note),
                   run_time=self.paced(1.0, 0.25))
         self.play(Create(self.a_frame), Create(self.pooled_frame), FadeIn(self.window_grid), Write(self.window_note),
                   Create(self.winner_ring[0]), run_time=self.paced(1.0, 0.3))
@@ -679,10 +981,12 @@ class ConvBackpropScene(HistoryScene):
         self.slope_note = Label(slope_words, font_size=NOTE_FONT, color=LABEL)
         VGroup(self.slope_formula, self.slope_note).arrange(DOWN, aligned_edge=LEFT, buff=0.2).move_to(
             [self.area.left, self.area.bottom + 1.3, 0], LEFT)
-        self.play(*(FadeOut(m) for m in window), Write(self.slope_formula), Write(self.slope_note),
-                  run_time=self.paced(1.0, 0.4))
-        self.play(self.error_map.becoming(self.delta_values), FadeOut(self.error_note),
-                  Write(self.delta_note), run_time=self.paced(1.4))
+        if window:  # gone before the formula is written where the window's note was
+            self.play(*(FadeOut(m) for m in window), run_time=0.4)
+        self.play(Write(self.slope_formula), Write(self.slope_note), run_time=self.paced(1.0, 0.4))
+        # The map's name changes where it stands: the old one gone before the new is written over it.
+        self.play(FadeOut(self.error_note), run_time=0.3)
+        self.play(self.error_map.becoming(self.delta_values), Write(self.delta_note), run_time=self.paced(1.4))
 
     # -- beats: one weight's gradient --------------------------------------------------------------
 
@@ -728,12 +1032,20 @@ class ConvBackpropScene(HistoryScene):
         self.play(Indicate(self.sum_readout, color=HIGHLIGHT), run_time=self.paced(0.6))
 
     def show_next_products(self) -> None:
+        """Each next place's product written as it is said (told briefly, under the total's sentence: quickly,
+        with the count of places the total will name)."""
         places = self.slow_places()[1:]
-        seconds = self.paced(2.0) / len(places)
+        seconds = (1.0 if self.brief else self.paced(2.0)) / len(places)
+        products = self.products().ravel()
         for k, place in enumerate(places, start=1):
-            self.play(self.product_map.filling(self.product_map.filled, place + 1, self.move_window),
-                      rate_func=linear, run_time=seconds / 2)
-            self.play(Write(self.lines[k]), Indicate(self.sum_readout, color=HIGHLIGHT), run_time=seconds / 2)
+            said_in = self.until_said(said(fixed(products[place]))) if not self.brief else 0.0
+            note = [Write(self.count_note)] if self.brief and k == 1 else []
+            self.play(self.product_map.filling(self.product_map.filled, place + 1, self.move_window), *note,
+                      rate_func=linear, run_time=max(0.2, said_in - 0.1) if said_in else seconds / 2)
+            self.play(Write(self.lines[k]), Indicate(self.sum_readout, color=HIGHLIGHT),
+                      run_time=min(seconds / 2, 0.6))
+        if not self.brief:  # the sum so far, said last, pointed at for the rest of the sentence
+            self.play(Indicate(self.sum_readout, color=HIGHLIGHT, scale_factor=1.15), run_time=self.paced(0.6))
 
     def show_fast(self) -> None:
         m = self.product_map
@@ -742,12 +1054,13 @@ class ConvBackpropScene(HistoryScene):
         # Told briefly, this sweep shares its sentence with the total, which says the sum: it is quick, so the
         # sum is written while it is said, not after a sweep as long as the sentence.
         self.play(m.filling(start, end, self.move_window), rate_func=linear,
-                  run_time=1.5 if self.brief else self.paced(3.0))
+                  run_time=0.8 if self.brief else self.paced(3.0))
 
     def show_total(self) -> None:
         m = self.product_map
-        self.play(m.filling(m.filled, m.rows * m.columns, self.move_window), Write(self.count_note),
-                  run_time=self.paced(1.0, 0.3))
+        note = [] if self.count_note in self.mobjects else [Write(self.count_note)]
+        self.play(m.filling(m.filled, m.rows * m.columns, self.move_window), *note,
+                  run_time=0.5 if self.brief else self.paced(1.0, 0.3))
         self.play(FadeOut(VGroup(self.window_frame, self.pixel_frame, self.delta_frame, self.product_frame)),
                   Write(self.total), Indicate(self.sum_readout, color=HIGHLIGHT), run_time=self.paced(1.2))
 
@@ -776,11 +1089,22 @@ class ConvBackpropScene(HistoryScene):
                   run_time=self.paced(1.0))
 
     def show_optimizer(self) -> None:
+        """The optimizer's rule and the batches it steps on, as the sentence names them at its start; then
+        what its rule's terms are, one by one."""
         lines = list(self.run_lines)
-        seconds = self.paced(2.4, 0.8) / max(1, len(lines))
-        for line in lines:
-            self.play(Write(line), run_time=seconds)
-        self.play(Indicate(self.then_line, color=HIGHLIGHT, scale_factor=1.1), run_time=self.paced(0.8))
+        said_first = [line for line in lines if isinstance(line, Formula) or any(c.isdigit() for c in line.text)]
+        rest = [line for line in lines if line not in said_first]
+        total = 1.6 if self.brief else self.paced(2.4)
+        self.play(*(Write(line) for line in said_first), run_time=min(0.8, total / 2) if rest else total)
+        for line in rest:
+            self.play(Write(line), run_time=(total - min(0.8, total / 2)) / len(rest))
+
+    def show_then(self) -> None:
+        shown = [Write(self.then_line)] + ([] if self.went_downhill() else [Write(self.why_line)])
+        self.play(*shown, Indicate(self.kernel_grid.numbers[self.i * self.size + self.j], color=HIGHLIGHT,
+                                   scale_factor=1.3), run_time=self.paced(1.2, 0.5))
+        # A small pulse: the line starts at the frame's left edge, where a larger one would be clipped.
+        self.play(Indicate(self.then_line, color=HIGHLIGHT, scale_factor=1.04), run_time=self.paced(0.8))
 
 
 
@@ -796,6 +1120,11 @@ def clamp(mobject, area: Region):
         mobject.shift(RIGHT * (area.left - mobject.get_left()[0]))
     fit_right(mobject, area.right)
     return mobject
+
+
+def inside(mobject, area: Region) -> bool:
+    return (area.left - 1e-6 <= mobject.get_left()[0] and mobject.get_right()[0] <= area.right + 1e-6
+            and area.bottom - 1e-6 <= mobject.get_bottom()[1] and mobject.get_top()[1] <= area.top + 1e-6)
 
 
 def fit_right(mobject, right: float) -> None:

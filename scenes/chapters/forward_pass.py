@@ -570,13 +570,13 @@ class ForwardPassScene(HistoryScene):
         self.play(LaggedStart(*(ShowPassingFlash(box, time_width=0.6) for box in columns), lag_ratio=0.2),
                   run_time=max(0.6, self.beat_seconds()))
 
-    def show_rows(self, layer: int, seconds: float | None = None) -> None:
+    def show_rows(self, layer: int, seconds: float | None = None, least: float = ROW_SECONDS) -> None:
         """A box sliding down W's rows in ``seconds`` (default: the rest of the sentence): at each, the
         sum counted up into z while the row's neuron lights to its value and its edges pulse; at a row
         of dots, the neurons it stands for light together."""
         product = self.products[layer]
         seconds = seconds if seconds is not None else self.beat_seconds()
-        step = max(ROW_SECONDS * self.tempo, (seconds - 0.3) / len(product.rows))
+        step = max(least * self.tempo, (seconds - 0.3) / len(product.rows))
         pointer, inputs = product.row_box(0), product.inputs_box()
         # The sums' name pointed at as they begin: the layer a caption names ("hidden layer 1") is its index.
         self.play(Create(pointer), Create(inputs), Indicate(product.sums_name, color=HIGHLIGHT), run_time=0.3)
@@ -697,7 +697,9 @@ class ForwardPassScene(HistoryScene):
             # The neuron named as its words begin: the rows take the time before them, and it is ringed
             # as the sums become values.
             before = self.until_said(self.highest_words(layer)) or 0.75 * left
-            self.show_rows(layer, max(ROW_SECONDS * self.tempo * len(self.products[layer].rows), before))
+            # A layer after the first, told briefly, runs its rows at twice the pace: the first showed them.
+            least = ROW_SECONDS / 2 if self.brief else ROW_SECONDS
+            self.show_rows(layer, max(least * self.tempo * len(self.products[layer].rows), before), least)
             said = self.said = self.named_said(layer)
             self.show_squash(layer, seconds=self.paced(0.9 * self.tempo, 0.7),
                              also=[Create(said[0]), Write(said[1])])

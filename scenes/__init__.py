@@ -22,7 +22,7 @@ from scenes.chapters.catalogue import CHAPTERS, scene_for
 _LAZY = {
     "BackpropScene": "scenes.chapters.backprop", "CompareScene": "scenes.chapters.compare",
     "ConvBackpropScene": "scenes.chapters.conv_backprop", "ConvNetworkScene": "scenes.chapters.conv_network",
-    "ConvSummaryScene": "scenes.chapters.conv_summary",
+    "ConvSummaryScene": "scenes.chapters.summary",
     "NetworksCompareScene": "scenes.chapters.compare_networks",
     "CostScene": "scenes.chapters.cost", "DataScene": "scenes.chapters.data",
     "FeaturesScene": "scenes.chapters.features", "ForwardPassScene": "scenes.chapters.forward_pass",

@@ -309,7 +309,8 @@ def test_a_small_cost_is_written_in_plain_decimals_as_it_is_read():
     assert [loss_number(value) for value in (1.5938e-5, 4.904e-4, 1.01e-4, 0.0684, 2.509)] == [
         "0.0000159", "0.000490", "0.000101", "0.0684", "2.51"]
     assert loss_number(9.996e-5) == "0.000100"  # rounded to three digits first, then written
-    assert loss_number(3.2e-7) == "3.20e−7"  # below a millionth, zeros would crowd the digits out
+    # Below a millionth, zeros would crowd the digits out: said and shown as less than a millionth.
+    assert loss_number(3.2e-7) == loss_number(1.55e-11) == "<0.000001" and said_numbers("<0.000001") == ["0.000001"]
     for value in (1.5938e-5, 4.904e-4, 7.77e-6):
         assert float(said_numbers(loss_number(value))[0]) == pytest.approx(value, rel=5e-3)
 

@@ -246,10 +246,12 @@ def test_the_descent_says_when_its_surface_is_over_a_sample(history, sampled, tm
     assert scene.landscape.n_samples == 120
     start = loss_number(history.train_loss[0])
     assert scene.height_caption() == ("Height and colour are the cost, over a sample of 120 of the 160 training "
-                                      f"examples. Training starts here, with random weights, at a cost of {start}.")
+                                      f"examples. Training starts here, with random weights, at a cost of {start} "
+                                      "over all of them.")
     assert "takes the sample's cost from" in scene.rate_caption()
     assert "takes the sample's cost from" in scene.rate_caption(brief=True)
-    assert facts_of(scene)[2:] == ["costover120of160examples"]
+    # The sample's line drops its last word where the column is too narrow for it at its size.
+    assert facts_of(scene)[2:] in (["costover120of160examples"], ["costover120of160"])
 
 
 def test_the_descent_says_when_its_grid_is_coarser(history, tmp_path, monkeypatch):
@@ -263,7 +265,8 @@ def test_the_descent_says_when_its_grid_is_coarser(history, tmp_path, monkeypatc
     scene = GradientDescentScene(history=history)
     assert scene.landscape.n_samples == 100 and scene.landscape.losses.shape == (20, 20)
     assert "over a sample of 100 of the 160 training examples and at 20 by 20 points." in scene.height_caption()
-    assert facts_of(scene)[2:] == ["costover100of160examples", "gridof20×20points"]
+    assert facts_of(scene)[2:] in (["costover100of160examples", "gridof20×20points"],
+                                   ["costover100of160", "gridof20×20points"])
 
 
 def test_the_descent_of_a_whole_surface_says_nothing_of_samples(history, tmp_path, monkeypatch):

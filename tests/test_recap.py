@@ -81,7 +81,10 @@ def test_the_recaps_way_downhill_is_the_cost_along_the_recorded_gradient_and_the
     np.testing.assert_allclose(np.interp(drawn[:, 0], steps, losses), drawn[:, 1], rtol=1e-3, atol=1e-6)
     landed = picture.axes.p2c(picture.ball.get_center())
     assert landed[0] == pytest.approx(1.0, abs=1e-6)  # one step of the learning rate
-    assert picture.value.original_text == f"a step: learning rate {moons.learning_rate:g}"
+    # The rate at its readable size: the words before it go when the panel is too narrow for them.
+    assert picture.value.original_text in {f"a step: learning rate {moons.learning_rate:g}",
+                                           f"learning rate {moons.learning_rate:g}"}
+    assert picture.value.font_size == pytest.approx(24)
 
 
 def test_each_idea_appears_as_it_is_said_in_both_tellings(moons):

@@ -223,7 +223,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("summary", "Summing up", "The run in its final numbers: data, network, training, loss and accuracy, and "
             "whether it learned.", "--run run.npz",
             _scene("summary", "SummaryScene"), weight=8, networks="any", conv_refusal=too_wide_to_draw,
-            conv_scene=_scene("conv_summary", "ConvSummaryScene")),
+            conv_scene=_scene("summary", "ConvSummaryScene")),
 )
 NAMES = tuple(chapter.name for chapter in CHAPTERS)  # the story's chapters, in its order
 BY_NAME = {chapter.name: chapter for chapter in CHAPTERS}

@@ -46,6 +46,7 @@ from manim import (
 
 from nnscratch import TrainingHistory
 from nnscratch.architecture import Conv, Pool
+from nnscratch.followed_window import kernel_at, strongest
 from scenes.chapters.base import HistoryScene, default_conv_history, output_names
 from scenes.mobjects.conv_maps import (
     FillingMap,
@@ -91,38 +92,6 @@ TILE_GAP = 0.2  # between the kernels (or maps) of a row in the training beats
 LABEL_COLUMN = 2.4  # left of them: what each row is
 REPLAY_PER_SNAPSHOT = 0.5  # seconds of replay between two recorded snapshots, before pacing
 REPLAY_SECONDS = (3.0, 8.0)  # and the least and most the replay lasts, before pacing: every frame a new blend
-
-
-@dataclass(frozen=True)
-class KernelAt:
-    """One kernel of a conv layer at one place of its input: its weights ``(channels, k, k)``, its bias,
-    the inputs under it, and the map's value there before (``z``) and after the activation (``a``)."""
-
-    kernel: int
-    row: int
-    column: int
-    weights: np.ndarray
-    bias: float
-    patch: np.ndarray
-    z: float
-    a: float
-
-
-def strongest(maps: np.ndarray) -> int:
-    """The map (of ``(channels, rows, columns)``) that responds most: the largest sum of its values."""
-    return int(np.argmax(maps.reshape(len(maps), -1).sum(axis=1)))
-
-
-def kernel_at(history: TrainingHistory, conv: int, stage: int, z_maps: np.ndarray, inputs: np.ndarray,
-              kernel: int) -> KernelAt:
-    """Kernel ``kernel`` of conv ``conv`` (stage ``stage``) where its map answers the probe most."""
-    a_map = history.probe_maps[stage][-1][kernel].astype(float)
-    row, column = (int(v) for v in np.unravel_index(np.argmax(a_map), a_map.shape))
-    weights = history.kernels[conv][-1][kernel].astype(float)
-    size = weights.shape[-1]
-    return KernelAt(kernel, row, column, weights, float(history.kernel_biases[conv][-1][kernel]),
-                    inputs[:, row:row + size, column:column + size], float(z_maps[kernel, row, column]),
-                    float(a_map[row, column]))
 
 
 @dataclass(frozen=True)

@@ -156,7 +156,11 @@ class GradientDescentScene(HistoryScene):
         plane = (f"{self.share_text()} of their movement\nlies in this plane" if self.moved() else
                  "the weights did not move")
         self.share_fact = Label(plane, font_size=22, color=MUTED, line_spacing=0.8)
-        self.sample_facts = VGroup(*(Label(fact, font_size=22, color=MUTED) for fact in self.evaluation_facts()))
+        self.sample_facts = VGroup(*(Label(fact, font_size=22, color=MUTED)
+                                     for fact in self.evaluation_facts(column.width)))
+        for line in (self.count, self.share_fact, *self.sample_facts):  # each shrunk alone: not all for the widest
+            if line.width > column.width:
+                line.scale(column.width / line.width)
         self.facts = VGroup(self.count, self.share_fact, *self.sample_facts).arrange(DOWN, aligned_edge=LEFT,
                                                                                     buff=0.12)
         top = self.place(self.facts, column.top)
@@ -193,7 +197,7 @@ class GradientDescentScene(HistoryScene):
         # "epoch 12 of 40": the epochs the roll will end on are written, and pointed at when said.
         self.epoch_total = Label(f"of {h.epochs:,}", font_size=22, color=MUTED)
         pairs = [VGroup(Label("epoch", font_size=22, color=MUTED), self.epoch_readout),
-                 VGroup(Label("cost", font_size=22, color=MUTED), self.loss_readout)]
+                 VGroup(Label(self.path_cost_name(), font_size=22, color=MUTED), self.loss_readout)]
         for label, readout in pairs:
             readout.next_to(label, RIGHT, buff=0.2)
             label.shift(UP * (readout.frame.get_bottom()[1] - label[0].get_bottom()[1]))  # on its baseline
@@ -302,7 +306,8 @@ class GradientDescentScene(HistoryScene):
         h = self.history
         rate = h.learning_rate
         values = [self.slice_value(0.0), self.slice_value(rate), self.slice_value(10 * rate)]
-        heading = Label("cost, stepping downhill", font_size=22, color=MUTED)
+        sample = self.evaluated_on()[0]  # the slice is over the surface's examples, as its heading says
+        heading = Label("sample's cost, downhill" if sample else "cost, stepping downhill", font_size=22, color=MUTED)
         heights = VGroup(Label(loss_number(values[0]), font_size=24, color=LABEL),
                          Label(loss_number(values[1]), font_size=24, color=OUTPUT_RIM),
                          Label(loss_number(values[2]), font_size=24, color=NEGATIVE))
@@ -363,11 +368,27 @@ class GradientDescentScene(HistoryScene):
         return (landscape.n_samples if landscape.n_samples < n_train else None,
                 grid if grid[1] < RESOLUTION else None)
 
-    def evaluation_facts(self) -> list[str]:
-        """What the surface is evaluated on, when it is not all the training data on the full grid."""
+    def path_cost_name(self) -> str:
+        """What the ball's readout is the cost of: the recorded cost of all the training examples, named so
+        when the surface and the step's plot are a sample's (two costs of one moment, each labelled)."""
+        return f"cost, all {len(self.history.X_train):,}" if self.evaluated_on()[0] else "cost"
+
+    def all_words(self) -> str:
+        """After a cost of the ball's, when the pictures are a sample's: whose cost it is."""
+        return " over all of them" if self.evaluated_on()[0] else ""
+
+    def evaluation_facts(self, width: float | None = None) -> list[str]:
+        """What the surface is evaluated on, when it is not all the training data on the full grid; the
+        sample's line without its last word when it would be wider than ``width`` (shrunk to fit, its
+        numbers would be under what can be read)."""
         sample, grid = self.evaluated_on()
-        return ([f"cost over {sample:,} of {len(self.history.X_train):,} examples"] if sample else []) + \
-            ([f"grid of {grid[0]} × {grid[1]} points"] if grid else [])
+        facts = [f"grid of {grid[0]} × {grid[1]} points"] if grid else []
+        if not sample:
+            return facts
+        over = f"cost over {sample:,} of {len(self.history.X_train):,}"
+        if width is None or Label(f"{over} examples", font_size=22).width <= width:
+            over += " examples"
+        return [over, *facts]
 
     def slice_value(self, t: float) -> float:
         return float(np.interp(t, self.slice_t, self.slice_losses))
@@ -462,11 +483,11 @@ class GradientDescentScene(HistoryScene):
                 else []) + ([f"at {grid[0]} by {grid[1]} points"] if grid else [])
         cost = f"the cost, {' and '.join(over)}" if over else "the cost"
         return (f"Height and colour are {cost}. Training starts here, with random weights, at a cost of "
-                f"{loss_number(self.path_losses[0])}.")
+                f"{loss_number(self.path_losses[0])}{self.all_words()}.")
 
     def early_caption(self) -> str:
         return (f"An epoch is one pass over the training data; by epoch {self.slice_epoch():,}, the cost is "
-                f"{loss_number(self.path_losses[self.slice_snapshot])}.")
+                f"{loss_number(self.path_losses[self.slice_snapshot])}{self.all_words()}.")
 
     def early_gradient_caption(self) -> str:
         """Briefly, the early beat's words in the gradient's: where the ball moved, and what an epoch is."""
@@ -519,11 +540,11 @@ class GradientDescentScene(HistoryScene):
             lead = f"In {epochs} epochs, passes over the training data, "
         if not self.moved() or not self.verdict.learned:
             if first == last:
-                return lead + f"the ball barely moves: the cost is still {last}."
-            return lead + f"the ball barely moves: the cost goes from {first} to {last}."
+                return lead + f"the ball barely moves: the cost is still {last}{self.all_words()}."
+            return lead + f"the ball barely moves: the cost goes from {first} to {last}{self.all_words()}."
         # "Down to" only when the last cost is the lowest: a last tick that rose is not rolled down to.
         ends = (f"the ball rolls down to a cost of {last}" if losses[-1] <= np.min(losses) else
-                f"the ball ends at a cost of {last}")
+                f"the ball ends at a cost of {last}") + self.all_words()
         said = lead + ends
         if brief:
             return said + "."

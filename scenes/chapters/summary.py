@@ -8,6 +8,11 @@ the network the gradient flows back through (backpropagation), and the cost fall
 (training). Under them the test and training accuracies as bars, and the verdict of
 ``nnscratch.verdict.judge`` as a badge: learned, did not learn, unstable or overfit. It closes on the
 signal of the example flowing through the trained network.
+
+A convolutional run (``ConvSummaryScene``, the catalogue's ``conv_scene``) is summed up by the same
+layout, facts, results and beats; only its panels differ: a kernel over the window under it giving one cell
+of its map, ReLU, the max-pool, the dense layers' softmax, the cost, a kernel weight's gradient Σ x·δ, the
+step downhill, training.
 """
 from __future__ import annotations
 
@@ -17,8 +22,8 @@ from typing import Sequence
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Animation, Create, FadeIn, GrowFromEdge, Indicate, LaggedStart, ManimColor, MoveAlongPath, Rectangle,
-    RoundedRectangle, VGroup, VMobject, Write,
+    DOWN, LEFT, RIGHT, UP, Animation, Create, FadeIn, GrowFromEdge, Indicate, LaggedStart, ManimColor,
+    MoveAlongPath, Rectangle, RoundedRectangle, TransformFromCopy, VGroup, VMobject, Write,
 )
 
 from nnscratch.backprop import steepest_early_snapshot
@@ -26,15 +31,25 @@ from nnscratch.landscape import gradient_slice
 from nnscratch.losses import right_probability
 from nnscratch.neuron import NeuronSum, explain_neuron, telling_neuron
 from nnscratch.verdict import judge
-from scenes.chapters.base import HistoryScene, input_kind
-from scenes.narration.words import accuracy_number, listed, loss_change, loss_number, number, verdict_words
+from nnscratch.activations import HIDDEN_ACTIVATIONS
+from nnscratch.architecture import Pool
+from nnscratch.conv_backprop import explain_conv_example, steepest_kernel_weight
+from nnscratch.followed_window import kernel_at, strongest
+from scenes.chapters.base import HistoryScene, followed_step, input_kind
+from scenes.mobjects.conv_maps import map_colors, value_text
+from scenes.mobjects.error_maps import error_colors
+from scenes.narration.words import (
+    accuracy_number, fixed, listed, loss_change, loss_number, number, said, verdict_words,
+)
 from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.layout import GAP, Region, fit, fit_network, safe_area, short_sizes
-from scenes.mobjects.recap import CostPicture, DownhillPicture, RecapPanel, SquashPicture, SumPicture
+from scenes.mobjects.recap import (
+    CostPicture, DownhillPicture, GradientPicture, PoolPicture, RecapPanel, SquashPicture, SumPicture, WindowPicture,
+)
 from scenes.narration.beats import Beat, Brief
 from scenes.mobjects.style import (
     ACTIVATION_LOOKS, HIDDEN_RIM, HIGHLIGHT, INPUT_LEVELS, LABEL, MUTED, NEGATIVE, OUTPUT_RIM, RIGHT as RIGHT_COLOR,
-    neuron_colors,
+    neuron_colors, pixel_greys, weight_image_colors,
 )
 
 FACT_FONT = 24
@@ -54,16 +69,19 @@ IDEAS = ("weighted sum", "squash", "cost", "gradient: downhill", "backpropagatio
 class SummaryScene(HistoryScene):
     """The story's ideas recapped as pictures of this run, then what it reached, drawn and said."""
 
+    ideas = IDEAS
+    columns = 3  # the grid of the ideas' panels
+    brings_network = True  # the network's fact brings the network
+
     def __init__(self, history=None, **kwargs) -> None:
         super().__init__(history, **kwargs)
         h = self.history
         self.verdict = judge(h)
         self.network = h.network_at(-1)
         self.probe = int(h.probe_index)
-        x = h.X_train[self.probe].astype(float)
-        self.step: NeuronSum = explain_neuron(self.network, x, 1, telling_neuron(self.network, x), SUM_TERMS)
+        x = self.network.as_inputs(h.X_train[self.probe].astype(float))
         targets = self.network.as_targets(h.y_train[self.probe:self.probe + 1], 1)
-        self.example_outputs = self.network.forward(x[None, :])[0]
+        self.example_outputs = self.network.forward(x)[0]
         self.example_cost = float(self.network.costs(h.X_train[self.probe:self.probe + 1],
                                                      h.y_train[self.probe:self.probe + 1])[0])
         self.right_class = None if h.output_activation == "identity" else int(
@@ -72,6 +90,12 @@ class SummaryScene(HistoryScene):
         ts, losses = gradient_slice(h, self.slice_snapshot, steps=31, reach=SLICE_REACH)
         self.slice_steps = ts / h.learning_rate  # in learning rates: a step is 1
         self.slice_losses = losses.astype(float)
+        self.read_ideas()
+
+    def read_ideas(self) -> None:
+        """The numbers of the pictures particular to this kind of network: the neuron followed's sum."""
+        x = self.history.X_train[self.probe].astype(float)
+        self.step: NeuronSum = explain_neuron(self.network, x, 1, telling_neuron(self.network, x), SUM_TERMS)
 
     def prepare(self) -> None:
         area = safe_area()
@@ -79,13 +103,15 @@ class SummaryScene(HistoryScene):
         fit(self.title, area.above(area.top - self.title.height), UP + LEFT)
         texts = self.fact_texts()
         self.facts = VGroup(*(Label(f"{text}: {detail}", font_size=FACT_FONT - 2, color=MUTED)
-                              for text, detail in texts[:2])).arrange(DOWN, aligned_edge=RIGHT, buff=0.1)
+                              for text, detail in texts[:2])).arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
         fit(self.facts, area.right_of(self.title.get_right()[0] + 0.5).above(area.top - self.facts.height),
             UP + RIGHT)
         top = min(self.title.get_bottom()[1], self.facts.get_bottom()[1]) - GAP
         results = Region(area.left, area.right, area.bottom, area.bottom + RESULTS_HEIGHT)
         grid = Region(area.left, area.right, results.top + GAP, top)
-        self.panels = VGroup(*(RecapPanel(name, cell) for name, cell in zip(IDEAS, cells(grid, 3, 2))))
+        rows = -(-len(self.ideas) // self.columns)
+        grid_cells = cells(grid, self.columns, rows)
+        self.panels = VGroup(*(RecapPanel(name, cell) for name, cell in zip(self.ideas, grid_cells)))
         self.make_pictures()
         self.make_results(results)
 
@@ -162,13 +188,11 @@ class SummaryScene(HistoryScene):
         """What was trained and how, each a line: the data, the network, the training (then the cost, and
         the accuracy when there is one)."""
         h, meta = self.history, self.history.metadata
-        sizes = h.layer_sizes
-        n_parameters = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
         batch = meta.get("batch_size")
         first, last = float(h.train_loss[0]), float(h.train_loss[-1])
         facts = [
             (self.data_name(), f"{len(h.X_train):,} training, {len(h.X_test):,} test"),
-            (short_sizes(sizes), f"{n_parameters:,} weights and biases"),
+            self.network_fact(),
             (f"{h.epochs:,} epochs", f"learning rate {meta['learning_rate']:g}"
              + (f", steps of {batch}" if batch else "")),
             (f"cost {loss_number(first)} → {loss_number(last)}", loss_change(first, last)),
@@ -177,6 +201,15 @@ class SummaryScene(HistoryScene):
         if accuracy:
             facts.append(accuracy)
         return facts
+
+    def network_fact(self) -> tuple[str, str]:
+        """The network's layers, and its count of weights and biases."""
+        sizes = self.history.layer_sizes
+        return short_sizes(sizes), f"{sum(a * b + b for a, b in zip(sizes, sizes[1:])):,} weights and biases"
+
+    def network_words(self) -> str:
+        """The network as the recap says it."""
+        return ", ".join(self.network_fact())
 
     def data_name(self) -> str:
         """The data in two or three words, without numbers of its own (the lines' numbers are the counts)."""
@@ -205,6 +238,8 @@ class SummaryScene(HistoryScene):
         # The heading on a row of its own, as the accuracy's: a curve that hardly fell ends as high as
         # it starts, where a heading beside it would sit on its last value.
         heading = Label(f"cost over {h.epochs:,} epochs", font_size=FACT_FONT, color=LABEL)
+        if heading.width > region.width:  # a narrow panel
+            heading = Label(f"cost, {h.epochs:,} epochs", font_size=FACT_FONT, color=LABEL)
         heading.move_to([region.left, region.top, 0], UP + LEFT)
         start = Label(loss_number(h.train_loss[0]), font_size=NUMBER_FONT, color=LOSS_COLOR)
         end = Label(loss_number(h.train_loss[-1]), font_size=NUMBER_FONT, color=LOSS_COLOR)
@@ -301,21 +336,8 @@ class SummaryScene(HistoryScene):
             Beat("To sum up, with this run's own numbers.", self.show_title, in_brief=Brief.WITH_NEXT),
             Beat(f"The data: {self.data_name()}; {len(h.X_train):,} examples to learn from and "
                  f"{len(h.X_test):,} kept apart to test.", lambda: self.show_fact(0), in_brief=Brief.WITH_NEXT),
-            Beat(f"The network: {short_sizes(h.layer_sizes)}, {self.fact_texts()[1][1]}.",
-                 lambda: self.show_fact(1), in_brief=Brief.WITH_NEXT),
-            Beat(f"Each neuron weighs its inputs and adds them up: for our example, this one's sum is "
-                 f"{number(self.step.z)}.", self.show_sum,
-                 brief="A neuron sums its weighted inputs and squashes the sum.",
-                 brief_show=lambda: (self.show_sum(0.4), self.show_squash(1.0))),
-            Beat(f"The activation squashes it, to {number(self.step.a)}.", self.show_squash,
-                 in_brief=Brief.LEFT_OUT),
-            Beat(f"The cost says how wrong the answer is: here {loss_number(self.example_cost)}.", self.show_cost,
-                 brief="The cost scores the answer; backprop finds the way downhill.",
-                 brief_show=lambda: (self.show_cost(0.3), self.show_downhill(0.35), self.show_backprop(1.0))),
-            Beat(f"The gradient points downhill; a step is the learning rate, {h.learning_rate:g}, times it.",
-                 self.show_downhill, in_brief=Brief.LEFT_OUT),
-            Beat("Backpropagation computes the gradient, from the output back.", self.show_backprop,
-                 in_brief=Brief.LEFT_OUT),
+            Beat(f"The network: {self.network_words()}.", lambda: self.show_fact(1), in_brief=Brief.WITH_NEXT),
+            *self.idea_beats(),
             Beat(f"Training takes the steps: over {h.epochs:,} epochs its cost fell from {loss_number(first)} to "
                  f"{loss_number(last)}." if fell else
                  f"Training took the steps: over {h.epochs:,} epochs its cost went from {loss_number(first)} to "
@@ -332,7 +354,32 @@ class SummaryScene(HistoryScene):
                           self.show_closing, in_brief=Brief.LEFT_OUT))
         return beats
 
+    def idea_beats(self) -> list[Beat]:
+        """The ideas' panels, each drawn as it is said; a brief telling folds them under two sentences."""
+        return [
+            Beat(f"Each neuron weighs its inputs and adds them up: for our example, this one's sum is "
+                 f"{number(self.step.z)}.", self.show_sum,
+                 brief="A neuron sums its weighted inputs and squashes the sum.",
+                 brief_show=lambda: (self.show_sum(0.4), self.show_squash(1.0))),
+            Beat(f"The activation squashes it, to {number(self.step.a)}.", self.show_squash,
+                 in_brief=Brief.LEFT_OUT),
+            Beat(f"The cost says how wrong the answer is: here {loss_number(self.example_cost)}.", self.show_cost,
+                 brief="The cost scores the answer; backprop finds the way downhill.",
+                 brief_show=lambda: (self.show_cost(0.3), self.show_downhill(0.35), self.show_backprop(1.0))),
+            self.downhill_beat(),
+            Beat("Backpropagation computes the gradient, from the output back.", self.show_backprop,
+                 in_brief=Brief.LEFT_OUT),
+        ]
+
+    def downhill_beat(self) -> Beat:
+        return Beat(f"The gradient points downhill; a step is the learning rate, {self.history.learning_rate:g}, "
+                    "times it.", self.show_downhill, in_brief=Brief.LEFT_OUT)
+
     # -- beats --------------------------------------------------------------------------
+
+    def panel(self, idea: str) -> RecapPanel:
+        """The panel of ``idea`` (one of ``ideas``)."""
+        return self.panels[list(self.ideas).index(idea)]
 
     def part_time(self, share: float, least: float) -> float:
         """An animation's run time: ``share`` of what is left of the beat's words, never under ``least``
@@ -347,8 +394,8 @@ class SummaryScene(HistoryScene):
 
     def show_fact(self, index: int) -> None:
         """A line of what was trained; the network's line brings the network, in the panel where the
-        gradient will flow back through it."""
-        if index == 1:
+        gradient will flow back through it (a CNN's dense layers come with their own panel's idea)."""
+        if index == 1 and self.brings_network:
             self.play(FadeIn(self.network_mob), self.network_mob.fade_in_fast(), run_time=0.4)
         if self.brief:
             self.play(FadeIn(self.facts[index], shift=LEFT * 0.2), run_time=0.3)
@@ -373,15 +420,18 @@ class SummaryScene(HistoryScene):
                   run_time=self.part_time(share * 0.4, 0.6))
         picture.dot.move_to(picture.base)
         self.play(FadeIn(picture.dot), run_time=0.2)
-        # The neuron of the sum takes the colour of its activation, as the network draws it.
-        level = ACTIVATION_LOOKS[self.activation_name].levels(np.array([self.step.a]))
-        lit = ManimColor.from_rgb(neuron_colors(level)[0])
         self.play(picture.dot.animate.move_to(picture.point), Create(picture.drop), Write(picture.value),
-                  self.sum_picture.neuron.animate.set_fill(lit), run_time=self.part_time(share, 0.8))
+                  self.activated(), run_time=self.part_time(share, 0.8))
+
+    def activated(self):
+        """What the activation changes in the picture before it: the neuron of the sum takes the colour of
+        its activation, as the network draws it."""
+        level = ACTIVATION_LOOKS[self.activation_name].levels(np.array([self.step.a]))
+        return self.sum_picture.neuron.animate.set_fill(ManimColor.from_rgb(neuron_colors(level)[0]))
 
     def show_cost(self, share: float = 1.0) -> None:
         """The example's outputs grow as bars, the right one in green, and its cost is written."""
-        panel, picture = self.panels[2], self.cost_picture
+        panel, picture = self.panel("cost"), self.cost_picture
         self.play(FadeIn(panel.heading), FadeIn(picture.names), *(Create(picture.axis),) if len(picture.bars) else (),
                   run_time=0.4)
         if len(picture.bars):
@@ -391,7 +441,7 @@ class SummaryScene(HistoryScene):
 
     def show_downhill(self, share: float = 1.0) -> None:
         """The cost along the way downhill is drawn, and the ball takes one step of the learning rate."""
-        panel, picture = self.panels[3], self.downhill_picture
+        panel, picture = self.panel("gradient: downhill"), self.downhill_picture
         if picture.curve is None:
             self.play(FadeIn(panel.heading), Write(picture.value), run_time=self.part_time(share, 0.8))
             return
@@ -414,7 +464,7 @@ class SummaryScene(HistoryScene):
     def show_training(self, share: float = 1.0) -> None:
         """The cost's fall drawn as its two ends are said: first value, the curve, the last value."""
         heading, axis, line, start, end = self.cost
-        self.play(FadeIn(self.panels[5].heading), FadeIn(heading), Create(axis), FadeIn(start), run_time=0.4)
+        self.play(FadeIn(self.panel("training").heading), FadeIn(heading), Create(axis), FadeIn(start), run_time=0.4)
         self.play(Create(line), run_time=self.part_time(share * 0.8, 0.8))
         self.play(FadeIn(end, shift=RIGHT * 0.1), run_time=0.4)
 
@@ -449,6 +499,171 @@ class SummaryScene(HistoryScene):
         seconds = max(0.6, self.paced(0.8 * layers) / layers)
         for layer in range(layers):
             self.play(self.network_mob.forward_flash(layer, run_time=seconds))
+
+
+class ConvSummaryScene(SummaryScene):
+    """A convolutional run summed up as a dense one is, its own ideas in the panels: a kernel over the
+    window under it giving one cell of its map, ReLU, the max-pool, the dense layers' softmax, the cost,
+    a kernel weight's gradient Σ x·δ, the step downhill, training. The convolution chapter's kernel and
+    window, the backprop chapter's example, snapshot and weight: the same numbers the story told."""
+
+    columns = 4
+    brings_network = False  # the dense layers come in with their panel's idea
+
+    def read_ideas(self) -> None:
+        h = self.history
+        trace = self.network.trace(h.probe_input[None, :].astype(float))
+        image = h.probe_input.astype(float).reshape(h.image_shape)
+        self.window = kernel_at(h, 0, 0, trace.maps.z[1][0], image[None], strongest(h.probe_maps[0][-1].astype(float)))
+        self.a_map = h.probe_maps[0][-1][self.window.kernel].astype(float)
+        stages = h.architecture.stages
+        self.pool = stages[1] if len(stages) > 1 and isinstance(stages[1], Pool) else None
+        if self.pool is not None:
+            size, k = self.pool.size, self.window
+            pooled = h.probe_maps[1][-1][k.kernel].astype(float)
+            row, column = min(k.row // size, pooled.shape[0] - 1), min(k.column // size, pooled.shape[1] - 1)
+            self.pool_window = self.a_map[row * size:(row + 1) * size, column * size:(column + 1) * size]
+            self.pool_winner = int(h.probe_winners[0][-1][k.kernel, row, column])
+            self.pool_kept = float(pooled[row, column])
+        snapshot, sample = followed_step(h, None, None)
+        example = explain_conv_example(h.network_at(snapshot), h.X_train[sample].astype(float), h.y_train[sample])
+        self.gradient_kernel, i, j = steepest_kernel_weight(example)
+        self.delta_map = example.delta(0)[self.gradient_kernel]
+        rows, columns = self.delta_map.shape
+        self.gradient_pixels = example.maps.a[0][0][i:i + rows, j:j + columns]
+        self.kernel_gradient = float(example.weight_products(self.gradient_kernel, 0, i, j).sum())  # Σ x·δ
+
+    @property
+    def ideas(self) -> tuple[str, ...]:  # type: ignore[override]
+        pool = () if self.pool is None else (f"{self.pool.size} × {self.pool.size} max-pool",)
+        return ("window × kernel", "ReLU", *pool, "dense → softmax", "cost", "kernel gradient",
+                "gradient: downhill", "training")
+
+    def kernel_counts(self) -> tuple[int, int]:
+        """The kernels over all the conv layers, and their weights and biases."""
+        convs = self.history.architecture.kernel_shapes()
+        return sum(f for f, _, _, _ in convs), sum(f * c * k * k + f for f, c, k, _ in convs)
+
+    def network_fact(self) -> tuple[str, str]:
+        """The kernels, then the dense layers; the weights and biases of all, those in the kernels apart."""
+        kernels, in_kernels = self.kernel_counts()
+        return (f"{kernels} kernels, then {short_sizes(self.history.layer_sizes)}",
+                f"{self.network.n_parameters:,} weights and biases, {in_kernels:,} in kernels")
+
+    def network_words(self) -> str:
+        h = self.history
+        kernels, in_kernels = self.kernel_counts()
+        dense = "dense layers" if len(h.layer_sizes) > 2 else "dense layer"
+        return (f"{kernels} kernels, then the {dense} {short_sizes(h.layer_sizes)}; "
+                f"{self.network.n_parameters:,} weights and biases, {in_kernels:,} of them in the kernels")
+
+    def make_pictures(self) -> None:
+        h, k = self.history, self.window
+        panels = iter(self.panels)
+        self.window_picture = WindowPicture(
+            pixel_greys(k.patch[0]), weight_image_colors(k.weights[0], float(np.abs(h.kernels[0][-1]).max())),
+            map_colors(self.a_map, float(self.a_map.max()) or 1.0), (k.row, k.column), k.z, next(panels).inside)
+        response = HIDDEN_ACTIVATIONS[h.activation].function
+        name = {"relu": "relu", "leaky_relu": "leaky", "sigmoid": "σ", "tanh": "tanh"}.get(h.activation, "f")
+        self.squash_picture = SquashPicture(response, k.z, k.a, name, next(panels).inside)
+        self.pool_picture = None
+        if self.pool is not None:
+            scale = float(self.a_map.max()) or 1.0
+            self.pool_picture = PoolPicture(self.pool_window, map_colors(self.pool_window, scale), self.pool_winner,
+                                            self.pool_kept, next(panels).inside)
+        inside = next(panels).inside
+        self.sizes_label = Label(short_sizes(h.layer_sizes), font_size=FACT_FONT, color=LABEL)
+        self.sizes_label.move_to([inside.left, inside.bottom, 0], DOWN + LEFT)
+        self.network_mob = fit_network(functools.partial(self.make_network, output_labels=None),
+                                       inside.above(self.sizes_label.get_top()[1] + 0.12))
+        # Its sizes are written under it: a brace's "64" would sit on the flattened column's dots.
+        self.network_mob.remove(self.network_mob.size_braces)
+        self.network_mob.set_weights(self.weights_at(-1), scale=self.weight_scale)
+        self.network_mob.set_activations([a[0] for a in self.network.trace(h.probe_input.astype(float)).a])
+        self.cost_picture = CostPicture(self.output_bars(), self.right_class, self.output_names(), self.example_cost,
+                                        next(panels).inside, said=self.cost_words())
+        scale = float(np.abs(self.delta_map).max()) or 1.0
+        self.gradient_picture = GradientPicture(pixel_greys(self.gradient_pixels), error_colors(self.delta_map, scale),
+                                                self.gradient_text(), next(panels).inside)
+        self.downhill_picture = DownhillPicture(self.slice_steps, self.slice_losses, h.learning_rate,
+                                                next(panels).inside)
+        self.cost = self.cost_curve(next(panels).inside)
+
+    def gradient_text(self) -> str:
+        return said(fixed(self.kernel_gradient))
+
+    def idea_beats(self) -> list[Beat]:
+        k, h = self.window, self.history
+        relu = h.activation == "relu"
+        squash = (f"ReLU keeps a positive sum and zeroes a negative one: here {number(k.a)}." if relu
+                  else f"The activation squashes it, to {number(k.a)}.")
+        beats = [
+            Beat(f"A kernel times the pixels under it, plus its bias, gives one cell of its map: here {number(k.z)}.",
+                 self.show_window, brief="Kernels make maps of the digit; ReLU and pooling keep what is strong.",
+                 brief_show=lambda: (self.show_window(0.3), self.show_squash(0.3 if self.pool else 1.0),
+                                     self.show_pool(1.0) if self.pool else None)),
+            Beat(squash, self.show_squash, in_brief=Brief.LEFT_OUT),
+        ]
+        if self.pool is not None:
+            n = self.pool.size
+            beats.append(Beat(f"A {n} × {n} max-pool keeps each window's largest, here {value_text(self.pool_kept)}.",
+                              self.show_pool, in_brief=Brief.LEFT_OUT))
+        beats += [
+            Beat("Flattened, the last maps feed the dense layers, and softmax gives each digit a probability.",
+                 self.show_dense, brief="Dense layers answer; the cost scores it; backprop finds each kernel's "
+                                        "way downhill.",
+                 brief_show=lambda: (self.show_dense(0.2), self.show_cost(0.3), self.show_gradient(0.35),
+                                     self.show_downhill(1.0))),
+            Beat(f"The cost says how wrong the answer is: here {loss_number(self.example_cost)}.", self.show_cost,
+                 in_brief=Brief.LEFT_OUT),
+            Beat(f"Backpropagation gives each kernel weight its gradient: the pixel it multiplied times the error δ, "
+                 f"added over every place. Here {self.gradient_text()}.", self.show_gradient,
+                 in_brief=Brief.LEFT_OUT),
+            self.downhill_beat(),
+        ]
+        return beats
+
+    # -- beats --------------------------------------------------------------------------
+
+    def show_window(self, share: float = 1.0) -> None:
+        """The window and the kernel, their product going to the map's cell, and its sum written."""
+        panel, picture = self.panels[0], self.window_picture
+        self.play(FadeIn(panel.heading), FadeIn(picture.window), FadeIn(picture.kernel), Write(picture.times),
+                  run_time=self.part_time(share * 0.3, 0.5))
+        self.play(FadeIn(picture.feature), Create(picture.arrow), Write(picture.formula),
+                  run_time=self.part_time(share * 0.6, 0.6))
+        self.play(Create(picture.cell), Write(picture.value), run_time=self.part_time(share, 0.6))
+
+    def activated(self):
+        """The map's cell the activation goes to, flashed."""
+        return Indicate(self.window_picture.cell, color=HIGHLIGHT)
+
+    def show_pool(self, share: float = 1.0) -> None:
+        """The window's values, its winner ringed, and the one value it keeps."""
+        panel, picture = self.panels[2], self.pool_picture
+        self.play(FadeIn(panel.heading), FadeIn(picture.window), run_time=self.part_time(share * 0.3, 0.5))
+        self.play(Create(picture.ring), run_time=self.part_time(share * 0.5, 0.4))
+        self.play(Create(picture.arrow), TransformFromCopy(picture.window.numbers[self.pool_winner], picture.kept),
+                  Write(picture.value), run_time=self.part_time(share, 0.6))
+
+    def show_dense(self, share: float = 1.0) -> None:
+        """The dense layers lit by the example, the signal flowing through them to the softmax's outputs."""
+        panel = self.panel("dense → softmax")
+        self.play(FadeIn(panel.heading), FadeIn(self.network_mob), self.network_mob.fade_in_fast(),
+                  Write(self.sizes_label), run_time=self.part_time(share * 0.3, 0.5))
+        layers = len(self.network_mob.layer_sizes) - 1
+        seconds = max(0.3, self.part_time(share, 0.3 * layers) / layers)
+        for layer in range(layers):
+            self.play(self.network_mob.forward_flash(layer, run_time=seconds))
+
+    def show_gradient(self, share: float = 1.0) -> None:
+        """The pixels the weight multiplied and the error there, their products added: the gradient."""
+        panel, picture = self.panel("kernel gradient"), self.gradient_picture
+        self.play(FadeIn(panel.heading), FadeIn(picture.pixels), Write(picture.times), FadeIn(picture.errors),
+                  run_time=self.part_time(share * 0.4, 0.6))
+        self.play(Write(picture.formula), run_time=self.part_time(share * 0.7, 0.5))
+        self.play(Write(picture.value), Indicate(picture.errors, scale_factor=1.05),
+                  run_time=self.part_time(share, 0.6))
 
 
 def cells(region: Region, columns: int, rows: int, gap: float = GAP) -> list[Region]:

@@ -16,16 +16,17 @@ import math
 import numpy as np
 from manim import (
     DOWN, LEFT, RIGHT, UP, Axes, Circle, Create, DoubleArrow, FadeIn, FadeOut, GrowFromCenter, Indicate, LaggedStart,
-    Line, UpdateFromAlphaFunc, ValueTracker, VGroup, VMobject, Write, linear, smooth, there_and_back,
+    Dot, Line, MoveAlongPath, UpdateFromAlphaFunc, ValueTracker, VGroup, VMobject, Write, linear, smooth,
+    there_and_back,
 )
 
 from nnscratch import judge
 from nnscratch.activations import HIDDEN_ACTIVATIONS
 from nnscratch.history import r_squared_text
 from scenes.chapters.base import HistoryScene
-from scenes.narration.words import accuracy_number, loss_number
+from scenes.narration.words import accuracy_number, fixed, loss_number
 from scenes.mobjects.digit_grid import DigitGrid
-from scenes.mobjects.conv_panel import ConvPanel
+from scenes.mobjects.conv_panel import ConvPanel, later_change_key
 from scenes.mobjects.glyphs import Label
 from scenes.mobjects.layout import GAP, Region, fit, fit_network, safe_area
 from scenes.narration.beats import Beat, Brief
@@ -105,7 +106,8 @@ class TrainingScene(HistoryScene):
         if self.history.is_convolutional:  # the first layer on the left, the dense layers right of it
             conv = upper.left_of(upper.left + CONV_SHARE * upper.width)
             upper = upper.right_of(conv.right + 2 * GAP)
-            self.conv_panel = ConvPanel(self.history, self.keys, conv, self.probe_name())
+            self.conv_panel = ConvPanel(self.history, self.keys, conv, self.probe_name(),
+                                        change_since=later_change_key(self.history, self.keys))
         self.network_mob = fit_network(lambda **size: self.make_network(**layout, **size), upper)
         self.prepare_keyframes()
         if self.answers_kind == "plane":
@@ -467,11 +469,12 @@ class TrainingScene(HistoryScene):
         has_accuracy = not math.isnan(h.train_accuracy[0])
         middle = (panel.bottom + panel.top) / 2
         loss_region = panel.above(middle + GAP) if has_accuracy else panel
-        tops = [f"{loss_top:.3g}", "100%"]
-        self.plots = [MetricPlot(loss_region, "cost", None,
+        floor = cost_floor(losses, loss_top)
+        tops = [f"{loss_top:.3g}", "100%", *([fixed(floor, 1)] if floor else [])]
+        self.plots = [MetricPlot(loss_region, "cost (log scale)" if floor else "cost", None,
                                  [(h.train_loss, LOSS_COLOR, "train", self.loss_readout),
                                   (h.test_loss, TEST_COLOR, "test", self.test_loss_readout)],
-                                 loss_top, tops[0], axis, tops, small=PLOT_FONT)]
+                                 loss_top, tops[0], axis, tops, small=PLOT_FONT, floor=floor)]
         if has_accuracy:
             self.plots.append(MetricPlot(panel.below(middle - GAP), "accuracy", None,
                                          [(h.train_accuracy, ACCURACY_COLOR, "train", self.accuracy_readout),
@@ -482,7 +485,7 @@ class TrainingScene(HistoryScene):
     def plot_point(self, plot: int, epoch: int, value: float) -> np.ndarray:
         """Where ``value`` at ``epoch`` sits on plot ``plot`` (0 the cost, 1 the accuracy)."""
         chart = self.plots[plot]
-        return chart.axes.c2p(float(chart.axis.position(epoch)), min(max(float(value), 0.0), chart.top))
+        return chart.axes.c2p(float(chart.axis.position(epoch)), float(chart.value_y(value)))
 
     # -- beats -----------------------------------------------------------------------
 
@@ -498,13 +501,16 @@ class TrainingScene(HistoryScene):
         self.play(LaggedStart(*(Create(m) if isinstance(m, Axes) else FadeIn(m) for m in panel), lag_ratio=0.2),
                   run_time=1.0 if self.brief else self.paced(1.3, 0.5))
         self.add(*self.curves)
-        self.play(Write(self.definition), run_time=0.8 if self.brief else self.paced(1.0))
+        # The learning rate's line as it is said; the epoch's, with the next sentence, which says it.
+        self.play(Write(self.definition[1]), run_time=0.8 if self.brief else self.paced(1.0))
 
     def show_epoch(self) -> None:
-        """An epoch's numbers pointed at as they are said, and the epoch counter with them."""
-        self.play(Indicate(self.definition, color=HIGHLIGHT, scale_factor=1.0),
+        """An epoch's numbers written as they are said (a slow flash of them reads as a still frame), then
+        pointed at with the epoch counter."""
+        self.play(Write(self.definition[0]), run_time=0.6 if self.brief else self.paced(2.5, 0.7))
+        self.play(Indicate(self.definition[0], color=HIGHLIGHT, scale_factor=1.0),
                   Indicate(self.readouts, color=LABEL, scale_factor=1.0),
-                  run_time=0.8 if self.brief else self.paced(1.5))
+                  run_time=0.4 if self.brief else self.paced(1.0))
 
     def show_measures(self) -> None:
         # Each key, with its readout, flashes as its curve is named; they sit at the frame's right edge,
@@ -733,10 +739,20 @@ class TrainingScene(HistoryScene):
                 f"{loss_number(self.history.train_loss[-1])}: the start of memorising.")
 
     def show_stalled(self) -> None:
-        """The lowest test cost's epoch marked as it is said, then the training cost's end pointed at."""
-        self.mark_lowest_test(self.paced(0.8, 0.45))
-        self.play(Indicate(self.loss_readout, color=HIGHLIGHT), Indicate(self.plots[0].keys[0], scale_factor=1.0),
-                  run_time=self.paced(1.0))
+        """The lowest test cost's epoch marked as it is said; a dot runs along the test curve from there to
+        its end (level: it has not fallen), then one along the training curve, down to its last cost."""
+        self.mark_lowest_test(0.6)  # quickly: a slow fade reads as a still frame; the traces take the time
+        best, h = self.verdict.best_test_epoch, self.history
+        for values, color, share in ((h.test_loss, TEST_COLOR, 0.5), (h.train_loss, LOSS_COLOR, 1.0)):
+            path = VMobject().set_points_as_corners([self.plot_point(0, epoch, values[epoch])
+                                                     for epoch in range(best, len(values))])
+            # The stretch said, traced in white over its curve (its own colour over itself would not be seen).
+            path.set_stroke(LABEL, width=5)
+            dot = Dot(path.get_start(), radius=0.09, color=color).set_stroke(LABEL, width=2)
+            pointed = [Indicate(self.loss_readout, color=HIGHLIGHT)] if values is h.train_loss else []
+            self.play(FadeIn(dot, scale=1.5), run_time=0.2)
+            self.play(MoveAlongPath(dot, path), Create(path), *pointed, run_time=self.paced(1.2, share))
+            self.remove(dot)
 
     def show_overfit(self) -> None:
         self.mark_lowest_test()
@@ -770,6 +786,20 @@ class TrainingScene(HistoryScene):
         self.play(*gone, FadeIn(warning, shift=UP * 0.2), run_time=self.paced(0.8, 0.5))
         if self.beat_seconds() > 1.0:  # named again while the sentence says why
             self.play(Indicate(warning, color=NEGATIVE, scale_factor=1.0), run_time=self.paced(1.0))
+
+
+LOG_COST_FALL = 20.0  # a cost that ends this many times under the axis's top lies on its floor: a log axis
+
+
+def cost_floor(losses: np.ndarray, top: float) -> float | None:
+    """The bottom of a logarithmic cost axis (a power of ten under the lowest cost), when the costs end so far
+    under ``top`` that on a linear axis the curves would lie on its floor and a stall or a rise would not be
+    seen; None for a linear axis from 0."""
+    losses = np.asarray(losses, dtype=float)
+    losses = losses[np.isfinite(losses) & (losses > 0)]
+    if not len(losses) or top / float(losses.min()) < LOG_COST_FALL:
+        return None
+    return max(10.0 ** math.floor(math.log10(float(losses.min()))), 1e-6)
 
 
 def answers_kind(history) -> str | None:

@@ -19,6 +19,7 @@ from scenes.mobjects.layout import Region
 from scenes.mobjects.readout import Readout
 from scenes.mobjects.revealed_curve import RevealedCurve
 from scenes.mobjects.style import LABEL, MUTED
+from scenes.narration.words import fixed
 
 LOG_EPOCHS = 5000  # from this many epochs on, the epoch axis is logarithmic
 MAX_CURVE_POINTS = 300
@@ -79,9 +80,11 @@ class MetricPlot(VGroup):
 
     def __init__(self, region: Region, name: str, readout: Readout | None, series: Sequence[tuple], top: float,
                  top_label: str, axis: EpochAxis, stacked_labels: Sequence[str] = (), small: float = SMALL,
-                 **kwargs) -> None:
+                 floor: float | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.axis, self.top = axis, top
+        # With a ``floor``, the values' axis is logarithmic from it to ``top``: a cost that fell a
+        # hundredfold still shows its later moves (a stall, a rise) instead of lying on the axis.
+        self.axis, self.top, self.floor = axis, top, floor
         heading = Label(name, font_size=24, color=LABEL)
         self.heading = labelled(heading, readout) if readout is not None else VGroup(heading)
         series = [entry for entry in series if len(entry[0])]
@@ -91,9 +94,11 @@ class MetricPlot(VGroup):
         self.keys.arrange(RIGHT, buff=0.25)
         if self.keys.width > region.width - self.heading.width - 0.3:  # beside the heading, one key a row
             self.keys.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
-        value_labels = [Label(top_label, font_size=small, color=MUTED), Label("0", font_size=small, color=MUTED)]
+        bottom_label = "0" if floor is None else fixed(floor, 1)
+        value_labels = [Label(top_label, font_size=small, color=MUTED), Label(bottom_label, font_size=small,
+                                                                              color=MUTED)]
         epoch_name = Label("epoch (log scale)" if axis.log else "epoch", font_size=small, color=MUTED)
-        left = max(Label(text, font_size=small).width for text in [top_label, "0", *stacked_labels]) + 0.12
+        left = max(Label(text, font_size=small).width for text in [top_label, bottom_label, *stacked_labels]) + 0.12
         # The epoch numbers under the axis, and on a log axis its name on a row of its own below them.
         bottom = (epoch_name.height + 0.14) * (2 if axis.log else 1)
         keys_below = self.heading.width + self.keys.width + 0.3 > region.width  # a narrow plot: keys on a row below
@@ -109,6 +114,11 @@ class MetricPlot(VGroup):
         self.keys.move_to([region.right, keys_top, 0], UP + RIGHT)
         value_labels[0].next_to(self.axes.c2p(0, top), LEFT, buff=0.1)
         value_labels[1].next_to(origin, LEFT, buff=0.1)
+        for power in self.powers_of_ten():  # between the ends of a log axis, where they leave room
+            label = Label(fixed(power, 1), font_size=small, color=MUTED).next_to(
+                self.axes.c2p(0, self.value_y(power)), LEFT, buff=0.1)
+            if all(abs(label.get_y() - other.get_y()) > label.height * 1.8 for other in value_labels):
+                value_labels.append(label)
         epoch_labels = [Label(f"{axis.epochs:,}", font_size=small, color=MUTED).next_to(self.axes.c2p(1, 0), DOWN,
                                                                                        buff=0.08)]
         epoch_labels[0].align_to(self.axes.c2p(1, 0), RIGHT)  # its right end at the axis end, not past it
@@ -130,10 +140,25 @@ class MetricPlot(VGroup):
             if shown[-1] != len(values) - 1:
                 shown = np.append(shown, len(values) - 1)
             xs = origin[0] + axis.position(shown) * (corner[0] - origin[0])
-            ys = origin[1] + np.clip(values[shown], 0, top) / top * (corner[1] - origin[1])
+            ys = origin[1] + self.value_y(values[shown]) / top * (corner[1] - origin[1])
             self.curves.append(RevealedCurve(np.column_stack([xs, ys, np.zeros_like(xs)]), stroke_color=color,
                                              stroke_width=3))
         self.add(self.axes, self.labels)
+
+    def value_y(self, values):
+        """Where ``values`` sit up the axes, in the axes' units (0 at the bottom, ``top`` at the top):
+        in proportion, or on a log axis in proportion to their logarithm above the floor."""
+        values = np.asarray(values, dtype=float)
+        if self.floor is None:
+            return np.clip(values, 0.0, self.top)
+        ratio = np.log(np.clip(values, self.floor, self.top) / self.floor) / math.log(self.top / self.floor)
+        return ratio * self.top
+
+    def powers_of_ten(self) -> list[float]:
+        if self.floor is None:
+            return []
+        low, high = math.floor(math.log10(self.floor)) + 1, math.ceil(math.log10(self.top)) - 1
+        return [10.0 ** k for k in range(low, high + 1) if self.floor < 10.0 ** k < self.top]
 
     @staticmethod
     def _key(color, label: str, small: float, readout: Readout | None = None) -> VGroup:

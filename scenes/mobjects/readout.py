@@ -18,7 +18,7 @@ from manim import VGroup, VMobject
 from scenes.mobjects.glyphs import Label
 from scenes.mobjects.path_cache import PathCache
 
-CHARACTERS = "0123456789.,%−-+e"
+CHARACTERS = "0123456789.,%−-+e<"  # "<" for a cost below what plain decimals write (words.loss_number)
 
 
 class ReadoutGlyphs(VMobject):

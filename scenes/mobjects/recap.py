@@ -15,8 +15,10 @@ from manim import (
     DOWN, LEFT, RIGHT, UP, Axes, Circle, DashedLine, Dot, Line, ManimColor, Rectangle, RoundedRectangle, VGroup,
 )
 
+from scenes.mobjects.conv_maps import ValueGrid, value_text
 from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.layout import Region
+from scenes.mobjects.raster import Raster
 from scenes.mobjects.style import (
     EDGE_MAX_WIDTH, HIGHLIGHT, LABEL, MUTED, RIGHT as RIGHT_COLOR, edge_min_width, edge_styles, neuron_colors,
 )
@@ -138,6 +140,8 @@ class DownhillPicture(VGroup):
     def __init__(self, steps: np.ndarray, losses: np.ndarray, learning_rate: float, region: Region) -> None:
         super().__init__()
         self.value = Label(f"a step: learning rate {learning_rate:g}", font_size=VALUE_FONT, color=HIGHLIGHT)
+        if self.value.width > region.width:  # a narrow panel: the rate said, at its size, not the words shrunk
+            self.value = Label(f"learning rate {learning_rate:g}", font_size=VALUE_FONT, color=HIGHLIGHT)
         if self.value.width > region.width:
             self.value.scale(region.width / self.value.width)
         self.value.move_to([region.left, region.bottom, 0], DOWN + LEFT)
@@ -180,3 +184,101 @@ def bar_names(names: Sequence[str], slot: float) -> list[Label]:
         labels.append(label)
     return labels
 
+
+
+# -- a convolutional run's pictures: a kernel over its window, the pool, a kernel weight's gradient ----------
+
+ARROW_GAP = 0.5  # between a picture and what it gives, room for the arrow or the sign
+
+
+class WindowPicture(VGroup):
+    """The pixels under a kernel times the kernel, giving one cell of its map: ``window`` and ``kernel``
+    (grids coloured as pixels and as weights), ``feature`` (the map, the cell given ringed by ``cell``),
+    ``formula`` (z = Σ w·x + b) and ``value`` (z = its number)."""
+
+    def __init__(self, window_rgb: np.ndarray, kernel_rgb: np.ndarray, map_rgb: np.ndarray, place: tuple[int, int],
+                 z: float, region: Region) -> None:
+        super().__init__()
+        self.formula = Formula("z = sum w x + b", font_size=FORMULA_FONT, color=LABEL)
+        self.value = Label(f"z = {number(z)}", font_size=VALUE_FONT, color=HIGHLIGHT)
+        lines = _under(VGroup(self.formula, self.value), region)
+        room = Region(region.left, region.right, lines.get_top()[1] + 0.15, region.top)
+        # Window, kernel and map side by side: the map as tall as the room, the grids each half of what is left.
+        side = min(room.height, (room.width - 2 * ARROW_GAP) / 2.2)
+        grid = min(room.height * 0.75, (room.width - 2 * ARROW_GAP - side) / 2)
+        self.window = _grid(window_rgb, grid)
+        self.kernel = _grid(kernel_rgb, grid)
+        self.feature = Raster(map_rgb, side, side, smooth=False)
+        self.times = Label("×", font_size=VALUE_FONT, color=LABEL)
+        row = VGroup(self.window, self.kernel, self.feature).arrange(RIGHT, buff=ARROW_GAP)
+        row.move_to(room.center)
+        self.times.move_to((self.window.get_right() + self.kernel.get_left()) / 2)
+        self.arrow = Line(self.kernel.get_right() + RIGHT * 0.08, self.feature.get_left() + LEFT * 0.08,
+                          stroke_color=MUTED, stroke_width=2).add_tip(tip_length=0.12)
+        pixel = side / map_rgb.shape[1]
+        corner = self.feature.get_corner(UP + LEFT)
+        self.cell = Rectangle(width=pixel, height=pixel, stroke_color=HIGHLIGHT, stroke_width=2.5).move_to(
+            corner + np.array([(place[1] + 0.5) * pixel, -(place[0] + 0.5) * pixel, 0]))
+        self.add(self.window, self.times, self.kernel, self.arrow, self.feature, self.cell, self.formula, self.value)
+
+
+class PoolPicture(VGroup):
+    """A max-pool's window of a map with its values written (``window``, the winner ringed by ``ring``), and
+    the one value it keeps (``kept``, written in ``value``)."""
+
+    def __init__(self, values: np.ndarray, rgb: np.ndarray, winner: int, kept: float, region: Region) -> None:
+        super().__init__()
+        self.value = Label(f"max = {value_text(kept)}", font_size=VALUE_FONT, color=HIGHLIGHT)
+        self.value.move_to([region.left, region.bottom, 0], DOWN + LEFT)
+        room = Region(region.left, region.right, self.value.get_top()[1] + 0.15, region.top)
+        size = len(values)
+        cell = min(0.75, room.height / size, (room.width - ARROW_GAP) / (size + 1))
+        self.window = ValueGrid(values, rgb, cell, font_size=NOTE_FONT)
+        u, v = divmod(int(winner), size)
+        self.kept = ValueGrid(np.array([[kept]]), rgb[u:u + 1, v:v + 1], cell, font_size=NOTE_FONT)
+        self.kept.remove(self.kept.lines)  # one cell has no lines between cells: an empty group at the origin
+        VGroup(self.window, self.kept).arrange(RIGHT, buff=ARROW_GAP * 1.6).move_to(room.center)
+        self.ring = Rectangle(width=cell, height=cell, stroke_color=HIGHLIGHT, stroke_width=3).move_to(
+            self.window.cell_center(u, v))
+        self.arrow = Line(self.window.get_right() + RIGHT * 0.08, self.kept.get_left() + LEFT * 0.08,
+                          stroke_color=MUTED, stroke_width=2).add_tip(tip_length=0.12)
+        self.add(self.window, self.ring, self.arrow, self.kept, self.value)
+
+
+class GradientPicture(VGroup):
+    """A kernel weight's gradient for one example: the pixels that weight multiplied at every place
+    (``pixels``) times the error δ there (``errors``), added up: ``formula`` (∂C/∂w = Σ x·δ) and ``value``."""
+
+    def __init__(self, pixels_rgb: np.ndarray, errors_rgb: np.ndarray, gradient: str, region: Region) -> None:
+        super().__init__()
+        self.formula = Formula("partial C \\/ partial w = sum x delta", font_size=FORMULA_FONT, color=LABEL)
+        self.value = Label(f"∂C/∂w = {gradient}", font_size=VALUE_FONT, color=HIGHLIGHT)
+        lines = _under(VGroup(self.formula, self.value), region)
+        room = Region(region.left, region.right, lines.get_top()[1] + 0.15, region.top)
+        side = min(room.height, (room.width - ARROW_GAP) / 2)
+        self.pixels = Raster(pixels_rgb, side, side, smooth=False)
+        self.errors = Raster(errors_rgb, side, side, smooth=False)
+        VGroup(self.pixels, self.errors).arrange(RIGHT, buff=ARROW_GAP).move_to(room.center)
+        self.times = Label("×", font_size=VALUE_FONT, color=LABEL).move_to(
+            (self.pixels.get_right() + self.errors.get_left()) / 2)
+        self.add(self.pixels, self.times, self.errors, self.formula, self.value)
+
+
+def _under(lines: VGroup, region: Region) -> VGroup:
+    """A formula and its value in a row at the bottom of ``region``, or one over the other if the row is too wide."""
+    lines.arrange(RIGHT, buff=0.3)
+    if lines.width > region.width:
+        lines.arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+    return lines.move_to([region.left, region.bottom, 0], DOWN + LEFT)
+
+
+def _grid(rgb: np.ndarray, side: float) -> VGroup:
+    """A small square image of ``rgb`` with its cells' lines, no numbers: too small to write them."""
+    rows, columns = rgb.shape[:2]
+    picture = Raster(rgb, side, side, smooth=False)
+    lines = VGroup(*(Line([-side / 2 + side * c / columns, -side / 2, 0], [-side / 2 + side * c / columns, side / 2, 0])
+                     for c in range(1, columns)),
+                   *(Line([-side / 2, -side / 2 + side * r / rows, 0], [side / 2, -side / 2 + side * r / rows, 0])
+                     for r in range(1, rows))).set_stroke(MUTED, 1, 0.6)
+    frame = Rectangle(width=side, height=side, stroke_color=MUTED, stroke_width=1.5)
+    return VGroup(picture, lines.move_to(picture), frame.move_to(picture))

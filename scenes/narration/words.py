@@ -39,8 +39,9 @@ def signed(value: float, digits: int) -> str:
 
 def loss_number(value: float) -> str:
     """A loss as captions and readouts show it: three significant digits (``2.55``, ``0.0684``,
-    ``0.0000159``: plain decimals, as they are read aloud), whole above 100 (``1,234``), and ``3.17e−8``
-    only below a millionth, where zeros would crowd out the digits."""
+    ``0.0000159``: plain decimals, as they are read aloud), whole above 100 (``1,234``), and below a
+    millionth, where zeros would crowd out the digits, ``<0.000001``: one way to write it, said as it is shown
+    (an exponent beside plain decimals reads as another kind of number)."""
     value = float(value)
     if value >= 100:
         return f"{value:,.0f}"
@@ -51,11 +52,10 @@ def loss_number(value: float) -> str:
     if value >= PLAIN_SMALLEST:
         decimals = 2 - math.floor(math.log10(float(f"{value:.2e}")))  # three significant digits, rounded first
         return f"{value:.{decimals}f}"
-    mantissa, exponent = f"{value:.2e}".split("e")
-    return f"{mantissa}e{int(exponent)}".replace("-", "−")
+    return f"<{PLAIN_SMALLEST:.6f}"
 
 
-PLAIN_SMALLEST = 1e-6  # a loss below this is written with an exponent
+PLAIN_SMALLEST = 1e-6  # a loss below this is written as less than it
 
 
 def neuron_words(meta: dict) -> str:

@@ -496,21 +496,25 @@ class TrainingScene(HistoryScene):
         self.network_mob.use_fast_drawing()
         # Told briefly, under "Training: N epochs." alone, it is quick: the seconds go to the test's clause.
         conv = [FadeIn(self.conv_panel)] if self.conv_panel is not None else []
-        self.play(Write(self.title), FadeIn(self.readouts), *conv, FadeIn(self.network_mob),
-                  self.network_mob.fade_in_fast(), run_time=0.9 if self.brief else 1.2)
-        self.play(LaggedStart(*(Create(m) if isinstance(m, Axes) else FadeIn(m) for m in panel), lag_ratio=0.2),
-                  run_time=1.0 if self.brief else self.paced(1.3, 0.5))
+        axes = LaggedStart(*(Create(m) if isinstance(m, Axes) else FadeIn(m) for m in panel), lag_ratio=0.2)
+        if self.brief:  # all at once
+            self.play(Write(self.title), FadeIn(self.readouts), *conv, FadeIn(self.network_mob),
+                      self.network_mob.fade_in_fast(), axes, run_time=1.0)
+        else:
+            self.play(Write(self.title), FadeIn(self.readouts), *conv, FadeIn(self.network_mob),
+                      self.network_mob.fade_in_fast(), run_time=1.2)
+            self.play(axes, run_time=self.paced(1.3, 0.5))
         self.add(*self.curves)
         # The learning rate's line as it is said; the epoch's, with the next sentence, which says it.
-        self.play(Write(self.definition[1]), run_time=0.8 if self.brief else self.paced(1.0))
+        self.play(Write(self.definition[1]), run_time=0.5 if self.brief else self.paced(1.0))
 
     def show_epoch(self) -> None:
         """An epoch's numbers written as they are said (a slow flash of them reads as a still frame), then
         pointed at with the epoch counter."""
-        self.play(Write(self.definition[0]), run_time=0.6 if self.brief else self.paced(2.5, 0.7))
+        self.play(Write(self.definition[0]), run_time=0.5 if self.brief else self.paced(2.5, 0.7))
         self.play(Indicate(self.definition[0], color=HIGHLIGHT, scale_factor=1.0),
                   Indicate(self.readouts, color=LABEL, scale_factor=1.0),
-                  run_time=0.4 if self.brief else self.paced(1.0))
+                  run_time=0.3 if self.brief else self.paced(1.0))
 
     def show_measures(self) -> None:
         # Each key, with its readout, flashes as its curve is named; they sit at the frame's right edge,

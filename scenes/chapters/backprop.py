@@ -514,9 +514,9 @@ class BackpropScene(HistoryScene):
         penalty = said(fixed(self.example.penalty_gradient(layer, row, col)))
         total = said(self.product_and_total()[1])
         if brief:
-            return (f"Along one chain, the chain rule: ∂C/∂w = a × {self.slope_symbol()}'(z) × ∂C/∂a "
-                    f"= {a} × {s} × {d} ≈ {p}" + (f"; the step's, with the penalty, {total}." if self.penalized()
-                                                    else "."))
+            # The formula is written on screen as it goes; said, its factors in words (shorter than its symbols).
+            return (f"Along one chain, the chain rule multiplies activation, slope and wish: {a} × {s} × {d} ≈ {p}"
+                    + (f"; the step's, with the penalty, {total}." if self.penalized() else "."))
         # ≈: the product is of the unrounded factors, so it may differ from the shown ones' in its last digit.
         return (f"In numbers: ∂C/∂w = {a} × {s} × {d} ≈ {p}."
                 + (f" The penalty adds {self.penalty_words()} = {penalty}: the step follows {total}."

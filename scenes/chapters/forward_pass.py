@@ -257,11 +257,12 @@ class ForwardPassScene(HistoryScene):
             shown = ", ".join(f"{name} {number(v)}" for name, v in zip(names[:4], self.x)) + \
                 (" …" if len(self.x) > 4 else "")
             return [Beat(f"{self.origin.capitalize()}, standardised: {shown}. Each input neuron's brightness is its "
-                         "value.", self.show_input)]
+                         "value.", self.show_input, brief=f"Its values, {shown}, light the input neurons.")]
         if self.image is None:
             shown = ", ".join(number(v) for v in self.x[:6]) + (" …" if len(self.x) > 6 else "")
+            # Briefly, the example was named in the sentence before: its values alone.
             return [Beat(f"{self.origin.capitalize()}: {shown}. Each input neuron's brightness is its value.",
-                         self.show_input)]
+                         self.show_input, brief=f"Its values, {shown}, light the input neurons.")]
         rows, columns = self.image.shape
         return [
             Beat(f"{self.origin.capitalize()} is {self.image_words()}: {rows} by {columns} pixels, each a grey "

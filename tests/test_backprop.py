@@ -569,3 +569,20 @@ def test_the_examples_outputs_stand_against_what_is_wanted_beside_the_network_as
     later = told(BackpropScene.until("The network "), history)  # "answers ..." or "gives the right ..."
     assert not any(bar in later.get_mobject_family_members() for bar in later.output_bars.bars)
     assert later.curve_panel.curve in later.get_mobject_family_members()  # the curve in their place
+
+
+@pytest.mark.parametrize("brief", [True, False], ids=["brief", "full"])
+def test_the_learning_rate_is_written_first_as_the_step_begins_with_it(brief):
+    # The review heard "With η = 0.2" 1.7 s before it was written, at the end of the rule's long Write.
+    from tests.timeline import run as story_run, told_as
+
+    history = story_run("digits")
+    scene = told_as("backprop", history, brief)
+    rate = f"eta = {history.learning_rate:g}"
+    beat = next(beat for beat in scene.told if f"η = {history.learning_rate:g}" in beat.caption
+                and "w ←" in beat.caption)
+    written = {text: at for text, at in beat.marked_at.items() if rate in text}
+    assert written, beat.marked_at
+    text, at = min(written.items(), key=lambda item: item[1])
+    assert "partial" not in text  # its own text, not the end of the rule's
+    assert at - beat.start <= 0.6

@@ -8,6 +8,7 @@ from functools import cache
 
 import numpy as np
 import pytest
+from manim import ManimColor
 
 from nnscratch import RunSpec, TrainingHistory, record_run
 from scenes.mobjects.number_matrix import MathsReadout
@@ -26,7 +27,8 @@ def test_the_balls_cost_is_labelled_the_whole_sets_beside_the_samples_surface():
     sample = scene.landscape.n_samples
     assert sample < len(h.X_train)  # the surface is a sample's: the case where two costs meet
     labels = {text for beat in scene.told for text in beat.shown}
-    assert f"cost, all {len(h.X_train):,}" in labels and "sample's cost, downhill" in labels
+    # The chart's steps are plain ones, said so over it: the run's own (Adam's) are sized otherwise.
+    assert f"cost, all {len(h.X_train):,}" in labels and "sample's cost, plain steps" in labels
     assert "cost, stepping downhill" not in labels
     for beat in scene.told:  # every recorded (whole-set) cost said is said to be the whole set's
         for loss in (h.train_loss[0], h.train_loss[-1]):
@@ -71,3 +73,17 @@ def test_a_long_sample_line_keeps_the_columns_numbers_readable():
     assert scene.landscape.n_samples < len(h.X_train) == 8000
     assert unshown_numbers(scene) == [] and small_texts(scene) == []
     assert scene.sample_facts[0].original_text == f"cost over {scene.landscape.n_samples:,} of 8,000"
+
+
+def test_ten_times_the_step_is_red_only_where_it_lands_higher_than_one_step():
+    # The review saw a lower cost (2.43 after ten steps' worth, against 2.51) drawn in the overshoot's red.
+    from scenes.mobjects.style import NEGATIVE, OUTPUT_RIM
+
+    for history in (cnn(), record_run(RunSpec.for_dataset("moons", epochs=50, learning_rate=2.0))):
+        scene = told_as("descent", history, True)
+        rate = history.learning_rate
+        one, ten = scene.slice_value(rate), scene.slice_value(10 * rate)
+        colour = ManimColor(NEGATIVE if ten > one else OUTPUT_RIM).to_hex().lower()
+        texts = [part for part in scene.slice_panel.get_family()
+                 if getattr(part, "original_text", None) == loss_number(ten)]
+        assert texts and all(part.get_color().to_hex().lower() == colour for part in texts), (one, ten)

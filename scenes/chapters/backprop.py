@@ -1207,11 +1207,12 @@ class BackpropScene(HistoryScene):
         g = fixed(self.whole_gradient())
         # The rate beside the rule it scales: the caption says "η = 0.2" as it begins, before the numbers (under
         # a penalty's longer rule, which it would shrink below reading size beside it).
+        rate_mob = self.formula(f"eta = {rate_code(rate)}")
         if self.penalized():
             rule = VGroup(self.formula(f"w <- w - eta ((partial C)/(partial w) + {self.penalty_code()})"),
-                          self.formula(f"eta = {rate_code(rate)}")).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+                          rate_mob).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         else:
-            rule = self.formula(f"w <- w - eta (partial C)/(partial w), quad eta = {rate_code(rate)}")
+            rule = VGroup(self.formula("w <- w - eta (partial C)/(partial w),"), rate_mob).arrange(RIGHT, buff=0.3)
         numbers = self.formula(f"{w} - {rate_code(rate)} dot {factor(g)} = {stepped}")
         parts = [rule, numbers]
         if not self.plain_steps():
@@ -1221,11 +1222,14 @@ class BackpropScene(HistoryScene):
             parts.append(self.formula(f'"epoch {self.next_epoch:,}:" w = {then}'))
         group = VGroup(*parts).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         top = stage.top
+        self.place(group, top - self.panel[-1].height - 0.4, stage)  # below the last panel, moved up to the top
+        # The rate first, as the sentence begins with it (while the last panel makes room); the rule, then its
+        # numbers written by the time the weight after the step is said, about halfway.
         self.play(*self.clear_panel(self.panel[-1]), self.panel[-1].animate.move_to(
-            [stage.left + self.panel[-1].width / 2, top - self.panel[-1].height / 2, 0]), run_time=0.6)
-        self.place(group, top - self.panel[-1].height - 0.4, stage)
-        # The rule, then its numbers written by the time the weight after the step is said, about halfway.
-        self.play(Write(rule), Indicate(self.picked, color=HIGHLIGHT, scale_factor=1.0), run_time=self.paced(1.0, 0.25))
+            [stage.left + self.panel[-1].width / 2, top - self.panel[-1].height / 2, 0]), Write(rate_mob),
+            run_time=0.6)
+        self.play(Write(rule[0]), Indicate(self.picked, color=HIGHLIGHT, scale_factor=1.0),
+                  run_time=self.paced(0.8, 0.2))
         self.play(Write(numbers), run_time=self.paced(1.2, 0.25))
         after = [W[self.snapshot + 1] for W in self.history.weights]
         shown = [FadeIn(part) for part in parts[2:]]

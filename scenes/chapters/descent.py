@@ -307,12 +307,18 @@ class GradientDescentScene(HistoryScene):
         rate = h.learning_rate
         values = [self.slice_value(0.0), self.slice_value(rate), self.slice_value(10 * rate)]
         sample = self.evaluated_on()[0]  # the slice is over the surface's examples, as its heading says
-        heading = Label("sample's cost, downhill" if sample else "cost, stepping downhill", font_size=22, color=MUTED)
+        # The chart's steps are plain ones along the gradient, whatever sizes the run's own steps: said so
+        # over it when the run's rule above it is another.
+        steps_words = "stepping downhill" if h.optimizer == "sgd" else "plain steps"
+        heading = Label(f"sample's cost, {steps_words}" if sample else f"cost, {steps_words}", font_size=22,
+                        color=MUTED)
+        # Ten times the step in red only when it lands higher than one step: a worse cost, not a bigger one.
+        big = NEGATIVE if values[2] > values[1] else OUTPUT_RIM
         heights = VGroup(Label(loss_number(values[0]), font_size=24, color=LABEL),
                          Label(loss_number(values[1]), font_size=24, color=OUTPUT_RIM),
-                         Label(loss_number(values[2]), font_size=24, color=NEGATIVE))
+                         Label(loss_number(values[2]), font_size=24, color=big))
         ticks = VGroup(Label(f"{rate:g}", font_size=24, color=OUTPUT_RIM), Label(f"{10 * rate:g}", font_size=24,
-                                                                                 color=NEGATIVE))
+                                                                                 color=big))
         name = Label("step size", font_size=20, color=MUTED)
         low, high = float(self.slice_losses.min()), float(self.slice_losses.max())
         pad = max(high - low, 1e-6 * max(high, 1e-12)) * 0.1
@@ -329,7 +335,7 @@ class GradientDescentScene(HistoryScene):
         curve = axes.plot_line_graph(steps, self.slice_losses, add_vertex_dots=False, line_color=LABEL,
                                      stroke_width=3)
         marks = VGroup(*(Dot(axes.c2p(multiple, value), radius=0.08, color=color)
-                         for multiple, value, color in zip((0.0, 1.0, 10.0), values, (LABEL, OUTPUT_RIM, NEGATIVE))))
+                         for multiple, value, color in zip((0.0, 1.0, 10.0), values, (LABEL, OUTPUT_RIM, big))))
         heights[0].next_to(marks[0], LEFT, buff=0.1)
         for label, mark, multiple in zip(heights[1:], marks[1:], (1.0, 10.0)):
             # Off the curve on its upper side, square to it where the dot is: clear of the line both ways.

@@ -209,3 +209,10 @@ def test_the_class_it_fires_least_for_is_ringed_with_its_value_and_its_average_s
     expected = rgba_bytes(weight_image_colors((W[neuron] * r["least_average"]).reshape(28, 28), scale))
     np.testing.assert_array_equal(scene.least_ink[0].pixels, expected)
     assert np.allclose(scene.least_ink.get_center(), scene.ink.get_center())
+    # Each class it fires for nearly as much had its average in the same place as it was named.
+    for cls, view in zip(r["close"], scene.close_views):
+        assert view[2].original_text == f"average {h.class_names[cls]}"
+        np.testing.assert_allclose(scene.response["close_averages"][r["close"].index(cls)],
+                                   X[y == cls].mean(axis=0))
+        assert np.allclose(view[0].get_center(), scene.least_average.get_center())
+        assert view[0] not in shown  # given way to the next

@@ -183,16 +183,25 @@ class FeaturesScene(HistoryScene):
         self.least_average = PixelImage(r["least_average"], self.shape, side).move_to(self.example)
         self.least_ink = self.product_picture(r["least_average"], side).move_to(self.ink)
         self.least_caption = Label(f"average {names[r['least']]}", font_size=FONT, color=LABEL)
+        # The classes it fires for nearly as much, each in turn in the same places as it is named.
+        self.close_views = [(PixelImage(average, self.shape, side).move_to(self.example),
+                             self.product_picture(average, side).move_to(self.ink),
+                             Label(f"average {names[cls]}", font_size=FONT, color=LABEL))
+                            for cls, average in zip(r["close"], r["close_averages"])]
         for caption, picture in ((self.zoom_caption, trio[0]), (self.example_caption, self.example),
                                  (self.ink_caption, self.ink), (self.average_caption, self.average)):
             caption.next_to(picture, DOWN, buff=0.1)
         self.zoom_group = VGroup(trio[0], self.zoom_caption)
         self.least_caption.next_to(self.least_average, DOWN, buff=0.1)
-        for caption in (self.example_caption, self.average_caption, self.least_caption):  # under its picture
+        for _, _, caption in self.close_views:
+            caption.next_to(self.least_average, DOWN, buff=0.1)
+        for caption in (self.example_caption, self.average_caption, self.least_caption,
+                        *(view[2] for view in self.close_views)):  # a long name kept under its picture
             if caption.width > side + 2 * SIGN_GAP:
                 caption.scale((side + 2 * SIGN_GAP) / caption.width)
         top = VGroup(row, self.average, self.average_ink, self.zoom_caption, self.example_caption, self.ink_caption,
-                     self.average_caption, self.least_average, self.least_ink, self.least_caption)
+                     self.average_caption, self.least_average, self.least_ink, self.least_caption,
+                     *(part for view in self.close_views for part in view))
         fit(top, region.above(region.top - top.height), UP + LEFT)
         self.bars = self.bar_chart(region.below(top.get_bottom()[1] - 0.3))
 
@@ -284,6 +293,7 @@ class FeaturesScene(HistoryScene):
                 "most_mean": float(means[most, neuron]), "least_mean": float(means[least, neuron]),
                 "average": X[classes == present[most]].astype(float).mean(axis=0),
                 "least_average": X[classes == present[least]].astype(float).mean(axis=0),
+                "close_averages": [X[classes == present[slot]].astype(float).mean(axis=0) for slot in close],
                 "count": int((classes == present[most]).sum()), "source": "test" if h.has_test else "training"}
 
     # -- the story ------------------------------------------------------------------
@@ -407,17 +417,26 @@ class FeaturesScene(HistoryScene):
                   run_time=0.9)
         most = [self.response["most_slot"], *self.response["close_slots"]]
         least = self.response["least_slot"]
-        self.play(FadeIn(values, shift=UP * 0.1),
-                  LaggedStart(*(Indicate(rects[slot], color=HIGHLIGHT) for slot in most), lag_ratio=0.5),
-                  run_time=max(1.2, self.until_said(" and least for") or 0.55 * self.beat_seconds()))
+        # Each class it fires for most pointed at in turn as it is named, its average digit and weight x ink
+        # taking the same places.
+        each = max(1.2, self.until_said(" and least for") or 0.55 * self.beat_seconds()) / len(most)
+        shown = (self.average, self.average_ink, self.average_caption)
+        self.play(FadeIn(values, shift=UP * 0.1), Indicate(rects[most[0]], color=HIGHLIGHT), run_time=each)
+        for slot, view in zip(most[1:], self.close_views):
+            self.play(Indicate(rects[slot], color=HIGHLIGHT), *self.swap_view(shown, view), run_time=each)
+            shown = view
         # A bar near 0 is a sliver an Indicate cannot show: its slot is ringed, name and value with it.
         ring = self.least_ring = SurroundingRectangle(VGroup(rects[least], names[least], self.value_of[least]),
                                                       color=HIGHLIGHT, buff=0.06)
-        swap = [FadeTransform(old, new) for old, new in ((self.average, self.least_average),
-                                                          (self.average_ink, self.least_ink),
-                                                          (self.average_caption, self.least_caption))]
+        swap = self.swap_view(shown, (self.least_average, self.least_ink, self.least_caption))
         self.play(Create(ring), Indicate(self.value_of[least], color=HIGHLIGHT, scale_factor=1.4), *swap,
                   run_time=self.paced(0.8))
+
+
+    @staticmethod
+    def swap_view(old: tuple, new: tuple) -> list:
+        """One class's average digit, weight x ink and caption giving way to another's, in their places."""
+        return [FadeTransform(before, after) for before, after in zip(old, new)]
 
 
 def _listed(words: list[str]) -> str:

@@ -704,6 +704,11 @@ class ForwardPassScene(HistoryScene):
             said = self.said = self.named_said(layer)
             self.show_squash(layer, seconds=self.paced(0.9 * self.tempo, 0.7),
                              also=[Create(said[0]), Write(said[1])])
+            # The ring in the numbers was drawn around the sum; it now holds the value the sum became.
+            place = self.products[layer].place_of(self.named_neuron(layer))
+            if place is not None:
+                said[0][-1].become(SurroundingRectangle(self.products[layer].results.cells[place][0],
+                                                        color=HIGHLIGHT, buff=0.06))
             return
         self.show_rows(layer, max(ROW_SECONDS * self.tempo * len(self.products[layer].rows), 0.55 * left))
         if self.function_of(layer) != "identity":

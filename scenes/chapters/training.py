@@ -721,11 +721,13 @@ class TrainingScene(HistoryScene):
         self.place_in_plot(label, 1, spots, avoid=list(getattr(self, "marks", [])))
         self.gap_marker = VGroup(marker, label)
         test_key = plot.keys[1]
-        self.play(Indicate(test_key, color=HIGHLIGHT, scale_factor=1.0), Indicate(plot.keys[0], scale_factor=1.0),
+        # The test accuracy alone as it is said; the training one with the gap between them.
+        self.play(Indicate(test_key, color=HIGHLIGHT, scale_factor=1.0),
                   run_time=self.paced(1.0, 0.3 if not stalled else 0.2))
         if stalled:
             self.play(Indicate(self.plots[0].keys[1], color=HIGHLIGHT, scale_factor=1.0), run_time=self.paced(1.0, 0.3))
-        self.play(GrowFromCenter(marker), FadeIn(label, shift=LEFT * 0.2), run_time=self.paced(1.0, 0.5))
+        self.play(GrowFromCenter(marker), FadeIn(label, shift=LEFT * 0.2), Indicate(plot.keys[0], scale_factor=1.0),
+                  run_time=self.paced(1.0, 0.5))
         # The gap measured, pointed at again while the sentence says what it means.
         self.play(Indicate(label, color=HIGHLIGHT), run_time=self.paced(1.0))
 

@@ -56,10 +56,12 @@ def field_size(layers: str, conv_stage: int) -> tuple[int, int]:
     return size, jump
 
 
-def spoken_stage(stage) -> str:
-    """A layer as a newcomer reads it: its kernels' count and size, or its pool's window."""
+def spoken_stage(stage, channels: int = 1) -> str:
+    """A layer as a newcomer reads it: its kernels' count and shape (with the depth of the ``channels`` maps
+    it reads, when more than one), or its pool's window."""
     if isinstance(stage, Conv):
-        return f"{stage.filters} kernel{'s' if stage.filters != 1 else ''} {stage.size} × {stage.size}"
+        depth = f"{channels} × " if channels > 1 else ""
+        return f"{stage.filters} kernel{'s' if stage.filters != 1 else ''} {depth}{stage.size} × {stage.size}"
     return f"max-pool {stage.size} × {stage.size}"
 
 
@@ -129,8 +131,8 @@ def test_the_maps_labels_and_counts_on_screen_are_the_runs(runs, name):
     heads = [(head[0].original_text, head[1].original_text) for head in scene.heads]
     assert heads[0] == ("input", "28 × 28")
     # (in words: "8 kernels 3 × 3", "max-pool 2 × 2", not the command line's "conv8:3", "pool2")
-    assert heads[1:len(arch.stages) + 1] == [(spoken_stage(stage), " × ".join(map(str, shape)))
-                                             for stage, shape in zip(arch.stages, shapes[1:])]
+    assert heads[1:len(arch.stages) + 1] == [(spoken_stage(stage, before[0]), " × ".join(map(str, shape)))
+                                             for stage, before, shape in zip(arch.stages, shapes, shapes[1:])]
     sizes = run.layer_sizes
     assert heads[len(arch.stages) + 1:] == [("flatten", f"{sizes[0]:,}"), *(("dense", f"{s:,}") for s in sizes[1:-1]),
                                             ("output", f"{sizes[-1]:,}")]
@@ -239,3 +241,34 @@ def test_the_heads_are_words_and_each_window_size_is_written_by_the_maps_it_meas
         assert tag.original_text.startswith(f"{size} × {size}")
     heights = digit_pixels(scene.field_tags + [head[0] for head in scene.heads])
     assert min(heights.values()) >= LEGIBLE_PIXELS, heights
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["default", "wide"])
+def test_a_later_convs_kernels_are_named_with_their_depth_as_the_convolution_chapter_names_them(runs, name):
+    # The review read "16 kernels 3 × 3" over the second conv's maps, where the convolution chapter says
+    # "16 kernels of 8 × 3 × 3": each of its kernels has a 3 × 3 slice for each of the 8 maps it reads.
+    run = runs(name)
+    scene = told(ConvNetworkScene, run)
+    shapes = run.architecture.kernel_shapes()
+    convs = [i for i, stage in enumerate(run.architecture.stages) if isinstance(stage, Conv)]
+    assert len(convs) == 2
+    for stage, (filters, channels, k, _) in zip(convs, shapes):
+        depth = f"{k} × {k}" if channels == 1 else f"{channels} × {k} × {k}"
+        assert scene.heads[stage + 1][0].original_text == f"{filters} kernels {depth}"
+        assert any(f"{filters} kernels of {depth} make" in beat.caption for beat in scene.told)
+    assert shapes[1][1] == run.architecture.stages[0].filters > 1  # the second conv reads the first's maps
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("brief", [False, True])
+def test_the_patch_the_cell_sees_is_written_before_its_size_is_said(runs, brief):
+    # The review saw "8 × 8" written 0.5-1 s after "an 8 × 8 patch" was said (55.1-58.6 of the explainer).
+    scene = told(ConvNetworkScene, runs("default"), brief=brief)
+    seen = scene.windows[-1]
+    assert seen.column == 0 and seen.size == 8
+    words, tag = f"{seen.size} × {seen.size} patch", scene.field_tags[-1].original_text
+    beat = next(beat for beat in scene.told if words in beat.caption)
+    said = beat.start + beat.spoken * beat.caption.find(words) / len(beat.caption)
+    assert tag in beat.marked_at
+    assert said - 1.5 <= beat.marked_at[tag] <= said - 0.5

@@ -213,3 +213,76 @@ def test_no_two_texts_overlap_at_the_end_of_any_beat(cnn, layers):
 
     told(Checked, run)
     assert found == []
+
+
+# -- the next layer's new map fills once, place by place --------------------------------------------------------
+
+@pytest.mark.slow
+def test_the_new_map_shows_only_its_one_cell_until_place_by_place(cnn):
+    # The review saw the 11 x 11 map flash rows 0-7 filled up to the 4.15 cell at the end of "... z = 4.15",
+    # then blank and refill from the top as "Place by place" began.
+    from scenes.mobjects.conv_maps import EMPTY
+
+    scene, frame = final_state(ConvolutionScene.until("Each slice weighs"), WIDTH, HEIGHT, history=cnn)
+    k, out = scene.second, scene.out_map
+    chosen = k.row * out.columns + k.column
+    assert chosen >= 2  # cells before it: a map filled in reading order up to it would show them
+    seen = pixels_of(frame, out, out.rows, out.columns)
+    want = np.tile(EMPTY * 255, (out.rows * out.columns, 1))
+    want[chosen] = out.colors[k.row, k.column] * 255
+    others = np.arange(len(seen)) != chosen
+    assert np.abs(seen[chosen] - want[chosen]).max() <= 3
+    assert np.abs(seen[others] - want[others]).max() <= 3
+    # Place by place, the whole map, in the recorded values.
+    scene, frame = final_state(ConvolutionScene.until("Place by place"), WIDTH, HEIGHT, history=cnn)
+    out = scene.out_map
+    seen = pixels_of(frame, out, out.rows, out.columns)
+    assert np.abs(seen - map_colors(scene.second_map, out.value_scale).reshape(-1, 3) * 255).max() <= 3
+
+
+# -- the right of the frame used while the last maps are shown -------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dense", [False, True])
+def test_the_column_and_dense_layers_are_drawn_while_the_last_maps_fill(cnn, dense):
+    # The review saw the right 55% of the frame empty for 6 s while the 16 maps of 5 x 5 filled on the left;
+    # the column, the 64 box and the outputs came only after them.
+    run = record_run(RunSpec.for_dataset("digits", layers=LAYERS.replace(",10", ",64,10"), samples=300,
+                                         epochs=1)) if dense else cnn
+    scene, frame = final_state(ConvolutionScene.until("The last maps are"), WIDTH, HEIGHT, history=run)
+    inked = inked_cells(frame)
+    assert inked[:, 2].sum() >= 3, inked
+    assert scene.last_group.get_right()[0] < 0  # the maps hold the left half: the ink on the right is the rest
+    drawn = set(scene.mobjects)
+    assert scene.column_frame in drawn and all(name in drawn for name in scene.bar_names)
+    assert all(arrow in drawn for arrow in scene.fan)
+    assert (len(scene.dense) > 0) == dense and all(part in drawn for part in scene.dense)
+    if dense:
+        assert scene.dense[2].original_text == "64"
+    # The column itself is empty until the maps flatten into it, and the bars wait for the softmax.
+    assert not any(piece in drawn for piece in scene.column) and not any(bar in drawn for bar in scene.bars)
+
+
+# -- the worked sum legible ---------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layers, floor", [(LAYERS, LEGIBLE_PIXELS), ("28x28,conv6:5,pool2,conv8:3,16,10", 11.0)])
+def test_the_worked_products_and_sum_are_legible_at_480p(cnn, layers, floor):
+    # The review measured the lines "z = 0.29·0.98 + 0.33·1.00 + ..." at about 10 px at 480p, beside a map
+    # that kept them to a third of the frame's width: the lines the chapter is about. (A 5 x 5 kernel's lines
+    # have five products: they are held to a lower floor.)
+    run = cnn if layers == LAYERS else record_run(RunSpec.for_dataset("digits", layers=layers, samples=300, epochs=1))
+    scene = told(measured(ConvolutionScene.until("ReLU keeps")), run)
+    lines = [*scene.product_lines, scene.sum_line, scene.relu_line]
+    written = {line.typst_code for line in lines}
+    seen = {text for _, heights in scene.pixels for text in heights}
+    assert written <= seen and len(written) == len(lines)
+    assert small_pixels(scene, lambda text: text in written, floor) == []
+    # Every line inside the frame, and none over the window, the kernel or the waiting map.
+    from manim import config
+
+    for line in lines:
+        assert abs(line.get_left()[0]) <= config.frame_width / 2 and abs(line.get_right()[0]) <= config.frame_width / 2
+        assert line.get_bottom()[1] >= -config.frame_height / 2
+        for other in (scene.window, scene.kernel, scene.feature_small, scene.feature_note):
+            assert not overlaps(line, other)

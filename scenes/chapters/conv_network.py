@@ -95,10 +95,18 @@ def article(count: int) -> str:
     return "an" if str(count).startswith("8") or count in (11, 18) else "a"
 
 
-def stage_words(stage: Conv | Pool) -> str:
-    """A conv or pool layer named in words, not in the command line's grammar ("conv8:3", "pool2")."""
+def kernel_shape(stage: Conv, channels: int) -> str:
+    """A conv's kernel as its shape: "3 × 3" over one map, "8 × 3 × 3" over 8 (a later conv's kernel has a
+    slice for each map it reads, as the convolution chapter names it)."""
+    square = f"{stage.size} × {stage.size}"
+    return square if channels == 1 else f"{channels} × {square}"
+
+
+def stage_words(stage: Conv | Pool, channels: int = 1) -> str:
+    """A conv or pool layer named in words, not in the command line's grammar ("conv8:3", "pool2"); a conv
+    reading ``channels`` maps, its kernels with their depth ("16 kernels 8 × 3 × 3")."""
     if isinstance(stage, Conv):
-        return f"{stage.filters} kernel{'s' if stage.filters != 1 else ''} {stage.size} × {stage.size}"
+        return f"{stage.filters} kernel{'s' if stage.filters != 1 else ''} {kernel_shape(stage, channels)}"
     return f"max-pool {stage.size} × {stage.size}"
 
 
@@ -193,7 +201,8 @@ class ConvNetworkScene(HistoryScene):
         self.columns = [Column("input", " × ".join(map(str, self.image.shape)), [self.digit])]
         x = self.area.left + digit + LINK_ROOM
         for stage, (kind, maps) in enumerate(zip(self.stages, self.maps)):
-            column = self.make_column(stage_words(kind), self.shapes[stage + 1], maps, self.scales[stage], side, height)
+            column = self.make_column(stage_words(kind, self.shapes[stage][0]), self.shapes[stage + 1], maps,
+                                      self.scales[stage], side, height)
             column.group.move_to([x + column.group.width / 2, middle, 0])
             x += column.group.width + LINK_ROOM
             self.columns.append(column)
@@ -423,8 +432,9 @@ class ConvNetworkScene(HistoryScene):
             shape = self.shapes[stage + 1]
             if isinstance(kind, Conv):
                 convs += 1
-                words = (f"{self.named('conv', convs - 1).capitalize()}'s {kind.filters} kernels of {kind.size} × "
-                         f"{kind.size} make {shape[0]} feature maps of {shape[1]} × {shape[2]}.")
+                words = (f"{self.named('conv', convs - 1).capitalize()}'s {kind.filters} kernels of "
+                         f"{kernel_shape(kind, self.shapes[stage][0])} make {shape[0]} feature maps of {shape[1]} × "
+                         f"{shape[2]}.")
             else:
                 words = f"Max-pooling keeps each window's largest value: {shape[0]} maps of {shape[1]} × {shape[2]}."
             beats.append(Beat(words, self.stage_show(stage), in_brief=Brief.WITH_PREVIOUS))
@@ -471,8 +481,8 @@ class ConvNetworkScene(HistoryScene):
                 words = (f"Each of those cells is the largest of a window before the pool: {window.size} × "
                          f"{window.size} cells there.")
             else:
-                words = (f"Through {kind.size} × {kind.size} kernels, the window grows to {window.size} × "
-                         f"{window.size}.")
+                words = (f"Through {kernel_shape(kind, self.shapes[window.column][0])} kernels, the window grows "
+                         f"to {window.size} × {window.size}.")
             beats.append(Beat(words, self.field_show(step), in_brief=Brief.WITH_PREVIOUS))
         return beats
 
@@ -571,6 +581,12 @@ class ConvNetworkScene(HistoryScene):
             window = self.windows[step]
             marks, tag, cone = self.field_marks[step], self.field_tags[step], self.field_cones[step]
             seconds = self.part(len(self.windows) - step, 1.6)
+            # Told briefly, the windows before the digit's share the sentence with it: they leave the time
+            # for its size to be written before it is said (the patch the cell sees, the sentence's point).
+            seen = self.windows[-1]
+            due = self.until_said(f"{seen.size} × {seen.size}") if step < len(self.windows) - 1 else 0.0
+            if due > 0:
+                seconds = max(0.8, min(seconds, (due - 1.0) / (len(self.windows) - 1 - step)))
             pointed = []
             column = self.columns[window.column]
             if column.more is not None:
@@ -579,11 +595,19 @@ class ConvNetworkScene(HistoryScene):
                 pointed.append(Indicate(self.heads[0], color=HIGHLIGHT))
             if step > 0 and self.stages[window.column].__class__ is Conv:
                 pointed.append(Indicate(self.heads[window.column + 1][0], color=HIGHLIGHT))
-            # The window's size written with its marks: the sentence says it first.
-            self.play(LaggedStart(*(Create(mark) for mark in marks), lag_ratio=0.05), Create(cone), Write(tag),
-                      run_time=min(0.5 * seconds, 1.0))
+            # The window's size written with its marks, the writing done as the size is heard (it landed up to
+            # a second after it was said): the marks drawn first when the sentence says it later.
+            write = min(0.5 * seconds, 1.0)
+            lead = self.until_said(f"{window.size} × {window.size}") - write
+            drawn = [LaggedStart(*(Create(mark) for mark in marks), lag_ratio=0.05), Create(cone)]
+            if lead > 0.3:
+                self.play(*drawn, run_time=lead)
+                self.play(Write(tag), run_time=write)
+            else:
+                self.play(*drawn, Write(tag), run_time=write)
+                lead = 0.0
             self.play(Indicate(tag, color=HIGHLIGHT, scale_factor=1.1), *pointed,
-                      run_time=seconds - min(0.5 * seconds, 1.0))
+                      run_time=max(seconds - lead - write, 0.5))
         return show
 
     def show_conv_counts(self) -> None:

@@ -75,7 +75,6 @@ from scenes.narration.words import number
 
 TITLE_FONT = 38
 NOTE_FONT = 23  # the names under the pictures: digits 14 px tall at 480p
-FORMULA_FONT = 26
 LEGIBLE_FORMULA = 36  # a formula whose digits are 14 px tall or more at 480p (a Formula's "0" is small for its size)
 LEGIBLE_NOTE = 24  # and a label's
 CELL = 0.82  # a magnified cell, in scene units
@@ -85,6 +84,8 @@ POOL_SIDE = 5.0  # the pooled map's source, large on the left
 MIN_CELL = 0.66  # and at least this large: a weight's two decimals written at font size 14 or more
 STRIP_GAP = 0.3  # between the kernels of a strip
 MAP_ROOM = 3.2  # the least width the feature map keeps beside the kernel, with its gap
+MIN_MAP = 1.6  # the feature map's side at least, while it waits small over the products
+PRODUCTS_GAP = 0.3  # between the window and kernel and the lines of products under them
 POOL_CELL = 1.25  # a cell of the magnified pool window
 SLOW_CELLS = 3  # cells the kernel computes one at a time before it speeds up
 FAST_ROWS = 3  # rows it then sweeps at speed; the rest of the map comes at once
@@ -211,7 +212,20 @@ class ConvolutionScene(HistoryScene):
         if self.feature_note.get_left()[0] < self.kernel.get_right()[0] + 0.1:  # a small map beside a tall kernel
             below_kernel = self.feature_note.get_top()[1] - self.kernel.get_bottom()[1] + 0.15
             self.feature_note.shift(DOWN * max(0.0, below_kernel))
-        self.map_frame = square_at(self.feature.cell_center(k.row, k.column), self.feature.pixel, HIGHLIGHT, 2.5)
+        self.feature_note_spot = self.feature_note.get_center()
+        # While the products are worked the map waits smaller, above them, so their lines may run the width
+        # of the frame at a legible size; it grows to its place as the kernel starts to slide.
+        products_top = self.window.get_bottom()[1] - PRODUCTS_GAP
+        small = min(side, max(MIN_MAP, top - products_top - self.feature_note.height - 0.3))
+        self.feature_small = SumMap(z_map, small, scale=self.feature.value_scale)
+        self.feature_small.move_to([self.area.right - small / 2, top - small / 2, 0])
+        self.feature_small.fill_to(0)
+        self.feature_note.next_to(self.feature_small, DOWN, buff=0.15).align_to(self.feature_small, RIGHT)
+        if self.feature_note.get_left()[0] < self.kernel.get_right()[0] + 0.1:  # as the large map's, under the kernel
+            below_kernel = self.feature_note.get_top()[1] - self.kernel.get_bottom()[1] + 0.15
+            self.feature_note.shift(DOWN * max(0.0, below_kernel))
+        self.map_frame = square_at(self.feature_small.cell_center(k.row, k.column), self.feature_small.pixel,
+                                   HIGHLIGHT, 2.5)
         self.products = self.make_products()
         self.layout_strip()
         self.layout_all()
@@ -352,6 +366,10 @@ class ConvolutionScene(HistoryScene):
             piece = Raster(colors[c][:, None, :], 0.3, strip, smooth=False)
             piece.move_to([x, top - (c + 0.5) * strip, 0])
             self.column.add(piece)
+        # The column's outline, empty until the maps flatten into it: drawn with the dense layers while the
+        # maps fill, so the right of the frame is not left empty meanwhile.
+        self.column_frame = Rectangle(width=self.column.width, height=self.column.height, stroke_color=MUTED,
+                                      stroke_width=1.5).move_to(self.column)
         self.column_note = Label(f"{count}", font_size=NOTE_FONT, color=LABEL).next_to(self.column, RIGHT, buff=0.1)
         self.column_note.align_to(self.column, UP)
         # The answer: a bar a class, as long as its probability, the value written after it.
@@ -527,19 +545,21 @@ class ConvolutionScene(HistoryScene):
         lines = VGroup()
         for row in range(weights.shape[0]):
             terms = " + ".join(product(w, x) for w, x in zip(weights[row], patch[row]))
-            lines.add(Formula(("z = " if row == 0 else "+ ") + terms, font_size=FORMULA_FONT, color=LABEL))
+            lines.add(Formula(("z = " if row == 0 else "+ ") + terms, font_size=LEGIBLE_FORMULA, color=LABEL))
         b = shown_value(k.bias)
         bias = f"({typst_number(b)})" if b < 0 else typst_number(b)
-        lines.add(Formula(f'+ {bias} quad "(the bias)"', font_size=FORMULA_FONT, color=LABEL))
-        self.sum_line = Formula(f"z = {typst_number(k.z)}", font_size=FORMULA_FONT + 4, color=HIGHLIGHT)
+        lines.add(Formula(f'+ {bias} quad "(the bias)"', font_size=LEGIBLE_FORMULA, color=LABEL))
+        self.sum_line = Formula(f"z = {typst_number(k.z)}", font_size=LEGIBLE_FORMULA + 2, color=HIGHLIGHT)
         self.relu_line = Formula(f'a = op("relu")(z) = max(0, {typst_number(k.z)}) = {typst_number(k.a)}',
-                                 font_size=FORMULA_FONT + 4, color=LABEL)
-        group = VGroup(*lines, self.sum_line, self.relu_line).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+                                 font_size=LEGIBLE_FORMULA + 2, color=LABEL)
+        group = VGroup(*lines, self.sum_line, self.relu_line).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         for line in list(lines)[1:]:
             line.shift(RIGHT * 0.55)
-        beside_map = Region(self.window.get_left()[0], self.feature.get_left()[0] - 0.3, self.area.bottom,
-                            self.window.get_bottom()[1] - 0.6)
-        fit(group, beside_map, UP + LEFT)
+        # Under the window and the kernel, the frame's width to the right edge: the small map ends above.
+        below = Region(self.window.get_left()[0], self.area.right, self.area.bottom,
+                       min(self.window.get_bottom()[1], self.kernel.get_bottom()[1]) - PRODUCTS_GAP)
+        below = below.below(self.feature_note.get_bottom()[1] - 0.15)
+        fit(group, below, UP + LEFT)
         self.product_lines = lines
         return group
 
@@ -660,10 +680,10 @@ class ConvolutionScene(HistoryScene):
         chosen = self.first.kernel
         self.play(ReplacementTransform(self.kernel_strip, self.strip_small),
                   ReplacementTransform(self.strip_note, self.strip_note_small), run_time=1.0)
-        self.feature.fill_to(0)
+        self.feature_small.fill_to(0)
         self.play(Create(self.strip_ring), TransformFromCopy(self.strip_small.pictures[chosen], self.kernel.picture),
                   Write(self.kernel_note), Create(self.kernel.lines), Create(self.kernel.frame),
-                  FadeIn(self.feature), Write(self.feature_note), run_time=1.0)
+                  FadeIn(self.feature_small), Write(self.feature_note), run_time=1.0)
         self.play(LaggedStart(*(FadeIn(n, scale=0.6) for n in self.kernel.numbers), lag_ratio=0.25),
                   run_time=self.paced(1.5))
 
@@ -697,8 +717,9 @@ class ConvolutionScene(HistoryScene):
 
     def show_relu(self) -> None:
         self.play(Write(self.relu_line), run_time=self.paced(1.0, 0.5))
-        cell = Rectangle(width=self.feature.pixel, height=self.feature.pixel, stroke_width=0,
-                         fill_color=map_colors(np.array([self.first.a]), self.feature.value_scale)[0], fill_opacity=1)
+        small = self.feature_small
+        cell = Rectangle(width=small.pixel, height=small.pixel, stroke_width=0,
+                         fill_color=map_colors(np.array([self.first.a]), small.value_scale)[0], fill_opacity=1)
         cell.move_to(self.map_frame)
         self.play(TransformFromCopy(self.relu_line[-4:], cell), Create(self.map_frame), run_time=self.paced(1.0))
         self.map_cell = cell
@@ -709,7 +730,12 @@ class ConvolutionScene(HistoryScene):
         size = k.weights.shape[-1]
         self.play(FadeOut(VGroup(self.products, self.window, self.window_note, self.times)), FadeOut(self.map_cell),
                   run_time=0.6)
+        # The map grows to its place, with room now the products are gone.
         start = k.row * feature.columns
+        feature.fill_to(0)
+        self.play(ReplacementTransform(self.feature_small, feature), self.feature_note.animate.move_to(
+            self.feature_note_spot), self.map_frame.animate.become(
+            square_at(feature.cell_center(k.row, k.column), feature.pixel, HIGHLIGHT, 2.5)), run_time=0.6)
         feature.fill_to(start)
         self.move_kernel(start - 1 if start else 0, size)
         seconds = self.paced(SLOW_CELLS * 0.9) / SLOW_CELLS
@@ -856,10 +882,14 @@ class ConvolutionScene(HistoryScene):
         self.play(LaggedStart(*(GrowFromEdge(arrow, LEFT) for arrow in self.sum_arrows), lag_ratio=0.1),
                   FadeIn(self.sigma), run_time=1.0)
         self.play(Write(self.channel_sum), Create(self.out_cell), run_time=self.paced(1.2, 0.6))
-        self.out_map.fill_to(0)
-        self.play(self.out_map.filling(self.second.row * self.out_map.columns + self.second.column,
-                                       self.second.row * self.out_map.columns + self.second.column + 1),
+        # The one value computed goes to its one cell, the rest of the map still empty: filling the map in
+        # reading order up to it would show the cells before it done before "place by place" is said.
+        k, out = self.second, self.out_map
+        self.out_value = Rectangle(width=out.pixel, height=out.pixel, stroke_width=0, fill_opacity=1,
+                                   fill_color=out.colors[k.row, k.column]).move_to(out.cell_center(k.row, k.column))
+        self.play(TransformFromCopy(self.channel_sum[0][-4:], self.out_value),
                   Indicate(self.channel_sum[0][-4:], color=HIGHLIGHT), run_time=self.paced(0.6))
+        self.bring_to_front(self.out_cell)
 
     def show_second_map(self) -> None:
         size = self.second.weights.shape[-1]
@@ -874,8 +904,12 @@ class ConvolutionScene(HistoryScene):
             self.out_cell.move_to(self.out_map.cell_center(row, column))
 
         total = self.out_map.rows * self.out_map.columns
+        # The cell computed stays lit until the sweep reaches it (it is drawn as the map draws it), the
+        # ring that follows the sweep over both.
+        self.bring_to_front(self.out_value, self.out_cell)
         self.play(FadeOut(self.channel_sum), self.out_map.filling(0, total, follow),
                   Indicate(self.out_note, color=HIGHLIGHT), run_time=self.paced(2.5))
+        self.remove(self.out_value)
 
     # -- beats: the answer --------------------------------------------------------------------
 
@@ -885,16 +919,23 @@ class ConvolutionScene(HistoryScene):
             m.fill_to(0)
         self.play(*(FadeOut(m) for m in gone), run_time=0.6)
         self.play(LaggedStart(*(FadeIn(m) for m in self.last_group), lag_ratio=0.05), run_time=0.6)
+        # What they will feed drawn on the right as they fill: the empty column, the dense layers, the classes.
         self.play(LaggedStart(*(m.filling(0, m.rows * m.columns) for m in self.last_group), lag_ratio=0.1),
-                  Write(self.last_note), run_time=self.paced(1.5))
+                  Write(self.last_note), self.drawing_the_dense_side(), run_time=self.paced(1.5))
+
+    def drawing_the_dense_side(self) -> LaggedStart:
+        """The empty column, the dense layers and the classes' names, drawn one after another."""
+        dense = ([GrowFromEdge(self.dense[0], LEFT), Create(self.dense[1]), Write(self.dense[2])]
+                 if len(self.dense) else [])
+        return LaggedStart(Create(self.column_frame), *dense,
+                           LaggedStart(*(GrowFromEdge(a, LEFT) for a in self.fan), lag_ratio=0.05),
+                           LaggedStart(*(Write(name) for name in self.bar_names), lag_ratio=0.05), lag_ratio=0.25)
 
     def show_flatten(self) -> None:
         self.play(*(TransformFromCopy(m, piece) for m, piece in zip(self.last_group, self.column)),
                   run_time=self.paced(1.5, 0.4))
-        if len(self.dense):
-            self.play(GrowFromEdge(self.dense[0], LEFT), Create(self.dense[1]), Write(self.dense[2]), run_time=0.5)
-        self.play(Write(self.column_note), LaggedStart(*(GrowFromEdge(a, LEFT) for a in self.fan), lag_ratio=0.05),
-                  LaggedStart(*(Write(name) for name in self.bar_names), lag_ratio=0.05), run_time=0.8)
+        pointed = [Indicate(self.dense[1], color=HIGHLIGHT)] if len(self.dense) else []
+        self.play(Write(self.column_note), *pointed, run_time=0.8)
         self.play(LaggedStart(*(GrowFromEdge(bar, LEFT) for bar in self.bars), lag_ratio=0.08),
                   LaggedStart(*(FadeIn(value) for value in self.bar_values), lag_ratio=0.08),
                   run_time=self.paced(1.5))

@@ -590,6 +590,9 @@ class TrainingScene(HistoryScene):
             seconds = min(seconds, max(0.6, 0.5 * reached))
         else:
             reached = 0.0
+            if part == 1 and stretch:  # the last part's share beyond the time to its number plays here
+                spare = self.replay_seconds * REPLAY_SHARES[2] - (self.outcome_reach() + 0.3)
+                seconds = max(self.replay_seconds * REPLAY_SHARES[1] + max(0.0, spare), self.beat_seconds())
         # Each play ends by draining the encoder with nothing drawn beside it, so a part is one play; what
         # the sentence points at is shown in its first second, inside it.
         early = lambda t: smooth(min(1.0, t * seconds / 0.8))  # noqa: E731
@@ -621,6 +624,15 @@ class TrainingScene(HistoryScene):
             elif any(readout.text == text for readout, text in zip(ends, ended)):
                 self.play(*(Indicate(readout, color=LABEL, scale_factor=1.0) for readout in ends),
                           run_time=self.paced(0.8))
+
+    def outcome_reach(self) -> float:
+        """Seconds into the outcome's sentence, told in full, at which its final cost is said (the replay's
+        last part ends there), estimated as ``until_said`` does."""
+        caption = self.outcome_caption()
+        at = caption.find(loss_number(self.history.train_loss[-1]))
+        if at < 0:
+            return self.replay_seconds * REPLAY_SHARES[2]
+        return self.narration.seconds(Beat(caption, lambda: None)) * at / len(caption)
 
     def start_marks(self) -> VGroup:
         """The values the curves started from, written at their first points as the outcome says them."""

@@ -125,6 +125,13 @@ class ErrorCrossing:
         return float(self.delta[p, q] * self.weights[u, v]) if 0 <= u < size and 0 <= v < size else 0.0
 
 
+def kernel_shares(example: ConvExampleBackprop, stage: int, channel: int, row: int, column: int) -> np.ndarray:
+    """What each kernel of the conv at ``stage`` adds, through all its patches, to the error of its input map
+    ``channel`` at (row, column): they sum to that error (the transposed convolution, kernel by kernel)."""
+    filters = example.kernels[example.conv_stages.index(stage)].shape[0]
+    return np.array([example.crossing(stage, kernel, channel).spread()[row, column] for kernel in range(filters)])
+
+
 def crossing_pick(example: ConvExampleBackprop, stage: int, channel: int, row: int, column: int
                   ) -> tuple[int, int, int]:
     """(kernel, p, q): of the conv at ``stage``, the kernel whose patches add most (in size) to the error

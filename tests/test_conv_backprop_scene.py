@@ -14,7 +14,7 @@ from nnscratch.conv import pool_backward
 from nnscratch.conv_backprop import explain_conv_example, steepest_kernel_weight
 from scenes.narration.words import fixed
 from scenes.narration.words import said_numbers
-from tests.timeline import hold_share, holds, small_texts, told, unmarked_numbers, unshown_numbers
+from tests.timeline import hold_share, holds, late_numbers, small_texts, told, unmarked_numbers, unshown_numbers
 
 LAYERS = "28x28,conv4:3,pool2,conv4:3,pool2,10"
 
@@ -350,6 +350,7 @@ def test_every_number_said_is_shown_and_marked_without_long_stills(layers):
         scene = told(ConvBackpropScene, run_of(layers), brief=brief)
         assert unshown_numbers(scene) == []
         assert unmarked_numbers(scene) == []
+        assert late_numbers(scene) == []
         assert small_texts(scene) == []
         assert all(seconds <= 4.0 for _, seconds in holds(scene)), holds(scene)
         assert hold_share(scene) < 0.15
@@ -493,7 +494,7 @@ def test_the_error_crosses_the_second_conv_on_screen_with_the_backward_passs_num
     captions = [beat.caption for beat in full.told]
     start = next(k for k, caption in enumerate(captions) if caption.startswith("Through the second pool"))
     assert captions[start - 1].startswith("Green marks") and captions[start - 2].startswith("Back through")
-    assert captions[start + 3].startswith("Take kernel") and not any("first pool's" in c for c in captions)
+    assert captions[start + 4].startswith("Take kernel") and not any("first pool's" in c for c in captions)
     assert "winner" in captions[start] and "δ" in captions[start]  # the second pool's routing, in a clause
     # The slice: the second conv's kernel over the followed map; the patch: one cell's delta times it.
     weights, delta = network.kernels[1][g, f], ex.delta(2)[g]
@@ -509,7 +510,8 @@ def test_the_error_crosses_the_second_conv_on_screen_with_the_backward_passs_num
     # All kernels' patches: the first pool's error as the backward pass gives it, said at the next beat's cell.
     assert np.array_equal(full.cross_values, ex.stage_errors[1].d_maps[f])
     total = fixed(ex.stage_errors[1].d_maps[f, row, column]).replace("-", "−")
-    assert "a transposed convolution" in captions[start + 2] and captions[start + 2].endswith(f"here is {total}.")
+    assert full.cross_words.original_text == "a transposed convolution"
+    assert captions[start + 3].endswith(f"pool map {f + 1}'s error, {total}.")
     assert total == fixed(full.pool_error).replace("-", "−")
 
 
@@ -520,8 +522,10 @@ def test_the_crossing_is_a_short_beat_when_told_briefly(cnn):
     scene = told_as("backprop", cnn, brief=True)
     told = scene.told
     k = next(i for i, beat in enumerate(told) if beat.caption.startswith("Through the second pool"))
-    assert "3 × 3 slice" in told[k + 1].caption and told[k + 2].caption.startswith("Through the first pool")
-    assert 8.0 <= told[k + 2].start - told[k].start <= 12.5
+    # The review: the crossing's two ideas (a cell's patch; every kernel's patches adding) had 6.4 s; now about 10.
+    assert "3 × 3 slice" in told[k + 1].caption and told[k + 2].caption.startswith("Each kernel's patches add")
+    assert told[k + 3].caption.startswith("The first pool")
+    assert 9.0 <= told[k + 3].start - told[k + 1].start <= 13.0
     assert unshown_numbers(scene) == [] and unmarked_numbers(scene) == []
 
 
@@ -612,10 +616,10 @@ def test_the_worked_numbers_the_step_and_the_output_table_are_legible_at_480p(cn
     formulas = [line.typst_code for line in scene.lines] + [
         scene.right_formula.typst_code, scene.rule.typst_code, scene.total.typst_code, scene.average.typst_code,
         scene.step_line.typst_code]
-    if getattr(scene, "cross_stage", None) is not None:
-        formulas.append(scene.cross_rule.typst_code)
     words = [line.original_text for line in scene.run_lines if hasattr(line, "original_text")] + [
         scene.then_line.original_text, scene.header[0].original_text]
+    if getattr(scene, "cross_stage", None) is not None:  # the crossing's rule, in words, and its sum
+        words += [scene.cross_rule.original_text] + [line.original_text for line in scene.share_lines]
     seen = {text for _, heights in scene.pixels for text in heights}
     assert set(formulas[:3]) <= seen and scene.step_line.typst_code in seen and scene.then_line.original_text in seen
     assert small_pixels(scene, lambda text: text in formulas or text in words) == []
@@ -674,3 +678,110 @@ def test_the_question_is_asked_over_the_networks_answer(cnn, brief):
     # The right half under the title is inked with it: more than the subtitle's tail.
     right = np.asarray(frame[70:, 427:, :3], dtype=float).max(axis=2)
     assert (right > 100).mean() > 0.01
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("brief", [False, True], ids=["full", "brief"])
+def test_the_first_product_is_written_as_it_is_said_and_added_after(cnn, brief):
+    # The review (cue 62, "Here 0.310 × −0.0415 = −0.0129"): the window swept blank rows while "Here 0.310" was
+    # said, the sum so far jumped to −0.0129 before any product was written, and "0.310 ·" came 1-1.5 s late.
+    from scenes.chapters.conv_backprop import ConvBackpropScene
+    from tests.timeline import NUMBER_SLACK, late_numbers
+
+    seen: list[tuple[float, float, int, str, bool, bool]] = []  # (start, end, filled, sum, factors, product)
+
+    class Watched(ConvBackpropScene):
+        def play(self, *animations, **kwargs) -> None:
+            start = self.time
+            super().play(*animations, **kwargs)
+            if hasattr(self, "first_parts"):
+                shown = set(self.get_mobject_family_members())
+                factors, product = self.first_parts
+                seen.append((start, self.time, self.product_map.filled, self.sum_readout.text,
+                             factors in shown or self.lines[0] in shown, product in shown or self.lines[0] in shown))
+
+    scene = told(Watched, cnn, brief=brief)
+    assert late_numbers(scene) == []
+    place = scene.slow_places()[0]
+    x_said, product_said = scene.first_numbers()
+    beat = next(b for b in scene.told if f" {x_said} " in b.caption and product_said in b.caption)
+    said_at = lambda words: beat.start + beat.spoken * beat.caption.index(words) / len(beat.caption)
+    # The window stands on the place, and its factors are being written, as the pixel's value is said.
+    factors_from = min(start for start, _, _, _, factors, _ in seen if factors)
+    assert factors_from <= said_at(x_said) + NUMBER_SLACK
+    assert all(filled == place + 1 for start, _, filled, *_ in seen if factors_from <= start < beat.end)
+    # The sum so far counts the product only once the product is written.
+    total = fixed(scene.running[place]).replace("-", "−")
+    assert scene.running[place] != 0
+    first_sum = min(end for _, end, _, text, _, _ in seen if text == total)
+    product_at = min(end for _, end, _, _, _, product in seen if product)
+    assert product_at <= first_sum
+    assert all(text in ("0", fixed(0.0)) for _, end, _, text, _, _ in seen if end < product_at)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layers", [LAYERS, "28x28,conv6:5,pool2,conv8:3,16,10"])
+def test_the_crossed_cells_error_is_added_kernel_by_kernel_to_the_backward_passs(layers):
+    # The review: "all 16 kernels' patches: 0.180" was only words, the rule a formula with 6 px subscripts. Now
+    # the followed kernel's share, the next largest ones' and the others' add up, line by line, to the cell's
+    # error, and the rule is said in words.
+    from scenes.chapters.conv_backprop import NAMED_KERNELS, ConvBackpropScene
+    from nnscratch.conv_backprop import kernel_shares
+
+    history = run_of(layers)
+    scene = told(ConvBackpropScene, history)
+    network, ex = example_of(history, scene.snapshot)
+    s, f, (row, column) = scene.cross_stage, scene.kernel, scene.cross_target_cell
+    shares = kernel_shares(ex, s, f, row, column)
+    target = ex.stage_errors[s - 1].d_maps[f, row, column]
+    assert shares.sum() == pytest.approx(target, abs=1e-12)
+    assert len(shares) == network.kernels[1].shape[0] > NAMED_KERNELS
+    order = scene.share_order()
+    assert order[0] == scene.cross_kernel and len(set(order)) == NAMED_KERNELS
+    assert min(abs(shares[k]) for k in order[1:]) >= max(abs(shares[k]) for k in range(len(shares)) if k not in order)
+    lines = [line.original_text for line in scene.share_lines]
+    assert len(lines) == NAMED_KERNELS + 1
+    running = np.cumsum(shares[order])
+    for n, (k, line) in enumerate(zip(order, lines)):
+        assert f"kernel {k + 1}: {fixed(shares[k]).replace('-', '−')}" in line
+        if n:
+            assert line.endswith(f"= {fixed(running[n]).replace('-', '−')}")
+    others = len(shares) - NAMED_KERNELS
+    rest = fixed(shares.sum() - running[-1]).replace("-", "−")
+    assert lines[-1] == f"+ the other {others}: {rest} = {fixed(target).replace('-', '−')}"
+    # The map ends as the backward pass's error of the followed map; each step before it, the kernels so far.
+    sums = scene.share_sums()
+    assert np.allclose(sums[0], ex.crossing(s, order[0], f).spread(), atol=1e-15)
+    assert np.array_equal(sums[-1], ex.stage_errors[s - 1].d_maps[f])
+    assert np.array_equal(scene.pooled_map.values, ex.stage_errors[s - 1].d_maps[f])
+    assert scene.cross_rule.original_text == "each pool cell's error = sum over kernels of δ × weight"
+    # Told briefly, the kernels are named and the cell's error said, each written as it is said.
+    brief = told(ConvBackpropScene, history, brief=True)
+    caption = next(b.caption for b in brief.told if b.caption.startswith("Each kernel's patches add"))
+    assert f"kernel {order[0] + 1}'s" in caption and f"the other {others}'s" in caption
+    assert caption.endswith(f"make {fixed(target).replace('-', '−')}.")
+    assert late_numbers(brief) == [] and late_numbers(scene) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("brief", [False, True], ids=["full", "brief"])
+def test_the_followed_kernel_is_named_at_its_epoch_and_where_training_took_it(cnn, brief):
+    # The review: backprop's kernel 4 (epoch 0: 0.17 ...) and the convolution chapter's (trained: 0.29 ...)
+    # were never bridged. The grid says its epoch; the sentence says where training took the weight.
+    from scenes.chapters.conv_backprop import ConvBackpropScene
+    from nnscratch.followed_window import strongest
+    from scenes.narration.words import number
+
+    scene = told(ConvBackpropScene, cnn, brief=brief)
+    f, i, j = scene.kernel, scene.i, scene.j
+    assert scene.epoch == 0 and scene.kernel_note.original_text == f"kernel {f + 1} at epoch 0"
+    trained = number(float(cnn.kernels[0][-1][f, 0, i, j]))
+    last = int(cnn.snapshot_epochs[-1])
+    assert scene.trained_label.original_text == f"epoch {last}: w = {trained}"
+    assert trained != number(scene.weight())  # training moved it
+    caption = next(b.caption for b in scene.told if f"weight of kernel {f + 1}" in b.caption)
+    assert trained in caption and number(scene.weight()) in caption
+    assert ("as training began" if not brief else "at the start") in caption
+    # "we saw" only where the convolution chapter showed this kernel trained: the probe's strongest map at the end.
+    shown = f == strongest(cnn.probe_maps[0][-1].astype(float)) and scene.sample == cnn.probe_index
+    assert ("we saw" in caption) == (brief and shown)

@@ -5,10 +5,10 @@ The example's error at the output (its probabilities minus the one-hot label), o
 is asked above; carried back through the dense layers to the flattened maps and unflattened into the last
 stage's maps, where a key says what green and magenta mean; across the second conv (when it reads the
 first conv's maps): its delta, then one cell's delta times its kernel's slice landing on a patch of the
-followed map, the other cells' patches adding, all kernels' making that map's error (a transposed
-convolution); through the max-pool, where only each window's recorded winner gets its error;
+followed map, the other cells' patches adding (a transposed convolution), then kernel by kernel (the
+followed one, the largest others, the rest as one) a running total that ends at one cell's error; through the max-pool, where only each window's recorded winner gets its error;
 through the activation's slope, to the first conv's error map δ for one kernel. Then one weight of that
-kernel: its gradient is the sum over every place the kernel stood of the pixel under the weight times δ
+kernel as it is at the snapshot (where training took it by the last said with it): its gradient is the sum over every place the kernel stood of the pixel under the weight times δ
 there, shown as a window sliding over the digit, δ's map beside it and the products filling a map, a few
 written with their numbers, then faster, then all at once, the total the backward pass's own gradient.
 Then the kernel's gradients beside its weights, the whole set's gradient recorded by the run, and the
@@ -46,7 +46,8 @@ from manim import (
 
 from nnscratch import TrainingHistory
 from nnscratch.architecture import Pool
-from nnscratch.conv_backprop import crossing_pick, explain_conv_example, steepest_kernel_weight
+from nnscratch.conv_backprop import crossing_pick, explain_conv_example, kernel_shares, steepest_kernel_weight
+from nnscratch.followed_window import strongest
 from nnscratch.verdict import distinct
 from scenes.chapters.base import HistoryScene, default_conv_history, followed_step, output_names
 from scenes.mobjects.conv_maps import FillingMap, ValueGrid, map_colors, square_at
@@ -76,6 +77,7 @@ CROSS_SIDE = 2.4  # the maps of the crossing: the second conv's delta and the ma
 SLICE_CELL = 1.1  # a cell of the kernel's slice and of its patch, at most: two significant digits at font 22
 WINDOW_CELL = 1.0  # the pool window magnified: an error's three digits at font 22
 SLOW_PLACES = 3  # places whose product is written before the window speeds up
+NAMED_KERNELS = 3  # second-conv kernels whose share of the crossed cell's error is shown one by one
 FAST_ROWS = 6  # rows it then sweeps at speed; the rest come at once
 LOSERS_DIM = 0.3  # a pool window's losers, dimmed beside its lit winner
 WHY_LINES = ("its slope changed as", "every weight moved")  # why w went uphill of its gradient
@@ -179,6 +181,20 @@ class ConvBackpropScene(HistoryScene):
     def slow_places(self) -> list[int]:
         """The first places, in reading order, whose product is not 0: those written out."""
         return [int(p) for p in np.flatnonzero(self.products().ravel())[:SLOW_PLACES]]
+
+    def trained_weight(self) -> float:
+        """The followed weight at the run's last snapshot."""
+        return float(self.history.kernels[0][-1][self.kernel, 0, self.i, self.j])
+
+    @property
+    def last_epoch(self) -> int:
+        return int(self.history.snapshot_epochs[-1])
+
+    def shown_trained(self) -> bool:
+        """Whether the convolution chapter showed this kernel, trained: it follows the kernel whose map of the
+        probe responds most at the last snapshot."""
+        h = self.history
+        return self.sample == h.probe_index and self.kernel == strongest(h.probe_maps[0][-1].astype(float))
 
     def gradient(self) -> float:
         """The followed weight's gradient from this example, as the backward pass gives it."""
@@ -335,8 +351,9 @@ class ConvBackpropScene(HistoryScene):
         self.crossing = ex.crossing(s, g, f)
         target = ex.stage_errors[s - 1].d_maps[f]
         self.cross_values = target
-        sums = self.crossing_sums()
-        target_scale = max(float(np.abs(target).max()), max(float(np.abs(m).max()) for m in sums)) or 1.0
+        self.shares = kernel_shares(ex, s, f, row, column)
+        sums = self.crossing_sums() + self.share_sums()
+        target_scale = max(float(np.abs(m).max()) for m in sums) or 1.0
         side, top = CROSS_SIDE, self.top - 0.3
         y = top - side / 2
         self.cross_delta = ErrorMap(self.crossing.delta, side, scale=self.second_scale)
@@ -375,16 +392,60 @@ class ConvBackpropScene(HistoryScene):
                                      size * self.cross_target.pixel, HIGHLIGHT, 2.5)
         self.target_frame = square_at(self.cross_target.cell_center(row, column), self.cross_target.pixel,
                                       HIGHLIGHT, 3)
-        self.cross_total = Label(f"all {len(deltas)} kernels' patches: {said(fixed(target[row, column]))}",
-                                 font_size=VALUE_FONT, color=HIGHLIGHT)
-        clamp(self.cross_total.next_to(self.target_note, DOWN, buff=0.15), area)
-        # The transposed convolution: the error at (r, s) gathers every kernel's cells whose patch covers it.
-        self.cross_rule = Formula('(partial C)/(partial x_(r s)) = sum_"kernels" sum_(u, v) delta_(r-u, s-v) '
-                                  'dot w_(u v)',
-                                  font_size=FORMULA_FONT, color=LABEL)
+        # The transposed convolution, in words: the error at a cell gathers every kernel's cells whose patch
+        # covers it (a formula's subscripts were 6 px tall at 480p).
+        cell = "pool cell" if self.first_pool else "cell"
+        self.cross_rule = Label(f"each {cell}'s error = sum over kernels of δ × weight", font_size=KEY_FONT,
+                                color=LABEL)
         self.cross_words = Label("a transposed convolution", font_size=KEY_FONT, color=MUTED)
         VGroup(self.cross_rule, self.cross_words).arrange(DOWN, aligned_edge=LEFT, buff=0.2).move_to(
             [area.left, self.cross_value.get_bottom()[1] - 0.35, 0], UP + LEFT)
+        self.layout_shares(row, column)
+
+    def share_order(self) -> list[int]:
+        """The second conv's kernels whose shares of the crossed cell are shown one by one: the one followed,
+        then those that add most (in size); the rest are added as one."""
+        shares = self.shares
+        rest = sorted((k for k in range(len(shares)) if k != self.cross_kernel), key=lambda k: -abs(shares[k]))
+        return [self.cross_kernel, *rest[:NAMED_KERNELS - 1]]
+
+    def share_sums(self) -> list[np.ndarray]:
+        """The followed map's error as each shown kernel's patches add to the ones before; last, all kernels'."""
+        s, f = self.cross_stage, self.kernel
+        sums, total = [], np.zeros_like(self.cross_values)
+        for k in self.share_order():
+            total = total + self.example.crossing(s, k, f).spread()
+            sums.append(total)
+        return [*sums, self.cross_values]
+
+    def layout_shares(self, row: int, column: int) -> None:
+        """The crossed cell's error kernel by kernel: a line for each kernel shown, its share and the running
+        total; a line for the others, ending at the cell's error. Each shown kernel's δ map, to stand where
+        the followed one's does."""
+        ex, s = self.example, self.cross_stage
+        order, count = self.share_order(), len(self.shares)
+        running = np.cumsum(self.shares[order])
+        lines = [f"kernel {order[0] + 1}: {said(fixed(self.shares[order[0]]))}"]
+        lines += [f"+ kernel {k + 1}: {said(fixed(self.shares[k]))} = {said(fixed(total))}"
+                  for k, total in zip(order[1:], running[1:])]
+        others = count - len(order)
+        total = said(fixed(self.cross_values[row, column]))
+        if others:
+            rest = float(self.shares.sum() - running[-1])
+            lines.append(f"+ the other {others}: {said(fixed(rest))} = {total}")
+        self.share_heading = Label("at the ringed cell, kernel by kernel:", font_size=NOTE_FONT, color=MUTED)
+        self.share_lines = VGroup(*(Label(line, font_size=VALUE_FONT, color=LABEL) for line in lines))
+        self.share_lines[-1].set_color(HIGHLIGHT)
+        column_group = VGroup(self.share_heading, *self.share_lines).arrange(DOWN, aligned_edge=LEFT, buff=0.17)
+        middle = Region(self.cross_delta.get_right()[0] + 0.3, self.cross_target.get_left()[0] - 0.3,
+                        self.cross_words.get_top()[1] + 0.2, self.top - 0.3)
+        if column_group.width > middle.width:
+            column_group.scale(middle.width / column_group.width)
+        column_group.move_to([middle.left, middle.top, 0], UP + LEFT)
+        self.share_deltas = {k: ErrorMap(ex.delta(s)[k], self.cross_delta.width, scale=self.second_scale).move_to(
+            self.cross_delta) for k in order[1:]}
+        self.share_notes = {k: Label(f"δ of its kernel {k + 1}", font_size=NOTE_FONT, color=LABEL).move_to(
+            self.cross_delta_note) for k in order[1:]}
 
     def map_grid(self, maps: np.ndarray, scale: float, left: float, right: float) -> VGroup:
         """``maps`` of error in a square-ish grid between ``left`` and ``right`` under the title."""
@@ -486,11 +547,16 @@ class ConvBackpropScene(HistoryScene):
         scale = float(np.abs(self.network.kernels[0]).max()) or 1.0
         self.kernel_grid = ValueGrid(weights, weight_image_colors(weights, scale), self.kernel_cell)
         self.kernel_grid.move_to([area.right - self.kernel_grid.width / 2, top - self.kernel_grid.height / 2, 0])
-        self.kernel_note = Label(f"kernel {f + 1}", font_size=NOTE_FONT, color=LABEL)
+        self.kernel_note = Label(f"kernel {f + 1} at epoch {self.epoch:,}", font_size=NOTE_FONT, color=LABEL)
         self.kernel_note.next_to(self.kernel_grid, DOWN, buff=0.15)
         self.weight_ring = square_at(self.kernel_grid.cell_center(self.i, self.j), self.kernel_cell, HIGHLIGHT, 4)
         self.weight_label = Label(f"w = {number(self.weight())}", font_size=VALUE_FONT, color=HIGHLIGHT)
         self.weight_label.next_to(self.kernel_note, DOWN, buff=0.15)
+        self.trained_label = Label(f"epoch {self.last_epoch:,}: w = {number(self.trained_weight())}",
+                                   font_size=VALUE_FONT, color=MUTED)
+        self.trained_label.next_to(self.weight_label, DOWN, buff=0.12)
+        for label in (self.kernel_note, self.weight_label, self.trained_label):
+            clamp(label, area)
         pixel = self.digit.picture.width / image.shape[1]
         corner = self.digit.picture.get_corner(UP + LEFT)
         self.pixel_of = lambda row, column, span=1: corner + np.array([(column + span / 2) * pixel,
@@ -510,6 +576,8 @@ class ConvBackpropScene(HistoryScene):
                                    font_size=FORMULA_FONT, color=LABEL))
         self.lines.arrange(DOWN, aligned_edge=LEFT, buff=0.18)
         self.lines.next_to(self.rule, DOWN, buff=0.3, aligned_edge=LEFT).shift(RIGHT * 0.5)
+        if places:
+            self.first_parts = self.line_parts(self.lines[0])
         self.running = np.cumsum(products.ravel())
         self.sum_word = Label("sum so far", font_size=NOTE_FONT, color=MUTED)
         self.sum_readout = Readout(10, font_size=30, color=HIGHLIGHT)
@@ -517,6 +585,10 @@ class ConvBackpropScene(HistoryScene):
         self.sum_readout.next_to(self.sum_word, RIGHT, buff=0.25).align_to(self.sum_word[0], DOWN)
         self.sum_group = VGroup(self.sum_word, self.sum_readout)
         self.sum_group.move_to([self.product_map.get_center()[0] + 0.6, self.rule.get_center()[1], 0])
+        # A tall kernel (5 x 5) brings its name down beside the sum: the sum moves left of it.
+        for label in (self.kernel_note, self.weight_label):
+            if boxes_overlap(self.sum_group, label):
+                self.sum_group.shift(LEFT * (self.sum_group.get_right()[0] - label.get_left()[0] + 0.2))
         count = products.size
         total = float(products.sum())
         self.count_note = Label(f"{products.shape[0]} × {products.shape[1]} = {count} products", font_size=NOTE_FONT,
@@ -530,6 +602,26 @@ class ConvBackpropScene(HistoryScene):
         self.total.next_to(self.count_note, DOWN, buff=0.3).align_to(self.count_note, LEFT)
         if self.total.get_right()[0] > area.right:
             self.total.shift(LEFT * (self.total.get_right()[0] - area.right))
+
+    @staticmethod
+    def line_parts(line: Formula) -> tuple[Formula, Formula]:
+        """A worked line "x · δ = product" as two formulas, its factors and "= product", each drawn over the
+        line's own glyphs: the factors can be written as they are said and the product after."""
+        left, _, right = line.typst_code.strip("$ ").rpartition(" = ")
+        parts = Formula(left, font_size=line.font_size, color=LABEL), Formula(f"= {right}",
+                                                                              font_size=line.font_size, color=LABEL)
+        glyphs = line.family_members_with_points()
+        count = len(parts[0].family_members_with_points())
+        for part, own in zip(parts, (glyphs[:count], glyphs[count:])):
+            part.move_to(VGroup(*own).get_center())
+        return parts
+
+    def first_numbers(self) -> tuple[str, str]:
+        """The first worked place's pixel and product, as the narration says them."""
+        place = self.slow_places()[0]
+        p, q = divmod(place, self.product_map.columns)
+        x = self.example.maps.a[0][0][p + self.i, q + self.j]
+        return fixed(x), said(fixed(x * self.delta_values[p, q]))
 
     def layout_kernel(self) -> None:
         """The kernel's weights and its gradients for this example side by side on the left; the whole set's
@@ -684,13 +776,11 @@ class ConvBackpropScene(HistoryScene):
             beats.append(Beat(f"Take kernel {f}'s map. Its max-pool passed on only each {n} × {n} window's winner, so "
                               f"the error comes back to the winner alone: here {said(fixed(self.pool_error))}; "
                               "the other cells get 0.", self.show_pool,
-                              brief=f"Through the first pool, kernel {f}'s error goes to each window's winner: "
-                                    f"here {said(fixed(self.pool_error))}, the others 0."))
+                              brief=f"The first pool passes it to each window's winner alone: "
+                                    f"here {said(fixed(self.pool_error))}."))
         beats += [
             Beat(self.slope_caption(), self.show_slope, brief=self.slope_caption(brief=True)),
-            Beat(f"Now one weight of kernel {f}, w = {number(self.weight())}. Wherever the kernel stood, this weight "
-                 "multiplied one pixel of the digit.", self.show_weight,
-                 brief=f"One weight of kernel {f}, w = {number(self.weight())}:"),
+            Beat(self.weight_caption(), self.show_weight, brief=self.weight_caption(brief=True)),
             Beat("So its gradient adds up, over every place, the pixel it multiplied times the error δ there.",
                  self.show_rule, brief="its gradient adds, over every place, the pixel under it times δ there."),
             *self.product_beats(),
@@ -715,7 +805,8 @@ class ConvBackpropScene(HistoryScene):
         s, f, g = self.cross_stage, self.kernel + 1, self.cross_kernel + 1
         count, rows, columns = self.example.delta(s).shape
         later = self.stages[s + 1:]
-        slope = "ReLU's slope" if self.history.activation == "relu" else "the activation's slope"
+        relu = self.history.activation == "relu"
+        slope = "ReLU's slope" if relu else "the activation's slope"
         maps = f"the second conv's {count} maps"
         if not later:
             full, brief = f"Through {slope}, it is δ, the error at the sums of {maps} of {rows} × {columns}.", \
@@ -723,7 +814,7 @@ class ConvBackpropScene(HistoryScene):
         elif len(later) == 1 and isinstance(later[0], Pool):
             full = (f"Through the second pool, each window's error goes to its winner; through {slope}, it is δ, the "
                     f"error of {maps} of {rows} × {columns}.")
-            brief = f"Through the second pool and {slope}: δ of {maps}."
+            brief = f"Through the second pool and {'ReLU' if relu else slope}: δ of {maps}."
         else:
             full = f"Back through the later layers, the same way, to δ of {maps} of {rows} × {columns}."
             brief = f"Back through the later layers to δ of {maps}."
@@ -731,22 +822,60 @@ class ConvBackpropScene(HistoryScene):
         p, q = self.cross_cell
         d = said(fixed(self.crossing.delta[p, q]))
         what = "pool map" if self.first_pool else "map"
-        total = said(fixed(self.cross_values[self.cross_target_cell]))
         return [
             Beat(full, self.show_second, brief=brief),
             Beat(f"Its kernel {g} read each {what} through a {size} × {size} slice. One cell's δ, {d}, times "
                  f"the slice on {what} {f}, lands on the {size} × {size} patch that cell saw.", self.show_patch,
-                 brief=f"Each cell's δ times its kernel's {size} × {size} slice lands on the patch it saw; "
-                       "the patches add."),
-            Beat(f"The other cells' patches overlap and add: a transposed convolution. With all {count} kernels' "
-                 f"patches, {what} {f}'s error here is {total}.", self.show_spread, in_brief=Brief.WITH_PREVIOUS),
+                 brief=f"Each cell's δ times its kernel's {size} × {size} slice lands on the patch it saw."),
+            Beat("The other cells' patches overlap and add.", self.show_spread,
+                 in_brief=Brief.WITH_PREVIOUS),
+            Beat(self.shares_caption(), self.show_shares, brief=self.shares_caption(brief=True)),
         ]
+
+    def share_pieces(self, brief: bool | None = None) -> tuple[list[str], list[str]]:
+        """The words that name each line of the kernel-by-kernel sum (each kernel, then the others), as said
+        briefly or in full, and the part of each the line is written as (its kernel named)."""
+        brief = self.brief if brief is None else brief
+        order, shares = self.share_order(), self.shares
+        others = len(shares) - len(order)
+        rest = float(shares.sum() - shares[order].sum())
+        if brief:
+            said_as = [f"kernel {order[0] + 1}'s"] + [f"{k + 1}'s" for k in order[1:]]
+            said_as += [f"the other {others}'s"] if others else []
+            return said_as, said_as
+        said_as = [f"kernel {k + 1}'s {said(fixed(shares[k]))}" for k in order]
+        said_as += [f"the other {others}'s {said(fixed(rest))}"] if others else []
+        return said_as, [words.rpartition(" ")[0] for words in said_as]
+
+    def shares_caption(self, brief: bool = False) -> str:
+        """The crossed cell's error as every kernel's patches add to it, told kernel by kernel."""
+        f = self.kernel + 1
+        what = "pool map" if self.first_pool else "map"
+        total = said(fixed(self.cross_values[self.cross_target_cell]))
+        pieces = self.share_pieces(brief)[0]
+        named = pieces[0] if len(pieces) == 1 else ", ".join(pieces[:-1]) + " and " + pieces[-1]
+        if brief:
+            return f"Each kernel's patches add too: {named} make {total}."
+        return f"Every kernel's patches add: at the ringed cell, {', '.join(pieces)}: {what} {f}'s error, {total}."
+
+    def weight_caption(self, brief: bool = False) -> str:
+        """One weight of the kernel as it is at this snapshot, and where training took it by the last: told
+        briefly after the convolution chapter showed this kernel trained, the two are bridged."""
+        f, w, trained = self.kernel + 1, number(self.weight()), number(self.trained_weight())
+        began = "as training began" if self.snapshot == 0 else f"at epoch {self.epoch:,}"
+        if brief:
+            began = "at the start" if self.snapshot == 0 else began
+            if self.shown_trained():
+                return f"One weight of kernel {f} {began}, w = {w}, not yet the trained {trained} we saw:"
+            return f"One weight of kernel {f} {began}, w = {w}, trained to {trained}:"
+        return (f"Now one weight of kernel {f} {began}, w = {w} (by epoch {self.last_epoch:,}, {trained}). Wherever "
+                "the kernel stood, it multiplied one pixel of the digit.")
 
     def slope_caption(self, brief: bool = False) -> str:
         f = self.kernel + 1
         if self.history.activation == "relu":
             if brief:
-                return f"ReLU's slope, 1 or 0, passes it only where the sum was positive: δ, kernel {f}'s error."
+                return f"ReLU passes it only where the sum was positive: δ, kernel {f}'s error."
             return ("Then ReLU's slope: 1 where the sum z was positive, 0 where not, so the error passes only where "
                     f"the map was lit. This is δ = ∂C/∂z, kernel {f}'s error map.")
         if brief:
@@ -910,14 +1039,14 @@ class ConvBackpropScene(HistoryScene):
         gone += [m for m in self.second_maps if m is not chosen] + [self.second_note]
         self.cross_target.fill_to(0)
         self.play(*(FadeOut(m) for m in gone), chosen.animate.scale_to_fit_width(self.cross_delta.width).move_to(
-            self.cross_delta), run_time=0.7)
+            self.cross_delta), run_time=0.5 if self.brief else 0.7)
         self.remove(self.second_maps)
         self.add(self.cross_delta)
         self.play(Write(self.cross_delta_note), FadeIn(self.slice_grid), Write(self.times_sign), Write(self.slice_note),
                   FadeIn(self.cross_target), Write(self.target_note), run_time=self.seconds(0.7, 1.0, 0.3))
         self.play(Create(self.cross_ring), Write(self.cross_value), run_time=self.seconds(0.5, 0.8, 0.3))
         self.play(TransformFromCopy(self.slice_grid, self.patch_grid), Write(self.equals_sign), Write(self.patch_note),
-                  Write(self.cross_rule), run_time=self.seconds(0.8, 1.0, 0.5))
+                  run_time=self.seconds(0.8, 1.0, 0.5))
         landing = self.patch_grid.picture.copy()
         first = self.crossing_sums()[0]
         self.play(landing.animate.scale_to_fit_width(self.patch_frame.width).move_to(self.patch_frame),
@@ -941,10 +1070,35 @@ class ConvBackpropScene(HistoryScene):
         self.play(FadeOut(VGroup(self.cross_value, self.patch_grid, self.equals_sign, self.patch_note)),
                   run_time=0.3)
         self.play(UpdateFromAlphaFunc(self.cross_target, land), Write(self.cross_words), rate_func=linear,
-                  run_time=self.seconds(1.5, 2.0, 0.5))
-        self.play(FadeOut(self.cross_ring), FadeOut(self.patch_frame), self.cross_target.becoming(self.cross_values),
-                  Create(self.target_frame), Write(self.cross_total), Indicate(self.target_note, color=HIGHLIGHT),
-                  run_time=self.seconds(1.0, 1.2))
+                  run_time=self.seconds(1.0, 2.0, 0.5))
+        self.play(FadeOut(self.cross_ring), FadeOut(self.patch_frame), Create(self.target_frame),
+                  Indicate(self.target_note, color=HIGHLIGHT), run_time=self.seconds(0.5, 1.2))
+
+    def show_shares(self) -> None:
+        """The other kernels' patches land on the ringed cell one kernel after another (each one's δ map where
+        the followed one's stood), a line each with the running total; the rest as one, ending at the cell's
+        error as the backward pass gives it."""
+        order, sums, pieces = self.share_order(), self.share_sums(), self.share_pieces()[1]
+        # The followed kernel's slice goes before the lines are written where it stood.
+        self.play(FadeOut(VGroup(self.slice_grid, self.times_sign, self.slice_note)), run_time=0.3)
+        self.play(Write(self.share_heading), Indicate(self.cross_delta, color=HIGHLIGHT, scale_factor=1.05),
+                  run_time=max(0.4, self.until_said(pieces[0])))
+        delta, note = self.cross_delta, self.cross_delta_note
+        for n, (line, piece) in enumerate(zip(self.share_lines, pieces)):
+            lead = self.until_said(piece)  # each line is written as its kernel is named
+            if 0 < n < len(order):
+                k = order[n]
+                self.play(FadeOut(note), run_time=0.2)  # its name gone before the next is written
+                self.play(FadeOut(delta), FadeIn(self.share_deltas[k]), Write(self.share_notes[k]),
+                          run_time=max(0.2, lead - 0.2))
+                delta, note = self.share_deltas[k], self.share_notes[k]
+            elif n:
+                self.play(Indicate(self.target_frame, color=HIGHLIGHT), run_time=max(0.2, lead))
+            self.play(Write(line), self.cross_target.becoming(sums[n]), run_time=0.6)
+        if len(self.share_lines) < len(sums):  # no others: the last shown kernel's total is the cell's error
+            self.cross_target.show_values(sums[-1])
+        self.play(Write(self.cross_rule), Indicate(self.share_lines[-1], color=HIGHLIGHT, scale_factor=1.05),
+                  run_time=self.seconds(0.5, 1.5, 0.6))
 
     def clear_backward(self, keep=None) -> None:
         """The output, the strip and the grids go: the story narrows to one kernel's map (``keep`` stays)."""
@@ -999,36 +1153,57 @@ class ConvBackpropScene(HistoryScene):
                   Write(self.delta_caption), run_time=self.paced(1.0, 0.3))
         self.play(Create(self.weight_ring), Indicate(self.kernel_grid.numbers[self.i * self.size + self.j],
                                                      color=HIGHLIGHT, scale_factor=1.3), Write(self.weight_label),
-                  run_time=self.paced(0.8, 0.3))
+                  Write(self.trained_label), run_time=self.paced(0.8, 0.3))
         self.play(Create(self.window_frame), Create(self.pixel_frame), run_time=self.paced(0.8))
 
-    def move_window(self, index: int) -> None:
+    def move_window(self, index: int, counted: bool = True) -> None:
+        """The window, its pixel, δ's cell and the product's cell at ``index``; the sum so far with its
+        product when ``counted`` (else the sum before it: a product is added once it is written)."""
         columns = self.product_map.columns
         p, q = divmod(index, columns)
         self.window_frame.move_to(self.pixel_of(p, q, self.size))
         self.pixel_frame.move_to(self.pixel_of(p + self.i, q + self.j))
         self.delta_frame.move_to(self.error_map.cell_center(p, q))
         self.product_frame.move_to(self.product_map.cell_center(p, q))
-        self.sum_readout.set_text(said(fixed(self.running[index])))
+        if counted or index:
+            self.sum_readout.set_text(said(fixed(self.running[index if counted else index - 1])))
+        else:
+            self.sum_readout.set_text("0")
 
     def show_rule(self) -> None:
         self.delta_frame = square_at(self.error_map.cell_center(0, 0), self.error_map.pixel, HIGHLIGHT, 2)
         self.product_frame = square_at(self.product_map.cell_center(0, 0), self.product_map.pixel, HIGHLIGHT, 2)
         self.product_map.fill_to(0)
-        self.play(Write(self.rule), FadeIn(self.product_map), Write(self.product_note), run_time=self.paced(1.0, 0.4))
+        # Where training took the weight was said with it: it goes where the sum so far will be counted.
+        self.play(Write(self.rule), FadeIn(self.product_map), Write(self.product_note), FadeOut(self.trained_label),
+                  run_time=self.paced(1.0, 0.4))
         self.play(Create(self.delta_frame), Create(self.product_frame), FadeIn(self.sum_group),
                   run_time=self.paced(0.8, 0.3))
-        # The window's first row, swept: the weight sees one pixel at each place, δ one cell.
+        # The window's first row, swept: the weight sees one pixel at each place, δ one cell. Told briefly, the
+        # next sentence starts at the first place that counts ("Here 0.310 ..."): the sweep stops just before it.
+        places = self.slow_places()
         columns = self.product_map.columns
-        self.play(self.product_map.filling(0, columns, self.move_window), rate_func=linear,
-                  run_time=self.paced(1.5))
+        end = columns if not places else places[0] if self.brief else min(columns, places[0])
+        if end:
+            self.play(self.product_map.filling(0, end, self.move_window), rate_func=linear,
+                      run_time=self.paced(1.5))
 
     def show_first_product(self) -> None:
+        """The window reaches the first place that counts as its pixel is said; its two factors are written
+        then, its product as it is said, and only then is the product added to the sum so far."""
         place = self.slow_places()[0]
-        self.play(self.product_map.filling(self.product_map.filled, place + 1, self.move_window), rate_func=linear,
-                  run_time=self.paced(1.0, 0.3))
-        self.play(Write(self.lines[0]), Indicate(self.pixel_frame, color=HIGHLIGHT),
-                  Indicate(self.delta_frame, color=HIGHLIGHT), run_time=self.paced(1.0, 0.5))
+        x_said, product_said = self.first_numbers()
+        hold_sum = lambda index: self.move_window(index, counted=False)
+        self.play(self.product_map.filling(self.product_map.filled, place + 1, hold_sum), rate_func=linear,
+                  run_time=max(0.3, self.until_said(x_said)))
+        factors, product = self.first_parts
+        self.play(Write(factors), Indicate(self.pixel_frame, color=HIGHLIGHT),
+                  Indicate(self.delta_frame, color=HIGHLIGHT), run_time=max(0.6, self.until_said(product_said)))
+        self.play(Write(product), run_time=0.5)
+        # The two parts are the line's own glyphs, set where the line has them: the line takes their place.
+        self.remove(factors, product)
+        self.add(self.lines[0])
+        self.move_window(place)
         self.play(Indicate(self.sum_readout, color=HIGHLIGHT), run_time=self.paced(0.6))
 
     def show_next_products(self) -> None:
@@ -1070,11 +1245,11 @@ class ConvBackpropScene(HistoryScene):
         keep = (self.title, self.subtitle, self.kernel_grid, self.weight_ring)
         gone = [m for m in self.mobjects if m not in keep]
         self.play(*(FadeOut(m) for m in gone), VGroup(self.kernel_grid, self.weight_ring).animate.move_to(
-            self.kernel_place), run_time=0.8)
+            self.kernel_place), run_time=0.5 if self.brief else 0.8)
         clamp(self.weights_note.next_to(self.kernel_grid, DOWN, buff=0.15), self.area)
         self.play(Write(self.weights_note), run_time=self.paced(0.6, 0.25))
         self.play(FadeIn(VGroup(self.grad_grid.picture, self.grad_grid.lines, self.grad_grid.frame), shift=RIGHT * 0.3),
-                  run_time=0.8)
+                  run_time=0.5 if self.brief else 0.8)
         self.play(LaggedStart(*(FadeIn(n, scale=0.6) for n in self.grad_grid.numbers), lag_ratio=0.15),
                   Write(self.grad_note), Create(self.grad_ring), run_time=self.paced(1.2))
 
@@ -1094,7 +1269,10 @@ class ConvBackpropScene(HistoryScene):
         lines = list(self.run_lines)
         said_first = [line for line in lines if isinstance(line, Formula) or any(c.isdigit() for c in line.text)]
         rest = [line for line in lines if line not in said_first]
-        total = 1.6 if self.brief else self.paced(2.4)
+        if self.brief:  # all at once: the sentence they are written under starts with where the run took w
+            self.play(*(Write(line) for line in lines), run_time=0.8)
+            return
+        total = self.paced(2.4)
         self.play(*(Write(line) for line in said_first), run_time=min(0.8, total / 2) if rest else total)
         for line in rest:
             self.play(Write(line), run_time=(total - min(0.8, total / 2)) / len(rest))

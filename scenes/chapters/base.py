@@ -13,7 +13,8 @@ from nnscratch.backprop import nearest_snapshot, steepest_early_snapshot
 from scenes.camera import still
 from scenes.camera.batched_lists import BatchedLists
 from scenes.camera.painter import FastCamera
-from scenes.narration.beats import Beat, Brief, Narration, reading_seconds, timed_parts, told_briefly
+from scenes.narration.beats import PAUSE, Beat, Brief, Narration, reading_seconds, timed_parts, told_briefly
+from scenes.narration.spoken import said_share
 from scenes.narration.words import short_name
 from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.network import NetworkMobject
@@ -299,8 +300,16 @@ class HistoryScene(BatchedLists):
         at = beat.caption.find(words) if beat is not None else -1
         if at < 0:
             return 0.0
-        when = self.beat_start + self.narration.seconds(beat) * at / len(beat.caption)
+        if getattr(self.narration, "speech", None) is not None:  # a voice: its words, numbers said in full
+            when = self.beat_start + (self.narration.seconds(beat) - PAUSE) * said_share(beat.caption, at)
+        else:  # read: the caption's characters
+            when = self.beat_start + self.narration.seconds(beat) * at / len(beat.caption)
         return max(0.0, when - self.time)
+
+    def peaking_as_said(self, words: str, least: float = 0.8) -> float:
+        """The run time of a pointer that starts now and peaks halfway (Indicate's there and back) as
+        ``words`` are said: lit while they are heard, not before."""
+        return max(least, 2 * (self.until_said(words) + 0.3))
 
     def make_network(self, history: TrainingHistory | None = None, **layout) -> NetworkMobject:
         """A drawing of the network of ``history`` (default: the scene's run)."""

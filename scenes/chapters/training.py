@@ -733,11 +733,22 @@ class TrainingScene(HistoryScene):
         self.place_in_plot(label, 1, spots, avoid=list(getattr(self, "marks", [])))
         self.gap_marker = VGroup(marker, label)
         test_key = plot.keys[1]
-        # The test accuracy alone as it is said; the training one with the gap between them.
+        # The test accuracy alone, lit as it is said; the stalled test cost as it is said; the training
+        # accuracy with the gap between them.
+        # Each lit from about when it is said until the next thing is (the gap's marker comes with the
+        # training accuracy, or with the gap's words).
+        nexts = [self.until_said(words) for words in (loss_number(h.test_loss[-1]) if stalled else None,
+                                                       accuracy_number(h.train_accuracy[-1]),
+                                                       f"{abs(self.gap_points()):.1f} points") if words]
+        later = [t for t in nexts if t > 0.8]
         self.play(Indicate(test_key, color=HIGHLIGHT, scale_factor=1.0),
-                  run_time=self.paced(1.0, 0.3 if not stalled else 0.2))
+                  run_time=later[0] if later else self.paced(1.0, 0.3 if not stalled else 0.2))
         if stalled:
-            self.play(Indicate(self.plots[0].keys[1], color=HIGHLIGHT, scale_factor=1.0), run_time=self.paced(1.0, 0.3))
+            later = [t for t in (self.until_said(words) for words in (accuracy_number(h.train_accuracy[-1]),
+                                                                       f"{abs(self.gap_points()):.1f} points"))
+                     if t > 0.8]
+            self.play(Indicate(self.plots[0].keys[1], color=HIGHLIGHT, scale_factor=1.0),
+                      run_time=later[0] if later else self.paced(1.0, 0.3))
         self.play(GrowFromCenter(marker), FadeIn(label, shift=LEFT * 0.2), Indicate(plot.keys[0], scale_factor=1.0),
                   run_time=self.paced(1.0, 0.5))
         # The gap measured, pointed at again while the sentence says what it means.

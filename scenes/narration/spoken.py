@@ -139,3 +139,11 @@ def _tidy_spaces(text: str) -> str:
     text = re.sub(r"\s+([,.;:!?)\]])", r"\1", text)
     text = re.sub(r"([(\[])\s+", r"\1", text)
     return text.strip()
+
+
+def said_share(caption: str, at: int) -> float:
+    """The share of ``caption``'s speech said before its character ``at``: what a voice says of the text
+    before it against all it says (a number is said in many more letters than it is written: "92.8%" is
+    "ninety-two point eight percent")."""
+    whole = len(spoken(caption))
+    return min(1.0, len(spoken(caption[:at])) / whole) if whole else at / max(len(caption), 1)

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Axes, Circle, Create, DoubleArrow, FadeIn, FadeOut, GrowFromCenter, Indicate, LaggedStart,
+    DOWN, LEFT, RIGHT, UP, Axes, Circle, Circumscribe, Create, DoubleArrow, FadeIn, FadeOut, GrowFromCenter, Indicate, LaggedStart,
     Dot, Line, MoveAlongPath, UpdateFromAlphaFunc, ValueTracker, VGroup, VMobject, Write, linear, smooth,
     there_and_back,
 )
@@ -741,13 +741,16 @@ class TrainingScene(HistoryScene):
                                                        accuracy_number(h.train_accuracy[-1]),
                                                        f"{abs(self.gap_points()):.1f} points") if words]
         later = [t for t in nexts if t > 0.8]
+        # (a line running round it: a slow Indicate of a small key would read as a still frame)
         self.play(Indicate(test_key, color=HIGHLIGHT, scale_factor=1.0),
+                  Circumscribe(test_key, color=HIGHLIGHT, buff=0.04, time_width=0.6),
                   run_time=later[0] if later else self.paced(1.0, 0.3 if not stalled else 0.2))
         if stalled:
             later = [t for t in (self.until_said(words) for words in (accuracy_number(h.train_accuracy[-1]),
                                                                        f"{abs(self.gap_points()):.1f} points"))
                      if t > 0.8]
             self.play(Indicate(self.plots[0].keys[1], color=HIGHLIGHT, scale_factor=1.0),
+                      Circumscribe(self.plots[0].keys[1], color=HIGHLIGHT, buff=0.04, time_width=0.6),
                       run_time=later[0] if later else self.paced(1.0, 0.3))
         self.play(GrowFromCenter(marker), FadeIn(label, shift=LEFT * 0.2), Indicate(plot.keys[0], scale_factor=1.0),
                   run_time=self.paced(1.0, 0.5))

@@ -615,10 +615,10 @@ class ConvNetworkScene(HistoryScene):
         stages = len(self.stages)
         self.play(FadeOut(leaving), FadeIn(self.count_name), run_time=0.5)
         labels = self.count_labels[:stages]
-        if self.count_sums:  # how each conv's count is made, written over it first
-            self.play(LaggedStart(*(Write(label) for label in self.count_sums), lag_ratio=0.3,
-                                  group=VGroup(*self.count_sums)), run_time=self.part(3, 1.6) * 0.4)
-        self.play(LaggedStart(*(Write(label) for label in labels), lag_ratio=0.3, group=VGroup(*labels)),
+        # How each conv's count is made written over it as the count is (the count is said first).
+        sums = ([LaggedStart(*(Write(label) for label in self.count_sums), lag_ratio=0.3,
+                             group=VGroup(*self.count_sums))] if self.count_sums else [])
+        self.play(*sums, LaggedStart(*(Write(label) for label in labels), lag_ratio=0.3, group=VGroup(*labels)),
                   # The layers' names pointed at, not their maps: an animated map would be drawn again over
                   # the receptive field's marks.
                   LaggedStart(*(Indicate(self.heads[i + 1][0], color=HIGHLIGHT) for i in range(stages)),

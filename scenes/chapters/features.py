@@ -422,11 +422,13 @@ class FeaturesScene(HistoryScene):
         each = max(1.2, self.until_said(" and least for") or 0.55 * self.beat_seconds()) / len(most)
         names_said = [f"{self.history.class_names[cls]}s" for cls in (self.response["most"], *self.response["close"])]
         shown = (self.average, self.average_ink, self.average_caption)
+        # Each pointed at from when it is named until the next is (the last until the least's words).
+        nexts = [*names_said[1:], " and least for"]
         self.play(FadeIn(values, shift=UP * 0.1), Indicate(rects[most[0]], color=HIGHLIGHT),
-                  run_time=self.peaking_as_said(names_said[0], each))
-        for slot, view, name in zip(most[1:], self.close_views, names_said[1:]):
+                  run_time=max(0.6, self.until_said(nexts[0])) if self.until_said(nexts[0]) else each)
+        for slot, view, following in zip(most[1:], self.close_views, nexts[1:]):
             self.play(Indicate(rects[slot], color=HIGHLIGHT), *self.swap_view(shown, view),
-                      run_time=self.peaking_as_said(name, 0.6))
+                      run_time=max(0.6, self.until_said(following)))
             shown = view
         # A bar near 0 is a sliver an Indicate cannot show: its slot is ringed, name and value with it.
         ring = self.least_ring = SurroundingRectangle(VGroup(rects[least], names[least], self.value_of[least]),

@@ -49,7 +49,9 @@ from nnscratch.architecture import Pool
 from nnscratch.conv_backprop import crossing_pick, explain_conv_example, kernel_shares, steepest_kernel_weight
 from nnscratch.followed_window import strongest
 from nnscratch.verdict import distinct
-from scenes.chapters.base import HistoryScene, default_conv_history, followed_step, output_names
+from scenes.chapters.base import (
+    HistoryScene, after_gone, default_conv_history, followed_step, gone_first, output_names,
+)
 from scenes.mobjects.conv_maps import FillingMap, ValueGrid, map_colors, square_at
 from scenes.mobjects.error_maps import ErrorMap, error_colors
 from scenes.mobjects.glyphs import Formula, Label
@@ -1146,11 +1148,13 @@ class ConvBackpropScene(HistoryScene):
 
     def show_weight(self) -> None:
         gone = [m for m in self.mobjects if m not in (self.title, self.subtitle, self.error_map)]
-        self.play(*(FadeOut(m) for m in gone), self.error_map.animate.move_to(self.delta_place), run_time=0.8)
         self.delta_caption = Label("its error δ", font_size=NOTE_FONT, color=LABEL)
-        self.delta_caption.next_to(self.error_map, DOWN, buff=0.15)
-        self.play(FadeIn(self.kernel_grid), Write(self.kernel_note), FadeIn(self.digit), Write(self.digit_note),
-                  Write(self.delta_caption), run_time=self.paced(1.0, 0.3))
+        self.delta_caption.next_to(self.error_map.copy().move_to(self.delta_place), DOWN, buff=0.15)
+        # The new picture comes in as the old one goes, not after it (a second of near-black, the review saw).
+        self.play(*(FadeOut(m, rate_func=gone_first) for m in gone), self.error_map.animate.move_to(self.delta_place),
+                  *(FadeIn(m, rate_func=after_gone) for m in (self.kernel_grid, self.digit)), run_time=0.8)
+        self.play(Write(self.kernel_note), Write(self.digit_note), Write(self.delta_caption),
+                  run_time=self.paced(0.8, 0.3))
         self.play(Create(self.weight_ring), Indicate(self.kernel_grid.numbers[self.i * self.size + self.j],
                                                      color=HIGHLIGHT, scale_factor=1.3), Write(self.weight_label),
                   Write(self.trained_label), run_time=self.paced(0.8, 0.3))

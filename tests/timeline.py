@@ -9,6 +9,7 @@ from pathlib import Path
 
 from nnscratch import RunSpec, TrainingHistory, record_run
 from scenes.chapters.base import HistoryScene
+from scenes.narration.beats import said_at
 from scenes.narration.words import NUMBER as NUMBER_TOKENS, said_numbers
 from scenes.output.render import render_still
 
@@ -158,9 +159,9 @@ def late_numbers(scene: HistoryScene, slack: float = NUMBER_SLACK) -> list[tuple
                 marks[number] = min(at, marks.get(number, at))
         for token in NUMBER_TOKENS.finditer(beat.caption):
             number = said_numbers(token.group())[0]
-            said_at = beat.start + beat.spoken * token.start() / len(beat.caption)
-            if number in marks and marks[number] > said_at + slack:
-                late.append((beat.caption, number, round(marks[number] - said_at, 2)))
+            said = beat.start + said_at(beat.caption, token.start(), beat.spoken, voiced=False)
+            if number in marks and marks[number] > said + slack:
+                late.append((beat.caption, number, round(marks[number] - said, 2)))
     return late
 
 

@@ -13,8 +13,7 @@ from nnscratch.backprop import nearest_snapshot, steepest_early_snapshot
 from scenes.camera import still
 from scenes.camera.batched_lists import BatchedLists
 from scenes.camera.painter import FastCamera
-from scenes.narration.beats import PAUSE, Beat, Brief, Narration, reading_seconds, timed_parts, told_briefly
-from scenes.narration.spoken import said_share
+from scenes.narration.beats import Beat, Brief, Narration, reading_seconds, said_at, timed_parts, told_briefly
 from scenes.narration.words import short_name
 from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.network import NetworkMobject
@@ -94,6 +93,13 @@ def followed_step(history: TrainingHistory, epoch: int | None, sample: int | Non
     if not 0 <= sample < len(history.X_train):
         raise ValueError(f"sample must be between 0 and {len(history.X_train) - 1}, got {sample}")
     return snapshot, sample
+
+
+def words_at(narration: Narration, beat: Beat, words: str) -> float:
+    """Seconds into ``beat`` at which ``words`` (in its caption) begin to be said, by the narration's voice
+    or, without one, read."""
+    voiced = getattr(narration, "speech", None) is not None
+    return said_at(beat.caption, beat.caption.find(words), narration.seconds(beat), voiced)
 
 
 @functools.lru_cache(maxsize=1)
@@ -297,14 +303,9 @@ class HistoryScene(BatchedLists):
         characters as speech shares it (0 when they are not in it, or already said): what shows them can
         be timed to land as they are heard, not when the sentence ends."""
         beat = self.current_beat
-        at = beat.caption.find(words) if beat is not None else -1
-        if at < 0:
+        if beat is None or words not in beat.caption:
             return 0.0
-        if getattr(self.narration, "speech", None) is not None:  # a voice: its words, numbers said in full
-            when = self.beat_start + (self.narration.seconds(beat) - PAUSE) * said_share(beat.caption, at)
-        else:  # read: the caption's characters
-            when = self.beat_start + self.narration.seconds(beat) * at / len(beat.caption)
-        return max(0.0, when - self.time)
+        return max(0.0, self.beat_start + words_at(self.narration, beat, words) - self.time)
 
     def peaking_as_said(self, words: str, least: float = 0.8) -> float:
         """The run time of a pointer that starts now and peaks halfway (Indicate's there and back) as

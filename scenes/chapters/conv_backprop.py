@@ -1062,8 +1062,13 @@ class ConvBackpropScene(HistoryScene):
         order, sums = self.crossing_order(), self.crossing_sums()
         size = self.crossing.weights.shape[0]
 
+        landed = [-1]  # the patch last landed: the map is recoloured when another lands, not every frame
+
         def land(target, alpha: float) -> None:
             k = min(len(order) - 1, int(alpha * len(order)))
+            if k == landed[0]:
+                return
+            landed[0] = k
             p, q = order[k]
             target.show_values(sums[k])
             self.cross_ring.move_to(self.cross_delta.cell_center(p, q))

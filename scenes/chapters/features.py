@@ -179,15 +179,12 @@ class FeaturesScene(HistoryScene):
         self.example_caption = Label(self.probe_name(), font_size=FONT, color=LABEL)
         self.ink_caption = Label("weight × ink", font_size=FONT, color=LABEL)
         self.average_caption = Label(f"average {names[r['most']]}", font_size=FONT, color=LABEL)
-        # The class it fires for least, in the same places: its average and weight x ink replace the most's.
-        self.least_average = PixelImage(r["least_average"], self.shape, side).move_to(self.example)
-        self.least_ink = self.product_picture(r["least_average"], side).move_to(self.ink)
-        self.least_caption = Label(f"average {names[r['least']]}", font_size=FONT, color=LABEL)
-        # The classes it fires for nearly as much, each in turn in the same places as it is named.
-        self.close_views = [(PixelImage(average, self.shape, side).move_to(self.example),
-                             self.product_picture(average, side).move_to(self.ink),
-                             Label(f"average {names[cls]}", font_size=FONT, color=LABEL))
-                            for cls, average in zip(r["close"], r["close_averages"])]
+        # The classes it fires for nearly as much, and the one it fires for least: each, in turn as it is
+        # named, in the same places as the most's average and weight x ink.
+        self.close_views = [self.class_view(cls, average, side) for cls, average in zip(r["close"],
+                                                                                       r["close_averages"])]
+        self.least_average, self.least_ink, self.least_caption = self.class_view(r["least"], r["least_average"],
+                                                                                 side)
         for caption, picture in ((self.zoom_caption, trio[0]), (self.example_caption, self.example),
                                  (self.ink_caption, self.ink), (self.average_caption, self.average)):
             caption.next_to(picture, DOWN, buff=0.1)
@@ -204,6 +201,13 @@ class FeaturesScene(HistoryScene):
                      *(part for view in self.close_views for part in view))
         fit(top, region.above(region.top - top.height), UP + LEFT)
         self.bars = self.bar_chart(region.below(top.get_bottom()[1] - 0.3))
+
+    def class_view(self, cls: int, average: np.ndarray, side: float) -> tuple:
+        """A class's average digit where the example stands, its weight x ink where the example's is, and
+        its caption."""
+        return (PixelImage(average, self.shape, side).move_to(self.example),
+                self.product_picture(average, side).move_to(self.ink),
+                Label(f"average {self.history.class_names[cls]}", font_size=FONT, color=LABEL))
 
     @property
     def probe_values(self) -> np.ndarray:
@@ -420,12 +424,14 @@ class FeaturesScene(HistoryScene):
         # Each class it fires for most pointed at in turn as it is named, its average digit and weight x ink
         # taking the same places.
         each = max(1.2, self.until_said(" and least for") or 0.55 * self.beat_seconds()) / len(most)
-        names_said = [f"{self.history.class_names[cls]}s" for cls in (self.response["most"], *self.response["close"])]
+        classes = (self.response["most"], *self.response["close"])
+        names_said = [f"{self.history.class_names[cls]}s" for cls in classes]
         shown = (self.average, self.average_ink, self.average_caption)
         # Each pointed at from when it is named until the next is (the last until the least's words).
         nexts = [*names_said[1:], " and least for"]
+        first = self.until_said(nexts[0])
         self.play(FadeIn(values, shift=UP * 0.1), Indicate(rects[most[0]], color=HIGHLIGHT),
-                  run_time=max(0.6, self.until_said(nexts[0])) if self.until_said(nexts[0]) else each)
+                  run_time=max(0.6, first) if first else each)
         for slot, view, following in zip(most[1:], self.close_views, nexts[1:]):
             self.play(Indicate(rects[slot], color=HIGHLIGHT), *self.swap_view(shown, view),
                       run_time=max(0.6, self.until_said(following)))
@@ -436,7 +442,6 @@ class FeaturesScene(HistoryScene):
         swap = self.swap_view(shown, (self.least_average, self.least_ink, self.least_caption))
         self.play(Create(ring), Indicate(self.value_of[least], color=HIGHLIGHT, scale_factor=1.4), *swap,
                   run_time=self.paced(0.8))
-
 
     @staticmethod
     def swap_view(old: tuple, new: tuple) -> list:

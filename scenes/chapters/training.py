@@ -15,15 +15,15 @@ import math
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Axes, Circle, Circumscribe, Create, DoubleArrow, FadeIn, FadeOut, GrowFromCenter, Indicate, LaggedStart,
-    Dot, Line, MoveAlongPath, UpdateFromAlphaFunc, ValueTracker, VGroup, VMobject, Write, linear, smooth,
+    DOWN, LEFT, RIGHT, UP, Axes, Circle, Circumscribe, Create, DoubleArrow, FadeIn, FadeOut, GrowFromCenter, Indicate,
+    LaggedStart, Dot, Line, MoveAlongPath, UpdateFromAlphaFunc, ValueTracker, VGroup, VMobject, Write, linear, smooth,
     there_and_back,
 )
 
 from nnscratch import judge
 from nnscratch.activations import HIDDEN_ACTIVATIONS
 from nnscratch.history import r_squared_text
-from scenes.chapters.base import HistoryScene
+from scenes.chapters.base import HistoryScene, words_at
 from scenes.narration.words import accuracy_number, fixed, loss_number
 from scenes.mobjects.digit_grid import DigitGrid
 from scenes.mobjects.conv_panel import ConvPanel, later_change_key
@@ -625,14 +625,17 @@ class TrainingScene(HistoryScene):
                 self.play(*(Indicate(readout, color=LABEL, scale_factor=1.0) for readout in ends),
                           run_time=self.paced(0.8))
 
+    def until_next(self, words: list[str]) -> float:
+        """Seconds until the first of ``words`` still to be said (more than 0.8 s off), or 0."""
+        return next((t for t in map(self.until_said, words) if t > 0.8), 0.0)
+
     def outcome_reach(self) -> float:
         """Seconds into the outcome's sentence, told in full, at which its final cost is said (the replay's
         last part ends there), estimated as ``until_said`` does."""
-        caption = self.outcome_caption()
-        at = caption.find(loss_number(self.history.train_loss[-1]))
-        if at < 0:
+        caption, words = self.outcome_caption(), loss_number(self.history.train_loss[-1])
+        if words not in caption:
             return self.replay_seconds * REPLAY_SHARES[2]
-        return self.narration.seconds(Beat(caption, lambda: None)) * at / len(caption)
+        return words_at(self.narration, Beat(caption, lambda: None), words)
 
     def start_marks(self) -> VGroup:
         """The values the curves started from, written at their first points as the outcome says them."""
@@ -733,25 +736,16 @@ class TrainingScene(HistoryScene):
         self.place_in_plot(label, 1, spots, avoid=list(getattr(self, "marks", [])))
         self.gap_marker = VGroup(marker, label)
         test_key = plot.keys[1]
-        # The test accuracy alone, lit as it is said; the stalled test cost as it is said; the training
-        # accuracy with the gap between them.
-        # Each lit from about when it is said until the next thing is (the gap's marker comes with the
-        # training accuracy, or with the gap's words).
-        nexts = [self.until_said(words) for words in (loss_number(h.test_loss[-1]) if stalled else None,
-                                                       accuracy_number(h.train_accuracy[-1]),
-                                                       f"{abs(self.gap_points()):.1f} points") if words]
-        later = [t for t in nexts if t > 0.8]
-        # (a line running round it: a slow Indicate of a small key would read as a still frame)
-        self.play(Indicate(test_key, color=HIGHLIGHT, scale_factor=1.0),
-                  Circumscribe(test_key, color=HIGHLIGHT, buff=0.04, time_width=0.6),
-                  run_time=later[0] if later else self.paced(1.0, 0.3 if not stalled else 0.2))
-        if stalled:
-            later = [t for t in (self.until_said(words) for words in (accuracy_number(h.train_accuracy[-1]),
-                                                                       f"{abs(self.gap_points()):.1f} points"))
-                     if t > 0.8]
-            self.play(Indicate(self.plots[0].keys[1], color=HIGHLIGHT, scale_factor=1.0),
-                      Circumscribe(self.plots[0].keys[1], color=HIGHLIGHT, buff=0.04, time_width=0.6),
-                      run_time=later[0] if later else self.paced(1.0, 0.3))
+        # The test accuracy alone, then the stalled test cost, each lit from when it is said until the next
+        # thing is (the training accuracy, which comes with the gap's marker, or the gap's words); a line
+        # runs round each key, since a slow Indicate of a small key would read as a still frame.
+        gap_words = [accuracy_number(h.train_accuracy[-1]), f"{abs(self.gap_points()):.1f} points"]
+        lit = [test_key, *([self.plots[0].keys[1]] if stalled else [])]
+        following = [[loss_number(h.test_loss[-1]), *gap_words], gap_words] if stalled else [gap_words]
+        for key, words, share in zip(lit, following, (0.2 if stalled else 0.3, 0.3)):
+            self.play(Indicate(key, color=HIGHLIGHT, scale_factor=1.0),
+                      Circumscribe(key, color=HIGHLIGHT, buff=0.04, time_width=0.6),
+                      run_time=self.until_next(words) or self.paced(1.0, share))
         self.play(GrowFromCenter(marker), FadeIn(label, shift=LEFT * 0.2), Indicate(plot.keys[0], scale_factor=1.0),
                   run_time=self.paced(1.0, 0.5))
         # The gap measured, pointed at again while the sentence says what it means.

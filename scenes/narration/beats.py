@@ -14,7 +14,7 @@ from typing import Callable, Protocol
 
 import numpy as np
 
-from scenes.narration.spoken import spoken
+from scenes.narration.spoken import said_share, spoken
 
 READING_SPEED = 15.0  # characters a second that people read comfortably
 LINE_CHARS = 42  # a subtitle line, by the usual broadcast rule: at most two of them on screen
@@ -158,6 +158,15 @@ def timed_parts(caption: str, start: float, end: float) -> list[Cue]:
         cues.append(Cue(at, until, wrapped(part)))
         at = until
     return cues
+
+
+def said_at(caption: str, at: int, seconds: float, voiced: bool) -> float:
+    """Seconds into a beat of ``seconds`` at which its caption's character ``at`` is reached: by a voice,
+    after what it says of the text before it (numbers said in full), then its pause; read, after the
+    characters before it."""
+    if voiced:
+        return (seconds - PAUSE) * said_share(caption, at)
+    return seconds * at / max(len(caption), 1)
 
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:

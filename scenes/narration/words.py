@@ -165,6 +165,7 @@ def verdict_words(verdict, history: TrainingHistory) -> tuple[str, str]:
         return "It learned, and the test examples show it did not just memorise.", "learned"
     return "It learned.", "learned"
 
+
 def rate_code(rate: float) -> str:
     """A learning rate in Typst: 0.002 as written, 1e-09 as 10^(-9) (Typst's math would set "1e-09" as 1e
     minus 09), 2.5e-05 as 2.5 times 10^(-5)."""

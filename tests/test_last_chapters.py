@@ -153,3 +153,12 @@ def test_the_summary_recaps_the_runs_final_numbers_and_its_verdict():
         else:
             assert badge == "learned"
         assert "sgd" not in " ".join(beat.caption for beat in scene.told)
+
+
+def test_a_readout_holds_the_longest_cost_it_shows():
+    # Seen on a contact sheet of a long run: "0.0000289" in a readout eight characters wide read ".0000289".
+    history = run("long")
+    scene = told_as("training", history, True)
+    for readout, losses in ((scene.loss_readout, history.train_loss), (scene.test_loss_readout, history.test_loss)):
+        assert readout.text == loss_number(losses[-1]) and len(readout.text) == 9  # 0.0000783: the case
+        assert max(len(loss_number(value)) for value in losses) <= readout.width_in_chars

@@ -464,7 +464,10 @@ class TrainingScene(HistoryScene):
         losses = np.concatenate([h.train_loss, h.test_loss]).astype(float)
         loss_top = max(float(losses.max()) * 1.05, 1e-6)
         readout = lambda width, color: Readout(width, font_size=PLOT_FONT, color=color)  # noqa: E731
-        self.loss_readout, self.test_loss_readout = readout(8, LOSS_COLOR), readout(8, TEST_COLOR)
+        # As wide as the longest cost it will show: 0.0000289 and <0.000001 are nine characters, and a
+        # readout shows only its last ones (".0000289" read as another number).
+        widest = max([8, *(len(loss_number(value)) for value in losses[np.isfinite(losses)])])
+        self.loss_readout, self.test_loss_readout = readout(widest, LOSS_COLOR), readout(widest, TEST_COLOR)
         self.accuracy_readout, self.test_accuracy_readout = readout(6, ACCURACY_COLOR), readout(6, TEST_COLOR)
         has_accuracy = not math.isnan(h.train_accuracy[0])
         middle = (panel.bottom + panel.top) / 2

@@ -87,3 +87,15 @@ def test_the_neurons_light_to_the_followed_examples_activations(digits):
     drawn = net.neuron_rgbs[first:first + len(net.neurons[1])].sum(axis=1)
     assert np.argmax(drawn) == np.argmax(hidden[net.indices[1]])
     assert np.argmin(drawn) == np.argmin(hidden[net.indices[1]])
+
+
+def test_the_activation_plates_stand_while_their_sentence_is_said(digits):
+    # The review saw the brightest and dimmest values written in the last 0.3 s of "brighter neurons,
+    # larger activations": they come as their layer lights, and stay while the later layers light.
+    from tests.timeline import told_as
+
+    scene = told_as("network", digits, brief=True)
+    beat = next(b for b in scene.told if "fire more strongly" in b.caption)
+    plates = [plate[1].original_text for plate in scene.activation_plates]
+    assert plates and all(text in beat.marked_at for text in plates)
+    assert max(beat.marked_at[text] for text in plates) <= beat.end - 1.0

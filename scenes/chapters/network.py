@@ -415,9 +415,10 @@ class NetworkScene(HistoryScene):
         each = max(0.4, (self.paced(0.4 * layers + 0.6) - 0.6) / layers)
         for layer in range(layers):
             pulse = [self.sweep_edges(layer - 1)] if layer else []
-            self.play(self.light(layer), *pulse, run_time=each)
-        self.play(LaggedStart(*(FadeIn(plate, shift=0.1 * LEFT) for plate in self.activation_plates), lag_ratio=0.4,
-                              group=self.activation_plates), run_time=0.6)
+            # The plates' layer writes its values as it lights, so they stand while the later layers light.
+            plates = [LaggedStart(*(FadeIn(plate, shift=0.1 * LEFT) for plate in self.activation_plates),
+                                  lag_ratio=0.4, group=self.activation_plates)] if layer == 1 else []
+            self.play(self.light(layer), *pulse, *plates, run_time=each)
 
     def show_parameters(self) -> None:
         """The count of what training tunes: a bright front passing over every edge with the weights, a

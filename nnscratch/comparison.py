@@ -21,7 +21,7 @@ from nnscratch.architecture import parse_layers
 from nnscratch.checks import shown
 from nnscratch.datasets import train_size
 from nnscratch.history import TrainingHistory
-from nnscratch.run import FIELD_CHECKS, RunSpec, SpecError, is_convolutional, record_run
+from nnscratch.run import CONV_DEFAULTS, FIELD_CHECKS, RunSpec, SpecError, is_convolutional, record_run
 from nnscratch.user_data import UserDataError
 
 MIN_RUNS, MAX_RUNS = 2, 4
@@ -118,11 +118,6 @@ VARIABLES: dict[str, Variable] = {variable.option: variable for variable in (
     Variable("loss", "loss", "loss", str, "loss functions", "{}"),
     LAYERS,
 )}
-
-
-# What saved runs (--runs) may differ in: they share their network, so not in layers.
-SAVED_VARIABLES: dict[str, Variable] = {option: variable for option, variable in VARIABLES.items()
-                                        if variable is not LAYERS}
 
 
 def parse_variation(text: str) -> tuple[Variable, list]:
@@ -227,17 +222,20 @@ def record_runs(specs: Sequence[RunSpec]) -> list[TrainingHistory]:
 def varied_in(histories: Sequence[TrainingHistory], names: Sequence[str] | None = None) -> tuple[Variable, list]:
     """What saved runs differ in: the one variable whose recorded values differ, with each run's
     value. ComparisonError, naming the runs (``names``, default "run 1", "run 2"...), when side by
-    side they would mislead: other networks or data, one run twice, runs that differ in none of the
+    side they would mislead: other data, one run twice, runs that differ in none of the
     variables, in more than one, or also in their seed or length."""
     names = [shown(name) for name in names] if names is not None else \
         [f"run {index + 1}" for index in range(len(histories))]
     _shared_setup(histories, names)
     distinct_runs(histories, names)
     differing = _differing_settings(histories)
-    variables = [SAVED_VARIABLES[setting] for setting in differing if setting in SAVED_VARIABLES]
+    if LAYERS.option in differing:
+        kinds = _kinds_own(histories)
+        differing = [setting for setting in differing if setting not in kinds]
+    variables = [VARIABLES[setting] for setting in differing if setting in VARIABLES]
     if not variables:
         also = f" (only in {_listed(differing)})" if differing else ""
-        raise ComparisonError(f"{_listed(names)} differ in none of {', '.join(SAVED_VARIABLES)}{also}: compare runs "
+        raise ComparisonError(f"{_listed(names)} differ in none of {', '.join(VARIABLES)}{also}: compare runs "
                               "that differ in one of them")
     if len(differing) > 1:
         # The title would name one choice and the picture show the effect of several.
@@ -253,6 +251,8 @@ def varied_in(histories: Sequence[TrainingHistory], names: Sequence[str] | None 
 
 
 def _recorded(history: TrainingHistory, variable: Variable):
+    if variable is LAYERS:  # as --vary layers reads its values: the grammar's list form
+        return LAYERS.parse(_network(history))
     # Dropout is recorded only when a run has it, so the runs made before dropout existed read as they were.
     default = getattr(RunSpec, variable.field) if variable.metadata == "dropout" else None
     return history.metadata.get(variable.metadata, default)
@@ -262,19 +262,38 @@ def _differing_settings(histories: Sequence[TrainingHistory]) -> list[str]:
     """The variables (by option) and the other settings that shape a run (seed, epochs) whose recorded
     values are not the same in every run. A run that diverged ends early, so its epochs say nothing."""
     settings = {variable.option: [_recorded(history, variable) for history in histories]
-                for variable in SAVED_VARIABLES.values()}
+                for variable in VARIABLES.values()}
     settings["seed"] = [history.metadata.get("seed") for history in histories]
     settings["epochs"] = [history.epochs for history in histories if "diverged" not in history.metadata]
     return [setting for setting, values in settings.items() if len({repr(value) for value in values}) > 1]
 
 
+def _kinds_own(histories: Sequence[TrainingHistory]) -> set[str]:
+    """The settings in which an MLP and a CNN compared on their layers differ only as each kind trains
+    when they are left out (as --vary layers trains them): every CNN at CONV_DEFAULTS', every MLP alike."""
+    kinds = [history.is_convolutional for history in histories]
+    if all(kinds) or not any(kinds):
+        return set()
+    own = set()
+    for option, field in _KIND_SETTINGS.items():
+        values = [history.epochs if option == "epochs" else _recorded(history, VARIABLES[option])
+                  for history in histories]
+        cnn = {repr(value) for value, kind in zip(values, kinds) if kind}
+        mlp = {repr(value) for value, kind in zip(values, kinds) if not kind}
+        if cnn == {repr(CONV_DEFAULTS[field])} and len(mlp) == 1:
+            own.add(option)
+    return own
+
+
+# The settings a CNN trains by when they are left out (CONV_DEFAULTS), by the option that sets each.
+_KIND_SETTINGS = {"activation": "activation", "init": "weight_init", "optimizer": "optimizer", "lr": "learning_rate",
+                  "batch-size": "batch_size", "epochs": "epochs"}
+
+
 def _shared_setup(histories: Sequence[TrainingHistory], names: Sequence[str]) -> None:
-    """Compared runs share their network's shape and their data (ComparisonError otherwise)."""
+    """Compared runs share their data (ComparisonError otherwise)."""
     first = histories[0]
     for history, name in zip(histories[1:], names[1:]):
-        if _network(history) != _network(first):
-            raise ComparisonError(f"{name} has layers {_network(history)}, {names[0]} {_network(first)}: "
-                                  "compared runs share their network")
         if history.metadata.get("dataset") != first.metadata.get("dataset") or \
                 history.metadata.get("data") != first.metadata.get("data") or \
                 not np.array_equal(history.X_train, first.X_train):
@@ -293,7 +312,7 @@ def distinct_runs(histories: Sequence[TrainingHistory], names: Sequence[str]) ->
         if _same_training(a, b):
             if a.metadata == b.metadata:
                 raise ComparisonError(f"{names[i]} and {names[j]} are copies of one run: compare runs that differ "
-                                      f"in one of {', '.join(SAVED_VARIABLES)}")
+                                      f"in one of {', '.join(VARIABLES)}")
             raise ComparisonError(f"{names[i]} and {names[j]} trained alike, step for step: compare runs whose "
                                   "difference changes the training")
 

@@ -152,7 +152,7 @@ def saved_runs(tmp_path_factory):
                "optimizer, dropout, batch-size, l1, l2"),
     ("a,lr,copy", "'<a>' and '<copy>' are copies of one run"),
     ("a,longer", "'<a>' and '<longer>' differ in none of activation, init, lr, optimizer, dropout, batch-size, l1, "
-                 "l2, loss (only in epochs): compare runs that differ in one of them"),
+                 "l2, loss, layers (only in epochs): compare runs that differ in one of them"),
     ("a,lr-adam", "'<a>' and '<lr-adam>' differ in lr and optimizer: compare runs that differ in lr only or in "
                   "optimizer only"),
     ("a,lr-longer", "'<a>' and '<lr-longer>' differ in lr and epochs: compare runs that differ in lr only"),
@@ -191,12 +191,12 @@ def test_options_that_cannot_go_together_exit_2(tmp_path, args, message):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_runs_of_other_data_or_networks_are_not_compared(tmp_path):
+def test_runs_of_other_data_or_of_other_networks_and_more_are_not_compared(tmp_path):
     paths = [tmp_path / name for name in ("a.npz", "b.npz", "c.npz")]
     record_run(RunSpec(epochs=5)).save(paths[0])
     record_run(RunSpec(epochs=5, seed=7)).save(paths[1])  # other seed, other sample blobs
-    record_run(RunSpec(epochs=5, layers=(4, 3, 1))).save(paths[2])
-    for other, message in ((paths[1], "was trained on other data"), (paths[2], "compared runs share their network")):
+    record_run(RunSpec(epochs=5, layers=(4, 3, 1), learning_rate=0.5)).save(paths[2])  # two MLPs: no kind's defaults
+    for other, message in ((paths[1], "was trained on other data"), (paths[2], "differ in lr and layers")):
         result = CliRunner().invoke(main, ["render", "compare", "--runs", f"{paths[0]},{other}",
                                            "--output", str(tmp_path / "c.mp4")])
         assert result.exit_code == 2 and message in result.output, result.output

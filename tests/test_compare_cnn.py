@@ -115,13 +115,46 @@ def test_the_help_says_how_layer_strings_are_separated():
     assert "separated by ';'" in text and "layers=784,16,16,10;28x28,conv8:3,pool2,conv16:3,pool2,10" in text
 
 
-def test_saved_cnn_runs_of_other_networks_are_not_compared(tiny_runs):
+def test_saved_runs_of_other_networks_are_compared_on_their_layers(tiny_runs):
+    # As --vary layers saved them: an MLP and a CNN differ in their layers and in the settings each kind
+    # trains by when they are left out; two CNNs in their layers alone.
     mlp, cnn = tiny_runs
     other = record_run(RunSpec.for_dataset("digits", layers=("28x28", "conv2:3", "pool2", 10), **TINY))
-    with pytest.raises(ComparisonError, match="compared runs share their network"):
-        varied_in([cnn, other])
-    with pytest.raises(ComparisonError, match="compared runs share their network"):
-        varied_in([mlp, cnn])
+    assert varied_in([cnn, other]) == (LAYERS, [("28x28", "conv4:3", "pool2", 10), ("28x28", "conv2:3", "pool2", 10)])
+    assert varied_in([mlp, cnn]) == (LAYERS, [(784, 16, 10), ("28x28", "conv4:3", "pool2", 10)])
+    assert (mlp.metadata["activation"], cnn.metadata["activation"]) == ("sigmoid", "relu")
+
+
+def test_saved_runs_of_other_networks_that_differ_in_more_are_refused(tiny_runs):
+    mlp, cnn = tiny_runs
+    # A CNN away from its kind's own learning rate: the runs differ in a choice the layers do not explain.
+    slower = record_run(RunSpec.for_dataset("digits", layers=CNN, learning_rate=0.001, **TINY))
+    with pytest.raises(ComparisonError, match="differ in lr and layers: compare runs that differ in lr only or "
+                                              "in layers only"):
+        varied_in([mlp, slower])
+    # Two MLPs of other layers and another activation: no kind explains that either.
+    tanh = record_run(RunSpec.for_dataset("digits", layers=(784, 8, 10), activation="tanh", **TINY))
+    with pytest.raises(ComparisonError, match="differ in activation and layers"):
+        varied_in([mlp, tanh])
+
+
+def test_a_layers_comparison_saved_by_out_dir_replays_with_runs(tmp_path, monkeypatch):
+    asked = []
+    monkeypatch.setattr("cli.render_video", lambda video, options, **kwargs: asked.append(kwargs))
+    base = ["render", "compare", "--samples", "300", "--epochs", "1", "--output", str(tmp_path / "c.mp4")]
+    result = CliRunner().invoke(main, [*base, "--vary", f"layers={MLP};{CNN}", "--out-dir", str(tmp_path / "runs")])
+    assert result.exit_code == 0, result.output
+    saved = sorted((tmp_path / "runs").iterdir())
+    assert [path.name for path in saved] == ["layers-28x28-conv4k3-pool2-10.npz", "layers-784-16-10.npz"]
+    result = CliRunner().invoke(main, ["render", "compare", "--runs", ",".join(map(str, saved)),
+                                       "--output", str(tmp_path / "d.mp4")])
+    assert result.exit_code == 0, result.output
+    trained, replayed = asked
+    assert trained["option"] == replayed["option"] == "layers"
+    assert replayed["values"] == [("28x28", "conv4:3", "pool2", 10), (784, 16, 10)]
+    cnn, mlp = replayed["histories"]
+    assert cnn.metadata["layers"] == "28x28,conv4:3,pool2,10" and list(mlp.layer_sizes) == [784, 16, 10]
+    assert (cnn.metadata["activation"], mlp.metadata["activation"]) == ("relu", "sigmoid")  # each kind's own
 
 
 # -- the command end to end, up to the render ----------------------------------------------------

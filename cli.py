@@ -953,8 +953,7 @@ def render_explainer(ctx: click.Context, chapters: list[str] | None, shared: Pat
                    "trained by its own kind's defaults for what is not given, on the digits unless --dataset "
                    "or --data says otherwise.")
 @click.option("--runs", "run_files", type=RUN_FILES, default=None,
-              help="Replay 2 to 4 saved runs on the same data that differ in one choice (any --vary option, their "
-                   "layers too, as --out-dir saves them) instead of training, e.g. a.npz,b.npz.")
+              help="Replay 2 to 4 saved runs (one dataset, one choice apart) instead of training, e.g. a.npz,b.npz.")
 @click.option("--out-dir", type=click.Path(path_type=Path), default=None,
               help="Save each run trained for --vary in this folder, as OPTION-VALUE.npz.")
 @click.option("--duration", type=FiniteFloat("--duration", 3, 600), default=12.0, show_default=True,

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from nnscratch import RunSpec, record_run
-from scenes.chapters.forward_pass import COLUMN_PLACES
+from scenes.chapters.forward_pass import COLUMN_PLACES, INPUT_FONT
 from scenes.mobjects.layer_product import LayerProduct, columns_shown, rows_shown
 from scenes.mobjects.layout import boxes_overlap
 from scenes.mobjects.number_matrix import MathsReadout, NumberMatrix
@@ -381,3 +381,23 @@ def test_the_examples_outputs_rise_as_bars_beside_what_we_want_until_the_curve_t
     later = told(scenes()["cost"].until("Its cost"), history, brief=False)
     assert not any(bar in later.get_mobject_family_members() for bar in later.bars.bars)
     assert later.curve in later.get_mobject_family_members()  # the curve in their place
+
+
+@pytest.mark.parametrize("brief", [False, True], ids=["full", "brief"])
+def test_a_lone_outputs_name_under_its_neuron_covers_no_neuron_of_the_layer_before(brief):
+    # The moons review: "p(lower moon)" and its plate sat over hidden layer 2's neurons all chapter long.
+    from tests.timeline import told_as
+
+    scene = told_as("forward", story_run("moons"), brief)
+    net = scene.network_mob
+    (label,) = net.output_labels
+    assert label.get_top()[1] < net.neurons[-1][0].get_bottom()[1]  # under its neuron
+    assert not any(boxes_overlap(neuron, label) for neuron in net.neurons[-2])
+    from manim import VGroup
+
+    from scenes.mobjects.glyphs import Label
+
+    glyphs = VGroup(*(part for part in label.submobjects if type(part).__name__ != "BackgroundRectangle"))
+    assert glyphs.width == pytest.approx(Label(label.original_text, font_size=INPUT_FONT).width, rel=0.02)
+    assert all(scene.font_of(value) == pytest.approx(INPUT_FONT) for value in net.input_labels)
+    assert label.get_right()[0] < scene.column.left  # and short of the numbers

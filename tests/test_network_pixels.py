@@ -182,3 +182,24 @@ def test_drawn_mobjects_can_still_be_copied():
     copies = readout.copy(), curve.copy()
     assert len(copies[0].glyphs.cairo_paths) == 0 and len(copies[1].cairo_paths) == 0
     np.testing.assert_allclose(copies[0].glyphs.points, readout.glyphs.points)
+
+
+def test_a_readout_faded_in_while_it_counts_ends_showing_its_count():
+    """A FadeIn begun on "0" ends by setting the glyphs to its copy's "0"; a count that reached 46 a frame
+    before says "46" again at its end, and must be drawn as 46 (the moons' network chapter showed "0
+    positive" beside "46 of the 88 are positive")."""
+    import manim
+
+    from scenes.camera.painter import FastCamera
+    from scenes.mobjects.readout import Readout
+
+    readout = Readout(6, font_size=96, color=manim.WHITE).set_text("0")
+    fade = manim.FadeIn(readout)
+    fade.begin()
+    readout.set_text("46")  # the count, a frame before the play's end
+    fade.finish()  # the fade's last state: its copies' points, the "0"
+    readout.set_text("46")  # the count's last state
+    shown = Readout(6, font_size=96, color=manim.WHITE).set_text("46")
+    np.testing.assert_allclose(readout.glyphs.points, shown.glyphs.points)
+    frames = [render_still(mobject, WIDTH, HEIGHT, FastCamera)[:, :, :3].astype(int) for mobject in (readout, shown)]
+    assert frames[1].max() > 200 and np.abs(frames[0] - frames[1]).mean() < 0.05

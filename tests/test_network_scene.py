@@ -99,3 +99,20 @@ def test_the_activation_plates_stand_while_their_sentence_is_said(digits):
     plates = [plate[1].original_text for plate in scene.activation_plates]
     assert plates and all(text in beat.marked_at for text in plates)
     assert max(beat.marked_at[text] for text in plates) <= beat.end - 1.0
+
+
+def test_a_tanh_network_says_what_amber_is_and_writes_a_negative_activation():
+    # The moons review: neurons lit amber from the forward pass on, said only in the training chapter.
+    # Where the followed example makes first-layer neurons negative, the chapter writes the most negative
+    # (amber) beside the most positive (blue), and says amber is negative, in both tellings.
+    from tests.timeline import run, told_as
+
+    moons = run("moons")
+    for brief in (True, False):
+        scene = told_as("network", moons, brief=brief)
+        values = scene.activations[1][scene.network_mob.indices[1]]
+        assert values.min() < 0 < values.max()
+        written = sorted(float(plate[1].text.replace("−", "-")) for plate in scene.activation_plates)
+        assert written == pytest.approx([values.min(), values.max()], abs=0.006)
+        amber = [caption for caption in scene.narration.captions if "amber" in caption]
+        assert len(amber) == 1 and "negative" in amber[0]

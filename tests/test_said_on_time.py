@@ -6,7 +6,9 @@ from types import SimpleNamespace
 import pytest
 
 from scenes.chapters.base import BeatRecord, HistoryScene
-from scenes.narration.beats import Beat
+from scenes.narration.beats import PAUSE, Beat, Narration, reading_seconds, said_at
+from scenes.narration.speech import Narrator, SpeechCache
+from scenes.narration.spoken import spoken
 from tests.timeline import NUMBER_SLACK, late_numbers
 
 
@@ -14,7 +16,7 @@ def beat_at(caption: str, start: float, seconds: float, now: float) -> SimpleNam
     """What ``until_said`` reads of a scene: its beat, when the beat began, its narration, the time now."""
     beat = Beat(caption, lambda: None)
     return SimpleNamespace(current_beat=beat, beat_start=start, time=now,
-                           narration=SimpleNamespace(seconds=lambda _: seconds))
+                           narration=SimpleNamespace(said_at=lambda beat, at: said_at(beat.caption, at, seconds, False)))
 
 
 def test_words_are_timed_by_the_characters_before_them():
@@ -38,3 +40,40 @@ def test_a_number_marked_seconds_after_it_is_said_is_late_and_one_marked_before_
     assert late_numbers(SimpleNamespace(told=[record])) == []
     # A number never marked is for unmarked_numbers to report, not this rule.
     assert late_numbers(SimpleNamespace(told=[BeatRecord(caption, 0.0, spoken=4.0)])) == []
+
+
+def test_a_voice_says_a_number_in_its_letters_and_its_words_come_at_its_pace(tmp_path):
+    # "92.8%" is five characters and thirty spoken letters: by a voice, the words after it come later in
+    # the sentence than their characters' place; and a sentence read longer than it is spoken holds after
+    # the voice ends, its words said at the voice's pace, not spread over the hold.
+    from tests.timeline import SteadyVoice
+
+    caption = "Its test accuracy ends at 92.8% on the digits it never saw."
+    beat = Beat(caption, lambda: None)
+    with Narrator(SteadyVoice(), SpeechCache(tmp_path)) as narrator:
+        voiced = Narration(speech=narrator)
+        spoken_seconds = len(spoken(caption)) / SteadyVoice.letters
+        assert voiced.said_seconds(beat) == pytest.approx(spoken_seconds + PAUSE, abs=1e-3)
+        at = caption.index("on the digits")
+        share = len(spoken(caption[:at])) / len(spoken(caption))
+        assert voiced.said_at(beat, at) == pytest.approx(spoken_seconds * share, abs=1e-3)
+        assert share > at / len(caption) + 0.05  # the number's letters push the words after it later
+    read = Narration()
+    assert read.said_seconds(beat) == pytest.approx(reading_seconds(caption))
+    assert read.said_at(beat, at) == pytest.approx(reading_seconds(caption) * at / len(caption))
+
+
+def test_a_beat_read_longer_than_spoken_times_its_words_by_the_voice(tmp_path):
+    from tests.timeline import SteadyVoice
+
+    class Quick(SteadyVoice):
+        letters = 40.0  # far quicker than reading: the beat holds for its reading time
+
+    caption = "The cost falls from 2.55 to 0.0684 over forty epochs of training."
+    beat = Beat(caption, lambda: None)
+    with Narrator(Quick(), SpeechCache(tmp_path)) as narrator:
+        narration = Narration(speech=narrator)
+        assert narration.seconds(beat) == pytest.approx(reading_seconds(caption))
+        assert narration.said_seconds(beat) < narration.seconds(beat) - 1.0
+        end = narration.said_at(beat, len(caption))
+        assert end == pytest.approx(narration.said_seconds(beat) - PAUSE, abs=1e-3)

@@ -46,3 +46,19 @@ def test_a_still_is_the_videos_frame_at_the_end_and_mid_way(run, cnn, tmp_path, 
         still = np.asarray(Image.open(path).convert("RGB"))
         assert still.shape == frame.shape
         assert differs(frame, still) < 0.002, (name, at)
+
+
+def test_a_still_leaves_a_matched_transform_its_target_alone():
+    # The forward pass swaps each layer's equation with TransformMatchingShapes; a still jumped its parts
+    # and left the old equation drawn under the new one.
+    import manim
+
+    from scenes.camera.still import jump_to_end
+
+    scene = manim.Scene()
+    old, new = manim.Text("a = f(b)"), manim.Text("a = g(c)").shift(manim.DOWN)
+    scene.add(old)
+    jump_to_end(scene, manim.TransformMatchingShapes(old, new))
+    assert new in scene.mobjects and old not in scene.mobjects
+    drawn = [part for part in scene.get_mobject_family_members() if part.has_points()]
+    assert drawn and all(part in new.get_family() for part in drawn)

@@ -54,6 +54,21 @@ def test_every_number_said_is_shown_and_marked_and_nothing_stands_still(name, ch
     assert hold_share(scene) < HELD_SHARE, still_spans(scene)
 
 
+VOICED = [(name, chapter) for name, chapter in TOLD if name in ("digits", "moons")]
+
+
+@pytest.mark.parametrize("brief", [True, False], ids=["brief", "full"])
+@pytest.mark.parametrize("name, chapter", VOICED, ids=[f"{chapter}-{name}" for name, chapter in VOICED])
+def test_every_number_is_marked_as_a_voice_says_it(name, chapter, brief):
+    # A voice says a number in many more letters than it is written ("0.0684": "zero point zero six eight
+    # four"), so its words come at other times than their characters' place: the digits and moons
+    # explainers, timed as a voice at piper's pace times them.
+    scene = told_as(chapter, run(name), brief, voiced=True)
+    assert scene.told and all(beat.voiced for beat in scene.told)
+    assert unmarked_numbers(scene) == []
+    assert late_numbers(scene) == []
+
+
 def test_the_explainer_lasts_three_to_six_minutes():
     """The brief tellings of the default explainer's chapters add up to 3 to 6 minutes (a title card of a
     few seconds each comes on top)."""

@@ -11,6 +11,7 @@ import pytest
 
 from nnscratch import RunSpec, TrainingHistory, record_run
 from scenes.chapters.training import cost_floor
+from scenes.narration.beats import Beat
 from scenes.mobjects.conv_panel import ConvPanel, later_change_key
 from scenes.mobjects.layout import Region
 from scenes.mobjects.plot import EpochAxis, MetricPlot
@@ -90,3 +91,21 @@ def test_the_epoch_is_written_as_it_is_said():
     scene = told_as("training", cnn(), False)
     epoch = next(beat for beat in scene.told if beat.caption.startswith("An epoch is"))
     assert scene.definition[0].original_text in epoch.marked
+
+
+def test_a_test_accuracy_as_high_as_the_training_one_is_lit_while_said_and_called_the_same():
+    # The moons review: with 100% on both, "test 100%" was lit until the first "100%" of the sentence
+    # began (the training accuracy's words were found there), the training line lit while it was said,
+    # and "gap 0.0 points" written where the voice says "the same".
+    from tests.timeline import run
+
+    moons = run("moons")
+    assert moons.train_accuracy[-1] == moons.test_accuracy[-1]
+    scene = told_as("training", moons, True, voiced=True)
+    beat = next(b for b in scene.told if b.caption.startswith("On test"))
+    assert "the same" in beat.caption and scene.gap_marker[1].original_text == "the same"
+    said = beat.start + scene.narration.said_at(Beat(beat.caption, lambda: None), beat.caption.index("the same"))
+    test_key, train_key = (next(part.original_text for part in key.get_family() if hasattr(part, "original_text"))
+                           for key in (scene.plots[1].keys[1], scene.plots[1].keys[0]))
+    assert beat.marked_at[test_key] < beat.start + 0.5  # lit from the sentence's start...
+    assert beat.marked_at[train_key] == pytest.approx(said, abs=0.1)  # ...until "the same", when the train's is

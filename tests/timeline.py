@@ -7,9 +7,12 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+import numpy as np
+
 from nnscratch import RunSpec, TrainingHistory, record_run
 from scenes.chapters.base import HistoryScene
-from scenes.narration.beats import said_at
+from scenes.narration.beats import Narration, said_at
+from scenes.narration.speech import Narrator, SpeechCache
 from scenes.narration.words import NUMBER as NUMBER_TOKENS, said_numbers
 from scenes.output.render import render_still
 
@@ -34,16 +37,33 @@ def run(name: str) -> TrainingHistory:
     return record_run(RUNS[name])
 
 
-def told_as(chapter: str, history: TrainingHistory, brief: bool, measure: bool = False) -> HistoryScene:
+class SteadyVoice:
+    """A voice that says a sentence's spoken words at piper's pace (about 16 letters a second: 15-17 on the
+    explainer's sentences) as a steady tone: a voiced render's timeline without synthesizing speech."""
+
+    name, model_id, sample_rate = "steady", "steady-16", 1000
+    letters = 16.0
+
+    def synthesize(self, text: str) -> np.ndarray:
+        return np.full(int(len(text) / self.letters * self.sample_rate), 0.5, np.float32)
+
+
+def told_as(chapter: str, history: TrainingHistory, brief: bool, measure: bool = False,
+            voiced: bool = False) -> HistoryScene:
     """The chapter's scene of ``history`` told to its end, as the explainer tells it (brief) or alone;
-    with ``measure``, its texts' heights in pixels kept beat by beat (see ``measured``)."""
+    with ``measure``, its texts' heights in pixels kept beat by beat (see ``measured``); ``voiced``, its
+    beats timed by a voice (``SteadyVoice``) as a voiced render times them."""
     from scenes.chapters.catalogue import BY_NAME
 
     record = BY_NAME[chapter]
     options = dict(record.told) if brief else {}
     options["brief"] = brief
     scene_class = record.scene_class(history)
-    return told(measured(scene_class) if measure else scene_class, history, **options)
+    scene_class = measured(scene_class) if measure else scene_class
+    if not voiced:
+        return told(scene_class, history, **options)
+    with tempfile.TemporaryDirectory() as folder, Narrator(SteadyVoice(), SpeechCache(Path(folder))) as narrator:
+        return told(scene_class, history, narration=Narration(speech=narrator), **options)
 
 
 HOLD = 2.0  # a stretch of stillness this long or longer is a hold (../shared/tools/motion.py's rule)
@@ -149,8 +169,9 @@ NUMBER_SLACK = 0.75  # seconds a number's marking may begin after its words are 
 
 def late_numbers(scene: HistoryScene, slack: float = NUMBER_SLACK) -> list[tuple[str, str, float]]:
     """(caption, number, seconds late) of every number a beat says whose first marking (written, moved,
-    pointed at) began more than ``slack`` after the number is said, the beat's words timed by their
-    characters (``HistoryScene.until_said``'s estimate). A number marked before it is said is on time."""
+    pointed at) began more than ``slack`` after the number is said, the beat's words timed as
+    ``HistoryScene.until_said`` times them (by what a voice says before them, or the characters read before
+    them). A number marked before it is said is on time."""
     late = []
     for beat in scene.told:
         marks: dict[str, float] = {}
@@ -159,7 +180,7 @@ def late_numbers(scene: HistoryScene, slack: float = NUMBER_SLACK) -> list[tuple
                 marks[number] = min(at, marks.get(number, at))
         for token in NUMBER_TOKENS.finditer(beat.caption):
             number = said_numbers(token.group())[0]
-            said = beat.start + said_at(beat.caption, token.start(), beat.spoken, voiced=False)
+            said = beat.start + said_at(beat.caption, token.start(), beat.spoken, beat.voiced)
             if number in marks and marks[number] > said + slack:
                 late.append((beat.caption, number, round(marks[number] - said, 2)))
     return late

@@ -13,6 +13,7 @@ from manim import (
     Animation, AnimationGroup, FadeTransform, Scene, Transform, UpdateFromAlphaFunc, UpdateFromFunc, Wait,
 )
 from manim.animation.transform import _MethodAnimation
+from manim.animation.transform_matching_parts import TransformMatchingAbstractBase
 
 
 def jump_to_end(scene: Scene, *animations: Animation) -> None:
@@ -29,6 +30,10 @@ def jump_to_end(scene: Scene, *animations: Animation) -> None:
 
 def _jump(scene: Scene, animation: Animation, removed: list, added_last: list) -> None:
     if isinstance(animation, Wait):
+        return
+    if isinstance(animation, TransformMatchingAbstractBase):  # its parts move copies: the source goes, the target
+        removed.extend([animation.mobject, *animation.to_remove])  # stays (jumping the parts left both drawn)
+        added_last.append(animation.to_add)
         return
     if isinstance(animation, AnimationGroup):  # LaggedStart and Succession too
         for part in animation.animations:

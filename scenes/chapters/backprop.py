@@ -1012,8 +1012,9 @@ class BackpropScene(HistoryScene):
         self.play(Transform(self.big, self.chain_middle), Transform(self.sum_header, self.chain_names[1]),
                   TransformFromCopy(source, self.chain_left), FadeIn(self.chain_names[0]),
                   TransformFromCopy(self.picked, self.chain_edge), run_time=self.paced(0.7, 0.6 * share))
+        # Told briefly, the chain rule's factors follow in the same sentence: its first is written as said.
         self.play(Transform(self.sum_arrow, self.chain_arrow), FadeIn(self.chain_w, shift=UP * 0.1),
-                  run_time=self.paced(0.5, share))
+                  run_time=self.ending_as_said(self.paced(0.5, share), said(self.chain_numbers()[0]), least=0.5))
         self.panel = VGroup(self.big, self.sum_header, self.chain_left, self.chain_names[0], self.chain_edge,
                             self.sum_arrow, self.chain_w)
 
@@ -1029,14 +1030,19 @@ class BackpropScene(HistoryScene):
         rule = self.place(self.chain_formula(), top)
         self.rule = rule
         left_side = VGroup(*(part for part in rule if not any(part in rule.select(g) for g in ("fa", "fs", "fd"))))
-        self.play(Write(left_side), run_time=self.paced(0.4, 0.15 * share))
+        # Each factor comes as its value is said, when the sentence says them (told briefly, in one).
+        said_as = [said(text) for text in self.chain_numbers()[:3]]
+        self.play(Write(left_side), run_time=self.ending_as_said(self.paced(0.4, 0.15 * share), said_as[0]))
         sources = ((rule.select("fa"), [Indicate(self.chain_left, color=HIGHLIGHT, scale_factor=1.3),
                                          FadeIn(self.chain_a, shift=DOWN * 0.1)]),
                    (rule.select("fs"), [Indicate(self.big, color=HIGHLIGHT, scale_factor=1.3), FadeIn(self.chain_z),
                                         FadeIn(self.slope), FadeIn(self.chain_slope)]),
                    (rule.select("fd"), [Indicate(self.sum_arrow, color=HIGHLIGHT), FadeIn(self.chain_want)]))
         for index, (term, lit) in enumerate(sources):
-            self.play(FadeIn(term, shift=DOWN * 0.1), *lit, run_time=self.paced(0.5, share / (len(sources) - index)))
+            run_time = self.paced(0.5, share / (len(sources) - index))
+            if index + 1 < len(sources):
+                run_time = self.ending_as_said(run_time, said_as[index + 1])
+            self.play(FadeIn(term, shift=DOWN * 0.1), *lit, run_time=run_time)
         self.remove(left_side, *(term for term, _ in sources))
         self.add(rule)  # the same glyphs, now as the one formula they are
         self.panel.add(rule, self.chain_a, self.chain_z, self.slope, self.chain_slope, self.chain_want)

@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
-from manim import FadeTransform, Mobject, Wait, smooth
+from manim import AnimationGroup, FadeTransform, Mobject, Wait, smooth
 
 from nnscratch import RunSpec, TrainingHistory, record_run
 from nnscratch.backprop import nearest_snapshot, steepest_early_snapshot
 from scenes.camera import still
 from scenes.camera.batched_lists import BatchedLists
 from scenes.camera.painter import FastCamera
-from scenes.narration.beats import Beat, Brief, Narration, reading_seconds, said_at, timed_parts, told_briefly
+from scenes.narration.beats import Beat, Brief, Narration, reading_seconds, timed_parts, told_briefly
 from scenes.narration.words import short_name
 from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.network import NetworkMobject
@@ -54,6 +54,7 @@ class BeatRecord:
     marked: set[str] = field(default_factory=set)  # texts an animation of the beat wrote, moved or pointed at
     marked_at: dict[str, float] = field(default_factory=dict)  # each marked text: when its first marking began
     spoken: float = 0.0  # seconds its words take (read, or spoken), from ``start``
+    voiced: bool = False  # spoken by a voice: its words come as the voice says them, not as read
 
     def see(self, texts: dict[str, float]) -> None:
         for text, size in texts.items():
@@ -72,6 +73,17 @@ def on_screen(mobjects: list[Mobject], visible_only: bool = True) -> dict[str, f
                 size = float(part.font_size if not isinstance(part, Readout) else part.font_size_now)
                 texts[text] = max(size, texts.get(text, 0.0))
     return texts
+
+
+def _animated(animation) -> list[Mobject]:
+    """The mobjects ``animation`` writes, moves or points at. A group's own mobject leaves out what its
+    introducers (FadeIn, Write, Create) bring in, so a group is read animation by animation."""
+    if isinstance(animation, Wait):
+        return []
+    if isinstance(animation, AnimationGroup):
+        return [mobject for part in animation.animations for mobject in _animated(part)]
+    mobject = getattr(animation, "mobject", None)
+    return [] if mobject is None else [mobject]
 
 
 def _readouts(mobjects: list[Mobject]) -> dict[int, str | None]:
@@ -98,8 +110,7 @@ def followed_step(history: TrainingHistory, epoch: int | None, sample: int | Non
 def words_at(narration: Narration, beat: Beat, words: str) -> float:
     """Seconds into ``beat`` at which ``words`` (in its caption) begin to be said, by the narration's voice
     or, without one, read."""
-    voiced = getattr(narration, "speech", None) is not None
-    return said_at(beat.caption, beat.caption.find(words), narration.seconds(beat), voiced)
+    return narration.said_at(beat, beat.caption.find(words))
 
 
 @functools.lru_cache(maxsize=1)
@@ -209,8 +220,7 @@ class HistoryScene(BatchedLists):
             self.waits.append((start, self.time - start))
         if self.told and self.current_beat is not None:
             self.told[-1].see(on_screen(self.mobjects))
-            moved = [animation.mobject for animation in animations if not isinstance(animation, Wait)
-                     and getattr(animation, "mobject", None) is not None]
+            moved = [mobject for animation in animations for mobject in _animated(animation)]
             changed = [part for mobject in self.mobjects for part in mobject.get_family()
                        if isinstance(part, Readout) and readouts.get(id(part), part.text) != part.text]
             written, counted = set(on_screen(moved, visible_only=False)), set(on_screen(changed))
@@ -261,7 +271,8 @@ class HistoryScene(BatchedLists):
         """Play ``beat``'s animations, then hold until its words are read and spoken; caption it throughout."""
         start = self.beat_start = self.time
         self.current_beat = beat
-        self.told.append(BeatRecord(beat.caption, start, spoken=self.narration.seconds(beat)))
+        self.told.append(BeatRecord(beat.caption, start, spoken=self.narration.said_seconds(beat),
+                                    voiced=self.narration.speech is not None))
         self.told[-1].see(on_screen(self.mobjects))
         beat.show()
         self.hold(self.narration.seconds(beat) - (self.time - start))
@@ -306,6 +317,14 @@ class HistoryScene(BatchedLists):
         if beat is None or words not in beat.caption:
             return 0.0
         return max(0.0, self.beat_start + words_at(self.narration, beat, words) - self.time)
+
+    def ending_as_said(self, run_time: float, words: str, least: float = 0.3) -> float:
+        """``run_time``, shortened (to no less than ``least``) so that an animation starting now ends by the
+        time ``words`` are said: what comes after it then shows them as they are heard."""
+        beat = self.current_beat
+        if beat is None or words not in beat.caption:
+            return run_time
+        return min(run_time, max(least, self.until_said(words)))
 
     def peaking_as_said(self, words: str, least: float = 0.8) -> float:
         """The run time of a pointer that starts now and peaks halfway (Indicate's there and back) as

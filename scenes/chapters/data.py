@@ -517,8 +517,11 @@ class DataScene(HistoryScene):
             big.scale(0.1)
         # Briefly, its size follows at once: "28 by 28" comes early in a short sentence.
         self.play(Restore(big), FadeOut(others, lag_ratio=0.02, shift=0.3 * DOWN), run_time=0.7 if self.brief else 1.2)
+        # The braces measure it until its size is said; the size is written as it is (a voice says the
+        # sentence's numbers in many letters, so "28" comes sooner than its characters' place).
+        rows = str(self.shape[0])
         self.play(LaggedStart(*(GrowFromCenter(brace) for brace in self.size_braces), lag_ratio=0.4),
-                  Write(self.probe_label), run_time=self.paced(1.0, 0.45))
+                  Write(self.probe_label), run_time=max(0.5, self.until_said(rows)))
         self.play(Write(self.probe_numbers), run_time=self.paced(1.0))
 
     def show_values(self) -> None:

@@ -614,8 +614,12 @@ class GradientDescentScene(HistoryScene):
             s.set_axis_label_opacity(alpha)
             s.look_from(start[0] + alpha * (PLANE_VIEW[0] - start[0]), start[1] + alpha * (PLANE_VIEW[1] - start[1]))
 
-        self.play(UpdateFromAlphaFunc(surface, draw_axes), run_time=self.paced(2.0) if fill else 1.2,
-                  rate_func=smooth)
+        # Told briefly, the sample the cost is over is said in this sentence and written next: the turn
+        # ends as it is said.
+        sample, turning = self.evaluated_on()[0], self.paced(2.0) if fill else 1.2
+        if sample and not fill:
+            turning = self.ending_as_said(turning, f"a sample of {sample:,}", least=0.6)
+        self.play(UpdateFromAlphaFunc(surface, draw_axes), run_time=turning, rate_func=smooth)
 
     def show_share(self) -> None:
         self.play(Indicate(self.share_fact, color=HIGHLIGHT, scale_factor=1.08), run_time=1.2)
@@ -645,8 +649,10 @@ class GradientDescentScene(HistoryScene):
             s.look_from(start[0] + alpha * (HEIGHT_VIEW[0] - start[0]),
                         start[1] + alpha * (HEIGHT_VIEW[1] - start[1]))
 
-        self.play(UpdateFromAlphaFunc(surface, climb), run_time=max(1.5, self.beat_seconds() - 1.4),
-                  rate_func=smooth)
+        # The climb ends as the starting cost is said: the ball is pointed at and its cost written then.
+        climbing = self.ending_as_said(max(1.5, self.beat_seconds() - 1.4),
+                                       f"a cost of {loss_number(self.path_losses[0])}", least=1.5)
+        self.play(UpdateFromAlphaFunc(surface, climb), run_time=climbing, rate_func=smooth)
         surface.level_line = None
         self.show_epoch(0.0)
         self.play(FadeIn(self.readouts), Indicate(bar.marker, color=HIGHLIGHT, scale_factor=1.6), self.ball_flash(),
@@ -722,9 +728,12 @@ class GradientDescentScene(HistoryScene):
                   Write(self.slice_heights[0]), FadeIn(self.rider), run_time=1.2)
         rate = self.history.learning_rate
         ride = max(1.0, (share * self.beat_seconds() - 1.2) / 2)
-        for multiple, mark, height in ((1.0, self.slice_marks[1], self.slice_heights[1]),
-                                       (10.0, self.slice_marks[2], self.slice_heights[2])):
-            self.ride_to(multiple * rate, ride)
+        # Each ride ends as its height is said (the sentence's "to 2.46", "that, to 2.38").
+        said = (f"to {loss_number(self.slice_value(rate))}", f"that, to {loss_number(self.slice_value(10 * rate))}")
+        for multiple, mark, height, words in ((1.0, self.slice_marks[1], self.slice_heights[1], said[0]),
+                                              (10.0, self.slice_marks[2], self.slice_heights[2], said[1])):
+            arrives = self.until_said(words) if words in self.current_beat.caption else ride
+            self.ride_to(multiple * rate, max(0.5, arrives))
             self.play(FadeIn(mark, scale=0.5), Write(height), run_time=0.6)
 
     def ride_to(self, t: float, run_time: float) -> None:

@@ -427,8 +427,10 @@ class FeaturesScene(HistoryScene):
         classes = (self.response["most"], *self.response["close"])
         names_said = [f"{self.history.class_names[cls]}s" for cls in classes]
         shown = (self.average, self.average_ink, self.average_caption)
-        # Each pointed at from when it is named until the next is (the last until the least's words).
-        nexts = [*names_said[1:], " and least for"]
+        # Each pointed at from when it is named until the next is (the last until the least's words, or
+        # until "up to": then the highest bar is pointed at again, as its value is said).
+        up_to = self.current_beat is not None and ", up to " in self.current_beat.caption
+        nexts = [*names_said[1:], ", up to" if up_to else " and least for"]
         first = self.until_said(nexts[0])
         self.play(FadeIn(values, shift=UP * 0.1), Indicate(rects[most[0]], color=HIGHLIGHT),
                   run_time=max(0.6, first) if first else each)
@@ -436,6 +438,10 @@ class FeaturesScene(HistoryScene):
             self.play(Indicate(rects[slot], color=HIGHLIGHT), *self.swap_view(shown, view),
                       run_time=max(0.6, self.until_said(following)))
             shown = view
+        if up_to:
+            self.play(Indicate(rects[most[0]], color=HIGHLIGHT),
+                      Indicate(self.value_of[most[0]], color=HIGHLIGHT, scale_factor=1.3),
+                      run_time=max(0.6, self.until_said(" and least for")))
         # A bar near 0 is a sliver an Indicate cannot show: its slot is ringed, name and value with it.
         ring = self.least_ring = SurroundingRectangle(VGroup(rects[least], names[least], self.value_of[least]),
                                                       color=HIGHLIGHT, buff=0.06)

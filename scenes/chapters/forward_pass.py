@@ -21,7 +21,7 @@ from nnscratch.verdict import decision, judge
 from scenes.chapters.base import HistoryScene, after_gone, drawn_pixels, gone_first
 from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.layer_product import LayerProduct, columns_shown, rows_shown
-from scenes.mobjects.layout import GAP, fit, fit_network, safe_area
+from scenes.mobjects.layout import GAP, boxes_overlap, fit, fit_network, safe_area
 from scenes.mobjects.network import drawn_indices
 from scenes.mobjects.neuron_canvas import NeuronCanvas
 from scenes.mobjects.pixel_image import PixelImage, PixelRows
@@ -151,11 +151,21 @@ class ForwardPassScene(HistoryScene):
         if shape is not None:
             region = region.above(area.bottom + BAND_HEIGHT + 3 * GAP)  # the band passes under the network
         self.network_mob = fit_network(lambda **size: self.labelled_network(inputs, **size), region)
-        # The input's values and the outputs' names are said: the network writes them at 20, larger here.
-        for label in self.network_mob.input_labels:
-            label.scale(INPUT_FONT / 20, about_edge=RIGHT)
-        for label in self.network_mob.output_labels:
-            label.scale(INPUT_FONT / 20, about_edge=LEFT if len(self.network_mob.output_labels) > 1 else UP)
+        # The input's values and the outputs' names are said: written at INPUT_FONT, however the network
+        # was scaled to fit (it writes them at 20).
+        net = self.network_mob
+        for label in net.input_labels:
+            label.scale(INPUT_FONT / self.font_of(label), about_edge=RIGHT)
+        for label in net.output_labels:
+            label.scale(INPUT_FONT / self.font_of(label), about_edge=LEFT if len(net.output_labels) > 1 else UP)
+        if len(net.output_labels) == 1 and net.output_labels[0].get_top()[1] < net.neurons[-1][0].get_bottom()[1]:
+            # Under its neuron, grown: just clear of the layer before's neurons, short of the numbers.
+            label = net.output_labels[0]
+            before = [neuron for neuron in net.neurons[-2] if boxes_overlap(neuron, label, -0.05)]
+            if before:
+                clear = max(neuron.get_right()[0] for neuron in before) + 0.08 - label.get_left()[0]
+                label.shift(RIGHT * max(0.0, min(clear, self.column.left - GAP - label.get_right()[0])))
+            label.add_background_rectangle(opacity=1.0, buff=0.04).set_z_index(2)  # over the edges it crosses
         self.network_mob.set_weights(self.weights_at(-1), scale=self.weight_scale)
         self.neurons = NeuronCanvas(self.network_mob).set_z_index(1)
         self.current_equation: Formula | None = None
@@ -174,13 +184,24 @@ class ForwardPassScene(HistoryScene):
             self.plane = PlaneExample(h, self.x, side).move_to(self.column.center)
             self.plane_corner = np.array([self.column.right - THUMBNAIL / 2, area.top - THUMBNAIL / 2, 0.0])
 
+    @staticmethod
+    def font_of(label) -> float:
+        """The font size a network's label (or the text in it) is drawn at now: the network is scaled to fit."""
+        return float(next(part.font_size for part in label.get_family() if isinstance(part, Label)))
+
     def labelled_network(self, inputs: list[str] | None, **size):
         """The network with its input's values beside it; a lone output's long name ("p(lower moon)") under
-        its neuron, not beside it: the width it would take is the numbers'."""
+        its neuron, not beside it: the width it would take is the numbers'. It moves right just clear of the
+        layer before's neurons, as large as it will be written (the network is fitted to its place with it)."""
         net = self.make_network(input_labels=inputs, **size)
         if len(net.output_labels) == 1 and net.output_labels[0].width > LONE_NAME_WIDTH:
             label = net.output_labels[0].next_to(net.neurons[-1][0], DOWN, buff=0.12)
-            label.add_background_rectangle(opacity=1.0, buff=0.04).set_z_index(2)  # above the edges it crosses
+            # Each side's growth when it is scaled about its top to INPUT_FONT, the network fitted to as
+            # little as 0.85 of this size.
+            grow = label.width * (INPUT_FONT / 20 / 0.85 - 1) / 2
+            before = [neuron for neuron in net.neurons[-2] if boxes_overlap(neuron, label, -grow - 0.05)]
+            if before:
+                label.shift(RIGHT * (max(n.get_right()[0] for n in before) + 0.08 + grow - label.get_left()[0]))
         return net
 
     def network_width(self, inputs: list[str] | None, area) -> float:
@@ -401,14 +422,15 @@ class ForwardPassScene(HistoryScene):
 
     # -- beats: the network and the input ------------------------------------------------
 
-    def show_network(self) -> None:
+    def show_network(self, also: Sequence = ()) -> None:
+        """The title, the neurons, then the edges drawn (with ``also``)."""
         net = self.network_mob
         self.play(Write(self.title), run_time=0.8)
         self.play(LaggedStart(*(FadeIn(column, lag_ratio=0.1) for column in net.neurons), lag_ratio=0.3,
                               group=net.neurons),
                   FadeIn(net.ellipses), FadeIn(net.size_braces), FadeIn(net.output_labels), run_time=1.0)
         self.play(LaggedStart(*(Create(group, lag_ratio=0.01) for group in net.edges), lag_ratio=0.4, group=net.edges),
-                  run_time=1.5)
+                  *also, run_time=1.5)
         # From here on the neurons are painted from the network's arrays, in one call a frame: they change
         # in nearly every frame of this chapter, its edges never. The rings and pixels pointing at them go above.
         self.take_away(net.neurons)
@@ -446,10 +468,9 @@ class ForwardPassScene(HistoryScene):
         self.remove(*mobjects)
 
     def show_network_briefly(self) -> None:
-        """The network, and with it the example named (a brief telling names them in one sentence)."""
-        self.show_network()
-        if self.image is None:
-            self.play(*self.origin_in(), run_time=0.5)
+        """The network, and with it the example named (a brief telling names them in one sentence): its name
+        comes in as the edges are drawn, before the sentence ends on it."""
+        self.show_network(also=self.origin_in() if self.image is None else ())
 
     def show_input(self) -> None:
         net = self.network_mob
@@ -698,9 +719,11 @@ class ForwardPassScene(HistoryScene):
             # The neuron named as its words begin: the rows take the time before them, and it is ringed
             # as the sums become values.
             before = self.until_said(self.highest_words(layer)) or 0.75 * left
-            # A layer after the first, told briefly, runs its rows at twice the pace: the first showed them.
-            least = ROW_SECONDS / 2 if self.brief else ROW_SECONDS
-            self.show_rows(layer, max(least * self.tempo * len(self.products[layer].rows), before), least)
+            # A layer after the first, told briefly, runs its rows as fast as it must (a frame a row at
+            # the least) to ring its neuron as it is named: the first layer showed them row by row.
+            least = 1 / self.camera.frame_rate if self.brief else ROW_SECONDS
+            rows = len(self.products[layer].rows)
+            self.show_rows(layer, before if self.brief else max(least * self.tempo * rows, before), least)
             said = self.said = self.named_said(layer)
             self.show_squash(layer, seconds=self.paced(0.9 * self.tempo, 0.7),
                              also=[Create(said[0]), Write(said[1])])

@@ -14,6 +14,7 @@ from manim import (
     LaggedStart, Line, ShowPassingFlash, UpdateFromAlphaFunc, VGroup, Write,
 )
 
+from nnscratch.activations import HIDDEN_ACTIVATIONS
 from scenes.chapters.base import HistoryScene
 from scenes.mobjects.glyphs import Label
 from scenes.mobjects.layout import GAP, Region, boxes_overlap, fit, fit_network, safe_area, short_sizes
@@ -127,8 +128,11 @@ class NetworkScene(HistoryScene):
         input (the output layer of a network without hidden ones), beside them: brighter, larger."""
         net, layer = self.network_mob, 1
         values = self.activations[layer][net.indices[layer]]
+        # Of a signed activation with both signs drawn, the most positive (blue) and the most negative (amber).
+        slots = (np.argmax(values), np.argmin(values)) if self.amber_shown() else \
+            (np.argmax(np.abs(values)), np.argmin(np.abs(values)))
         plates = VGroup()
-        for slot in dict.fromkeys((int(np.argmax(np.abs(values))), int(np.argmin(np.abs(values))))):
+        for slot in dict.fromkeys(int(slot) for slot in slots):
             label = Label(number(float(values[slot])), font_size=22, color=LABEL)
             # Right of a hidden neuron; left of an output one, whose right is its name.
             side = LEFT if layer == len(net.neurons) - 1 else RIGHT
@@ -141,6 +145,14 @@ class NetworkScene(HistoryScene):
                 upper.shift(UP * overlap / 2)
                 lower.shift(DOWN * overlap / 2)
         return plates
+
+    def amber_shown(self) -> bool:
+        """Whether the first hidden layer's drawn neurons light amber too: a signed activation (tanh), and
+        the followed example makes some of them negative."""
+        if len(self.history.layer_sizes) < 3 or not HIDDEN_ACTIVATIONS[self.history.activation].signed:
+            return False
+        values = self.activations[1][self.network_mob.indices[1]]
+        return bool((values < 0).any() and (values > 0).any())
 
     def label_room(self, rows: int) -> float:
         """Height under the network for one or two rows of layer labels."""
@@ -213,9 +225,11 @@ class NetworkScene(HistoryScene):
             Beat(f"{when}: {signs}.", self.show_counts, brief=brief_signs),
             Beat(f"Thicker edges are larger weights: the largest drawn here is {number(largest)}.",
                  self.show_strongest, brief="Thicker edges, larger weights; brighter neurons, larger "
-                                            "activations: they fire more strongly."),
-            Beat("A neuron's activation is how strongly it fires: the brighter it is drawn, the larger.",
-                 self.show_activations, in_brief=Brief.WITH_PREVIOUS),
+                                            + ("activations; amber ones, negative." if self.amber_shown() else
+                                               "activations: they fire more strongly.")),
+            Beat("A neuron's activation is how strongly it fires: the brighter it is drawn, the larger"
+                 + (f"; {self.history.activation}'s can be negative too, drawn amber." if self.amber_shown()
+                    else "."), self.show_activations, in_brief=Brief.WITH_PREVIOUS),
             Beat(f"Training tunes {self.n_weights + self.n_biases:,} numbers: "
                  f"{counted(self.n_weights, 'weight')} and {counted(self.n_biases, 'bias', 'biases')}, one per "
                  "neuron past the input layer.", self.show_parameters, in_brief=Brief.LEFT_OUT),

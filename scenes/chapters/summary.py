@@ -465,7 +465,9 @@ class SummaryScene(HistoryScene):
         """The cost's fall drawn as its two ends are said: first value, the curve, the last value."""
         heading, axis, line, start, end = self.cost
         self.play(FadeIn(self.panel("training").heading), FadeIn(heading), Create(axis), FadeIn(start), run_time=0.4)
-        self.play(Create(line), run_time=self.part_time(share * 0.8, 0.8))
+        # The curve reaches its end as the last cost is said (its label then written).
+        last = f"to {loss_number(self.history.train_loss[-1])}"
+        self.play(Create(line), run_time=self.ending_as_said(self.part_time(share * 0.8, 0.8), last, least=0.8))
         self.play(FadeIn(end, shift=RIGHT * 0.1), run_time=0.4)
 
     def show_results(self) -> None:

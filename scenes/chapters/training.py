@@ -283,10 +283,10 @@ class TrainingScene(HistoryScene):
                            brief=f"Behind them, its answer at every point, {self.undecided_words()}")]
         if self.neuron_maps is not None:
             signed = HIDDEN_ACTIVATIONS[self.history.activation].signed
-            beats.append(Beat("Inside each neuron, a map of its own output over the same plane"
+            beats.append(Beat("Inside each neuron before the output, a map of its own output over the same plane"
                               + (": blue where positive, amber where negative." if signed
                                  else ", brighter where it fires."), self.show_neuron_maps,
-                              brief="Inside each neuron, a map of its own output"
+                              brief="Inside each neuron before the output, a map of its own output"
                                     + (": blue where positive, amber where negative." if signed
                                        else ", brighter where it fires.")))
         if self.scatter is not None:
@@ -354,6 +354,12 @@ class TrainingScene(HistoryScene):
         h = self.history
         return round(100 * float(h.train_accuracy[-1]), 1) - round(100 * float(h.test_accuracy[-1]), 1)
 
+    def gap_text(self) -> str:
+        """The gap between the training and the test accuracy, as said."""
+        gap = self.gap_points()
+        return ("the same" if gap == 0 else f"a gap of {gap:.1f} points" if gap > 0 else
+                f"{abs(gap):.1f} points higher on test")
+
     def gap_caption(self, brief: bool = False) -> str:
         """The check the data chapter promised: accuracy on examples never trained on, against the
         training accuracy, and what the gap says."""
@@ -375,11 +381,9 @@ class TrainingScene(HistoryScene):
             meaning = "it learned, memorising a little"
         else:
             meaning = "much of what it learned, it memorised"
-        gap_text = f"a gap of {abs(gap):.1f} points" if gap >= 0 else f"{abs(gap):.1f} points higher on test"
-        if gap == 0:
-            gap_text, meaning = ("the same", "what it learned holds for examples it never saw") \
-                if self.verdict.learned and not self.verdict.stalled else \
-                ("the same", meaning)
+        gap_text = self.gap_text()
+        if gap == 0 and self.verdict.learned and not self.verdict.stalled:
+            meaning = "what it learned holds for examples it never saw"
         if brief:
             # The full telling says the stall in a sentence of its own; a brief one in a clause.
             stalled = f", its cost stalled at {loss_number(h.test_loss[-1])}" if self.says_stalled() else ""
@@ -730,7 +734,8 @@ class TrainingScene(HistoryScene):
         else:
             marker = Line([x, high + 0.06, 0], [x, low - 0.06, 0], color=HIGHLIGHT, stroke_width=3)
         gap = self.gap_points()
-        label = Label(f"gap {abs(gap):.1f} points", font_size=PLOT_FONT, color=HIGHLIGHT)
+        # As the sentence says it: no gap is "the same".
+        label = Label(f"gap {abs(gap):.1f} points" if gap else "the same", font_size=PLOT_FONT, color=HIGHLIGHT)
         # Beside the marker, under the two curves' ends (above them when they end low), or further off
         # where the curves or the start's marks are in the way.
         first_below = low - plot.axes.get_bottom()[1] > label.height + 0.2
@@ -742,7 +747,7 @@ class TrainingScene(HistoryScene):
         # The test accuracy alone, then the stalled test cost, each lit from when it is said until the next
         # thing is (the training accuracy, which comes with the gap's marker, or the gap's words); a line
         # runs round each key, since a slow Indicate of a small key would read as a still frame.
-        gap_words = [accuracy_number(h.train_accuracy[-1]), f"{abs(self.gap_points()):.1f} points"]
+        gap_words = [f"against {accuracy_number(h.train_accuracy[-1])}", self.gap_text()]
         lit = [test_key, *([self.plots[0].keys[1]] if stalled else [])]
         following = [[loss_number(h.test_loss[-1]), *gap_words], gap_words] if stalled else [gap_words]
         for key, words, share in zip(lit, following, (0.2 if stalled else 0.3, 0.3)):

@@ -125,7 +125,9 @@ class Readout(VGroup):
 
     def set_text(self, text: str) -> "Readout":
         """Show ``text``; characters outside the glyph set show as gaps."""
-        if text == self.text:
+        # The same text again is nothing to do, unless a transform has since moved the glyphs' points (a
+        # FadeIn begun on "0" ends by setting them to its copy's "0", whatever the readout shows by then).
+        if text == self.text and self.glyphs.placements_hold():
             return self
         self.text = text
         self.match_scale()

@@ -210,9 +210,20 @@ class Narration:
 
     def seconds(self, beat: Beat) -> float:
         """How long ``beat`` must last for its words: read, and spoken if there is a voice."""
+        return max(reading_seconds(beat.caption), self.said_seconds(beat))
+
+    def said_seconds(self, beat: Beat) -> float:
+        """How long ``beat``'s words take as they come: the voice's, pause included, or else their reading
+        time. A beat read longer than it is spoken holds after its voice ends, and its words come at the
+        voice's pace, not spread over the hold."""
         samples = self.samples(beat)
-        spoken = 0.0 if samples is None else len(samples) / self.speech.sample_rate + PAUSE
-        return max(reading_seconds(beat.caption), spoken)
+        if samples is None:
+            return reading_seconds(beat.caption)
+        return len(samples) / self.speech.sample_rate + PAUSE
+
+    def said_at(self, beat: Beat, at: int) -> float:
+        """Seconds into ``beat`` at which its caption's character ``at`` is reached, by the voice or read."""
+        return said_at(beat.caption, at, self.said_seconds(beat), voiced=self.speech is not None)
 
     def played(self, beat: Beat, start: float, end: float) -> None:
         """Record that ``beat`` was on screen from ``start`` to ``end``."""

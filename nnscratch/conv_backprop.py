@@ -118,6 +118,20 @@ class ErrorCrossing:
                 out[u:u + rows, v:v + cols] += self.weights[u, v] * counted
         return out
 
+    def covering(self, row: int, column: int) -> tuple[int, int, int, int]:
+        """The block of cells whose patches cover the map's cell (row, column): (first row, first column,
+        last row, last column), within the error's bounds."""
+        rows, cols = self.delta.shape
+        size = self.weights.shape[0]
+        return max(0, row - size + 1), max(0, column - size + 1), min(rows - 1, row), min(cols - 1, column)
+
+    def terms(self, row: int, column: int) -> np.ndarray:
+        """What each cell of ``covering(row, column)`` adds to the map's error at (row, column), its δ times
+        the slice's weight that lay over that cell, laid out as the block: their sum is the kernel's share."""
+        top, left, bottom, right = self.covering(row, column)
+        return np.array([[self.share(p, q, row, column) for q in range(left, right + 1)]
+                         for p in range(top, bottom + 1)])
+
     def share(self, p: int, q: int, row: int, column: int) -> float:
         """What cell (p, q) adds to the map's error at (row, column): 0 unless its patch covers it."""
         size = self.weights.shape[0]
@@ -179,3 +193,24 @@ def steepest_kernel_weight(example: ConvExampleBackprop) -> tuple[int, int, int]
     kernel = int(np.argmax((grads ** 2).sum(axis=(1, 2))))
     i, j = np.unravel_index(int(np.argmax(np.abs(grads[kernel]))), grads[kernel].shape)
     return kernel, int(i), int(j)
+
+
+def sample_weight_gradients(network: NeuralNetwork, X: np.ndarray, y: np.ndarray, kernel: int, i: int, j: int
+                            ) -> np.ndarray:
+    """Each sample's own gradient of the first conv's weight ``(kernel, 0, i, j)``, penalty included as in
+    ``explain_conv_example``: the values whose mean over the training set is the set's gradient. ``X`` the
+    samples' pixels in rows, ``y`` their targets; one batched backward pass (the batch's cost is their mean,
+    so each sample's own is the batch's part times their count)."""
+    if not network.is_convolutional:
+        raise ValueError("sample_weight_gradients needs a network with conv layers")
+    inputs = network.as_inputs(X)
+    trace = network.trace(inputs)
+    errors: list[StageError] = []
+    network.backward(trace, network.as_targets(y, len(inputs)), map_errors=errors)
+    delta = errors[-1].dz[:, kernel]  # the first conv's, recorded last
+    rows, cols = delta.shape[1:]
+    pixels = trace.maps.a[0][:, 0, i:i + rows, j:j + cols]
+    w = float(network.kernels[0][kernel, 0, i, j])
+    penalty = network.l1 * np.sign(w) + network.l2 * w
+    return len(inputs) * (pixels * delta).sum(axis=(1, 2)) + penalty
+

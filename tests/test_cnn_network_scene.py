@@ -272,3 +272,43 @@ def test_the_patch_the_cell_sees_is_written_before_its_size_is_said(runs, brief)
     said = beat.start + beat.spoken * beat.caption.find(words) / len(beat.caption)
     assert tag in beat.marked_at
     assert said - 1.5 <= beat.marked_at[tag] <= said - 0.5
+
+
+def small_letter_pixels(label, frame_pixels: int = 480) -> float:
+    """The height of an "x" in ``label``'s font at its size, in pixels of a frame ``frame_pixels`` tall: how
+    tall a word's small letters are drawn ("input", "dense"), which a digit's height overstates by half."""
+    from manim import config
+
+    from scenes.mobjects.glyphs import Label
+
+    return Label("x", font_size=label.font_size).height * frame_pixels / config.frame_height
+
+
+def o_pixels(frame: np.ndarray, label, width: int, height: int) -> int:
+    """How many pixel rows the first letter of ``label`` (an "o", as tall as an "x") inks in ``frame``."""
+    top, left = to_pixel(label.get_corner([-1, 1, 0]), width, height)
+    bottom, right = to_pixel(label.get_corner([1, -1, 0]), width, height)
+    first = left + max(2, (right - left) // len(label.original_text))  # the first letter's columns
+    crop = frame[top - 2:bottom + 3, left:first, :3].astype(float).mean(axis=2)
+    return int((crop > 90).any(axis=1).sum())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_the_layer_names_small_letters_are_14_px_tall_at_480p_and_no_two_heads_touch(runs, name):
+    # The review read the overview's layer names at about 9 px: the "x" of a font sized for 14 px digits.
+    width, height = 854, 480
+    scene, frame = final_state(ConvNetworkScene, width, height, history=runs(name))
+    for head in scene.heads:
+        words = head[0][0]  # the name's words; a size after them ("2 × 2") is on a line of its own
+        assert small_letter_pixels(words) >= 14.0, (words.original_text, small_letter_pixels(words))
+        assert head[0].original_text.startswith(words.original_text)
+    # Measured on the frame too: the "o" of "output" inks 14 rows or more.
+    output = scene.heads[-1][0][0]
+    assert output.original_text == "output"
+    assert o_pixels(frame, output, width, height) >= 14
+    for i, a in enumerate(scene.heads):
+        for b in scene.heads[i + 1:]:
+            apart_x = a.get_right()[0] <= b.get_left()[0] or b.get_right()[0] <= a.get_left()[0]
+            apart_y = a.get_bottom()[1] >= b.get_top()[1] or b.get_bottom()[1] >= a.get_top()[1]
+            assert apart_x or apart_y, (a[0].original_text, b[0].original_text)

@@ -159,6 +159,18 @@ def test_every_number_said_is_shown_and_marked_and_nothing_stands_still(chapter,
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("brief", [True, False], ids=["brief", "full"])
+@pytest.mark.parametrize("chapter", [chapter.name for chapter in chapters_of(None, cnn())])
+def test_every_number_is_marked_as_a_voice_says_it(chapter, brief):
+    # Timed as a voice at piper's pace times the words (tests/test_story.py says why), every chapter of a
+    # CNN's explainer.
+    scene = told_as(chapter, cnn(), brief, voiced=True)
+    assert scene.told and all(beat.voiced for beat in scene.told)
+    assert unmarked_numbers(scene) == []
+    assert late_numbers(scene) == []
+
+
+@pytest.mark.slow
 def test_the_explainers_convolution_leaves_the_kernels_replay_to_the_training_chapter():
     scene = told_as("convolution", cnn(), True)
     captions = [beat.caption for beat in scene.told]

@@ -523,7 +523,8 @@ def test_the_crossing_is_a_short_beat_when_told_briefly(cnn):
     told = scene.told
     k = next(i for i, beat in enumerate(told) if beat.caption.startswith("Through the second pool"))
     # The review: the crossing's two ideas (a cell's patch; every kernel's patches adding) had 6.4 s; now about 10.
-    assert "3 × 3 slice" in told[k + 1].caption and told[k + 2].caption.startswith("Each kernel's patches add")
+    assert "3 × 3 slice" in told[k + 1].caption and told[k + 2].caption.startswith(
+        "Each pool cell's error sums δ × weight over the kernels")
     assert told[k + 3].caption.startswith("The first pool")
     assert 9.0 <= told[k + 3].start - told[k + 1].start <= 13.0
     assert unshown_numbers(scene) == [] and unmarked_numbers(scene) == []
@@ -619,7 +620,7 @@ def test_the_worked_numbers_the_step_and_the_output_table_are_legible_at_480p(cn
     words = [line.original_text for line in scene.run_lines if hasattr(line, "original_text")] + [
         scene.then_line.original_text, scene.header[0].original_text]
     if getattr(scene, "cross_stage", None) is not None:  # the crossing's rule, in words, and its sum
-        words += [scene.cross_rule.original_text] + [line.original_text for line in scene.share_lines]
+        words += [line.original_text for line in (*scene.cross_rule, *scene.share_lines)]
     seen = {text for _, heights in scene.pixels for text in heights}
     assert set(formulas[:3]) <= seen and scene.step_line.typst_code in seen and scene.then_line.original_text in seen
     assert small_pixels(scene, lambda text: text in formulas or text in words) == []
@@ -754,10 +755,11 @@ def test_the_crossed_cells_error_is_added_kernel_by_kernel_to_the_backward_passs
     assert np.allclose(sums[0], ex.crossing(s, order[0], f).spread(), atol=1e-15)
     assert np.array_equal(sums[-1], ex.stage_errors[s - 1].d_maps[f])
     assert np.array_equal(scene.pooled_map.values, ex.stage_errors[s - 1].d_maps[f])
-    assert scene.cross_rule.original_text == "each pool cell's error = sum over kernels of δ × weight"
+    rule = " ".join(line.original_text for line in scene.cross_rule)
+    assert rule == "each pool cell's error sums δ × weight over the kernels"
     # Told briefly, the kernels are named and the cell's error said, each written as it is said.
     brief = told(ConvBackpropScene, history, brief=True)
-    caption = next(b.caption for b in brief.told if b.caption.startswith("Each kernel's patches add"))
+    caption = next(b.caption for b in brief.told if b.caption.startswith("Each pool cell's error sums"))
     assert f"kernel {order[0] + 1}'s" in caption and f"the other {others}'s" in caption
     assert caption.endswith(f"make {fixed(target).replace('-', '−')}.")
     assert late_numbers(brief) == [] and late_numbers(scene) == []

@@ -286,3 +286,56 @@ def test_the_worked_products_and_sum_are_legible_at_480p(cnn, layers, floor):
         assert line.get_bottom()[1] >= -config.frame_height / 2
         for other in (scene.window, scene.kernel, scene.feature_small, scene.feature_note):
             assert not overlaps(line, other)
+
+
+# -- transitions: nothing passes over what is leaving, no near-black between pictures -----------------------
+
+def recorded_plays(run) -> tuple[ConvolutionScene, list[tuple[list, set[int]]]]:
+    """The chapter told to its end, with every play's animations and the ids of the mobjects on screen
+    as it began."""
+    plays = []
+
+    class Recorded(ConvolutionScene):
+        def play(self, *animations, **kwargs) -> None:
+            on_screen = {id(m) for top in self.mobjects for m in top.get_family()}
+            plays.append((list(animations), on_screen))
+            super().play(*animations, **kwargs)
+
+    return told(Recorded, run), plays
+
+
+def flattened(animations) -> list:
+    """The animations of a play, those inside a LaggedStart or AnimationGroup too."""
+    found = []
+    for animation in animations:
+        found.append(animation)
+        found.extend(flattened(getattr(animation, "animations", [])))
+    return found
+
+
+@pytest.mark.slow
+def test_the_followed_map_grows_to_the_pool_only_once_its_neighbours_are_gone(cnn):
+    # The review saw the zooming map pass over its neighbouring maps for 0.5 s (CNN 135.1).
+    from manim import ReplacementTransform
+
+    scene, plays = recorded_plays(cnn)
+    chosen = scene.slot_maps[scene.first.kernel]
+    zoom = [(animations, on_screen) for animations, on_screen in plays
+            if any(isinstance(a, ReplacementTransform) and a.mobject is chosen for a in flattened(animations))]
+    assert len(zoom) == 1
+    _, on_screen = zoom[0]
+    neighbours = [m for m in [*scene.slot_maps, *scene.slot_kernels] if m is not chosen]
+    assert not [m for m in neighbours if id(m) in on_screen]
+
+
+@pytest.mark.slow
+def test_the_last_maps_come_in_as_the_next_layers_picture_goes(cnn):
+    # The review saw 0.5 s of near-black between the next layer's picture and the last maps (CNN 173.0).
+    from manim import FadeIn, FadeOut
+
+    scene, plays = recorded_plays(cnn)
+    last = {id(m) for m in scene.last_group}
+    leaving = [animations for animations, _ in plays
+               if any(isinstance(a, FadeOut) and a.mobject is scene.out_map for a in flattened(animations))]
+    assert len(leaving) == 1
+    assert last <= {id(a.mobject) for a in flattened(leaving[0]) if isinstance(a, FadeIn)}

@@ -2,21 +2,26 @@
 told on the maps with the run's own numbers.
 
 The example's error at the output (its probabilities minus the one-hot label), over the table the question
-is asked above; carried back through the dense layers to the flattened maps and unflattened into the last
-stage's maps, where a key says what green and magenta mean; across the second conv (when it reads the
-first conv's maps): its delta, then one cell's delta times its kernel's slice landing on a patch of the
-followed map, the other cells' patches adding (a transposed convolution), then kernel by kernel (the
-followed one, the largest others, the rest as one) a running total that ends at one cell's error; through the max-pool, where only each window's recorded winner gets its error;
+is asked above; carried back through the dense layers (each hidden one's δ a column filling as the error
+arrives, their rule in words) to the flattened maps and unflattened into the last stage's maps, where a key
+says what green and magenta mean; across the second conv (when it reads the first conv's maps): its delta,
+then one cell's delta times its kernel's slice landing on a patch of the followed map, the other cells'
+patches adding (a transposed convolution), then the rule said and, kernel by kernel (the followed one, the
+largest others, the rest as one), each one's δ × weight terms at one cell and a running total that ends at
+that cell's error; through the max-pool, where only each window's recorded winner gets its error;
 through the activation's slope, to the first conv's error map δ for one kernel. Then one weight of that
-kernel as it is at the snapshot (where training took it by the last said with it): its gradient is the sum over every place the kernel stood of the pixel under the weight times δ
+kernel as it is at the snapshot (where training took it by the last said with it, the trained kernel
+beside): its gradient is the sum over every place the kernel stood of the pixel under the weight times δ
 there, shown as a window sliding over the digit, δ's map beside it and the products filling a map, a few
 written with their numbers, then faster, then all at once, the total the backward pass's own gradient.
-Then the kernel's gradients beside its weights, the whole set's gradient recorded by the run, and the
-step, with the run's learning rate and optimizer said as they are; where the run's steps took the weight
-uphill of this gradient, the chapter says why (the gradient is the slope at that snapshot only).
+Then the kernel's gradients beside its weights, the whole set's gradient recorded by the run as a line
+over a bar for each of some samples' own gradients, and the step, with the run's learning rate and
+optimizer said as they are; where the run's steps took the weight uphill of this gradient, the chapter
+says why (the gradient is the slope at that snapshot only).
 
 Every value comes from ``nnscratch.conv_backprop.explain_conv_example`` (the network's own backward pass
-at the chosen snapshot) or from the recorded run (winners, the whole set's gradient, the next weights).
+at the chosen snapshot), ``sample_weight_gradients`` (the samples' own gradients) or from the recorded run
+(winners, the whole set's gradient, the next weights, the trained kernel).
 """
 from __future__ import annotations
 
@@ -30,23 +35,29 @@ from manim import (
     UP,
     Arrow,
     Create,
+    DashedLine,
     FadeIn,
     FadeOut,
     GrowFromEdge,
     Indicate,
     LaggedStart,
+    Line,
     Rectangle,
     ReplacementTransform,
+    SurroundingRectangle,
     TransformFromCopy,
     UpdateFromAlphaFunc,
     VGroup,
     Write,
     linear,
+    rgb_to_color,
 )
 
 from nnscratch import TrainingHistory
 from nnscratch.architecture import Pool
-from nnscratch.conv_backprop import crossing_pick, explain_conv_example, kernel_shares, steepest_kernel_weight
+from nnscratch.conv_backprop import (
+    crossing_pick, explain_conv_example, kernel_shares, sample_weight_gradients, steepest_kernel_weight,
+)
 from nnscratch.followed_window import strongest
 from nnscratch.verdict import distinct
 from scenes.chapters.base import (
@@ -77,14 +88,18 @@ GRADIENT_CELL = 1.1  # a gradient's cell, at most: three significant digits at f
 GRADIENT_WIDTH = 4.25
 CROSS_SIDE = 2.4  # the maps of the crossing: the second conv's delta and the map it sends its error to
 SLICE_CELL = 1.1  # a cell of the kernel's slice and of its patch, at most: two significant digits at font 22
+DENSE_WIDTH = 0.3  # a hidden dense layer's column of δ
 WINDOW_CELL = 1.0  # the pool window magnified: an error's three digits at font 22
+TRAINED_SMALLEST = 0.7  # the trained kernel's cell at least: its numbers' font 14 or more
+SAMPLE_BARS = 32  # samples whose own gradient of the weight is drawn beside the set's average
+WRITE_LEAD = 0.3  # a line written as it is said starts this much before its words: legible as they are heard
 SLOW_PLACES = 3  # places whose product is written before the window speeds up
 NAMED_KERNELS = 3  # second-conv kernels whose share of the crossed cell's error is shown one by one
 FAST_ROWS = 6  # rows it then sweeps at speed; the rest come at once
 LOSERS_DIM = 0.3  # a pool window's losers, dimmed beside its lit winner
 WHY_LINES = ("its slope changed as", "every weight moved")  # why w went uphill of its gradient
-ADAM_WORDS = ("each step moves a weight by about η against the running average of its gradients, divided by "
-              "their running size, so near η whatever the gradient's size")
+ADAM_WORDS = ("each step moves a weight by about η against its gradients' running average, over their running "
+              "size")
 
 
 class ConvBackpropScene(HistoryScene):
@@ -293,7 +308,7 @@ class ConvBackpropScene(HistoryScene):
         last = ex.stage_errors[-1].d_maps
         channels, rows, columns = last.shape
         self.last_scale = float(np.abs(last).max()) or 1.0
-        height = 5.0
+        height = 4.4  # the strip: its note clears the dense rule under the maps
         strip_x = self.rows.get_left()[0] - 2.9  # room for the arrow and what it says between
         self.strip = VGroup()
         colors = error_colors(last, self.last_scale).reshape(channels, rows * columns, 3)
@@ -303,12 +318,7 @@ class ConvBackpropScene(HistoryScene):
             self.strip.add(piece)
         self.strip_note = Label(f"{channels * rows * columns} numbers", font_size=NOTE_FONT, color=LABEL)
         self.strip_note.next_to(self.strip, DOWN, buff=0.15)
-        self.flat_arrow = Arrow(self.rows.get_left() + LEFT * 0.05, self.strip.get_right(), buff=0.1,
-                                color=MUTED, stroke_width=3)
-        self.flat_arrow.move_to([self.flat_arrow.get_center()[0], self.rows[self.truth].get_center()[1], 0])
-        dense = len(self.history.layer_sizes) - 1
-        self.dense_note = Label("× weights" if dense == 1 else f"{dense} dense layers", font_size=NOTE_FONT,
-                                color=MUTED).next_to(self.flat_arrow, UP, buff=0.1).align_to(self.flat_arrow, RIGHT)
+        self.layout_dense(height)
         grid_region_right = self.grid_right = strip_x - 0.8
         self.last_maps = self.map_grid(last, self.last_scale, area.left + 0.6, grid_region_right)
         self.last_note = Label(f"{channels} maps of {rows} × {columns}", font_size=NOTE_FONT, color=LABEL)
@@ -322,6 +332,39 @@ class ConvBackpropScene(HistoryScene):
             self.reached_note = Label(f"{what} {len(reached)} maps of {reached.shape[1]} × {reached.shape[2]}",
                                       font_size=NOTE_FONT, color=LABEL)
             self.reached_note.next_to(self.reached_maps, DOWN, buff=0.2)
+
+    def layout_dense(self, height: float) -> None:
+        """Between the output table and the strip, each hidden dense layer's δ as a column of cells (the
+        layer nearest the output on the right), arrows from the table through them to the strip; and the
+        dense layers' rule in words, where the last maps will be."""
+        ex, area = self.example, self.area
+        hidden = ex.dense_deltas[:-1][::-1]  # right to left, as the error goes
+        left, right = self.strip.get_right()[0], self.rows.get_left()[0]
+        pitch = (right - left) / (len(hidden) + 1)
+        middle = self.rows[self.truth].get_center()[1]
+        column_height = min(height * 0.7, 2 * (middle - self.area.bottom - 1.0))
+        self.dense_columns, self.dense_notes = VGroup(), VGroup()
+        for n, delta in enumerate(hidden):
+            column = ErrorMap(delta[:, None], column_height)
+            column.stretch_to_fit_width(DENSE_WIDTH)
+            column.move_to([right - (n + 1) * pitch, middle, 0])
+            self.dense_columns.add(column)
+            note = Label(f"δ of {len(delta)}", font_size=NOTE_FONT, color=LABEL)
+            self.dense_notes.add(note.next_to(column, DOWN, buff=0.15))
+        # Arrows from the table's left edge, through each column, to the strip's right edge.
+        starts = [self.rows.get_left()[0] - 0.05, *(c.get_left()[0] for c in self.dense_columns)]
+        ends = [*(c.get_right()[0] for c in self.dense_columns), self.strip.get_right()[0]]
+        self.flat_arrows = VGroup(*(Arrow([start, middle, 0], [end, middle, 0], buff=0.08, color=MUTED, stroke_width=3,
+                                          max_tip_length_to_length_ratio=0.3) for start, end in zip(starts, ends)))
+        dense = len(self.history.layer_sizes) - 1
+        self.dense_rule = VGroup(*(Label(line, font_size=KEY_FONT, color=LABEL) for line in dense_rule_lines(dense)))
+        self.dense_rule.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        room = self.strip.get_left()[0] - 0.5 - area.left
+        if self.dense_rule.width > room:
+            self.dense_rule.scale(room / self.dense_rule.width)
+        # Written where the maps will come, as it is said; moved down under them as they come.
+        self.dense_rule.move_to([area.left, middle, 0], LEFT)
+        self.dense_rule_place = [area.left, area.bottom + 0.1, 0]
 
     def layout_key(self) -> None:
         """What the error colours mean, as the code colours them: an error is dC/d(value), so a negative one
@@ -396,13 +439,23 @@ class ConvBackpropScene(HistoryScene):
                                       HIGHLIGHT, 3)
         # The transposed convolution, in words: the error at a cell gathers every kernel's cells whose patch
         # covers it (a formula's subscripts were 6 px tall at 480p).
-        cell = "pool cell" if self.first_pool else "cell"
-        self.cross_rule = Label(f"each {cell}'s error = sum over kernels of δ × weight", font_size=KEY_FONT,
-                                color=LABEL)
+        self.cross_rule = VGroup(*(Label(line, font_size=KEY_FONT, color=LABEL) for line in self.cross_rule_lines()))
+        self.cross_rule.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         self.cross_words = Label("a transposed convolution", font_size=KEY_FONT, color=MUTED)
-        VGroup(self.cross_rule, self.cross_words).arrange(DOWN, aligned_edge=LEFT, buff=0.2).move_to(
-            [area.left, self.cross_value.get_bottom()[1] - 0.35, 0], UP + LEFT)
+        self.cross_words.move_to([area.left, self.cross_value.get_bottom()[1] - 0.35, 0], UP + LEFT)
+        # The cells of the followed kernel's δ whose patches cover the ringed cell: what its share sums.
+        top_row, left_column, bottom_row, right_column = self.crossing.covering(row, column)
+        pixel = self.cross_delta.pixel
+        self.cover_frame = Rectangle(width=(right_column - left_column + 1) * pixel,
+                                     height=(bottom_row - top_row + 1) * pixel, color=HIGHLIGHT, stroke_width=2.5)
+        self.cover_frame.move_to((self.cross_delta.cell_center(top_row, left_column)
+                                  + self.cross_delta.cell_center(bottom_row, right_column)) / 2)
         self.layout_shares(row, column)
+
+    def cross_rule_lines(self) -> tuple[str, str]:
+        """The transposed convolution's rule in words, as the narration says it, in two lines."""
+        cell = "pool cell" if self.first_pool else "cell"
+        return f"each {cell}'s error sums", "δ × weight over the kernels"
 
     def share_order(self) -> list[int]:
         """The second conv's kernels whose shares of the crossed cell are shown one by one: the one followed,
@@ -435,10 +488,10 @@ class ConvBackpropScene(HistoryScene):
         if others:
             rest = float(self.shares.sum() - running[-1])
             lines.append(f"+ the other {others}: {said(fixed(rest))} = {total}")
-        self.share_heading = Label("at the ringed cell, kernel by kernel:", font_size=NOTE_FONT, color=MUTED)
         self.share_lines = VGroup(*(Label(line, font_size=VALUE_FONT, color=LABEL) for line in lines))
         self.share_lines[-1].set_color(HIGHLIGHT)
-        column_group = VGroup(self.share_heading, *self.share_lines).arrange(DOWN, aligned_edge=LEFT, buff=0.17)
+        column_group = VGroup(self.cross_rule, *self.share_lines).arrange(DOWN, aligned_edge=LEFT, buff=0.17)
+        self.share_lines.shift(DOWN * 0.2)  # the rule a paragraph of its own above the sum
         middle = Region(self.cross_delta.get_right()[0] + 0.3, self.cross_target.get_left()[0] - 0.3,
                         self.cross_words.get_top()[1] + 0.2, self.top - 0.3)
         if column_group.width > middle.width:
@@ -448,6 +501,25 @@ class ConvBackpropScene(HistoryScene):
             self.cross_delta) for k in order[1:]}
         self.share_notes = {k: Label(f"δ of its kernel {k + 1}", font_size=NOTE_FONT, color=LABEL).move_to(
             self.cross_delta_note) for k in order[1:]}
+        # Under the sum, between the words under the δ map and the colour key.
+        room = Region(self.cross_words.get_right()[0] + 0.5, self.key.get_left()[0] - 0.3,
+                      self.area.bottom + 0.45, self.share_lines.get_bottom()[1] - 0.3)
+        self.layout_terms(order, row, column, room)
+
+    def layout_terms(self, order: list[int], row: int, column: int, room: Region) -> None:
+        """Each shown kernel's terms at the ringed cell, δ × weight for every cell of its δ that covers it, a
+        grid the shape of the framed block, in ``room``'s top left; all on one colour scale."""
+        s, f = self.cross_stage, self.kernel
+        terms = {k: self.example.crossing(s, k, f).terms(row, column) for k in order}
+        scale = max(float(np.abs(t).max()) for t in terms.values()) or 1.0
+        cell = min(SLICE_CELL, room.width / max(t.shape[1] for t in terms.values()),
+                   room.height / max(t.shape[0] for t in terms.values()))
+        self.term_grids = {k: ValueGrid(t, error_colors(t, scale), cell, texts=[term_text(v) for v in t.ravel()])
+                           for k, t in terms.items()}
+        for grid in self.term_grids.values():
+            grid.move_to([(room.left + room.right) / 2, room.top, 0], UP)
+        self.term_note = Label("δ × weight", font_size=NOTE_FONT, color=LABEL)
+        self.term_note.next_to(self.term_grids[order[0]], DOWN, buff=0.15)
 
     def map_grid(self, maps: np.ndarray, scale: float, left: float, right: float) -> VGroup:
         """``maps`` of error in a square-ish grid between ``left`` and ``right`` under the title."""
@@ -559,6 +631,7 @@ class ConvBackpropScene(HistoryScene):
         self.trained_label.next_to(self.weight_label, DOWN, buff=0.12)
         for label in (self.kernel_note, self.weight_label, self.trained_label):
             clamp(label, area)
+        self.layout_trained(scale)
         pixel = self.digit.picture.width / image.shape[1]
         corner = self.digit.picture.get_corner(UP + LEFT)
         self.pixel_of = lambda row, column, span=1: corner + np.array([(column + span / 2) * pixel,
@@ -605,6 +678,26 @@ class ConvBackpropScene(HistoryScene):
         if self.total.get_right()[0] > area.right:
             self.total.shift(LEFT * (self.total.get_right()[0] - area.right))
 
+    def layout_trained(self, scale: float) -> None:
+        """The followed kernel as the run left it, small under where training took the weight (on the
+        epoch-0 kernel's colour scale, so the two compare), its weight ringed; none where it has no room."""
+        f, size, area = self.kernel, self.size, self.area
+        trained = self.history.kernels[0][-1][f, 0].astype(float)
+        self.trained_note = Label(f"kernel {f + 1} at epoch {self.last_epoch:,}", font_size=NOTE_FONT, color=MUTED)
+        # Beside the epoch-0 kernel, level with it, where the products will be (they come as it goes).
+        right = self.kernel_grid.get_left()[0] - 0.4
+        room = right - (self.delta_place[0] + self.map_side / 2 + 0.3)
+        cell = min(self.kernel_cell, room / size)
+        self.trained_grid = None
+        if cell < TRAINED_SMALLEST:  # its numbers would be too small to read
+            return
+        self.trained_grid = ValueGrid(trained, weight_image_colors(trained, scale), cell)
+        self.trained_grid.move_to([right, self.kernel_grid.get_top()[1], 0], UP + RIGHT)
+        self.trained_note.next_to(self.trained_grid, DOWN, buff=0.12)
+        clamp(self.trained_note, area)
+        self.trained_ring = square_at(self.trained_grid.cell_center(self.i, self.j), cell, HIGHLIGHT, 3)
+        self.trained_view = VGroup(self.trained_grid, self.trained_ring, self.trained_note)
+
     @staticmethod
     def line_parts(line: Formula) -> tuple[Formula, Formula]:
         """A worked line "x · δ = product" as two formulas, its factors and "= product", each drawn over the
@@ -650,6 +743,7 @@ class ConvBackpropScene(HistoryScene):
                                   color=MUTED)
         average = VGroup(self.average, self.average_note).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         fit(average, column.below(top).above(top - average.height), UP + LEFT)
+        self.layout_samples(column.below(average.get_bottom()[1] - 0.5))
         w, stepped, then = self.step_numbers()
         rate = rate_code(h.learning_rate)
         self.step_line = Formula(f"w - eta overline((partial C)/(partial w)) = {w} - {rate} dot "
@@ -677,6 +771,51 @@ class ConvBackpropScene(HistoryScene):
                 # Long numbers (a tiny rate's digits) reach under the optimizer's lines: the step goes below them.
                 self.step_line.move_to([area.left, self.run_lines.get_bottom()[1] - 0.35, 0], UP + LEFT)
             self.place_outcome(column, [self.step_line, self.run_lines, average, self.grad_grid, self.grad_note])
+
+    def sample_gradients(self) -> np.ndarray:
+        """The followed weight's gradient at this snapshot from each of ``SAMPLE_BARS`` training samples, the
+        followed one first, then the set's first others."""
+        h = self.history
+        samples = [self.sample, *(k for k in range(min(len(h.X_train), SAMPLE_BARS)) if k != self.sample)]
+        samples = samples[:SAMPLE_BARS]
+        return sample_weight_gradients(self.network, h.X_train[samples].astype(float), h.y_train[samples],
+                                                self.kernel, self.i, self.j)
+
+    def layout_samples(self, room: Region) -> None:
+        """A bar a sample, its own ∂C/∂w (magenta up, green down, as the gradients' grid), the followed one
+        first and ringed; a dashed line at the whole set's average; what they are under them."""
+        grads = self.bar_values = self.sample_gradients()
+        mean = self.whole_gradient()
+        label_room = 0.9  # "mean", left of the bars
+        note_room = 0.45
+        left, right = room.left + label_room, room.right
+        top, bottom = room.top, room.bottom + note_room
+        high, low = max(float(grads.max()), mean, 0.0), min(float(grads.min()), mean, 0.0)
+        unit = (top - bottom) / ((high - low) or 1.0)
+        base = bottom - low * unit
+        pitch = (right - left) / len(grads)
+        colors = error_colors(grads, float(np.abs(grads).max()) or 1.0)
+        self.bars = VGroup()
+        for n, (value, rgb) in enumerate(zip(grads, colors)):
+            bar = Rectangle(width=0.7 * pitch, height=max(abs(value) * unit, 0.01), stroke_width=0, fill_opacity=1,
+                            fill_color=rgb_to_color(np.clip(rgb, 0, 1)))
+            bar.move_to([left + (n + 0.5) * pitch, base, 0], DOWN if value >= 0 else UP)
+            self.bars.add(bar)
+        self.bar_ring = SurroundingRectangle(self.bars[0], color=HIGHLIGHT, buff=0.04, stroke_width=2)
+        self.bar_value = Label(said(fixed(grads[0])), font_size=NOTE_FONT, color=HIGHLIGHT)
+        self.bar_value.next_to(self.bar_ring, UP if grads[0] >= 0 else DOWN, buff=0.08)
+        clamp(self.bar_value, room)
+        self.bars_axis = Line([left, base, 0], [right, base, 0], color=MUTED, stroke_width=1.5)
+        self.mean_line = DashedLine([left - 0.1, base + mean * unit, 0], [right, base + mean * unit, 0],
+                                    color=HIGHLIGHT, stroke_width=3)
+        self.mean_word = Label("mean", font_size=NOTE_FONT, color=HIGHLIGHT)
+        self.mean_word.next_to(self.mean_line, LEFT, buff=0.1)
+        self.bars_note = Label(f"∂C/∂w, a bar a sample: {len(grads)} of {len(self.history.X_train):,}",
+                               font_size=NOTE_FONT, color=MUTED)
+        self.bars_note.move_to([left, room.bottom, 0], DOWN + LEFT)
+        fit_right(self.bars_note, room.right)
+        self.bars_chart = VGroup(self.bars_axis, self.bars, self.bar_ring, self.bar_value, self.mean_line,
+                                 self.mean_word, self.bars_note)
 
     def place_outcome(self, column: Region, taken: list) -> None:
         """Where the run took w (and, when that is uphill of the gradient, why) placed clear of ``taken``: under
@@ -748,8 +887,8 @@ class ConvBackpropScene(HistoryScene):
         last = ex.stage_errors[-1].d_maps
         channels, rows, columns = last.shape
         dense = len(self.history.layer_sizes) - 1
-        through = "the dense layer's weights" if dense == 1 else f"the {dense} dense layers, as for any network,"
-        short = "the dense layer" if dense == 1 else f"the {dense} dense layers"
+        through = "the dense layer" if dense == 1 else f"the {dense} dense layers"
+        rule = "each number's error sums weight × δ over the next layer"
         beats = [
             Beat(f"Backpropagation through a convolutional network: how training sample {s} tells the first "
                  f"layer's kernels which way to move, at epoch {e:,}.", self.show_intro,
@@ -757,10 +896,10 @@ class ConvBackpropScene(HistoryScene):
             Beat(f"It starts at the output: each probability minus the one-hot label. The right class, {name}, "
                  f"gets {p:.2f} − 1 = {said(f'{d:.2f}')}; every other class its probability.", self.show_output,
                  brief=f"The output's error is p − y: {p:.2f} − 1 = {said(f'{d:.2f}')} for the right class, {name}."),
-            Beat(f"Back through {through} it reaches the {channels * rows * columns} flattened numbers: "
-                 f"an error for every cell of the last {channels} maps of {rows} × {columns}.", self.show_flatten,
-                 brief=f"Back through {short}: the last {channels} maps "
-                       f"of {rows} × {columns}."),
+            Beat(f"Back through {through}, as in any dense network, {rule}, down to the "
+                 f"{channels * rows * columns} flattened numbers: the last {channels} maps of {rows} × {columns}.",
+                 self.show_flatten,
+                 brief=f"Back through {through}, {rule}: {channels} maps of {rows} × {columns}."),
         ]
         beats.append(Beat("Green marks a negative error: raising that value would lower the cost. Magenta, a positive "
                           "one: lowering it would.", self.show_key,
@@ -789,8 +928,8 @@ class ConvBackpropScene(HistoryScene):
             Beat("Then faster, place after place: most products are nothing, where the pixel is blank or δ is zero.",
                  self.show_fast, in_brief=Brief.WITH_NEXT),
             Beat(self.total_caption(), self.show_total, brief=self.total_caption(brief=True)),
-            Beat(f"Each of the kernel's {self.size * self.size} weights gets its gradient the same way: here they "
-                 "are beside the weights.", self.show_kernel_gradients,
+            Beat(f"Each of the kernel's {self.size * self.size} weights gets its gradient the same way.",
+                 self.show_kernel_gradients,
                  brief=f"So do all {self.size * self.size} weights of the kernel."),
             Beat(self.average_caption(), self.show_average, brief=self.average_caption(brief=True)),
             Beat(self.step_caption(), self.show_step, brief=self.step_caption(brief=True)),
@@ -816,7 +955,7 @@ class ConvBackpropScene(HistoryScene):
         elif len(later) == 1 and isinstance(later[0], Pool):
             full = (f"Through the second pool, each window's error goes to its winner; through {slope}, it is δ, the "
                     f"error of {maps} of {rows} × {columns}.")
-            brief = f"Through the second pool and {'ReLU' if relu else slope}: δ of {maps}."
+            brief = f"Through the second pool and {'ReLU' if relu else slope}: the second conv's δ."
         else:
             full = f"Back through the later layers, the same way, to δ of {maps} of {rows} × {columns}."
             brief = f"Back through the later layers to δ of {maps}."
@@ -856,9 +995,10 @@ class ConvBackpropScene(HistoryScene):
         total = said(fixed(self.cross_values[self.cross_target_cell]))
         pieces = self.share_pieces(brief)[0]
         named = pieces[0] if len(pieces) == 1 else ", ".join(pieces[:-1]) + " and " + pieces[-1]
+        rule = " ".join(self.cross_rule_lines()).capitalize()
         if brief:
-            return f"Each kernel's patches add too: {named} make {total}."
-        return f"Every kernel's patches add: at the ringed cell, {', '.join(pieces)}: {what} {f}'s error, {total}."
+            return f"{rule}: {named} make {total}."
+        return f"{rule}: at the ringed cell, {', '.join(pieces)}: {what} {f}'s error, {total}."
 
     def weight_caption(self, brief: bool = False) -> str:
         """One weight of the kernel as it is at this snapshot, and where training took it by the last: told
@@ -877,7 +1017,7 @@ class ConvBackpropScene(HistoryScene):
         f = self.kernel + 1
         if self.history.activation == "relu":
             if brief:
-                return f"ReLU passes it only where the sum was positive: δ, kernel {f}'s error."
+                return f"ReLU passes it only where the sum was positive: kernel {f}'s δ."
             return ("Then ReLU's slope: 1 where the sum z was positive, 0 where not, so the error passes only where "
                     f"the map was lit. This is δ = ∂C/∂z, kernel {f}'s error map.")
         if brief:
@@ -986,8 +1126,11 @@ class ConvBackpropScene(HistoryScene):
                   Indicate(self.subtitle, color=HIGHLIGHT, scale_factor=1.05), run_time=self.paced(1.2))
 
     def show_output(self) -> None:
+        # The errors' column comes in until the right class's sum is said, which is written next.
+        p = self.example.probabilities[self.truth]
         self.play(FadeIn(self.header[3]), LaggedStart(*(FadeIn(row[3:], shift=LEFT * 0.2) for row in self.rows),
-                                                      lag_ratio=0.1), run_time=self.paced(1.6, 0.4))
+                                                      lag_ratio=0.1),
+                  run_time=self.ending_as_said(self.paced(1.6, 0.4), f"{p:.2f} − 1", least=0.6))
         row = self.rows[self.truth]
         self.play(Indicate(row, color=HIGHLIGHT, scale_factor=1.15), Write(self.right_formula),
                   run_time=self.paced(1.2, 0.5))
@@ -995,21 +1138,39 @@ class ConvBackpropScene(HistoryScene):
                                 if k != self.truth), lag_ratio=0.1), run_time=self.paced(1.0))
 
     def show_flatten(self) -> None:
-        self.play(FadeOut(self.right_formula), FadeOut(self.digit_small), GrowFromEdge(self.flat_arrow, RIGHT),
-                  Write(self.dense_note), run_time=0.8)
+        """The error goes back arrow by arrow: each hidden dense layer's δ fills as it arrives, then the strip
+        of flattened numbers; the rule is written as it is said, and moves under the maps the strip unflattens
+        into."""
+        # The worked "p - 1" tag goes before the first arrow grows where it stood; the digit's place takes the
+        # rule's first line, which names the dense layers as they are said.
+        self.play(FadeOut(self.right_formula, rate_func=gone_first), FadeOut(self.digit_small, rate_func=gone_first),
+                  GrowFromEdge(self.flat_arrows[0], RIGHT, rate_func=after_gone),
+                  Write(self.dense_rule[0], rate_func=after_gone), run_time=0.8)
+        for arrow, column, note in zip(self.flat_arrows[1:], self.dense_columns, self.dense_notes):
+            column.fill_to(0)
+            self.add(column)
+            self.play(column.filling(0, column.rows), Write(note), run_time=0.6)
+            self.play(GrowFromEdge(arrow, RIGHT), run_time=0.3)
         self.play(LaggedStart(*(FadeIn(piece) for piece in reversed(self.strip)), lag_ratio=0.1),
-                  Write(self.strip_note), run_time=self.paced(1.2, 0.4))
+                  Write(self.strip_note), run_time=max(0.5, self.until_said(self.dense_rule[1].original_text)))
+        self.play(Write(self.dense_rule[1:]), Indicate(self.dense_columns if len(self.dense_columns) else self.strip,
+                                                     color=HIGHLIGHT, scale_factor=1.05),
+                  run_time=self.seconds(1.2, 2.0, 0.4))
         for m in self.last_maps:
             m.fill_to(0)
+        # The maps' name is written as they are named (the voice pauses before them: not at the sentence's end).
+        channels = len(self.last_maps)
         self.play(*(TransformFromCopy(piece, m) for piece, m in zip(self.strip, self.last_maps)),
-                  run_time=self.paced(1.0, 0.5))
-        self.play(*(m.filling(0, m.rows * m.columns) for m in self.last_maps), Write(self.last_note),
-                  run_time=self.paced(1.0))
+                  self.dense_rule.animate.move_to(self.dense_rule_place, DOWN + LEFT),
+                  run_time=max(0.6, self.until_said(f"{channels} maps of") - 0.6))
+        half = self.last_maps[0].rows * self.last_maps[0].columns // 2
+        self.play(*(m.filling(0, half) for m in self.last_maps), Write(self.last_note), run_time=0.6)
+        self.play(*(m.filling(half, m.rows * m.columns) for m in self.last_maps), run_time=self.paced(0.6))
 
     def show_middle(self) -> None:
         for m in self.reached_maps:
             m.fill_to(0)
-        self.play(FadeOut(VGroup(self.last_maps, self.last_note)), FadeIn(self.reached_maps),
+        self.play(FadeOut(VGroup(self.last_maps, self.last_note, self.strip_note)), FadeIn(self.reached_maps),
                   run_time=0.8)
         self.play(*(m.filling(0, m.rows * m.columns) for m in self.reached_maps), Write(self.reached_note),
                   run_time=self.paced(1.4))
@@ -1030,7 +1191,9 @@ class ConvBackpropScene(HistoryScene):
     def show_second(self) -> None:
         for m in self.second_maps:
             m.fill_to(0)
-        self.play(FadeOut(self.last_note), FadeOut(self.last_maps), FadeIn(self.second_maps), run_time=0.6)
+        # The strip's name goes too: the new maps' name, longer, reaches under the strip.
+        self.play(FadeOut(self.last_note), FadeOut(self.strip_note), FadeOut(self.last_maps), FadeIn(self.second_maps),
+                  run_time=0.6)
         self.play(*(m.filling(0, m.rows * m.columns) for m in self.second_maps), Write(self.second_note),
                   run_time=self.paced(1.2))
 
@@ -1088,23 +1251,31 @@ class ConvBackpropScene(HistoryScene):
         order, sums, pieces = self.share_order(), self.share_sums(), self.share_pieces()[1]
         # The followed kernel's slice goes before the lines are written where it stood.
         self.play(FadeOut(VGroup(self.slice_grid, self.times_sign, self.slice_note)), run_time=0.3)
-        self.play(Write(self.share_heading), Indicate(self.cross_delta, color=HIGHLIGHT, scale_factor=1.05),
-                  run_time=max(0.4, self.until_said(pieces[0])))
+        # The rule is said first, and written as it is; the followed kernel's cells that cover the ringed cell
+        # are framed: its share there is their δ × weight, summed.
+        rule_time = max(1.0, self.until_said(pieces[0]) - WRITE_LEAD)
+        self.play(Write(self.cross_rule), Create(self.cover_frame), Indicate(self.target_frame, color=HIGHLIGHT),
+                  run_time=rule_time / 2)
+        terms = self.term_grids[order[0]]
+        self.play(FadeIn(terms, target_position=self.cover_frame, scale=0.3), Write(self.term_note),
+                  run_time=rule_time / 2)
         delta, note = self.cross_delta, self.cross_delta_note
         for n, (line, piece) in enumerate(zip(self.share_lines, pieces)):
-            lead = self.until_said(piece)  # each line is written as its kernel is named
+            lead = self.until_said(piece) - WRITE_LEAD  # each line is being written as its kernel is named
             if 0 < n < len(order):
                 k = order[n]
                 self.play(FadeOut(note), run_time=0.2)  # its name gone before the next is written
                 self.play(FadeOut(delta), FadeIn(self.share_deltas[k]), Write(self.share_notes[k]),
-                          run_time=max(0.2, lead - 0.2))
-                delta, note = self.share_deltas[k], self.share_notes[k]
+                          ReplacementTransform(terms, self.term_grids[k]), run_time=max(0.2, lead - 0.2))
+                self.add(self.cover_frame)  # over the map that came in under it
+                delta, note, terms = self.share_deltas[k], self.share_notes[k], self.term_grids[k]
             elif n:
                 self.play(Indicate(self.target_frame, color=HIGHLIGHT), run_time=max(0.2, lead))
             self.play(Write(line), self.cross_target.becoming(sums[n]), run_time=0.6)
         if len(self.share_lines) < len(sums):  # no others: the last shown kernel's total is the cell's error
             self.cross_target.show_values(sums[-1])
-        self.play(Write(self.cross_rule), Indicate(self.share_lines[-1], color=HIGHLIGHT, scale_factor=1.05),
+        self.play(Indicate(self.share_lines[-1], color=HIGHLIGHT, scale_factor=1.05),
+                  Indicate(self.cross_rule, color=HIGHLIGHT, scale_factor=1.05),
                   run_time=self.seconds(0.5, 1.5, 0.6))
 
     def clear_backward(self, keep=None) -> None:
@@ -1160,9 +1331,17 @@ class ConvBackpropScene(HistoryScene):
                   *(FadeIn(m, rate_func=after_gone) for m in (self.kernel_grid, self.digit)), run_time=0.8)
         self.play(Write(self.kernel_note), Write(self.digit_note), Write(self.delta_caption),
                   run_time=self.paced(0.8, 0.3))
+        # w as it is said; then where training took it, with the trained kernel, as that is said.
+        w, trained = number(self.weight()), number(self.trained_weight())
         self.play(Create(self.weight_ring), Indicate(self.kernel_grid.numbers[self.i * self.size + self.j],
                                                      color=HIGHLIGHT, scale_factor=1.3), Write(self.weight_label),
-                  Write(self.trained_label), run_time=self.paced(0.8, 0.3))
+                  run_time=max(0.6, self.until_said(w) + 0.3))
+        shown = [FadeIn(self.trained_grid, shift=UP * 0.2), Create(self.trained_ring), Write(self.trained_note)] \
+            if self.trained_grid is not None else []
+        wait = self.until_said(trained) - WRITE_LEAD - 0.4
+        if wait > 0.2:
+            self.play(Indicate(self.weight_label, color=HIGHLIGHT, scale_factor=1.1), run_time=wait)
+        self.play(Write(self.trained_label), *shown, run_time=0.8)
         self.play(Create(self.window_frame), Create(self.pixel_frame), run_time=self.paced(0.8))
 
     def move_window(self, index: int, counted: bool = True) -> None:
@@ -1184,6 +1363,8 @@ class ConvBackpropScene(HistoryScene):
         self.product_frame = square_at(self.product_map.cell_center(0, 0), self.product_map.pixel, HIGHLIGHT, 2)
         self.product_map.fill_to(0)
         # Where training took the weight was said with it: it goes where the sum so far will be counted.
+        if self.trained_grid is not None:  # gone before the products come where it stood
+            self.play(FadeOut(self.trained_view), run_time=0.3)
         self.play(Write(self.rule), FadeIn(self.product_map), Write(self.product_note), FadeOut(self.trained_label),
                   run_time=self.paced(1.0, 0.4))
         self.play(Create(self.delta_frame), Create(self.product_frame), FadeIn(self.sum_group),
@@ -1263,11 +1444,22 @@ class ConvBackpropScene(HistoryScene):
                   Write(self.grad_note), Create(self.grad_ring), run_time=self.paced(1.2))
 
     def show_average(self) -> None:
-        self.play(Write(self.average), Write(self.average_note), run_time=self.paced(1.2, 0.5))
+        """Each sample's own gradient as a bar, the followed one first (its ∂C/∂w as the grid has it), as the
+        samples are said; the set's average as a line across them and written, as it is said."""
+        said_mean = said(fixed(self.whole_gradient()))
+        grow = max(1.0, self.until_said(said_mean) - 0.9)
+        self.play(Create(self.bars_axis), Write(self.average_note), Create(self.bar_ring), Write(self.bar_value),
+                  Indicate(self.grad_ring, color=HIGHLIGHT),
+                  LaggedStart(*(GrowFromEdge(bar, DOWN if value >= 0 else UP)
+                                for bar, value in zip(self.bars, self.bar_values)), lag_ratio=0.15),
+                  FadeIn(self.bars_note), run_time=grow)
+        self.play(Create(self.mean_line), Write(self.mean_word), Write(self.average), run_time=0.8)
         self.play(Indicate(self.average, color=HIGHLIGHT, scale_factor=1.05), run_time=self.paced(0.8))
 
     def show_step(self) -> None:
-        self.play(Write(self.step_line), run_time=self.paced(1.5, 0.6))
+        # The bars go before the step is written across where they stood.
+        self.play(FadeOut(self.bars_chart, rate_func=gone_first), Write(self.step_line, rate_func=after_gone),
+                  run_time=self.paced(1.5, 0.6))
         self.play(Indicate(self.step_line, color=HIGHLIGHT, scale_factor=1.03),
                   Indicate(self.kernel_grid.numbers[self.i * self.size + self.j], color=HIGHLIGHT, scale_factor=1.3),
                   run_time=self.paced(1.0))
@@ -1294,6 +1486,20 @@ class ConvBackpropScene(HistoryScene):
         self.play(Indicate(self.then_line, color=HIGHLIGHT, scale_factor=1.04), run_time=self.paced(0.8))
 
 
+
+
+def dense_rule_lines(dense: int) -> tuple[str, str, str]:
+    """The dense layers' backward rule in words, in three lines: true of every dense layer's inputs (a hidden
+    neuron's δ is then that times its activation's slope)."""
+    through = "Through the dense layer," if dense == 1 else f"Through the {dense} dense layers,"
+    return through, "each number's error sums", "weight × δ over the next layer"
+
+
+def term_text(value: float) -> str:
+    """A term in a small cell: two significant digits, "≈0" under a thousandth (its digits would not fit)."""
+    if value == 0:
+        return "0"
+    return "≈0" if abs(value) < 1e-3 else said(fixed(value, 2))
 
 
 def factor_code(text: str) -> str:

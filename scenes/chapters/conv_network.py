@@ -14,6 +14,7 @@ network reads (``snapshot`` is taken for the dense chapter's sake and not used).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -57,6 +58,7 @@ from scenes.narration.beats import Beat, Brief
 
 TITLE_FONT = 30
 FONT = 23  # every label a number is said from: its digits 14 px tall at 480p (tests/timeline.py LEGIBLE_PIXELS)
+NAME_FONT = 33  # a layer's name: its small letters ("input", "dense") 14 px tall at 480p, not a digit's height
 MAP_GAP = 0.07  # between the maps of a column
 SUB_GAP = 0.1  # between the sub-columns of a column with many maps
 LINK_ROOM = 0.45  # between two columns, for the links from one to the next
@@ -108,6 +110,21 @@ def stage_words(stage: Conv | Pool, channels: int = 1) -> str:
     if isinstance(stage, Conv):
         return f"{stage.filters} kernel{'s' if stage.filters != 1 else ''} {kernel_shape(stage, channels)}"
     return f"max-pool {stage.size} × {stage.size}"
+
+
+class LayerName(VGroup):
+    """A layer's name over its column: its words large (``NAME_FONT``), a size after them ("16 kernels"
+    over "8 × 3 × 3", "max-pool" over "2 × 2") on a line of its own at ``FONT``, so that a long name is no
+    wider than its words. ``original_text`` is the name as one line, as a Label's is."""
+
+    def __init__(self, name: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.original_text = name
+        words, size = re.fullmatch(r"(.*?[^\d\s])(?:\s+(\d.*))?", name).groups()
+        self.add(Label(words, font_size=NAME_FONT, color=LABEL))
+        if size:
+            self.add(Label(size, font_size=FONT, color=LABEL))
+        self.arrange(DOWN, buff=0.06)
 
 
 def map_shape(shape: tuple[int, int, int]) -> str:
@@ -170,13 +187,18 @@ class ConvNetworkScene(HistoryScene):
         """Heads under the title, the columns of maps under them, the dense part on the right; a row at the
         bottom for the receptive field's sizes and the parameter counts."""
         heads_top = self.title.get_bottom()[1] - 0.2
-        probe_head = self.head("input", " × ".join(map(str, self.image.shape)))
-        head_height = 2 * probe_head.height + 0.08  # room for two rows, should they stagger
+        # Room for two rows of the tallest head (a conv's or a pool's names its size on a line of its own),
+        # should they stagger.
+        names = ["input", *(stage_words(kind, shape[0]) for kind, shape in zip(self.stages, self.shapes))]
+        tallest = max(self.head(name, "0").height for name in names)
         bottom_row = 0.3
-        maps_top = heads_top - head_height - 0.25
+        maps_top = heads_top - 2 * tallest - 0.08 - 0.25
         maps_bottom = self.area.bottom + 2 * bottom_row + 0.2  # two rows, should the counts stagger
         height = maps_top - maps_bottom
-        self.dense_net = self.make_dense(height)
+        # The dense part's heads are two lines, not three: under them it may start higher than the maps.
+        dense_top = heads_top - tallest - 0.08 - self.head("output", "0").height - 0.25
+        self.dense_net = self.make_dense(dense_top - maps_bottom)
+        self.dense_middle = (dense_top + maps_bottom) / 2
         # Room right of the class names for the answer's probability.
         self.plate_room = Label(value_text(self.probabilities[self.answer]), font_size=FONT).width + 0.25
         dense_width = self.dense_net.width + self.plate_room
@@ -206,7 +228,7 @@ class ConvNetworkScene(HistoryScene):
             column.group.move_to([x + column.group.width / 2, middle, 0])
             x += column.group.width + LINK_ROOM
             self.columns.append(column)
-        self.dense_net.move_to([self.area.right - self.plate_room - self.dense_net.width / 2, middle, 0])
+        self.dense_net.move_to([self.area.right - self.plate_room - self.dense_net.width / 2, self.dense_middle, 0])
         spare = self.dense_net.get_left()[0] - x
         if spare > 0:  # the columns spread over the room left, evenly
             step = spare / len(self.columns)
@@ -228,8 +250,7 @@ class ConvNetworkScene(HistoryScene):
         return touching or self.columns[-1].group.get_right()[0] + LINK_ROOM > self.dense_net.get_left()[0] + 1e-6
 
     def head(self, name: str, shape: str) -> VGroup:
-        return VGroup(Label(name, font_size=FONT, color=LABEL), Label(shape, font_size=FONT, color=MUTED)).arrange(
-            DOWN, buff=0.08)
+        return VGroup(LayerName(name), Label(shape, font_size=FONT, color=MUTED)).arrange(DOWN, buff=0.08)
 
     def make_dense(self, height: float) -> NetworkMobject:
         """The flatten and the dense layers as neurons, coloured by the trained weights."""
@@ -573,8 +594,10 @@ class ConvNetworkScene(HistoryScene):
         self.play(*(links.animate.set_stroke(opacity=0.12) for links in (*self.links, self.flatten_links)),
                   run_time=0.5)
         self.play(Create(self.cell_ring_big), run_time=0.5)
+        # Ringed until its window's size is said, which the next picture writes.
+        first = self.windows[0].size
         self.play(Create(self.cell_ring), Indicate(self.cell_ring, color=HIGHLIGHT, scale_factor=2.0),
-                  run_time=self.part(len(self.windows) + 1, 1.0))
+                  run_time=self.ending_as_said(self.part(len(self.windows) + 1, 1.0), f"{first} × {first}", 0.5))
 
     def field_show(self, step: int):
         def show() -> None:

@@ -5,7 +5,9 @@ through); one of them (the one whose map responds most to the probe, named by it
 is magnified and laid over the digit: its nine weights times the nine pixels under it, plus its bias,
 written as a sum that is the map's value there; then the kernel slides and the feature map of sums
 fills cell by cell (negative sums red), ReLU setting its negatives to 0. Every kernel of the layer then
-makes its own map; a 2x2 max-pool keeps each window's winner (the recorded one); the next conv layer
+makes its own map, and one map's pattern is named from its kernel's weights (nnscratch.kernel_pattern: an
+edge of one direction, a spot, ink, or no clean pattern), the places that map lights marked on the digit;
+a 2x2 max-pool keeps each window's winner (the recorded one); the next conv layer
 adds up what its 3-D kernel (one of a strip of them, named by its number) finds in every map into one
 new map; the last maps are flattened into the dense layer, whose softmax gives the answer. Then how the
 kernels were learned: the first layer's kernels at the first snapshot beside those at the last, on one
@@ -47,6 +49,7 @@ from manim import (
 from nnscratch import TrainingHistory
 from nnscratch.architecture import Conv, Pool
 from nnscratch.followed_window import kernel_at, strongest
+from nnscratch.kernel_pattern import lit_places, named_kernel
 from scenes.chapters.base import HistoryScene, default_conv_history, output_names
 from scenes.mobjects.conv_maps import (
     FillingMap,
@@ -229,6 +232,7 @@ class ConvolutionScene(HistoryScene):
         self.products = self.make_products()
         self.layout_strip()
         self.layout_all()
+        self.layout_pattern()
         if self.pool is not None:
             self.layout_pool()
         if self.second_stage is not None:
@@ -508,6 +512,58 @@ class ConvolutionScene(HistoryScene):
             self.slot_maps.append(feature)
             self.slots.add(kernel, feature)
 
+    def layout_pattern(self) -> None:
+        """The kernel whose pattern is named (the followed one when it is a clean edge or spot, else the
+        cleanest: nnscratch.kernel_pattern) magnified under the digit, the parts of it the pattern sets
+        against each other ringed; the places its map lights marked on the digit, where the kernel sat."""
+        kernels = self.history.kernels[0][-1][:, 0].astype(float)
+        self.pattern_kernel, self.pattern = named_kernel(kernels, self.first.kernel)
+        f = self.pattern_kernel
+        self.pattern_slot = SurroundingRectangle(VGroup(self.slot_kernels[f], self.slot_maps[f]), color=HIGHLIGHT,
+                                                 buff=0.06, stroke_width=3)
+        if not self.pattern.clean:
+            return
+        weights = kernels[f]
+        size = len(weights)
+        # Under the digit, its name over it: the cells as large as that leaves them, the weights written in
+        # them when they are large enough to be read (a 3 x 3 kernel's are), its colours alone when not.
+        self.pattern_note = Label(f"kernel {f + 1}", font_size=LEGIBLE_NOTE, color=LABEL)
+        top = self.digit_note.get_bottom()[1] - 0.25
+        cell = min(CELL, (top - self.pattern_note.height - 0.12 - self.area.bottom) / size, self.digit.width / size)
+        self.pattern_grid = ValueGrid(weights, weight_image_colors(weights, self.weight_scale_first), cell)
+        if cell < MIN_CELL:
+            self.pattern_grid.remove(self.pattern_grid.numbers)
+            self.pattern_grid.numbers = VGroup()
+        self.pattern_note.move_to([self.digit.get_left()[0], top, 0], UP + LEFT)
+        self.pattern_grid.next_to(self.pattern_note, DOWN, buff=0.12).align_to(self.pattern_note, LEFT)
+        self.pattern_parts = VGroup(*(Rectangle(width=columns * cell, height=rows * cell, stroke_color=HIGHLIGHT,
+                                                stroke_width=4).move_to(self.pattern_grid.cell_center(
+                                                    row + (rows - 1) / 2, column + (columns - 1) / 2))
+                                      for row, column, rows, columns in self.pattern_cells(size)))
+        pixel = self.digit.picture.width / self.image.shape[1]
+        self.lit = lit_places(self.history.probe_maps[0][-1][f].astype(float))
+        self.lit_marks = VGroup(*(Rectangle(width=0.6 * pixel, height=0.6 * pixel, stroke_width=0,
+                                            fill_color=HIGHLIGHT, fill_opacity=0.9).move_to(
+                                                self.pixel_of(row, column, size)) for row, column in self.lit))
+
+    def pattern_cells(self, size: int) -> list[tuple[int, int, int, int]]:
+        """The blocks of the named kernel its pattern sets against each other, as (row, column, rows,
+        columns): an edge's two outer rows, or columns, or corners (its positive side first); a spot's
+        centre (one cell, or the middle 2 x 2 of an even kernel); ink's whole kernel."""
+        p, last = self.pattern, size - 1
+        if p.kind == "edge":
+            up, right = p.side
+            if up and right:  # a diagonal: the corner on each side
+                corner = (0 if up > 0 else last, last if right > 0 else 0)
+                return [(*corner, 1, 1), (last - corner[0], last - corner[1], 1, 1)]
+            if up:
+                return [(0 if up > 0 else last, 0, 1, size), (last if up > 0 else 0, 0, 1, size)]
+            return [(0, last if right > 0 else 0, size, 1), (0, 0 if right > 0 else last, size, 1)]
+        if p.kind == "spot":
+            span = 2 - size % 2
+            return [((size - 1) // 2, (size - 1) // 2, span, span)]
+        return [(0, 0, size, size)]
+
     def layout_pool(self) -> None:
         """The chosen map large where the digit was, a window of it magnified, the pooled map on the right."""
         h, k, size = self.history, self.first, self.pool.size
@@ -579,19 +635,26 @@ class ConvolutionScene(HistoryScene):
             Beat(f"The nine products and the bias add up to z = {number(k.z)}.", self.show_sum),
             Beat(f"ReLU keeps z when it is positive and gives 0 when not: a = {number(k.a)}, one cell of the map.",
                  self.show_relu),
-            Beat("Then the kernel slides along, one pixel at a time, each place one cell.", self.show_slide),
+            Beat("Then the kernel slides on, a pixel at a time, each place one cell.", self.show_slide),
             Beat(f"Faster, then all at once: a feature map of {map_size(self.a_map.shape)} sums.", self.show_rest),
             Beat("Then ReLU sets every negative sum in the map to 0.", self.show_map_relu),
-            Beat(f"Each of the {self.filters} kernels makes its own feature map from the same digit.",
+            Beat(f"Each of the {self.filters} kernels makes its own map of our digit.",
                  self.show_all_maps),
-            Beat("A map is bright where the digit holds its kernel's pattern, dark where it does not.",
-                 self.show_brightest),
+            Beat("A map is bright where the digit holds its kernel's pattern.", self.show_brightest),
+            Beat(self.pattern_words(), self.show_pattern),
         ]
         if self.pool is not None:
             beats += self.pool_beats()
         if self.second_stage is not None:
             beats += self.second_beats()
         return beats + self.answer_beats() + self.training_beats()
+
+    def pattern_words(self) -> str:
+        """What one kernel looks for, in the words its weights earn (nnscratch.kernel_pattern)."""
+        if not self.pattern.clean:
+            return "No kernel here is a clean edge or spot: each mixes several patterns."
+        looks, places = self.pattern.words()
+        return f"Kernel {self.pattern_kernel + 1} is {looks}: its map lights {places}."
 
     def second_beats(self) -> list[Beat]:
         k = self.second
@@ -602,8 +665,8 @@ class ConvolutionScene(HistoryScene):
                  f"for each map: here, kernel {k.kernel + 1}.", self.show_slices),
             Beat(f"Each slice weighs its own map; all {channels} sums and a bias add up to one value, "
                  f"z = {number(k.z)}.", self.show_channel_sum),
-            Beat(f"Place by place, after ReLU, that is one new map of {map_size(self.second_map.shape)}, "
-                 f"built from all {channels} maps.", self.show_second_map),
+            Beat(f"Place by place, after ReLU, that makes one new map of {map_size(self.second_map.shape)}.",
+                 self.show_second_map),
         ]
 
     def answer_beats(self) -> list[Beat]:
@@ -813,13 +876,39 @@ class ConvolutionScene(HistoryScene):
                 self.play(ring.animate.move_to(target), on_digit.animate.move_to(spot), run_time=seconds)
         self.spot_marks = VGroup(ring, on_digit)
 
+    def show_pattern(self) -> None:
+        """The named kernel's map ringed among the others and its weights magnified under the digit, the
+        parts its pattern sets against each other ringed as they are said; then the places its map lights
+        marked on the digit, where the kernel sat, as "its map lights" is said."""
+        f = self.pattern_kernel
+        if not self.pattern.clean:  # no pattern to name: the ring goes from kernel to kernel, each a mixture
+            self.play(FadeOut(self.spot_marks), Create(self.pattern_slot), run_time=0.5)
+            seconds = self.paced(2.0) / self.filters
+            for kernel, feature in zip(self.slot_kernels, self.slot_maps):
+                ring = SurroundingRectangle(VGroup(kernel, feature), buff=0.06)
+                self.play(self.pattern_slot.animate.move_to(ring), Indicate(kernel, color=HIGHLIGHT),
+                          run_time=seconds)
+            self.spot_marks = VGroup(self.pattern_slot)
+            return
+        grid = self.pattern_grid
+        self.play(FadeOut(self.spot_marks), Create(self.pattern_slot), Write(self.pattern_note),
+                  TransformFromCopy(self.slot_kernels[f], grid.picture), FadeIn(VGroup(grid.lines, grid.frame)),
+                  run_time=1.0)
+        self.play(LaggedStart(*(FadeIn(n, scale=0.6) for n in grid.numbers), lag_ratio=0.1),
+                  LaggedStart(*(Create(part) for part in self.pattern_parts), lag_ratio=0.5),
+                  run_time=max(0.8, self.until_said("its map lights")))
+        self.play(LaggedStart(*(FadeIn(mark, scale=2.0) for mark in self.lit_marks), lag_ratio=0.05),
+                  Indicate(self.slot_maps[f], color=HIGHLIGHT, scale_factor=1.05), run_time=self.paced(1.2))
+        self.spot_marks = VGroup(self.pattern_slot, self.pattern_note, grid, self.pattern_parts, self.lit_marks)
+
     # -- beats: max-pooling -------------------------------------------------------------------
 
     def show_pool_window(self) -> None:
         k = self.first
         others = VGroup(*(m for f, m in enumerate(self.slots) if m is not self.slot_maps[k.kernel]))
-        self.play(FadeOut(VGroup(others, self.spot_marks, self.digit, self.digit_note)),
-                  ReplacementTransform(self.slot_maps[k.kernel], self.big_map), run_time=1.0)
+        # The others leave first: the map growing to the left would otherwise pass over its neighbours.
+        self.play(FadeOut(VGroup(others, self.spot_marks, self.digit, self.digit_note)), run_time=0.4)
+        self.play(ReplacementTransform(self.slot_maps[k.kernel], self.big_map), run_time=0.7)
         self.pooled_map.fill_to(0)
         self.play(Write(self.big_note), Create(self.pool_frame), Write(self.pool_note), FadeIn(self.pooled_map),
                   Write(self.pooled_note), run_time=0.8)
@@ -917,8 +1006,9 @@ class ConvolutionScene(HistoryScene):
         gone = [m for m in self.mobjects if m is not self.title]
         for m in self.last_group:
             m.fill_to(0)
-        self.play(*(FadeOut(m) for m in gone), run_time=0.6)
-        self.play(LaggedStart(*(FadeIn(m) for m in self.last_group), lag_ratio=0.05), run_time=0.6)
+        # The last maps come in as the next layer's picture goes: a cross-fade, not 0.5 s of near-black.
+        self.play(*(FadeOut(m) for m in gone), LaggedStart(*(FadeIn(m) for m in self.last_group), lag_ratio=0.05),
+                  run_time=0.8)
         # What they will feed drawn on the right as they fill: the empty column, the dense layers, the classes.
         self.play(LaggedStart(*(m.filling(0, m.rows * m.columns) for m in self.last_group), lag_ratio=0.1),
                   Write(self.last_note), self.drawing_the_dense_side(), run_time=self.paced(1.5))

@@ -717,9 +717,12 @@ class BackpropScene(HistoryScene):
         lifted, net = self.lifted, self.network_mob
         homes = [circle.copy().move_to(neuron).scale(neuron.width / circle.width)
                  for circle, neuron in zip(lifted.circles, net.neurons[-1])]
-        self.play(*(Transform(circle, home) for circle, home in zip(lifted.circles, homes)),
-                  *(Transform(big, small) for big, small in zip(lifted.arrows, self.output_arrows)),
-                  FadeOut(lifted.names), FadeOut(lifted.values), run_time=0.7)
+        # The names and values gone before the circles fly home over where they were.
+        self.play(*(Transform(circle, home, rate_func=after_gone) for circle, home in zip(lifted.circles, homes)),
+                  *(Transform(big, small, rate_func=after_gone)
+                    for big, small in zip(lifted.arrows, self.output_arrows)),
+                  FadeOut(lifted.names, rate_func=gone_first), FadeOut(lifted.values, rate_func=gone_first),
+                  run_time=0.7)
         self.remove(lifted.circles)
         self.output_arrows = lifted.arrows  # the same arrows, now small beside the network
 

@@ -40,7 +40,9 @@ from scenes.narration.spoken import spoken
 from scenes.narration.words import loss_number, number
 
 CARDS = 12  # examples whose costs drop into the average one by one; then the rest, counted
-CARD_QUANTILES = np.linspace(0.02, 0.98, CARDS - 2)  # of the trained costs, besides the probe and the worst
+IMAGE_CARDS = 9  # as pictures: three rows of three leave room for each cost written large enough to read
+IMAGE_CARD_SIDE = 1.1  # a card's picture, before the cards are fitted to their room
+IMAGE_CARD_FONT = 34  # its cost under it: about 15 px tall at 480p once fitted beside the curve
 DOTS = 150  # examples drawn as points on the curve
 FORMULA_FONT = 34
 READOUT_FONT = 28
@@ -51,6 +53,7 @@ TABLE_GROW = 2.5  # at most, the plane or the table under the example's outputs
 TABLE_ROWS, TABLE_FEATURES = 10, 4  # a table's rows and columns shown (more features: "…")
 TABLE_SMALLEST = 0.75  # a table shrunk more (its font 24 under 18) is left out
 CAPTION_ROOM = 0.7  # under a plane of points: the worst example's caption
+TAG_RING, TAG_FONT = 0.17, 28  # the ring round the example's point on the curve, and its cost written by it
 LOG_SHARE = 0.1  # the examples named all costing less than this share of a linear axis: a log axis instead
 
 
@@ -81,11 +84,12 @@ def probability_text(p: float, cost: float) -> str:
     return number(p, 8)
 
 
-def card_samples(costs: np.ndarray, probe: int) -> list[int]:
-    """The examples counted one by one: the probe first, then examples at spread quantiles of the costs,
-    and the worst last."""
+def card_samples(costs: np.ndarray, probe: int, count: int = CARDS) -> list[int]:
+    """The examples counted one by one (at most ``count``): the probe first, then examples at spread
+    quantiles of the costs, and the worst last."""
     order = np.argsort(costs, kind="stable")
-    picks = [probe] + [int(order[int(q * (len(order) - 1))]) for q in CARD_QUANTILES] + [int(order[-1])]
+    quantiles = np.linspace(0.02, 0.98, count - 2)
+    picks = [probe] + [int(order[int(q * (len(order) - 1))]) for q in quantiles] + [int(order[-1])]
     return list(dict.fromkeys(picks))
 
 
@@ -132,7 +136,7 @@ class CostScene(HistoryScene):
         self.classes = h.output_activation != "identity"
         self.probe = int(h.probe_index)
         self.worst = int(np.argmax(self.costs))
-        self.cards = card_samples(self.costs, self.probe)
+        self.cards = card_samples(self.costs, self.probe, IMAGE_CARDS if h.image_shape is not None else CARDS)
         self.dots = self.dot_samples()
 
     # -- numbers ------------------------------------------------------------------------
@@ -524,13 +528,14 @@ class CostScene(HistoryScene):
         rows = self.example_rows
         outputs = VGroup(*(VGroup(row[:3]) for row in rows))
         quick = 0.6 if self.brief else 1.0  # a brief telling folds this into the next sentence
-        self.play(Write(self.title), FadeIn(self.subtitle), FadeIn(self.picture, scale=0.9), run_time=0.9 * quick)
-        self.play(LaggedStart(*(FadeIn(row) for row in outputs), lag_ratio=0.08, group=outputs),
-                  FadeIn(self.example_heads[0]), run_time=0.8 * quick)
         bars = self.bars
-        if bars is not None:  # beside the numbers, the same outputs as bars rising to their values
-            self.play(LaggedStart(*(GrowFromEdge(bar, DOWN) for bar in bars.bars), lag_ratio=0.08, group=bars.bars),
-                      FadeIn(bars.names), run_time=0.6 * quick)
+        # Beside the numbers, the same outputs as bars rising to their values. All of it comes in with the
+        # title: the chapter's first second is not a title on black (the review saw one at a chapter's start).
+        rising = [LaggedStart(*(GrowFromEdge(bar, DOWN) for bar in bars.bars), lag_ratio=0.08, group=bars.bars),
+                  FadeIn(bars.names)] if bars is not None else []
+        self.play(Write(self.title), FadeIn(self.subtitle), FadeIn(self.picture, scale=0.9),
+                  LaggedStart(*(FadeIn(row) for row in outputs), lag_ratio=0.08, group=outputs),
+                  FadeIn(self.example_heads[0]), *rising, run_time=1.6 * quick)
         wanted = VGroup(*(VGroup(row[3:]) for row in rows))
         copies = VGroup(*(VGroup(row[1].copy(), row[2].copy()) for row in rows))
         outlines = [Create(bars.outlines)] if bars is not None else []  # and what we want, around them
@@ -559,8 +564,24 @@ class CostScene(HistoryScene):
         self.remove(curve)
         self.add(self.curve)
         self.marker = Dot(self.point(float(self.curve_x(np.array([self.probe]))[0])), radius=0.09, color=HIGHLIGHT)
-        self.play(FadeIn(self.marker, scale=3), Indicate(self.line, color=HIGHLIGHT, scale_factor=1.05),
-                  run_time=self.paced(0.5))
+        self.marker_tag = self.point_tag(self.probe)
+        ring, value = self.marker_tag
+        self.play(FadeIn(self.marker, scale=3), Create(ring), Write(value),
+                  Indicate(self.line, color=HIGHLIGHT, scale_factor=1.05), run_time=self.paced(0.5))
+
+    def point_tag(self, sample: int) -> VGroup:
+        """A ring round the example's point on the curve and its cost written over it: a sure right answer's
+        point sits in the corner of the axes, on the curve and the axis at once, and a dot alone is lost there.
+        The cost goes above the point and to its right, where the curve (falling as p grows) is lower, kept
+        inside the axes."""
+        centre = self.point(float(self.curve_x(np.array([sample]))[0]))
+        ring = Circle(radius=TAG_RING, color=HIGHLIGHT, stroke_width=3).move_to(centre)
+        value = Label(loss_number(self.costs[sample]), font_size=TAG_FONT, color=HIGHLIGHT)
+        value.next_to(ring, UP, buff=0.08).align_to(ring, LEFT)
+        overhang = value.get_right()[0] - self.axes.get_right()[0]
+        if overhang > 0:
+            value.shift(overhang * LEFT)
+        return VGroup(ring, value)
 
     def show_curve(self) -> None:
         """The curve's climb traced from a sure right answer (p = 1) to a sure wrong one, the example's
@@ -568,8 +589,8 @@ class CostScene(HistoryScene):
         trace = self.curve.copy().reverse_points().set_stroke(color=HIGHLIGHT, width=8)
         self.play(ShowPassingFlash(trace, time_width=0.4), run_time=1.0 if self.brief else self.paced(1.4, 0.7),
                   rate_func=linear)
-        self.play(Indicate(self.marker, color=HIGHLIGHT, scale_factor=1.8), run_time=0.5 if self.brief else
-                  self.paced(0.6))
+        self.play(Indicate(self.marker, color=HIGHLIGHT, scale_factor=1.8), Indicate(self.marker_tag, color=HIGHLIGHT),
+                  run_time=0.5 if self.brief else self.paced(0.6))
 
     def show_worst(self) -> None:
         """The worst example in place of the example: its outputs, its cost, its point sliding up the curve."""
@@ -584,7 +605,8 @@ class CostScene(HistoryScene):
         caption.next_to(self.example, DOWN, buff=0.3, aligned_edge=LEFT)
         self.example_caption = caption
         line = self.cost_line(worst)
-        self.play(FadeOut(old), FadeIn(self.example), FadeIn(caption), *self.swap_line(line), run_time=0.8)
+        self.play(FadeOut(old), FadeOut(self.marker_tag), FadeIn(self.example), FadeIn(caption), *self.swap_line(line),
+                  run_time=0.8)
         # Along the curve, in log steps of p, so the climb near 0 takes its share of the time.
         xs = np.exp(np.linspace(np.log(max(x0, 1e-12)), np.log(max(x1, 1e-12)), 40)) if self.classes else \
             np.linspace(x0, x1, 40)
@@ -608,16 +630,16 @@ class CostScene(HistoryScene):
         # As wide as the longest cost a card shows, before training or after ("1.15e−11" has eight characters).
         chars = max(7, *(len(loss_number(c)) for c in (*self.costs[self.cards], *self.costs_before[self.cards])))
         for sample in self.cards:
-            face = (PixelImage(h.X_train[sample].astype(float), h.image_shape, 0.95) if h.image_shape is not None
-                    else Label(f"#{sample}", font_size=20, color=LABEL))
-            cost = MathsReadout(chars, font_size=22 if h.image_shape is not None else 25,
+            face = (PixelImage(h.X_train[sample].astype(float), h.image_shape, IMAGE_CARD_SIDE)
+                    if h.image_shape is not None else Label(f"#{sample}", font_size=20, color=LABEL))
+            cost = MathsReadout(chars, font_size=IMAGE_CARD_FONT if h.image_shape is not None else 25,
                                 color=RIGHT_COLOR if self.predicted_right(sample) else WRONG)
             cost.set_text(loss_number(self.costs[sample]))
             cards.add(VGroup(face, cost).arrange(DOWN, buff=0.1))
         top = self.average.get_bottom()[1] - 0.4
         region = self.left.below(top).above(self.left.bottom + self.penalty_room())
         if h.image_shape is not None:
-            cards.arrange_in_grid(cols=4, buff=(0.35, 0.3))
+            cards.arrange_in_grid(cols=3, buff=(0.25, 0.3))
             return fit(cards, region, UP)
         # Names and costs: a table as large as the room under the average, in the columns (and each name over
         # its cost, or beside it: a long plain decimal is wide) that let it grow most.

@@ -34,12 +34,16 @@ from scenes.mobjects.surface import ColourBar, Heights, LossSurface
 from scenes.narration.beats import Beat, Brief
 from scenes.narration.words import loss_number
 
-COLUMN_WIDTH = 4.3
+COLUMN_WIDTH = 4.5
+COLUMN_FONT = 25  # the column's words: their digits about 14 px tall at 480p (issue 23's floor)
 BAR_STRIP = 1.75  # the colour bar, its numbers and its heading, between the surface and the column
 REPLAY_SECONDS = 6.0  # the ball's roll, at least, when no cost it ends on is said
 ROLL_LEAST = 2.5  # and when one is: the roll reaches it as it is said
 POINTING = 0.8  # seconds a number is pointed at as it is said, within a longer play
-SLOT = 0.22  # between the column's parts
+SLOT = 0.16  # between the column's parts
+LINE_GAP = 0.07  # between the lines of one part: tight, so the step-size chart under them keeps its size
+RULE_FONT = 36  # the step's rule and the gradient's names: a formula's digits, as tall as the words' at 25
+SLICE_LEAST = 0.6  # the step-size chart's height at least: lower still before its words shrink
 # The views the camera moves through, (elevation, azimuth); the surface is framed anew for each.
 START_VIEW = (30.0, 200.0)
 PLANE_VIEW = (36.0, 212.0)
@@ -152,34 +156,39 @@ class GradientDescentScene(HistoryScene):
     def lay_out_column(self) -> None:
         """The facts, the readouts, the notes (batch, verdict), the step's rule and the panel, top to bottom."""
         h, column = self.history, self.column
-        self.count = Label(f"{h.network_at().n_parameters:,} weights and biases", font_size=24, color=LABEL)
+        self.count = Label(f"{h.network_at().n_parameters:,} weights and biases", font_size=COLUMN_FONT + 1,
+                           color=LABEL)
         plane = (f"{self.share_text()} of their movement\nlies in this plane" if self.moved() else
                  "the weights did not move")
-        self.share_fact = Label(plane, font_size=22, color=MUTED, line_spacing=0.8)
-        self.sample_facts = VGroup(*(Label(fact, font_size=22, color=MUTED)
+        self.share_fact = Label(plane, font_size=COLUMN_FONT, color=MUTED, line_spacing=0.8)
+        self.sample_facts = VGroup(*(Label(fact, font_size=COLUMN_FONT, color=MUTED)
                                      for fact in self.evaluation_facts(column.width)))
         for line in (self.count, self.share_fact, *self.sample_facts):  # each shrunk alone: not all for the widest
             if line.width > column.width:
                 line.scale(column.width / line.width)
         self.facts = VGroup(self.count, self.share_fact, *self.sample_facts).arrange(DOWN, aligned_edge=LEFT,
-                                                                                    buff=0.12)
+                                                                                    buff=LINE_GAP)
         top = self.place(self.facts, column.top)
         self.readouts = self.make_readouts()
         top = self.place(self.readouts, top)
-        self.notes = self.make_notes()
         self.verdict_note = self.make_verdict_note()
-        for note in (self.notes, self.verdict_note):
-            if note is not None:
-                top = self.place(note, top)
+        if self.verdict_note is not None:
+            top = self.place(self.verdict_note, top)
+        # The gradient's column, told before the step's rule and after it, has the rest of the column to
+        # itself (with the note naming the next chapter under it at the end); the batch's notes, the rule
+        # and the step-size chart take the same room between.
+        self.next_note = Label("Next: backpropagation,\nwhich computes the gradient", font_size=COLUMN_FONT,
+                               color=LABEL, line_spacing=0.8)
+        room = column.below(top)
+        self.gradient_panel = self.make_gradient_panel(room.above(room.bottom + self.next_note.height + SLOT))
+        self.place(self.next_note, self.gradient_panel.get_bottom()[1] - SLOT)
+        self.notes = self.make_notes()
+        if self.notes is not None:
+            top = self.place(self.notes, top)
         self.rule = self.make_rule()
-        rule_top = top
         top = self.place(self.rule, top)
         self.panel_region = column.below(top)
-        self.gradient_panel = self.make_gradient_panel(self.panel_region)
         self.slice_panel = self.make_slice_panel(self.panel_region)
-        self.next_note = Label("Next: backpropagation,\nwhich computes the gradient", font_size=24, color=LABEL,
-                               line_spacing=0.8)
-        self.place(self.next_note, rule_top)
 
     def place(self, part, top: float) -> float:
         """``part`` against the column's left, its top at ``top`` (shrunk if wider): the next part's top."""
@@ -192,12 +201,12 @@ class GradientDescentScene(HistoryScene):
         on two when one would not fit the column at their size."""
         h = self.history
         widest = max(len(loss_number(loss)) for loss in self.path_losses)
-        self.epoch_readout = Readout(len(f"{h.epochs:,}"), font_size=26, color=LABEL)
-        self.loss_readout = Readout(widest, font_size=26, color=HIGHLIGHT)
+        self.epoch_readout = Readout(len(f"{h.epochs:,}"), font_size=COLUMN_FONT + 2, color=LABEL)
+        self.loss_readout = Readout(widest, font_size=COLUMN_FONT + 2, color=HIGHLIGHT)
         # "epoch 12 of 40": the epochs the roll will end on are written, and pointed at when said.
-        self.epoch_total = Label(f"of {h.epochs:,}", font_size=22, color=MUTED)
-        pairs = [VGroup(Label("epoch", font_size=22, color=MUTED), self.epoch_readout),
-                 VGroup(Label(self.path_cost_name(), font_size=22, color=MUTED), self.loss_readout)]
+        self.epoch_total = Label(f"of {h.epochs:,}", font_size=COLUMN_FONT, color=MUTED)
+        pairs = [VGroup(Label("epoch", font_size=COLUMN_FONT, color=MUTED), self.epoch_readout),
+                 VGroup(Label(self.path_cost_name(), font_size=COLUMN_FONT, color=MUTED), self.loss_readout)]
         for label, readout in pairs:
             readout.next_to(label, RIGHT, buff=0.2)
             label.shift(UP * (readout.frame.get_bottom()[1] - label[0].get_bottom()[1]))  # on its baseline
@@ -206,7 +215,7 @@ class GradientDescentScene(HistoryScene):
         pairs[0].add(self.epoch_total)
         row = VGroup(*pairs).arrange(RIGHT, buff=0.4)
         if row.width > self.column.width:
-            row.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+            row.arrange(DOWN, aligned_edge=LEFT, buff=LINE_GAP)
             # The readouts' right ends in one column, clear of both words.
             right = max(pair[0].get_right()[0] + 0.2 + pair[1].width for pair in pairs)
             for pair in pairs:  # a readout, and the total after it
@@ -223,9 +232,10 @@ class GradientDescentScene(HistoryScene):
         if not h.batch_size:
             return None
         n = len(h.X_train)
-        return VGroup(Label(f"step: a batch of {h.batch_size:,} examples", font_size=22, color=LABEL),
-                      Label(f"epoch: all {n:,} = {self.steps_per_epoch():,} steps", font_size=22, color=LABEL)
-                      ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        return VGroup(Label(f"step: a batch of {h.batch_size:,} examples", font_size=COLUMN_FONT, color=LABEL),
+                      Label(f"epoch: all {n:,} = {self.steps_per_epoch():,} steps", font_size=COLUMN_FONT,
+                            color=LABEL)
+                      ).arrange(DOWN, aligned_edge=LEFT, buff=LINE_GAP)
 
     def steps_per_epoch(self) -> int:
         h = self.history
@@ -241,7 +251,7 @@ class GradientDescentScene(HistoryScene):
         if not said:
             return None
         lines = "\n".join(line for part in said for line in textwrap.wrap(part.replace("loss", "cost"), 30))
-        return Label(lines, font_size=22, color=NEGATIVE, line_spacing=0.8)
+        return Label(lines, font_size=COLUMN_FONT, color=NEGATIVE, line_spacing=0.8)
 
     def make_rule(self) -> VGroup:
         """How a step moves a weight, with this run's learning rate η: its optimizer's rule, or, for one
@@ -249,15 +259,15 @@ class GradientDescentScene(HistoryScene):
         h = self.history
         rate = f"eta = {h.learning_rate:g}"
         if h.optimizer == "sgd":
-            return VGroup(Formula(f"w arrow.l w - eta (partial C)/(partial w), quad {rate}", font_size=30,
+            return VGroup(Formula(f"w arrow.l w - eta (partial C)/(partial w), quad {rate}", font_size=RULE_FONT,
                                   color=LABEL))
         if h.optimizer == "momentum":
-            return VGroup(Formula(f"w arrow.l w - eta v, quad {rate}", font_size=30, color=LABEL),
-                          Formula("v arrow.l 0.9 v + (partial C)/(partial w)", font_size=30, color=LABEL)
+            return VGroup(Formula(f"w arrow.l w - eta v, quad {rate}", font_size=RULE_FONT, color=LABEL),
+                          Formula("v arrow.l 0.9 v + (partial C)/(partial w)", font_size=RULE_FONT, color=LABEL)
                           ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-        return VGroup(Formula(rate, font_size=30, color=LABEL),
-                      Label(f"each weight's step\nsized by {OPTIMIZER_NAMES[h.optimizer]}", font_size=20, color=MUTED,
-                            line_spacing=0.8)).arrange(RIGHT, buff=0.35)
+        return VGroup(Formula(rate, font_size=RULE_FONT, color=LABEL),
+                      Label(f"each weight's step\nsized by {OPTIMIZER_NAMES[h.optimizer]}", font_size=COLUMN_FONT,
+                            color=MUTED, line_spacing=0.8)).arrange(RIGHT, buff=0.35)
 
     def make_gradient_panel(self, region: Region) -> VGroup:
         """The gradient as a column of entries, a few of them drawn: each weight's ∂C/∂w and an arrow
@@ -266,9 +276,9 @@ class GradientDescentScene(HistoryScene):
         gradient = flat_gradient(h, self.slice_snapshot)
         chosen = shown_entries(gradient)
         n_weights = sum(W[0].size for W in [*h.kernels, *h.weights])  # a CNN's kernel weights come first
-        title = Label(f"the gradient: {h.network_at().n_parameters:,} entries", font_size=24, color=LABEL)
-        header = VGroup(Formula("(partial C)/(partial w)", font_size=28, color=LABEL),
-                        Label("move", font_size=22, color=MUTED))
+        title = Label(f"the gradient: {h.network_at().n_parameters:,} entries", font_size=COLUMN_FONT + 1, color=LABEL)
+        header = VGroup(Formula("(partial C)/(partial w)", font_size=RULE_FONT, color=LABEL),
+                        Label("move", font_size=COLUMN_FONT, color=MUTED))
         largest = max(float(np.max(np.abs(gradient[chosen]))), 1e-300)
         rows, dots = VGroup(), VGroup()
         self.entry_indices = chosen
@@ -282,14 +292,14 @@ class GradientDescentScene(HistoryScene):
             arrow = (Arrow(ORIGIN, direction * (0.12 + 0.42 * abs(value) / largest), buff=0, color=colour,
                            stroke_width=6, max_tip_length_to_length_ratio=0.45, tip_length=0.14) if value
                      else Dot(radius=0.05, color=MUTED))
-            row = VGroup(Formula(name, font_size=30, color=LABEL), Label(gradient_number(value), font_size=26,
-                                                                          color=colour), arrow)
+            row = VGroup(Formula(name, font_size=RULE_FONT, color=LABEL),
+                         Label(gradient_number(value), font_size=COLUMN_FONT + 2, color=colour), arrow)
             row[0].move_to([name_x, y, 0], LEFT)
             row[1].move_to([value_x, y, 0], LEFT)
             row[2].move_to([arrow_x, y, 0])
             rows.add(row)
             if k < len(chosen) - 1:
-                dots.add(Label("⋮", font_size=22, color=MUTED).move_to([name_x + 0.2, y - 0.33, 0]))
+                dots.add(Label("⋮", font_size=COLUMN_FONT, color=MUTED).move_to([name_x + 0.2, y - 0.33, 0]))
             y -= 0.66
         header[0].move_to([value_x + 0.55, 0.68, 0])
         header[1].move_to([arrow_x, 0.68, 0])
@@ -310,16 +320,16 @@ class GradientDescentScene(HistoryScene):
         # The chart's steps are plain ones along the gradient, whatever sizes the run's own steps: said so
         # over it when the run's rule above it is another.
         steps_words = "stepping downhill" if h.optimizer == "sgd" else "plain steps"
-        heading = Label(f"sample's cost, {steps_words}" if sample else f"cost, {steps_words}", font_size=22,
-                        color=MUTED)
+        heading = Label(f"sample's cost, {steps_words}" if sample else f"cost, {steps_words}",
+                        font_size=COLUMN_FONT, color=MUTED)
         # Ten times the step in red only when it lands higher than one step: a worse cost, not a bigger one.
         big = NEGATIVE if values[2] > values[1] else OUTPUT_RIM
-        heights = VGroup(Label(loss_number(values[0]), font_size=24, color=LABEL),
-                         Label(loss_number(values[1]), font_size=24, color=OUTPUT_RIM),
-                         Label(loss_number(values[2]), font_size=24, color=big))
-        ticks = VGroup(Label(f"{rate:g}", font_size=24, color=OUTPUT_RIM), Label(f"{10 * rate:g}", font_size=24,
-                                                                                 color=big))
-        name = Label("step size", font_size=20, color=MUTED)
+        heights = VGroup(Label(loss_number(values[0]), font_size=COLUMN_FONT + 1, color=LABEL),
+                         Label(loss_number(values[1]), font_size=COLUMN_FONT + 1, color=OUTPUT_RIM),
+                         Label(loss_number(values[2]), font_size=COLUMN_FONT + 1, color=big))
+        ticks = VGroup(Label(f"{rate:g}", font_size=COLUMN_FONT + 1, color=OUTPUT_RIM),
+                       Label(f"{10 * rate:g}", font_size=COLUMN_FONT + 1, color=big))
+        name = Label("step size", font_size=COLUMN_FONT, color=MUTED)
         low, high = float(self.slice_losses.min()), float(self.slice_losses.max())
         pad = max(high - low, 1e-6 * max(high, 1e-12)) * 0.1
         bottom, top = low - pad, high + pad
@@ -329,7 +339,7 @@ class GradientDescentScene(HistoryScene):
         below = ticks.height + name.height + 0.25
         axes = Axes(x_range=[0, reach, reach], y_range=[bottom, top, top - bottom],
                     x_length=region.width - left - 0.1,
-                    y_length=max(0.9, region.height - heading.height - 0.2 - below - heights[1].height - 0.1),
+                    y_length=max(SLICE_LEAST, region.height - heading.height - 0.2 - below - heights[1].height - 0.1),
                     tips=False, axis_config={"color": MUTED, "stroke_width": 2, "include_ticks": False})
         axes.move_to([region.left + left + axes.width / 2, 0, 0])
         curve = axes.plot_line_graph(steps, self.slice_losses, add_vertex_dots=False, line_color=LABEL,
@@ -804,7 +814,8 @@ class GradientDescentScene(HistoryScene):
 
     def show_next(self) -> None:
         """The gradient's column comes back, and what computes it is named: the next chapter."""
-        self.play(FadeOut(self.slice_panel), FadeOut(self.rule), run_time=0.6)
+        gone = [FadeOut(self.notes)] if self.notes is not None else []  # said with the roll: the column's room
+        self.play(FadeOut(self.slice_panel), FadeOut(self.rule), *gone, run_time=0.6)
         self.play(FadeIn(self.gradient_panel), Write(self.next_note), run_time=1.5)
         self.play(Indicate(self.gradient_panel[2], color=HIGHLIGHT, scale_factor=1.05),
                   run_time=max(1.0, self.beat_seconds()))

@@ -44,7 +44,8 @@ from scenes.narration.words import (
 from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.layout import GAP, Region, fit, fit_network, safe_area, short_sizes
 from scenes.mobjects.recap import (
-    CostPicture, DownhillPicture, GradientPicture, PoolPicture, RecapPanel, SquashPicture, SumPicture, WindowPicture,
+    FORMULA_FONT, CostPicture, DownhillPicture, GradientPicture, PoolPicture, RecapPanel, SquashPicture, SumPicture,
+    WindowPicture,
 )
 from scenes.narration.beats import Beat, Brief
 from scenes.mobjects.style import (
@@ -130,7 +131,7 @@ class SummaryScene(HistoryScene):
         self.downhill_picture = DownhillPicture(self.slice_steps, self.slice_losses, h.learning_rate,
                                                 self.panels[3].inside)
         inside = self.panels[4].inside
-        self.backprop_formula = Formula("(partial C)/(partial w) = a delta", font_size=30, color=LABEL)
+        self.backprop_formula = Formula("(partial C)/(partial w) = a delta", font_size=FORMULA_FONT, color=LABEL)
         self.backprop_formula.move_to([inside.left, inside.bottom, 0], DOWN + LEFT)
         self.network_mob = fit_network(functools.partial(self.make_network, output_labels=None),
                                        inside.above(self.backprop_formula.get_top()[1] + 0.12))

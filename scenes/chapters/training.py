@@ -45,8 +45,8 @@ TEST_COLOR = "#C8A2E8"  # lavender: unlike the train curves of both plots
 PANEL_SHARE = 0.44  # of the width below the title, for the plots
 SIDE_SHARE = 0.31  # of that width, for a panel of what the network answers (the plane, or digits)
 SIDE_PLOTS_SHARE = 0.29  # for the plots, beside such a panel
-BAND_FONT = 22  # the line under the network: what an epoch is, later the warnings
-PLOT_FONT = 21  # the plots' axis labels and keys: read at 480p
+BAND_FONT = 23  # the line under the network: what an epoch is, later the warnings (14 px at 480p)
+PLOT_FONT = 23  # the plots' axis labels and keys: 14 px tall at 480p
 REPLAY_SHARES = (0.35, 0.3, 0.35)  # of the replay, for each of its three sentences
 KEYS_PER_SECOND = 12  # recorded states a second of replay, where the run recorded that many
 CONV_SHARE = 0.33  # of the network's width, for a CNN's first layer (its kernels over its maps of the probe)
@@ -664,13 +664,13 @@ class TrainingScene(HistoryScene):
         self.marks = marks
         return marks
 
-    def place_in_plot(self, label: Label, plot: int, spots: list, avoid: list) -> None:
+    def place_in_plot(self, label: Label, plot: int, spots: list, avoid: list) -> bool:
         """``label`` at the first of ``spots`` inside plot ``plot``'s axes and clear of its curves,
-        its labels and ``avoid``: see ``place_clear``."""
+        its labels and ``avoid`` (True), or where it is least in the way (False): see ``place_clear``."""
         chart = self.plots[plot]
         within = Region(chart.axes.get_left()[0], chart.axes.get_right()[0], chart.axes.get_bottom()[1],
                         chart.axes.get_top()[1])
-        place_clear(label, spots, within, [*chart.labels, *avoid],
+        return place_clear(label, spots, within, [*chart.labels, *avoid],
                     [traced(curve.corners) for curve in chart.curves])
 
     def start_replay(self) -> None:
@@ -794,17 +794,50 @@ class TrainingScene(HistoryScene):
         self.show_warning(f"overfits: the test cost rose from epoch {self.verdict.best_test_epoch:,}")
 
     def mark_lowest_test(self, run_time: float = 0.8) -> None:
-        """The epoch of the lowest test cost, marked on the cost plot and labelled."""
+        """The epoch of the lowest test cost, marked on the cost plot and labelled clear of the curves."""
         best = self.verdict.best_test_epoch
-        marker = self.plots[0].marker(best, f"test lowest, epoch {best:,}", small=PLOT_FONT)
-        line, label = marker
-        # Beside the line's top, or lower down it, on either side: clear of the start's mark and the curves.
+        line, label = self.plots[0].marker(best, f"test lowest, epoch {best:,}", small=PLOT_FONT)
+        words = self.place_lowest_label(line, label)
+        parts = [words]
+        if words is None:  # no room for the words and the epoch together: the epoch at the line's foot
+            tick = Label(f"{best:,}", font_size=PLOT_FONT, color=MUTED)
+            foot = [(line.get_bottom() + side * 0.08 + UP * 0.04, DOWN - side) for side in (RIGHT, LEFT)]
+            if self.place_in_plot(tick, 0, foot, avoid=list(getattr(self, "marks", []))):
+                words = self.place_lowest_label(line, Label("test lowest", font_size=PLOT_FONT, color=MUTED),
+                                                avoid=[tick])
+                parts = [words, tick]
+        if words is None:  # the least in the way, beside the line
+            words, parts = label, [label]
+            self.place_in_plot(label, 0, self.beside_line(line, label), avoid=list(getattr(self, "marks", [])))
+        if words.get_left()[0] < line.get_x() < words.get_right()[0] and words.get_bottom()[1] > line.get_bottom()[1]:
+            line.put_start_and_end_on(line.get_start(), [line.get_x(), words.get_bottom()[1] - 0.06, 0])
+        self.lowest_marker = VGroup(line, *parts)
+        self.play(FadeIn(self.lowest_marker), run_time=run_time)
+
+    @staticmethod
+    def beside_line(line, label: Label) -> list:
+        """Spots for ``label`` beside the top of the dashed ``line``, or lower down it, the side it was put first."""
         right = label.get_left()[0] > line.get_x()
         sides = [RIGHT, LEFT] if right else [LEFT, RIGHT]
-        spots = [(np.array([line.get_x(), line.get_top()[1] - dy, 0]) + side * 0.08, UP - side)
-                 for dy in np.arange(0.0, max(line.height - label.height, 0.01), 0.15) for side in sides]
-        self.place_in_plot(label, 0, spots, avoid=list(getattr(self, "marks", [])))
-        self.play(FadeIn(marker), run_time=run_time)
+        return [(np.array([line.get_x(), line.get_top()[1] - dy, 0]) + side * 0.08, UP - side)
+                for dy in np.arange(0.0, max(line.height - label.height, 0.01), 0.15) for side in sides]
+
+    def place_lowest_label(self, line, label: Label, avoid: list = ()) -> Label | None:
+        """``label`` beside the line's top or lower down it; failing that (a log cost axis puts both curves
+        across the line's whole height), anywhere in the cost plot, nearest the line's top first; on two
+        lines or on one. The label placed clear of the curves, the plot's labels and the start's marks, or None."""
+        axes = self.plots[0].axes
+        top = np.array([line.get_x(), line.get_top()[1], 0])
+        anywhere = sorted((np.array([x, y, 0]) for x in np.arange(axes.get_left()[0], axes.get_right()[0], 0.08)
+                           for y in np.arange(axes.get_top()[1], axes.get_bottom()[1], -0.06)),
+                          key=lambda point: float(np.linalg.norm(point - top)))
+        text = label.original_text.replace("\n", ", ")
+        forms = [label] + ([Label(text, font_size=PLOT_FONT, color=MUTED)] if text != label.original_text else [])
+        for form in forms:
+            spots = self.beside_line(line, form) + [(point, UP) for point in anywhere]
+            if self.place_in_plot(form, 0, spots, avoid=[*getattr(self, "marks", []), *avoid]):
+                return form
+        return None
 
     def show_warning(self, text: str) -> None:
         """A failure named on screen in the warning colour, in the band under the network: the first
@@ -861,12 +894,12 @@ def traced(corners: np.ndarray, step: float = 0.03) -> np.ndarray:
 
 
 def place_clear(label, spots: list, within: Region, avoid: list, lines: list[np.ndarray],
-                margin: float = 0.05) -> None:
+                margin: float = 0.05) -> bool:
     """Move ``label`` to the first of ``spots`` (each a point and the label's edge or corner put there)
     where it crosses no mobject of ``avoid``, stays inside ``within`` and covers none of the ``lines``'
     points; failing that, to the spot inside the frame that crosses the fewest of ``avoid``, then keeps
     inside ``within``, then covers the fewest points (a curve under a number is less harm than two
-    numbers on each other)."""
+    numbers on each other). True when it found a clear spot."""
     points = np.concatenate(lines) if lines else np.zeros((0, 2))
     boxes = [(m.get_left()[0], m.get_right()[0], m.get_bottom()[1], m.get_top()[1]) for m in avoid
              if m is not label and m.width + m.height > 0]
@@ -884,7 +917,8 @@ def place_clear(label, spots: list, within: Region, avoid: list, lines: list[np.
                              & (points[:, 1] > bottom - margin) & (points[:, 1] < top + margin)))
         score = (off_frame, crowded, outside, covered)
         if score == (False, 0, False, 0):
-            return
+            return True
         if best_score is None or score < best_score:
             best, best_score = (point, edge), score
     label.move_to(*best)
+    return False

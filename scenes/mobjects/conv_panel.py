@@ -19,7 +19,7 @@ from scenes.mobjects.style import MUTED, weight_image_colors
 from scenes.mobjects.tiles import Tiles
 from scenes.narration.words import fixed, said
 
-HEADING_FONT = 22
+HEADING_FONT = 23
 TILE_GAP = 0.12  # between tiles of a row
 BAND_GAP = 0.25  # between the kernels' band and the maps'
 

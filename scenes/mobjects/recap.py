@@ -26,8 +26,8 @@ from scenes.narration.words import loss_number, number
 
 HEADING_FONT = 24
 VALUE_FONT = 24  # a number the narration says: readable at 480p
-NOTE_FONT = 20
-FORMULA_FONT = 30  # Typst's glyphs run smaller than a Label's at one size
+NOTE_FONT = 23  # a class's name under its bar, a pooled value: 14 px at 480p
+FORMULA_FONT = 34  # Typst's glyphs run smaller than a Label's at one size: 14 px at 480p
 PAD = 0.14  # inside a panel's frame
 
 

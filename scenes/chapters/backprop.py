@@ -1017,9 +1017,17 @@ class BackpropScene(HistoryScene):
                   TransformFromCopy(self.picked, self.chain_edge), run_time=self.paced(0.7, 0.6 * share))
         # Told briefly, the chain rule's factors follow in the same sentence: its first is written as said.
         self.play(Transform(self.sum_arrow, self.chain_arrow), FadeIn(self.chain_w, shift=UP * 0.1),
-                  run_time=self.ending_as_said(self.paced(0.5, share), said(self.chain_numbers()[0]), least=0.5))
+                  run_time=self.ending_as_said(self.paced(0.5, share), self.factor_words()[0], least=0.3))
         self.panel = VGroup(self.big, self.sum_header, self.chain_left, self.chain_names[0], self.chain_edge,
                             self.sum_arrow, self.chain_w)
+
+    def factor_words(self) -> list[str]:
+        """The words that name each factor of the chain rule in the sentence said (told briefly, the chain and
+        its rule share one): its name (activation, slope, wish), else its value."""
+        caption = self.current_beat.caption if self.current_beat is not None else ""
+        names = (("activation",), ("slope",), ("wish", "∂C/∂a"))
+        values = [said(text) for text in self.chain_numbers()[:3]]
+        return [next((word for word in words if word in caption), value) for words, value in zip(names, values)]
 
     def chain_formula(self) -> Formula:
         f = ACTIVATION_LOOKS[self.history.activation].symbol
@@ -1033,9 +1041,9 @@ class BackpropScene(HistoryScene):
         rule = self.place(self.chain_formula(), top)
         self.rule = rule
         left_side = VGroup(*(part for part in rule if not any(part in rule.select(g) for g in ("fa", "fs", "fd"))))
-        # Each factor comes as its value is said, when the sentence says them (told briefly, in one).
-        said_as = [said(text) for text in self.chain_numbers()[:3]]
-        self.play(Write(left_side), run_time=self.ending_as_said(self.paced(0.4, 0.15 * share), said_as[0]))
+        # Each factor comes as it is named (its name, or its value, as the sentence says it).
+        said_as = self.factor_words()
+        self.play(Write(left_side), run_time=self.ending_as_said(self.paced(0.4, 0.15 * share), said_as[0], 0.2))
         sources = ((rule.select("fa"), [Indicate(self.chain_left, color=HIGHLIGHT, scale_factor=1.3),
                                          FadeIn(self.chain_a, shift=DOWN * 0.1)]),
                    (rule.select("fs"), [Indicate(self.big, color=HIGHLIGHT, scale_factor=1.3), FadeIn(self.chain_z),

@@ -1059,10 +1059,14 @@ class ConvBackpropScene(HistoryScene):
     def average_caption(self, brief: bool = False) -> str:
         count = len(self.history.X_train)
         g = said(fixed(self.whole_gradient()))
+        # Why an average: the samples the bars show pull this weight different ways, or by different amounts.
+        grads = self.sample_gradients()
+        mixed = bool((grads > 0).any() and (grads < 0).any())
         if brief:
-            return f"Averaged over all {count:,} samples at epoch {self.epoch:,}: {g}."
-        return (f"That is one example's. Averaged over all {count:,} training samples at epoch {self.epoch:,}, "
-                f"this weight's gradient is {g}.")
+            pull = "Samples pull it different ways" if mixed else "Each sample pulls it its own amount"
+            return f"{pull}; averaged over all {count:,} at epoch {self.epoch:,}: {g}."
+        pull = "others pull it different ways" if mixed else "each pulls it its own amount"
+        return f"That is one example's; {pull}. Averaged over all {count:,} at epoch {self.epoch:,}, it is {g}."
 
     def step_caption(self, brief: bool = False) -> str:
         w, stepped, _ = (said(text) for text in self.step_numbers())

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 from manim import (
@@ -361,12 +361,14 @@ class SummaryScene(HistoryScene):
             Beat(f"Each neuron weighs its inputs and adds them up: for our example, this one's sum is "
                  f"{number(self.step.z)}.", self.show_sum,
                  brief="A neuron sums its weighted inputs and squashes the sum.",
-                 brief_show=lambda: (self.show_sum(0.4), self.show_squash(1.0))),
+                 brief_show=lambda: self.in_parts((self.show_sum, "squashes"), (self.show_squash, None))),
             Beat(f"The activation squashes it, to {number(self.step.a)}.", self.show_squash,
                  in_brief=Brief.LEFT_OUT),
             Beat(f"The cost says how wrong the answer is: here {loss_number(self.example_cost)}.", self.show_cost,
                  brief="The cost scores the answer; backprop finds the way downhill.",
-                 brief_show=lambda: (self.show_cost(0.3), self.show_downhill(0.35), self.show_backprop(1.0))),
+                 # Each panel as its idea is named: the backprop before the way downhill it finds.
+                 brief_show=lambda: self.in_parts((self.show_cost, "backprop"), (self.show_backprop, "downhill"),
+                                                  (self.show_downhill, None))),
             self.downhill_beat(),
             Beat("Backpropagation computes the gradient, from the output back.", self.show_backprop,
                  in_brief=Brief.LEFT_OUT),
@@ -382,6 +384,25 @@ class SummaryScene(HistoryScene):
         """The panel of ``idea`` (one of ``ideas``)."""
         return self.panels[list(self.ideas).index(idea)]
 
+    def in_parts(self, *parts: tuple[Callable[[float], None], str | None]) -> None:
+        """Several ideas' panels under one sentence, each drawn from when its idea is named until the next
+        one is (``parts``: each panel's show, and the words that name the next idea; None for the last)."""
+        for show, following in parts:
+            self.part_until = following
+            try:
+                show(1.0)
+            finally:
+                self.part_until = None
+
+    part_until: str | None = None  # the words that end the part being drawn (see ``in_parts``)
+
+    def beat_seconds(self) -> float:
+        """What is left of the beat's words, or, while a part of it is drawn, until the next part is named."""
+        beat = self.current_beat
+        if self.part_until is not None and beat is not None and self.part_until in beat.caption:
+            return self.until_said(self.part_until)
+        return super().beat_seconds()
+
     def part_time(self, share: float, least: float) -> float:
         """An animation's run time: ``share`` of what is left of the beat's words, never under ``least``
         (a brief beat shows several ideas under one sentence, each its share, each quicker)."""
@@ -390,17 +411,20 @@ class SummaryScene(HistoryScene):
     def show_title(self) -> None:
         self.network_mob.use_fast_drawing()
         frames = [panel.frame for panel in self.panels]
+        # Told briefly, the grid and the facts come quickly: the sentence they share names the first idea.
         self.play(Write(self.title), LaggedStart(*(Create(frame) for frame in frames), lag_ratio=0.15),
-                  run_time=1.0 if self.brief else self.paced(1.2))
+                  run_time=0.6 if self.brief else self.paced(1.2))
 
     def show_fact(self, index: int) -> None:
         """A line of what was trained; the network's line brings the network, in the panel where the
         gradient will flow back through it (a CNN's dense layers come with their own panel's idea)."""
+        if self.brief:
+            network = [FadeIn(self.network_mob), self.network_mob.fade_in_fast()] if index == 1 and \
+                self.brings_network else []
+            self.play(FadeIn(self.facts[index], shift=LEFT * 0.2), *network, run_time=0.3)
+            return
         if index == 1 and self.brings_network:
             self.play(FadeIn(self.network_mob), self.network_mob.fade_in_fast(), run_time=0.4)
-        if self.brief:
-            self.play(FadeIn(self.facts[index], shift=LEFT * 0.2), run_time=0.3)
-            return
         # Written as it is said, then pointed at: a slow fade of one line reads as a still frame.
         self.play(Write(self.facts[index]), run_time=self.paced(1.0, 0.65))
         self.play(Indicate(self.facts[index], color=HIGHLIGHT, scale_factor=1.0), run_time=self.paced(0.8))
@@ -598,13 +622,17 @@ class ConvSummaryScene(SummaryScene):
     def idea_beats(self) -> list[Beat]:
         k, h = self.window, self.history
         relu = h.activation == "relu"
+        act = "ReLU" if relu else "the activation"
         squash = (f"ReLU keeps a positive sum and zeroes a negative one: here {number(k.a)}." if relu
                   else f"The activation squashes it, to {number(k.a)}.")
         beats = [
             Beat(f"A kernel times the pixels under it, plus its bias, gives one cell of its map: here {number(k.z)}.",
-                 self.show_window, brief="Kernels make maps of the digit; ReLU and pooling keep what is strong.",
-                 brief_show=lambda: (self.show_window(0.3), self.show_squash(0.3 if self.pool else 1.0),
-                                     self.show_pool(1.0) if self.pool else None)),
+                 self.show_window, brief=f"Kernels make maps of the digit; {act} "
+                                         + ("keeps what is positive" if relu else "squashes each sum")
+                                         + (", and pooling the strongest." if self.pool else "."),
+                 brief_show=lambda: self.in_parts((self.show_window, act),
+                                                  (self.show_squash, "pooling" if self.pool else None),
+                                                  *([(self.show_pool, None)] if self.pool else []))),
             Beat(squash, self.show_squash, in_brief=Brief.LEFT_OUT),
         ]
         if self.pool is not None:
@@ -615,8 +643,8 @@ class ConvSummaryScene(SummaryScene):
             Beat("Flattened, the last maps feed the dense layers, and softmax gives each digit a probability.",
                  self.show_dense, brief="Dense layers answer; the cost scores it; backprop finds each kernel's "
                                         "way downhill.",
-                 brief_show=lambda: (self.show_dense(0.2), self.show_cost(0.3), self.show_gradient(0.35),
-                                     self.show_downhill(1.0))),
+                 brief_show=lambda: self.in_parts((self.show_dense, "the cost"), (self.show_cost, "backprop"),
+                                                  (self.show_gradient, "downhill"), (self.show_downhill, None))),
             Beat(f"The cost says how wrong the answer is: here {loss_number(self.example_cost)}.", self.show_cost,
                  in_brief=Brief.LEFT_OUT),
             Beat(f"Backpropagation gives each kernel weight its gradient: the pixel it multiplied times the error δ, "

@@ -150,14 +150,12 @@ class ForwardPassScene(HistoryScene):
         shape = h.image_shape
         if shape is not None:
             region = region.above(area.bottom + BAND_HEIGHT + 3 * GAP)  # the band passes under the network
-        self.network_mob = fit_network(lambda **size: self.labelled_network(inputs, **size), region)
-        # The input's values and the outputs' names are said: written at INPUT_FONT, however the network
-        # was scaled to fit (it writes them at 20).
-        net = self.network_mob
-        for label in net.input_labels:
-            label.scale(INPUT_FONT / self.font_of(label), about_edge=RIGHT)
-        for label in net.output_labels:
-            label.scale(INPUT_FONT / self.font_of(label), about_edge=LEFT if len(net.output_labels) > 1 else UP)
+        net = self.network_mob = self.fitted_network(inputs, region)
+        # Labels that grew past the region: the network fitted again into the room they leave.
+        left, right = region.left - net.get_left()[0], net.get_right()[0] - region.right
+        if left > 1e-6 or right > 1e-6:
+            room = region.right_of(region.left + max(left, 0.0)).left_of(region.right - max(right, 0.0))
+            net = self.network_mob = self.fitted_network(inputs, room)
         if len(net.output_labels) == 1 and net.output_labels[0].get_top()[1] < net.neurons[-1][0].get_bottom()[1]:
             # Under its neuron, grown: just clear of the layer before's neurons, short of the numbers.
             label = net.output_labels[0]
@@ -183,6 +181,16 @@ class ForwardPassScene(HistoryScene):
             side = min(self.column.width, self.column.height - 0.8, PLANE_SIDE)
             self.plane = PlaneExample(h, self.x, side).move_to(self.column.center)
             self.plane_corner = np.array([self.column.right - THUMBNAIL / 2, area.top - THUMBNAIL / 2, 0.0])
+
+    def fitted_network(self, inputs: list[str] | None, region):
+        """The labelled network fitted to ``region``; the input's values and the outputs' names, which are
+        said, then written at INPUT_FONT, however the network was scaled to fit (it writes them at 20)."""
+        net = fit_network(lambda **size: self.labelled_network(inputs, **size), region)
+        for label in net.input_labels:
+            label.scale(INPUT_FONT / self.font_of(label), about_edge=RIGHT)
+        for label in net.output_labels:
+            label.scale(INPUT_FONT / self.font_of(label), about_edge=LEFT if len(net.output_labels) > 1 else UP)
+        return net
 
     @staticmethod
     def font_of(label) -> float:
@@ -725,8 +733,9 @@ class ForwardPassScene(HistoryScene):
             rows = len(self.products[layer].rows)
             self.show_rows(layer, before if self.brief else max(least * self.tempo * rows, before), least)
             said = self.said = self.named_said(layer)
-            self.show_squash(layer, seconds=self.paced(0.9 * self.tempo, 0.7),
-                             also=[Create(said[0]), Write(said[1])])
+            # Ringed and named at once, as it is named (a ring drawn with the squash was whole a second later).
+            self.play(Create(said[0]), Write(said[1]), run_time=0.4)
+            self.show_squash(layer, seconds=self.paced(0.9 * self.tempo, 0.7))
             # The ring in the numbers was drawn around the sum; it now holds the value the sum became.
             place = self.products[layer].place_of(self.named_neuron(layer))
             if place is not None:

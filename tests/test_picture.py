@@ -1,5 +1,7 @@
 """What survives into the file: edge hues after yuv420p encoding, GIF timing and solid lines, WebM
 without Manim's warning, and plots whose curves stay inside their axes."""
+import itertools
+
 import av
 import numpy as np
 import pytest
@@ -108,3 +110,19 @@ def test_curves_stay_inside_their_axes_and_clear_of_the_legend(spec):
     assert plot.get_right()[0] <= 6.5 + 1e-6 and plot.get_left()[0] >= 0.5 - 1e-6
     if spec.epochs >= 5000:
         assert plot.axis.log and plot.axis.position(500) > 0.5  # the first 1% of epochs take half the axis
+
+
+@pytest.mark.parametrize("width", [1.6, 2.4, 6.0])
+def test_the_epoch_axis_name_and_numbers_never_touch(width):
+    # A contact sheet of a narrow training plot read "epoch2,000": the name, centred, ran into the last
+    # number once the labels were made larger.
+    losses = np.linspace(0.7, 0.1, 2001)
+    plot = MetricPlot(Region(0.0, width, 0.0, 2.0), "accuracy", None, [(losses, "#FFD95E", "train")], 1.0, "100%",
+                      EpochAxis(2000))
+    texts = [part for part in plot.labels.get_family() if hasattr(part, "original_text")]
+    row = [t for t in texts if t.original_text == "epoch" or t.original_text.replace(",", "").isdigit()
+           and t.get_y() < plot.axes.c2p(0, 0)[1]]
+    assert any(t.original_text == "epoch" for t in row) and any(t.original_text == "2,000" for t in row)
+    for a, b in itertools.combinations(row, 2):
+        assert a.get_right()[0] + 0.05 < b.get_left()[0] or b.get_right()[0] + 0.05 < a.get_left()[0], \
+            (a.original_text, b.original_text)

@@ -125,12 +125,16 @@ class MetricPlot(VGroup):
         epoch_name.next_to(self.axes.c2p(0.5, 0), DOWN, buff=0.08)
         if axis.log:
             epoch_name.next_to(epoch_labels[0], DOWN, buff=0.06).set_x(self.axes.c2p(0.5, 0)[0])
+        else:  # on the numbers' row: left of the last number, clear of it, on a short axis too
+            epoch_name.shift(LEFT * max(0.0, epoch_name.get_right()[0] + 0.15 - epoch_labels[0].get_left()[0]))
+        row = [*epoch_labels] if axis.log else [*epoch_labels, epoch_name]
         for tick in axis.ticks():
             label = Label(f"{tick:,}", font_size=small, color=MUTED).next_to(
                 self.axes.c2p(float(axis.position(tick)), 0), DOWN, buff=0.08)
             if all(label.get_right()[0] + 0.1 < other.get_left()[0] or other.get_right()[0] + 0.1 < label.get_left()[0]
-                   for other in epoch_labels):
+                   for other in row):
                 epoch_labels.append(label)
+                row.append(label)
         self.labels = VGroup(self.heading, self.keys, *value_labels, *epoch_labels, epoch_name)
         epochs = axis.samples()
         self.curves = []

@@ -7,6 +7,7 @@ import pytest
 
 from scenes.chapters.base import BeatRecord, HistoryScene
 from scenes.narration.beats import PAUSE, Beat, Narration, reading_seconds, said_at
+from tests.timeline import SteadyVoice
 from scenes.narration.speech import Narrator, SpeechCache
 from scenes.narration.spoken import spoken
 from tests.timeline import NUMBER_SLACK, late_numbers
@@ -46,7 +47,7 @@ def test_a_voice_says_a_number_in_its_letters_and_its_words_come_at_its_pace(tmp
     # "92.8%" is five characters and thirty spoken letters: by a voice, the words after it come later in
     # the sentence than their characters' place; and a sentence read longer than it is spoken holds after
     # the voice ends, its words said at the voice's pace, not spread over the hold.
-    from tests.timeline import SteadyVoice
+
 
     caption = "Its test accuracy ends at 92.8% on the digits it never saw."
     beat = Beat(caption, lambda: None)
@@ -64,7 +65,7 @@ def test_a_voice_says_a_number_in_its_letters_and_its_words_come_at_its_pace(tmp
 
 
 def test_a_beat_read_longer_than_spoken_times_its_words_by_the_voice(tmp_path):
-    from tests.timeline import SteadyVoice
+
 
     class Quick(SteadyVoice):
         letters = 40.0  # far quicker than reading: the beat holds for its reading time
@@ -77,3 +78,23 @@ def test_a_beat_read_longer_than_spoken_times_its_words_by_the_voice(tmp_path):
         assert narration.said_seconds(beat) < narration.seconds(beat) - 1.0
         end = narration.said_at(beat, len(caption))
         assert end == pytest.approx(narration.said_seconds(beat) - PAUSE, abs=1e-3)
+
+
+def test_a_voiced_beats_subtitles_change_where_the_voice_reaches_the_next_part():
+    # review23i: "slope and wish: 0.665 x ..." came up 2.4-3.3 s after its words, the beat's time shared by
+    # characters while the numbers after them take most of the speech. Each part is still up long enough to
+    # read, and leaves the parts after it theirs.
+    from scenes.narration.beats import READING_SPEED, timed_parts
+
+    caption = "Along one chain, the chain rule multiplies activation, slope and wish: 0.665 × 0.214 × 0.635 ≈ 0.0902."
+    said = len(spoken(caption)) / SteadyVoice.letters + PAUSE
+    end = max(reading_seconds(caption), said)
+    read, voiced = timed_parts(caption, 0.0, end), timed_parts(caption, 0.0, end, said)
+    assert [cue.text for cue in read] == [cue.text for cue in voiced] and len(voiced) == 2
+    first = voiced[0].text.replace("\n", " ")
+    reached = said_at(caption, caption.index(first) + len(first), said, voiced=True)
+    assert voiced[0].end == pytest.approx(max(reached, len(first) / READING_SPEED))
+    assert voiced[0].end < read[0].end - 2.0
+    for cue in voiced:
+        assert len(cue.text.replace("\n", " ")) / (cue.end - cue.start) <= READING_SPEED + 1e-9
+    assert voiced[-1].end == end and voiced[1].start == voiced[0].end

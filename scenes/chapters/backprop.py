@@ -1072,16 +1072,17 @@ class BackpropScene(HistoryScene):
         if late:  # little or no time left before it is said: the factors flash, all at once
             self.play(FadeIn(numbers), *(Indicate(source, color=HIGHLIGHT) for source in sources), run_time=0.6)
         else:
-            # Each factor's value flies from where the chain shows it into the product.
+            # Each factor's value flies from where the chain shows it into the product, landing as it is said.
             flights = []
-            for part, source in zip(parts[:3], sources):
+            for part, source, value in zip(parts[:3], sources, (a, s, d)):
                 digits = len(part.family_members_with_points())
                 flight = VGroup(*source[-digits:]).copy()
+                lands = self.until_said(said(value)) + 0.3 if reached else each
                 self.play(flight.animate.move_to(part).match_height(part), Indicate(source, color=HIGHLIGHT),
-                          run_time=each)
+                          run_time=max(0.3, lands))
                 flights.append(flight)
             self.remove(*flights)
-            self.play(FadeIn(numbers), run_time=each)
+            self.play(FadeIn(numbers), run_time=max(0.3, self.until_said(said(p))) if reached else each)
         extra = []
         if self.penalized():
             layer, row, col = self.weight

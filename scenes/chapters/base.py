@@ -13,7 +13,7 @@ from nnscratch.backprop import nearest_snapshot, steepest_early_snapshot
 from scenes.camera import still
 from scenes.camera.batched_lists import BatchedLists
 from scenes.camera.painter import FastCamera
-from scenes.narration.beats import Beat, Brief, Narration, reading_seconds, timed_parts, told_briefly
+from scenes.narration.beats import Beat, Brief, Narration, reading_seconds, told_briefly
 from scenes.narration.words import short_name
 from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.network import NetworkMobject
@@ -279,7 +279,7 @@ class HistoryScene(BatchedLists):
         self.told[-1].end = self.time
         self.narration.played(beat, start, self.time)
         # Manim writes the .srt from these; the video's own subtitle track is made from the same cues.
-        for cue in timed_parts(beat.caption, start, self.time):
+        for cue in self.narration.timed_parts(beat, start, self.time):
             self.add_subcaption(cue.text, duration=cue.end - cue.start, offset=cue.start - self.time)
         self.current_beat = None
 

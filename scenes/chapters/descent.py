@@ -25,7 +25,7 @@ from nnscratch.backprop import steepest_early_snapshot
 from nnscratch.landscape import RESOLUTION, Landscape, gradient_arrays, gradient_slice
 from nnscratch.landscape_cache import cached_landscape
 from nnscratch.verdict import judge
-from scenes.chapters.base import HistoryScene
+from scenes.chapters.base import HistoryScene, after_gone, gone_first
 from scenes.mobjects.glyphs import Formula, Label
 from scenes.mobjects.layout import GAP, Region, fit, safe_area
 from scenes.mobjects.readout import Readout
@@ -732,7 +732,9 @@ class GradientDescentScene(HistoryScene):
         """The step's rule written with its learning rate; the gradient's column gives way to the cost along
         the gradient; a dot rides the curve from the start to one step, then to ten, and each height is
         written as the dot arrives."""
-        self.play(Write(self.rule), FadeOut(self.gradient_panel), run_time=1.2)
+        # The gradient's column gone before the rule is written where it stood (review23i saw them overlap).
+        self.play(FadeOut(self.gradient_panel, rate_func=gone_first), Write(self.rule, rate_func=after_gone),
+                  run_time=1.2)
         self.play(FadeIn(self.slice_heading), Create(self.slice_axes), Create(self.slice_curve),
                   Write(self.slice_ticks), FadeIn(self.slice_name), FadeIn(self.slice_marks[0]),
                   Write(self.slice_heights[0]), FadeIn(self.rider), run_time=1.2)

@@ -411,17 +411,17 @@ class SummaryScene(HistoryScene):
     def show_title(self) -> None:
         self.network_mob.use_fast_drawing()
         frames = [panel.frame for panel in self.panels]
-        # Told briefly, the grid and the facts come quickly: the sentence they share names the first idea.
-        self.play(Write(self.title), LaggedStart(*(Create(frame) for frame in frames), lag_ratio=0.15),
-                  run_time=0.6 if self.brief else self.paced(1.2))
+        # Told briefly, the grid and the facts come at once: the sentence they share names the first idea.
+        facts = [FadeIn(fact, shift=LEFT * 0.2) for fact in self.facts] if self.brief else []
+        network = [FadeIn(self.network_mob), self.network_mob.fade_in_fast()] if self.brief and \
+            self.brings_network else []
+        self.play(Write(self.title), LaggedStart(*(Create(frame) for frame in frames), lag_ratio=0.15), *facts,
+                  *network, run_time=0.6 if self.brief else self.paced(1.2))
 
     def show_fact(self, index: int) -> None:
         """A line of what was trained; the network's line brings the network, in the panel where the
         gradient will flow back through it (a CNN's dense layers come with their own panel's idea)."""
-        if self.brief:
-            network = [FadeIn(self.network_mob), self.network_mob.fade_in_fast()] if index == 1 and \
-                self.brings_network else []
-            self.play(FadeIn(self.facts[index], shift=LEFT * 0.2), *network, run_time=0.3)
+        if self.brief:  # shown with the title
             return
         if index == 1 and self.brings_network:
             self.play(FadeIn(self.network_mob), self.network_mob.fade_in_fast(), run_time=0.4)

@@ -147,14 +147,26 @@ def _binds(text: str, at: int) -> bool:
     return following.isdigit() or following in "−-=+×≈·" or before in "=+×≈·"
 
 
-def timed_parts(caption: str, start: float, end: float) -> list[Cue]:
+def timed_parts(caption: str, start: float, end: float, said: float | None = None) -> list[Cue]:
     """The cues of one beat: its caption in parts, each on screen for a share of the beat in
-    proportion to its length, so every part is read at the beat's own pace."""
+    proportion to its length, so every part is read at the beat's own pace; or, with ``said`` (the
+    seconds a voice takes to say it, pause included), each from when the voice reaches it: a part of
+    numbers is said in many more letters than it is written."""
     parts = caption_parts(caption)
     total = sum(len(part) for part in parts)
-    cues, at = [], start
+    cues, at, offset = [], start, 0
     for index, part in enumerate(parts):
-        until = end if index == len(parts) - 1 else at + (end - start) * len(part) / total
+        offset = caption.find(part, offset) + len(part)
+        if index == len(parts) - 1:
+            until = end
+        elif said is not None:
+            # Where the voice reaches the next part, yet each part up long enough to read, and time left
+            # for the parts after it to be read (the beat lasts at least its reading time).
+            rest = sum(len(later) for later in parts[index + 1:]) / READING_SPEED
+            until = max(start + said_at(caption, offset, said, voiced=True), at + len(part) / READING_SPEED)
+            until = min(until, end - rest)
+        else:
+            until = at + (end - start) * len(part) / total
         cues.append(Cue(at, until, wrapped(part)))
         at = until
     return cues
@@ -221,13 +233,17 @@ class Narration:
             return reading_seconds(beat.caption)
         return len(samples) / self.speech.sample_rate + PAUSE
 
+    def timed_parts(self, beat: Beat, start: float, end: float) -> list[Cue]:
+        """``beat``'s cues from ``start`` to ``end``: each part up from when its words are said."""
+        return timed_parts(beat.caption, start, end, self.said_seconds(beat) if self.speech is not None else None)
+
     def said_at(self, beat: Beat, at: int) -> float:
         """Seconds into ``beat`` at which its caption's character ``at`` is reached, by the voice or read."""
         return said_at(beat.caption, at, self.said_seconds(beat), voiced=self.speech is not None)
 
     def played(self, beat: Beat, start: float, end: float) -> None:
         """Record that ``beat`` was on screen from ``start`` to ``end``."""
-        self.cues += timed_parts(beat.caption, start, end)
+        self.cues += self.timed_parts(beat, start, end)
         self.captions.append(beat.caption)
         self.spans.append((start, end))
         samples = self.samples(beat)

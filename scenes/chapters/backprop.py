@@ -1051,8 +1051,10 @@ class BackpropScene(HistoryScene):
                    (rule.select("fd"), [Indicate(self.sum_arrow, color=HIGHLIGHT), FadeIn(self.chain_want)]))
         for index, (term, lit) in enumerate(sources):
             run_time = self.paced(0.5, share / (len(sources) - index))
-            if index + 1 < len(sources):
-                run_time = self.ending_as_said(run_time, said_as[index + 1])
+            # Done by the next factor's name, the last by the first value's (told briefly, the values fly
+            # into the product next, each as it is said).
+            after = said_as[index + 1] if index + 1 < len(sources) else said(self.chain_numbers()[0])
+            run_time = self.ending_as_said(run_time, after)
             self.play(FadeIn(term, shift=DOWN * 0.1), *lit, run_time=run_time)
         self.remove(left_side, *(term for term, _ in sources))
         self.add(rule)  # the same glyphs, now as the one formula they are
@@ -1081,8 +1083,9 @@ class BackpropScene(HistoryScene):
                 self.play(flight.animate.move_to(part).match_height(part), Indicate(source, color=HIGHLIGHT),
                           run_time=max(0.3, lands))
                 flights.append(flight)
-            self.remove(*flights)
+            # The flown values stay where they landed while the line comes in around them (no blink).
             self.play(FadeIn(numbers), run_time=max(0.3, self.until_said(said(p))) if reached else each)
+            self.remove(*flights)
         extra = []
         if self.penalized():
             layer, row, col = self.weight

@@ -401,3 +401,26 @@ def test_a_lone_outputs_name_under_its_neuron_covers_no_neuron_of_the_layer_befo
     assert glyphs.width == pytest.approx(Label(label.original_text, font_size=INPUT_FONT).width, rel=0.02)
     assert all(scene.font_of(value) == pytest.approx(INPUT_FONT) for value in net.input_labels)
     assert label.get_right()[0] < scene.column.left  # and short of the numbers
+
+
+@pytest.mark.slow
+def test_no_play_of_the_brief_forward_pass_is_shorter_than_a_frame_at_480p15(tmp_path):
+    # Its later layers' rows run as fast as they must to ring the named neuron as it is named: at 15 fps a
+    # row of 0.04 s made Manim warn, once a row, in the user's terminal. A frame a row at the least.
+    from manim import Wait
+
+    from scenes.chapters.catalogue import BY_NAME
+    from scenes.output.render import render_still
+
+    run = story_run("digits")
+    plays = []
+
+    class Timed(BY_NAME["forward"].scene_class(run)):
+        def play(self, *animations, **kwargs):
+            if animations and not all(isinstance(animation, Wait) for animation in animations):
+                plays.append(kwargs.get("run_time", max(getattr(a, "run_time", 1.0) for a in animations)))
+            super().play(*animations, **kwargs)
+
+    render_still(Timed, tmp_path / "s.png", quality="low", resolution=(160, 90), history=run,
+                 **{**dict(BY_NAME["forward"].told), "brief": True})
+    assert len(plays) > 20 and min(plays) >= 1 / 15 - 1e-9

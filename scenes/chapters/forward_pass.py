@@ -606,7 +606,8 @@ class ForwardPassScene(HistoryScene):
         of dots, the neurons it stands for light together."""
         product = self.products[layer]
         seconds = seconds if seconds is not None else self.beat_seconds()
-        step = max(least * self.tempo, (seconds - 0.3) / len(product.rows))
+        # A frame a row at the least: a shorter play is drawn a frame long all the same, with Manim's warning.
+        step = max(least * self.tempo, (seconds - 0.3) / len(product.rows), 1 / self.camera.frame_rate)
         pointer, inputs = product.row_box(0), product.inputs_box()
         # The sums' name pointed at as they begin: the layer a caption names ("hidden layer 1") is its index.
         self.play(Create(pointer), Create(inputs), Indicate(product.sums_name, color=HIGHLIGHT), run_time=0.3)

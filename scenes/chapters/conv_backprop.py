@@ -26,6 +26,7 @@ at the chosen snapshot), ``sample_weight_gradients`` (the samples' own gradients
 from __future__ import annotations
 
 import math
+from functools import cached_property
 
 import numpy as np
 from manim import (
@@ -772,9 +773,10 @@ class ConvBackpropScene(HistoryScene):
                 self.step_line.move_to([area.left, self.run_lines.get_bottom()[1] - 0.35, 0], UP + LEFT)
             self.place_outcome(column, [self.step_line, self.run_lines, average, self.grad_grid, self.grad_note])
 
+    @cached_property
     def sample_gradients(self) -> np.ndarray:
         """The followed weight's gradient at this snapshot from each of ``SAMPLE_BARS`` training samples, the
-        followed one first, then the set's first others."""
+        followed one first, then the set's first others (once: the bars and the caption both read them)."""
         h = self.history
         samples = [self.sample, *(k for k in range(min(len(h.X_train), SAMPLE_BARS)) if k != self.sample)]
         samples = samples[:SAMPLE_BARS]
@@ -784,7 +786,7 @@ class ConvBackpropScene(HistoryScene):
     def layout_samples(self, room: Region) -> None:
         """A bar a sample, its own ∂C/∂w (magenta up, green down, as the gradients' grid), the followed one
         first and ringed; a dashed line at the whole set's average; what they are under them."""
-        grads = self.bar_values = self.sample_gradients()
+        grads = self.bar_values = self.sample_gradients
         mean = self.whole_gradient()
         label_room = 0.9  # "mean", left of the bars
         note_room = 0.45
@@ -1060,7 +1062,7 @@ class ConvBackpropScene(HistoryScene):
         count = len(self.history.X_train)
         g = said(fixed(self.whole_gradient()))
         # Why an average: the samples the bars show pull this weight different ways, or by different amounts.
-        grads = self.sample_gradients()
+        grads = self.sample_gradients
         mixed = bool((grads > 0).any() and (grads < 0).any())
         if brief:
             pull = "Samples pull it different ways" if mixed else "Each sample pulls it its own amount"

@@ -1077,8 +1077,11 @@ class BackpropScene(HistoryScene):
             # Each factor's value flies from where the chain shows it into the product, landing as it is said.
             flights = []
             for part, source, value in zip(parts[:3], sources, (a, s, d)):
+                # The line's own glyphs fly, from over the chain's: landed, they are what the line fades in
+                # onto (a copy of the chain's glyphs, a size apart, showed both for a second, then snapped).
                 digits = len(part.family_members_with_points())
-                flight = VGroup(*source[-digits:]).copy()
+                origin = VGroup(*source[-digits:])
+                flight = part.copy().match_height(origin).move_to(origin)
                 lands = self.until_said(said(value)) + 0.3 if reached else each
                 self.play(flight.animate.move_to(part).match_height(part), Indicate(source, color=HIGHLIGHT),
                           run_time=max(0.3, lands))
@@ -1198,6 +1201,8 @@ class BackpropScene(HistoryScene):
             return update
 
         listed = self.paced(1.6, 0.35) / len(rows)
+        if self.until_said(f"all {count:,}"):  # listed before "all 8,000" is said: the count runs under those words
+            listed = max(0.3, min(listed, self.until_said(f"all {count:,}") / len(rows)))
         for index, row in enumerate(rows):
             flying = row[-1].copy()
             self.play(FadeIn(row, shift=LEFT * 0.2), run_time=listed * 0.5)
@@ -1214,7 +1219,9 @@ class BackpropScene(HistoryScene):
             counter.set_text(f"{shown:,}")
             mean.set_text(said(fixed(means[shown - 1])) if shown < count else said(fixed(self.whole_gradient())))
 
-        self.play(UpdateFromAlphaFunc(running, run_on), run_time=self.paced(1.6, 0.6))
+        # All counted as the average is said: the count at all of them as its number is heard.
+        self.play(UpdateFromAlphaFunc(running, run_on),
+                  run_time=self.ending_as_said(self.paced(1.6, 0.6), said(fixed(self.whole_gradient())), least=0.6))
         # The average of every example's wishes, on every edge: the whole set's gradient.
         self.play(net.recolour(self.batch, self.batch_scale, GRADIENT_PALETTE), Write(formula), run_time=1.0)
         self.play(Indicate(mean, color=HIGHLIGHT), Indicate(formula, color=HIGHLIGHT, scale_factor=1.05),

@@ -713,7 +713,8 @@ class CostScene(HistoryScene):
         self.remove(self.average)
         self.add(*self.average_parts)
         n_cards = len(self.cards)
-        seconds = max(3.0, self.beat_seconds() - 0.3)
+        # Done as the average is said: the count at all of them and its value settled as they are heard.
+        seconds = self.ending_as_said(max(3.0, self.beat_seconds() - 0.3), loss_number(self.costs.mean()), least=3.0)
         # An accelerating flip-book: the first cards slowly, the last of 8,000 in a rush.
         counted = lambda alpha: max(1, int(round(n_cards * min(1.0, alpha / 0.6) if alpha < 0.6 else  # noqa: E731
                                               n_cards + (len(order) - n_cards) * ((alpha - 0.6) / 0.4) ** 2)))
@@ -732,7 +733,8 @@ class CostScene(HistoryScene):
         self.point_dots.shown = np.zeros(len(self.dots), dtype=bool)
         self.add(*self.cards_mob, self.point_dots)
         self.play(UpdateFromAlphaFunc(self.average_value, step), run_time=seconds, rate_func=linear)
-        self.play(Indicate(self.average_value, color=HIGHLIGHT), run_time=0.3)
+        self.play(Indicate(self.average_value, color=HIGHLIGHT), run_time=self.peaking_as_said(
+            loss_number(self.costs.mean()), least=0.6))
 
     def penalty_line(self, before: bool = False) -> VGroup:
         """The average cost plus the penalty on the weights: the cost of the training set the run recorded."""

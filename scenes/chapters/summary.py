@@ -311,7 +311,7 @@ class SummaryScene(HistoryScene):
         said_accuracy = ""
         if accuracy and h.has_test:
             said_accuracy = (f"It gets {accuracy_number(h.test_accuracy[-1])} of the test examples right, and "
-                             f"{accuracy_number(h.train_accuracy[-1])} of its training examples.")
+                             f"{self.training_words()}.")
         elif accuracy:
             said_accuracy = f"It gets {accuracy_number(h.train_accuracy[-1])} of its training examples right."
         # Told briefly, right after the training chapter said the cost's fall: the test accuracy, or
@@ -511,9 +511,19 @@ class SummaryScene(HistoryScene):
 
     def show_accuracy(self, share: float = 1.0, also: Sequence[Animation] = ()) -> None:
         heading, names, tracks, bars, values = self.accuracy
+        # The bars grown by the time their first number is said, not still fading in under it; the other
+        # number, when the sentence says it too, lit as it is said.
+        first, *others = values
         self.play(FadeIn(heading), FadeIn(names), Create(tracks), *(GrowFromEdge(bar, LEFT) for bar in bars),
                   FadeIn(values, shift=RIGHT * 0.1), *also,
-                  run_time=self.part_time(share, 0.8))
+                  run_time=self.ending_as_said(self.part_time(share, 0.8), first.original_text))
+        beat = self.current_beat
+        if others and beat is not None and self.training_words() in beat.caption:  # (test and training may read alike)
+            self.play(Indicate(others[0]), run_time=self.peaking_as_said(self.training_words()))
+
+    def training_words(self) -> str:
+        """The training accuracy as said after the test accuracy."""
+        return f"{accuracy_number(self.history.train_accuracy[-1])} of its training examples"
 
     def show_verdict(self) -> None:
         self.play(FadeIn(self.badge, scale=1.2), run_time=0.6)

@@ -11,6 +11,7 @@ from nnscratch.conv_backprop import (
     sample_weight_gradients,
     steepest_kernel_weight,
 )
+from scenes.mobjects.layout import boxes_overlap
 from scenes.narration.words import fixed
 from tests.timeline import late_numbers, told, unmarked_numbers, unshown_numbers
 
@@ -191,7 +192,12 @@ def test_the_average_is_drawn_over_the_samples_own_gradients(hidden, brief):
     assert ("different ways" if mixed else "its own amount") in beat.caption
     during = [on for start, end, on in plays if beat.start <= start < beat.end]
     assert all(bar in during[-1] for bar in scene.bars) and scene.mean_line in during[-1]
-    assert not any(scene.bars[0] in on and scene.step_line in on for _, _, on in plays)
+    # They stay beside the step written by the average they show (no half-frame left empty under it), clear
+    # of it; the optimizer's lines, written where they stood, come after they are gone.
+    assert scene.bars_stay
+    together = [on for _, _, on in plays if scene.bars[0] in on and scene.step_line in on]
+    assert together and not boxes_overlap(scene.bars_chart, scene.step_line)
+    assert not any(scene.bars[0] in on and line in on for _, _, on in plays for line in scene.run_lines)
     assert late_numbers(scene) == []
 
 

@@ -52,6 +52,7 @@ from manim import (
     Write,
     linear,
     rgb_to_color,
+    smooth,
 )
 
 from nnscratch import TrainingHistory
@@ -93,6 +94,7 @@ DENSE_WIDTH = 0.3  # a hidden dense layer's column of δ
 WINDOW_CELL = 1.0  # the pool window magnified: an error's three digits at font 22
 TRAINED_SMALLEST = 0.7  # the trained kernel's cell at least: its numbers' font 14 or more
 SAMPLE_BARS = 32  # samples whose own gradient of the weight is drawn beside the set's average
+BARS_LEAST_WIDTH = 3.0  # their chart at least, beside the step: 32 bars a tenth wide and their gaps
 WRITE_LEAD = 0.3  # a line written as it is said starts this much before its words: legible as they are heard
 SLOW_PLACES = 3  # places whose product is written before the window speeds up
 NAMED_KERNELS = 3  # second-conv kernels whose share of the crossed cell's error is shown one by one
@@ -744,7 +746,6 @@ class ConvBackpropScene(HistoryScene):
                                   color=MUTED)
         average = VGroup(self.average, self.average_note).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         fit(average, column.below(top).above(top - average.height), UP + LEFT)
-        self.layout_samples(column.below(average.get_bottom()[1] - 0.5))
         w, stepped, then = self.step_numbers()
         rate = rate_code(h.learning_rate)
         self.step_line = Formula(f"w - eta overline((partial C)/(partial w)) = {w} - {rate} dot "
@@ -752,6 +753,12 @@ class ConvBackpropScene(HistoryScene):
                                  font_size=FORMULA_FONT, color=LABEL)
         self.step_line.move_to([area.left, self.grad_note.get_bottom()[1] - 0.45, 0], UP + LEFT)
         fit_right(self.step_line, area.right)
+        # The samples' bars right of where the step is written, when there is room: they stay while it is
+        # (the average it steps by, among the samples it averages), not leaving half the frame empty.
+        room = column.below(average.get_bottom()[1] - 0.5)
+        beside = Region(self.step_line.get_right()[0] + 0.5, room.right, room.bottom, room.top)
+        self.bars_stay = beside.width >= max(BARS_LEAST_WIDTH, room.width * 0.75)
+        self.layout_samples(beside if self.bars_stay else room)
         self.run_lines = VGroup()
         if not self.plain_steps():
             self.run_lines.add(*self.optimizer_lines())
@@ -1460,11 +1467,22 @@ class ConvBackpropScene(HistoryScene):
                                 for bar, value in zip(self.bars, self.bar_values)), lag_ratio=0.15),
                   FadeIn(self.bars_note), run_time=grow)
         self.play(Create(self.mean_line), Write(self.mean_word), Write(self.average), run_time=0.8)
+        self.bars_shown = True
         self.play(Indicate(self.average, color=HIGHLIGHT, scale_factor=1.05), run_time=self.paced(0.8))
 
+    bars_shown = False  # the samples' bars on screen
+
+    def bars_leave(self) -> list:
+        """The samples' bars fading before what is written where they stood (with ``after_gone``)."""
+        if not self.bars_shown:
+            return []
+        self.bars_shown = False
+        return [FadeOut(self.bars_chart, rate_func=gone_first)]
+
     def show_step(self) -> None:
-        # The bars go before the step is written across where they stood.
-        self.play(FadeOut(self.bars_chart, rate_func=gone_first), Write(self.step_line, rate_func=after_gone),
+        # The bars go before the step is written across where they stood; else they stay beside it.
+        leave = [] if self.bars_stay else self.bars_leave()
+        self.play(*leave, Write(self.step_line, rate_func=after_gone if leave else smooth),
                   run_time=self.paced(1.5, 0.6))
         self.play(Indicate(self.step_line, color=HIGHLIGHT, scale_factor=1.03),
                   Indicate(self.kernel_grid.numbers[self.i * self.size + self.j], color=HIGHLIGHT, scale_factor=1.3),
@@ -1476,11 +1494,14 @@ class ConvBackpropScene(HistoryScene):
         lines = list(self.run_lines)
         said_first = [line for line in lines if isinstance(line, Formula) or any(c.isdigit() for c in line.text)]
         rest = [line for line in lines if line not in said_first]
+        leave = self.bars_leave()  # the optimizer's lines go where the bars stood
+        after = {"rate_func": after_gone} if leave else {}
         if self.brief:  # all at once: the sentence they are written under starts with where the run took w
-            self.play(*(Write(line) for line in lines), run_time=0.8)
+            self.play(*leave, *(Write(line, **after) for line in lines), run_time=0.8)
             return
         total = self.paced(2.4)
-        self.play(*(Write(line) for line in said_first), run_time=min(0.8, total / 2) if rest else total)
+        self.play(*leave, *(Write(line, **after) for line in said_first),
+                  run_time=min(0.8, total / 2) if rest else total)
         for line in rest:
             self.play(Write(line), run_time=(total - min(0.8, total / 2)) / len(rest))
 

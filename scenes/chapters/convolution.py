@@ -890,13 +890,17 @@ class ConvolutionScene(HistoryScene):
                           run_time=seconds)
             self.spot_marks = VGroup(self.pattern_slot)
             return
-        grid = self.pattern_grid
+        grid, parts = self.pattern_grid, self.pattern_parts
+        # Each part ringed as its words are said: an edge's "blue on top", then its "red below".
+        looks = self.pattern.words()[0]
+        phrases = looks.split(", ") if len(parts) == 2 else [looks]
         self.play(FadeOut(self.spot_marks), Create(self.pattern_slot), Write(self.pattern_note),
                   TransformFromCopy(self.slot_kernels[f], grid.picture), FadeIn(VGroup(grid.lines, grid.frame)),
-                  run_time=1.0)
-        self.play(LaggedStart(*(FadeIn(n, scale=0.6) for n in grid.numbers), lag_ratio=0.1),
-                  LaggedStart(*(Create(part) for part in self.pattern_parts), lag_ratio=0.5),
-                  run_time=max(0.8, self.until_said("its map lights")))
+                  run_time=self.ending_as_said(1.0, phrases[0], least=0.6))
+        self.play(LaggedStart(*(FadeIn(n, scale=0.6) for n in grid.numbers), lag_ratio=0.1), Create(parts[0]),
+                  run_time=max(0.5, self.until_said(phrases[0]) + 0.4))
+        for part, phrase in zip(parts[1:], phrases[1:]):  # drawn while it is said, until the map is named
+            self.play(Create(part), run_time=max(0.4, self.until_said(phrase) + 0.4, self.until_said("its map lights")))
         self.play(LaggedStart(*(FadeIn(mark, scale=2.0) for mark in self.lit_marks), lag_ratio=0.05),
                   Indicate(self.slot_maps[f], color=HIGHLIGHT, scale_factor=1.05), run_time=self.paced(1.2))
         self.spot_marks = VGroup(self.pattern_slot, self.pattern_note, grid, self.pattern_parts, self.lit_marks)

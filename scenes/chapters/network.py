@@ -417,14 +417,16 @@ class NetworkScene(HistoryScene):
                                                                     opacity=1), time_width=0.6)
                    for i in strongest]
         self.play(self.edges_to(self.full_rgbas, focus), run_time=0.6)
+        # Told briefly, the activations' sentence follows in the same breath: the neurons light as it is said.
         self.play(AnimationGroup(*flashes), FadeIn(self.strongest_plate, scale=0.8),
-                  run_time=self.paced(1.2, self.share(0.45)))
+                  run_time=self.ending_as_said(self.paced(1.2, self.share(0.45)), "brighter neurons", least=0.8))
 
     def show_activations(self) -> None:
         """The edges back as they are; the neurons light to the followed example's activations, layer by
         layer, a pulse along the edges into each; the brightest and dimmest first-layer values written."""
         net = self.network_mob
-        self.play(self.edges_to(net.edge_rgbas.copy(), self.full_rgbas), FadeOut(self.strongest_plate), run_time=0.5)
+        self.play(self.edges_to(net.edge_rgbas.copy(), self.full_rgbas), FadeOut(self.strongest_plate),
+                  run_time=self.ending_as_said(0.5, "brighter neurons", least=0.3))
         layers = len(self.history.layer_sizes)
         each = max(0.4, (self.paced(0.4 * layers + 0.6) - 0.6) / layers)
         for layer in range(layers):

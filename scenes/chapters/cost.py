@@ -16,7 +16,8 @@ import math
 import cairo
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Axes, Circle, Create, Dot, FadeIn, FadeOut, FadeTransform, GrowFromEdge, Indicate,
+    DOWN, LEFT, RIGHT, UP, Axes, Circle, Circumscribe, Create, Dot, FadeIn, FadeOut, FadeTransform, GrowFromEdge,
+    Indicate,
     LaggedStart, VMobject,
     ManimColor, ShowPassingFlash, SurroundingRectangle, UpdateFromAlphaFunc, VGroup, Write, linear,
 )
@@ -733,8 +734,10 @@ class CostScene(HistoryScene):
         self.point_dots.shown = np.zeros(len(self.dots), dtype=bool)
         self.add(*self.cards_mob, self.point_dots)
         self.play(UpdateFromAlphaFunc(self.average_value, step), run_time=seconds, rate_func=linear)
-        self.play(Indicate(self.average_value, color=HIGHLIGHT), run_time=self.peaking_as_said(
-            loss_number(self.costs.mean()), least=0.6))
+        # Lit while it is said, a line running round it: a long number's words (0.000101) outlast a pulse.
+        self.play(Indicate(self.average_value, color=HIGHLIGHT),
+                  Circumscribe(self.average_value, color=HIGHLIGHT, buff=0.06, time_width=0.6),
+                  run_time=self.paced(0.6))
 
     def penalty_line(self, before: bool = False) -> VGroup:
         """The average cost plus the penalty on the weights: the cost of the training set the run recorded."""

@@ -1076,7 +1076,8 @@ class BackpropScene(HistoryScene):
         else:
             # Each factor's value flies from where the chain shows it into the product, landing as it is said.
             flights = []
-            for part, source, value in zip(parts[:3], sources, (a, s, d)):
+            values = (a, s, d)
+            for index, (part, source, value) in enumerate(zip(parts[:3], sources, values)):
                 # The line's own glyphs fly, from over the chain's: landed, they are what the line fades in
                 # onto (a copy of the chain's glyphs, a size apart, showed both for a second, then snapped).
                 digits = len(part.family_members_with_points())
@@ -1086,6 +1087,10 @@ class BackpropScene(HistoryScene):
                 self.play(flight.animate.move_to(part).match_height(part), Indicate(source, color=HIGHLIGHT),
                           run_time=max(0.3, lands))
                 flights.append(flight)
+                # Landed as its word starts, it stays lit while the word is said; the next leaves just before its own.
+                dwell = self.until_said(said(values[index + 1])) - 0.3 if reached and index < 2 else 0.0
+                if dwell >= 0.3:
+                    self.play(Indicate(flight, color=HIGHLIGHT, scale_factor=1.1), run_time=dwell)
             # The flown values stay where they landed while the line comes in around them (no blink).
             self.play(FadeIn(numbers), run_time=max(0.3, self.until_said(said(p))) if reached else each)
             self.remove(*flights)

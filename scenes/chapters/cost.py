@@ -17,8 +17,7 @@ import cairo
 import numpy as np
 from manim import (
     DOWN, LEFT, RIGHT, UP, Axes, Circle, Circumscribe, Create, Dot, FadeIn, FadeOut, FadeTransform, GrowFromEdge,
-    Indicate,
-    LaggedStart, VMobject,
+    Indicate, LaggedStart, VMobject,
     ManimColor, ShowPassingFlash, SurroundingRectangle, UpdateFromAlphaFunc, VGroup, Write, linear,
 )
 

@@ -40,6 +40,7 @@ from nnscratch.losses import LOSSES
 from nnscratch.optimizers import OPTIMIZERS
 from nnscratch.run import is_convolutional
 from nnscratch.user_data import DEFAULT_IMAGE_SIZE, MAX_IMAGE_SIZE, MIN_IMAGE_SIZE, UNSAFE_CHARACTERS
+from scenes.camera import stopping
 from scenes.chapters.catalogue import (
     CHAPTERS, EXPLAINER_DATASET, NAMES, Chapter, chapters_of, planned_refusal, refusal_of,
 )
@@ -392,8 +393,6 @@ class StoppedRun(Exception):
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
-
 STOPPING: list[int] = []  # the signal that stopped the command, once one has
 
 
@@ -402,7 +401,8 @@ def _stop_on_signal(signum: int, frame) -> None:
     for number in STOP_SIGNALS:
         signal.signal(number, signal.SIG_IGN)
     STOPPING.append(signum)
-    raise Stopped(signum)
+    if not stopping.deferred(signum):  # else a scene rendering raises it at its next frame
+        raise Stopped(signum)
 
 
 def version_option() -> click.Option:

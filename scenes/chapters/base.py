@@ -10,6 +10,7 @@ from manim import AnimationGroup, FadeTransform, Mobject, Wait, smooth
 
 from nnscratch import RunSpec, TrainingHistory, record_run
 from nnscratch.backprop import nearest_snapshot, steepest_early_snapshot
+from scenes.camera import stopping
 from scenes.camera import still
 from scenes.camera.batched_lists import BatchedLists
 from scenes.camera.painter import FastCamera
@@ -317,6 +318,10 @@ class HistoryScene(BatchedLists):
         if beat is None or words not in beat.caption:
             return 0.0
         return max(0.0, self.beat_start + words_at(self.narration, beat, words) - self.time)
+
+    def update_mobjects(self, dt: float) -> None:
+        stopping.stop_if_asked()  # a frame's start: a signal's stop raised where no encoder lock is held
+        super().update_mobjects(dt)
 
     def ending_as_said(self, run_time: float, words: str, least: float = 0.3) -> float:
         """``run_time``, shortened (to no less than ``least``) so that an animation starting now ends by the

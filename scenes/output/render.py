@@ -13,6 +13,7 @@ from xml.etree.ElementTree import ParseError
 import manim
 
 from nnscratch.files import check_output_path, publish, work_folder
+from scenes.camera import stopping
 from scenes.output.mux import ChapterMark, finish_video, to_gif
 from scenes.narration.beats import Narration
 from scenes.narration.speech import Narrator, Voice
@@ -214,7 +215,8 @@ def without_webm_warning():
 def run_scene(scene: manim.Scene, workdir: Path) -> None:
     """Render ``scene`` with Manim, a full disk or a refused write said as such."""
     try:
-        scene.render()
+        with stopping.between_frames():
+            scene.render()
     except ParseError:
         # Manim reads back the outline of every Text from an SVG it has just written:
         # an SVG that does not parse is one the file system refused to store.

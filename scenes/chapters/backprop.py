@@ -1206,8 +1206,9 @@ class BackpropScene(HistoryScene):
             return update
 
         listed = self.paced(1.6, 0.35) / len(rows)
-        if self.until_said(f"all {count:,}"):  # listed before "all 8,000" is said: the count runs under those words
-            listed = max(0.3, min(listed, self.until_said(f"all {count:,}") / len(rows)))
+        before_all = self.until_said(f"all {count:,}")
+        if before_all:  # listed before "all 8,000" is said: the count runs under those words
+            listed = max(0.3, min(listed, before_all / len(rows)))
         for index, row in enumerate(rows):
             flying = row[-1].copy()
             self.play(FadeIn(row, shift=LEFT * 0.2), run_time=listed * 0.5)

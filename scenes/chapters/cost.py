@@ -714,7 +714,8 @@ class CostScene(HistoryScene):
         self.add(*self.average_parts)
         n_cards = len(self.cards)
         # Done as the average is said: the count at all of them and its value settled as they are heard.
-        seconds = self.ending_as_said(max(3.0, self.beat_seconds() - 0.3), loss_number(self.costs.mean()), least=3.0)
+        mean = loss_number(self.costs.mean())
+        seconds = self.ending_as_said(max(3.0, self.beat_seconds() - 0.3), mean, least=3.0)
         # An accelerating flip-book: the first cards slowly, the last of 8,000 in a rush.
         counted = lambda alpha: max(1, int(round(n_cards * min(1.0, alpha / 0.6) if alpha < 0.6 else  # noqa: E731
                                               n_cards + (len(order) - n_cards) * ((alpha - 0.6) / 0.4) ** 2)))
